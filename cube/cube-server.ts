@@ -1,0 +1,85 @@
+/**
+ * The Cube 0.33.65 semantic layer, run in-process on 127.0.0.1 only. It
+ * trusts nothing but tokens signed with the secret the app server holds.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import CubejsServerCore from '@cubejs-backend/server-core';
+import PostgresDriver from '@cubejs-backend/postgres-driver';
+import express from 'express';
+import jwt from 'jsonwebtoken';
+import { isSecurityContext } from './security-context.ts';
+
+export const PRE_AGGREGATIONS_SCHEMA = 'siyu_pre_aggregations';
+
+export interface CubeServerOptions {
+  databaseUrl: string;
+  port: number;
+  apiSecret: string;
+  modelDir: string;
+  log?: (message: string) => void;
+}
+
+export interface RunningCube {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Messages from Cube's logger worth a line; the rest is per-query chatter. */
+const LOGGED_EVENTS = /error|fail/i;
+
+export async function startCubeServer(options: CubeServerOptions): Promise<RunningCube> {
+  // Cube reads a few switches from the environment only.
+  process.env.CUBEJS_DEV_MODE = 'false';
+  process.env.CUBEJS_TELEMETRY = 'false';
+  process.env.CUBEJS_DB_TYPE = 'postgres';
+
+  const core = new CubejsServerCore({
+    dbType: 'postgres',
+    driverFactory: () => new PostgresDriver({ connectionString: options.databaseUrl, maxPoolSize: 8 }),
+    apiSecret: options.apiSecret,
+    // Cube resolves the model folder against the working directory.
+    schemaPath: path.relative(process.cwd(), options.modelDir) || '.',
+    devServer: false,
+    telemetry: false,
+    cacheAndQueueDriver: 'memory',
+    preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
+    logger: (msg: string, params: Record<string, unknown>) => {
+      if (LOGGED_EVENTS.test(msg)) options.log?.(`cube: ${msg} ${JSON.stringify(params?.error ?? '')}`);
+    },
+    checkAuth: (req: { securityContext?: unknown }, auth?: string) => {
+      if (!auth) throw new Error('Authorization header is missing');
+      const token = auth.startsWith('Bearer ') ? auth.slice(7) : auth;
+      const payload = jwt.verify(token, options.apiSecret, { algorithms: ['HS256'] }) as Record<string, unknown>;
+      const context = payload.ctx;
+      if (!isSecurityContext(context)) throw new Error('Token carries no valid security context');
+      req.securityContext = context;
+    },
+  } as never);
+
+  const app = express();
+  app.use(express.json({ limit: '1mb' }));
+  await core.initApp(app);
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await core.shutdown().catch(() => undefined);
+    },
+  };
+}
+
+/** A short-lived token for one request, carrying the session's security context. */
+export function mintCubeToken(apiSecret: string, ctx: unknown, ttlSeconds = 60): string {
+  return jwt.sign({ ctx }, apiSecret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+}
