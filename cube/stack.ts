@@ -1,0 +1,72 @@
+/**
+ * The whole product in one process: PostgreSQL (embedded unless DATABASE_URL),
+ * migrations, demo data when the database is empty, Cube, the app server.
+ * Used by `npm start` and by the tests alike.
+ */
+import type { Sql } from 'postgres';
+import type { Config } from './config.ts';
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { startCubeServer } from './cube-server.ts';
+import { buildAppServer } from './app-server.ts';
+import { openSql } from '../seed/connect.ts';
+import { migrate } from '../seed/migrate.ts';
+import { isSeeded, seedDatabase, type SeedProgress } from '../seed/load.ts';
+
+export interface StackEvents {
+  log?: (message: string) => void;
+  onSeedProgress?: (p: SeedProgress) => void;
+}
+
+export interface RunningStack {
+  url: string;
+  databaseUrl: string;
+  cubeUrl: string;
+  sql: Sql;
+  stop(): Promise<void>;
+}
+
+export async function startStack(config: Config, events: StackEvents = {}, host = '0.0.0.0'): Promise<RunningStack> {
+  const log = events.log ?? (() => {});
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s().catch((e: Error) => log(`while stopping: ${e.message}`));
+    stops.length = 0;
+  };
+  try {
+    const server = await buildAppServer({
+      cubeApiSecret: config.cubeApiSecret, demoPassword: config.demoPassword, webDistDir: config.webDistDir, log,
+    });
+    await server.app.listen({ port: config.port, host });
+    stops.push(() => server.app.close());
+    const address = server.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      log(`starting embedded PostgreSQL (data in ${config.dataDir})`);
+      const db = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
+      stops.push(db.stop);
+      databaseUrl = db.url;
+    }
+    const sql = openSql(databaseUrl, 6);
+    stops.push(() => sql.end({ timeout: 5 }));
+    const applied = await migrate(sql);
+    if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+    if (!(await isSeeded(sql))) {
+      log(`empty database: seeding ${config.demoCustomers.toLocaleString('en-US')} demo customers`);
+      await seedDatabase(sql, {
+        customers: config.demoCustomers, seed: config.demoSeed, asOf: config.demoAsOf, timeZone: config.timeZone,
+        onProgress: events.onSeedProgress,
+      });
+    }
+    const cube = await startCubeServer({
+      databaseUrl, port: config.cubePort, apiSecret: config.cubeApiSecret, modelDir: config.modelDir, log,
+    });
+    stops.push(cube.stop);
+    server.ready({ sql, cubeUrl: cube.url });
+    return { url: `http://localhost:${port}`, databaseUrl, cubeUrl: cube.url, sql, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

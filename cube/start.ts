@@ -1,0 +1,42 @@
+/**
+ * `npm start`: the product with demo data. Ctrl-C stops everything it started.
+ */
+import { loadConfig } from './config.ts';
+import { startStack } from './stack.ts';
+import { progressBar } from '../seed/progress.ts';
+
+const started = performance.now();
+const config = loadConfig();
+const log = (message: string): void => {
+  if (config.logLevel !== 'silent') process.stderr.write(`${message}\n`);
+};
+const bar = progressBar();
+
+let stopping = false;
+async function main(): Promise<void> {
+  const stack = await startStack(config, {
+    log,
+    onSeedProgress: (p) => bar(p.phase === 'generate' ? 'generating demo data' : p.phase === 'load' ? `loading ${p.label}` : 'analyzing', p.done, p.total),
+  }, process.env.HOST || '0.0.0.0');
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`\n私域 BI is ready in ${seconds} s: ${stack.url}  (log in as exec / ${config.demoPassword === 'demo' ? 'demo' : '$DEMO_PASSWORD'})\nPress Ctrl-C to stop.\n`);
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${signal}: stopping…`);
+    stack.stop().then(() => {
+      log('stopped.');
+      process.exit(0);
+    }, (error: Error) => {
+      log(`stop failed: ${error.message}`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`start failed: ${error.message}\n`);
+  process.exit(1);
+});
