@@ -240,6 +240,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
   const participated = new Map<number, Set<number>>(campaigns.map((c) => [c.id, new Set<number>()]));
   const participantsOf = new Map<number, number[]>(campaigns.map((c) => [c.id, []]));
   const buyers: number[] = [];
+  const registrationSeconds: number[] = [];
   let identityId = 0;
   let participationId = 0;
   let orderId = 0;
@@ -247,7 +248,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
   let followUpId = 0;
   let appointmentId = 0;
 
-  const addParticipation = (r: Random, c: Campaign, customerId: number, day: number, employeeId: number | null, channel: number): void => {
+  const addParticipation = (r: Random, c: Campaign, customerId: number, day: number, second: number, employeeId: number | null, channel: number): void => {
     const set = participated.get(c.id)!;
     if (set.has(customerId)) return;
     set.add(customerId);
@@ -256,14 +257,14 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     const inviter = earlier.length > 0 && r.chance(fissionChance) ? earlier[earlier.length - 1 - Math.floor(r.next() * Math.min(earlier.length, 50))]! : null;
     earlier.push(customerId);
     emit('campaign_participations', [++participationId, c.id, customerId, employeeId, channel + 1,
-      ts(day, daytimeSecond(r)), inviter]);
+      ts(day, second), inviter]);
   };
 
   for (let index = 0; index < options.customers; index++) {
     const id = index + 1;
     const r = customerRandom.fork(id);
     const regDay = registrationDays[index]!;
-    const regSecond = daytimeSecond(r);
+    let regSecond = daytimeSecond(r);
 
     let channel = r.weightedIndex(CHANNELS.map((c) => c.acquisitionShare));
     let referrer: number | null = null;
@@ -276,6 +277,12 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       }
     }
     const ch = CHANNELS[channel]!;
+    if (referrer !== null && registrationDays[referrer - 1] === regDay) {
+      regSecond = Math.min(86_399, Math.max(regSecond, registrationSeconds[referrer - 1]! + 1));
+    }
+    registrationSeconds.push(regSecond);
+    // A fact on the registration day happens after the registration.
+    const factSecond = (day: number): number => (day === regDay ? r.int(regSecond, 86_399) : daytimeSecond(r));
 
     const candidates = employees.filter((e) => e.hiredDay <= regDay);
     const owner = r.chance(0.94) && candidates.length > 0
@@ -310,13 +317,14 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
           const c = r.weighted(running, running.map((x) => x.pull));
           if (r.chance(0.25 + 0.45 * c.pull)) {
             campaignId = c.id;
-            addParticipation(r, c, id, Math.max(c.startDay, regDay, day - r.int(0, 3)), owner?.id ?? null, orderChannel);
+            const joinDay = Math.max(c.startDay, regDay, day - r.int(0, 3));
+            addParticipation(r, c, id, joinDay, joinDay === regDay ? regSecond : r.int(8 * 3600, 9 * 3600), owner?.id ?? null, orderChannel);
           }
         }
         const refundChance = category === 'premium' ? 0.09 : CHANNELS[orderChannel]!.type.startsWith('live') ? 0.12 : 0.045;
         const refunded = r.chance(refundChance);
         const credited = owner && r.chance(0.86) ? owner.id : r.chance(0.8) ? r.pick(candidates).id : null;
-        emit('orders', [++orderId, id, credited, orderChannel + 1, campaignId, ts(day, daytimeSecond(r)),
+        emit('orders', [++orderId, id, credited, orderChannel + 1, campaignId, ts(day, Math.max(factSecond(day), 9 * 3600 + 1)),
           money(cents), items, category, refunded ? 'refunded' : 'paid']);
         if (!refunded) {
           paidCents += cents;
@@ -338,7 +346,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       if (r.chance(p)) {
         const joinDay = Math.max(c.startDay, regDay) + r.int(0, Math.max(0, Math.min(c.endDay, lastActiveDay) - Math.max(c.startDay, regDay)));
         const promoter = owner && r.chance(0.7) ? owner.id : r.chance(0.6) ? r.pick(candidates).id : null;
-        addParticipation(r, c, id, joinDay, promoter, r.weightedIndex(privateRepeat));
+        addParticipation(r, c, id, joinDay, factSecond(joinDay), promoter, r.weightedIndex(privateRepeat));
       }
     }
 
@@ -351,7 +359,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       const type = r.weighted(['view', 'like', 'comment', 'share', 'consult', 'booking', 'visit'] as const,
         [40, 20, 8, advocate ? 10 : 1.5, 10, 3, 3]);
       const day = regDay + r.int(0, activeDays - 1);
-      emit('events', [++eventId, id, type, r.weightedIndex(privateRepeat) + 1, ts(day, daytimeSecond(r))]);
+      emit('events', [++eventId, id, type, r.weightedIndex(privateRepeat) + 1, ts(day, factSecond(day))]);
     }
 
     // Staff touches and appointments.
@@ -360,13 +368,13 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       for (let k = 0; k < touches; k++) {
         const day = regDay + r.int(0, activeDays - 1);
         emit('follow_ups', [++followUpId, id, owner.id, r.weighted(['wecom_chat', 'call', 'visit'] as const, [75, 18, 7]),
-          ts(day, daytimeSecond(r))]);
+          ts(day, factSecond(day))]);
       }
       const bookings = r.chance(Math.min(0.8, 0.22 * engagement)) ? r.int(1, 3) : 0;
       for (let k = 0; k < bookings; k++) {
         const bookedDay = regDay + r.int(0, activeDays - 1);
         const scheduledDay = bookedDay + r.int(1, 14);
-        const bookedSecond = daytimeSecond(r);
+        const bookedSecond = factSecond(bookedDay);
         const scheduledSecond = r.int(10, 20) * 3600;
         const arrived = scheduledDay <= asOfDay && r.chance(Math.min(0.92, 0.45 + 0.25 * skill));
         emit('appointments', [++appointmentId, id, owner.id, ts(bookedDay, bookedSecond), ts(scheduledDay, scheduledSecond),

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLES } from '../../seed/generate.ts';
+import { seedDatabase } from '../../seed/load.ts';
+import { migrate } from '../../seed/migrate.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+const OPTIONS = { customers: 3000, seed: 7, asOf: '2026-11-20' };
+
+async function checksums(db: TestDatabase): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of TABLES) {
+    const order = table === 'settings' ? 'key' : 'id';
+    const [row] = await db.sql.unsafe<{ md5: string; n: number }[]>(
+      `SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t.${order}), '')) AS md5, count(*)::int AS n FROM siyu.${table} AS t`);
+    out[table] = `${row!.n}:${row!.md5}`;
+  }
+  return out;
+}
+
+describe('seed', () => {
+  let db: TestDatabase;
+  let first: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('seed');
+    await migrate(db.sql);
+    await seedDatabase(db.sql, OPTIONS);
+    first = await checksums(db);
+  });
+  afterAll(async () => db.drop());
+
+  it('is deterministic: the same arguments give the same rows in every table', async () => {
+    await seedDatabase(db.sql, OPTIONS);
+    expect(await checksums(db)).toEqual(first);
+    for (const table of TABLES) expect(Number(first[table]!.split(':')[0]), table).toBeGreaterThan(0);
+  });
+
+  it('gives different data for a different seed', async () => {
+    await seedDatabase(db.sql, { ...OPTIONS, seed: 8 });
+    const other = await checksums(db);
+    expect(other.orders).not.toEqual(first.orders);
+    expect(other.customers).not.toEqual(first.customers);
+    await seedDatabase(db.sql, OPTIONS);
+  });
+
+  it('leaves the data as it was when a load fails halfway', async () => {
+    await expect(seedDatabase(db.sql, { ...OPTIONS, seed: 9, beforeCommit: async () => { throw new Error('power cut'); } }))
+      .rejects.toThrow('power cut');
+    expect(await checksums(db)).toEqual(first);
+  });
+
+  it('is referentially whole: every reference points at a row, every fact within history', async () => {
+    const problems = await db.sql<{ problem: string; n: number }[]>`
+      SELECT 'order without customer' AS problem, count(*)::int AS n FROM siyu.orders o LEFT JOIN siyu.customers c ON c.id = o.customer_id WHERE c.id IS NULL
+      UNION ALL SELECT 'referrer registered later', count(*)::int FROM siyu.customers c JOIN siyu.customers r ON r.id = c.referred_by_customer_id WHERE r.registered_at > c.registered_at
+      UNION ALL SELECT 'self referral', count(*)::int FROM siyu.customers WHERE referred_by_customer_id = id
+      UNION ALL SELECT 'order before registration', count(*)::int FROM siyu.orders o JOIN siyu.customers c ON c.id = o.customer_id WHERE o.ordered_at < c.registered_at
+      UNION ALL SELECT 'event before registration', count(*)::int FROM siyu.events e JOIN siyu.customers c ON c.id = e.customer_id WHERE e.occurred_at < c.registered_at
+      UNION ALL SELECT 'joined before registration', count(*)::int FROM siyu.campaign_participations p JOIN siyu.customers c ON c.id = p.customer_id WHERE p.joined_at < c.registered_at
+      UNION ALL SELECT 'campaign order before joining', count(*)::int FROM siyu.orders o JOIN siyu.campaign_participations p ON p.campaign_id = o.campaign_id AND p.customer_id = o.customer_id WHERE o.ordered_at < p.joined_at
+      UNION ALL SELECT 'fact after as-of', count(*)::int FROM siyu.orders WHERE siyu.local_date(ordered_at) > siyu.as_of()
+      UNION ALL SELECT 'event after as-of', count(*)::int FROM siyu.events WHERE siyu.local_date(occurred_at) > siyu.as_of()
+      UNION ALL SELECT 'arrival after as-of', count(*)::int FROM siyu.appointments WHERE arrived_at IS NOT NULL AND siyu.local_date(arrived_at) > siyu.as_of()
+      UNION ALL SELECT 'customer without phone id', count(*)::int FROM siyu.customers c WHERE NOT EXISTS (SELECT 1 FROM siyu.customer_identities i WHERE i.customer_id = c.id AND i.system = 'phone' AND i.external_id = c.phone)
+      UNION ALL SELECT 'inviter not in campaign', count(*)::int FROM siyu.campaign_participations p WHERE p.invited_by_customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM siyu.campaign_participations q WHERE q.campaign_id = p.campaign_id AND q.customer_id = p.invited_by_customer_id)
+      UNION ALL SELECT 'campaign order without participation', count(*)::int FROM siyu.orders o WHERE o.campaign_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM siyu.campaign_participations q WHERE q.campaign_id = o.campaign_id AND q.customer_id = o.customer_id)
+      UNION ALL SELECT 'spend outside campaign', count(*)::int FROM siyu.campaign_spend s JOIN siyu.campaigns k ON k.id = s.campaign_id WHERE s.spent_on < siyu.local_date(k.starts_at) OR s.spent_on > siyu.local_date(k.ends_at)
+      UNION ALL SELECT 'team manager in another team', count(*)::int FROM siyu.teams t JOIN siyu.employees e ON e.id = t.manager_id WHERE e.team_id <> t.id`;
+    expect(problems.filter((p) => p.n > 0)).toEqual([]);
+  });
+
+  it('looks like a real brand: peaks, channel differences, losses, referral chains, churn, OneID', async () => {
+    const [shape] = await db.sql<Record<string, string | number>[]>`
+      WITH monthly AS (
+        SELECT to_char(siyu.local_date(ordered_at), 'MM') AS m, sum(amount) AS gmv
+        FROM siyu.orders WHERE status = 'paid' GROUP BY 1
+      ),
+      roi AS (
+        SELECT k.id, (SELECT coalesce(sum(amount), 0) FROM siyu.orders o WHERE o.campaign_id = k.id AND o.status = 'paid')
+                     / NULLIF((SELECT sum(amount) FROM siyu.campaign_spend s WHERE s.campaign_id = k.id), 0) AS roi
+        FROM siyu.campaigns k
+      ),
+      chain AS (
+        SELECT count(*)::int AS n FROM siyu.customers c JOIN siyu.customers r ON r.id = c.referred_by_customer_id
+        WHERE r.referred_by_customer_id IS NOT NULL
+      ),
+      conv AS (
+        SELECT ch.code, count(DISTINCT o.customer_id)::numeric / count(DISTINCT c.id) AS rate
+        FROM siyu.customers c JOIN siyu.channels ch ON ch.id = c.source_channel_id
+        LEFT JOIN siyu.orders o ON o.customer_id = c.id AND o.status = 'paid'
+        GROUP BY ch.code
+      )
+      SELECT
+        (SELECT gmv FROM monthly WHERE m = '11') / (SELECT gmv FROM monthly WHERE m = '08') AS nov_over_aug,
+        (SELECT count(*)::int FROM roi WHERE roi < 1) AS losing_campaigns,
+        (SELECT count(*)::int FROM roi WHERE roi > 2) AS winning_campaigns,
+        (SELECT n FROM chain) AS chained_referrals,
+        (SELECT max(rate) - min(rate) FROM conv) AS conversion_spread,
+        (SELECT count(*)::int FROM siyu.teams) AS teams,
+        (SELECT count(*)::int FROM siyu.employees) AS employees,
+        (SELECT count(*)::int FROM siyu.channels) AS channels,
+        (SELECT count(*)::int FROM siyu.campaigns) AS campaigns,
+        (SELECT avg(n) FROM (SELECT count(*) AS n FROM siyu.customer_identities GROUP BY customer_id) x) AS ids_per_person,
+        (SELECT count(*)::int FROM (SELECT customer_id FROM siyu.orders WHERE status = 'paid' GROUP BY 1
+           HAVING siyu.as_of() - max(siyu.local_date(ordered_at)) > 120) x) AS quiet_buyers`;
+    expect(Number(shape!.nov_over_aug)).toBeGreaterThan(1.5);
+    expect(shape!.losing_campaigns).toBeGreaterThan(0);
+    expect(shape!.winning_campaigns).toBeGreaterThan(0);
+    expect(shape!.chained_referrals).toBeGreaterThan(0);
+    expect(Number(shape!.conversion_spread)).toBeGreaterThan(0.2);
+    expect([shape!.teams, shape!.employees, shape!.channels, shape!.campaigns]).toEqual([6, 60, 15, 30]);
+    expect(Number(shape!.ids_per_person)).toBeGreaterThan(2);
+    expect(shape!.quiet_buyers).toBeGreaterThan(0);
+  });
+});
