@@ -1,0 +1,145 @@
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { Client, startTestStack, type TestStack } from '../helpers/stack.ts';
+
+describe('app server', () => {
+  let db: TestDatabase;
+  let stack: TestStack;
+  let exec: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('app');
+    // An empty database: the stack migrates and seeds demo data itself, as `npm start` does.
+    stack = await startTestStack(db.url, { demoCustomers: 1500 });
+    exec = await stack.client('exec');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await db?.drop();
+  });
+
+  const expectCleanError = (body: unknown): void => {
+    expect(Object.keys(body as object)).toEqual(['error']);
+    const message = (body as { error: string }).error;
+    expect(message.length).toBeGreaterThan(0);
+    expect(message).not.toMatch(/\bat \w+ \(|\.ts:\d+|SELECT|FROM\s+siyu/);
+  };
+
+  it('reports health once ready', async () => {
+    const r = await Client.anonymous(stack.url).request('GET', '/healthz');
+    expect(r).toEqual({ status: 200, body: { db: 'ok', cube: 'ok' } });
+  });
+
+  it('logs in with the demo password and refuses a wrong one', async () => {
+    const anon = Client.anonymous(stack.url);
+    const wrong = await anon.request('POST', '/api/login', { username: 'exec', password: 'nope' });
+    expect(wrong.status).toBe(401);
+    expectCleanError(wrong.body);
+    const unknown = await anon.request('POST', '/api/login', { username: 'nobody', password: 'demo' });
+    expect(unknown.status).toBe(401);
+    const malformed = await anon.request('POST', '/api/login', '{"username":');
+    expect(malformed.status).toBe(400);
+    expectCleanError(malformed.body);
+    const missing = await anon.request('POST', '/api/login', { username: 'exec' });
+    expect(missing.status).toBe(400);
+    expect((await anon.request('GET', '/api/me')).status).toBe(401);
+  });
+
+  it('describes the logged-in person, with ids taken from the data', async () => {
+    expect((await exec.request('GET', '/api/me')).body).toEqual({
+      username: 'exec', role: 'executive', employeeId: null, teamId: null, displayName: expect.any(String),
+    });
+    const [lead] = await db.sql<{ id: number; team_id: number; name: string }[]>`
+      SELECT e.id, e.team_id, e.name FROM siyu.teams t JOIN siyu.employees e ON e.id = t.manager_id ORDER BY t.id LIMIT 1`;
+    const manager = await stack.client('manager');
+    expect((await manager.request('GET', '/api/me')).body).toEqual({
+      username: 'manager', role: 'manager', employeeId: lead!.id, teamId: lead!.team_id, displayName: lead!.name,
+    });
+    const [advisor] = await db.sql<{ id: number; team_id: number }[]>`
+      SELECT id, team_id FROM siyu.employees WHERE role = 'advisor' ORDER BY id DESC LIMIT 1`;
+    const employee = await stack.client(`e${advisor!.id}`);
+    expect((await employee.request('GET', '/api/me')).body).toMatchObject({ role: 'staff', employeeId: advisor!.id, teamId: advisor!.team_id });
+  });
+
+  it('ends the session on logout', async () => {
+    const ops = await stack.client('ops');
+    expect((await ops.request('GET', '/api/me')).status).toBe(200);
+    expect((await ops.request('POST', '/api/logout', {})).status).toBe(200);
+    expect((await ops.request('GET', '/api/me')).status).toBe(401);
+    expect((await ops.request('POST', '/cubejs-api/v1/load', { query: { measures: ['sales_overview.gmv'] } })).status).toBe(401);
+  });
+
+  it('answers a metric through the proxy with the value an independent SQL query gives', async () => {
+    const [expected] = await db.sql<{ gmv: string }[]>`
+      SELECT sum(amount)::text AS gmv FROM siyu.orders WHERE status = 'paid'`;
+    const [row] = await exec.load({ measures: ['sales_overview.gmv'] });
+    expect(row!['sales_overview.gmv']).toBe(expected!.gmv);
+    const viaGet = await exec.request<{ data: Array<Record<string, string>> }>('GET',
+      `/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify({ measures: ['sales_overview.gmv'] }))}`);
+    expect(viaGet.body.data[0]!['sales_overview.gmv']).toBe(expected!.gmv);
+    const multi = await exec.request<{ results: Array<{ data: Array<Record<string, string>> }> }>('POST', '/cubejs-api/v1/load',
+      { query: { measures: ['sales_overview.gmv'] }, queryType: 'multi' });
+    expect(multi.body.results[0]!.data[0]!['sales_overview.gmv']).toBe(expected!.gmv);
+  });
+
+  it('never trusts a token or context sent by the browser', async () => {
+    const forged = jwt.sign({ ctx: { username: 'admin', role: 'admin', employeeId: null, teamId: null } }, 'guessed-secret');
+    const anon = Client.anonymous(stack.url);
+    const r = await anon.request('POST', '/cubejs-api/v1/load', { query: { measures: ['sales_overview.gmv'] } }, { Authorization: forged });
+    expect(r.status).toBe(401);
+    // Logged in as exec with a forged admin token: phones stay masked.
+    const rows = await exec.request<{ data: Array<Record<string, string>> }>('POST', '/cubejs-api/v1/load',
+      { query: { dimensions: ['customer_insights.phone'], limit: 5 } }, { Authorization: forged });
+    for (const row of rows.body.data) expect(row['customer_insights.phone']).toMatch(/^1\d{2}\*{4}\d{4}$/);
+  });
+
+  it('masks phone numbers for every role but admin, and refuses filtering on them', async () => {
+    const query = { dimensions: ['customer_insights.customer', 'customer_insights.phone'], order: { 'customer_insights.customer': 'asc' }, limit: 3 };
+    const phones = await db.sql<{ id: number; phone: string }[]>`SELECT id, phone FROM siyu.customers ORDER BY id LIMIT 3`;
+    const masked = await exec.load(query);
+    const admin = await stack.client('admin');
+    const full = await admin.load(query);
+    phones.forEach((p, i) => {
+      expect(full[i]!['customer_insights.phone']).toBe(p.phone);
+      expect(masked[i]!['customer_insights.phone']).toBe(`${p.phone.slice(0, 3)}****${p.phone.slice(7)}`);
+    });
+    const probe = await exec.request('POST', '/cubejs-api/v1/load', {
+      query: { measures: ['customer_insights.customers'], filters: [{ member: 'customer_insights.phone', operator: 'equals', values: [phones[0]!.phone] }] },
+    });
+    expect(probe.status).toBe(403);
+    expectCleanError(probe.body);
+  });
+
+  it('turns bad queries into clear 400s without stacks or SQL', async () => {
+    const cases: unknown[] = [
+      { query: { measures: ['sales_overview.nope'] } },
+      { query: { measures: ['nope.gmv'] } },
+      { query: 'not json at all' },
+      { query: [] },
+      { query: { measures: ['sales_overview.gmv'], filters: [{ member: 'sales_overview.customer', operator: 'equals', values: ['abc'] }] } },
+      { query: { measures: ['sales_overview.gmv'], timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: 'gibberish range' }] } },
+      { query: { measures: ['sales_overview.gmv'] }, queryType: 'sideways' },
+      {},
+    ];
+    for (const body of cases) {
+      const r = await exec.request('POST', '/cubejs-api/v1/load', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expectCleanError(r.body);
+    }
+    const malformed = await exec.request('POST', '/cubejs-api/v1/load', '{"query": {');
+    expect(malformed.status).toBe(400);
+    expectCleanError(malformed.body);
+  });
+
+  it('exposes nothing of Cube but load and meta', async () => {
+    for (const path of ['/cubejs-api/v1/sql', '/cubejs-api/v1/dry-run', '/cubejs-api/v1/run-scheduled-refresh', '/cubejs-api/graphql']) {
+      const r = await exec.request('GET', path);
+      expect(r.status, path).toBe(404);
+      expectCleanError(r.body);
+    }
+    const meta = await exec.meta();
+    expect(meta.cubes.map((c) => c.name)).toEqual(expect.arrayContaining(['sales_overview', 'customer_insights']));
+    expect((await Client.anonymous(stack.url).request('GET', '/cubejs-api/v1/meta')).status).toBe(401);
+  });
+});
