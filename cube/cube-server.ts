@@ -36,9 +36,15 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
   process.env.CUBEJS_TELEMETRY = 'false';
   process.env.CUBEJS_DB_TYPE = 'postgres';
 
+  // Kept so that stopping closes every pool Cube opened, not only the ones it tracks itself.
+  const drivers: PostgresDriver[] = [];
   const core = new CubejsServerCore({
     dbType: 'postgres',
-    driverFactory: () => new PostgresDriver({ connectionString: options.databaseUrl, maxPoolSize: 8 }),
+    driverFactory: () => {
+      const driver = new PostgresDriver({ connectionString: options.databaseUrl, maxPoolSize: 8 });
+      drivers.push(driver);
+      return driver;
+    },
     apiSecret: options.apiSecret,
     // Cube resolves the model folder against the working directory.
     schemaPath: path.relative(process.cwd(), options.modelDir) || '.',
@@ -75,6 +81,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await core.shutdown().catch(() => undefined);
+      await Promise.all(drivers.map((d) => d.release().catch(() => undefined)));
     },
   };
 }

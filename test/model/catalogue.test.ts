@@ -1,0 +1,77 @@
+/**
+ * The semantic layer against its contract (shared/spec/metrics.md): every
+ * metric and dimension id is in /meta, each metric is offered with every
+ * dimension of its row by one view in one query, and docs/metrics.md is the
+ * glossary Cube's /meta renders today.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOC_PATH, renderMetricsDoc } from '../../cube/docs-metrics.ts';
+import { readCatalogue } from '../../cube/metric-catalogue.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startTestStack, type Client, type MetaResponse, type TestStack } from '../helpers/stack.ts';
+
+const TIME_DIMENSIONS = new Set(['order_date', 'spend_date', 'joined_date', 'registered_date', 'date']);
+
+describe('metric catalogue', () => {
+  const catalogue = readCatalogue();
+  let db: TestDatabase;
+  let stack: TestStack;
+  let api: Client;
+  let meta: MetaResponse;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('catalogue');
+    stack = await startTestStack(db.url, { demoCustomers: 1200 });
+    api = await stack.client('exec');
+    meta = await api.meta();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await db?.drop();
+  });
+
+  it('reads a catalogue with every section', () => {
+    expect(catalogue.metrics.length).toBeGreaterThanOrEqual(30);
+    expect(catalogue.dimensions).toContain('five_a_stage');
+  });
+
+  it('finds every dimension id and every metric id in /meta', () => {
+    const dimensionIds = new Set(meta.cubes.flatMap((c) => c.dimensions.map((d) => d.meta?.dimension)));
+    const metricIds = new Set(meta.cubes.flatMap((c) => c.measures.map((m) => m.meta?.metric)));
+    expect(catalogue.dimensions.filter((id) => !dimensionIds.has(id))).toEqual([]);
+    expect(catalogue.metrics.map((m) => m.id).filter((id) => !metricIds.has(id))).toEqual([]);
+  });
+
+  it('defines each metric once, with a Chinese title and a formula, and re-exposes it only through views', () => {
+    for (const metric of catalogue.metrics) {
+      const definitions = meta.cubes.filter((c) => c.type !== 'view').flatMap((c) => c.measures).filter((m) => m.meta?.metric === metric.id);
+      expect(definitions.map((d) => d.name), metric.id).toHaveLength(1);
+      expect(definitions[0]!.shortTitle, metric.id).toMatch(/[\u4e00-\u9fff]|GMV|LTV/);
+      expect((definitions[0]!.description ?? '').length, metric.id).toBeGreaterThan(15);
+    }
+  });
+
+  it('offers every metric with all the dimensions of its row in one view, and answers that query', async () => {
+    for (const metric of catalogue.metrics) {
+      const view = meta.cubes.find((c) => c.type === 'view'
+        && c.measures.some((m) => m.meta?.metric === metric.id)
+        && metric.sliceBy.every((id) => c.dimensions.some((d) => d.meta?.dimension === id)));
+      expect(view?.name, `${metric.id} with ${metric.sliceBy.join(', ')}`).toBeDefined();
+      const member = (id: string) => view!.dimensions.find((d) => d.meta?.dimension === id)!.name;
+      const measure = view!.measures.find((m) => m.meta?.metric === metric.id)!.name;
+      const timeIds = metric.sliceBy.filter((id) => TIME_DIMENSIONS.has(id));
+      const rows = await api.load({
+        measures: [measure],
+        dimensions: metric.sliceBy.filter((id) => !TIME_DIMENSIONS.has(id)).map(member),
+        timeDimensions: timeIds.map((id) => ({ dimension: member(id), granularity: 'month', dateRange: ['2026-09-01', '2026-11-20'] })),
+        limit: 50,
+      });
+      expect(Array.isArray(rows), metric.id).toBe(true);
+    }
+  });
+
+  it('keeps docs/metrics.md equal to what /meta renders (run `npm run docs:metrics` after changing the model)', () => {
+    expect(readFileSync(DOC_PATH, 'utf8')).toBe(renderMetricsDoc(meta, catalogue));
+  });
+});
