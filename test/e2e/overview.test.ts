@@ -1,0 +1,106 @@
+/** The web app in a real Chromium against the real server, Cube and PostgreSQL. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../../cube/config.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
+
+describe('overview page in Chromium', () => {
+  let db: TestDatabase;
+  let stack: TestStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(ROOT_DIR, 'web', 'dist', 'index.html'))) {
+      throw new Error('The web app is not built: run `npm run build:web` (npm test does it first).');
+    }
+    browser = await launchBrowser();
+    db = await createTestDatabase('e2e');
+    stack = await startTestStack(db.url, { demoCustomers: 2000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await db?.drop();
+  });
+
+  const login = async (page: Page, username: string, password = 'demo'): Promise<void> => {
+    await page.goto(`${stack.url}/`);
+    await page.waitForURL(/\/login/);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+  };
+
+  it('refuses a wrong password with a clear message and stays on the login page', async () => {
+    const page = await browser.newPage();
+    await login(page, 'exec', 'wrong');
+    await expect.poll(() => page.textContent('[role=alert]')).toContain('用户名或密码错误');
+    expect(page.url()).toContain('/login');
+    await page.close();
+  });
+
+  it('shows real numbers after logging in as exec, equal to SQL, with the range in the URL', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await login(page, 'exec');
+    await page.waitForSelector('[data-testid="kpi-gmv"] [data-testid="kpi-value"]');
+    await page.waitForSelector('[data-testid="chart-gmv-by-month"] canvas');
+
+    // Default range: the 12 calendar months ending at as-of (2025-12-01 .. 2026-11-20).
+    const [expected] = await db.sql<{ gmv: string; orders: number; customers: number }[]>`
+      SELECT (SELECT sum(amount) FROM siyu.orders WHERE status = 'paid'
+                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-12-01' AND DATE '2026-11-20')::text AS gmv,
+             (SELECT count(*)::int FROM siyu.orders WHERE status = 'paid'
+                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-12-01' AND DATE '2026-11-20') AS orders,
+             (SELECT count(*)::int FROM siyu.customers) AS customers`;
+    const gmvText = await page.textContent('[data-testid="kpi-gmv"] [data-testid="kpi-value"]');
+    expect(gmvText!.replace(/[¥,\s]/g, '')).toBe(Number(expected!.gmv).toFixed(2));
+    const ordersText = await page.textContent('[data-testid="kpi-order_count"] [data-testid="kpi-value"]');
+    expect(Number(ordersText!.replace(/,/g, ''))).toBe(expected!.orders);
+    const customersText = await page.textContent('[data-testid="kpi-customers"] [data-testid="kpi-value"]');
+    expect(Number(customersText!.replace(/,/g, ''))).toBe(expected!.customers);
+
+    // A different range lands in the URL, and the URL alone restores it.
+    await page.getByRole('radio', { name: '近30天' }).click();
+    await page.waitForURL(/range=last_30_days/);
+    const [last30] = await db.sql<{ gmv: string }[]>`
+      SELECT sum(amount)::text AS gmv FROM siyu.orders WHERE status = 'paid'
+        AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2026-10-22' AND DATE '2026-11-20'`;
+    await expect.poll(async () => (await page.textContent('[data-testid="kpi-gmv"] [data-testid="kpi-value"]'))!.replace(/[¥,\s]/g, ''))
+      .toBe(Number(last30!.gmv).toFixed(2));
+    const shared = await browser.newPage();
+    const context = page.context();
+    await shared.context().addCookies(await context.cookies());
+    await shared.goto(page.url());
+    await expect.poll(async () => (await shared.textContent('[data-testid="kpi-gmv"] [data-testid="kpi-value"]').catch(() => ''))?.replace(/[¥,\s]/g, ''))
+      .toBe(Number(last30!.gmv).toFixed(2));
+    await shared.close();
+
+    // English switch.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.textContent('h1')).toBe('Overview');
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('sends a logged-out person to the login page and back to where they were going', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.url}/?range=last_90_days`);
+    await page.waitForURL(/\/login\?next=/);
+    await page.fill('input[name=username]', 'ops');
+    await page.fill('input[name=password]', 'demo');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/range=last_90_days/);
+    await page.waitForSelector('[data-testid="kpi-gmv"] [data-testid="kpi-value"]');
+    await page.getByRole('button', { name: /退出登录|Log out/ }).click();
+    await page.waitForURL(/\/login/);
+    const me = await page.evaluate(async () => (await fetch('/api/me')).status);
+    expect(me).toBe(401);
+    await page.close();
+  });
+});
