@@ -24,10 +24,17 @@ export async function setup(project: TestProject): Promise<void> {
     project.provide('postgresUrl', external);
     return;
   }
-  dir = mkdtempSync(path.join(tmpdir(), 'siyu-test-pg-'));
-  // The postgres OS user (used when running as root) must reach the directory.
-  chmodSync(dir, 0o755);
-  db = await startEmbeddedPostgres(dir, await freePort());
+  try {
+    dir = mkdtempSync(path.join(tmpdir(), 'siyu-test-pg-'));
+    // The postgres OS user (used when running as root) must reach the directory.
+    chmodSync(dir, 0o755);
+    db = await startEmbeddedPostgres(dir, await freePort());
+  } catch (error) {
+    // Vitest 4 reports a failed global setup but still exits 0: fail the run here.
+    process.stderr.write(`\nThe test PostgreSQL could not start: ${(error as Error).message}\n`);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    process.exit(1);
+  }
   project.provide('postgresUrl', db.url);
 }
 
