@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOC_PATH, renderMetricsDoc } from '../../cube/docs-metrics.ts';
 import { readCatalogue } from '../../cube/metric-catalogue.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
 import { startTestStack, type Client, type MetaResponse, type TestStack } from '../helpers/stack.ts';
 
-const TIME_DIMENSIONS = new Set(['order_date', 'spend_date', 'joined_date', 'registered_date', 'date']);
 
 describe('metric catalogue', () => {
   const catalogue = readCatalogue();
@@ -54,16 +54,13 @@ describe('metric catalogue', () => {
 
   it('offers every metric with all the dimensions of its row in one view, and answers that query', async () => {
     for (const metric of catalogue.metrics) {
-      const view = meta.cubes.find((c) => c.type === 'view'
-        && c.measures.some((m) => m.meta?.metric === metric.id)
-        && metric.sliceBy.every((id) => c.dimensions.some((d) => d.meta?.dimension === id)));
-      expect(view?.name, `${metric.id} with ${metric.sliceBy.join(', ')}`).toBeDefined();
-      const member = (id: string) => view!.dimensions.find((d) => d.meta?.dimension === id)!.name;
-      const measure = view!.measures.find((m) => m.meta?.metric === metric.id)!.name;
-      const timeIds = metric.sliceBy.filter((id) => TIME_DIMENSIONS.has(id));
+      const offering = offeringView(meta, metric);
+      expect(offering?.view.name, `${metric.id} with ${metric.sliceBy.join(', ')}`).toBeDefined();
+      const { measure, member } = offering!;
+      const timeIds = metric.sliceBy.filter((id) => TIME_DIMENSION_IDS.has(id));
       const rows = await api.load({
         measures: [measure],
-        dimensions: metric.sliceBy.filter((id) => !TIME_DIMENSIONS.has(id)).map(member),
+        dimensions: metric.sliceBy.filter((id) => !TIME_DIMENSION_IDS.has(id)).map(member),
         timeDimensions: timeIds.map((id) => ({ dimension: member(id), granularity: 'month', dateRange: ['2026-09-01', '2026-11-20'] })),
         limit: 50,
       });

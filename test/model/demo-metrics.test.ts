@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../cube/metric-catalogue.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
 import { startTestStack, type Client, type MetaResponse, type TestStack } from '../helpers/stack.ts';
 
 const TZ = 'Asia/Shanghai';
 const RANGE: [string, string] = ['2025-12-01', '2026-11-20'];
-const TIME_IDS = new Set(['order_date', 'spend_date', 'joined_date', 'registered_date', 'date']);
 const local = (column: string) => `(${column} AT TIME ZONE '${TZ}')::date`;
 const month = (column: string) => `to_char(${column} AT TIME ZONE '${TZ}', 'YYYY-MM')`;
 const inRange = (dateExpr: string) => `${dateExpr} BETWEEN DATE '${RANGE[0]}' AND DATE '${RANGE[1]}'`;
@@ -212,7 +212,7 @@ function staffSql(metric: string, dim: string | null): string {
   const empKey = (employeeColumn: string) => dim === 'employee' ? `(SELECT name FROM siyu.employees WHERE id = ${employeeColumn})`
     : dim === 'team' ? `(SELECT t.name FROM siyu.employees e JOIN siyu.teams t ON t.id = e.team_id WHERE e.id = ${employeeColumn})`
       : `'all'`;
-  const timeKey = (column: string): Slice => (dim !== null && TIME_IDS.has(dim)
+  const timeKey = (column: string): Slice => (dim !== null && TIME_DIMENSION_IDS.has(dim)
     ? { key: month(column), where: inRange(local(column)) } : { key: '', where: 'TRUE' });
   switch (metric) {
     case 'owned_customers':
@@ -292,14 +292,12 @@ describe('every metric on the demo data equals independent SQL', () => {
 
   for (const metric of catalogue.metrics) {
     it(`${metric.id}: total and by ${metric.sliceBy.join(', ')}`, async () => {
-      const view = meta.cubes.find((c) => c.type === 'view'
-        && c.measures.some((m) => m.meta?.metric === metric.id)
-        && metric.sliceBy.every((id) => c.dimensions.some((d) => d.meta?.dimension === id)))!;
-      expect(view, metric.id).toBeDefined();
-      const measure = view.measures.find((m) => m.meta?.metric === metric.id)!.name;
+      const offering = offeringView(meta, metric);
+      expect(offering, metric.id).toBeDefined();
+      const { measure } = offering!;
       for (const dim of [null, ...metric.sliceBy]) {
-        const member = dim ? view.dimensions.find((d) => d.meta?.dimension === dim)!.name : null;
-        const isTime = dim !== null && TIME_IDS.has(dim);
+        const member = dim ? offering!.member(dim) : null;
+        const isTime = dim !== null && TIME_DIMENSION_IDS.has(dim);
         const rows = await api.load({
           measures: [measure],
           dimensions: member && !isTime ? [member] : [],
