@@ -42,6 +42,12 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     dbType: 'postgres',
     driverFactory: () => {
       const driver = new PostgresDriver({ connectionString: options.databaseUrl, maxPoolSize: 8 });
+      // An idle connection closed by the server (a restart, Ctrl-C reaching
+      // PostgreSQL first) is dropped by the pool; the driver's own handler
+      // prints a stack trace for it, a line is enough.
+      const pool = (driver as unknown as { pool: import('node:events').EventEmitter }).pool;
+      pool.removeAllListeners('error');
+      pool.on('error', (error: Error) => options.log?.(`cube: idle database connection closed (${error.message})`));
       drivers.push(driver);
       return driver;
     },
