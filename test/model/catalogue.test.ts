@@ -68,6 +68,22 @@ describe('metric catalogue', () => {
     }
   });
 
+  it('gives every headline measure drill members that reach the customers, their owner and team, and that answer', async () => {
+    for (const metric of catalogue.metrics) {
+      const home = meta.cubes.filter((c) => c.type !== 'view').flatMap((c) => c.measures).find((m) => m.meta?.metric === metric.id)!;
+      const drill = (home as { drillMembers?: string[] }).drillMembers ?? [];
+      if (home.type === 'number' && drill.length === 0) continue; // ratios drill through their parts
+      expect(drill.length, `${home.name} has drill members`).toBeGreaterThan(0);
+      if (!['spend', 'attributed_gmv', 'budget'].includes(metric.id)) {
+        expect(drill, home.name).toEqual(expect.arrayContaining(['customers.id', 'customers.name']));
+        expect(drill.some((d) => /^(owners|employees)\.name$/.test(d)), `${home.name} names an employee`).toBe(true);
+        expect(drill.some((d) => /^(owner_teams|teams)\.name$/.test(d)), `${home.name} names a team`).toBe(true);
+      }
+      const rows = await api.load({ dimensions: drill, filters: [], limit: 3 });
+      expect(rows.length, home.name).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps docs/metrics.md equal to what /meta renders (run `npm run docs:metrics` after changing the model)', () => {
     expect(readFileSync(DOC_PATH, 'utf8')).toBe(renderMetricsDoc(meta, catalogue));
   });
