@@ -1,22 +1,14 @@
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { Client, startTestStack, type TestStack } from '../helpers/stack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Client, useTestStack } from '../helpers/stack.ts';
 
 describe('app server', () => {
-  let db: TestDatabase;
-  let stack: TestStack;
+  // An empty database: the stack migrates and seeds demo data itself, as `npm start` does.
+  const ctx = useTestStack('app', { demoCustomers: 1500 });
   let exec: Client;
 
-  beforeAll(async () => {
-    db = await createTestDatabase('app');
-    // An empty database: the stack migrates and seeds demo data itself, as `npm start` does.
-    stack = await startTestStack(db.url, { demoCustomers: 1500 });
-    exec = await stack.client('exec');
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+  beforeAll(() => {
+    exec = ctx.api;
   });
 
   const expectCleanError = (body: unknown): void => {
@@ -27,12 +19,12 @@ describe('app server', () => {
   };
 
   it('reports health once ready', async () => {
-    const r = await Client.anonymous(stack.url).request('GET', '/healthz');
+    const r = await Client.anonymous(ctx.stack.url).request('GET', '/healthz');
     expect(r).toEqual({ status: 200, body: { db: 'ok', cube: 'ok' } });
   });
 
   it('logs in with the demo password and refuses a wrong one', async () => {
-    const anon = Client.anonymous(stack.url);
+    const anon = Client.anonymous(ctx.stack.url);
     const wrong = await anon.request('POST', '/api/login', { username: 'exec', password: 'nope' });
     expect(wrong.status).toBe(401);
     expectCleanError(wrong.body);
@@ -50,20 +42,20 @@ describe('app server', () => {
     expect((await exec.request('GET', '/api/me')).body).toEqual({
       username: 'exec', role: 'executive', employeeId: null, teamId: null, displayName: expect.any(String),
     });
-    const [lead] = await db.sql<{ id: number; team_id: number; name: string }[]>`
+    const [lead] = await ctx.db.sql<{ id: number; team_id: number; name: string }[]>`
       SELECT e.id, e.team_id, e.name FROM siyu.teams t JOIN siyu.employees e ON e.id = t.manager_id ORDER BY t.id LIMIT 1`;
-    const manager = await stack.client('manager');
+    const manager = await ctx.stack.client('manager');
     expect((await manager.request('GET', '/api/me')).body).toEqual({
       username: 'manager', role: 'manager', employeeId: lead!.id, teamId: lead!.team_id, displayName: lead!.name,
     });
-    const [advisor] = await db.sql<{ id: number; team_id: number }[]>`
+    const [advisor] = await ctx.db.sql<{ id: number; team_id: number }[]>`
       SELECT id, team_id FROM siyu.employees WHERE role = 'advisor' ORDER BY id DESC LIMIT 1`;
-    const employee = await stack.client(`e${advisor!.id}`);
+    const employee = await ctx.stack.client(`e${advisor!.id}`);
     expect((await employee.request('GET', '/api/me')).body).toMatchObject({ role: 'staff', employeeId: advisor!.id, teamId: advisor!.team_id });
   });
 
   it('ends the session on logout', async () => {
-    const ops = await stack.client('ops');
+    const ops = await ctx.stack.client('ops');
     expect((await ops.request('GET', '/api/me')).status).toBe(200);
     expect((await ops.request('POST', '/api/logout', {})).status).toBe(200);
     expect((await ops.request('GET', '/api/me')).status).toBe(401);
@@ -71,7 +63,7 @@ describe('app server', () => {
   });
 
   it('answers a metric through the proxy with the value an independent SQL query gives', async () => {
-    const [expected] = await db.sql<{ gmv: string }[]>`
+    const [expected] = await ctx.db.sql<{ gmv: string }[]>`
       SELECT sum(amount)::text AS gmv FROM siyu.orders WHERE status = 'paid'`;
     const [row] = await exec.load({ measures: ['sales_overview.gmv'] });
     expect(row!['sales_overview.gmv']).toBe(expected!.gmv);
@@ -85,7 +77,7 @@ describe('app server', () => {
 
   it('never trusts a token or context sent by the browser', async () => {
     const forged = jwt.sign({ ctx: { username: 'admin', role: 'admin', employeeId: null, teamId: null } }, 'guessed-secret');
-    const anon = Client.anonymous(stack.url);
+    const anon = Client.anonymous(ctx.stack.url);
     const r = await anon.request('POST', '/cubejs-api/v1/load', { query: { measures: ['sales_overview.gmv'] } }, { Authorization: forged });
     expect(r.status).toBe(401);
     // Logged in as exec with a forged admin token: phones stay masked.
@@ -96,9 +88,9 @@ describe('app server', () => {
 
   it('masks phone numbers for every role but admin, and refuses filtering on them', async () => {
     const query = { dimensions: ['customer_insights.customer', 'customer_insights.phone'], order: { 'customer_insights.customer': 'asc' }, limit: 3 };
-    const phones = await db.sql<{ id: number; phone: string }[]>`SELECT id, phone FROM siyu.customers ORDER BY id LIMIT 3`;
+    const phones = await ctx.db.sql<{ id: number; phone: string }[]>`SELECT id, phone FROM siyu.customers ORDER BY id LIMIT 3`;
     const masked = await exec.load(query);
-    const admin = await stack.client('admin');
+    const admin = await ctx.stack.client('admin');
     const full = await admin.load(query);
     phones.forEach((p, i) => {
       expect(full[i]!['customer_insights.phone']).toBe(p.phone);
@@ -140,6 +132,6 @@ describe('app server', () => {
     }
     const meta = await exec.meta();
     expect(meta.cubes.map((c) => c.name)).toEqual(expect.arrayContaining(['sales_overview', 'customer_insights']));
-    expect((await Client.anonymous(stack.url).request('GET', '/cubejs-api/v1/meta')).status).toBe(401);
+    expect((await Client.anonymous(ctx.stack.url).request('GET', '/cubejs-api/v1/meta')).status).toBe(401);
   });
 });

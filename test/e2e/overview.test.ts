@@ -4,13 +4,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../cube/config.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { useTestStack } from '../helpers/stack.ts';
 
 describe('overview page in Chromium', () => {
-  let db: TestDatabase;
-  let stack: TestStack;
+  const ctx = useTestStack('e2e', { demoCustomers: 2000 });
   let browser: Browser;
 
   beforeAll(async () => {
@@ -18,17 +16,13 @@ describe('overview page in Chromium', () => {
       throw new Error('The web app is not built: run `npm run build:web` (npm test does it first).');
     }
     browser = await launchBrowser();
-    db = await createTestDatabase('e2e');
-    stack = await startTestStack(db.url, { demoCustomers: 2000 });
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
-    await db?.drop();
   });
 
   const login = async (page: Page, username: string, password = 'demo'): Promise<void> => {
-    await page.goto(`${stack.url}/`);
+    await page.goto(`${ctx.stack.url}/`);
     await page.waitForURL(/\/login/);
     await page.fill('input[name=username]', username);
     await page.fill('input[name=password]', password);
@@ -52,7 +46,7 @@ describe('overview page in Chromium', () => {
     await page.waitForSelector('[data-testid="chart-gmv-by-month"] canvas');
 
     // Default range: the 12 calendar months ending at as-of (2025-12-01 .. 2026-11-20).
-    const [expected] = await db.sql<{ gmv: string; orders: number; customers: number }[]>`
+    const [expected] = await ctx.db.sql<{ gmv: string; orders: number; customers: number }[]>`
       SELECT (SELECT sum(amount) FROM siyu.orders WHERE status = 'paid'
                 AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-12-01' AND DATE '2026-11-20')::text AS gmv,
              (SELECT count(*)::int FROM siyu.orders WHERE status = 'paid'
@@ -68,7 +62,7 @@ describe('overview page in Chromium', () => {
     // A different range lands in the URL, and the URL alone restores it.
     await page.getByRole('radio', { name: '近30天' }).click();
     await page.waitForURL(/range=last_30_days/);
-    const [last30] = await db.sql<{ gmv: string }[]>`
+    const [last30] = await ctx.db.sql<{ gmv: string }[]>`
       SELECT sum(amount)::text AS gmv FROM siyu.orders WHERE status = 'paid'
         AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2026-10-22' AND DATE '2026-11-20'`;
     await expect.poll(async () => (await page.textContent('[data-testid="kpi-gmv"] [data-testid="kpi-value"]'))!.replace(/[¥,\s]/g, ''))
@@ -90,7 +84,7 @@ describe('overview page in Chromium', () => {
 
   it('sends a logged-out person to the login page and back to where they were going', async () => {
     const page = await browser.newPage();
-    await page.goto(`${stack.url}/?range=last_90_days`);
+    await page.goto(`${ctx.stack.url}/?range=last_90_days`);
     await page.waitForURL(/\/login\?next=/);
     await page.fill('input[name=username]', 'ops');
     await page.fill('input[name=password]', 'demo');

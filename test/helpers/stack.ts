@@ -2,7 +2,9 @@
  * The real product (app server + Cube + PostgreSQL) on free ports, for tests,
  * with a small HTTP client that logs in and talks to it like a browser.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
+import { createTestDatabase } from './database.ts';
 import { startStack, type RunningStack } from '../../cube/stack.ts';
 import { freePort } from './ports.ts';
 
@@ -109,4 +111,31 @@ export interface MetaCube {
 
 export interface MetaResponse {
   cubes: MetaCube[];
+}
+
+export interface StackContext {
+  db: import('./database.ts').TestDatabase;
+  stack: TestStack;
+  /** Logged in as `exec`. */
+  api: Client;
+}
+
+/**
+ * Registers beforeAll/afterAll for a test file that needs the whole product
+ * on its own database: `prepare` runs on the empty database first (a
+ * fixture), otherwise the stack seeds demo data as `npm start` does.
+ */
+export function useTestStack(label: string, options: { demoCustomers?: number; prepare?: (db: import('./database.ts').TestDatabase) => Promise<void> } = {}): StackContext {
+  const context = {} as StackContext;
+  beforeAll(async () => {
+    context.db = await createTestDatabase(label);
+    await options.prepare?.(context.db);
+    context.stack = await startTestStack(context.db.url, options.demoCustomers ? { demoCustomers: options.demoCustomers } : {});
+    context.api = await context.stack.client('exec');
+  });
+  afterAll(async () => {
+    await context.stack?.stop();
+    await context.db?.drop();
+  });
+  return context;
 }

@@ -5,30 +5,20 @@
  * glossary Cube's /meta renders today.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DOC_PATH, renderMetricsDoc } from '../../cube/docs-metrics.ts';
 import { readCatalogue } from '../../cube/metric-catalogue.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
-import { startTestStack, type Client, type MetaResponse, type TestStack } from '../helpers/stack.ts';
+import { useTestStack, type MetaResponse } from '../helpers/stack.ts';
 
 
 describe('metric catalogue', () => {
   const catalogue = readCatalogue();
-  let db: TestDatabase;
-  let stack: TestStack;
-  let api: Client;
+  const ctx = useTestStack('catalogue', { demoCustomers: 1200 });
   let meta: MetaResponse;
 
   beforeAll(async () => {
-    db = await createTestDatabase('catalogue');
-    stack = await startTestStack(db.url, { demoCustomers: 1200 });
-    api = await stack.client('exec');
-    meta = await api.meta();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+    meta = await ctx.api.meta();
   });
 
   it('reads a catalogue with every section', () => {
@@ -58,7 +48,7 @@ describe('metric catalogue', () => {
       expect(offering?.view.name, `${metric.id} with ${metric.sliceBy.join(', ')}`).toBeDefined();
       const { measure, member } = offering!;
       const timeIds = metric.sliceBy.filter((id) => TIME_DIMENSION_IDS.has(id));
-      const rows = await api.load({
+      const rows = await ctx.api.load({
         measures: [measure],
         dimensions: metric.sliceBy.filter((id) => !TIME_DIMENSION_IDS.has(id)).map(member),
         timeDimensions: timeIds.map((id) => ({ dimension: member(id), granularity: 'month', dateRange: ['2026-09-01', '2026-11-20'] })),
@@ -79,7 +69,7 @@ describe('metric catalogue', () => {
         expect(drill.some((d) => /^(owners|employees)\.name$/.test(d)), `${home.name} names an employee`).toBe(true);
         expect(drill.some((d) => /^(owner_teams|teams)\.name$/.test(d)), `${home.name} names a team`).toBe(true);
       }
-      const rows = await api.load({ dimensions: drill, filters: [], limit: 3 });
+      const rows = await ctx.api.load({ dimensions: drill, filters: [], limit: 3 });
       expect(rows.length, home.name).toBeGreaterThan(0);
     }
   });

@@ -4,11 +4,10 @@
  * not derived from the model (stacked facts are joined per slice instead,
  * classifications are recomputed with correlated subqueries and windows).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../cube/metric-catalogue.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
-import { startTestStack, type Client, type MetaResponse, type TestStack } from '../helpers/stack.ts';
+import { useTestStack, type MetaResponse } from '../helpers/stack.ts';
 
 const TZ = 'Asia/Shanghai';
 const RANGE: [string, string] = ['2025-12-01', '2026-11-20'];
@@ -272,22 +271,13 @@ function compare(label: string, cube: Values, sql: Values): void {
 
 describe('every metric on the demo data equals independent SQL', () => {
   const catalogue = readCatalogue();
-  let db: TestDatabase;
-  let stack: TestStack;
-  let api: Client;
+  const ctx = useTestStack('demo'); // the default demo size, seeded as `npm start` does
   let meta: MetaResponse;
 
   beforeAll(async () => {
-    db = await createTestDatabase('demo');
-    stack = await startTestStack(db.url); // the default demo size, seeded as `npm start` does
-    api = await stack.client('exec');
-    meta = await api.meta();
-    await db.sql`CREATE SCHEMA test_expect`;
-    await db.sql.unsafe(PROFILE_SQL);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+    meta = await ctx.api.meta();
+    await ctx.db.sql`CREATE SCHEMA test_expect`;
+    await ctx.db.sql.unsafe(PROFILE_SQL);
   });
 
   for (const metric of catalogue.metrics) {
@@ -298,7 +288,7 @@ describe('every metric on the demo data equals independent SQL', () => {
       for (const dim of [null, ...metric.sliceBy]) {
         const member = dim ? offering!.member(dim) : null;
         const isTime = dim !== null && TIME_DIMENSION_IDS.has(dim);
-        const rows = await api.load({
+        const rows = await ctx.api.load({
           measures: [measure],
           dimensions: member && !isTime ? [member] : [],
           timeDimensions: member && isTime ? [{ dimension: member, granularity: 'month', dateRange: RANGE }] : [],
@@ -306,7 +296,7 @@ describe('every metric on the demo data equals independent SQL', () => {
         });
         const keyField = member ? (isTime ? `${member}.month` : member) : null;
         const cube: Values = new Map(rows.map((r) => [keyField ? norm(r[keyField]) : 'all', num(r[measure])]));
-        const expected = await db.sql.unsafe<{ k: unknown; v: unknown }[]>(independentSql(metric.id, dim));
+        const expected = await ctx.db.sql.unsafe<{ k: unknown; v: unknown }[]>(independentSql(metric.id, dim));
         const sql: Values = new Map(expected.map((r) => [norm(r.k), num(r.v)]));
         expect(sql.size, `${metric.id} by ${dim}: the SQL found data`).toBeGreaterThan(0);
         compare(`${metric.id} by ${dim ?? 'total'}`, cube, sql);

@@ -3,11 +3,10 @@
  * test/fixtures/small-brand.ts, against values worked out by hand (the
  * arithmetic is in the comments). As of 2026-06-30, Asia/Shanghai.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { migrate } from '../../seed/migrate.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { expectValues } from '../helpers/expect-values.ts';
-import { startTestStack, type Client, type TestStack } from '../helpers/stack.ts';
+import { useTestStack } from '../helpers/stack.ts';
 import { loadDataSet } from '../fixtures/factories.ts';
 import { smallBrand } from '../fixtures/small-brand.ts';
 
@@ -15,24 +14,15 @@ const JUNE = ['2026-06-01', '2026-06-30'];
 const TO_AS_OF = ['2025-01-01', '2026-06-30'];
 
 describe('the model on a hand-made brand', () => {
-  let db: TestDatabase;
-  let stack: TestStack;
-  let api: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('fixture');
-    await migrate(db.sql);
-    await loadDataSet(db.sql, smallBrand);
-    stack = await startTestStack(db.url);
-    api = await stack.client('exec');
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+  const ctx = useTestStack('fixture', {
+    prepare: async (db) => {
+      await migrate(ctx.db.sql);
+      await loadDataSet(ctx.db.sql, smallBrand);
+    },
   });
 
   const by = async (view: string, measures: string[], dimension: string | null, extra: Record<string, unknown> = {}) =>
-    api.load({ measures: measures.map((m) => `${view}.${m}`), dimensions: dimension ? [`${view}.${dimension}`] : [], ...extra });
+    ctx.api.load({ measures: measures.map((m) => `${view}.${m}`), dimensions: dimension ? [`${view}.${dimension}`] : [], ...extra });
 
   describe('sales', () => {
     // Paid: o1 100, o2 200, o4 300, o5 20, o6 80, o7 150, o8 250, o9 60, o10 90, o11 999 = 2249.00
@@ -236,7 +226,7 @@ describe('the model on a hand-made brand', () => {
     });
 
     it('activity and value points, and the value quadrant', async () => {
-      const points = await api.load({
+      const points = await ctx.api.load({
         dimensions: ['customer_insights.customer', 'customer_insights.activity_points', 'customer_insights.value_points'],
         order: { 'customer_insights.customer': 'asc' },
       });
@@ -296,7 +286,7 @@ describe('the model on a hand-made brand', () => {
 
   describe('action lists', () => {
     const members = async (segment: string) =>
-      (await api.load({ dimensions: ['customer_insights.customer_name', 'customer_insights.owner', 'customer_insights.team', 'customer_insights.action_reason'],
+      (await ctx.api.load({ dimensions: ['customer_insights.customer_name', 'customer_insights.owner', 'customer_insights.team', 'customer_insights.action_reason'],
         segments: [`customer_insights.${segment}`], order: { 'customer_insights.customer': 'asc' } }));
 
     it('birthday_soon: next birthday 1–15 days after as-of', async () => {
