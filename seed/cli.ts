@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../cube/config.ts';
 import { withDatabase } from './connect.ts';
 import { isSeeded, seedDatabase } from './load.ts';
-import { dropSchema, migrate } from './migrate.ts';
+import { migrate } from './migrate.ts';
 import { progressBar } from './progress.ts';
 
 const USAGE = 'usage: npm run seed -- --customers N [--seed S] [--as-of YYYY-MM-DD] [--reset]';
@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) fail('--as-of must be a date YYYY-MM-DD');
 
   await withDatabase(config, async (sql) => {
-    if (args.reset) await dropSchema(sql);
+    // --reset replaces the data inside the load's own transaction (no DROP first),
+    // so a failed or interrupted reset leaves the old data in place.
     await migrate(sql);
     if (!args.reset && (await isSeeded(sql))) {
       fail('the database already holds data; add --reset to replace it');

@@ -67,8 +67,3 @@ export async function migrate(sql: Sql, migrations?: Migration[]): Promise<strin
   });
   return applied;
 }
-
-/** Drops the whole schema: the first step of `seed --reset`. */
-export async function dropSchema(sql: Sql): Promise<void> {
-  await sql`DROP SCHEMA IF EXISTS siyu CASCADE`;
-}

@@ -1,0 +1,51 @@
+/** `npm run seed` as a person runs it, against its own database. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../../cube/config.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+describe('npm run seed', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('seed_cli');
+  });
+  afterAll(async () => db.drop());
+
+  const seed = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join('seed', 'cli.ts'), ...args], {
+    cwd: ROOT_DIR, env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8', timeout: 120_000,
+  });
+  const count = async (table: string): Promise<number> =>
+    Number((await db.sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM siyu.${table}`))[0]!.n);
+
+  it('migrates an empty database and loads the asked size, with progress', async () => {
+    const r = seed('--customers', '400', '--seed', '5', '--as-of', '2026-06-30');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/seeded [\d,]+ rows in [\d.]+ s \(seed 5, as of 2026-06-30\)/);
+    expect(r.stderr).toContain('loading orders');
+    expect(await count('customers')).toBe(400);
+    const [asOf] = await db.sql<{ value: string }[]>`SELECT value FROM siyu.settings WHERE key = 'as_of'`;
+    expect(asOf!.value).toBe('2026-06-30');
+  });
+
+  it('refuses to overwrite data without --reset, and changes nothing', async () => {
+    const r = seed('--customers', '100');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('add --reset');
+    expect(await count('customers')).toBe(400);
+  });
+
+  it('rebuilds with --reset', async () => {
+    const r = seed('--customers', '150', '--reset');
+    expect(r.status, r.stderr).toBe(0);
+    expect(await count('customers')).toBe(150);
+  });
+
+  it('explains bad arguments', () => {
+    for (const args of [['--customers', 'many'], ['--as-of', 'tomorrow'], ['--seed', '-3'], ['--colour', 'red']]) {
+      const r = seed(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('usage: npm run seed');
+    }
+  });
+});
