@@ -54,8 +54,8 @@ async function main(): Promise<void> {
     results.seed = { rows, ms: Math.round(seedMs), rows_per_second: Math.round(rows / (seedMs / 1000)) };
 
     t = performance.now();
-    const config = loadConfig({ databaseUrl: db.url, port: await freePort(), cubePort: await freePort(), logLevel: 'silent' });
-    const stack = await startStack(config, {}, '127.0.0.1');
+    const config = loadConfig({ databaseUrl: db.url, port: await freePort(), host: '127.0.0.1', cubePort: await freePort(), logLevel: 'silent' });
+    const stack = await startStack(config);
     results.startup_ms = Math.round(performance.now() - t);
     const client = await Client.login(stack.url, 'exec', 'demo');
     const latency: Record<string, { cold_p50: number; cold_p95: number; warm_p50: number }> = {};

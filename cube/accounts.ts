@@ -30,7 +30,7 @@ interface EmployeeRow {
   role: string;
 }
 
-async function employeeAccount(sql: Sql, username: string, row: EmployeeRow | undefined): Promise<Account | null> {
+function employeeAccount(username: string, row: EmployeeRow | undefined): Account | null {
   if (!row) return null;
   const isManager = row.role === 'lead';
   return {
@@ -52,7 +52,7 @@ export async function findAccount(sql: Sql, username: string): Promise<Account |
       SELECT e.id, e.name, e.team_id, e.role
       FROM siyu.teams AS t JOIN siyu.employees AS e ON e.id = t.manager_id
       ORDER BY t.id LIMIT 1`;
-    return employeeAccount(sql, username, row);
+    return employeeAccount(username, row);
   }
   if (username === 'staff') {
     // The first active advisor who owns customers.
@@ -62,13 +62,13 @@ export async function findAccount(sql: Sql, username: string): Promise<Account |
       WHERE e.role = 'advisor' AND e.active
         AND EXISTS (SELECT 1 FROM siyu.customers AS c WHERE c.owner_employee_id = e.id)
       ORDER BY e.id LIMIT 1`;
-    return employeeAccount(sql, username, row);
+    return employeeAccount(username, row);
   }
   const match = /^e([1-9][0-9]{0,8})$/.exec(username);
   if (match) {
     const [row] = await sql<EmployeeRow[]>`
       SELECT id, name, team_id, role FROM siyu.employees WHERE id = ${Number(match[1])}`;
-    return employeeAccount(sql, username, row);
+    return employeeAccount(username, row);
   }
   return null;
 }

@@ -12,6 +12,8 @@ export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface Config {
   /** The app server's port: the only one a browser talks to. */
   port: number;
+  /** The interface the app server binds; Cube always binds 127.0.0.1. */
+  host: string;
   /** Cube's REST port, bound to 127.0.0.1 only. */
   cubePort: number;
   /** An external PostgreSQL; when absent the embedded one is used. */
@@ -59,6 +61,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (!['info', 'warn', 'error', 'silent'].includes(logLevel)) throw new Error(`LOG_LEVEL must be info, warn, error or silent`);
   return {
     port: intFrom(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
     cubePort: intFrom(env, 'CUBE_PORT', 4000),
     databaseUrl: env.DATABASE_URL || null,
     dataDir: path.resolve(ROOT_DIR, env.DATA_DIR ?? '.data'),

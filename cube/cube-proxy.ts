@@ -35,8 +35,13 @@ function contextOf(account: Account): SecurityContext {
   return { username: account.username, role: account.role, employeeId: account.employeeId, teamId: account.teamId };
 }
 
-/** Parses the `query` of a load request into one or more query objects, or throws a 400. */
-export function parseLoadQuery(raw: unknown): Record<string, unknown>[] {
+type QueryObject = Record<string, unknown>;
+
+/**
+ * Parses the `query` of a load request (JSON text from a GET, a value from a
+ * POST): one query object or an array of them. Anything else is a 400.
+ */
+export function parseLoadQuery(raw: unknown): QueryObject | QueryObject[] {
   let value = raw;
   if (typeof value === 'string') {
     try {
@@ -50,7 +55,7 @@ export function parseLoadQuery(raw: unknown): Record<string, unknown>[] {
   for (const q of list) {
     if (typeof q !== 'object' || q === null || Array.isArray(q)) throw new HttpError(400, 'A query must be a JSON object.');
   }
-  return list as Record<string, unknown>[];
+  return value as QueryObject | QueryObject[];
 }
 
 /** Every member name a query refers to in a filter, including nested and/or groups. */
@@ -142,7 +147,8 @@ export class CubeProxy {
     if (queryType !== undefined && queryType !== 'multi' && queryType !== 'regularQuery') {
       throw new HttpError(400, 'queryType must be "multi" or "regularQuery".');
     }
-    const queries = parseLoadQuery(rawQuery);
+    const query = parseLoadQuery(rawQuery);
+    const queries = Array.isArray(query) ? query : [query];
     const seesPhones = account.role === 'admin';
     const phones = seesPhones ? new Set<string>() : await this.phoneMemberNames(account);
     if (!seesPhones) {
@@ -151,7 +157,6 @@ export class CubeProxy {
         if (member) throw new HttpError(403, `Your role may not filter on phone numbers (${member}).`);
       }
     }
-    const query = Array.isArray(rawQuery) || (typeof rawQuery === 'string' && rawQuery.trim().startsWith('[')) ? queries : queries[0];
     const { status, body } = await this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) });
     if (status !== 200) this.fail(status, body);
     if (typeof body.error === 'string' && body.error !== 'Continue wait') this.fail(400, body);

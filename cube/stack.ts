@@ -25,7 +25,7 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(config: Config, events: StackEvents = {}, host = '0.0.0.0'): Promise<RunningStack> {
+export async function startStack(config: Config, events: StackEvents = {}): Promise<RunningStack> {
   const log = events.log ?? (() => {});
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -36,7 +36,7 @@ export async function startStack(config: Config, events: StackEvents = {}, host 
     const server = await buildAppServer({
       cubeApiSecret: config.cubeApiSecret, demoPassword: config.demoPassword, webDistDir: config.webDistDir, log,
     });
-    await server.app.listen({ port: config.port, host });
+    await server.app.listen({ port: config.port, host: config.host });
     stops.push(() => server.app.close());
     const address = server.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const stack = await startStack(config, {
     log,
     onSeedProgress: (p) => bar(p.phase === 'generate' ? 'generating demo data' : p.phase === 'load' ? `loading ${p.label}` : 'analyzing', p.done, p.total),
-  }, process.env.HOST || '0.0.0.0');
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(`\n私域 BI is ready in ${seconds} s: ${stack.url}  (log in as exec / ${config.demoPassword === 'demo' ? 'demo' : '$DEMO_PASSWORD'})\nPress Ctrl-C to stop.\n`);
   const shutdown = (signal: string): void => {

@@ -10,7 +10,7 @@ describe('cube proxy helpers', () => {
   });
 
   it('parses a query given as JSON text or object, and rejects the rest with a 400', () => {
-    expect(parseLoadQuery('{"measures":["a.b"]}')).toEqual([{ measures: ['a.b'] }]);
+    expect(parseLoadQuery('{"measures":["a.b"]}')).toEqual({ measures: ['a.b'] });
     expect(parseLoadQuery([{ measures: ['a.b'] }, { measures: ['c.d'] }])).toHaveLength(2);
     for (const bad of ['{oops', '[]', '"text"', 42, null, [1]]) {
       expect(() => parseLoadQuery(bad)).toThrow(HttpError);

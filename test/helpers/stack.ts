@@ -16,12 +16,13 @@ export async function startTestStack(databaseUrl: string, overrides: { demoCusto
   const config = loadConfig({
     databaseUrl,
     port: await freePort(),
+    host: '127.0.0.1',
     cubePort: await freePort(),
     logLevel: 'silent',
     demoPassword: 'demo',
     ...overrides,
   });
-  const stack = await startStack(config, {}, '127.0.0.1');
+  const stack = await startStack(config);
   return {
     ...stack,
     client: async (username = 'exec', password = 'demo') => Client.login(stack.url, username, password),
