@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
-import { createTestDatabase } from './database.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 import { startStack, type RunningStack } from '../../cube/stack.ts';
 import { freePort } from './ports.ts';
 
@@ -115,7 +115,7 @@ export interface MetaResponse {
 }
 
 export interface StackContext {
-  db: import('./database.ts').TestDatabase;
+  db: TestDatabase;
   stack: TestStack;
   /** Logged in as `exec`. */
   api: Client;
@@ -126,7 +126,7 @@ export interface StackContext {
  * on its own database: `prepare` runs on the empty database first (a
  * fixture), otherwise the stack seeds demo data as `npm start` does.
  */
-export function useTestStack(label: string, options: { demoCustomers?: number; prepare?: (db: import('./database.ts').TestDatabase) => Promise<void> } = {}): StackContext {
+export function useTestStack(label: string, options: { demoCustomers?: number; prepare?: (db: TestDatabase) => Promise<void> } = {}): StackContext {
   const context = {} as StackContext;
   beforeAll(async () => {
     context.db = await createTestDatabase(label);

@@ -16,8 +16,8 @@ const TO_AS_OF = ['2025-01-01', '2026-06-30'];
 describe('the model on a hand-made brand', () => {
   const ctx = useTestStack('fixture', {
     prepare: async (db) => {
-      await migrate(ctx.db.sql);
-      await loadDataSet(ctx.db.sql, smallBrand);
+      await migrate(db.sql);
+      await loadDataSet(db.sql, smallBrand);
     },
   });
 
