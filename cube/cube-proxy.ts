@@ -115,7 +115,12 @@ export class CubeProxy {
 
   private fail(status: number, body: Record<string, Json>): never {
     const raw = body.error;
-    if (status === 400 || status === 404) throw new HttpError(400, cleanMessage(raw, 'The query is not valid.'));
+    if (status === 400 || status === 404) {
+      const message = cleanMessage(raw, 'The query is not valid.');
+      // What was held back from the browser stays visible to whoever runs the server.
+      if (typeof raw === 'string' && message !== raw.replace(/^Error:\s*/, '').trim()) this.options.log?.(`cube rejected a query: ${raw.split('\n')[0]}`);
+      throw new HttpError(400, message);
+    }
     if (status === 403) throw new HttpError(403, cleanMessage(raw, 'Your role may not query this.'));
     this.options.log?.(`cube error ${status}: ${typeof raw === 'string' ? raw.split('\n')[0] : JSON.stringify(raw)}`);
     // Cube answers database errors caused by the query's own values with 500 too.
