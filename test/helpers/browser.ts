@@ -1,32 +1,32 @@
 /**
- * Debian's Chromium driven by playwright-core. No browser download: it uses
- * CHROME_PATH or `chromium` on the PATH, and fails loudly when neither exists.
+ * Chromium driven by playwright-core, with no download and no system package:
+ * `CHROME_PATH` when set, otherwise the Chromium build that the npm package
+ * `@sparticuz/chromium` carries (unpacked to /tmp on first use, about 2 s).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
 
-export function findChromium(): string {
+// Flags of @sparticuz/chromium's own list that would make the tests lie
+// (no same-origin policy, mixed content allowed) or flaky (one process).
+const DROPPED_FLAGS = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process', '--no-zygote']);
+
+export async function findChromium(): Promise<string> {
   const fromEnv = process.env.CHROME_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH points at ${fromEnv}, which does not exist.`);
     return fromEnv;
   }
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      const found = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-      if (found) return found;
-    } catch {
-      // try the next name
-    }
-  }
-  throw new Error('No Chromium found for the browser tests. Install it (Debian: `apt-get update && apt-get install -y chromium`) or set CHROME_PATH.');
+  return sparticuz.executablePath();
 }
 
 export async function launchBrowser(): Promise<Browser> {
+  const fromEnv = Boolean(process.env.CHROME_PATH);
+  const packaged = fromEnv ? [] : sparticuz.args.filter((flag) => !DROPPED_FLAGS.has(flag) && !flag.startsWith('--headless'));
   return chromium.launch({
-    executablePath: findChromium(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    executablePath: await findChromium(),
+    headless: true,
+    args: [...packaged, '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }
