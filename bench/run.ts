@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, ROOT_DIR } from '../cube/config.ts';
-import { startEmbeddedPostgres } from '../cube/embedded-postgres.ts';
+import { startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { startStack } from '../cube/stack.ts';
-import { openSql } from '../seed/connect.ts';
+import { openSql } from '../cube/database/connect.ts';
 import { seedDatabase } from '../seed/load.ts';
-import { migrate } from '../seed/migrate.ts';
-import { freePort } from '../test/helpers/ports.ts';
-import { Client } from '../test/helpers/stack.ts';
+import { migrate } from '../cube/database/migrate.ts';
+import { freePort } from '../cube/ports.ts';
+import { Client } from '../cube/tools/api-client.ts';
 
 const QUERIES: Record<string, Record<string, unknown>> = {
   overview_kpis: { measures: ['sales_overview.gmv', 'sales_overview.order_count'], timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: ['2025-12-01', '2026-11-20'] }] },

@@ -5,11 +5,11 @@
  */
 import type { Sql } from 'postgres';
 import type { Config } from './config.ts';
-import { startEmbeddedPostgres } from './embedded-postgres.ts';
-import { startCubeServer } from './cube-server.ts';
-import { buildAppServer } from './app-server.ts';
-import { openSql } from '../seed/connect.ts';
-import { migrate } from '../seed/migrate.ts';
+import { startEmbeddedPostgres } from './database/embedded-postgres.ts';
+import { startCubeServer } from './engine/cube-server.ts';
+import { buildAppServer } from './gateway/app-server.ts';
+import { openSql } from './database/connect.ts';
+import { migrate } from './database/migrate.ts';
 import { isSeeded, seedDatabase, type SeedProgress } from '../seed/load.ts';
 
 export interface StackEvents {

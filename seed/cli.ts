@@ -3,12 +3,14 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../cube/config.ts';
-import { withDatabase } from './connect.ts';
+import { withDatabase } from '../cube/database/connect.ts';
 import { isSeeded, seedDatabase } from './load.ts';
-import { migrate } from './migrate.ts';
+import { migrate } from '../cube/database/migrate.ts';
 import { progressBar } from './progress.ts';
 
 const USAGE = 'usage: npm run seed -- --customers N [--seed S] [--as-of YYYY-MM-DD] [--reset]';
+
+class UsageError extends Error {}
 
 function fail(message: string): never {
   process.stderr.write(`seed: ${message}\n${USAGE}\n`);
@@ -47,7 +49,8 @@ async function main(): Promise<void> {
     // so a failed or interrupted reset leaves the old data in place.
     await migrate(sql);
     if (!args.reset && (await isSeeded(sql))) {
-      fail('the database already holds data; add --reset to replace it');
+      // Thrown, not exited, so the embedded cluster started for this command stops.
+      throw new UsageError('the database already holds data; add --reset to replace it');
     }
     const bar = progressBar();
     const started = performance.now();
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
+  if (error instanceof UsageError) fail(error.message);
   process.stderr.write(`seed failed: ${error.message}\nNothing was changed: the load runs in one transaction.\n`);
   process.exit(1);
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../cube/config.ts';
-import { freePort } from '../helpers/ports.ts';
+import { freePort } from '../../cube/ports.ts';
 
 interface Started {
   child: ChildProcess;

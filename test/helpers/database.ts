@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres, { type Sql } from 'postgres';
 import { inject } from 'vitest';
-import { openSql } from '../../seed/connect.ts';
+import { openSql } from '../../cube/database/connect.ts';
 
 export interface TestDatabase {
   url: string;

@@ -6,8 +6,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type RunningDatabase } from '../../cube/embedded-postgres.ts';
-import { freePort } from './ports.ts';
+import { startEmbeddedPostgres, type RunningDatabase } from '../../cube/database/embedded-postgres.ts';
+import { freePort } from '../../cube/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
-import type { CatalogueMetric } from '../../cube/metric-catalogue.ts';
-import type { MetaCube, MetaResponse } from './stack.ts';
+import type { CatalogueMetric } from '../../cube/tools/metric-catalogue.ts';
+import type { MetaCube, MetaResponse } from '../../cube/engine/meta.ts';
 
 export const TIME_DIMENSION_IDS = new Set(['order_date', 'spend_date', 'joined_date', 'registered_date', 'date']);
 

@@ -1,13 +1,13 @@
 /**
- * The semantic layer against its contract (shared/spec/metrics.md): every
+ * The semantic layer against its contract (docs/metric-catalogue.md): every
  * metric and dimension id is in /meta, each metric is offered with every
  * dimension of its row by one view in one query, and docs/metrics.md is the
  * glossary Cube's /meta renders today.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DOC_PATH, renderMetricsDoc } from '../../cube/docs-metrics.ts';
-import { readCatalogue } from '../../cube/metric-catalogue.ts';
+import { DOC_PATH, renderMetricsDoc } from '../../cube/tools/docs-metrics.ts';
+import { readCatalogue } from '../../cube/tools/metric-catalogue.ts';
 import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
 import { useTestStack, type MetaResponse } from '../helpers/stack.ts';
 

@@ -5,7 +5,7 @@
  * classifications are recomputed with correlated subqueries and windows).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCatalogue } from '../../cube/metric-catalogue.ts';
+import { readCatalogue } from '../../cube/tools/metric-catalogue.ts';
 import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
 import { useTestStack, type MetaResponse } from '../helpers/stack.ts';
 

@@ -4,7 +4,7 @@
  * arithmetic is in the comments). As of 2026-06-30, Asia/Shanghai.
  */
 import { describe, it } from 'vitest';
-import { migrate } from '../../seed/migrate.ts';
+import { migrate } from '../../cube/database/migrate.ts';
 import { expectValues } from '../helpers/expect-values.ts';
 import { useTestStack } from '../helpers/stack.ts';
 import { loadDataSet } from '../fixtures/factories.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../../seed/generate.ts';
 import { seedDatabase } from '../../seed/load.ts';
-import { migrate } from '../../seed/migrate.ts';
+import { migrate } from '../../cube/database/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const OPTIONS = { customers: 3000, seed: 7, asOf: '2026-11-20' };

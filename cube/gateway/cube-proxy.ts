@@ -6,8 +6,8 @@
  * messages without stacks or SQL.
  */
 import type { Account } from './accounts.ts';
-import { mintCubeToken } from './cube-server.ts';
-import type { SecurityContext } from './security-context.ts';
+import { mintCubeToken } from '../engine/cube-server.ts';
+import type { SecurityContext } from '../engine/security-context.ts';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {

@@ -90,7 +90,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     if (!account) throw new HttpError(401, 'Wrong username or password.');
     const id = sessions.create(account);
     reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: sessions.maxAgeSeconds });
-    return me(account);
+    return { ...me(account), ...(await businessCalendar(up().sql)) };
   });
 
   app.post('/api/logout', async (request, reply) => {
@@ -99,7 +99,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     return { ok: true };
   });
 
-  app.get('/api/me', async (request) => me(requireAccount(request)));
+  app.get('/api/me', async (request) => ({ ...me(requireAccount(request)), ...(await businessCalendar(up().sql)) }));
 
   app.get('/cubejs-api/v1/meta', async (request) => up().proxy.meta(requireAccount(request)));
   app.get('/cubejs-api/v1/load', async (request) => {
@@ -144,6 +144,16 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
       backends = { ...b, proxy: new CubeProxy({ cubeUrl: b.cubeUrl, apiSecret: options.cubeApiSecret, log: options.log }) };
     },
   };
+}
+
+/**
+ * The data's own calendar: what "today" means (as-of) and the business time
+ * zone every query runs in. Both live in siyu.settings, written by the seed.
+ */
+async function businessCalendar(sql: Sql): Promise<{ asOf: string; timeZone: string }> {
+  const [row] = await sql<{ as_of: string; time_zone: string }[]>`
+    SELECT siyu.as_of()::text AS as_of, siyu.business_tz() AS time_zone`;
+  return { asOf: row!.as_of, timeZone: row!.time_zone };
 }
 
 function me(account: Account): Record<string, unknown> {

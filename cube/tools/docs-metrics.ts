@@ -6,24 +6,12 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT_DIR, loadConfig } from './config.ts';
-import { mintCubeToken, startCubeServer } from './cube-server.ts';
+import { ROOT_DIR, loadConfig } from '../config.ts';
+import { mintCubeToken, startCubeServer } from '../engine/cube-server.ts';
 import { readCatalogue, type Catalogue } from './metric-catalogue.ts';
+import type { MetaResponse as Meta } from '../engine/meta.ts';
 
 export const DOC_PATH = path.join(ROOT_DIR, 'docs', 'metrics.md');
-
-interface Member {
-  name: string;
-  title: string;
-  shortTitle?: string;
-  description?: string;
-  format?: string;
-  meta?: { metric?: string; dimension?: string };
-}
-
-export interface Meta {
-  cubes: Array<{ name: string; type?: string; title: string; measures: Member[]; dimensions: Member[]; segments: Member[] }>;
-}
 
 const cell = (text: string | undefined): string => (text ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
 

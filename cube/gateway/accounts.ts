@@ -4,7 +4,7 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Sql } from 'postgres';
-import type { Role, SecurityContext } from './security-context.ts';
+import type { Role, SecurityContext } from '../engine/security-context.ts';
 
 export interface Account extends SecurityContext {
   displayName: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, readMigrations } from '../../seed/migrate.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { migrate, readMigrations } from '../../../cube/database/migrate.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 
 const DOMAIN_TABLES: Record<string, string[]> = {
   teams: ['id', 'name', 'region', 'manager_id'],

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Client, useTestStack } from '../helpers/stack.ts';
+import { Client, useTestStack } from '../../helpers/stack.ts';
 
 describe('app server', () => {
   // An empty database: the stack migrates and seeds demo data itself, as `npm start` does.

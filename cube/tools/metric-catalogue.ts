@@ -1,13 +1,13 @@
 /**
- * Reads the metric catalogue (shared/spec/metrics.md, the semantic layer's
+ * Reads the metric catalogue (docs/metric-catalogue.md, the semantic layer's
  * contract): every metric id with the dimension ids it must be sliceable by,
  * and the list of dimension ids.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR } from './config.ts';
+import { ROOT_DIR } from '../config.ts';
 
-export const CATALOGUE_PATH = path.resolve(ROOT_DIR, '..', 'shared', 'spec', 'metrics.md');
+export const CATALOGUE_PATH = path.join(ROOT_DIR, 'docs', 'metric-catalogue.md');
 
 export interface CatalogueMetric {
   id: string;
@@ -61,7 +61,7 @@ export function readCatalogue(file = CATALOGUE_PATH): Catalogue {
   try {
     markdown = readFileSync(file, 'utf8');
   } catch {
-    throw new Error(`The metric catalogue was not found at ${file}: the repository expects shared/ beside it.`);
+    throw new Error(`The metric catalogue was not found at ${file}.`);
   }
   return parseCatalogue(markdown);
 }

@@ -1,5 +1,5 @@
 /**
- * Versioned migrations: `seed/migrations/NNN_name.sql`, applied in order, each
+ * Versioned migrations: `cube/database/migrations/NNN_name.sql`, applied in order, each
  * in its own transaction, recorded in `siyu.schema_migrations`. Re-running is
  * a no-op; a recorded migration whose file changed is refused.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { filterMembers, HttpError, maskPhone, parseLoadQuery } from '../../cube/cube-proxy.ts';
-import { parseCatalogue } from '../../cube/metric-catalogue.ts';
-import { SessionStore } from '../../cube/sessions.ts';
+import { filterMembers, HttpError, maskPhone, parseLoadQuery } from '../../../cube/gateway/cube-proxy.ts';
+import { parseCatalogue } from '../../../cube/tools/metric-catalogue.ts';
+import { SessionStore } from '../../../cube/gateway/sessions.ts';
 
 describe('cube proxy helpers', () => {
   it('masks the middle four digits of a phone number', () => {

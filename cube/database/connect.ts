@@ -4,8 +4,8 @@
  * embedded cluster started just for this command.
  */
 import postgres, { type Sql } from 'postgres';
-import type { Config } from '../cube/config.ts';
-import { embeddedUrl, isPortOpen, startEmbeddedPostgres } from '../cube/embedded-postgres.ts';
+import type { Config } from '../config.ts';
+import { embeddedUrl, isPortOpen, startEmbeddedPostgres } from './embedded-postgres.ts';
 
 export function openSql(url: string, max = 4): Sql {
   return postgres(url, { max, onnotice: () => {}, connection: { application_name: 'siyu-bi' } });
