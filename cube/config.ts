@@ -18,6 +18,8 @@ export interface Config {
   cubePort: number;
   /** An external PostgreSQL; when absent the embedded one is used. */
   databaseUrl: string | null;
+  /** Cube's own read-only role; when absent it is created on the database (see cube/database/cube-role.ts). */
+  cubeDatabaseUrl: string | null;
   /** Where the embedded cluster keeps its files. */
   dataDir: string;
   embeddedPgPort: number;
@@ -34,6 +36,12 @@ export interface Config {
   demoAsOf: string;
   modelDir: string;
   webDistDir: string;
+  /** `auto`: Secure session cookies when the request came over HTTPS. */
+  cookieSecure: 'auto' | 'always' | 'never';
+  /** Trust X-Forwarded-Proto/For from a TLS-terminating proxy in front. */
+  trustProxy: boolean;
+  /** An origin allowed to show the big-screen in a frame (none by default). */
+  embedOrigin: string | null;
   /** Set by `npm start` on a terminal; tests keep the logs quiet. */
   logLevel: 'info' | 'warn' | 'error' | 'silent';
 }
@@ -59,11 +67,16 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (env === process.env) loadEnvFile();
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['info', 'warn', 'error', 'silent'].includes(logLevel)) throw new Error(`LOG_LEVEL must be info, warn, error or silent`);
+  const cookieSecure = env.COOKIE_SECURE || 'auto';
+  if (!['auto', 'always', 'never'].includes(cookieSecure)) throw new Error('COOKIE_SECURE must be auto, always or never');
+  const embedOrigin = env.BIG_SCREEN_EMBED_ORIGIN || null;
+  if (embedOrigin && !/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(embedOrigin)) throw new Error('BIG_SCREEN_EMBED_ORIGIN must be an origin such as https://tv.example.com');
   return {
     port: intFrom(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
     cubePort: intFrom(env, 'CUBE_PORT', 4000),
     databaseUrl: env.DATABASE_URL || null,
+    cubeDatabaseUrl: env.CUBE_DATABASE_URL || null,
     dataDir: path.resolve(ROOT_DIR, env.DATA_DIR ?? '.data'),
     embeddedPgPort: intFrom(env, 'EMBEDDED_PG_PORT', 54329),
     demoPassword: env.DEMO_PASSWORD || 'demo',
@@ -75,6 +88,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     demoAsOf: env.DEMO_AS_OF || '2026-11-20',
     modelDir: path.join(ROOT_DIR, 'model'),
     webDistDir: path.join(ROOT_DIR, 'web', 'dist'),
+    cookieSecure: cookieSecure as Config['cookieSecure'],
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    embedOrigin,
     logLevel: logLevel as Config['logLevel'],
     ...overrides,
   };

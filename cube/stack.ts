@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import { startEmbeddedPostgres } from './database/embedded-postgres.ts';
 import { startCubeServer } from './engine/cube-server.ts';
 import { buildAppServer } from './gateway/app-server.ts';
+import { provisionDemoAccounts } from './gateway/accounts.ts';
+import { ensureCubeRole } from './database/cube-role.ts';
 import { openSql } from './database/connect.ts';
 import { migrate } from './database/migrate.ts';
 import { isSeeded, seedDatabase, type SeedProgress } from '../seed/load.ts';
@@ -34,7 +36,8 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
   };
   try {
     const server = await buildAppServer({
-      cubeApiSecret: config.cubeApiSecret, demoPassword: config.demoPassword, webDistDir: config.webDistDir, log,
+      cubeApiSecret: config.cubeApiSecret, webDistDir: config.webDistDir, log,
+      cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, embedOrigin: config.embedOrigin,
     });
     await server.app.listen({ port: config.port, host: config.host });
     stops.push(() => server.app.close());
@@ -59,8 +62,11 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
         onProgress: events.onSeedProgress,
       });
     }
+    const provisioned = await provisionDemoAccounts(sql, config.demoPassword);
+    if (provisioned > 0) log(`demo data: ${provisioned} demo accounts with the demo password`);
+    const cubeDatabaseUrl = config.cubeDatabaseUrl ?? (await ensureCubeRole(sql, databaseUrl));
     const cube = await startCubeServer({
-      databaseUrl, port: config.cubePort, apiSecret: config.cubeApiSecret, modelDir: config.modelDir, log,
+      databaseUrl: cubeDatabaseUrl, port: config.cubePort, apiSecret: config.cubeApiSecret, modelDir: config.modelDir, log,
     });
     stops.push(cube.stop);
     server.ready({ sql, cubeUrl: cube.url });

@@ -92,6 +92,9 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         loaded += counts[table];
         options.onProgress?.({ phase: 'load', done: loaded, total: totalRows, label: table });
       }
+      // Marks the data as the generator's: demo accounts are given only to such data.
+      await tx`INSERT INTO siyu.settings (key, value) VALUES ('data_origin', 'demo_generator')
+               ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
       await options.beforeCommit?.();
     });
     options.onProgress?.({ phase: 'analyze', done: 0, total: 1, label: 'analyze' });

@@ -16,7 +16,7 @@ export async function withDatabase<T>(config: Config, work: (sql: Sql) => Promis
   let url = config.databaseUrl;
   if (!url) {
     if (await isPortOpen(config.embeddedPgPort)) {
-      url = embeddedUrl(config.embeddedPgPort);
+      url = embeddedUrl(config.dataDir, config.embeddedPgPort);
     } else {
       const db = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
       url = db.url;

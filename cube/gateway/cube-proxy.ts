@@ -1,103 +1,81 @@
 /**
  * The only way from a browser to Cube: `/cubejs-api/v1/load` and `/meta`,
  * for a logged-in session. The server mints the Cube token from the session
- * (whatever Authorization header the browser sends is ignored), masks phone
- * numbers for every role but admin, and turns Cube's errors into short JSON
- * messages without stacks or SQL.
+ * (whatever Authorization header the browser sends is ignored), shows each
+ * role only the views and members it may use, checks every query against
+ * that surface (query-schema.ts), and answers errors in its own words: no
+ * Cube text, SQL, value or address reaches the browser.
  */
 import type { Account } from './accounts.ts';
+import { HttpError } from './http-error.ts';
+import { checkLoadQuery, checkQueryType, type CubeQuery, type Surface } from './query-schema.ts';
 import { mintCubeToken } from '../engine/cube-server.ts';
-import type { SecurityContext } from '../engine/security-context.ts';
+import { mayQueryView, mayUseMember } from '../engine/access-rules.ts';
+import type { MetaCube, MetaResponse } from '../engine/meta.ts';
+import type { Role, SecurityContext } from '../engine/security-context.ts';
 
-export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
+export { HttpError };
 
 export interface CubeProxyOptions {
   cubeUrl: string;
   apiSecret: string;
+  /** The business time zone, read from the data. */
+  timeZone: () => Promise<string>;
   log?: (message: string) => void;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Row = Record<string, Json>;
 
-const MAX_QUERIES = 10;
-const SQLISH = /\b(select|from|where|group by|order by|join)\b|syntax error|relation "|column "/i;
+/** Database faults: the product says "unavailable", with a 503, never the address. */
+const DATABASE_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|connection timeout|terminating connection|the database system is (starting|shutting) down|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+/** Errors a query's own values cause in PostgreSQL. */
+const VALUE_ERRORS = /invalid input syntax|out of range|value too long|date\/time field value/i;
 
-export function maskPhone(value: string): string {
-  return value.length >= 7 ? `${value.slice(0, 3)}****${value.slice(-4)}` : '****';
-}
-
-function contextOf(account: Account): SecurityContext {
+export function contextOf(account: Account): SecurityContext {
   return { username: account.username, role: account.role, employeeId: account.employeeId, teamId: account.teamId };
 }
 
-type QueryObject = Record<string, unknown>;
-
-/**
- * Parses the `query` of a load request (JSON text from a GET, a value from a
- * POST): one query object or an array of them. Anything else is a 400.
- */
-export function parseLoadQuery(raw: unknown): QueryObject | QueryObject[] {
-  let value = raw;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw new HttpError(400, 'The query is not valid JSON.');
-    }
-  }
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0 || list.length > MAX_QUERIES) throw new HttpError(400, `Send between 1 and ${MAX_QUERIES} queries.`);
-  for (const q of list) {
-    if (typeof q !== 'object' || q === null || Array.isArray(q)) throw new HttpError(400, 'A query must be a JSON object.');
-  }
-  return value as QueryObject | QueryObject[];
-}
-
-/** Every member name a query refers to in a filter, including nested and/or groups. */
-export function filterMembers(query: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  const walk = (filters: unknown): void => {
-    if (!Array.isArray(filters)) return;
-    for (const f of filters) {
-      if (typeof f !== 'object' || f === null) continue;
-      const o = f as Record<string, unknown>;
-      if (typeof o.member === 'string') out.push(o.member);
-      if (typeof o.dimension === 'string') out.push(o.dimension);
-      walk(o.and);
-      walk(o.or);
-    }
+/** /meta as a role may see it: the views it may query, without the members closed to it. */
+export function metaForRole(meta: MetaResponse, role: Role): MetaResponse {
+  const visible = (name: string): boolean => mayUseMember(role, name);
+  return {
+    cubes: meta.cubes
+      .filter((c) => c.type === 'view' && mayQueryView(role, c.name))
+      .map((c): MetaCube => ({
+        ...c,
+        measures: c.measures.filter((m) => visible(m.name)),
+        dimensions: c.dimensions.filter((d) => visible(d.name)),
+        segments: c.segments.filter((s) => visible(s.name)),
+      })),
   };
-  walk(query.filters);
-  return out;
 }
 
-function cleanMessage(message: unknown, fallback: string): string {
-  if (typeof message !== 'string' || message.trim() === '') return fallback;
-  const text = message.replace(/^Error:\s*/, '').split('\n')[0]!.trim();
-  if (SQLISH.test(text) || text.length > 300) return fallback;
-  return text;
+export function surfaceOf(meta: MetaResponse, role: Role, everything: MetaResponse): Surface {
+  const names = (pick: (c: MetaCube) => Array<{ name: string }>): Set<string> => new Set(meta.cubes.flatMap((c) => pick(c).map((m) => m.name)));
+  const dimensions = meta.cubes.flatMap((c) => c.dimensions);
+  return {
+    measures: names((c) => c.measures),
+    dimensions: names((c) => c.dimensions),
+    times: new Set(dimensions.filter((d) => d.type === 'time').map((d) => d.name)),
+    segments: names((c) => c.segments),
+    masked: new Set(role === 'admin' ? [] : dimensions.filter((d) => d.meta?.pii).map((d) => d.name)),
+    known: new Set(everything.cubes.flatMap((c) => [...c.measures, ...c.dimensions, ...c.segments].map((m) => m.name))),
+  };
 }
 
 export class CubeProxy {
-  private phoneMembers: Set<string> | null = null;
+  /** Cube's /meta of the views (the same for every role before filtering). */
+  private meta: Promise<MetaResponse> | null = null;
+  private readonly surfaces = new Map<Role, { meta: MetaResponse; surface: Surface }>();
 
   constructor(private readonly options: CubeProxyOptions) {}
-
-  private token(account: Account): string {
-    return mintCubeToken(this.options.apiSecret, contextOf(account));
-  }
 
   private async call(path: string, account: Account, init: RequestInit = {}): Promise<{ status: number; body: Record<string, Json> }> {
     let response: Response;
     try {
       response = await fetch(`${this.options.cubeUrl}/cubejs-api/v1/${path}`, {
         ...init,
-        headers: { ...(init.headers ?? {}), Authorization: this.token(account), 'Content-Type': 'application/json' },
+        headers: { ...(init.headers ?? {}), Authorization: mintCubeToken(this.options.apiSecret, contextOf(account)), 'Content-Type': 'application/json' },
         signal: AbortSignal.timeout(120_000),
       });
     } catch (error) {
@@ -113,69 +91,56 @@ export class CubeProxy {
     return { status: response.status, body };
   }
 
+  /** Cube's error, in the product's words; Cube's own text goes to the server log only. */
   private fail(status: number, body: Record<string, Json>): never {
-    const raw = body.error;
-    if (status === 400 || status === 404) {
-      const message = cleanMessage(raw, 'The query is not valid.');
-      // What was held back from the browser stays visible to whoever runs the server.
-      if (typeof raw === 'string' && message !== raw.replace(/^Error:\s*/, '').trim()) this.options.log?.(`cube rejected a query: ${raw.split('\n')[0]}`);
-      throw new HttpError(400, message);
-    }
-    if (status === 403) throw new HttpError(403, cleanMessage(raw, 'Your role may not query this.'));
-    this.options.log?.(`cube error ${status}: ${typeof raw === 'string' ? raw.split('\n')[0] : JSON.stringify(raw)}`);
-    // Cube answers database errors caused by the query's own values with 500 too.
-    if (typeof raw === 'string' && /invalid input syntax|out of range|does not exist/i.test(raw)) {
-      throw new HttpError(400, 'A filter value does not fit its member (for example text in a number filter).');
-    }
+    const raw = typeof body.error === 'string' ? body.error : JSON.stringify(body.error ?? null);
+    this.options.log?.(`cube answered ${status}: ${raw.split('\n')[0]}`);
+    if (DATABASE_DOWN.test(raw)) throw new HttpError(503, 'The database is not reachable right now; the numbers will be back when it is.', { 'Retry-After': '5' });
+    if (VALUE_ERRORS.test(raw)) throw new HttpError(400, 'A filter value does not fit its member (for example text in a number filter).');
+    if (status === 403) throw new HttpError(403, 'Your role may not query this.');
+    if (status >= 400 && status < 500) throw new HttpError(400, 'The query cannot be answered as asked: check its members, filters and dates.');
     throw new HttpError(502, 'The query could not be run. Try again, or narrow it.');
   }
 
-  async meta(account: Account): Promise<Record<string, Json>> {
-    const { status, body } = await this.call('meta', account);
-    if (status !== 200) this.fail(status, body);
-    return body;
+  private async fullMeta(account: Account): Promise<MetaResponse> {
+    if (!this.meta) {
+      this.meta = this.call('meta', account).then(({ status, body }) => {
+        if (status !== 200) this.fail(status, body);
+        return body as unknown as MetaResponse;
+      });
+      this.meta.catch(() => { this.meta = null; });
+    }
+    return this.meta;
   }
 
-  private async phoneMemberNames(account: Account): Promise<Set<string>> {
-    if (this.phoneMembers) return this.phoneMembers;
-    const meta = await this.meta(account);
-    const names = new Set<string>();
-    for (const cube of (meta.cubes as Array<{ dimensions?: Array<{ name: string; meta?: { dimension?: string } }> }>) ?? []) {
-      for (const d of cube.dimensions ?? []) if (d.meta?.dimension === 'phone') names.add(d.name);
-    }
-    this.phoneMembers = names;
-    return names;
+  private async forRole(account: Account): Promise<{ meta: MetaResponse; surface: Surface }> {
+    const cached = this.surfaces.get(account.role);
+    if (cached) return cached;
+    const everything = await this.fullMeta(account);
+    const meta = metaForRole(everything, account.role);
+    const entry = { meta, surface: surfaceOf(meta, account.role, everything) };
+    this.surfaces.set(account.role, entry);
+    return entry;
+  }
+
+  async metaFor(account: Account): Promise<MetaResponse> {
+    return (await this.forRole(account)).meta;
+  }
+
+  /** A checked query, as Cube will receive it (the business zone set). */
+  async check(account: Account, rawQuery: unknown): Promise<CubeQuery | CubeQuery[]> {
+    const { surface } = await this.forRole(account);
+    return checkLoadQuery(rawQuery, surface, await this.options.timeZone());
   }
 
   /** `queryType: "multi"` (what @cubejs-client/core 1.x sends) answers with `results: [...]`. */
-  async load(account: Account, rawQuery: unknown, queryType?: unknown): Promise<Record<string, Json>> {
-    if (queryType !== undefined && queryType !== 'multi' && queryType !== 'regularQuery') {
-      throw new HttpError(400, 'queryType must be "multi" or "regularQuery".');
-    }
-    const query = parseLoadQuery(rawQuery);
-    const queries = Array.isArray(query) ? query : [query];
-    const seesPhones = account.role === 'admin';
-    const phones = seesPhones ? new Set<string>() : await this.phoneMemberNames(account);
-    if (!seesPhones) {
-      for (const q of queries) {
-        const member = filterMembers(q).find((m) => phones.has(m));
-        if (member) throw new HttpError(403, `Your role may not filter on phone numbers (${member}).`);
-      }
-    }
+  async load(account: Account, rawQuery: unknown, rawQueryType?: unknown): Promise<Record<string, Json>> {
+    const queryType = checkQueryType(rawQueryType);
+    const query = await this.check(account, rawQuery);
     const { status, body } = await this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) });
     if (status !== 200) this.fail(status, body);
     if (typeof body.error === 'string' && body.error !== 'Continue wait') this.fail(400, body);
     delete body.stack;
-    if (!seesPhones && phones.size > 0) {
-      const maskRows = (rows: Json | undefined): void => {
-        if (!Array.isArray(rows)) return;
-        for (const row of rows as Row[]) {
-          for (const key of Object.keys(row)) if (phones.has(key) && typeof row[key] === 'string') row[key] = maskPhone(row[key] as string);
-        }
-      };
-      maskRows(body.data);
-      if (Array.isArray(body.results)) for (const r of body.results as Row[]) maskRows(r.data);
-    }
     return body;
   }
 }

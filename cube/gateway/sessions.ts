@@ -1,17 +1,28 @@
 /**
  * Server-side sessions: the cookie carries only a random id, so logging out
  * really ends the session. Kept in memory: a restart logs everyone out.
+ *
+ * A session remembers who logged in, not what they may do: the account (role,
+ * team, active) is read again from the database when it is older than
+ * REFRESH_MS, so a deactivated person or a changed team takes effect within
+ * seconds. While the database is unreachable the last known account is kept,
+ * so sessions survive an outage (queries answer 503 meanwhile).
  */
 import { randomBytes } from 'node:crypto';
 import type { Account } from './accounts.ts';
 
 export const SESSION_COOKIE = 'siyu_session';
 const TTL_MS = 12 * 60 * 60 * 1000;
+const REFRESH_MS = 15 * 1000;
 
 interface Session {
   account: Account;
+  checkedAt: number;
   expiresAt: number;
 }
+
+/** Reads an account as it is now; null when it no longer may log in; throws when it cannot tell. */
+export type AccountLoader = (username: string) => Promise<Account | null>;
 
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
@@ -21,23 +32,45 @@ export class SessionStore {
   create(account: Account): string {
     this.sweep();
     const id = randomBytes(32).toString('base64url');
-    this.sessions.set(id, { account, expiresAt: this.now() + TTL_MS });
+    const now = this.now();
+    this.sessions.set(id, { account, checkedAt: now, expiresAt: now + TTL_MS });
     return id;
   }
 
-  get(id: string | undefined): Account | null {
+  /** The session's account, re-read through `load` when stale; null for no, expired or revoked sessions. */
+  async get(id: string | undefined, load?: AccountLoader): Promise<Account | null> {
     if (!id) return null;
     const session = this.sessions.get(id);
     if (!session) return null;
-    if (session.expiresAt <= this.now()) {
+    const now = this.now();
+    if (session.expiresAt <= now) {
       this.sessions.delete(id);
       return null;
+    }
+    if (load && now - session.checkedAt >= REFRESH_MS) {
+      let fresh: Account | null;
+      try {
+        fresh = await load(session.account.username);
+      } catch {
+        return session.account;
+      }
+      if (!fresh) {
+        this.destroyAccount(session.account.username);
+        return null;
+      }
+      session.account = fresh;
+      session.checkedAt = now;
     }
     return session.account;
   }
 
   destroy(id: string | undefined): void {
     if (id) this.sessions.delete(id);
+  }
+
+  /** Ends every session of one account (deactivated, deleted). */
+  destroyAccount(username: string): void {
+    for (const [id, s] of this.sessions) if (s.account.username === username) this.sessions.delete(id);
   }
 
   get maxAgeSeconds(): number {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import postgres, { type Sql } from 'postgres';
 import { inject } from 'vitest';
 import { openSql } from '../../cube/database/connect.ts';
+import { cubeRoleName } from '../../cube/database/cube-role.ts';
 
 export interface TestDatabase {
   url: string;
@@ -31,6 +32,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       await sql.end({ timeout: 5 });
       const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
       await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.unsafe(`DROP ROLE IF EXISTS ${cubeRoleName(name)}`);
       await a.end();
     },
   };

@@ -1,0 +1,47 @@
+/**
+ * Cube's own database role: it may read the `siyu` schema (but not the
+ * accounts table, which holds password hashes) and write only its
+ * pre-aggregation schema. Migrations, the seed and the app server keep the
+ * owner role. The role is named after the database and gets a fresh random
+ * password at every start, so no password of it is kept anywhere.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Sql } from 'postgres';
+
+export const PRE_AGGREGATIONS_SCHEMA = 'siyu_pre_aggregations';
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+export function cubeRoleName(database: string): string {
+  return `${database.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 50)}_cube_reader`;
+}
+
+/** Creates or updates the role and returns the URL Cube connects with. */
+export async function ensureCubeRole(sql: Sql, ownerUrl: string): Promise<string> {
+  const [row] = await sql<{ db: string }[]>`SELECT current_database() AS db`;
+  const db = row!.db;
+  const role = cubeRoleName(db);
+  const password = randomBytes(24).toString('base64url');
+  const r = quoteIdent(role);
+  try {
+    await sql.begin(async (tx) => {
+      const [exists] = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = ${role}`;
+      // CREATE/ALTER ROLE take no bind parameters; the password is base64url (no quotes).
+      if (!exists?.n) await tx.unsafe(`CREATE ROLE ${r} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '${password}'`);
+      else await tx.unsafe(`ALTER ROLE ${r} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '${password}'`);
+      await tx.unsafe(`GRANT CONNECT ON DATABASE ${quoteIdent(db)} TO ${r}`);
+      await tx.unsafe(`GRANT USAGE ON SCHEMA siyu TO ${r}`);
+      await tx.unsafe(`GRANT SELECT ON ALL TABLES IN SCHEMA siyu TO ${r}`);
+      await tx.unsafe(`REVOKE ALL ON siyu.accounts FROM ${r}`);
+      await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${PRE_AGGREGATIONS_SCHEMA}`);
+      await tx.unsafe(`GRANT USAGE, CREATE ON SCHEMA ${PRE_AGGREGATIONS_SCHEMA} TO ${r}`);
+    });
+  } catch (error) {
+    throw new Error(`Could not set up Cube's read-only database role ${role} (${(error as Error).message}). `
+      + 'Give the DATABASE_URL user CREATEROLE, or create a read-only role yourself and set CUBE_DATABASE_URL.');
+  }
+  const url = new URL(ownerUrl);
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}

@@ -1,0 +1,185 @@
+/**
+ * Who may see which rows: the one table of row-level rules, read by Cube's
+ * `queryRewrite` (which adds the limits as top-level filters) and by the app
+ * server (which shows each role only the views and members it may query).
+ *
+ * Views are the only queryable surface. A view without a rule here is
+ * refused to everyone, so a new view is closed until someone decides its rule.
+ * docs/security.md explains each rule.
+ */
+import type { Role, SecurityContext } from './security-context.ts';
+
+/** The member a team role's limit filters on: the employee id for staff, the team id for managers. */
+interface Limit {
+  staff: string;
+  manager: string;
+}
+
+export interface ViewRule {
+  /** Rows a staff member or manager may see; null: the view is closed to them. */
+  limit: Limit | null;
+  /**
+   * Members that name individual customers on a fact view. When a staff
+   * member or manager asks for one, the rows are limited to customers their
+   * scope owns as well, so no query lists another owner's customers.
+   */
+  customerIdentity?: { members: string[]; limit: Limit };
+  /** Members closed to staff and managers (they describe people or money outside their scope). */
+  closedToTeamRoles?: string[];
+}
+
+export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
+  // Orders: credited employee (and their team).
+  sales_overview: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'customer_owner_id', manager: 'customer_team_id' } },
+  },
+  // Spend, attributed sales and acquisitions: the employee on the row. Spend
+  // without an employee and acquisitions (which carry none) are outside every
+  // staff or team scope, so CAC is empty there.
+  channel_roi: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+  },
+  // Participations: the promoting employee. Budgets are campaign-wide money.
+  activity_performance: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    closedToTeamRoles: ['budget', 'budget_used', 'target_gmv'],
+  },
+  // Campaign budgets are the whole brand's money: executives, operators, admins.
+  campaign_budgets: { limit: null },
+  // Customers: their owner (and the owner's team). The referrer may be anyone's customer.
+  customer_insights: {
+    limit: { staff: 'owner_id', manager: 'team_id' },
+    closedToTeamRoles: ['referrer'],
+  },
+  // Owned customers, follow-ups and bookings: the employee on the row.
+  staff_performance: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+  },
+  // Drill lists of facts: the fact's scope, and only customers the scope owns.
+  sales_drill: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+  },
+  activity_drill: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+  },
+  // The customer 360: a customer's identities and timeline belong to the customer's owner.
+  customer_identities_list: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+  customer_timeline_events: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+  customer_timeline_follow_ups: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+  customer_timeline_appointments: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+  // The executives' big-screen audience: the whole brand's campaign.
+  campaign_audience: { limit: null },
+};
+
+const TEAM_ROLES: ReadonlySet<Role> = new Set(['staff', 'manager']);
+
+export class AccessError extends Error {
+  constructor(readonly status: 400 | 403, message: string) {
+    super(message);
+  }
+}
+
+/** Whether a role may query a view at all. */
+export function mayQueryView(role: Role, view: string): boolean {
+  const rule = VIEW_RULES[view];
+  if (!rule) return false;
+  return !TEAM_ROLES.has(role) || rule.limit !== null;
+}
+
+/** Whether a role may use a member (`view.member`) of a view it may query. */
+export function mayUseMember(role: Role, member: string): boolean {
+  const [view, name] = splitMember(member);
+  if (!mayQueryView(role, view)) return false;
+  return !TEAM_ROLES.has(role) || !(VIEW_RULES[view]!.closedToTeamRoles ?? []).includes(name);
+}
+
+/** `view.member` (or `view.member.granularity`) → [view, member]. */
+export function splitMember(member: string): [string, string] {
+  const [view = '', name = ''] = member.split('.');
+  return [view, name];
+}
+
+export interface Filter {
+  member: string;
+  operator: 'equals';
+  values: string[];
+}
+
+/**
+ * The filters that limit a query on `view` to what the person may see, each
+ * to be added at the top level of the query (top-level filters are joined
+ * with AND, so no `or` group, segment or measure filter can widen them).
+ * Throws when the person may not query the view.
+ */
+export function limitFilters(view: string, context: SecurityContext, membersUsed: ReadonlySet<string>): Filter[] {
+  const rule = VIEW_RULES[view];
+  if (!rule || !mayQueryView(context.role, view)) throw new AccessError(403, `Your role may not query ${view}.`);
+  if (!TEAM_ROLES.has(context.role)) return [];
+  const id = context.role === 'staff' ? context.employeeId : context.teamId;
+  // A team role without its id sees nothing rather than everything.
+  const value = id === null ? '-1' : String(id);
+  const pick = (limit: Limit): string => `${view}.${context.role === 'staff' ? limit.staff : limit.manager}`;
+  const filters: Filter[] = [{ member: pick(rule.limit!), operator: 'equals', values: [value] }];
+  const identity = rule.customerIdentity;
+  if (identity && identity.members.some((m) => membersUsed.has(`${view}.${m}`))) {
+    filters.push({ member: pick(identity.limit), operator: 'equals', values: [value] });
+  }
+  return filters;
+}
+
+type CubeQuery = Record<string, unknown> & { filters?: unknown };
+
+/** Every member a query names: measures, dimensions, time dimensions, segments, filters at any depth, order. */
+export function queryMembers(query: CubeQuery): Set<string> {
+  const out = new Set<string>();
+  const add = (value: unknown): void => {
+    if (typeof value === 'string') out.add(value);
+  };
+  for (const key of ['measures', 'dimensions', 'segments'] as const) {
+    const list = query[key];
+    if (Array.isArray(list)) list.forEach(add);
+  }
+  if (Array.isArray(query.timeDimensions)) {
+    for (const td of query.timeDimensions) if (td && typeof td === 'object') add((td as Record<string, unknown>).dimension);
+  }
+  const stack: unknown[] = Array.isArray(query.filters) ? [...query.filters] : [];
+  while (stack.length > 0) {
+    const f = stack.pop();
+    if (!f || typeof f !== 'object') continue;
+    const o = f as Record<string, unknown>;
+    add(o.member);
+    add(o.dimension);
+    for (const group of [o.and, o.or]) if (Array.isArray(group)) stack.push(...group);
+  }
+  const order = query.order;
+  if (Array.isArray(order)) {
+    for (const pair of order) if (Array.isArray(pair)) add(pair[0]);
+  } else if (order && typeof order === 'object') {
+    Object.keys(order).forEach(add);
+  }
+  return out;
+}
+
+/**
+ * Cube's queryRewrite: refuses a query that names anything outside the views
+ * its role may use, or more than one view, and adds the role's limits as
+ * top-level filters. Runs for every query Cube executes (loads, totals,
+ * drills), whatever the app server already checked.
+ */
+export function applyAccessRules(query: CubeQuery, context: SecurityContext): CubeQuery {
+  const members = queryMembers(query);
+  const views = new Set<string>();
+  for (const member of members) {
+    const [view] = splitMember(member);
+    if (!mayUseMember(context.role, member)) throw new AccessError(403, `Your role may not query ${member}.`);
+    views.add(view);
+  }
+  if (views.size !== 1) throw new AccessError(400, views.size === 0 ? 'The query names no member.' : 'A query reads one view at a time.');
+  const [view] = [...views] as [string];
+  const limits = limitFilters(view, context, members);
+  if (limits.length === 0) return query;
+  return { ...query, filters: [...(Array.isArray(query.filters) ? query.filters : []), ...limits] };
+}

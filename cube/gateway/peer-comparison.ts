@@ -1,0 +1,124 @@
+/**
+ * One employee against their team: the employee's KPIs, the team's average
+ * and the employee's rank in the team. Computed here from per-employee
+ * aggregates read through Cube with the team's scope, and answered as three
+ * numbers per KPI, so a staff member sees where they stand without any query
+ * of theirs listing a colleague's customers or numbers.
+ */
+import type { Sql } from 'postgres';
+import type { Account } from './accounts.ts';
+import { HttpError } from './http-error.ts';
+
+export const PEER_METRICS = ['owned_customers', 'new_customers', 'converted_customers', 'gmv', 'spend_per_buyer', 'conversion_rate',
+  'roi', 'follow_ups', 'bookings', 'arrivals', 'arrival_rate'] as const;
+export type PeerMetric = (typeof PEER_METRICS)[number];
+
+/** Counts and sums are 0 for an employee with no rows; ratios have no value then. */
+const RATIOS: ReadonlySet<PeerMetric> = new Set(['spend_per_buyer', 'conversion_rate', 'roi', 'arrival_rate']);
+
+export interface PeerComparison {
+  employeeId: number;
+  teamId: number;
+  teamSize: number;
+  from: string;
+  to: string;
+  metrics: Array<{ id: PeerMetric; value: string | null; teamAverage: string | null; rank: number | null }>;
+}
+
+type Row = Record<string, unknown>;
+/** Loads one query through Cube with the team's scope (a manager's limits on that team). */
+export type TeamLoader = (teamId: number, query: Record<string, unknown>) => Promise<Row[]>;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function parsePeerRequest(q: Record<string, unknown>): { employeeId: number; from: string; to: string } {
+  const employeeId = Number(q.employee);
+  if (!Number.isInteger(employeeId) || employeeId <= 0) throw new HttpError(400, 'employee must be an employee id.');
+  const from = String(q.from ?? '');
+  const to = String(q.to ?? '');
+  if (!DAY.test(from) || !DAY.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
+    throw new HttpError(400, 'from and to must be dates YYYY-MM-DD, from not after to.');
+  }
+  return { employeeId, from, to };
+}
+
+/** Per employee id of the team → the metric's value as Cube gives it (decimal text). */
+async function perEmployee(load: TeamLoader, teamId: number, from: string, to: string): Promise<Map<number, Partial<Record<PeerMetric, string>>>> {
+  const out = new Map<number, Partial<Record<PeerMetric, string>>>();
+  const put = (rows: Row[], idKey: string, pairs: Array<[PeerMetric, string]>): void => {
+    for (const row of rows) {
+      const id = Number(row[idKey]);
+      if (!Number.isInteger(id)) continue;
+      const entry = out.get(id) ?? {};
+      for (const [metric, key] of pairs) if (row[key] !== null && row[key] !== undefined) entry[metric] = String(row[key]);
+      out.set(id, entry);
+    }
+  };
+  const range = [from, to];
+  const [owned, staff, sales, returns, fresh] = await Promise.all([
+    load(teamId, { measures: ['staff_performance.owned_customers'], dimensions: ['staff_performance.employee_id'] }),
+    load(teamId, {
+      measures: ['staff_performance.converted_customers', 'staff_performance.follow_ups', 'staff_performance.bookings',
+        'staff_performance.arrivals', 'staff_performance.arrival_rate'],
+      dimensions: ['staff_performance.employee_id'],
+      timeDimensions: [{ dimension: 'staff_performance.date', dateRange: range }],
+    }),
+    load(teamId, {
+      measures: ['sales_overview.gmv', 'sales_overview.spend_per_buyer'], dimensions: ['sales_overview.employee_id'],
+      timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: range }],
+    }),
+    load(teamId, {
+      measures: ['channel_roi.roi'], dimensions: ['channel_roi.employee_id'],
+      timeDimensions: [{ dimension: 'channel_roi.date', dateRange: range }],
+    }),
+    load(teamId, {
+      measures: ['customer_insights.new_customers'], dimensions: ['customer_insights.owner_id'],
+      timeDimensions: [{ dimension: 'customer_insights.registered_date', dateRange: range }],
+    }),
+  ]);
+  put(owned, 'staff_performance.employee_id', [['owned_customers', 'staff_performance.owned_customers']]);
+  put(staff, 'staff_performance.employee_id', [['converted_customers', 'staff_performance.converted_customers'],
+    ['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
+    ['arrivals', 'staff_performance.arrivals'], ['arrival_rate', 'staff_performance.arrival_rate']]);
+  put(sales, 'sales_overview.employee_id', [['gmv', 'sales_overview.gmv'], ['spend_per_buyer', 'sales_overview.spend_per_buyer']]);
+  put(returns, 'channel_roi.employee_id', [['roi', 'channel_roi.roi']]);
+  put(fresh, 'customer_insights.owner_id', [['new_customers', 'customer_insights.new_customers']]);
+  return out;
+}
+
+export async function comparePeers(sql: Sql, account: Account, request: { employeeId: number; from: string; to: string }, load: TeamLoader): Promise<PeerComparison> {
+  const [employee] = await sql<{ team_id: number }[]>`SELECT team_id FROM siyu.employees WHERE id = ${request.employeeId}`;
+  const allowed = employee && (
+    account.role === 'staff' ? account.employeeId === request.employeeId
+      : account.role === 'manager' ? account.teamId === employee.team_id
+        : true);
+  // Out of scope looks the same as not there.
+  if (!employee || !allowed) throw new HttpError(404, 'No such employee in your scope.');
+  const teamIds = (await sql<{ id: number }[]>`SELECT id FROM siyu.employees WHERE team_id = ${employee.team_id} ORDER BY id`).map((r) => r.id);
+  const values = await perEmployee(load, employee.team_id, request.from, request.to);
+  const metrics: PeerComparison['metrics'] = [];
+  for (const id of PEER_METRICS) {
+    const valueOf = (e: number): string | null => (values.get(e) ?? {})[id] ?? (RATIOS.has(id) ? null : '0');
+    const team = teamIds.map((e) => ({ e, v: id === 'conversion_rate' ? conversion(values.get(e)) : valueOf(e) }));
+    const own = team.find((t) => t.e === request.employeeId)?.v ?? null;
+    const present = team.filter((t): t is { e: number; v: string } => t.v !== null);
+    // Decimal average in PostgreSQL: money is never averaged in floating point.
+    const [avg] = present.length > 0
+      ? await sql<{ a: string }[]>`SELECT avg(x)::text AS a FROM unnest(${present.map((t) => t.v)}::numeric[]) AS x`
+      : [{ a: null as unknown as string }];
+    const rank = own === null ? null : 1 + present.filter((t) => Number(t.v) > Number(own)).length;
+    metrics.push({ id, value: own, teamAverage: avg?.a ?? null, rank });
+  }
+  return { employeeId: request.employeeId, teamId: employee.team_id, teamSize: teamIds.length, from: request.from, to: request.to, metrics };
+}
+
+/** 转化率 of an employee: owned customers who bought in the range / owned customers (exact decimal). */
+function conversion(v: Partial<Record<PeerMetric, string>> | undefined): string | null {
+  const owned = v?.owned_customers;
+  if (!owned || owned === '0') return null;
+  const converted = v?.converted_customers ?? '0';
+  // Counts are integers: exact to 6 places with integer arithmetic.
+  const scaled = (BigInt(converted) * 1_000_000n) / BigInt(owned);
+  const text = scaled.toString().padStart(7, '0');
+  return `${text.slice(0, -6)}.${text.slice(-6)}`;
+}

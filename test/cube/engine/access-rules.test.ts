@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { AccessError, applyAccessRules, mayUseMember, queryMembers, VIEW_RULES } from '../../../cube/engine/access-rules.ts';
+import type { SecurityContext } from '../../../cube/engine/security-context.ts';
+
+const staff: SecurityContext = { username: 'e7', role: 'staff', employeeId: 7, teamId: 2 };
+const manager: SecurityContext = { username: 'e1', role: 'manager', employeeId: 1, teamId: 2 };
+const exec: SecurityContext = { username: 'exec', role: 'executive', employeeId: null, teamId: null };
+
+describe('row-level rules', () => {
+  it('add the limit as its own top-level filter, after whatever or-group the query has', () => {
+    const widened = { measures: ['customer_insights.customers'], filters: [{ or: [{ member: 'customer_insights.owner_id', operator: 'notEquals', values: ['7'] }] }] };
+    expect(applyAccessRules(widened, staff).filters).toEqual([
+      widened.filters[0],
+      { member: 'customer_insights.owner_id', operator: 'equals', values: ['7'] },
+    ]);
+    expect(applyAccessRules({ measures: ['sales_overview.gmv'] }, manager).filters)
+      .toEqual([{ member: 'sales_overview.team_id', operator: 'equals', values: ['2'] }]);
+    expect(applyAccessRules({ measures: ['sales_overview.gmv'] }, exec)).toEqual({ measures: ['sales_overview.gmv'] });
+  });
+
+  it('limit the customers a fact view lists to the ones the scope owns', () => {
+    const q = { measures: ['sales_overview.gmv'], dimensions: ['sales_overview.customer_name'] };
+    expect(applyAccessRules(q, staff).filters).toEqual([
+      { member: 'sales_overview.employee_id', operator: 'equals', values: ['7'] },
+      { member: 'sales_overview.customer_owner_id', operator: 'equals', values: ['7'] },
+    ]);
+  });
+
+  it('refuse cubes, unknown views, views without a rule, closed members and two views at once', () => {
+    const refuse = (q: Record<string, unknown>, ctx: SecurityContext): number | null => {
+      try {
+        applyAccessRules(q, ctx);
+        return null;
+      } catch (error) {
+        return (error as AccessError).status;
+      }
+    };
+    expect(refuse({ measures: ['orders.count'] }, exec)).toBe(403);
+    expect(refuse({ measures: ['campaign_budgets.budget'] }, manager)).toBe(403);
+    expect(refuse({ measures: ['campaign_budgets.budget'] }, exec)).toBeNull();
+    expect(refuse({ dimensions: ['customer_insights.referrer'] }, staff)).toBe(403);
+    expect(refuse({ dimensions: ['customer_insights.referrer'] }, exec)).toBeNull();
+    expect(refuse({ measures: ['activity_performance.budget_used'] }, staff)).toBe(403);
+    expect(refuse({ measures: ['sales_overview.gmv', 'channel_roi.roi'] }, exec)).toBe(400);
+    expect(refuse({ measures: ['sales_overview.gmv'], filters: [{ and: [{ member: 'customers.phone', operator: 'set' }] }] }, exec)).toBe(403);
+  });
+
+  it('a team role without its id sees nothing rather than everything', () => {
+    const broken: SecurityContext = { username: 'x', role: 'staff', employeeId: null, teamId: null };
+    expect(applyAccessRules({ measures: ['sales_overview.gmv'] }, broken).filters)
+      .toEqual([{ member: 'sales_overview.employee_id', operator: 'equals', values: ['-1'] }]);
+  });
+
+  it('find members everywhere a query names them', () => {
+    expect([...queryMembers({
+      measures: ['a.m'], dimensions: ['a.d'], segments: ['a.s'], timeDimensions: [{ dimension: 'a.t' }],
+      filters: [{ or: [{ member: 'a.f1' }, { and: [{ dimension: 'a.f2' }] }] }], order: [['a.o', 'asc']],
+    })].sort()).toEqual(['a.d', 'a.f1', 'a.f2', 'a.m', 'a.o', 'a.s', 'a.t']);
+    expect([...queryMembers({ measures: ['a.m'], order: { 'a.o': 'desc' } })].sort()).toEqual(['a.m', 'a.o']);
+  });
+
+  it('have a rule for every view of the model', async () => {
+    const { readdirSync } = await import('node:fs');
+    const views = readdirSync('model/views').map((f) => f.replace(/\.(yml|js)$/, '')).sort();
+    expect(views.filter((v) => !VIEW_RULES[v])).toEqual([]);
+    expect(mayUseMember('admin', 'campaign_budgets.budget')).toBe(true);
+  });
+});
