@@ -1,0 +1,93 @@
+/**
+ * The big-screen's Cube queries, one per tile, on views only. Pure: a campaign
+ * name and dates in, a query out. No time zone is sent: the server applies the
+ * business zone.
+ */
+import type { Query } from '../../lib/cube.ts';
+
+type Filter = NonNullable<Query['filters']>[number];
+
+const campaignFilter = (member: string, campaign: string): Filter => ({ member, operator: 'equals', values: [campaign] });
+
+/** GMV and paid orders of the campaign, all dates. */
+export function buildCampaignSalesQuery(campaign: string): Query {
+  return {
+    measures: ['sales_overview.gmv', 'sales_overview.order_count'],
+    filters: [campaignFilter('sales_overview.campaign', campaign)],
+  };
+}
+
+/** The campaign's GMV by hour over one business day (today, or the same weekday a week earlier). */
+export function buildGmvByHourQuery(campaign: string, day: string): Query {
+  return {
+    measures: ['sales_overview.gmv', 'sales_overview.order_count'],
+    timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'hour', dateRange: [day, day] }],
+    filters: [campaignFilter('sales_overview.campaign', campaign)],
+    order: { 'sales_overview.order_date': 'asc' },
+  };
+}
+
+/** Participants, fission, converted and the conversion rate of the campaign. */
+export function buildParticipationQuery(campaign: string): Query {
+  return {
+    measures: [
+      'activity_performance.participants',
+      'activity_performance.fission_count',
+      'activity_performance.converted_count',
+      'activity_performance.campaign_conversion_rate',
+    ],
+    filters: [campaignFilter('activity_performance.campaign', campaign)],
+  };
+}
+
+/** Spend, attributed GMV and ROI of the campaign by channel. */
+export function buildRoiByChannelQuery(campaign: string): Query {
+  return {
+    measures: ['channel_roi.roi', 'channel_roi.spend', 'channel_roi.attributed_gmv'],
+    dimensions: ['channel_roi.channel'],
+    filters: [campaignFilter('channel_roi.campaign', campaign)],
+    order: { 'channel_roi.attributed_gmv': 'desc' },
+  };
+}
+
+export const LEADERBOARD_SIZE = 10;
+
+/** The ten employees with the most campaign GMV, with their team. */
+export function buildLeaderboardQuery(campaign: string): Query {
+  return {
+    measures: ['sales_overview.gmv', 'sales_overview.order_count'],
+    dimensions: ['sales_overview.employee', 'sales_overview.team'],
+    filters: [
+      campaignFilter('sales_overview.campaign', campaign),
+      { member: 'sales_overview.employee', operator: 'set' },
+    ],
+    order: { 'sales_overview.gmv': 'desc', 'sales_overview.employee': 'asc' },
+    limit: LEADERBOARD_SIZE,
+  };
+}
+
+/** Customers who registered while the campaign ran (up to as-of), by source channel. */
+export function buildNewCustomersBySourceQuery(from: string, to: string): Query {
+  return {
+    measures: ['customer_insights.new_customers'],
+    dimensions: ['customer_insights.source_channel'],
+    timeDimensions: [{ dimension: 'customer_insights.registered_date', dateRange: [from, to] }],
+    order: { 'customer_insights.new_customers': 'desc' },
+  };
+}
+
+/** The campaign's participants by the customer's city tier. */
+export function buildParticipantsByCityTierQuery(campaign: string): Query {
+  return {
+    measures: ['campaign_audience.participants', 'campaign_audience.converted_count'],
+    dimensions: ['campaign_audience.city_tier'],
+    filters: [campaignFilter('campaign_audience.campaign', campaign)],
+    order: { 'campaign_audience.city_tier': 'asc' },
+  };
+}
+
+/** The dates the "new customers" tile counts: the campaign's start to its end or as-of, whichever is first. */
+export function campaignWindow(startsOn: string, endsOn: string, asOf: string): [string, string] {
+  const to = endsOn < asOf ? endsOn : asOf;
+  return [startsOn, to < startsOn ? startsOn : to];
+}
