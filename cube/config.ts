@@ -40,6 +40,8 @@ export interface Config {
   cookieSecure: 'auto' | 'always' | 'never';
   /** Trust X-Forwarded-Proto/For from a TLS-terminating proxy in front. */
   trustProxy: boolean;
+  /** How old a session's account may get before it is read again from the database. */
+  sessionRefreshMs: number;
   /** An origin allowed to show the big-screen in a frame (none by default). */
   embedOrigin: string | null;
   /** Set by `npm start` on a terminal; tests keep the logs quiet. */
@@ -91,6 +93,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     cookieSecure: cookieSecure as Config['cookieSecure'],
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     embedOrigin,
+    sessionRefreshMs: 15_000,
     logLevel: logLevel as Config['logLevel'],
     ...overrides,
   };

@@ -38,6 +38,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     const server = await buildAppServer({
       cubeApiSecret: config.cubeApiSecret, webDistDir: config.webDistDir, log,
       cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, embedOrigin: config.embedOrigin,
+      sessionRefreshMs: config.sessionRefreshMs,
     });
     await server.app.listen({ port: config.port, host: config.host });
     stops.push(() => server.app.close());

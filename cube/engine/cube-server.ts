@@ -70,7 +70,6 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     logger: (msg: string, params: Record<string, unknown>) => {
       if (LOGGED_EVENTS.test(msg)) options.log?.(`cube: ${msg} ${JSON.stringify(params?.error ?? '')}`);
     },
-    ...(options.systemSecret ? { playgroundAuthSecret: options.systemSecret } : {}),
     // Only loading data and reading /meta: no SQL, no jobs, no GraphQL.
     contextToApiScopes: async () => ['meta', 'data'],
     queryRewrite: (query: Record<string, unknown>, request: { securityContext?: unknown }) => {
@@ -94,7 +93,15 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
 
   const app = express();
   app.use(express.json({ limit: '1mb' }));
-  await core.initApp(app);
+  // Cube reads the system ("playground") secret from the environment when it
+  // builds its API: set only for tools that asked for one, never inherited.
+  if (options.systemSecret) process.env.CUBEJS_PLAYGROUND_AUTH_SECRET = options.systemSecret;
+  else delete process.env.CUBEJS_PLAYGROUND_AUTH_SECRET;
+  try {
+    await core.initApp(app);
+  } finally {
+    delete process.env.CUBEJS_PLAYGROUND_AUTH_SECRET;
+  }
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -35,6 +35,8 @@ export interface AppServerOptions {
   /** An origin allowed to embed the big-screen in a frame; no other page may be framed. */
   embedOrigin?: string | null;
   loginLimits?: LoginLimits;
+  /** How old a session's account may get before it is read again (default 15 s). */
+  sessionRefreshMs?: number;
   log?: (message: string) => void;
 }
 
@@ -58,7 +60,7 @@ const BASE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsaf
 
 export async function buildAppServer(options: AppServerOptions): Promise<AppServer> {
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024, trustProxy: options.trustProxy ?? false });
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(Date.now, options.sessionRefreshMs);
   const limiter = new LoginLimiter(options.loginLimits);
   let backends: (Backends & { proxy: CubeProxy }) | null = null;
   const up = (): Backends & { proxy: CubeProxy } => {

@@ -209,6 +209,9 @@ function checkOne(raw: unknown, surface: Surface, timeZone: string): CubeQuery {
   set('order', check.order(raw.order));
   set('limit', boundedInteger(raw.limit, 'limit', 1, LIMITS.rowLimit, true));
   set('offset', boundedInteger(raw.offset, 'offset', 0, LIMITS.offset, false));
+  // Cube 0.33 cannot check an ungrouped query's primary keys through a view, so
+  // it refuses every one; say so plainly instead of passing its error on.
+  if (raw.ungrouped === true) bad('ungrouped queries are not available: list the dimensions without measures instead.');
   for (const key of ['total', 'ungrouped', 'renewQuery'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'boolean') bad(`${key} must be true or false.`);
     set(key, raw[key]);

@@ -4,7 +4,7 @@
  *
  * A session remembers who logged in, not what they may do: the account (role,
  * team, active) is read again from the database when it is older than
- * REFRESH_MS, so a deactivated person or a changed team takes effect within
+ * `refreshMs` (15 s by default), so a deactivated person or a changed team takes effect within
  * seconds. While the database is unreachable the last known account is kept,
  * so sessions survive an outage (queries answer 503 meanwhile).
  */
@@ -13,7 +13,6 @@ import type { Account } from './accounts.ts';
 
 export const SESSION_COOKIE = 'siyu_session';
 const TTL_MS = 12 * 60 * 60 * 1000;
-const REFRESH_MS = 15 * 1000;
 
 interface Session {
   account: Account;
@@ -27,7 +26,7 @@ export type AccountLoader = (username: string) => Promise<Account | null>;
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now, private readonly refreshMs = 15_000) {}
 
   create(account: Account): string {
     this.sweep();
@@ -47,7 +46,7 @@ export class SessionStore {
       this.sessions.delete(id);
       return null;
     }
-    if (load && now - session.checkedAt >= REFRESH_MS) {
+    if (load && now - session.checkedAt >= this.refreshMs) {
       let fresh: Account | null;
       try {
         fresh = await load(session.account.username);

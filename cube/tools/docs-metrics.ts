@@ -3,11 +3,13 @@
  * Cube's own /meta, so it can never drift from the model. A test fails when
  * the committed file differs from what this renders.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import jwt from 'jsonwebtoken';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT_DIR, loadConfig } from '../config.ts';
-import { mintCubeToken, startCubeServer } from '../engine/cube-server.ts';
+import { startCubeServer } from '../engine/cube-server.ts';
 import { readCatalogue, type Catalogue } from './metric-catalogue.ts';
 import type { MetaResponse as Meta } from '../engine/meta.ts';
 
@@ -59,23 +61,33 @@ export function renderMetricsDoc(meta: Meta, catalogue: Catalogue): string {
   return out.join('\n');
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig({ logLevel: 'silent' });
-  // Compiling the model needs no database: /meta never queries it.
+/**
+ * The whole model's /meta, cubes included, from a Cube started just for this
+ * with a system secret of its own (tools only; the product's Cube never has
+ * one). Compiling the model needs no database: /meta never queries it.
+ */
+export async function readModelMeta(modelDir: string): Promise<Meta> {
+  const systemSecret = randomBytes(32).toString('hex');
   const cube = await startCubeServer({
-    databaseUrl: 'postgres://nobody@127.0.0.1:1/none', port: 0, apiSecret: config.cubeApiSecret, modelDir: config.modelDir,
+    databaseUrl: 'postgres://nobody@127.0.0.1:1/none', port: 0, apiSecret: randomBytes(32).toString('hex'), modelDir, systemSecret,
   });
   try {
-    const token = mintCubeToken(config.cubeApiSecret, { username: 'docs', role: 'admin', employeeId: null, teamId: null });
+    const token = jwt.sign({ username: 'model-meta' }, systemSecret, { algorithm: 'HS256', expiresIn: 60 });
     const response = await fetch(`${cube.url}/cubejs-api/v1/meta`, { headers: { Authorization: token } });
     const meta = (await response.json()) as Meta & { error?: string };
     if (!response.ok) throw new Error(meta.error ?? `meta answered ${response.status}`);
-    mkdirSync(path.dirname(DOC_PATH), { recursive: true });
-    writeFileSync(DOC_PATH, renderMetricsDoc(meta, readCatalogue()));
-    process.stdout.write(`wrote ${path.relative(process.cwd(), DOC_PATH)}\n`);
+    return meta;
   } finally {
     await cube.stop();
   }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ logLevel: 'silent' });
+  const meta = await readModelMeta(config.modelDir);
+  mkdirSync(path.dirname(DOC_PATH), { recursive: true });
+  writeFileSync(DOC_PATH, renderMetricsDoc(meta, readCatalogue()));
+  process.stdout.write(`wrote ${path.relative(process.cwd(), DOC_PATH)}\n`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

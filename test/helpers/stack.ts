@@ -3,7 +3,7 @@
  * with a small HTTP client that logs in and talks to it like a browser.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { loadConfig } from '../../cube/config.ts';
+import { loadConfig, type Config } from '../../cube/config.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { startStack, type RunningStack } from '../../cube/stack.ts';
 import { freePort } from '../../cube/ports.ts';
@@ -16,7 +16,7 @@ export interface TestStack extends RunningStack {
   client(username?: string, password?: string): Promise<Client>;
 }
 
-export async function startTestStack(databaseUrl: string, overrides: { demoCustomers?: number } = {}): Promise<TestStack> {
+export async function startTestStack(databaseUrl: string, overrides: Partial<Config> = {}): Promise<TestStack> {
   const config = loadConfig({
     databaseUrl,
     port: await freePort(),
@@ -45,12 +45,12 @@ export interface StackContext {
  * on its own database: `prepare` runs on the empty database first (a
  * fixture), otherwise the stack seeds demo data as `npm start` does.
  */
-export function useTestStack(label: string, options: { demoCustomers?: number; prepare?: (db: TestDatabase) => Promise<void> } = {}): StackContext {
+export function useTestStack(label: string, options: { demoCustomers?: number; config?: Partial<Config>; prepare?: (db: TestDatabase) => Promise<void> } = {}): StackContext {
   const context = {} as StackContext;
   beforeAll(async () => {
     context.db = await createTestDatabase(label);
     await options.prepare?.(context.db);
-    context.stack = await startTestStack(context.db.url, options.demoCustomers ? { demoCustomers: options.demoCustomers } : {});
+    context.stack = await startTestStack(context.db.url, { ...(options.demoCustomers ? { demoCustomers: options.demoCustomers } : {}), ...options.config });
     context.api = await context.stack.client('exec');
   });
   afterAll(async () => {

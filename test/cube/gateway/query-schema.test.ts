@@ -80,6 +80,8 @@ describe('the load allow-list', () => {
   it('accepts only the fixed response formats and query types, one view per query, and JSON', () => {
     expect(status({ measures: ['v.gmv'], responseFormat: 'compact' })).toBe(200);
     expect(status({ measures: ['v.gmv'], responseFormat: 'csv' })).toBe(400);
+    expect(status({ dimensions: ['v.channel'], ungrouped: true })).toBe(400);
+    expect(status({ dimensions: ['v.channel'], ungrouped: false, total: true })).toBe(200);
     expect(status('{oops')).toBe(400);
     expect(status([])).toBe(400);
     expect(status({})).toBe(400);
