@@ -1,11 +1,23 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { CubeProvider } from '@cubejs-client/react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppShell } from './components/app-shell.tsx';
+import { Skeleton } from './components/query-state.tsx';
 import { LoginPage } from './features/login/login-page.tsx';
-import { NotFoundPage } from './features/not-found/not-found-page.tsx';
-import { OverviewPage } from './features/overview/overview-page.tsx';
+import { cubeApi } from './lib/cube.ts';
 import { I18nProvider, useI18n } from './lib/i18n.tsx';
 import { SessionProvider, useSession } from './lib/session.tsx';
+
+// One chunk per page: the first page a person opens loads only its own code.
+const OverviewPage = lazy(() => import('./features/overview/overview-page.tsx').then((m) => ({ default: m.OverviewPage })));
+const ChannelsPage = lazy(() => import('./features/channels/channels-page.tsx').then((m) => ({ default: m.ChannelsPage })));
+const StaffPage = lazy(() => import('./features/staff/staff-page.tsx').then((m) => ({ default: m.StaffPage })));
+const SegmentsPage = lazy(() => import('./features/segments/segments-page.tsx').then((m) => ({ default: m.SegmentsPage })));
+const ActivitiesPage = lazy(() => import('./features/activities/activities-page.tsx').then((m) => ({ default: m.ActivitiesPage })));
+const CustomersPage = lazy(() => import('./features/customers/customers-page.tsx').then((m) => ({ default: m.CustomersPage })));
+const Customer360Page = lazy(() => import('./features/customer-360/customer-360-page.tsx').then((m) => ({ default: m.Customer360Page })));
+const BigScreenPage = lazy(() => import('./features/big-screen/big-screen-page.tsx'));
+const NotFoundPage = lazy(() => import('./features/not-found/not-found-page.tsx').then((m) => ({ default: m.NotFoundPage })));
 
 function RequireLogin({ children }: { children: ReactNode }) {
   const { me, checking } = useSession();
@@ -13,20 +25,31 @@ function RequireLogin({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (checking) return <div className="state state-loading" role="status">{t('state.loading')}</div>;
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
-  return <AppShell>{children}</AppShell>;
+  return <AppShell><Suspense fallback={<Skeleton kind="chart" minHeight={320} />}>{children}</Suspense></AppShell>;
 }
+
+const page = (element: ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
 export function App() {
   return (
     <I18nProvider>
       <SessionProvider>
-        <BrowserRouter>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/" element={<RequireLogin><OverviewPage /></RequireLogin>} />
-            <Route path="*" element={<RequireLogin><NotFoundPage /></RequireLogin>} />
-          </Routes>
-        </BrowserRouter>
+        <CubeProvider cubeApi={cubeApi}>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/" element={page(<OverviewPage />)} />
+              <Route path="/big-screen" element={page(<BigScreenPage />)} />
+              <Route path="/channels" element={page(<ChannelsPage />)} />
+              <Route path="/staff" element={page(<StaffPage />)} />
+              <Route path="/segments" element={page(<SegmentsPage />)} />
+              <Route path="/activities" element={page(<ActivitiesPage />)} />
+              <Route path="/customers" element={page(<CustomersPage />)} />
+              <Route path="/customers/:id" element={page(<Customer360Page />)} />
+              <Route path="*" element={page(<NotFoundPage />)} />
+            </Routes>
+          </BrowserRouter>
+        </CubeProvider>
       </SessionProvider>
     </I18nProvider>
   );

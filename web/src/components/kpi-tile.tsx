@@ -1,4 +1,12 @@
+import { Link } from 'react-router';
+import { useI18n } from '../lib/i18n.tsx';
 import { QueryState } from './query-state.tsx';
+
+export interface KpiChange {
+  label: string;
+  /** Relative change as a fraction, or null when there is nothing to compare with. */
+  value: number | null;
+}
 
 interface Props {
   metricId: string;
@@ -7,15 +15,43 @@ interface Props {
   isLoading: boolean;
   error: Error | null;
   onRetry?: () => void;
+  /** 环比 / 同比 under the number. */
+  changes?: KpiChange[];
+  /** A line under the number when there is no comparison (as-of numbers). */
+  note?: string;
+  /** Where a click on the number leads: the customers behind it. */
+  drillTo?: string | null;
+  /** Where the number is broken down (by channel, by team). */
+  breakdownTo?: string;
+  breakdownLabel?: string;
+}
+
+function formatChange(value: number | null, lang: string): string {
+  if (value === null || !Number.isFinite(value)) return '—';
+  const pct = (value * 100).toLocaleString(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  return value > 0 ? `+${pct}%` : `${pct}%`;
 }
 
 /** One headline number; `data-testid="kpi-<metric id>"` for automation. */
-export function KpiTile({ metricId, label, value, isLoading, error, onRetry }: Props) {
+export function KpiTile({ metricId, label, value, isLoading, error, onRetry, changes, note, drillTo, breakdownTo, breakdownLabel }: Props) {
+  const { t, lang } = useI18n();
+  const number = <div className="kpi-value" data-testid="kpi-value">{value}</div>;
   return (
     <section className="kpi" data-testid={`kpi-${metricId}`} aria-label={label}>
       <h3 className="kpi-label">{label}</h3>
-      <QueryState isLoading={isLoading} error={error} isEmpty={false} onRetry={onRetry} minHeight={48}>
-        <div className="kpi-value" data-testid="kpi-value">{value}</div>
+      <QueryState isLoading={isLoading} error={error} isEmpty={false} onRetry={onRetry} minHeight={48} skeleton="number">
+        {drillTo ? <Link className="kpi-link" to={drillTo} title={t('kpi.drillHint')} data-testid="kpi-drill">{number}</Link> : number}
+        {changes && changes.length > 0 && (
+          <div className="kpi-changes">
+            {changes.map((c) => (
+              <span key={c.label} className={c.value === null ? 'muted' : c.value >= 0 ? 'up' : 'down'}>
+                {c.label} {formatChange(c.value, lang)}
+              </span>
+            ))}
+          </div>
+        )}
+        {note && <div className="kpi-changes muted">{note}</div>}
+        {breakdownTo && <Link className="kpi-breakdown small" to={breakdownTo} data-testid="kpi-breakdown">{breakdownLabel ?? t('kpi.byChannel')} →</Link>}
       </QueryState>
     </section>
   );

@@ -9,18 +9,25 @@ interface Props {
   onRetry?: () => void;
   children: ReactNode;
   minHeight?: number;
+  /** Why there is nothing to show; the generic reason when absent. */
+  emptyReason?: string;
+  /** The skeleton's shape: bars for a chart, lines for a table, a block for a number. */
+  skeleton?: 'chart' | 'table' | 'number';
 }
 
-export function QueryState({ isLoading, error, isEmpty, onRetry, children, minHeight = 120 }: Props) {
+export function Skeleton({ kind, minHeight }: { kind: 'chart' | 'table' | 'number'; minHeight: number }) {
   const { t } = useI18n();
-  if (isLoading) {
-    return (
-      <div className="state state-loading" style={{ minHeight }} role="status" aria-live="polite">
-        <span className="spinner" aria-hidden="true" />
-        {t('state.loading')}
-      </div>
-    );
-  }
+  const lines = kind === 'table' ? 6 : kind === 'chart' ? 5 : 1;
+  return (
+    <div className={`skeleton skeleton-${kind}`} style={{ minHeight }} role="status" aria-live="polite" aria-label={t('state.loading')}>
+      {Array.from({ length: lines }, (_, i) => <span key={i} className="skeleton-bar" style={kind === 'chart' ? { height: `${30 + ((i * 37) % 60)}%` } : undefined} />)}
+    </div>
+  );
+}
+
+export function QueryState({ isLoading, error, isEmpty, onRetry, children, minHeight = 120, emptyReason, skeleton = 'chart' }: Props) {
+  const { t } = useI18n();
+  if (isLoading) return <Skeleton kind={skeleton} minHeight={minHeight} />;
   if (error) {
     return (
       <div className="state state-error" style={{ minHeight }} role="alert">
@@ -30,6 +37,6 @@ export function QueryState({ isLoading, error, isEmpty, onRetry, children, minHe
       </div>
     );
   }
-  if (isEmpty) return <div className="state state-empty" style={{ minHeight }}>{t('state.empty')}</div>;
+  if (isEmpty) return <div className="state state-empty" style={{ minHeight }}>{emptyReason ?? t('state.emptyWhy')}</div>;
   return <>{children}</>;
 }

@@ -5,6 +5,25 @@ export interface Me {
   employeeId: number | null;
   teamId: number | null;
   displayName: string;
+  /** What "today" means for the data (YYYY-MM-DD). */
+  asOf: string;
+  /** The business time zone the server applies to every query. */
+  timeZone: string;
+}
+
+/** One metric of `GET /api/peer-comparison`: the employee's value beside the team's. */
+export interface PeerMetric {
+  id: string;
+  value: string | null;
+  teamAverage: string | null;
+  rank: number | null;
+}
+
+export interface PeerComparison {
+  employeeId: number;
+  teamId: number | null;
+  teamSize: number;
+  metrics: PeerMetric[];
 }
 
 export class ApiError extends Error {
@@ -33,5 +52,7 @@ export const api = {
   me: () => call<Me>('/api/me'),
   login: (username: string, password: string) =>
     call<Me>('/api/login', { method: 'POST', body: JSON.stringify({ username, password }) }),
+  peerComparison: (employee: number, from: string, to: string) =>
+    call<PeerComparison>(`/api/peer-comparison?${new URLSearchParams({ employee: String(employee), from, to }).toString()}`),
   logout: () => call<{ ok: boolean }>('/api/logout', { method: 'POST', body: '{}' }),
 };

@@ -1,6 +1,7 @@
 /**
  * The Cube REST client, pointed at the app server's proxy. The session cookie
  * authenticates; the server mints Cube's token itself and ignores this one.
+ * Queries carry no time zone: the server applies the business zone to each.
  */
 import cube, { type Query } from '@cubejs-client/core';
 
@@ -9,12 +10,5 @@ export const cubeApi = cube('session-cookie', {
   credentials: 'same-origin',
   method: 'POST',
 });
-
-/** The business time zone every page passes in its queries. */
-export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
-
-export function withTimeZone(query: Query): Query {
-  return { timezone: BUSINESS_TIME_ZONE, ...query };
-}
 
 export type { Query };

@@ -1,49 +1,45 @@
 /**
- * Runs a Cube query: re-runs only when the query changes deeply, drops the
- * answers of queries that were superseded, and reports loading, error or data.
- * A 401 ends the session so the page sends the person to the login form.
+ * `useCubeQuery` of @cubejs-client/react with what the product adds: a null
+ * query runs nothing, a 401 ends the session, and rows come as plain objects.
+ * The library itself drops the answers of superseded queries (request ids and
+ * a mutex per hook) and re-runs only when the query changes deeply.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCubeQuery as useLibraryCubeQuery } from '@cubejs-client/react';
 import type { ResultSet } from '@cubejs-client/core';
-import { cubeApi, withTimeZone, type Query } from './cube.ts';
-import { stableKey } from './stable-key.ts';
+import type { Query } from './cube.ts';
 import { useSession } from './session.tsx';
 
 export interface CubeQueryState {
   resultSet: ResultSet | null;
+  /** `resultSet.rawData()`, or [] before an answer. */
+  rows: Array<Record<string, unknown>>;
   isLoading: boolean;
   error: Error | null;
   refetch(): void;
 }
 
+const EMPTY: Query = {};
+
 export function useCubeQuery(query: Query | null): CubeQueryState {
   const { expire } = useSession();
-  const key = query ? stableKey(query) : null;
-  const [state, setState] = useState<Omit<CubeQueryState, 'refetch'>>({ resultSet: null, isLoading: query !== null, error: null });
-  const [attempt, setAttempt] = useState(0);
-  const latest = useRef(0);
-
+  const skip = query === null;
+  const result = useLibraryCubeQuery(query ?? EMPTY, { skip, resetResultSetOnChange: true });
+  const error = skip ? null : (result.error as (Error & { status?: number }) | null);
   useEffect(() => {
-    if (!key) {
-      setState({ resultSet: null, isLoading: false, error: null });
-      return;
-    }
-    const id = ++latest.current;
-    const controller = new AbortController();
-    setState((s) => ({ ...s, isLoading: true, error: null }));
-    cubeApi.load(withTimeZone(JSON.parse(key) as Query), { signal: controller.signal }).then(
-      (resultSet) => {
-        if (id === latest.current) setState({ resultSet, isLoading: false, error: null });
-      },
-      (error: Error & { status?: number }) => {
-        if (id !== latest.current || controller.signal.aborted) return;
-        if (error.status === 401) expire();
-        setState({ resultSet: null, isLoading: false, error });
-      },
-    );
-    return () => controller.abort();
-  }, [key, attempt, expire]);
-
-  const refetch = useCallback(() => setAttempt((n) => n + 1), []);
-  return { ...state, refetch };
+    if (error?.status === 401) expire();
+  }, [error, expire]);
+  const resultSet = skip ? null : (result.resultSet as ResultSet | null);
+  const rows = useMemo(() => (resultSet ? (resultSet.rawData() as Array<Record<string, unknown>>) : []), [resultSet]);
+  const latestRefetch = useRef(result.refetch);
+  latestRefetch.current = result.refetch;
+  const refetch = useCallback(() => { void latestRefetch.current(); }, []);
+  return {
+    resultSet,
+    rows,
+    // Before the library's effect has started the first request it reports nothing: count that as loading.
+    isLoading: !skip && (result.isLoading || (!resultSet && !error)),
+    error,
+    refetch,
+  };
 }

@@ -1,59 +1,85 @@
 import { useSearchParams } from 'react-router';
-import { KpiTile } from '../../components/kpi-tile.tsx';
-import { QueryState } from '../../components/query-state.tsx';
-import { useAsOf } from '../../lib/as-of.ts';
-import { formatCurrency, formatInteger } from '../../lib/format.ts';
-import { useI18n } from '../../lib/i18n.tsx';
-import { useCubeQuery } from '../../lib/use-cube-query.ts';
-import { dateRangeFor, DEFAULT_RANGE, isRangePreset, RANGE_PRESETS, type RangePreset } from './date-range.ts';
-import { GmvByMonthChart } from './gmv-by-month/gmv-by-month-chart.tsx';
-import { buildCustomerKpiQuery, buildSalesKpiQuery } from './kpis/build-query.ts';
+import { FilterBar } from '../../components/filter-bar.tsx';
+import { KpiTile, type KpiChange } from '../../components/kpi-tile.tsx';
+import { previousPeriod, yearAgo } from '../../lib/date-range.ts';
+import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
+import { formatCurrency, formatInteger, formatPercent } from '../../lib/format.ts';
+import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { useCubeQuery, type CubeQueryState } from '../../lib/use-cube-query.ts';
+import { GmvSpendTrendChart } from './gmv-spend-trend/gmv-spend-trend-chart.tsx';
+import {
+  buildAsOfKpiQuery, buildNewCustomersKpiQuery, buildRepurchaseKpiQuery, buildRoiKpiQuery, buildSalesKpiQuery,
+} from './kpis/build-query.ts';
+import { kpiValue, type Row } from './kpis/transform.ts';
+
+type Format = 'currency' | 'integer' | 'percent' | 'ratio';
+
+interface Tile {
+  id: string;
+  member: string;
+  format: Format;
+  source: 'sales' | 'newCustomers' | 'repurchase' | 'asOf' | 'roi';
+}
+
+const TILES: Tile[] = [
+  { id: 'gmv', member: 'sales_overview.gmv', format: 'currency', source: 'sales' },
+  { id: 'buyers', member: 'sales_overview.buyers', format: 'integer', source: 'sales' },
+  { id: 'spend_per_buyer', member: 'sales_overview.spend_per_buyer', format: 'currency', source: 'sales' },
+  { id: 'new_customers', member: 'customer_insights.new_customers', format: 'integer', source: 'newCustomers' },
+  { id: 'repurchase_rate', member: 'customer_insights.repurchase_rate', format: 'percent', source: 'repurchase' },
+  { id: 'churn_rate', member: 'customer_insights.churn_rate', format: 'percent', source: 'asOf' },
+  { id: 'ltv', member: 'customer_insights.ltv', format: 'currency', source: 'asOf' },
+  { id: 'roi', member: 'channel_roi.roi', format: 'ratio', source: 'roi' },
+];
 
 export function OverviewPage() {
   const { t, lang } = useI18n();
-  const [params, setParams] = useSearchParams();
-  const rangeParam = params.get('range');
-  const preset: RangePreset = isRangePreset(rangeParam) ? rangeParam : DEFAULT_RANGE;
-  const asOf = useAsOf();
-  const dateRange = asOf.asOf ? dateRangeFor(preset, asOf.asOf) : null;
-  const ready = asOf.asOf !== null;
+  const { me } = useSession();
+  const [params] = useSearchParams();
+  const filters = parseFilters(params);
+  const asOf = me!.asOf;
+  const range = resolveDateRange(filters, asOf);
+  const slice = { team: filters.team, channel: filters.channel, campaign: filters.campaign };
+  const prev = range ? previousPeriod(range) : null;
+  const yoy = range ? yearAgo(range) : null;
 
-  const sales = useCubeQuery(ready ? buildSalesKpiQuery(dateRange) : null);
-  const customers = useCubeQuery(buildCustomerKpiQuery());
-  const salesRow = sales.resultSet?.rawData()[0];
-  const customerRow = customers.resultSet?.rawData()[0];
+  const q = {
+    sales: [useCubeQuery(buildSalesKpiQuery(range, slice)), useCubeQuery(prev && buildSalesKpiQuery(prev, slice)), useCubeQuery(yoy && buildSalesKpiQuery(yoy, slice))],
+    newCustomers: [useCubeQuery(buildNewCustomersKpiQuery(range, slice)), useCubeQuery(prev && buildNewCustomersKpiQuery(prev, slice)), useCubeQuery(yoy && buildNewCustomersKpiQuery(yoy, slice))],
+    repurchase: [useCubeQuery(buildRepurchaseKpiQuery(range, slice)), useCubeQuery(prev && buildRepurchaseKpiQuery(prev, slice)), useCubeQuery(yoy && buildRepurchaseKpiQuery(yoy, slice))],
+    asOf: [useCubeQuery(buildAsOfKpiQuery(slice))],
+    roi: [useCubeQuery(buildRoiKpiQuery(range, slice)), useCubeQuery(prev && buildRoiKpiQuery(prev, slice)), useCubeQuery(yoy && buildRoiKpiQuery(yoy, slice))],
+  } satisfies Record<Tile['source'], CubeQueryState[]>;
+
+  const format = (value: number | null, f: Format) =>
+    f === 'currency' ? formatCurrency(value, lang) : f === 'integer' ? formatInteger(value, lang) : f === 'percent' ? formatPercent(value, lang)
+      : value === null ? '—' : value.toLocaleString(lang, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
 
   return (
     <div className="page">
       <div className="page-head">
         <h1>{t('overview.title')}</h1>
-        {asOf.asOf && <span className="muted">{t('overview.asOf', { date: asOf.asOf })}</span>}
-        <div className="segmented" role="radiogroup" aria-label={t('overview.range')}>
-          {RANGE_PRESETS.map((p) => (
-            <button
-              key={p}
-              type="button"
-              role="radio"
-              aria-checked={p === preset}
-              className={p === preset ? 'active' : ''}
-              onClick={() => setParams((prev) => { const next = new URLSearchParams(prev); next.set('range', p); return next; })}
-            >
-              {t(`range.${p}`)}
-            </button>
-          ))}
-        </div>
+        <span className="muted" data-testid="as-of">{t('overview.asOf', { date: asOf })}</span>
       </div>
-      <QueryState isLoading={asOf.isLoading} error={asOf.error} isEmpty={false}>
-        <div className="kpis">
-          <KpiTile metricId="gmv" label={t('kpi.gmv')} value={formatCurrency(salesRow?.['sales_overview.gmv'], lang)}
-            isLoading={sales.isLoading} error={sales.error} onRetry={sales.refetch} />
-          <KpiTile metricId="order_count" label={t('kpi.order_count')} value={formatInteger(salesRow?.['sales_overview.order_count'], lang)}
-            isLoading={sales.isLoading} error={sales.error} onRetry={sales.refetch} />
-          <KpiTile metricId="customers" label={t('kpi.customers')} value={formatInteger(customerRow?.['customer_insights.customers'], lang)}
-            isLoading={customers.isLoading} error={customers.error} onRetry={customers.refetch} />
-        </div>
-        {ready && <GmvByMonthChart dateRange={dateRange} />}
-      </QueryState>
+      <FilterBar />
+      <div className="kpis">
+        {TILES.map((tile) => {
+          const [current, before, yearBefore] = q[tile.source];
+          const row = (s: CubeQueryState | undefined) => s?.rows[0] as Row | undefined;
+          const v = kpiValue(tile.member, row(current), row(before), row(yearBefore));
+          const changes: KpiChange[] | undefined = tile.source === 'asOf' || !range ? undefined
+            : [{ label: t('kpi.mom'), value: v.mom }, { label: t('kpi.yoy'), value: v.yoy }];
+          return (
+            <KpiTile key={tile.id} metricId={tile.id} label={t(`kpi.${tile.id}` as MessageKey)} value={format(v.value, tile.format)}
+              isLoading={current!.isLoading} error={current!.error} onRetry={current!.refetch} changes={changes}
+              note={tile.source === 'asOf' ? t('kpi.asOfOnly') : undefined}
+              drillTo={linkWith('/customers', params, { metric: tile.id, via: 'overview' })}
+              breakdownTo={tile.source === 'sales' || tile.source === 'roi' ? linkWith('/channels', params) : undefined} />
+          );
+        })}
+      </div>
+      <GmvSpendTrendChart range={range} slice={slice} />
     </div>
   );
 }

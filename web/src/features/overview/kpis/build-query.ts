@@ -1,12 +1,62 @@
+/**
+ * The overview's headline numbers, one query per view and period. Each number
+ * is cut by the same members its drill list uses (lib/drill.ts), so a click
+ * on it opens exactly the customers behind it.
+ */
 import type { Query } from '../../../lib/cube.ts';
+import type { DateRange } from '../../../lib/date-range.ts';
+import { drillDef, sliceFilters, type DrillMetric, type DrillSlice } from '../../../lib/drill.ts';
 
-export function buildSalesKpiQuery(dateRange: [string, string] | null): Query {
+export type KpiSlice = Pick<DrillSlice, 'team' | 'channel' | 'campaign'>;
+
+const NO_SLICE = { employee: null, owner: null, cityTier: null };
+
+function filtersFor(view: string, metric: DrillMetric, slice: KpiSlice) {
+  return sliceFilters(view, drillDef(metric).slice, { ...slice, ...NO_SLICE });
+}
+
+const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
+
+/** GMV, buyers and 客单价 on paid orders of the range. */
+export function buildSalesKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
   return {
-    measures: ['sales_overview.gmv', 'sales_overview.order_count'],
-    timeDimensions: [{ dimension: 'sales_overview.order_date', ...(dateRange ? { dateRange } : {}) }],
+    measures: ['sales_overview.gmv', 'sales_overview.buyers', 'sales_overview.spend_per_buyer'],
+    filters: filtersFor('sales_overview', 'gmv', slice),
+    timeDimensions: within('sales_overview.order_date', range),
   };
 }
 
-export function buildCustomerKpiQuery(): Query {
-  return { measures: ['customer_insights.customers'] };
+/** Customers registered in the range. */
+export function buildNewCustomersKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
+  return {
+    measures: ['customer_insights.new_customers'],
+    filters: filtersFor('customer_insights', 'new_customers', slice),
+    timeDimensions: within('customer_insights.registered_date', range),
+  };
+}
+
+/** Repurchase within the range's orders. */
+export function buildRepurchaseKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
+  return {
+    measures: ['customer_insights.repurchase_rate'],
+    filters: filtersFor('customer_insights', 'repurchase_rate', slice),
+    timeDimensions: within('customer_insights.order_date', range),
+  };
+}
+
+/** Churn and LTV are as of the data date: no range, so no 环比/同比. */
+export function buildAsOfKpiQuery(slice: KpiSlice): Query {
+  return {
+    measures: ['customer_insights.churn_rate', 'customer_insights.ltv'],
+    filters: filtersFor('customer_insights', 'churn_rate', slice),
+  };
+}
+
+/** ROI (and the spend it divides by) over the range. */
+export function buildRoiKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
+  return {
+    measures: ['channel_roi.roi', 'channel_roi.spend', 'channel_roi.attributed_gmv'],
+    filters: filtersFor('channel_roi', 'roi', slice),
+    timeDimensions: within('channel_roi.date', range),
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateRangeFor, isRangePreset } from '../../../../web/src/features/overview/date-range.ts';
+import { dateRangeFor, isRangePreset } from '../../../web/src/lib/date-range.ts';
 
 describe('date range presets', () => {
   it('count back from as-of, inclusive', () => {

@@ -1,0 +1,62 @@
+/** Date range presets (or a custom range), team, channel and campaign, all kept in the URL. */
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { RANGE_PRESETS } from '../lib/date-range.ts';
+import { buildFilterOptionsQuery, optionValues, parseFilters, writeFilters, type FilterKind, type GlobalFilters } from '../lib/filters.ts';
+import { useI18n, type MessageKey } from '../lib/i18n.tsx';
+import { useCubeQuery } from '../lib/use-cube-query.ts';
+
+function FilterSelect({ kind, value, onChange }: { kind: FilterKind; value: string | null; onChange(v: string | null): void }) {
+  const { t } = useI18n();
+  const { rows } = useCubeQuery(buildFilterOptionsQuery(kind));
+  const options = optionValues(rows, kind);
+  if (value && !options.includes(value)) options.unshift(value);
+  return (
+    <label className="filter">
+      <span>{t(`filter.${kind}` as MessageKey)}</span>
+      <select name={kind} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} data-testid={`filter-${kind}`}>
+        <option value="">{t('filter.all')}</option>
+        {options.map((o) => <option key={o} value={o}>{o}</option>)}
+      </select>
+    </label>
+  );
+}
+
+export function FilterBar({ show = ['team', 'channel', 'campaign'] }: { show?: FilterKind[] }) {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const filters = parseFilters(params);
+  const [custom, setCustom] = useState(filters.range === 'custom');
+  // A new filter starts the list again from its first page.
+  const update = (change: Partial<GlobalFilters>) => setParams((prev) => {
+    const next = writeFilters(prev, change);
+    next.delete('page');
+    return next;
+  });
+  return (
+    <div className="filter-bar" data-testid="filter-bar">
+      <div className="segmented" role="radiogroup" aria-label={t('filter.range')}>
+        {RANGE_PRESETS.map((p) => (
+          <button key={p} type="button" role="radio" aria-checked={!custom && p === filters.range}
+            className={!custom && p === filters.range ? 'active' : ''}
+            onClick={() => { setCustom(false); update({ range: p }); }}>
+            {t(`range.${p}`)}
+          </button>
+        ))}
+        <button type="button" role="radio" aria-checked={custom} className={custom ? 'active' : ''} onClick={() => setCustom(true)}>
+          {t('range.custom')}
+        </button>
+      </div>
+      {custom && (
+        <span className="filter custom-range">
+          <input type="date" aria-label={t('filter.from')} defaultValue={filters.from ?? ''} name="from"
+            onChange={(e) => { const to = params.get('to'); if (e.target.value && to) update({ range: 'custom', from: e.target.value, to }); else setParams((p) => writeFilters(p, { from: e.target.value })); }} />
+          –
+          <input type="date" aria-label={t('filter.to')} defaultValue={filters.to ?? ''} name="to"
+            onChange={(e) => { const from = params.get('from'); if (e.target.value && from) update({ range: 'custom', from, to: e.target.value }); else setParams((p) => writeFilters(p, { to: e.target.value })); }} />
+        </span>
+      )}
+      {show.map((kind) => <FilterSelect key={kind} kind={kind} value={filters[kind]} onChange={(v) => update({ [kind]: v })} />)}
+    </div>
+  );
+}

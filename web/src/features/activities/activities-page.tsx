@@ -1,0 +1,74 @@
+import { useMemo } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
+import { EChart } from '../../components/echart.tsx';
+import { FilterBar } from '../../components/filter-bar.tsx';
+import { QueryState } from '../../components/query-state.tsx';
+import type { DateRange } from '../../lib/date-range.ts';
+import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { useCubeQuery } from '../../lib/use-cube-query.ts';
+import { ActivityTable } from './campaign-breakdown/activity-table.tsx';
+import { buildBudgetQuery, buildCampaignGmvQuery, buildParticipationQuery, type ActivityBy, type ActivitySlice } from './campaign-breakdown/build-query.ts';
+import { toActivityRows } from './campaign-breakdown/transform.ts';
+import { transformCampaignGmv } from './campaign-gmv-chart/transform-props.ts';
+
+function useActivityRows(by: ActivityBy, range: DateRange | null, slice: ActivitySlice, enabled: boolean) {
+  const participation = useCubeQuery(enabled ? buildParticipationQuery(by, range, slice) : null);
+  const money = useCubeQuery(enabled ? buildCampaignGmvQuery(by, range, slice) : null);
+  const budgets = useCubeQuery(enabled && by === 'campaign' ? buildBudgetQuery() : null);
+  const rows = useMemo(() => toActivityRows(by, participation.rows, money.rows, budgets.rows), [by, participation.rows, money.rows, budgets.rows]);
+  return {
+    rows,
+    isLoading: participation.isLoading || money.isLoading || budgets.isLoading,
+    error: participation.error ?? money.error ?? budgets.error,
+    refetch: () => { participation.refetch(); money.refetch(); budgets.refetch(); },
+  };
+}
+
+/** Campaigns → one campaign's channels → the employees → customers. */
+export function ActivitiesPage() {
+  const { t, lang } = useI18n();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const filters = parseFilters(params);
+  const range = resolveDateRange(filters, me!.asOf);
+  const { team, campaign, channel } = filters;
+
+  const campaigns = useActivityRows('campaign', range, { team, campaign: null, channel: null }, true);
+  const channels = useActivityRows('channel', range, { team, campaign, channel: null }, campaign !== null);
+  const employees = useActivityRows('employee', range, { team, campaign, channel }, campaign !== null && channel !== null);
+  const option = useMemo(() => transformCampaignGmv(campaigns.rows, lang, { gmv: t('kpi.gmv'), spend: t('kpi.spend') }), [campaigns.rows, lang, t]);
+
+  const here = (extra: Record<string, string | null>) => linkWith('/activities', params, extra);
+  const customers = (extra: Record<string, string | null>, metric: string) => linkWith('/customers', params, { ...extra, metric, via: 'activities' });
+  const crumbs: Crumb[] = [{ label: t('activities.title'), to: here({ campaign: null, channel: null }) }];
+  if (campaign) crumbs.push({ label: campaign, to: here({ channel: null }) });
+  if (campaign && channel) crumbs.push({ label: channel });
+
+  return (
+    <div className="page">
+      <div className="page-head"><h1>{t('activities.title')}</h1></div>
+      <Breadcrumbs crumbs={crumbs} />
+      <FilterBar show={['team']} />
+      <section className="panel" data-testid="chart-campaign-gmv">
+        <h2>{t('chart.campaignGmv')}</h2>
+        <QueryState isLoading={campaigns.isLoading} error={campaigns.error} isEmpty={campaigns.rows.length === 0} onRetry={campaigns.refetch} minHeight={320}>
+          <EChart option={option} onItemClick={(item) => navigate(here({ campaign: item.name, channel: null }))} />
+        </QueryState>
+      </section>
+      <ActivityTable by="campaign" title={t('activities.table')} testId="table-campaigns" {...campaigns} onRetry={campaigns.refetch}
+        stepTo={(key) => here({ campaign: key, channel: null })} drillTo={(key, metric) => customers({ campaign: key }, metric)} />
+      {campaign && (
+        <ActivityTable by="channel" title={t('activities.channels', { campaign })} testId="table-campaign-channels" {...channels} onRetry={channels.refetch}
+          stepTo={(key) => here({ channel: key })} drillTo={(key, metric) => customers({ channel: key }, metric)} />
+      )}
+      {campaign && channel && (
+        <ActivityTable by="employee" title={t('activities.employees', { campaign, channel })} testId="table-campaign-employees" {...employees}
+          onRetry={employees.refetch} stepTo={() => null} drillTo={(key, metric) => customers({ employee: key }, metric)} />
+      )}
+    </div>
+  );
+}

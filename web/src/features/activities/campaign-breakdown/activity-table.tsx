@@ -1,0 +1,45 @@
+import { DataTable, type Column } from '../../../components/data-table.tsx';
+import { DrillLink } from '../../../components/drill-link.tsx';
+import { QueryState } from '../../../components/query-state.tsx';
+import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
+import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
+import type { ActivityBy } from './build-query.ts';
+import type { ActivityRow } from './transform.ts';
+
+type DrillMetric = 'participants' | 'fission_count' | 'converted_count' | 'campaign_conversion_rate' | 'attributed_gmv' | 'roi';
+
+interface Props {
+  by: ActivityBy;
+  title: string;
+  rows: ActivityRow[];
+  isLoading: boolean;
+  error: Error | null;
+  onRetry(): void;
+  stepTo(key: string): string | null;
+  drillTo(key: string, metric: DrillMetric): string;
+  testId: string;
+}
+
+export function ActivityTable({ by, title, rows, isLoading, error, onRetry, stepTo, drillTo, testId }: Props) {
+  const { t, lang } = useI18n();
+  const link = (key: string, metric: DrillMetric, text: string) => <DrillLink to={drillTo(key, metric)}>{text}</DrillLink>;
+  const columns: Column<ActivityRow>[] = [
+    { id: 'key', title: t(`col.${by}` as MessageKey), render: (r) => { const to = stepTo(r.key); return to ? <DrillLink to={to}>{r.key}</DrillLink> : r.key; } },
+    { id: 'participants', title: t('kpi.participants'), align: 'right', render: (r) => link(r.key, 'participants', formatInteger(r.participants, lang)) },
+    { id: 'fission', title: t('kpi.fission_count'), align: 'right', render: (r) => link(r.key, 'fission_count', formatInteger(r.fission, lang)) },
+    { id: 'converted', title: t('kpi.converted_count'), align: 'right', render: (r) => link(r.key, 'converted_count', formatInteger(r.converted, lang)) },
+    { id: 'conv', title: t('kpi.campaign_conversion_rate'), align: 'right', render: (r) => link(r.key, 'campaign_conversion_rate', formatPercent(r.conversionRate, lang)) },
+    { id: 'gmv', title: t('kpi.gmv'), align: 'right', render: (r) => link(r.key, 'attributed_gmv', formatCurrency(r.gmv, lang)) },
+    { id: 'spend', title: t('kpi.spend'), align: 'right', render: (r) => formatCurrency(r.spend, lang) },
+    { id: 'roi', title: t('kpi.roi'), align: 'right', render: (r) => link(r.key, 'roi', r.roi === null ? '—' : r.roi.toFixed(2)) },
+    ...(by === 'campaign' ? [{ id: 'budget', title: t('kpi.budget_used'), align: 'right' as const, render: (r: ActivityRow) => formatPercent(r.budgetUsed, lang) }] : []),
+  ];
+  return (
+    <section className="panel" data-testid={testId}>
+      <h2>{title}</h2>
+      <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={onRetry} skeleton="table">
+        <DataTable columns={columns} rows={rows} rowKey={(r) => r.key} rowTestId={`${by}-row`} />
+      </QueryState>
+    </section>
+  );
+}

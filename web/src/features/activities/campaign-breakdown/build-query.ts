@@ -1,0 +1,51 @@
+/**
+ * Campaign numbers by campaign, by one campaign's channels, or by the
+ * employees of a campaign and channel: participation from
+ * activity_performance, GMV from sales_overview, spend and ROI from
+ * channel_roi, budget use from campaign_budgets. Pure.
+ */
+import type { Query } from '../../../lib/cube.ts';
+import type { DateRange } from '../../../lib/date-range.ts';
+
+export type ActivityBy = 'campaign' | 'channel' | 'employee';
+
+export interface ActivitySlice {
+  team: string | null;
+  channel: string | null;
+  campaign: string | null;
+}
+
+function eq(view: string, slice: ActivitySlice) {
+  const out: NonNullable<Query['filters']> = [];
+  for (const key of ['team', 'channel', 'campaign'] as const) {
+    const v = slice[key];
+    if (v) out.push({ member: `${view}.${key}`, operator: 'equals', values: [v] });
+  }
+  return out;
+}
+
+const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
+
+export function buildParticipationQuery(by: ActivityBy, range: DateRange | null, slice: ActivitySlice): Query {
+  return {
+    dimensions: [`activity_performance.${by}`],
+    measures: ['activity_performance.participants', 'activity_performance.fission_count', 'activity_performance.converted_count', 'activity_performance.campaign_conversion_rate'],
+    filters: eq('activity_performance', slice),
+    timeDimensions: within('activity_performance.joined_date', range),
+    order: { 'activity_performance.participants': 'desc' },
+  };
+}
+
+export function buildCampaignGmvQuery(by: ActivityBy, range: DateRange | null, slice: ActivitySlice): Query {
+  return {
+    dimensions: [`channel_roi.${by}`],
+    measures: ['channel_roi.attributed_gmv', 'channel_roi.spend', 'channel_roi.roi'],
+    filters: [...eq('channel_roi', slice), { member: `channel_roi.${by}`, operator: 'set' }],
+    timeDimensions: within('channel_roi.date', range),
+  };
+}
+
+/** Budget use is as of the data date, per campaign only. */
+export function buildBudgetQuery(): Query {
+  return { dimensions: ['campaign_budgets.campaign'], measures: ['campaign_budgets.budget', 'campaign_budgets.budget_used'] };
+}

@@ -1,0 +1,41 @@
+import { toNumber } from '../../../lib/format.ts';
+import type { ActivityBy } from './build-query.ts';
+
+export type Row = Record<string, unknown>;
+
+export interface ActivityRow {
+  key: string;
+  participants: number | null;
+  fission: number | null;
+  converted: number | null;
+  conversionRate: number | null;
+  gmv: number | null;
+  spend: number | null;
+  roi: number | null;
+  budgetUsed: number | null;
+}
+
+/** One row per key that has participants or money; budgets only by campaign. Pure. */
+export function toActivityRows(by: ActivityBy, participation: readonly Row[], money: readonly Row[], budgets: readonly Row[]): ActivityRow[] {
+  const p = new Map(participation.map((r) => [String(r[`activity_performance.${by}`] ?? ''), r]));
+  const m = new Map(money.map((r) => [String(r[`channel_roi.${by}`] ?? ''), r]));
+  const b = new Map(budgets.map((r) => [String(r['campaign_budgets.campaign'] ?? ''), r]));
+  const keys = [...new Set([...p.keys(), ...m.keys()])].filter((k) => k !== '' && k !== 'null');
+  return keys
+    .map((key) => {
+      const pr = p.get(key);
+      const mr = m.get(key);
+      return {
+        key,
+        participants: toNumber(pr?.['activity_performance.participants']),
+        fission: toNumber(pr?.['activity_performance.fission_count']),
+        converted: toNumber(pr?.['activity_performance.converted_count']),
+        conversionRate: toNumber(pr?.['activity_performance.campaign_conversion_rate']),
+        gmv: toNumber(mr?.['channel_roi.attributed_gmv']),
+        spend: toNumber(mr?.['channel_roi.spend']),
+        roi: toNumber(mr?.['channel_roi.roi']),
+        budgetUsed: by === 'campaign' ? toNumber(b.get(key)?.['campaign_budgets.budget_used']) : null,
+      };
+    })
+    .sort((x, y) => (y.gmv ?? 0) - (x.gmv ?? 0) || (y.participants ?? 0) - (x.participants ?? 0) || x.key.localeCompare(y.key));
+}

@@ -1,0 +1,40 @@
+/**
+ * Spend, attributed GMV, ROI and CAC by channel, by one channel's campaigns,
+ * or by the employees credited in a channel (and campaign); campaign
+ * conversion by the same key from activity_performance. Pure.
+ */
+import type { Query } from '../../../lib/cube.ts';
+import type { DateRange } from '../../../lib/date-range.ts';
+import { sliceFilters } from '../../../lib/drill.ts';
+
+export type BreakdownBy = 'channel' | 'campaign' | 'employee';
+
+export interface BreakdownSlice {
+  team: string | null;
+  channel: string | null;
+  campaign: string | null;
+}
+
+const NO_SLICE = { employee: null, owner: null, cityTier: null };
+
+export function buildRoiBreakdownQuery(by: BreakdownBy, range: DateRange | null, slice: BreakdownSlice): Query {
+  return {
+    dimensions: [`channel_roi.${by}`],
+    measures: ['channel_roi.spend', 'channel_roi.attributed_gmv', 'channel_roi.roi', ...(by === 'channel' ? ['channel_roi.cac'] : [])],
+    filters: [
+      ...sliceFilters('channel_roi', { team: 'team', channel: 'channel', campaign: 'campaign' }, { ...slice, ...NO_SLICE }),
+      { member: `channel_roi.${by}`, operator: 'set' },
+    ],
+    timeDimensions: range ? [{ dimension: 'channel_roi.date', dateRange: range }] : [],
+    order: { 'channel_roi.attributed_gmv': 'desc' },
+  };
+}
+
+export function buildConversionBreakdownQuery(by: BreakdownBy, range: DateRange | null, slice: BreakdownSlice): Query {
+  return {
+    dimensions: [`activity_performance.${by}`],
+    measures: ['activity_performance.participants', 'activity_performance.converted_count', 'activity_performance.campaign_conversion_rate'],
+    filters: sliceFilters('activity_performance', { team: 'team', channel: 'channel', campaign: 'campaign' }, { ...slice, ...NO_SLICE }),
+    timeDimensions: range ? [{ dimension: 'activity_performance.joined_date', dateRange: range }] : [],
+  };
+}

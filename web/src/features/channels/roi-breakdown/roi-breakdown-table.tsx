@@ -1,0 +1,42 @@
+import { DataTable, type Column } from '../../../components/data-table.tsx';
+import { DrillLink } from '../../../components/drill-link.tsx';
+import { QueryState } from '../../../components/query-state.tsx';
+import { formatCurrency, formatPercent } from '../../../lib/format.ts';
+import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
+import type { BreakdownBy } from './build-query.ts';
+import type { BreakdownRow } from './transform.ts';
+
+interface Props {
+  by: BreakdownBy;
+  title: string;
+  rows: BreakdownRow[];
+  isLoading: boolean;
+  error: Error | null;
+  onRetry(): void;
+  /** Where a click on a row's key leads (the next drill step). */
+  stepTo(key: string): string;
+  /** The customers behind one number of a row. */
+  drillTo(key: string, metric: 'attributed_gmv' | 'roi' | 'cac' | 'campaign_conversion_rate'): string;
+  active?: string | null;
+  testId: string;
+}
+
+export function RoiBreakdownTable({ by, title, rows, isLoading, error, onRetry, stepTo, drillTo, active, testId }: Props) {
+  const { t, lang } = useI18n();
+  const columns: Column<BreakdownRow>[] = [
+    { id: 'key', title: t(`col.${by}` as MessageKey), render: (r) => <DrillLink to={stepTo(r.key)}>{r.key}</DrillLink> },
+    { id: 'spend', title: t('kpi.spend'), align: 'right', render: (r) => formatCurrency(r.spend, lang) },
+    { id: 'gmv', title: t('kpi.attributed_gmv'), align: 'right', render: (r) => <DrillLink to={drillTo(r.key, 'attributed_gmv')}>{formatCurrency(r.attributedGmv, lang)}</DrillLink> },
+    { id: 'roi', title: t('kpi.roi'), align: 'right', render: (r) => <DrillLink to={drillTo(r.key, 'roi')}>{r.roi === null ? '—' : r.roi.toFixed(2)}</DrillLink> },
+    ...(by === 'channel' ? [{ id: 'cac', title: t('kpi.cac'), align: 'right' as const, render: (r: BreakdownRow) => <DrillLink to={drillTo(r.key, 'cac')}>{formatCurrency(r.cac, lang)}</DrillLink> }] : []),
+    ...(by !== 'employee' ? [{ id: 'conv', title: t('kpi.campaign_conversion_rate'), align: 'right' as const, render: (r: BreakdownRow) => <DrillLink to={drillTo(r.key, 'campaign_conversion_rate')}>{formatPercent(r.conversionRate, lang)}</DrillLink> }] : []),
+  ];
+  return (
+    <section className="panel" data-testid={testId}>
+      <h2>{title}</h2>
+      <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={onRetry} skeleton="table">
+        <DataTable columns={columns} rows={rows} rowKey={(r) => r.key} rowTestId={`${by}-row`} isActive={(r) => r.key === active} />
+      </QueryState>
+    </section>
+  );
+}

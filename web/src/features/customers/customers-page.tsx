@@ -1,0 +1,110 @@
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router';
+import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
+import { FilterBar } from '../../components/filter-bar.tsx';
+import { QueryState } from '../../components/query-state.tsx';
+import {
+  buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, drillDef, ignoredSliceParams, PAGE_SIZES, parseDrill, parsePage, toDrillRows,
+  type DrillSlice,
+} from '../../lib/drill.ts';
+import { exportCsvUrl, exportFileName } from '../../lib/export-csv.ts';
+import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../lib/format.ts';
+import { useI18n, type MessageKey, type Translate } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { useCubeQuery } from '../../lib/use-cube-query.ts';
+import { drillPath } from './drill-list/crumbs.ts';
+import { DrillTable } from './drill-list/drill-table.tsx';
+
+function metricLabel(slice: DrillSlice, t: Translate): string {
+  if (slice.metric === 'segment' && slice.segment) return `${t(`col.${slice.segment.dimension === 'rfm_segment' ? 'rfm_segment' : 'lifecycle_stage'}` as MessageKey)}`;
+  if (slice.metric === 'customers') return t('customers.all');
+  return t(`kpi.${slice.metric}` as MessageKey);
+}
+
+/** The drill-down list: exactly the customers behind a number, paged and sorted on the server. */
+export function CustomersPage() {
+  const { t, lang } = useI18n();
+  const { me } = useSession();
+  const [params, setParams] = useSearchParams();
+  const slice = parseDrill(params, me!.asOf);
+  const page = parsePage(params);
+  const def = drillDef(slice.metric);
+  const columns = drillColumns(slice.metric);
+
+  const listQuery = buildDrillQuery(slice, page);
+  const list = useCubeQuery(listQuery);
+  const summary = useCubeQuery(buildDrillSummaryQuery(slice));
+  const spend = useCubeQuery(buildDrillSpendQuery(slice));
+  const rows = useMemo(() => toDrillRows(slice.metric, list.rows), [slice.metric, list.rows]);
+  const total = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
+  const pages = total === null ? 1 : Math.max(1, Math.ceil(total / page.limit));
+  const currentPage = Math.floor(page.offset / page.limit) + 1;
+
+  const set = (changes: Record<string, string | null>) => setParams((prev) => {
+    const next = new URLSearchParams(prev);
+    for (const [k, v] of Object.entries(changes)) if (v === null) next.delete(k); else next.set(k, v);
+    return next;
+  });
+  const onSort = (id: string) => set({ sort: id, dir: page.sort === id && page.desc ? 'asc' : 'desc', page: null });
+
+  const label = metricLabel(slice, t);
+  const sliceText = [slice.segment?.value, slice.channel, slice.campaign, slice.team, slice.employee, params.get('owner_name'), slice.cityTier].filter(Boolean).join(' · ');
+  const crumbs: Crumb[] = [
+    ...drillPath(params).map((s) => ({ label: s.key ? t(s.key as MessageKey) : s.text ?? '', to: s.to })),
+    { label: `${label}${sliceText ? ` · ${sliceText}` : ''}` },
+  ];
+  const summaryRow = summary.rows[0];
+  const value = (short: string) => summaryRow?.[`${def.view}.${short}`];
+  const exportHref = exportCsvUrl({
+    query: listQuery,
+    columns: columns.map((c) => ({ member: c.member, title: t(`col.${c.id}` as MessageKey) })),
+    filename: exportFileName(slice.metric, [slice.segment?.value, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], slice.range),
+  });
+  const ignored = ignoredSliceParams(slice);
+
+  return (
+    <div className="page">
+      <div className="page-head"><h1>{t('customers.title')}</h1></div>
+      <Breadcrumbs crumbs={crumbs} />
+      <FilterBar />
+      {ignored.length > 0 && <p className="note" role="note">{t('customers.ignored', { params: ignored.map((p) => t(`filter.${p}` as MessageKey)).join('、') })}</p>}
+      <section className="panel">
+        <div className="list-head">
+          <h2>{label}{sliceText && <span className="muted"> · {sliceText}</span>}{slice.range && <span className="muted small"> {slice.range[0]} ~ {slice.range[1]}</span>}</h2>
+          <div className="list-summary">
+            <span data-testid="drill-total" data-total={total ?? ''}>{total === null ? '…' : t('customers.total', { count: formatInteger(total, lang) })}</span>
+            {def.kind === 'sum' && summaryRow && def.part && (
+              <span data-testid="drill-sum" data-value={String(value(def.part) ?? '')}>
+                {slice.metric === 'ltv' ? `${t('kpi.ltv')} ${formatCurrency(value('ltv'), lang)}` : t('customers.sumHeader', { sum: formatCurrency(value(def.summary[0]!), lang) })}
+              </span>
+            )}
+            {def.kind === 'ratio' && summaryRow && (
+              <span data-testid="drill-ratio" data-value={String(value(def.summary[0]!) ?? '')}>
+                {t('customers.ratioHeader', { metric: label, value: formatPercent(value(def.summary[0]!), lang) })}
+              </span>
+            )}
+            {spend.rows[0] && (
+              <span data-testid="drill-spend">{t('customers.spendHeader', { spend: formatCurrency(spend.rows[0]['channel_roi.spend'], lang) })}</span>
+            )}
+            <a className="button" href={exportHref} download data-testid="export-csv" title={t('customers.exportHint')}>{t('customers.export')}</a>
+          </div>
+        </div>
+        <QueryState isLoading={list.isLoading} error={list.error} isEmpty={rows.length === 0} onRetry={list.refetch} skeleton="table" minHeight={320}
+          emptyReason={t('state.emptyList')}>
+          <DrillTable columns={columns} rows={rows} sort={page.sort} desc={page.desc} onSort={onSort} back={`/customers?${params.toString()}`} />
+        </QueryState>
+        <div className="pager">
+          <button type="button" disabled={currentPage <= 1} onClick={() => set({ page: String(currentPage - 1) })}>{t('common.prev')}</button>
+          <span data-testid="page-of">{t('common.pageOf', { page: currentPage, pages })}</span>
+          <button type="button" disabled={currentPage >= pages} onClick={() => set({ page: String(currentPage + 1) })}>{t('common.next')}</button>
+          <label className="filter">
+            <span>{t('common.pageSize')}</span>
+            <select value={page.limit} onChange={(e) => set({ size: e.target.value, page: null })} data-testid="page-size">
+              {[...new Set([...PAGE_SIZES, page.limit])].sort((a, b) => a - b).map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </label>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { EChartsOption } from '../../../components/echart.tsx';
+import { formatCurrency, toNumber } from '../../../lib/format.ts';
+import type { Lang } from '../../../lib/i18n.tsx';
+
+export type Row = Record<string, unknown>;
+
+/** GMV bars and a spend line per month; months of either side are kept. Pure. */
+export function transformGmvSpendTrend(gmvRows: readonly Row[], spendRows: readonly Row[], lang: Lang, labels: { gmv: string; spend: string }): EChartsOption {
+  const month = (v: unknown) => String(v ?? '').slice(0, 7);
+  const gmv = new Map(gmvRows.map((r) => [month(r['sales_overview.order_date.month']), toNumber(r['sales_overview.gmv']) ?? 0]));
+  const spend = new Map(spendRows.map((r) => [month(r['channel_roi.spend_date.month']), toNumber(r['channel_roi.spend']) ?? 0]));
+  const months = [...new Set([...gmv.keys(), ...spend.keys()])].filter(Boolean).sort();
+  return {
+    grid: { left: 72, right: 24, top: 36, bottom: 32 },
+    legend: { data: [labels.gmv, labels.spend], top: 0 },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => formatCurrency(v, lang) },
+    xAxis: { type: 'category', data: months },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCurrency(v, lang, true) } },
+    series: [
+      { name: labels.gmv, type: 'bar', data: months.map((m) => gmv.get(m) ?? 0) },
+      { name: labels.spend, type: 'line', data: months.map((m) => spend.get(m) ?? 0) },
+    ],
+  };
+}

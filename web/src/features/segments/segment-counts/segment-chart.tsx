@@ -1,0 +1,55 @@
+import { useMemo } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { EChart } from '../../../components/echart.tsx';
+import { QueryState } from '../../../components/query-state.tsx';
+import type { SegmentDimension } from '../../../lib/drill.ts';
+import { linkWith } from '../../../lib/filters.ts';
+import { useI18n } from '../../../lib/i18n.tsx';
+import { useCubeQuery } from '../../../lib/use-cube-query.ts';
+import { transformSegmentBars } from '../segment-bars/transform-props.ts';
+import { transformSegmentFunnel } from '../segment-funnel/transform-props.ts';
+import { buildSegmentQuery, type SegmentSlice } from './build-query.ts';
+import { toSegmentCounts } from './transform.ts';
+
+interface Props {
+  dimension: SegmentDimension;
+  kind: 'bars' | 'funnel';
+  title: string;
+  testId: string;
+  slice: SegmentSlice;
+  label(value: string): string;
+}
+
+/** One classification as a chart; a click on a bar or layer opens that class's customers. */
+export function SegmentChart({ dimension, kind, title, testId, slice, label }: Props) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const { rows, isLoading, error, refetch } = useCubeQuery(buildSegmentQuery(dimension, slice));
+  const counts = useMemo(() => toSegmentCounts(dimension, rows), [dimension, rows]);
+  const option = useMemo(
+    () => (kind === 'bars' ? transformSegmentBars : transformSegmentFunnel)(counts, label, t('kpi.customers')),
+    [kind, counts, label, t],
+  );
+  const open = (index: number) => {
+    const c = counts[index];
+    if (c) navigate(linkWith('/customers', params, { metric: 'segment', segment: dimension, value: c.value, via: 'segments' }));
+  };
+  return (
+    <section className="panel" data-testid={testId}>
+      <h2>{title}</h2>
+      <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={refetch} minHeight={280}>
+        <EChart option={option} height={280} onItemClick={(item) => open(item.dataIndex)} />
+        <ul className="segment-legend">
+          {counts.map((c, i) => (
+            <li key={c.value}>
+              <button type="button" className="link" data-testid="segment-cell" data-segment={dimension} data-value={c.value} data-count={c.customers} onClick={() => open(i)}>
+                {label(c.value)} <span className="muted">{c.customers.toLocaleString()}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </QueryState>
+    </section>
+  );
+}

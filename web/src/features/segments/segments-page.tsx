@@ -1,0 +1,37 @@
+import { useCallback } from 'react';
+import { useSearchParams } from 'react-router';
+import { FilterBar } from '../../components/filter-bar.tsx';
+import { parseFilters } from '../../lib/filters.ts';
+import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { SegmentChart } from './segment-counts/segment-chart.tsx';
+import { ValueQuadrant } from './value-quadrant/value-quadrant.tsx';
+
+/** RFM, lifecycle, AIPL, 5A and the activity × value matrix, as of the data date; every class opens its customers. */
+export function SegmentsPage() {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const [params] = useSearchParams();
+  const filters = parseFilters(params);
+  const slice = { team: filters.team, channel: filters.channel };
+  const plain = useCallback((v: string) => v, []);
+  const lifecycle = useCallback((v: string) => t(`lifecycle.${v}` as MessageKey), [t]);
+  const aipl = useCallback((v: string) => t(`aipl.${v}` as MessageKey), [t]);
+  const fiveA = useCallback((v: string) => t(`fiveA.${v}` as MessageKey), [t]);
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('segments.title')}</h1>
+        <span className="muted">{t('segments.asOf', { date: me!.asOf })}</span>
+      </div>
+      <FilterBar show={['team', 'channel']} />
+      <div className="grid-2">
+        <SegmentChart dimension="rfm_segment" kind="bars" title={t('chart.rfm')} testId="chart-rfm" slice={slice} label={plain} />
+        <SegmentChart dimension="lifecycle_stage" kind="bars" title={t('chart.lifecycle')} testId="chart-lifecycle" slice={slice} label={lifecycle} />
+        <SegmentChart dimension="aipl_stage" kind="funnel" title={t('chart.aipl')} testId="chart-aipl" slice={slice} label={aipl} />
+        <SegmentChart dimension="five_a_stage" kind="funnel" title={t('chart.fiveA')} testId="chart-five-a" slice={slice} label={fiveA} />
+        <ValueQuadrant slice={slice} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+/** One employee's own numbers, for when the peer comparison is not available. Pure. */
+import type { Query } from '../../../lib/cube.ts';
+import type { DateRange } from '../../../lib/date-range.ts';
+
+const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
+const eq = (member: string, id: number) => [{ member, operator: 'equals' as const, values: [String(id)] }];
+
+export function buildEmployeeActivityQuery(employeeId: number, range: DateRange | null): Query {
+  return {
+    dimensions: ['staff_performance.employee', 'staff_performance.team'],
+    measures: ['staff_performance.owned_customers', 'staff_performance.converted_customers', 'staff_performance.follow_ups',
+      'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate'],
+    filters: eq('staff_performance.employee_id', employeeId),
+    timeDimensions: within('staff_performance.date', range),
+  };
+}
+
+export function buildEmployeeSalesQuery(employeeId: number, range: DateRange | null): Query {
+  return {
+    measures: ['sales_overview.gmv', 'sales_overview.spend_per_buyer'],
+    filters: eq('sales_overview.employee_id', employeeId),
+    timeDimensions: within('sales_overview.order_date', range),
+  };
+}
+
+export function buildEmployeeRoiQuery(employeeId: number, range: DateRange | null): Query {
+  return {
+    measures: ['channel_roi.roi'],
+    filters: eq('channel_roi.employee_id', employeeId),
+    timeDimensions: within('channel_roi.date', range),
+  };
+}
+
+export function buildEmployeeNewCustomersQuery(employeeId: number, range: DateRange | null): Query {
+  return {
+    measures: ['customer_insights.new_customers'],
+    filters: eq('customer_insights.owner_id', employeeId),
+    timeDimensions: within('customer_insights.registered_date', range),
+  };
+}

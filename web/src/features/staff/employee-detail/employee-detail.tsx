@@ -1,0 +1,65 @@
+import { useSearchParams } from 'react-router';
+import { KpiTile } from '../../../components/kpi-tile.tsx';
+import type { DateRange } from '../../../lib/date-range.ts';
+import { linkWith } from '../../../lib/filters.ts';
+import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
+import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
+import { useCubeQuery } from '../../../lib/use-cube-query.ts';
+import { buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery, buildEmployeeRoiQuery, buildEmployeeSalesQuery } from './build-query.ts';
+import { employeeMetrics, ownValues, type EmployeeMetric } from './transform.ts';
+import { usePeerComparison } from './use-peer-comparison.ts';
+
+const CURRENCY = new Set<EmployeeMetric>(['gmv', 'spend_per_buyer']);
+const PERCENT = new Set<EmployeeMetric>(['conversion_rate', 'arrival_rate']);
+
+/** Which drill list each number opens (none for follow-ups, bookings and arrivals). */
+function drillMetric(id: EmployeeMetric): string | null {
+  switch (id) {
+    case 'owned_customers': case 'new_customers': case 'converted_customers': case 'gmv': case 'spend_per_buyer': case 'roi': return id;
+    case 'conversion_rate': return 'converted_customers';
+    default: return null;
+  }
+}
+
+export function EmployeeDetail({ employeeId, range, asOf }: { employeeId: number; range: DateRange | null; asOf: string }) {
+  const { t, lang } = useI18n();
+  const [params] = useSearchParams();
+  const activity = useCubeQuery(buildEmployeeActivityQuery(employeeId, range));
+  const sales = useCubeQuery(buildEmployeeSalesQuery(employeeId, range));
+  const roi = useCubeQuery(buildEmployeeRoiQuery(employeeId, range));
+  const fresh = useCubeQuery(buildEmployeeNewCustomersQuery(employeeId, range));
+  const peers = usePeerComparison(employeeId, range ?? ['2000-01-01', asOf]);
+  const name = String(activity.rows[0]?.['staff_performance.employee'] ?? `#${employeeId}`);
+  const team = activity.rows[0]?.['staff_performance.team'];
+  const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0]), peers.status === 'ok' ? peers.data : null);
+  const loading = activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading;
+  const error = activity.error ?? sales.error ?? roi.error ?? fresh.error;
+  const format = (id: EmployeeMetric, v: number | null) =>
+    CURRENCY.has(id) ? formatCurrency(v, lang) : PERCENT.has(id) ? formatPercent(v, lang) : id === 'roi' ? (v === null ? '—' : v.toFixed(2)) : formatInteger(v, lang);
+  const drillTo = (id: EmployeeMetric) => {
+    const metric = drillMetric(id);
+    if (!metric) return null;
+    const credited = id === 'gmv' || id === 'spend_per_buyer' || id === 'roi';
+    return linkWith('/customers', params, {
+      metric, via: 'staff', team: typeof team === 'string' ? team : null,
+      ...(credited ? { employee: name } : { owner: employeeId }), owner_name: name,
+    });
+  };
+
+  return (
+    <section className="panel" data-testid="employee-detail">
+      <h2 data-testid="employee-name">{t('staff.employeeTitle', { name })}</h2>
+      {peers.status === 'unavailable' && <p className="note" role="note" data-testid="peer-unavailable">{t('staff.noComparison')}</p>}
+      <div className="kpis">
+        {metrics.map((m) => (
+          <KpiTile key={m.id} metricId={m.id} label={t(`kpi.${m.id}` as MessageKey)} value={format(m.id, m.value)}
+            isLoading={loading} error={error} onRetry={() => { activity.refetch(); sales.refetch(); roi.refetch(); fresh.refetch(); }}
+            drillTo={drillTo(m.id)}
+            note={peers.status === 'ok'
+              ? `${t('staff.teamAverage')} ${format(m.id, m.teamAverage)} · ${t('staff.rank')} ${m.rank === null ? '—' : t('staff.rankOf', { rank: m.rank, size: peers.data.teamSize })}`
+              : undefined} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+/** The employee page's metrics: from the peer comparison when the server has it, else from the own queries. Pure. */
+import type { PeerComparison } from '../../../lib/api.ts';
+import { toNumber } from '../../../lib/format.ts';
+
+export const EMPLOYEE_METRICS = [
+  'owned_customers', 'new_customers', 'converted_customers', 'gmv', 'spend_per_buyer', 'conversion_rate', 'roi',
+  'follow_ups', 'bookings', 'arrivals', 'arrival_rate',
+] as const;
+export type EmployeeMetric = (typeof EMPLOYEE_METRICS)[number];
+
+export interface EmployeeMetricValue {
+  id: EmployeeMetric;
+  value: number | null;
+  teamAverage: number | null;
+  rank: number | null;
+}
+
+export type Row = Record<string, unknown>;
+
+export function ownValues(activity: Row | undefined, sales: Row | undefined, roi: Row | undefined, newCustomers: Row | undefined): Record<EmployeeMetric, number | null> {
+  const owned = toNumber(activity?.['staff_performance.owned_customers']);
+  const converted = toNumber(activity?.['staff_performance.converted_customers']);
+  return {
+    owned_customers: owned,
+    new_customers: toNumber(newCustomers?.['customer_insights.new_customers']),
+    converted_customers: converted,
+    gmv: toNumber(sales?.['sales_overview.gmv']),
+    spend_per_buyer: toNumber(sales?.['sales_overview.spend_per_buyer']),
+    conversion_rate: owned && converted !== null ? converted / owned : null,
+    roi: toNumber(roi?.['channel_roi.roi']),
+    follow_ups: toNumber(activity?.['staff_performance.follow_ups']),
+    bookings: toNumber(activity?.['staff_performance.bookings']),
+    arrivals: toNumber(activity?.['staff_performance.arrivals']),
+    arrival_rate: toNumber(activity?.['staff_performance.arrival_rate']),
+  };
+}
+
+export function employeeMetrics(own: Record<EmployeeMetric, number | null>, peers: PeerComparison | null): EmployeeMetricValue[] {
+  const byId = new Map((peers?.metrics ?? []).map((m) => [m.id, m]));
+  return EMPLOYEE_METRICS.map((id) => {
+    const peer = byId.get(id);
+    return {
+      id,
+      value: peer ? toNumber(peer.value) : own[id],
+      teamAverage: peer ? toNumber(peer.teamAverage) : null,
+      rank: peer?.rank ?? null,
+    };
+  });
+}

@@ -1,0 +1,73 @@
+import { useMemo } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
+import { EChart } from '../../components/echart.tsx';
+import { FilterBar } from '../../components/filter-bar.tsx';
+import { QueryState } from '../../components/query-state.tsx';
+import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { useCubeQuery } from '../../lib/use-cube-query.ts';
+import { EmployeeDetail } from './employee-detail/employee-detail.tsx';
+import { StaffTable } from './team-employees/staff-table.tsx';
+import { buildStaffActivityQuery, buildStaffSalesQuery } from './team-leaderboard/build-query.ts';
+import { toStaffRows, transformLeaderboard } from './team-leaderboard/transform.ts';
+
+function useStaffRows(by: 'team' | 'employee', range: ReturnType<typeof resolveDateRange>, team: string | null, enabled: boolean) {
+  const sales = useCubeQuery(enabled ? buildStaffSalesQuery(by, range, team) : null);
+  const activity = useCubeQuery(enabled ? buildStaffActivityQuery(by, range, team) : null);
+  const rows = useMemo(() => toStaffRows(by, sales.rows, activity.rows), [by, sales.rows, activity.rows]);
+  return { rows, isLoading: sales.isLoading || activity.isLoading, error: sales.error ?? activity.error, refetch: () => { sales.refetch(); activity.refetch(); } };
+}
+
+/** Team leaderboard → a team's employees → one employee beside the team → that employee's customers. */
+export function StaffPage() {
+  const { t, lang } = useI18n();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const filters = parseFilters(params);
+  const range = resolveDateRange(filters, me!.asOf);
+  const team = filters.team;
+  const employeeParam = Number(params.get('employee'));
+  const employeeId = Number.isInteger(employeeParam) && employeeParam > 0 ? employeeParam : null;
+
+  const teams = useStaffRows('team', range, null, true);
+  const employees = useStaffRows('employee', range, team, team !== null);
+  const option = useMemo(() => transformLeaderboard(teams.rows, lang, t('kpi.gmv')), [teams.rows, lang, t]);
+  const here = (extra: Record<string, string | number | null>) => linkWith('/staff', params, extra);
+  const employeeName = employees.rows.find((r) => r.employeeId === employeeId)?.key;
+
+  const crumbs: Crumb[] = [{ label: t('staff.title'), to: here({ team: null, employee: null }) }];
+  if (team) crumbs.push({ label: team, to: here({ employee: null }) });
+  if (employeeId) crumbs.push({ label: employeeName ?? `#${employeeId}` });
+
+  return (
+    <div className="page">
+      <div className="page-head"><h1>{t('staff.title')}</h1></div>
+      <Breadcrumbs crumbs={crumbs} />
+      <FilterBar show={['team']} />
+      {employeeId ? (
+        <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} />
+      ) : (
+        <>
+          <div className="grid-2">
+            <section className="panel" data-testid="chart-team-leaderboard">
+              <h2>{t('chart.teamLeaderboard')}</h2>
+              <QueryState isLoading={teams.isLoading} error={teams.error} isEmpty={teams.rows.length === 0} onRetry={teams.refetch} minHeight={320}>
+                <EChart option={option} onItemClick={(item) => navigate(here({ team: item.name, employee: null }))} />
+              </QueryState>
+            </section>
+            <StaffTable by="team" title={t('staff.teams')} testId="table-teams" {...teams} onRetry={teams.refetch}
+              stepTo={(r) => here({ team: r.key, employee: null })} ownedTo={() => null} />
+          </div>
+          {team && (
+            <StaffTable by="employee" title={t('staff.employees', { team })} testId="table-staff" {...employees} onRetry={employees.refetch}
+              stepTo={(r) => here({ employee: r.employeeId })}
+              ownedTo={(r) => (r.employeeId ? linkWith('/customers', params, { metric: 'owned_customers', owner: r.employeeId, owner_name: r.key, via: 'staff' }) : null)} />
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { DataTable, type Column } from '../../../components/data-table.tsx';
+import { DrillLink } from '../../../components/drill-link.tsx';
+import { QueryState } from '../../../components/query-state.tsx';
+import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
+import { useI18n } from '../../../lib/i18n.tsx';
+import type { StaffRow } from '../team-leaderboard/transform.ts';
+
+interface Props {
+  by: 'team' | 'employee';
+  title: string;
+  rows: StaffRow[];
+  isLoading: boolean;
+  error: Error | null;
+  onRetry(): void;
+  stepTo(row: StaffRow): string;
+  ownedTo(row: StaffRow): string | null;
+  testId: string;
+}
+
+/** Teams (or one team's employees) ranked by GMV, each name the next drill step. */
+export function StaffTable({ by, title, rows, isLoading, error, onRetry, stepTo, ownedTo, testId }: Props) {
+  const { t, lang } = useI18n();
+  const columns: Column<StaffRow>[] = [
+    { id: 'rank', title: '#', render: (r) => rows.indexOf(r) + 1 },
+    { id: 'key', title: t(by === 'team' ? 'col.team' : 'col.employee'), render: (r) => <DrillLink to={stepTo(r)}>{r.key}</DrillLink> },
+    { id: 'gmv', title: t('kpi.gmv'), align: 'right', render: (r) => formatCurrency(r.gmv, lang) },
+    { id: 'spb', title: t('kpi.spend_per_buyer'), align: 'right', render: (r) => formatCurrency(r.spendPerBuyer, lang) },
+    { id: 'owned', title: t('kpi.owned_customers'), align: 'right', render: (r) => { const to = ownedTo(r); return to ? <DrillLink to={to}>{formatInteger(r.owned, lang)}</DrillLink> : formatInteger(r.owned, lang); } },
+    { id: 'converted', title: t('kpi.converted_customers'), align: 'right', render: (r) => formatInteger(r.converted, lang) },
+    { id: 'conv', title: t('kpi.conversion_rate'), align: 'right', render: (r) => formatPercent(r.conversionRate, lang) },
+    { id: 'follow', title: t('kpi.follow_ups'), align: 'right', render: (r) => formatInteger(r.followUps, lang) },
+    { id: 'arrival', title: t('kpi.arrival_rate'), align: 'right', render: (r) => formatPercent(r.arrivalRate, lang) },
+  ];
+  return (
+    <section className="panel" data-testid={testId}>
+      <h2>{title}</h2>
+      <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={onRetry} skeleton="table">
+        <DataTable columns={columns} rows={rows} rowKey={(r) => r.key} rowTestId={`${by}-row`} />
+      </QueryState>
+    </section>
+  );
+}

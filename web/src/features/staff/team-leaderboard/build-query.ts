@@ -1,0 +1,28 @@
+import type { Query } from '../../../lib/cube.ts';
+import type { DateRange } from '../../../lib/date-range.ts';
+
+const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
+
+/** GMV and 客单价 credited per team (or per employee of one team). */
+export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
+  return {
+    dimensions: by === 'team' ? ['sales_overview.team'] : ['sales_overview.employee', 'sales_overview.employee_id'],
+    measures: ['sales_overview.gmv', 'sales_overview.buyers', 'sales_overview.spend_per_buyer'],
+    filters: team ? [{ member: 'sales_overview.team', operator: 'equals', values: [team] }] : [],
+    timeDimensions: within('sales_overview.order_date', range),
+    order: { 'sales_overview.gmv': 'desc' },
+  };
+}
+
+/** Owned and converted customers, follow-ups, bookings and arrivals per team (or employee). */
+export function buildStaffActivityQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
+  return {
+    dimensions: by === 'team' ? ['staff_performance.team'] : ['staff_performance.employee', 'staff_performance.employee_id'],
+    measures: [
+      'staff_performance.owned_customers', 'staff_performance.converted_customers', 'staff_performance.follow_ups',
+      'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate',
+    ],
+    filters: team ? [{ member: 'staff_performance.team', operator: 'equals', values: [team] }] : [],
+    timeDimensions: within('staff_performance.date', range),
+  };
+}

@@ -1,0 +1,60 @@
+/** Sales and activity per team or employee merged into one row each, ranked by GMV. Pure. */
+import type { EChartsOption } from '../../../components/echart.tsx';
+import { formatCurrency, toNumber } from '../../../lib/format.ts';
+import type { Lang } from '../../../lib/i18n.tsx';
+
+export type Row = Record<string, unknown>;
+
+export interface StaffRow {
+  key: string;
+  employeeId: number | null;
+  gmv: number | null;
+  buyers: number | null;
+  spendPerBuyer: number | null;
+  owned: number | null;
+  converted: number | null;
+  conversionRate: number | null;
+  followUps: number | null;
+  bookings: number | null;
+  arrivals: number | null;
+  arrivalRate: number | null;
+}
+
+export function toStaffRows(by: 'team' | 'employee', sales: readonly Row[], activity: readonly Row[]): StaffRow[] {
+  const keyOf = (r: Row, view: string) => String(r[`${view}.${by}`] ?? '');
+  const bySales = new Map(sales.map((r) => [keyOf(r, 'sales_overview'), r]));
+  const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_performance'), r]));
+  const keys = [...new Set([...bySales.keys(), ...byActivity.keys()])].filter((k) => k !== '');
+  const rows = keys.map((key) => {
+    const s = bySales.get(key);
+    const a = byActivity.get(key);
+    const owned = toNumber(a?.['staff_performance.owned_customers']);
+    const converted = toNumber(a?.['staff_performance.converted_customers']);
+    return {
+      key,
+      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? s?.['sales_overview.employee_id']),
+      gmv: toNumber(s?.['sales_overview.gmv']),
+      buyers: toNumber(s?.['sales_overview.buyers']),
+      spendPerBuyer: toNumber(s?.['sales_overview.spend_per_buyer']),
+      owned,
+      converted,
+      conversionRate: owned && converted !== null ? converted / owned : null,
+      followUps: toNumber(a?.['staff_performance.follow_ups']),
+      bookings: toNumber(a?.['staff_performance.bookings']),
+      arrivals: toNumber(a?.['staff_performance.arrivals']),
+      arrivalRate: toNumber(a?.['staff_performance.arrival_rate']),
+    };
+  });
+  return rows.sort((x, y) => (y.gmv ?? 0) - (x.gmv ?? 0) || x.key.localeCompare(y.key));
+}
+
+export function transformLeaderboard(rows: readonly StaffRow[], lang: Lang, label: string): EChartsOption {
+  const top = rows.slice(0, 15).reverse();
+  return {
+    grid: { left: 110, right: 32, top: 16, bottom: 24 },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => formatCurrency(v, lang) },
+    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCurrency(v, lang, true) } },
+    yAxis: { type: 'category', data: top.map((r) => r.key) },
+    series: [{ name: label, type: 'bar', data: top.map((r) => r.gmv ?? 0), barMaxWidth: 22 }],
+  };
+}

@@ -1,0 +1,61 @@
+/** Date-range presets, counted back from the as-of date (inclusive). */
+export const RANGE_PRESETS = ['last_30_days', 'last_90_days', 'last_12_months', 'all'] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number];
+export const DEFAULT_RANGE: RangePreset = 'last_12_months';
+
+export function isRangePreset(value: string | null): value is RangePreset {
+  return value !== null && (RANGE_PRESETS as readonly string[]).includes(value);
+}
+
+const DAY_MS = 86_400_000;
+
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** [from, to] as YYYY-MM-DD, or null for all time. */
+export function dateRangeFor(preset: RangePreset, asOf: string): [string, string] | null {
+  switch (preset) {
+    case 'last_30_days':
+      return [addDays(asOf, -29), asOf];
+    case 'last_90_days':
+      return [addDays(asOf, -89), asOf];
+    case 'last_12_months': {
+      const [y, m] = asOf.split('-').map(Number) as [number, number];
+      const start = new Date(Date.UTC(y, m - 1 - 11, 1)).toISOString().slice(0, 10);
+      return [start, asOf];
+    }
+    case 'all':
+      return null;
+  }
+}
+
+export type DateRange = [string, string];
+
+/** Inclusive day count of a range. */
+function days([from, to]: DateRange): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+}
+
+/** 环比: the range of the same length that ends the day before this one starts. */
+export function previousPeriod(range: DateRange): DateRange {
+  const end = addDays(range[0], -1);
+  return [addDays(end, -(days(range) - 1)), end];
+}
+
+function shiftYears(iso: string, years: number): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+  return `${String(y + years).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/** 同比: the same dates a year earlier (29 Feb becomes 28 Feb). */
+export function yearAgo(range: DateRange): DateRange {
+  return [shiftYears(range[0], -1), shiftYears(range[1], -1)];
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isIsoDate(value: string | null | undefined): value is string {
+  return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}

@@ -1,0 +1,367 @@
+/**
+ * From a number to the customers behind it. Cube 0.33 gives measures reached
+ * through a view no drill members, so each kind of number builds its own list
+ * query on a view: the same slice members (date, team, channel, campaign,
+ * employee) as the number, plus the clicked slice, one row per customer.
+ *
+ * - count (buyers, new customers, participants, a segment cell): the rows are
+ *   the population, and `total` says how many;
+ * - sum (GMV, attributed GMV, LTV): each row carries its part, parts add up;
+ * - ratio (repurchase, churn, conversion): the rows are the denominator, a
+ *   flag column marks the numerator;
+ * - multi (ROI, CAC): the return side's customers; the spend comes from a
+ *   separate query for the header.
+ *
+ * Everything here is pure: URL parameters in, Cube queries out.
+ */
+import type { Query } from './cube.ts';
+import { isIsoDate, type DateRange } from './date-range.ts';
+import { parseFilters, resolveDateRange } from './filters.ts';
+
+export type DrillKind = 'count' | 'sum' | 'ratio' | 'multi';
+export type DrillView = 'sales_drill' | 'customer_insights' | 'activity_drill';
+
+export const SEGMENT_DIMENSIONS = ['rfm_segment', 'lifecycle_stage', 'aipl_stage', 'five_a_stage', 'value_quadrant'] as const;
+export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
+
+/** Which view member each slice parameter filters, per number. */
+interface SliceMembers {
+  team?: string;
+  channel?: string;
+  campaign?: string;
+  employee?: string;
+  owner?: string;
+  cityTier?: string;
+}
+
+interface MeasureFilter {
+  measure: string;
+  operator: 'set' | 'gt';
+}
+
+export interface DrillDef {
+  kind: DrillKind;
+  view: DrillView;
+  /** Row measures, short names on the view. */
+  measures: string[];
+  /** Sum: the row's part. */
+  part?: string;
+  /** Ratio: a row is in the numerator when this measure is > 0 (a 0/1 ratio per customer, or a count). */
+  numerator?: string;
+  /** Who is in the population at all (HAVING). */
+  population?: MeasureFilter;
+  /** The date member the range applies to, or null for as-of numbers. */
+  date: string | null;
+  slice: SliceMembers;
+  /** The number itself over the whole population, for the list's header. */
+  summary: string[];
+  /** Fixed filters of the number itself (attributed GMV: orders carrying a campaign). */
+  fixed?: Array<{ member: string; operator: 'set' }>;
+}
+
+const SALES_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id' };
+const CUSTOMER_SLICE: SliceMembers = { team: 'team', channel: 'source_channel', owner: 'owner_id' };
+const ACTIVITY_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id', cityTier: 'city_tier' };
+
+const salesSum = (kind: DrillKind): DrillDef => ({
+  kind, view: 'sales_drill', measures: ['gmv', 'order_count'], part: 'gmv', summary: ['gmv', 'buyers'],
+  population: { measure: 'order_count', operator: 'gt' }, date: 'order_date', slice: SALES_SLICE,
+});
+const attributed = (kind: DrillKind): DrillDef => ({ ...salesSum(kind), fixed: [{ member: 'campaign', operator: 'set' }] });
+const activity = (kind: DrillKind, extra: Partial<DrillDef> = {}): DrillDef => ({
+  kind, view: 'activity_drill', measures: ['participants', 'converted_count', 'fission_count'], summary: ['participants'], date: 'joined_date', slice: ACTIVITY_SLICE, ...extra,
+});
+
+export const DRILL_DEFS = {
+  gmv: salesSum('sum'),
+  buyers: { ...salesSum('count'), part: undefined, summary: ['buyers'] },
+  spend_per_buyer: salesSum('sum'),
+  attributed_gmv: attributed('sum'),
+  roi: attributed('multi'),
+  cac: { kind: 'multi', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: { channel: 'source_channel' } },
+  customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: CUSTOMER_SLICE },
+  new_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: CUSTOMER_SLICE },
+  segment: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: CUSTOMER_SLICE },
+  ltv: { kind: 'sum', view: 'customer_insights', measures: ['ltv'], part: 'ltv', summary: ['ltv'], population: { measure: 'ltv', operator: 'set' }, date: null, slice: CUSTOMER_SLICE },
+  churn_rate: {
+    kind: 'ratio', view: 'customer_insights', measures: ['churn_rate'], numerator: 'churn_rate', summary: ['churn_rate'],
+    population: { measure: 'churn_rate', operator: 'set' }, date: null, slice: CUSTOMER_SLICE,
+  },
+  repurchase_rate: {
+    kind: 'ratio', view: 'customer_insights', measures: ['repurchase_rate'], numerator: 'repurchase_rate', summary: ['repurchase_rate'],
+    population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', channel: 'channel', owner: 'owner_id' },
+  },
+  owned_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: { team: 'team', owner: 'owner_id' } },
+  converted_customers: {
+    kind: 'count', view: 'customer_insights', measures: ['repurchase_rate'], summary: [],
+    population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', owner: 'owner_id' },
+  },
+  participants: activity('count'),
+  converted_count: activity('count', { summary: ['converted_count'], population: { measure: 'converted_count', operator: 'gt' } }),
+  fission_count: activity('sum', { summary: ['fission_count'], part: 'fission_count', population: { measure: 'fission_count', operator: 'gt' } }),
+  campaign_conversion_rate: activity('ratio', { numerator: 'converted_count', summary: ['campaign_conversion_rate', 'converted_count', 'participants'] }),
+} satisfies Record<string, DrillDef>;
+
+export type DrillMetric = keyof typeof DRILL_DEFS;
+export const DRILL_METRICS = Object.keys(DRILL_DEFS) as DrillMetric[];
+
+export function isDrillMetric(value: string | null): value is DrillMetric {
+  return value !== null && Object.prototype.hasOwnProperty.call(DRILL_DEFS, value);
+}
+
+export function drillDef(metric: DrillMetric): DrillDef {
+  return DRILL_DEFS[metric];
+}
+
+/** Everything that decides a drill list's population. */
+export interface DrillSlice {
+  metric: DrillMetric;
+  range: DateRange | null;
+  team: string | null;
+  channel: string | null;
+  campaign: string | null;
+  /** Credited employee (name). */
+  employee: string | null;
+  /** Owner employee (id). */
+  owner: number | null;
+  cityTier: string | null;
+  segment: { dimension: SegmentDimension; value: string } | null;
+}
+
+export interface DrillPage {
+  offset: number;
+  limit: number;
+  sort: DrillColumnId | null;
+  desc: boolean;
+}
+
+export const PAGE_SIZES = [20, 50, 100, 500] as const;
+export const MAX_PAGE_SIZE = 1000;
+
+function text(params: URLSearchParams, key: string): string | null {
+  const v = params.get(key);
+  return v && v.trim() !== '' ? v : null;
+}
+
+/**
+ * The drill the URL asks for. `metric` names the number; without it the
+ * parameters the big-screen's links use are understood too
+ * (campaign [converted=1 | invited=1], registered_from/registered_to).
+ */
+export function parseDrill(params: URLSearchParams, asOf: string): DrillSlice {
+  const filters = parseFilters(params);
+  const metricParam = params.get('metric');
+  const registeredFrom = params.get('registered_from');
+  const registeredTo = params.get('registered_to');
+  let metric: DrillMetric;
+  let range = resolveDateRange(filters, asOf);
+  if (isDrillMetric(metricParam)) metric = metricParam;
+  else if (filters.campaign && params.get('converted') === '1') metric = 'converted_count';
+  else if (filters.campaign && params.get('invited') === '1') metric = 'fission_count';
+  else if (filters.campaign) metric = 'participants';
+  else if (isIsoDate(registeredFrom) && isIsoDate(registeredTo)) metric = 'new_customers';
+  else metric = 'customers';
+  if (!isDrillMetric(metricParam) && isIsoDate(registeredFrom) && isIsoDate(registeredTo)) range = [registeredFrom, registeredTo];
+  // Without an explicit range the campaign lists of the big-screen mean the whole campaign.
+  if (!isDrillMetric(metricParam) && filters.campaign && !params.get('range') && !params.get('from')) range = null;
+  const dimension = params.get('segment');
+  const value = text(params, 'value');
+  const owner = Number(params.get('owner'));
+  return {
+    metric: metric === 'customers' && dimension && value ? 'segment' : metric,
+    range,
+    team: filters.team,
+    channel: filters.channel ?? text(params, 'source_channel'),
+    campaign: filters.campaign,
+    employee: text(params, 'employee'),
+    owner: Number.isInteger(owner) && owner > 0 ? owner : null,
+    cityTier: text(params, 'city_tier'),
+    segment: dimension && (SEGMENT_DIMENSIONS as readonly string[]).includes(dimension) && value
+      ? { dimension: dimension as SegmentDimension, value }
+      : null,
+  };
+}
+
+export function parsePage(params: URLSearchParams): DrillPage {
+  const size = Number(params.get('size'));
+  const limit = Number.isInteger(size) && size > 0 ? Math.min(size, MAX_PAGE_SIZE) : 50;
+  const page = Number(params.get('page'));
+  const sort = params.get('sort');
+  return {
+    limit,
+    offset: Number.isInteger(page) && page > 1 ? (page - 1) * limit : 0,
+    sort: isColumnId(sort) ? sort : null,
+    desc: params.get('dir') !== 'asc',
+  };
+}
+
+type Filter = NonNullable<Query['filters']>[number];
+
+/** The slice's own filters on `view`, through the members the number uses. */
+export function sliceFilters(view: string, members: SliceMembers, slice: Omit<DrillSlice, 'metric' | 'range' | 'segment'>): Filter[] {
+  const out: Filter[] = [];
+  const add = (member: string | undefined, value: string | number | null) => {
+    if (member && value !== null) out.push({ member: `${view}.${member}`, operator: 'equals', values: [String(value)] });
+  };
+  add(members.team, slice.team);
+  add(members.channel, slice.channel);
+  add(members.campaign, slice.campaign);
+  add(members.employee, slice.employee);
+  add(members.owner, slice.owner);
+  add(members.cityTier, slice.cityTier);
+  return out;
+}
+
+/** Slice parameters the number cannot be cut by (for a note on the page). */
+export function ignoredSliceParams(slice: DrillSlice): string[] {
+  const members = drillDef(slice.metric).slice;
+  const out: string[] = [];
+  if (slice.team && !members.team) out.push('team');
+  if (slice.channel && !members.channel) out.push('channel');
+  if (slice.campaign && !members.campaign) out.push('campaign');
+  if (slice.employee && !members.employee) out.push('employee');
+  if (slice.cityTier && !members.cityTier) out.push('city_tier');
+  return out;
+}
+
+/** The columns every list shows, then the number's own. */
+export const BASE_COLUMNS = [
+  'customer_name', 'phone', 'owner', 'owner_team', 'source_channel', 'lifecycle_stage', 'rfm_segment', 'ltv', 'last_paid_date',
+] as const;
+export const MEASURE_COLUMNS = ['part', 'in_numerator', 'gmv', 'order_count', 'participants', 'converted_count', 'fission_count'] as const;
+export type DrillColumnId = (typeof BASE_COLUMNS)[number] | (typeof MEASURE_COLUMNS)[number];
+
+function isColumnId(value: string | null): value is DrillColumnId {
+  return value !== null && ([...BASE_COLUMNS, ...MEASURE_COLUMNS] as readonly string[]).includes(value);
+}
+
+/** Member (short name) of each base column on each view. */
+const ATTRIBUTES: Record<DrillView, Record<(typeof BASE_COLUMNS)[number] | 'customer', string>> = {
+  customer_insights: {
+    customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'team',
+    source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'paid_amount', last_paid_date: 'last_paid_date',
+  },
+  sales_drill: {
+    customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
+    source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
+  },
+  activity_drill: {
+    customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
+    source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
+  },
+};
+
+export interface DrillColumn {
+  id: DrillColumnId;
+  /** Full member name, for the CSV and sorting. */
+  member: string;
+  format: 'text' | 'currency' | 'integer' | 'date' | 'flag' | 'lifecycle';
+}
+
+/** The list's columns for a number: the base ones, then its part or flag, then its other measures. */
+export function drillColumns(metric: DrillMetric): DrillColumn[] {
+  const def = drillDef(metric);
+  const attr = ATTRIBUTES[def.view];
+  const m = (short: string) => `${def.view}.${short}`;
+  const cols: DrillColumn[] = BASE_COLUMNS.map((id) => ({
+    id, member: m(attr[id]),
+    format: id === 'ltv' ? 'currency' : id === 'last_paid_date' ? 'date' : id === 'lifecycle_stage' ? 'lifecycle' : 'text',
+  }));
+  if (def.kind === 'ratio' && def.numerator) cols.push({ id: 'in_numerator', member: m(def.numerator), format: 'flag' });
+  for (const measure of def.measures) {
+    if (measure === 'customers' || measure === 'repurchase_rate' || measure === 'churn_rate') continue;
+    if (measure === def.numerator && def.kind === 'ratio' && measure !== 'converted_count') continue;
+    const id: DrillColumnId = measure === def.part ? 'part' : (measure as DrillColumnId);
+    if (!isColumnId(id)) continue;
+    cols.push({ id, member: m(measure), format: measure === 'gmv' || measure === 'ltv' ? 'currency' : 'integer' });
+  }
+  return cols;
+}
+
+function population(def: DrillDef): Filter[] {
+  const out: Filter[] = [];
+  if (def.population) {
+    out.push(def.population.operator === 'set'
+      ? { member: `${def.view}.${def.population.measure}`, operator: 'set' }
+      : { member: `${def.view}.${def.population.measure}`, operator: 'gt', values: ['0'] });
+  }
+  for (const f of def.fixed ?? []) out.push({ member: `${def.view}.${f.member}`, operator: f.operator });
+  return out;
+}
+
+function baseFilters(slice: DrillSlice): Filter[] {
+  const def = drillDef(slice.metric);
+  const out = sliceFilters(def.view, def.slice, slice);
+  if (slice.segment) out.push({ member: `${def.view}.${slice.segment.dimension}`, operator: 'equals', values: [slice.segment.value] });
+  return out;
+}
+
+function timeDimensions(slice: DrillSlice): Query['timeDimensions'] {
+  const def = drillDef(slice.metric);
+  return def.date && slice.range ? [{ dimension: `${def.view}.${def.date}`, dateRange: slice.range }] : [];
+}
+
+/** One page of the list, with the total count, sorted on the server. */
+export function buildDrillQuery(slice: DrillSlice, page: DrillPage): Query {
+  const def = drillDef(slice.metric);
+  const attr = ATTRIBUTES[def.view];
+  const columns = drillColumns(slice.metric);
+  const sortColumn = columns.find((c) => c.id === page.sort);
+  const defaultSort = def.part ? `${def.view}.${def.part}` : `${def.view}.${attr.customer}`;
+  const sortMember = sortColumn?.member ?? defaultSort;
+  const desc = sortColumn ? page.desc : Boolean(def.part);
+  return {
+    dimensions: [attr.customer, ...BASE_COLUMNS.map((id) => attr[id])].map((s) => `${def.view}.${s}`),
+    measures: def.measures.map((s) => `${def.view}.${s}`),
+    filters: [...baseFilters(slice), ...population(def)],
+    timeDimensions: timeDimensions(slice),
+    // A tie-breaker on the customer id keeps pages stable.
+    order: sortMember === `${def.view}.${attr.customer}`
+      ? [[sortMember, desc ? 'desc' : 'asc']]
+      : [[sortMember, desc ? 'desc' : 'asc'], [`${def.view}.${attr.customer}`, 'asc']],
+    limit: page.limit,
+    offset: page.offset,
+    total: true,
+  };
+}
+
+/** The number itself over the same population, for the header; null when the total count says it all. */
+export function buildDrillSummaryQuery(slice: DrillSlice): Query | null {
+  const def = drillDef(slice.metric);
+  if (def.summary.length === 0) return null;
+  return {
+    measures: def.summary.map((s) => `${def.view}.${s}`),
+    // Population filters are HAVING clauses: without dimensions they would test the total, not each customer.
+    filters: [...baseFilters(slice), ...(def.fixed ?? []).map((f) => ({ member: `${def.view}.${f.member}`, operator: f.operator }))],
+    timeDimensions: timeDimensions(slice),
+  };
+}
+
+/** ROI and CAC: the spend over the same slice, from channel_roi, for the list's header. */
+export function buildDrillSpendQuery(slice: DrillSlice): Query | null {
+  if (drillDef(slice.metric).kind !== 'multi') return null;
+  const members: SliceMembers = slice.metric === 'cac' ? { channel: 'channel' } : { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee' };
+  return {
+    measures: ['channel_roi.spend'],
+    filters: sliceFilters('channel_roi', members, slice),
+    timeDimensions: slice.range ? [{ dimension: 'channel_roi.date', dateRange: slice.range }] : [],
+  };
+}
+
+export interface DrillRow {
+  customer: number;
+  values: Partial<Record<DrillColumnId, unknown>>;
+}
+
+/** Rows of the list query in, one object per customer out, keyed by column. */
+export function toDrillRows(metric: DrillMetric, rows: ReadonlyArray<Record<string, unknown>>): DrillRow[] {
+  const def = drillDef(metric);
+  const columns = drillColumns(metric);
+  return rows.map((row) => {
+    const values: Partial<Record<DrillColumnId, unknown>> = {};
+    for (const c of columns) {
+      values[c.id] = c.format === 'flag' ? Number(row[c.member] ?? 0) > 0 : row[c.member];
+    }
+    return { customer: Number(row[`${def.view}.${ATTRIBUTES[def.view].customer}`]), values };
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The CSV export of a whole list: a plain link to the server, which pages
+ * through Cube itself and streams the file, so the browser never holds the
+ * list. Pure: a query and columns in, a URL and a file name out.
+ */
+import type { Query } from './cube.ts';
+
+export interface ExportColumn {
+  member: string;
+  title: string;
+}
+
+export interface ExportPayload {
+  query: Query;
+  columns: ExportColumn[];
+  filename: string;
+}
+
+/** The whole list: the page's query without paging or the total count. */
+export function wholeListQuery(query: Query): Query {
+  const { limit: _limit, offset: _offset, total: _total, ...rest } = query;
+  return rest;
+}
+
+/** Safe in a file name on every system; Chinese stays readable. */
+function part(value: string): string {
+  return value.trim().replace(/[\\/:*?"<>|\s]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** `customers_<what>_<filter values…>_<from>_<to>`; "all" when there is no date range. */
+export function exportFileName(what: string, filters: ReadonlyArray<string | number | null | undefined>, range: [string, string] | null): string {
+  const pieces = ['customers', what, ...filters.filter((f): f is string | number => f !== null && f !== undefined && f !== '').map((f) => String(f))];
+  pieces.push(...(range ?? ['all']));
+  return pieces.map(part).filter(Boolean).join('_');
+}
+
+export function exportCsvUrl(payload: ExportPayload): string {
+  return `/api/export.csv?payload=${encodeURIComponent(JSON.stringify({ ...payload, query: wholeListQuery(payload.query) }))}`;
+}
