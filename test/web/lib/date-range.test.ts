@@ -16,3 +16,17 @@ describe('date range presets', () => {
     expect(isRangePreset(null)).toBe(false);
   });
 });
+
+describe('comparison periods', () => {
+  it('环比: the same number of days just before', async () => {
+    const { previousPeriod } = await import('../../../web/src/lib/date-range.ts');
+    expect(previousPeriod(['2026-10-22', '2026-11-20'])).toEqual(['2026-09-22', '2026-10-21']);
+    expect(previousPeriod(['2026-03-01', '2026-03-01'])).toEqual(['2026-02-28', '2026-02-28']);
+  });
+
+  it('同比: the same dates a year earlier, 29 February becoming the 28th', async () => {
+    const { yearAgo } = await import('../../../web/src/lib/date-range.ts');
+    expect(yearAgo(['2025-12-01', '2026-11-20'])).toEqual(['2024-12-01', '2025-11-20']);
+    expect(yearAgo(['2028-02-29', '2028-03-31'])).toEqual(['2027-02-28', '2027-03-31']);
+  });
+});

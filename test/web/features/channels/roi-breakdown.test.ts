@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { transformChannelRoi } from '../../../../web/src/features/channels/channel-roi-chart/transform-props.ts';
+import { buildConversionBreakdownQuery, buildRoiBreakdownQuery } from '../../../../web/src/features/channels/roi-breakdown/build-query.ts';
+import { toBreakdownRows } from '../../../../web/src/features/channels/roi-breakdown/transform.ts';
+
+describe('channel → campaigns → employees', () => {
+  it('channels: spend, attributed GMV, ROI and CAC; a channel step filters the next level', () => {
+    const q = buildRoiBreakdownQuery('channel', ['2026-01-01', '2026-01-31'], { team: null, channel: null, campaign: null });
+    expect(q.measures).toEqual(['channel_roi.spend', 'channel_roi.attributed_gmv', 'channel_roi.roi', 'channel_roi.cac']);
+    expect(q.filters).toEqual([{ member: 'channel_roi.channel', operator: 'set' }]);
+    const next = buildRoiBreakdownQuery('employee', null, { team: null, channel: '企业微信', campaign: 'X' });
+    expect(next.dimensions).toEqual(['channel_roi.employee']);
+    expect(next.filters).toEqual([
+      { member: 'channel_roi.channel', operator: 'equals', values: ['企业微信'] },
+      { member: 'channel_roi.campaign', operator: 'equals', values: ['X'] },
+      { member: 'channel_roi.employee', operator: 'set' },
+    ]);
+    expect(buildConversionBreakdownQuery('campaign', ['2026-01-01', '2026-01-31'], { team: 'T', channel: 'C', campaign: null }).timeDimensions)
+      .toEqual([{ dimension: 'activity_performance.joined_date', dateRange: ['2026-01-01', '2026-01-31'] }]);
+  });
+
+  it('merges conversion onto the ROI rows by key', () => {
+    const rows = toBreakdownRows('channel',
+      [{ 'channel_roi.channel': 'A', 'channel_roi.spend': '100', 'channel_roi.attributed_gmv': '250', 'channel_roi.roi': '2.5', 'channel_roi.cac': null }],
+      [{ 'activity_performance.channel': 'A', 'activity_performance.campaign_conversion_rate': '0.25' }]);
+    expect(rows).toEqual([{ key: 'A', spend: 100, attributedGmv: 250, roi: 2.5, cac: null, conversionRate: 0.25 }]);
+  });
+
+  it('the ROI chart leaves out channels without spend and puts the best on top', () => {
+    const option = transformChannelRoi([
+      { key: 'A', spend: 1, attributedGmv: 1, roi: 1, cac: null, conversionRate: null },
+      { key: 'B', spend: 0, attributedGmv: 5, roi: null, cac: null, conversionRate: null },
+      { key: 'C', spend: 1, attributedGmv: 3, roi: 3, cac: null, conversionRate: null },
+    ], 'ROI') as { yAxis: { data: string[] } };
+    expect(option.yAxis.data).toEqual(['A', 'C']);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { buildGmvTrendQuery, buildSpendTrendQuery } from '../../../../web/src/features/overview/gmv-spend-trend/build-query.ts';
+import { transformGmvSpendTrend } from '../../../../web/src/features/overview/gmv-spend-trend/transform-props.ts';
+
+describe('GMV and spend trend', () => {
+  it('queries both by month on the same range', () => {
+    const range: [string, string] = ['2025-12-01', '2026-11-20'];
+    expect(buildGmvTrendQuery(range, { team: null, channel: null, campaign: null }).timeDimensions)
+      .toEqual([{ dimension: 'sales_overview.order_date', granularity: 'month', dateRange: range }]);
+    expect(buildSpendTrendQuery(null, { team: null, channel: 'C', campaign: null })).toMatchObject({
+      filters: [{ member: 'channel_roi.channel', operator: 'equals', values: ['C'] }],
+      timeDimensions: [{ dimension: 'channel_roi.spend_date', granularity: 'month' }],
+    });
+  });
+
+  it('keeps months of either side, in order, zero where one side is missing', () => {
+    const option = transformGmvSpendTrend(
+      [{ 'sales_overview.order_date.month': '2026-02-01T00:00:00.000', 'sales_overview.gmv': '200.50' }],
+      [{ 'channel_roi.spend_date.month': '2026-01-01T00:00:00.000', 'channel_roi.spend': '30' }, { 'channel_roi.spend_date.month': '2026-02-01T00:00:00.000', 'channel_roi.spend': '40' }],
+      'zh-CN', { gmv: 'GMV', spend: '花费' },
+    ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
+    expect(option.xAxis.data).toEqual(['2026-01', '2026-02']);
+    expect(option.series[0]!.data).toEqual([0, 200.5]);
+    expect(option.series[1]!.data).toEqual([30, 40]);
+  });
+});

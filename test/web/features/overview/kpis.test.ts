@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { buildAsOfKpiQuery, buildNewCustomersKpiQuery, buildRepurchaseKpiQuery, buildRoiKpiQuery, buildSalesKpiQuery } from '../../../../web/src/features/overview/kpis/build-query.ts';
+import { kpiValue, relativeChange } from '../../../../web/src/features/overview/kpis/transform.ts';
+
+const range: [string, string] = ['2026-10-22', '2026-11-20'];
+const slice = { team: '华东一部', channel: '企业微信', campaign: null };
+
+describe('overview KPI queries cut each number as its drill list does', () => {
+  it('sales: credited team and order channel, on the order date', () => {
+    expect(buildSalesKpiQuery(range, slice)).toEqual({
+      measures: ['sales_overview.gmv', 'sales_overview.buyers', 'sales_overview.spend_per_buyer'],
+      filters: [
+        { member: 'sales_overview.team', operator: 'equals', values: ['华东一部'] },
+        { member: 'sales_overview.channel', operator: 'equals', values: ['企业微信'] },
+      ],
+      timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: range }],
+    });
+  });
+
+  it('new customers: owner team and source channel, on the registration date', () => {
+    const q = buildNewCustomersKpiQuery(range, slice);
+    expect(q.filters).toContainEqual({ member: 'customer_insights.source_channel', operator: 'equals', values: ['企业微信'] });
+    expect(q.timeDimensions).toEqual([{ dimension: 'customer_insights.registered_date', dateRange: range }]);
+  });
+
+  it('repurchase: the order channel; churn and LTV: no range at all', () => {
+    expect(buildRepurchaseKpiQuery(range, slice).filters).toContainEqual({ member: 'customer_insights.channel', operator: 'equals', values: ['企业微信'] });
+    expect(buildAsOfKpiQuery(slice).timeDimensions).toBeUndefined();
+  });
+
+  it('ROI: campaign filter applies, all time has no dateRange', () => {
+    const q = buildRoiKpiQuery(null, { team: null, channel: null, campaign: '2026 双11狂欢节' });
+    expect(q.filters).toEqual([{ member: 'channel_roi.campaign', operator: 'equals', values: ['2026 双11狂欢节'] }]);
+    expect(q.timeDimensions).toEqual([]);
+  });
+});
+
+describe('环比 and 同比', () => {
+  it('relative change, none against zero or missing', () => {
+    expect(relativeChange(150, 100)).toBeCloseTo(0.5);
+    expect(relativeChange(50, 100)).toBeCloseTo(-0.5);
+    expect(relativeChange(10, 0)).toBeNull();
+    expect(relativeChange(null, 10)).toBeNull();
+  });
+
+  it('reads one member of the three periods', () => {
+    const m = 'sales_overview.gmv';
+    expect(kpiValue(m, { [m]: '120.00' }, { [m]: '100.00' }, { [m]: '60.00' })).toEqual({ value: 120, mom: 0.2, yoy: 1 });
+    expect(kpiValue(m, { [m]: null }, undefined, undefined)).toEqual({ value: null, mom: null, yoy: null });
+  });
+});

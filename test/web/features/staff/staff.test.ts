@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery } from '../../../../web/src/features/staff/employee-detail/build-query.ts';
+import { employeeMetrics, ownValues } from '../../../../web/src/features/staff/employee-detail/transform.ts';
+import { buildStaffActivityQuery, buildStaffSalesQuery } from '../../../../web/src/features/staff/team-leaderboard/build-query.ts';
+import { toStaffRows, transformLeaderboard } from '../../../../web/src/features/staff/team-leaderboard/transform.ts';
+
+describe("team leaderboard and a team's employees", () => {
+  it('queries per team, or per employee of one team', () => {
+    expect(buildStaffSalesQuery('team', null, null).dimensions).toEqual(['sales_overview.team']);
+    const q = buildStaffActivityQuery('employee', ['2026-01-01', '2026-01-31'], 'T');
+    expect(q.dimensions).toEqual(['staff_performance.employee', 'staff_performance.employee_id']);
+    expect(q.filters).toEqual([{ member: 'staff_performance.team', operator: 'equals', values: ['T'] }]);
+  });
+
+  it('merges sales and activity, ranks by GMV, conversion = converted / owned', () => {
+    const rows = toStaffRows('employee',
+      [{ 'sales_overview.employee': '甲', 'sales_overview.employee_id': 1, 'sales_overview.gmv': '100' },
+        { 'sales_overview.employee': '乙', 'sales_overview.employee_id': 2, 'sales_overview.gmv': '300' }],
+      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.owned_customers': '10', 'staff_performance.converted_customers': '4' }]);
+    expect(rows.map((r) => r.key)).toEqual(['乙', '甲']);
+    expect(rows[1]).toMatchObject({ employeeId: 1, owned: 10, converted: 4, conversionRate: 0.4 });
+    expect(rows[0]).toMatchObject({ employeeId: 2, owned: null, conversionRate: null });
+    expect((transformLeaderboard(rows, 'zh-CN', 'GMV') as { yAxis: { data: string[] } }).yAxis.data).toEqual(['甲', '乙']);
+  });
+});
+
+describe('one employee beside the team', () => {
+  it('own queries filter on the employee id (owned customers by owner)', () => {
+    expect(buildEmployeeActivityQuery(7, null).filters).toEqual([{ member: 'staff_performance.employee_id', operator: 'equals', values: ['7'] }]);
+    expect(buildEmployeeNewCustomersQuery(7, null).filters).toEqual([{ member: 'customer_insights.owner_id', operator: 'equals', values: ['7'] }]);
+  });
+
+  it('uses the peer comparison when there is one, own values otherwise', () => {
+    const own = ownValues({ 'staff_performance.owned_customers': '20', 'staff_performance.converted_customers': '5' }, { 'sales_overview.gmv': '1000' }, undefined, undefined);
+    expect(own.conversion_rate).toBe(0.25);
+    const alone = employeeMetrics(own, null);
+    expect(alone.find((m) => m.id === 'gmv')).toEqual({ id: 'gmv', value: 1000, teamAverage: null, rank: null });
+    const withTeam = employeeMetrics(own, { employeeId: 7, teamId: 1, teamSize: 6, metrics: [{ id: 'gmv', value: '1000.00', teamAverage: '800.00', rank: 2 }] });
+    expect(withTeam.find((m) => m.id === 'gmv')).toEqual({ id: 'gmv', value: 1000, teamAverage: 800, rank: 2 });
+    expect(withTeam).toHaveLength(11);
+  });
+});
