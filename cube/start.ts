@@ -1,12 +1,20 @@
 /**
  * `npm start`: the product with demo data. Ctrl-C stops everything it started.
+ * `npm start -- --live` (or LIVE=1): the history runs up to today in the
+ * business zone and a simulator appends the running campaign's activity as
+ * it happens (rates: `--rates orders=200,referrals=40` or LIVE_RATES).
  */
 import { loadConfig } from './config.ts';
 import { startStack } from './stack.ts';
 import { progressBar } from '../seed/progress.ts';
+import { liveConfig, liveSwitch } from '../seed/live-mode.ts';
+import { parseRates, startLiveSimulation, type LiveRun } from '../seed/simulate.ts';
 
 const started = performance.now();
-const config = loadConfig();
+const liveMode = liveSwitch(process.argv.slice(2), process.env);
+const baseConfig = loadConfig();
+const config = liveMode.live ? liveConfig(baseConfig, Date.now(), Boolean(process.env.DATA_DIR)) : baseConfig;
+const rates = liveMode.live ? parseRates(liveMode.rates) : null;
 const log = (message: string): void => {
   if (config.logLevel !== 'silent') process.stderr.write(`${message}\n`);
 };
@@ -18,8 +26,16 @@ async function main(): Promise<void> {
     log,
     onSeedProgress: (p) => bar(p.phase === 'generate' ? 'generating demo data' : p.phase === 'load' ? `loading ${p.label}` : 'analyzing', p.done, p.total),
   });
+  let simulation: LiveRun | null = null;
+  if (rates) {
+    simulation = await startLiveSimulation(stack.sql, {
+      seed: config.demoSeed, timeZone: config.timeZone, customers: config.demoCustomers, rates, log,
+    });
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`\n私域 BI is ready in ${seconds} s: ${stack.url}  (log in as exec / ${config.demoPassword === 'demo' ? 'demo' : '$DEMO_PASSWORD'})\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(`\n私域 BI is ready in ${seconds} s: ${stack.url}  (log in as exec / ${config.demoPassword === 'demo' ? 'demo' : '$DEMO_PASSWORD'})\n`);
+  if (simulation) process.stdout.write(`Live: the war-room screen is ${stack.url}/big-screen?kiosk=1\n`);
+  process.stdout.write('Press Ctrl-C to stop.\n');
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
@@ -28,7 +44,7 @@ async function main(): Promise<void> {
       log('stopping took more than 20 s; exiting anyway.');
       process.exit(1);
     }, 20_000).unref();
-    stack.stop().then(() => {
+    (simulation ? simulation.stop() : Promise.resolve()).then(() => stack.stop()).then(() => {
       log('stopped.');
       process.exit(0);
     }, (error: Error) => {

@@ -28,16 +28,52 @@ export function monthDay(day: number): { month: number; date: number; weekday: n
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, number>();
+
+/** The UTC offset of a time zone at an instant, in minutes (Asia/Shanghai: 480), from the platform's zone data. */
+export function zoneOffsetMinutes(timeZone: string, epochMs: number): number {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormatters.set(timeZone, f);
+  }
+  const name = f.formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d\d):?(\d\d)?/.exec(name);
+  if (!m) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+
+/**
+ * The offset in force at a local day and hour of a zone: the offset at the
+ * instant that local time names (re-checked once, which settles DST edges).
+ */
+export function localOffsetMinutes(timeZone: string, day: number, hour: number): number {
+  const key = `${timeZone}|${day}|${hour}`;
+  let v = offsetCache.get(key);
+  if (v === undefined) {
+    const local = day * MS_PER_DAY + hour * 3_600_000;
+    const first = zoneOffsetMinutes(timeZone, local);
+    v = zoneOffsetMinutes(timeZone, local - first * 60_000);
+    offsetCache.set(key, v);
+  }
+  return v;
+}
+
 /**
  * A timestamptz literal for a local day and second of that day, written with
- * the business zone's fixed UTC offset (Asia/Shanghai has no DST).
+ * the zone's UTC offset at that moment (derived from the zone, e.g. +08 for
+ * Asia/Shanghai all year; DST zones get their summer offset in summer).
  */
-export function localTimestamp(day: number, secondOfDay: number, offsetHours: number): string {
+export function localTimestamp(day: number, secondOfDay: number, offset: number | string): string {
   const h = Math.floor(secondOfDay / 3600);
   const m = Math.floor((secondOfDay % 3600) / 60);
   const s = secondOfDay % 60;
-  const sign = offsetHours >= 0 ? '+' : '-';
-  return `${isoDate(day)} ${pad2(h)}:${pad2(m)}:${pad2(s)}${sign}${pad2(Math.abs(offsetHours))}`;
+  const minutes = typeof offset === 'number' ? offset * 60 : localOffsetMinutes(offset, day, h);
+  const sign = minutes >= 0 ? '+' : '-';
+  const abs = Math.abs(minutes);
+  const zone = abs % 60 === 0 ? pad2(abs / 60) : `${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+  return `${isoDate(day)} ${pad2(h)}:${pad2(m)}:${pad2(s)}${sign}${zone}`;
 }
 
 /**

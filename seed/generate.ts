@@ -9,6 +9,7 @@
  */
 import { Random } from './prng.ts';
 import { dayNumber, isoDate, localTimestamp, MAX_SEASONALITY, seasonality } from './calendar.ts';
+import { sampleSecondOfDay } from './hour-curve.ts';
 import {
   CAMPAIGN_CALENDAR, CHANNELS, CITY_TIERS, CITY_TIER_WEIGHTS, GIVEN_NAME_CHARS, MEMBER_LEVELS,
   PHONE_PREFIXES, SURNAMES, TEAM_ROLES, TEAMS, type CampaignType, type EmployeeRole,
@@ -48,13 +49,30 @@ export interface GenerateOptions {
   seed: number;
   /** The as-of date, YYYY-MM-DD: history ends here. */
   asOf: string;
+  /** The business time zone (IANA name); timestamps carry its UTC offset at each moment. Default Asia/Shanghai. */
   timeZone?: string;
-  /** Business zone's UTC offset in hours; Asia/Shanghai is +8 all year. */
+  /** A fixed UTC offset in hours instead of the zone's own (for fixtures only). */
   utcOffsetHours?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
 const HISTORY_DAYS = 730;
+
+/**
+ * Calibrated rates (docs/demo-rates.md says where each range comes from and
+ * what the default demo measures).
+ */
+export const RATES = {
+  /** Chance that an order placed while campaigns run carries one: base + perPull × the campaign's pull. */
+  campaignAttribution: { base: 0.12, perPull: 0.28 },
+  /** Chance that a first buyer never orders again, by the first order's category. */
+  oneTimeBuyer: { traffic: 0.6, other: 0.42 },
+  /** Chance (× engagement, capped at 2.5) that an active customer joins a campaign without buying from it. */
+  joinWithoutBuying: { promotion: 0.16, brand: 0.22, revenue: 0.1, co_creation: 0.08 } as Record<CampaignType, number>,
+} as const;
+
+/** Campaign budgets in CNY per template yuan, sized so that campaign ROI spans losses to about 8×. */
+const BUDGET_SCALE = 1.1;
 
 /** Cents to a numeric literal with two decimals, with integer arithmetic only. */
 export function money(cents: number): string {
@@ -82,7 +100,8 @@ interface Campaign {
 }
 
 export function generate(options: GenerateOptions, sinkFor: (table: TableName) => RowSink): Record<TableName, number> {
-  const offset = options.utcOffsetHours ?? 8;
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  const offset = options.utcOffsetHours ?? timeZone;
   const asOfDay = dayNumber(options.asOf);
   const startDay = asOfDay - HISTORY_DAYS + 1;
   const scale = options.customers / 20_000;
@@ -94,11 +113,10 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     counts[table]++;
   };
   const ts = (day: number, second: number): string => localTimestamp(day, second, offset);
-  const daytimeSecond = (r: Random): number => r.int(8 * 3600, 22 * 3600 + 59 * 60);
 
   // Settings.
   emit('settings', ['as_of', options.asOf]);
-  emit('settings', ['time_zone', options.timeZone ?? 'Asia/Shanghai']);
+  emit('settings', ['time_zone', timeZone]);
 
   // Teams and employees: ten people a team, of different skill; a few joined mid-history.
   const staffRandom = root.fork(1);
@@ -153,7 +171,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
   candidates.forEach((c, i) => {
     const id = i + 1;
     const growth = 0.6 + (0.9 * (c.s - startDay)) / HISTORY_DAYS;
-    const budgetCents = Math.round((c.template.budget * 3 * growth * scale * (0.85 + campaignRandom.next() * 0.3)) / 100) * 10_000;
+    const budgetCents = Math.round((c.template.budget * BUDGET_SCALE * growth * scale * (0.85 + campaignRandom.next() * 0.3)) / 100) * 10_000;
     const targetCents = Math.round((budgetCents * targetRoi[c.template.type] * (0.9 + campaignRandom.next() * 0.3)) / 10_000) * 10_000;
     campaigns.push({ id, type: c.template.type, startDay: c.s, endDay: c.e, pull: c.template.pull, budgetCents });
     emit('campaigns', [id, `${c.year} ${c.template.name}`, c.template.type, ts(c.s, 0), ts(c.e, 86_399),
@@ -264,7 +282,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     const id = index + 1;
     const r = customerRandom.fork(id);
     const regDay = registrationDays[index]!;
-    let regSecond = daytimeSecond(r);
+    let regSecond = sampleSecondOfDay(r, regDay);
 
     let channel = r.weightedIndex(CHANNELS.map((c) => c.acquisitionShare));
     let referrer: number | null = null;
@@ -282,7 +300,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     }
     registrationSeconds.push(regSecond);
     // A fact on the registration day happens after the registration.
-    const factSecond = (day: number): number => (day === regDay ? r.int(regSecond, 86_399) : daytimeSecond(r));
+    const factSecond = (day: number): number => sampleSecondOfDay(r, day, day === regDay ? regSecond : 0);
 
     const candidates = employees.filter((e) => e.hiredDay <= regDay);
     const owner = r.chance(0.94) && candidates.length > 0
@@ -311,25 +329,31 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
         const peak = seasonality(day) > 3 ? 0.85 : 1;
         const cents = Math.round((base * peak * (category === 'core' ? Math.min(items, 2) : 1)) / 10) * 10;
         const orderChannel = first ? channel : r.weightedIndex(privateRepeat);
+        const orderSecond = factSecond(day);
         const running = (campaignsOnDay.get(day) ?? []).filter((c) => c.startDay <= day);
         let campaignId: number | null = null;
         if (running.length > 0) {
           const c = r.weighted(running, running.map((x) => x.pull));
-          if (r.chance(0.25 + 0.45 * c.pull)) {
+          if (r.chance(RATES.campaignAttribution.base + RATES.campaignAttribution.perPull * c.pull)) {
             campaignId = c.id;
             const joinDay = Math.max(c.startDay, regDay, day - r.int(0, 3));
-            addParticipation(r, c, id, joinDay, joinDay === regDay ? regSecond : r.int(8 * 3600, 9 * 3600), owner?.id ?? null, orderChannel);
+            // Joined before buying: earlier that day, or on an earlier day.
+            const earliest = joinDay === regDay ? regSecond : 0;
+            const joinSecond = joinDay === day ? r.int(Math.min(earliest, orderSecond), orderSecond) : sampleSecondOfDay(r, joinDay, earliest);
+            addParticipation(r, c, id, joinDay, joinSecond, owner?.id ?? null, orderChannel);
           }
         }
         const refundChance = category === 'premium' ? 0.09 : CHANNELS[orderChannel]!.type.startsWith('live') ? 0.12 : 0.045;
         const refunded = r.chance(refundChance);
         const credited = owner && r.chance(0.86) ? owner.id : r.chance(0.8) ? r.pick(candidates).id : null;
-        emit('orders', [++orderId, id, credited, orderChannel + 1, campaignId, ts(day, Math.max(factSecond(day), 9 * 3600 + 1)),
+        emit('orders', [++orderId, id, credited, orderChannel + 1, campaignId, ts(day, orderSecond),
           money(cents), items, category, refunded ? 'refunded' : 'paid']);
         if (!refunded) {
           paidCents += cents;
           orderCount++;
         }
+        // Many first buyers never come back, most of all those who came for a 引流 item.
+        if (first && r.chance(category === 'traffic' ? RATES.oneTimeBuyer.traffic : RATES.oneTimeBuyer.other)) break;
         // Next order: thin a faster process by the day's seasonality.
         for (;;) {
           day += Math.max(1, Math.round(r.exponential(meanGap / MAX_SEASONALITY * 2.2)));
@@ -342,7 +366,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     // Campaigns joined without buying: brand campaigns draw many such people.
     for (const c of campaigns) {
       if (c.endDay < regDay || c.startDay > lastActiveDay || participated.get(c.id)!.has(id)) continue;
-      const p = (c.type === 'brand' ? 0.12 : 0.05) * Math.min(engagement, 2.5);
+      const p = RATES.joinWithoutBuying[c.type] * Math.min(engagement, 2.5);
       if (r.chance(p)) {
         const joinDay = Math.max(c.startDay, regDay) + r.int(0, Math.max(0, Math.min(c.endDay, lastActiveDay) - Math.max(c.startDay, regDay)));
         const promoter = owner && r.chance(0.7) ? owner.id : r.chance(0.6) ? r.pick(candidates).id : null;
