@@ -177,7 +177,9 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     };
     await loadPage({ ...query, limit: 1 });
     const name = safeFilename(payload.filename);
-    const stream = csvStream({ query, columns: payload.columns, filename: name }, loadPage);
+    const masked = await proxy.maskedMembers(account);
+    const orderable = new Set(((query.dimensions as string[] | undefined) ?? []).filter((d) => !masked.has(d)));
+    const stream = csvStream({ query, columns: payload.columns, filename: name, orderable }, loadPage);
     stream.on('error', (error) => options.log?.(`export stopped: ${error.message}`));
     return reply
       .type('text/csv; charset=utf-8')

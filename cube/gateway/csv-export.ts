@@ -15,6 +15,8 @@ export interface ExportRequest {
   query: CubeQuery;
   columns: Array<{ member: string; title: string }>;
   filename: string;
+  /** Dimensions that may be ordered by (masked ones may not), to make pages stable. */
+  orderable: ReadonlySet<string>;
 }
 
 export function parseExportPayload(raw: unknown): { query: unknown; columns: ExportRequest['columns']; filename: string } {
@@ -58,12 +60,13 @@ export function rowKey(member: string, query: CubeQuery): string {
 
 /**
  * Pages through `loadPage` (offset, limit) until a short page, writing CSV.
- * Dimensions are added to the order so pages never overlap or skip rows.
+ * Orderable dimensions are added to the order so pages never overlap or skip rows.
  */
 export function csvStream(request: ExportRequest, loadPage: (query: CubeQuery) => Promise<Array<Record<string, unknown>>>): Readable {
   const { query, columns } = request;
   const ordered = (query.order as Array<[string, string]> | undefined) ?? [];
-  const tiebreak = ((query.dimensions as string[] | undefined) ?? []).filter((d) => !ordered.some(([m]) => m === d)).map((d) => [d, 'asc']);
+  const tiebreak = ((query.dimensions as string[] | undefined) ?? [])
+    .filter((d) => request.orderable.has(d) && !ordered.some(([m]) => m === d)).map((d) => [d, 'asc']);
   const base: CubeQuery = { ...query, order: [...ordered, ...tiebreak] };
   const keys = columns.map((c) => rowKey(c.member, query));
   async function* lines(): AsyncGenerator<string> {

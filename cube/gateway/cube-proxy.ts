@@ -123,6 +123,11 @@ export class CubeProxy {
     return entry;
   }
 
+  /** Members the role sees masked: not for filters or ordering. */
+  async maskedMembers(account: Account): Promise<ReadonlySet<string>> {
+    return (await this.forRole(account)).surface.masked;
+  }
+
   async metaFor(account: Account): Promise<MetaResponse> {
     return (await this.forRole(account)).meta;
   }

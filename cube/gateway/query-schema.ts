@@ -77,6 +77,8 @@ class Checker {
     const s = this.surface;
     if ([s.measures, s.dimensions, s.segments].some((k) => k.has(member))) bad(`${member} is not a ${what}.`);
     if (s.known.has(member)) throw new HttpError(403, `Your role may not query ${member}.`);
+    const view = member.split('.')[0]!;
+    if (![...s.known].some((m) => m.startsWith(`${view}.`))) bad(`${view} is not a view you can query: use the views listed in /meta.`);
     bad(`Unknown ${what}: ${member}.`);
   }
 

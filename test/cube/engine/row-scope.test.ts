@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../../cube/tools/metric-catalogue.ts';
 import { compare, independentSql, norm, num, PROFILE_SQL, RANGE, type Values } from '../../helpers/independent-sql.ts';
 import { offeringView, TIME_DIMENSION_IDS } from '../../helpers/offering-view.ts';
+import { one } from '../../helpers/database.ts';
 import { useTestStack, type Client, type MetaResponse } from '../../helpers/stack.ts';
 
 type Family = 'sales' | 'returns' | 'activity' | 'customers' | 'staff';
@@ -132,13 +133,13 @@ describe('row scope per role', () => {
     const listed = await client.load({ dimensions: ['customer_insights.customer', 'customer_insights.owner_id'], limit: 50_000 });
     expect(listed.length).toBeGreaterThan(0);
     expect(new Set(listed.map((r) => String(r['customer_insights.owner_id'])))).toEqual(new Set([ids]));
-    const [{ n }] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customers WHERE owner_employee_id = ${Number(ids)}`;
+    const { n } = one(await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customers WHERE owner_employee_id = ${Number(ids)}`);
     expect(listed.length).toBe(n);
   });
 
   it('no filter, group, segment, ungrouped or total query widens the scope', async () => {
     const { client, ids } = people.staff!;
-    const [{ n }] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customers WHERE owner_employee_id = ${Number(ids)}`;
+    const { n } = one(await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customers WHERE owner_employee_id = ${Number(ids)}`);
     const count = async (extra: Record<string, unknown>): Promise<number> => {
       const body = await client.request<{ data?: Array<Record<string, string>>; total?: number }>('POST', '/cubejs-api/v1/load',
         { query: { measures: ['customer_insights.customers'], ...extra } });
