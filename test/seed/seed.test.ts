@@ -51,7 +51,7 @@ describe('seed', () => {
 
   it('is referentially whole: every reference points at a row, every fact within history', async () => {
     const problems = await db.sql<{ problem: string; n: number }[]>`
-      SELECT 'order without customer' AS problem, count(*)::int AS n FROM siyu.orders o LEFT JOIN siyu.customers c ON c.id = o.customer_id WHERE c.id IS NULL
+      SELECT 'order credited before the employee was hired' AS problem, count(*)::int AS n FROM siyu.orders o JOIN siyu.employees e ON e.id = o.employee_id WHERE siyu.local_date(o.ordered_at) < e.hired_at
       UNION ALL SELECT 'referrer registered later', count(*)::int FROM siyu.customers c JOIN siyu.customers r ON r.id = c.referred_by_customer_id WHERE r.registered_at > c.registered_at
       UNION ALL SELECT 'self referral', count(*)::int FROM siyu.customers WHERE referred_by_customer_id = id
       UNION ALL SELECT 'order before registration', count(*)::int FROM siyu.orders o JOIN siyu.customers c ON c.id = o.customer_id WHERE o.ordered_at < c.registered_at
@@ -67,6 +67,13 @@ describe('seed', () => {
       UNION ALL SELECT 'spend outside campaign', count(*)::int FROM siyu.campaign_spend s JOIN siyu.campaigns k ON k.id = s.campaign_id WHERE s.spent_on < siyu.local_date(k.starts_at) OR s.spent_on > siyu.local_date(k.ends_at)
       UNION ALL SELECT 'team manager in another team', count(*)::int FROM siyu.teams t JOIN siyu.employees e ON e.id = t.manager_id WHERE e.team_id <> t.id`;
     expect(problems.filter((p) => p.n > 0)).toEqual([]);
+    // No problem found must mean the checks ran over real rows, not empty tables.
+    const [rows] = await db.sql<{ orders: number; events: number; participations: number }[]>`
+      SELECT (SELECT count(*)::int FROM siyu.orders) AS orders, (SELECT count(*)::int FROM siyu.events) AS events,
+             (SELECT count(*)::int FROM siyu.campaign_participations) AS participations`;
+    expect(rows!.orders).toBeGreaterThan(1000);
+    expect(rows!.events).toBeGreaterThan(1000);
+    expect(rows!.participations).toBeGreaterThan(100);
   });
 
   it('looks like a real brand: peaks, channel differences, losses, referral chains, churn, OneID', async () => {
