@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ROOT_DIR } from '../../cube/config.ts';
 import { freePort } from '../../cube/ports.ts';
 import { startStack, type RunningStack } from '../../cube/stack.ts';
+import { trimFuture } from '../../seed/simulate.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
@@ -95,6 +96,8 @@ describe('big-screen in Chromium at 1920×1080', () => {
       databaseUrl: relayed.toString(), port: await freePort(), host: '127.0.0.1', cubePort: await freePort(),
       logLevel: 'silent', demoPassword: 'demo', demoCustomers: 2000, demoAsOf: today,
     }));
+    // As the live demo does: nothing after now.
+    await trimFuture(db.sql, new Date());
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -5,8 +5,6 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
-import '@fontsource/noto-sans-sc/400.css';
-import '@fontsource/noto-sans-sc/700.css';
 import { EChart } from '../../components/echart.tsx';
 import { formatCurrency, formatInteger, formatPercent } from '../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
@@ -228,7 +226,7 @@ export default function BigScreenPage() {
               stale={tileStale(participation)}>
               <div className="bs-funnel">
                 {funnel.map((s, i) => (
-                  <div key={s.key} className="bs-funnel-stage" style={{ width: `${40 + 60 * (i === 0 ? 1 : Math.max(0.05, s.ofFirst))}%` }}
+                  <div key={s.key} className="bs-funnel-stage" style={{ width: `${55 + 45 * (i === 0 ? 1 : s.ofFirst)}%` }}
                     onClick={(e) => { e.stopPropagation(); if (name) openInNewTab(s.key === 'converted' ? drillLinks.converted(name) : drillLinks.participants(name)); }}>
                     <span>{t(s.key === 'participants' ? 'bigScreen.participants' : 'bigScreen.converted')}</span>
                     <AnimatedNumber value={participation.rows ? s.value : null} format={integer} />

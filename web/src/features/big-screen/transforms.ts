@@ -101,7 +101,7 @@ export function toHourlyTile(todayRows: readonly Row[], weekAgoRows: readonly Ro
     animationDuration: 600,
     animationDurationUpdate: 800,
     grid: { left: 70, right: 20, top: 40, bottom: 30 },
-    legend: { data: [labels.today, labels.lastWeek], top: 0, right: 10, textStyle: { color: SCREEN_COLORS.text, fontSize: 16 } },
+    legend: { data: [labels.today, labels.lastWeek], top: 0, left: 70, textStyle: { color: SCREEN_COLORS.text, fontSize: 16 } },
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatCurrency(v, lang) },
     xAxis: {
       type: 'category',
@@ -116,7 +116,7 @@ export function toHourlyTile(todayRows: readonly Row[], weekAgoRows: readonly Ro
     },
     series: [
       { name: labels.today, type: 'bar', data: bars, barMaxWidth: 26, itemStyle: { color: SCREEN_COLORS.today, borderRadius: [3, 3, 0, 0] } },
-      { name: labels.lastWeek, type: 'line', data: lastWeek, smooth: true, symbol: 'none', lineStyle: { color: SCREEN_COLORS.lastWeek, width: 2, type: 'dashed' }, itemStyle: { color: SCREEN_COLORS.lastWeek } },
+      { name: labels.lastWeek, type: 'line', data: lastWeek, smooth: 0.25, symbol: 'none', lineStyle: { color: SCREEN_COLORS.lastWeek, width: 2, type: 'dashed' }, itemStyle: { color: SCREEN_COLORS.lastWeek } },
     ],
   };
   return { option, todayTotal, focusHour, focusHourGmv: focusHour === null ? 0 : today[focusHour]! };
@@ -188,6 +188,7 @@ export function toLeaderboard(rows: readonly Row[], size = 10): LeaderboardRow[]
       gmv: toNumber(r['sales_overview.gmv']) ?? 0,
       orders: toNumber(r['sales_overview.order_count']) ?? 0,
     }))
+    .filter((r) => r.gmv > 0)
     .sort((a, b) => b.gmv - a.gmv || a.employee.localeCompare(b.employee))
     .slice(0, size)
     .map((r, i) => ({ rank: i + 1, ...r }));
