@@ -11,25 +11,29 @@ import { TIME_DIMENSION_IDS } from './offering-view.ts';
 const TZ = 'Asia/Shanghai';
 export const RANGE: [string, string] = ['2025-12-01', '2026-11-20'];
 const local = (column: string) => `(${column} AT TIME ZONE '${TZ}')::date`;
-const month = (column: string) => `to_char(${column} AT TIME ZONE '${TZ}', 'YYYY-MM')`;
 const inRange = (dateExpr: string) => `${dateExpr} BETWEEN DATE '${RANGE[0]}' AND DATE '${RANGE[1]}'`;
 
 type Slice = { key: string; where: string };
 
-/** How to slice each fact family by a dimension id; `null` is the total. */
-function salesSlice(dim: string | null): Slice {
-  switch (dim) {
-    case null: return { key: `'all'`, where: 'TRUE' };
-    case 'channel': return { key: 'ch.name', where: 'TRUE' };
-    case 'employee': return { key: 'e.name', where: 'TRUE' };
-    case 'team': return { key: 't.name', where: 'TRUE' };
-    case 'campaign': return { key: 'k.name', where: 'TRUE' };
-    case 'category': return { key: 'o.category', where: 'TRUE' };
-    case 'customer': return { key: 'o.customer_id::text', where: 'TRUE' };
-    case 'order_date': return { key: month('o.ordered_at'), where: inRange(local('o.ordered_at')) };
-    default: throw new Error(`sales cannot be sliced by ${dim}`);
+/**
+ * The one way a dimension id slices a query: the total for `null`; for a
+ * time dimension, the month of `day` (a local date) within RANGE; otherwise
+ * the key expression the family gives for that id.
+ */
+function slice(dim: string | null, keys: Record<string, string>, day?: string): Slice {
+  if (dim === null) return { key: `'all'`, where: 'TRUE' };
+  if (TIME_DIMENSION_IDS.has(dim)) {
+    if (!day) throw new Error(`no calendar to slice by ${dim}`);
+    return { key: `to_char(${day}, 'YYYY-MM')`, where: inRange(day) };
   }
+  const key = keys[dim];
+  if (!key) throw new Error(`cannot slice by ${dim}`);
+  return { key, where: 'TRUE' };
 }
+
+const salesSlice = (dim: string | null): Slice => slice(dim, {
+  channel: 'ch.name', employee: 'e.name', team: 't.name', campaign: 'k.name', category: 'o.category', customer: 'o.customer_id::text',
+}, local('o.ordered_at'));
 
 const SALES_FROM = `siyu.orders o
   LEFT JOIN siyu.employees e ON e.id = o.employee_id
@@ -60,13 +64,11 @@ function returnsSql(metric: string, dim: string | null): string {
     const campaign = { spend: 's.campaign_id', order: 'o.campaign_id', customer: 'NULL::int' }[fact];
     const employee = { spend: 's.employee_id', order: 'o.employee_id', customer: 'NULL::int' }[fact];
     const day = { spend: 's.spent_on', order: local('o.ordered_at'), customer: local('c.registered_at') }[fact];
-    switch (dim) {
-      case null: return { key: `'all'`, where: 'TRUE' };
-      case 'channel': return { key: `(SELECT name FROM siyu.channels WHERE id = ${channel})`, where: 'TRUE' };
-      case 'campaign': return { key: `(SELECT name FROM siyu.campaigns WHERE id = ${campaign})`, where: 'TRUE' };
-      case 'employee': return { key: `(SELECT name FROM siyu.employees WHERE id = ${employee})`, where: 'TRUE' };
-      default: return { key: `to_char(${day}, 'YYYY-MM')`, where: inRange(day) };
-    }
+    return slice(dim, {
+      channel: `(SELECT name FROM siyu.channels WHERE id = ${channel})`,
+      campaign: `(SELECT name FROM siyu.campaigns WHERE id = ${campaign})`,
+      employee: `(SELECT name FROM siyu.employees WHERE id = ${employee})`,
+    }, day);
   };
   const s = key('spend');
   const o = key('order');
@@ -98,11 +100,7 @@ function activitySql(metric: string, dim: string | null): string {
     return `SELECT ${dim === 'campaign' ? 'k.name' : `'all'`} AS k, ${value} AS v FROM siyu.campaigns k
             WHERE EXISTS (SELECT 1 FROM siyu.campaign_participations p WHERE p.campaign_id = k.id) GROUP BY 1`;
   }
-  const s: Slice = dim === null ? { key: `'all'`, where: 'TRUE' }
-    : dim === 'campaign' ? { key: 'k.name', where: 'TRUE' }
-      : dim === 'channel' ? { key: 'ch.name', where: 'TRUE' }
-        : dim === 'employee' ? { key: 'e.name', where: 'TRUE' }
-          : { key: month('p.joined_at'), where: inRange(local('p.joined_at')) };
+  const s = slice(dim, { campaign: 'k.name', channel: 'ch.name', employee: 'e.name' }, local('p.joined_at'));
   const value = {
     participants: 'count(DISTINCT p.customer_id)',
     fission_count: 'count(*) FILTER (WHERE p.invited_by_customer_id IS NOT NULL)',
@@ -156,19 +154,10 @@ export const PROFILE_SQL = `
   FROM per`;
 
 function customerSql(metric: string, dim: string | null): string {
-  const keys: Record<string, Slice> = {
-    owner: { key: 'ow.name', where: 'TRUE' },
-    team: { key: 'ot.name', where: 'TRUE' },
-    source_channel: { key: 'sc.name', where: 'TRUE' },
-    lifecycle_stage: { key: 'p.lifecycle_stage', where: 'TRUE' },
-    rfm_segment: { key: 'p.rfm_segment', where: 'TRUE' },
-    aipl_stage: { key: 'p.aipl_stage', where: 'TRUE' },
-    five_a_stage: { key: 'p.five_a_stage', where: 'TRUE' },
-    member_level: { key: 'p.member_level', where: 'TRUE' },
-    city_tier: { key: 'p.city_tier', where: 'TRUE' },
-    registered_date: { key: month('p.registered_at'), where: inRange(local('p.registered_at')) },
-  };
-  const s = dim === null ? { key: `'all'`, where: 'TRUE' } : keys[dim]!;
+  const s = slice(dim, {
+    owner: 'ow.name', team: 'ot.name', source_channel: 'sc.name', lifecycle_stage: 'p.lifecycle_stage', rfm_segment: 'p.rfm_segment',
+    aipl_stage: 'p.aipl_stage', five_a_stage: 'p.five_a_stage', member_level: 'p.member_level', city_tier: 'p.city_tier',
+  }, local('p.registered_at'));
   const value = {
     customers: 'count(*)',
     new_customers: 'count(*)',
@@ -187,11 +176,7 @@ function customerSql(metric: string, dim: string | null): string {
 }
 
 function repurchaseSql(dim: string | null): string {
-  const s: Slice = dim === null ? { key: `'all'`, where: 'TRUE' }
-    : dim === 'owner' ? { key: 'ow.name', where: 'TRUE' }
-      : dim === 'team' ? { key: 'ot.name', where: 'TRUE' }
-        : dim === 'channel' ? { key: 'ch.name', where: 'TRUE' }
-          : { key: month('o.ordered_at'), where: inRange(local('o.ordered_at')) };
+  const s = slice(dim, { owner: 'ow.name', team: 'ot.name', channel: 'ch.name' }, local('o.ordered_at'));
   return `
     WITH per_buyer AS (
       SELECT ${s.key} AS k, o.customer_id, count(*) AS n
@@ -207,28 +192,29 @@ function repurchaseSql(dim: string | null): string {
 }
 
 function staffSql(metric: string, dim: string | null): string {
-  const empKey = (employeeColumn: string) => dim === 'employee' ? `(SELECT name FROM siyu.employees WHERE id = ${employeeColumn})`
-    : dim === 'team' ? `(SELECT t.name FROM siyu.employees e JOIN siyu.teams t ON t.id = e.team_id WHERE e.id = ${employeeColumn})`
-      : `'all'`;
-  const timeKey = (column: string): Slice => (dim !== null && TIME_DIMENSION_IDS.has(dim)
-    ? { key: month(column), where: inRange(local(column)) } : { key: '', where: 'TRUE' });
+  const by = (employeeColumn: string, time?: string): Slice => slice(dim, {
+    employee: `(SELECT name FROM siyu.employees WHERE id = ${employeeColumn})`,
+    team: `(SELECT t.name FROM siyu.employees e JOIN siyu.teams t ON t.id = e.team_id WHERE e.id = ${employeeColumn})`,
+  }, time ? local(time) : undefined);
   switch (metric) {
-    case 'owned_customers':
-      return `SELECT ${empKey('c.owner_employee_id')} AS k, count(*) AS v FROM siyu.customers c WHERE c.owner_employee_id IS NOT NULL GROUP BY 1`;
+    case 'owned_customers': {
+      const s = by('c.owner_employee_id');
+      return `SELECT ${s.key} AS k, count(*) AS v FROM siyu.customers c WHERE c.owner_employee_id IS NOT NULL GROUP BY 1`;
+    }
     case 'converted_customers': {
-      const t = timeKey('o.ordered_at');
-      return `SELECT ${t.key || empKey('c.owner_employee_id')} AS k, count(DISTINCT o.customer_id) AS v
+      const s = by('c.owner_employee_id', 'o.ordered_at');
+      return `SELECT ${s.key} AS k, count(DISTINCT o.customer_id) AS v
               FROM siyu.orders o JOIN siyu.customers c ON c.id = o.customer_id
-              WHERE o.status = 'paid' AND c.owner_employee_id IS NOT NULL AND ${t.where} GROUP BY 1`;
+              WHERE o.status = 'paid' AND c.owner_employee_id IS NOT NULL AND ${s.where} GROUP BY 1`;
     }
     case 'follow_ups': {
-      const t = timeKey('f.occurred_at');
-      return `SELECT ${t.key || empKey('f.employee_id')} AS k, count(*) AS v FROM siyu.follow_ups f WHERE ${t.where} GROUP BY 1`;
+      const s = by('f.employee_id', 'f.occurred_at');
+      return `SELECT ${s.key} AS k, count(*) AS v FROM siyu.follow_ups f WHERE ${s.where} GROUP BY 1`;
     }
     default: {
-      const t = timeKey('a.booked_at');
+      const s = by('a.employee_id', 'a.booked_at');
       const value = { bookings: 'count(*)', arrivals: 'count(a.arrived_at)', arrival_rate: 'count(a.arrived_at)::numeric / count(*)' }[metric];
-      return `SELECT ${t.key || empKey('a.employee_id')} AS k, ${value} AS v FROM siyu.appointments a WHERE ${t.where} GROUP BY 1`;
+      return `SELECT ${s.key} AS k, ${value} AS v FROM siyu.appointments a WHERE ${s.where} GROUP BY 1`;
     }
   }
 }
