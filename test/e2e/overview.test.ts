@@ -43,21 +43,27 @@ describe('overview page in Chromium', () => {
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await login(page, 'exec');
     await page.waitForSelector('[data-testid="kpi-gmv"] [data-testid="kpi-value"]');
-    await page.waitForSelector('[data-testid="chart-gmv-by-month"] canvas');
+    await page.waitForSelector('[data-testid="chart-gmv-spend-trend"] canvas');
 
     // Default range: the 12 calendar months ending at as-of (2025-12-01 .. 2026-11-20).
-    const [expected] = await ctx.db.sql<{ gmv: string; orders: number; customers: number }[]>`
+    const [expected] = await ctx.db.sql<{ gmv: string; buyers: number; churned: number; bought: number }[]>`
       SELECT (SELECT sum(amount) FROM siyu.orders WHERE status = 'paid'
                 AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-12-01' AND DATE '2026-11-20')::text AS gmv,
-             (SELECT count(*)::int FROM siyu.orders WHERE status = 'paid'
-                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-12-01' AND DATE '2026-11-20') AS orders,
-             (SELECT count(*)::int FROM siyu.customers) AS customers`;
+             (SELECT count(DISTINCT customer_id)::int FROM siyu.orders WHERE status = 'paid'
+                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-12-01' AND DATE '2026-11-20') AS buyers,
+             (SELECT count(*)::int FROM (SELECT customer_id FROM siyu.orders WHERE status = 'paid'
+                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date <= DATE '2026-11-20' GROUP BY customer_id
+                HAVING max((ordered_at AT TIME ZONE 'Asia/Shanghai')::date) < DATE '2026-11-20' - 120) AS c) AS churned,
+             (SELECT count(DISTINCT customer_id)::int FROM siyu.orders WHERE status = 'paid'
+                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date <= DATE '2026-11-20') AS bought`;
     const gmvText = await page.textContent('[data-testid="kpi-gmv"] [data-testid="kpi-value"]');
     expect(gmvText!.replace(/[¥,\s]/g, '')).toBe(Number(expected!.gmv).toFixed(2));
-    const ordersText = await page.textContent('[data-testid="kpi-order_count"] [data-testid="kpi-value"]');
-    expect(Number(ordersText!.replace(/,/g, ''))).toBe(expected!.orders);
-    const customersText = await page.textContent('[data-testid="kpi-customers"] [data-testid="kpi-value"]');
-    expect(Number(customersText!.replace(/,/g, ''))).toBe(expected!.customers);
+    const buyersText = await page.textContent('[data-testid="kpi-buyers"] [data-testid="kpi-value"]');
+    expect(Number(buyersText!.replace(/,/g, ''))).toBe(expected!.buyers);
+    await expect.poll(() => page.textContent('[data-testid="kpi-churn_rate"] [data-testid="kpi-value"]'))
+      .toBe(`${((expected!.churned / expected!.bought) * 100).toFixed(1)}%`);
+    // 环比 and 同比 under a range number.
+    expect(await page.textContent('[data-testid="kpi-gmv"]')).toMatch(/环比 [+-]?\d/);
 
     // A different range lands in the URL, and the URL alone restores it.
     await page.getByRole('radio', { name: '近30天' }).click();

@@ -29,6 +29,7 @@ describe('global filters in the URL', () => {
 
   it('options come from the views the person may query', () => {
     expect(buildFilterOptionsQuery('channel')).toEqual({ dimensions: ['channel_roi.channel'], order: { 'channel_roi.channel': 'asc' } });
+    expect(buildFilterOptionsQuery('campaign').dimensions).toEqual(['channel_roi.campaign']);
     expect(optionValues([{ 'staff_performance.team': 'A' }, { 'staff_performance.team': null }], 'team')).toEqual(['A']);
   });
 });

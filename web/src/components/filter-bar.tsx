@@ -22,7 +22,7 @@ function FilterSelect({ kind, value, onChange }: { kind: FilterKind; value: stri
   );
 }
 
-export function FilterBar({ show = ['team', 'channel', 'campaign'] }: { show?: FilterKind[] }) {
+export function FilterBar({ show = ['team', 'channel', 'campaign'], showRange = true }: { show?: FilterKind[]; showRange?: boolean }) {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const filters = parseFilters(params);
@@ -35,7 +35,7 @@ export function FilterBar({ show = ['team', 'channel', 'campaign'] }: { show?: F
   });
   return (
     <div className="filter-bar" data-testid="filter-bar">
-      <div className="segmented" role="radiogroup" aria-label={t('filter.range')}>
+      {showRange && <div className="segmented" role="radiogroup" aria-label={t('filter.range')}>
         {RANGE_PRESETS.map((p) => (
           <button key={p} type="button" role="radio" aria-checked={!custom && p === filters.range}
             className={!custom && p === filters.range ? 'active' : ''}
@@ -46,8 +46,8 @@ export function FilterBar({ show = ['team', 'channel', 'campaign'] }: { show?: F
         <button type="button" role="radio" aria-checked={custom} className={custom ? 'active' : ''} onClick={() => setCustom(true)}>
           {t('range.custom')}
         </button>
-      </div>
-      {custom && (
+      </div>}
+      {showRange && custom && (
         <span className="filter custom-range">
           <input type="date" aria-label={t('filter.from')} defaultValue={filters.from ?? ''} name="from"
             onChange={(e) => { const to = params.get('to'); if (e.target.value && to) update({ range: 'custom', from: e.target.value, to }); else setParams((p) => writeFilters(p, { from: e.target.value })); }} />

@@ -79,9 +79,12 @@ export function linkWith(path: string, params: URLSearchParams, extra: Record<st
 
 export type FilterKind = 'team' | 'channel' | 'campaign';
 
-/** The values a filter offers: every name of the member, within the person's scope. */
+/**
+ * The values a filter offers: every name of the member, within the person's
+ * scope, from views every role may query (campaign_budgets is closed to team roles).
+ */
 export function buildFilterOptionsQuery(kind: FilterKind): { dimensions: string[]; order: Record<string, 'asc'> } {
-  const member = kind === 'team' ? 'staff_performance.team' : kind === 'channel' ? 'channel_roi.channel' : 'campaign_budgets.campaign';
+  const member = kind === 'team' ? 'staff_performance.team' : kind === 'channel' ? 'channel_roi.channel' : 'channel_roi.campaign';
   return { dimensions: [member], order: { [member]: 'asc' } };
 }
 

@@ -14,16 +14,19 @@ import { buildBudgetQuery, buildCampaignGmvQuery, buildParticipationQuery, type 
 import { toActivityRows } from './campaign-breakdown/transform.ts';
 import { transformCampaignGmv } from './campaign-gmv-chart/transform-props.ts';
 
-function useActivityRows(by: ActivityBy, range: DateRange | null, slice: ActivitySlice, enabled: boolean) {
+/** Budgets are the whole brand's money: only roles that see the whole brand ask for them. */
+const SEES_BUDGETS = new Set(['executive', 'operator', 'admin']);
+
+function useActivityRows(by: ActivityBy, range: DateRange | null, slice: ActivitySlice, enabled: boolean, budgets: boolean) {
   const participation = useCubeQuery(enabled ? buildParticipationQuery(by, range, slice) : null);
   const money = useCubeQuery(enabled ? buildCampaignGmvQuery(by, range, slice) : null);
-  const budgets = useCubeQuery(enabled && by === 'campaign' ? buildBudgetQuery() : null);
-  const rows = useMemo(() => toActivityRows(by, participation.rows, money.rows, budgets.rows), [by, participation.rows, money.rows, budgets.rows]);
+  const budgetRows = useCubeQuery(enabled && budgets && by === 'campaign' ? buildBudgetQuery() : null);
+  const rows = useMemo(() => toActivityRows(by, participation.rows, money.rows, budgetRows.rows), [by, participation.rows, money.rows, budgetRows.rows]);
   return {
     rows,
-    isLoading: participation.isLoading || money.isLoading || budgets.isLoading,
-    error: participation.error ?? money.error ?? budgets.error,
-    refetch: () => { participation.refetch(); money.refetch(); budgets.refetch(); },
+    isLoading: participation.isLoading || money.isLoading || budgetRows.isLoading,
+    error: participation.error ?? money.error ?? budgetRows.error,
+    refetch: () => { participation.refetch(); money.refetch(); budgetRows.refetch(); },
   };
 }
 
@@ -37,9 +40,10 @@ export function ActivitiesPage() {
   const range = resolveDateRange(filters, me!.asOf);
   const { team, campaign, channel } = filters;
 
-  const campaigns = useActivityRows('campaign', range, { team, campaign: null, channel: null }, true);
-  const channels = useActivityRows('channel', range, { team, campaign, channel: null }, campaign !== null);
-  const employees = useActivityRows('employee', range, { team, campaign, channel }, campaign !== null && channel !== null);
+  const budgets = SEES_BUDGETS.has(me!.role);
+  const campaigns = useActivityRows('campaign', range, { team, campaign: null, channel: null }, true, budgets);
+  const channels = useActivityRows('channel', range, { team, campaign, channel: null }, campaign !== null, budgets);
+  const employees = useActivityRows('employee', range, { team, campaign, channel }, campaign !== null && channel !== null, budgets);
   const option = useMemo(() => transformCampaignGmv(campaigns.rows, lang, { gmv: t('kpi.gmv'), spend: t('kpi.spend') }), [campaigns.rows, lang, t]);
 
   const here = (extra: Record<string, string | null>) => linkWith('/activities', params, extra);
@@ -59,7 +63,7 @@ export function ActivitiesPage() {
           <EChart option={option} onItemClick={(item) => navigate(here({ campaign: item.name, channel: null }))} />
         </QueryState>
       </section>
-      <ActivityTable by="campaign" title={t('activities.table')} testId="table-campaigns" {...campaigns} onRetry={campaigns.refetch}
+      <ActivityTable by="campaign" title={t('activities.table')} testId="table-campaigns" {...campaigns} onRetry={campaigns.refetch} showBudget={budgets}
         stepTo={(key) => here({ campaign: key, channel: null })} drillTo={(key, metric) => customers({ campaign: key }, metric)} />
       {campaign && (
         <ActivityTable by="channel" title={t('activities.channels', { campaign })} testId="table-campaign-channels" {...channels} onRetry={channels.refetch}

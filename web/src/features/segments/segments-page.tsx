@@ -24,7 +24,7 @@ export function SegmentsPage() {
         <h1>{t('segments.title')}</h1>
         <span className="muted">{t('segments.asOf', { date: me!.asOf })}</span>
       </div>
-      <FilterBar show={['team', 'channel']} />
+      <FilterBar show={['team', 'channel']} showRange={false} />
       <div className="grid-2">
         <SegmentChart dimension="rfm_segment" kind="bars" title={t('chart.rfm')} testId="chart-rfm" slice={slice} label={plain} />
         <SegmentChart dimension="lifecycle_stage" kind="bars" title={t('chart.lifecycle')} testId="chart-lifecycle" slice={slice} label={lifecycle} />

@@ -18,9 +18,11 @@ interface Props {
   stepTo(key: string): string | null;
   drillTo(key: string, metric: DrillMetric): string;
   testId: string;
+  /** Budget use: only for roles that see the brand's budgets. */
+  showBudget?: boolean;
 }
 
-export function ActivityTable({ by, title, rows, isLoading, error, onRetry, stepTo, drillTo, testId }: Props) {
+export function ActivityTable({ by, title, rows, isLoading, error, onRetry, stepTo, drillTo, testId, showBudget = false }: Props) {
   const { t, lang } = useI18n();
   const link = (key: string, metric: DrillMetric, text: string) => <DrillLink to={drillTo(key, metric)}>{text}</DrillLink>;
   const columns: Column<ActivityRow>[] = [
@@ -32,7 +34,7 @@ export function ActivityTable({ by, title, rows, isLoading, error, onRetry, step
     { id: 'gmv', title: t('kpi.gmv'), align: 'right', render: (r) => link(r.key, 'attributed_gmv', formatCurrency(r.gmv, lang)) },
     { id: 'spend', title: t('kpi.spend'), align: 'right', render: (r) => formatCurrency(r.spend, lang) },
     { id: 'roi', title: t('kpi.roi'), align: 'right', render: (r) => link(r.key, 'roi', r.roi === null ? '—' : r.roi.toFixed(2)) },
-    ...(by === 'campaign' ? [{ id: 'budget', title: t('kpi.budget_used'), align: 'right' as const, render: (r: ActivityRow) => formatPercent(r.budgetUsed, lang) }] : []),
+    ...(by === 'campaign' && showBudget ? [{ id: 'budget', title: t('kpi.budget_used'), align: 'right' as const, render: (r: ActivityRow) => formatPercent(r.budgetUsed, lang) }] : []),
   ];
   return (
     <section className="panel" data-testid={testId}>
