@@ -24,8 +24,6 @@ export interface Config {
   dataDir: string;
   embeddedPgPort: number;
   demoPassword: string;
-  /** Signs session cookies; random per start unless set. */
-  sessionSecret: string;
   /** Signs the tokens the app server mints for Cube; random per start unless set. */
   cubeApiSecret: string;
   /** The business time zone every page passes in its Cube queries. */
@@ -82,7 +80,6 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     dataDir: path.resolve(ROOT_DIR, env.DATA_DIR ?? '.data'),
     embeddedPgPort: intFrom(env, 'EMBEDDED_PG_PORT', 54329),
     demoPassword: env.DEMO_PASSWORD || 'demo',
-    sessionSecret: env.SESSION_SECRET || randomBytes(32).toString('hex'),
     cubeApiSecret: env.CUBEJS_API_SECRET || randomBytes(32).toString('hex'),
     timeZone: env.BUSINESS_TIME_ZONE || 'Asia/Shanghai',
     demoCustomers: intFrom(env, 'DEMO_CUSTOMERS', 20_000),
