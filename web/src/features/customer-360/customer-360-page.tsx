@@ -37,12 +37,19 @@ export function Customer360Page() {
   const name = s(f('customer_name'));
   const crumbs: Crumb[] = [{ label: t('crumb.customers'), to: safeBack(params.get('back')) }, { label: p ? name : `#${id ?? ''}` }];
   const sources = [orders, campaigns, events, followUps, appointments];
+  /** A code in the product's words, the code itself when there is no word for it. */
+  const word = (prefix: string, code: unknown) => {
+    if (code === null || code === undefined || code === '') return '—';
+    const key = `${prefix}.${String(code)}` as MessageKey;
+    const text = t(key);
+    return text === undefined || text === '' ? String(code) : text;
+  };
   const sentence = (item: TimelineItem) => {
     switch (item.kind) {
       case 'order': return t('timeline.order', { amount: formatCurrency(item.params.amount, lang), channel: item.params.channel ?? '' }) + (item.params.campaign ? ` · ${item.params.campaign}` : '');
       case 'campaign': return t('timeline.campaign', { campaign: item.params.campaign ?? '' });
-      case 'event': return t('timeline.event', { type: item.params.type ?? '', channel: item.params.channel ?? '' });
-      case 'follow_up': return t('timeline.followUp', { kind: item.params.kind ?? '', employee: item.params.employee ?? '' });
+      case 'event': return t('timeline.event', { type: word('event', item.params.type), channel: item.params.channel ?? '' });
+      case 'follow_up': return t('timeline.followUp', { kind: word('followUp', item.params.kind), employee: item.params.employee ?? '' });
       case 'appointment': return t('timeline.appointment', { date: item.params.date ?? '', employee: item.params.employee ?? '', arrived: t(item.params.arrived === 'yes' ? 'timeline.arrived' : 'timeline.notArrived') });
     }
   };
@@ -59,11 +66,11 @@ export function Customer360Page() {
               <dt>OneID</dt><dd>{customerId}</dd>
               <dt>{t('col.phone')}</dt><dd data-testid="phone">{s(f('phone'))}</dd>
               <dt>{t('c360.registered')}</dt><dd>{s(f('registered_date')).slice(0, 10)}</dd>
-              <dt>{t('c360.memberLevel')}</dt><dd>{s(f('member_level'))}</dd>
-              <dt>{t('c360.cityTier')}</dt><dd>{s(f('city_tier'))}</dd>
+              <dt>{t('c360.memberLevel')}</dt><dd>{word('level', f('member_level'))}</dd>
+              <dt>{t('c360.cityTier')}</dt><dd>{word('tier', f('city_tier'))}</dd>
             </dl>
             <ul className="chips" data-testid="identities">
-              {identities.rows.map((r) => <li key={String(r['customer_identities_list.system'])}>{String(r['customer_identities_list.system'])} × {String(r['customer_identities_list.count'])}</li>)}
+              {identities.rows.map((r) => <li key={String(r['customer_identities_list.system'])}>{word('identity', r['customer_identities_list.system'])} × {String(r['customer_identities_list.count'])}</li>)}
             </ul>
           </section>
           <section className="panel" data-testid="c360-owner">
