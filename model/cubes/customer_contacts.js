@@ -20,7 +20,9 @@ cube(`customer_contacts`, {
     phone: {
       title: `手机号`,
       description: `11-digit mobile number; 138****5678 for every role but admin.`,
-      sql: `CASE WHEN '${SECURITY_CONTEXT.role.unsafeValue()}' = 'admin' THEN ${CUBE}.phone ELSE siyu.mask_phone(${CUBE}.phone) END`,
+      sql: `CASE WHEN '${SECURITY_CONTEXT.role.unsafeValue()}' = 'admin'
+              THEN ${CUBE}.phone
+              ELSE siyu.mask_phone(${CUBE}.phone) END`,
       type: `string`,
       meta: { dimension: `phone`, pii: true },
     },
