@@ -7,7 +7,7 @@
 cube(`customer_contacts`, {
   sql_table: `siyu.customers`,
   title: `客户联系方式`,
-  description: `A customer's phone number and phone ids, masked for every role but admin.`,
+  description: `A customer's phone number, masked for every role but admin.`,
   public: false,
 
   dimensions: {
@@ -19,7 +19,7 @@ cube(`customer_contacts`, {
 
     phone: {
       title: `手机号`,
-      description: `11-digit mobile number; 138****5678 for every role but admin.`,
+      description: `11-digit mobile number; 138****5678 but for admins.`,
       sql: `CASE WHEN '${SECURITY_CONTEXT.role.unsafeValue()}' = 'admin'
               THEN ${CUBE}.phone
               ELSE siyu.mask_phone(${CUBE}.phone) END`,
