@@ -172,7 +172,11 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     // The first page is read before answering, so a bad query is a clear error, not a broken file.
     const loadPage = async (q: CubeQuery): Promise<Array<Record<string, unknown>>> => {
       const body = await proxy.load(account, q);
-      if (body.error === 'Continue wait') return loadPage(q);
+      if (body.error === 'Continue wait') {
+        // Cube is still running the query: ask again shortly, as its client does.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return loadPage(q);
+      }
       return body.data as Array<Record<string, unknown>>;
     };
     await loadPage({ ...query, limit: 1 });
