@@ -63,8 +63,11 @@ const HISTORY_DAYS = 730;
  * what the default demo measures).
  */
 export const RATES = {
-  /** Chance that an order placed while campaigns run carries one: base + perPull × the campaign's pull. */
-  campaignAttribution: { base: 0.12, perPull: 0.28 },
+  /**
+   * Chance that an order placed while a campaign runs carries it, as long as the
+   * campaign still has orders to win on one of its channels (see CHANNEL_RESPONSE).
+   */
+  campaignAttribution: 0.85,
   /** Chance that a first buyer never orders again, by the first order's category. */
   oneTimeBuyer: { traffic: 0.6, other: 0.42 },
   /** Chance (× engagement, capped at 2.5) that an active customer joins a campaign without buying from it. */
@@ -73,6 +76,43 @@ export const RATES = {
 
 /** Campaign budgets in CNY per template yuan, sized so that campaign ROI spans losses to about 8×. */
 const BUDGET_SCALE = 1.1;
+
+/**
+ * Each channel's true response of attributed GMV to its spend in one campaign:
+ * a saturating (Michaelis–Menten, Hill with shape 1) curve
+ *   gmv(s) = roiAtReference × (reference + halfSaturation) × s / (s + halfSaturation),
+ * with reference = REFERENCE_SPEND_PER_COST_WEIGHT × costWeight × (customers / 20,000) and
+ * halfSaturation = halfSaturationRatio × reference. So the channel's ROI at its reference
+ * spend is roiAtReference, and each further yuan returns less. A campaign wins
+ * Poisson(gmv(s) / ATTRIBUTED_ORDER_VALUE) attributed orders on the channel (its
+ * converted customers), taken from orders placed while it runs; the planner's
+ * back-test is meant to find these curves.
+ */
+export const REFERENCE_SPEND_PER_COST_WEIGHT = 3_000;
+/** About the mean paid amount of an order a campaign claims (CNY), measured on the demo. */
+export const ATTRIBUTED_ORDER_VALUE = 700;
+export function channelResponse(channelIndex: number, customers: number): { reference: number; halfSaturation: number; gmvMax: number } {
+  const ch = CHANNELS[channelIndex]!;
+  const reference = REFERENCE_SPEND_PER_COST_WEIGHT * ch.costWeight * (customers / 20_000);
+  // Private channels (own pool, staff) return more than bought public reach.
+  const roiAtReference = ch.kind === 'private' ? 1.5 + 4 * ch.conversion : 0.3 + 2 * ch.conversion;
+  const halfSaturationRatio = 0.6 + ((channelIndex * 7) % 5) * 0.3;
+  const halfSaturation = halfSaturationRatio * reference;
+  return { reference, halfSaturation, gmvMax: roiAtReference * (reference + halfSaturation) };
+}
+
+function poisson(r: Random, mean: number): number {
+  if (mean <= 0) return 0;
+  if (mean > 40) return Math.max(0, Math.round(r.normal(mean, Math.sqrt(mean))));
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = r.next();
+  while (p > limit) {
+    k++;
+    p *= r.next();
+  }
+  return k;
+}
 
 /** Cents to a numeric literal with two decimals, with integer arithmetic only. */
 export function money(cents: number): string {
@@ -97,6 +137,8 @@ interface Campaign {
   endDay: number;
   pull: number;
   budgetCents: number;
+  /** Attributed orders still to be won, per channel index (from its spend through CHANNEL_RESPONSE). */
+  ordersToWin: Map<number, number>;
 }
 
 export function generate(options: GenerateOptions, sinkFor: (table: TableName) => RowSink): Record<TableName, number> {
@@ -173,7 +215,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     const growth = 0.6 + (0.9 * (c.s - startDay)) / HISTORY_DAYS;
     const budgetCents = Math.round((c.template.budget * BUDGET_SCALE * growth * scale * (0.85 + campaignRandom.next() * 0.3)) / 100) * 10_000;
     const targetCents = Math.round((budgetCents * targetRoi[c.template.type] * (0.9 + campaignRandom.next() * 0.3)) / 10_000) * 10_000;
-    campaigns.push({ id, type: c.template.type, startDay: c.s, endDay: c.e, pull: c.template.pull, budgetCents });
+    campaigns.push({ id, type: c.template.type, startDay: c.s, endDay: c.e, pull: c.template.pull, budgetCents, ordersToWin: new Map() });
     emit('campaigns', [id, `${c.year} ${c.template.name}`, c.template.type, ts(c.s, 0), ts(c.e, 86_399),
       money(budgetCents), money(targetCents)]);
   });
@@ -186,8 +228,10 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     }
   }
 
-  // Campaign spend: budget spread over the campaign's channels and days; spend on
-  // staff-run channels is paid per person, the rest centrally.
+  // Campaign spend: budget spread over the campaign's channels (by cost weight,
+  // varied per campaign so each channel's history spans a range of spend) and
+  // days; spend on staff-run channels is paid per person, the rest centrally.
+  // What the spend buys follows each channel's true response curve.
   const spendRandom = root.fork(3);
   let spendId = 0;
   for (const c of campaigns) {
@@ -204,9 +248,11 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     const lastDay = Math.min(c.endDay, asOfDay);
     const runDays = c.endDay - c.startDay + 1;
     const totalCents = c.budgetCents * utilisation * ((lastDay - c.startDay + 1) / runDays);
-    const weightSum = chosen.reduce((s, { ch }) => s + ch.costWeight, 0);
-    for (const { ch, i } of chosen) {
-      const channelCents = (totalCents * ch.costWeight) / weightSum;
+    const weights = chosen.map(({ ch }) => ch.costWeight * spendRandom.logNormal(1, 0.5));
+    const weightSum = weights.reduce((s, w) => s + w, 0);
+    for (const [k, { ch, i }] of chosen.entries()) {
+      const channelCents = (totalCents * weights[k]!) / weightSum;
+      let spentCents = 0;
       const payees = ch.staffSpend
         ? employees.filter((e) => (e.role === 'community' || e.role === 'activity' || e.role === 'advisor') && e.hiredDay <= c.startDay && spendRandom.chance(0.25)).slice(0, 6)
         : [];
@@ -215,16 +261,23 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       for (let d = c.startDay; d <= lastDay; d++) {
         const dayCents = (channelCents * seasonality(d)) / dayWeightSum;
         if (payees.length === 0) {
+          spentCents += Math.floor(dayCents);
           emit('campaign_spend', [++spendId, c.id, i + 1, null, isoDate(d), money(Math.floor(dayCents))]);
         } else {
           // One central line plus one line for each person running it here.
+          spentCents += Math.floor(dayCents * 0.3);
           emit('campaign_spend', [++spendId, c.id, i + 1, null, isoDate(d), money(Math.floor(dayCents * 0.3))]);
           for (const e of payees) {
-            emit('campaign_spend', [++spendId, c.id, i + 1, e.id, isoDate(d),
-              money(Math.floor((dayCents * 0.7 * (0.6 + spendRandom.next() * 0.8)) / payees.length))]);
+            const cents = Math.floor((dayCents * 0.7 * (0.6 + spendRandom.next() * 0.8)) / payees.length);
+            spentCents += cents;
+            emit('campaign_spend', [++spendId, c.id, i + 1, e.id, isoDate(d), money(cents)]);
           }
         }
       }
+      const curve = channelResponse(i, options.customers);
+      const spent = spentCents / 100;
+      const expectedGmv = (curve.gmvMax * spent) / (spent + curve.halfSaturation);
+      c.ordersToWin.set(i, poisson(spendRandom, expectedGmv / ATTRIBUTED_ORDER_VALUE));
     }
   }
 
@@ -328,14 +381,19 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
         const items = category === 'traffic' ? r.int(1, 2) : category === 'core' ? r.int(1, 4) : r.int(1, 2);
         const peak = seasonality(day) > 3 ? 0.85 : 1;
         const cents = Math.round((base * peak * (category === 'core' ? Math.min(items, 2) : 1)) / 10) * 10;
-        const orderChannel = first ? channel : r.weightedIndex(privateRepeat);
+        let orderChannel = first ? channel : r.weightedIndex(privateRepeat);
         const orderSecond = factSecond(day);
-        const running = (campaignsOnDay.get(day) ?? []).filter((c) => c.startDay <= day);
+        // A campaign claims the order (through one of its channels) while that channel still has orders to win.
+        const running = (campaignsOnDay.get(day) ?? []).filter((c) => c.startDay <= day && [...c.ordersToWin.values()].some((n) => n > 0));
         let campaignId: number | null = null;
         if (running.length > 0) {
           const c = r.weighted(running, running.map((x) => x.pull));
-          if (r.chance(RATES.campaignAttribution.base + RATES.campaignAttribution.perPull * c.pull)) {
+          if (r.chance(RATES.campaignAttribution)) {
             campaignId = c.id;
+            const open = [...c.ordersToWin.entries()];
+            const [winner, left] = open[r.weightedIndex(open.map(([, n]) => n))]!;
+            c.ordersToWin.set(winner, left - 1);
+            orderChannel = winner;
             const joinDay = Math.max(c.startDay, regDay, day - r.int(0, 3));
             // Joined before buying: earlier that day, or on an earlier day.
             const earliest = joinDay === regDay ? regSecond : 0;
