@@ -16,6 +16,8 @@ const SegmentsPage = lazy(() => import('./features/segments/segments-page.tsx').
 const ActivitiesPage = lazy(() => import('./features/activities/activities-page.tsx').then((m) => ({ default: m.ActivitiesPage })));
 const CustomersPage = lazy(() => import('./features/customers/customers-page.tsx').then((m) => ({ default: m.CustomersPage })));
 const Customer360Page = lazy(() => import('./features/customer-360/customer-360-page.tsx').then((m) => ({ default: m.Customer360Page })));
+const PlannerPage = lazy(() => import('./features/planner/planner-page.tsx').then((m) => ({ default: m.PlannerPage })));
+const ActionsPage = lazy(() => import('./features/actions/actions-page.tsx').then((m) => ({ default: m.ActionsPage })));
 const BigScreenPage = lazy(() => import('./features/big-screen/big-screen-page.tsx'));
 const NotFoundPage = lazy(() => import('./features/not-found/not-found-page.tsx').then((m) => ({ default: m.NotFoundPage })));
 
@@ -46,6 +48,8 @@ export function App() {
               <Route path="/activities" element={page(<ActivitiesPage />)} />
               <Route path="/customers" element={page(<CustomersPage />)} />
               <Route path="/customers/:id" element={page(<Customer360Page />)} />
+              <Route path="/planner" element={page(<PlannerPage />)} />
+              <Route path="/actions" element={page(<ActionsPage />)} />
               <Route path="*" element={page(<NotFoundPage />)} />
             </Routes>
           </BrowserRouter>

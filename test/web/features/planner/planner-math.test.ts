@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   allocate, allocateForTargetRoi, evenSplit, marginals, proportionalSplit, resolveBound, totalOf, type AllocationChannel,
 } from '../../../../web/src/features/planner/allocate.ts';
-import { backTest, mape, type DatedPoint } from '../../../../web/src/features/planner/back-test.ts';
+import { backTest, mape, wape, type DatedPoint } from '../../../../web/src/features/planner/back-test.ts';
 import {
   fitCurve, fitHill, hill, hillMarginal, MIN_HISTORY_POINTS, predictBand, rSquared, seededRandom, type HillParams, type Point,
 } from '../../../../web/src/features/planner/response-curve.ts';
@@ -165,6 +165,7 @@ describe('back-test', () => {
 
   it('MAPE and R² by hand', () => {
     expect(mape([100, 200, 0], [110, 150, 5])).toBeCloseTo((0.1 + 0.25) / 2, 10);
+    expect(wape([100, 200, 0], [110, 150, 5])).toBeCloseTo((10 + 50 + 5) / 300, 10);
     expect(rSquared([1, 2, 3], [1, 2, 3])).toBe(1);
     expect(rSquared([1, 2, 3], [2, 2, 2])).toBeCloseTo(0, 10);
   });

@@ -26,6 +26,8 @@ export interface BackTest {
   mape: number | null;
   /** 1 − residual / total sum of squares over the predictions, null with fewer than two. */
   r2: number | null;
+  /** Total absolute error over total actual (weighted MAPE): not blown up by campaigns with small actuals. */
+  wape: number | null;
   /** Channels with a later campaign but too little history before the cut-off. */
   skippedChannels: string[];
   trainPoints: number;
@@ -34,6 +36,11 @@ export interface BackTest {
 export function mape(actual: readonly number[], predicted: readonly number[]): number | null {
   const terms = actual.flatMap((a, i) => (a > 0 ? [Math.abs(a - predicted[i]!) / a] : []));
   return terms.length > 0 ? terms.reduce((s, v) => s + v, 0) / terms.length : null;
+}
+
+export function wape(actual: readonly number[], predicted: readonly number[]): number | null {
+  const total = actual.reduce((s, a) => s + Math.abs(a), 0);
+  return total > 0 ? actual.reduce((s, a, i) => s + Math.abs(a - predicted[i]!), 0) / total : null;
 }
 
 export function backTest(points: readonly DatedPoint[], cutoff: string): BackTest {
@@ -61,6 +68,7 @@ export function backTest(points: readonly DatedPoint[], cutoff: string): BackTes
     predictions,
     mape: mape(actual, predicted),
     r2: predictions.length >= 2 ? rSquared(actual, predicted) : null,
+    wape: wape(actual, predicted),
     skippedChannels: skipped,
     trainPoints,
   };

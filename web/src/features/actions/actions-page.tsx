@@ -1,0 +1,135 @@
+import { useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { DataTable, type Column } from '../../components/data-table.tsx';
+import { FilterBar } from '../../components/filter-bar.tsx';
+import { QueryState } from '../../components/query-state.tsx';
+import { exportCsvUrl, exportFileName } from '../../lib/export-csv.ts';
+import { formatInteger, toNumber } from '../../lib/format.ts';
+import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { useCubeQuery } from '../../lib/use-cube-query.ts';
+import {
+  ACTION_COLUMNS, ACTION_LISTS, buildActionListQuery, buildListCountQuery, buildOwnerCountsQuery, listCount, PAGE_SIZE, parseActionFilter,
+  toActionRows, toOwnerCounts, type ActionList, type ActionRow, type OwnerCount,
+} from './build-queries.ts';
+import './actions.css';
+
+function ListTab({ list, active, team, owner, onSelect }: { list: ActionList; active: boolean; team: string | null; owner: number | null; onSelect(): void }) {
+  const { t, lang } = useI18n();
+  const count = useCubeQuery(buildListCountQuery(list, { team, owner }));
+  const n = listCount(count.rows);
+  return (
+    <button type="button" role="tab" aria-selected={active} className={active ? 'active' : ''} onClick={onSelect} data-testid={`list-${list}`}>
+      {t(`actions.list.${list}` as MessageKey)} <span className="muted small">{n === null ? '…' : formatInteger(n, lang)}</span>
+    </button>
+  );
+}
+
+/** The four lists to act on today: who, why, whose; per owner how many wait; each list as CSV. */
+export function ActionsPage() {
+  const { t, lang } = useI18n();
+  const { me } = useSession();
+  const [params, setParams] = useSearchParams();
+  const filter = parseActionFilter(params);
+  const pageParam = Number(params.get('page'));
+  const page = Number.isInteger(pageParam) && pageParam > 1 ? pageParam : 1;
+
+  const listQuery = buildActionListQuery(filter, page);
+  const list = useCubeQuery(listQuery);
+  const owners = useCubeQuery(buildOwnerCountsQuery(filter));
+  const rows = useMemo(() => toActionRows(list.rows), [list.rows]);
+  const ownerCounts = useMemo(() => toOwnerCounts(owners.rows), [owners.rows]);
+  const total = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
+  const pages = total === null ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const ownerName = filter.owner === null ? null : ownerCounts.find((o) => o.ownerId === filter.owner)?.owner ?? params.get('owner_name') ?? String(filter.owner);
+
+  const set = (changes: Record<string, string | null>) => setParams((prev) => {
+    const next = new URLSearchParams(prev);
+    for (const [k, v] of Object.entries(changes)) if (v === null) next.delete(k); else next.set(k, v);
+    if (!('page' in changes)) next.delete('page');
+    return next;
+  });
+
+  const columnTitle = (id: string) => t(`actions.col.${id}` as MessageKey);
+  const columns: Column<ActionRow>[] = ACTION_COLUMNS.map((c) => ({
+    id: c.id,
+    title: columnTitle(c.id),
+    testId: c.id === 'owner' ? 'owner' : undefined,
+    render: (row: ActionRow) => {
+      const v = row.values[c.id];
+      if (c.id === 'customer_name') return <Link to={`/customers/${row.customer}`}>{v ?? row.customer}</Link>;
+      if (c.id === 'lifecycle_stage') return v ? t(`lifecycle.${v}` as MessageKey) : '—';
+      if (c.id === 'last_paid_date') return v ? v.slice(0, 10) : '—';
+      if (c.id === 'owner' && !v) return <span className="muted">{t('actions.noOwner')}</span>;
+      return v ?? '—';
+    },
+  }));
+  const ownerColumns: Column<OwnerCount>[] = [
+    {
+      id: 'owner', title: columnTitle('owner'),
+      render: (o) => (o.ownerId === null
+        ? <span className="muted">{t('actions.noOwner')}</span>
+        : <button type="button" className="link" data-testid="owner-count" onClick={() => set({ owner: String(o.ownerId), owner_name: o.owner })}>{o.owner}</button>),
+    },
+    { id: 'team', title: columnTitle('owner_team'), render: (o) => o.team ?? '—' },
+    { id: 'customers', title: t('actions.waiting'), align: 'right', render: (o) => formatInteger(o.customers, lang) },
+  ];
+
+  const exportHref = exportCsvUrl({
+    query: listQuery,
+    columns: ACTION_COLUMNS.map((c) => ({ member: c.member, title: columnTitle(c.id) })),
+    filename: exportFileName(filter.list, [filter.team, ownerName], null),
+  });
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('actions.title')}</h1>
+        <span className="muted">{t('actions.asOf', { date: me!.asOf })}</span>
+      </div>
+      <div className="segmented actions-tabs" role="tablist" aria-label={t('actions.title')}>
+        {ACTION_LISTS.map((l) => (
+          <ListTab key={l} list={l} active={l === filter.list} team={filter.team} owner={filter.owner} onSelect={() => set({ list: l })} />
+        ))}
+      </div>
+      <div className="actions-filters">
+        <FilterBar show={['team']} showRange={false} />
+        {filter.owner !== null && (
+          <span className="actions-owner" data-testid="owner-filter">
+            {t('actions.ownerFilter', { owner: ownerName ?? '' })}
+            <button type="button" className="link" onClick={() => set({ owner: null, owner_name: null })} aria-label={t('actions.clearOwner')}>×</button>
+          </span>
+        )}
+      </div>
+      <p className="muted small">{t(`actions.rule.${filter.list}` as MessageKey)}</p>
+      <div className="actions-grid">
+        <section className="panel">
+          <div className="list-head">
+            <h2>{t(`actions.list.${filter.list}` as MessageKey)}{ownerName && <span className="muted"> · {ownerName}</span>}{filter.team && <span className="muted"> · {filter.team}</span>}</h2>
+            <div className="list-summary">
+              <span data-testid="drill-total" data-total={total ?? ''}>{total === null ? '…' : t('actions.total', { count: formatInteger(total, lang) })}</span>
+              <a className="button" href={exportHref} download data-testid="export-csv" title={t('actions.exportHint')}>{t('actions.export')}</a>
+            </div>
+          </div>
+          <QueryState isLoading={list.isLoading} error={list.error} isEmpty={rows.length === 0} onRetry={list.refetch} skeleton="table" minHeight={320}
+            emptyReason={t('actions.empty')}>
+            <DataTable columns={columns} rows={rows} rowKey={(r) => r.customer} rowTestId="drill-row" />
+          </QueryState>
+          <div className="pager">
+            <button type="button" disabled={page <= 1} onClick={() => set({ page: String(page - 1) })}>{t('common.prev')}</button>
+            <span data-testid="page-of">{t('common.pageOf', { page, pages })}</span>
+            <button type="button" disabled={page >= pages} onClick={() => set({ page: String(page + 1) })}>{t('common.next')}</button>
+          </div>
+          <p className="muted small">{t('actions.noLastContact')}</p>
+        </section>
+        <section className="panel actions-owners" data-testid="owner-counts">
+          <h2>{t('actions.byOwner')}</h2>
+          <QueryState isLoading={owners.isLoading} error={owners.error} isEmpty={ownerCounts.length === 0} onRetry={owners.refetch} skeleton="table" minHeight={200}
+            emptyReason={t('actions.empty')}>
+            <DataTable columns={ownerColumns} rows={ownerCounts} rowKey={(o) => o.ownerId ?? 'none'} isActive={(o) => filter.owner !== null && o.ownerId === filter.owner} />
+          </QueryState>
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * The four action lists of the metric catalogue, each a Cube segment of the
+ * customer_insights view. Pure: the list, the team and owner filters and the
+ * page in, Cube queries out.
+ */
+import type { Query } from '../../lib/cube.ts';
+
+export const ACTION_LISTS = ['birthday_soon', 'booked_not_arrived', 'high_value_slipping', 'first_order_follow_up'] as const;
+export type ActionList = (typeof ACTION_LISTS)[number];
+export const DEFAULT_LIST: ActionList = 'birthday_soon';
+
+export function isActionList(value: string | null): value is ActionList {
+  return value !== null && (ACTION_LISTS as readonly string[]).includes(value);
+}
+
+const VIEW = 'customer_insights';
+const m = (short: string) => `${VIEW}.${short}`;
+
+export interface ActionFilter {
+  list: ActionList;
+  /** Team name (the owner's team). */
+  team: string | null;
+  /** Owner employee id. */
+  owner: number | null;
+}
+
+export const PAGE_SIZE = 50;
+
+/** Columns of a list row, in order: the customer, why they are listed, whose they are. */
+export const ACTION_COLUMNS = [
+  { id: 'customer_name', member: m('customer_name') },
+  { id: 'phone', member: m('phone') },
+  { id: 'action_reason', member: m('action_reason') },
+  { id: 'owner', member: m('owner') },
+  { id: 'owner_team', member: m('team') },
+  { id: 'lifecycle_stage', member: m('lifecycle_stage') },
+  { id: 'last_paid_date', member: m('last_paid_date') },
+] as const;
+export type ActionColumnId = (typeof ACTION_COLUMNS)[number]['id'];
+
+type Filter = NonNullable<Query['filters']>[number];
+
+function filters(f: Omit<ActionFilter, 'list'>): Filter[] {
+  const out: Filter[] = [];
+  if (f.team) out.push({ member: m('team'), operator: 'equals', values: [f.team] });
+  if (f.owner !== null) out.push({ member: m('owner_id'), operator: 'equals', values: [String(f.owner)] });
+  return out;
+}
+
+export function parseActionFilter(params: URLSearchParams): ActionFilter {
+  const list = params.get('list');
+  const owner = Number(params.get('owner'));
+  const team = params.get('team');
+  return {
+    list: isActionList(list) ? list : DEFAULT_LIST,
+    team: team && team.trim() !== '' ? team : null,
+    owner: Number.isInteger(owner) && owner > 0 ? owner : null,
+  };
+}
+
+/** One row per customer on the list, each owner's customers together, with the list's total count. */
+export function buildActionListQuery(f: ActionFilter, page: number): Query {
+  return {
+    dimensions: [m('customer'), ...ACTION_COLUMNS.map((c) => c.member), m('owner_id')],
+    segments: [m(f.list)],
+    filters: filters(f),
+    order: { [m('owner')]: 'asc', [m('customer')]: 'asc' },
+    limit: PAGE_SIZE,
+    offset: Math.max(0, page - 1) * PAGE_SIZE,
+    total: true,
+  };
+}
+
+/** How many customers wait per owner on the list (a manager sees who is behind). */
+export function buildOwnerCountsQuery(f: ActionFilter): Query {
+  return {
+    measures: [m('customers')],
+    dimensions: [m('owner'), m('owner_id'), m('team')],
+    segments: [m(f.list)],
+    filters: filters({ team: f.team, owner: null }),
+    order: { [m('customers')]: 'desc', [m('owner')]: 'asc' },
+    limit: 500,
+  };
+}
+
+/** The size of every list under the same team and owner filters, for the tabs. */
+export function buildListCountQuery(list: ActionList, f: Omit<ActionFilter, 'list'>): Query {
+  return { measures: [m('customers')], segments: [m(list)], filters: filters(f) };
+}
+
+export interface ActionRow {
+  customer: number;
+  ownerId: number | null;
+  values: Record<ActionColumnId, string | null>;
+}
+
+export function toActionRows(rows: ReadonlyArray<Record<string, unknown>>): ActionRow[] {
+  return rows.map((row) => {
+    const values = {} as Record<ActionColumnId, string | null>;
+    for (const c of ACTION_COLUMNS) {
+      const v = row[c.member];
+      values[c.id] = v === null || v === undefined ? null : String(v);
+    }
+    const owner = row[m('owner_id')];
+    return { customer: Number(row[m('customer')]), ownerId: owner === null || owner === undefined ? null : Number(owner), values };
+  });
+}
+
+export interface OwnerCount {
+  owner: string | null;
+  ownerId: number | null;
+  team: string | null;
+  customers: number;
+}
+
+export function toOwnerCounts(rows: ReadonlyArray<Record<string, unknown>>): OwnerCount[] {
+  return rows.map((row) => {
+    const id = row[m('owner_id')];
+    return {
+      owner: (row[m('owner')] as string | null) ?? null,
+      ownerId: id === null || id === undefined ? null : Number(id),
+      team: (row[m('team')] as string | null) ?? null,
+      customers: Number(row[m('customers')] ?? 0),
+    };
+  });
+}
+
+/** The count of a list-count query, or null before an answer. */
+export function listCount(rows: ReadonlyArray<Record<string, unknown>>): number | null {
+  const v = rows[0]?.[m('customers')];
+  return v === undefined || v === null ? null : Number(v);
+}
