@@ -67,7 +67,12 @@ describe('pages with drill-down in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, timeout: 90_000 });
   };
   const total = async (page: Page): Promise<number> => {
-    await page.waitForSelector('[data-testid="drill-total"][data-total]:not([data-total=""])', { timeout: 60_000 });
+    const ready = page.waitForSelector('[data-testid="drill-total"][data-total]:not([data-total=""])', { timeout: 60_000 });
+    // A list that failed says why; report that instead of a bare timeout.
+    const failed = page.waitForSelector('.state-error', { timeout: 60_000 }).then(async (el) => {
+      throw new Error(`the list failed on ${page.url()}: ${await el.textContent()}`);
+    }, () => undefined);
+    await Promise.race([ready, failed.then(() => ready)]);
     return Number(await page.getAttribute('[data-testid="drill-total"]', 'data-total'));
   };
   const rows = async (page: Page) => {
@@ -75,8 +80,8 @@ describe('pages with drill-down in Chromium', () => {
     return page.$$('[data-testid="drill-row"]');
   };
 
-  it('renders every page with its charts and no console error, as exec and as manager', async () => {
-    for (const username of ['exec', 'manager']) {
+  it('renders every page with its charts and no console error, as exec, manager and staff', async () => {
+    for (const username of ['exec', 'manager', 'staff']) {
       const { page, errors } = await open(username);
       const visit = async (url: string, chartNames: string[], screenshot?: string) => {
         await page.goto(`${ctx.stack.url}${url}`);
@@ -274,9 +279,9 @@ describe('pages with drill-down in Chromium', () => {
     await page.close();
   });
 
-  it('a manager sees fewer customers than an executive', async () => {
+  it('narrower scopes show fewer rows: staff < manager < executive', async () => {
     const counts: Record<string, number> = {};
-    for (const username of ['exec', 'manager']) {
+    for (const username of ['exec', 'manager', 'staff']) {
       const { page } = await open(username);
       await page.goto(`${ctx.stack.url}/customers?metric=customers`);
       counts[username] = await total(page);
@@ -286,6 +291,8 @@ describe('pages with drill-down in Chromium', () => {
     expect(counts.exec).toBe(sql!.n);
     expect(counts.manager).toBeGreaterThan(0);
     expect(counts.manager).toBeLessThan(counts.exec!);
+    expect(counts.staff).toBeGreaterThan(0);
+    expect(counts.staff).toBeLessThan(counts.manager!);
   });
 
   it('exports the whole list as CSV, not just the page', async (test) => {

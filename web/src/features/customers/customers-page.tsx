@@ -15,10 +15,22 @@ import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { drillPath } from './drill-list/crumbs.ts';
 import { DrillTable } from './drill-list/drill-table.tsx';
 
+const SEGMENT_LABEL: Record<string, MessageKey> = {
+  rfm_segment: 'col.rfm_segment', lifecycle_stage: 'col.lifecycle_stage', aipl_stage: 'chart.aipl', five_a_stage: 'chart.fiveA', value_quadrant: 'chart.valueQuadrant',
+};
+const SEGMENT_VALUE_PREFIX: Record<string, string> = { lifecycle_stage: 'lifecycle', aipl_stage: 'aipl', five_a_stage: 'fiveA', value_quadrant: 'quadrant' };
+
 function metricLabel(slice: DrillSlice, t: Translate): string {
-  if (slice.metric === 'segment' && slice.segment) return `${t(`col.${slice.segment.dimension === 'rfm_segment' ? 'rfm_segment' : 'lifecycle_stage'}` as MessageKey)}`;
+  if (slice.metric === 'segment' && slice.segment) return t(SEGMENT_LABEL[slice.segment.dimension]!);
   if (slice.metric === 'customers') return t('customers.all');
   return t(`kpi.${slice.metric}` as MessageKey);
+}
+
+/** A segment cell's value in words (RFM segments are words already). */
+function segmentValue(slice: DrillSlice, t: Translate): string | undefined {
+  if (!slice.segment) return undefined;
+  const prefix = SEGMENT_VALUE_PREFIX[slice.segment.dimension];
+  return prefix ? t(`${prefix}.${slice.segment.value}` as MessageKey) ?? slice.segment.value : slice.segment.value;
 }
 
 /** The drill-down list: exactly the customers behind a number, paged and sorted on the server. */
@@ -48,7 +60,7 @@ export function CustomersPage() {
   const onSort = (id: string) => set({ sort: id, dir: page.sort === id && page.desc ? 'asc' : 'desc', page: null });
 
   const label = metricLabel(slice, t);
-  const sliceText = [slice.segment?.value, slice.channel, slice.campaign, slice.team, slice.employee, params.get('owner_name'), slice.cityTier].filter(Boolean).join(' · ');
+  const sliceText = [segmentValue(slice, t), slice.channel, slice.campaign, slice.team, slice.employee, params.get('owner_name'), slice.cityTier].filter(Boolean).join(' · ');
   const crumbs: Crumb[] = [
     ...drillPath(params).map((s) => ({ label: s.key ? t(s.key as MessageKey) : s.text ?? '', to: s.to })),
     { label: `${label}${sliceText ? ` · ${sliceText}` : ''}` },
