@@ -40,6 +40,12 @@ export function curveOption(result: CurveResult, pick: (p: ChannelModel['points'
   };
 }
 
+export function marginalAxisMax(planned: readonly number[]): number {
+  const top = Math.max(1, ...planned.filter(Number.isFinite)) * 2;
+  const step = top > 10 ? 5 : 1;
+  return Math.ceil(top / step) * step;
+}
+
 /** Each channel's marginal ROI (one more yuan's GMV) against spend, with the planned spend marked. */
 export function marginalOption(models: readonly ChannelModel[], plan: Plan, labels: { spend: string; marginal: string; planned: string }): EChartsOption {
   const series: NonNullable<EChartsOption['series']> = [];
@@ -60,7 +66,8 @@ export function marginalOption(models: readonly ChannelModel[], plan: Plan, labe
     legend: { type: 'scroll', top: 0 },
     grid: { left: 56, right: 24, top: 40, bottom: 40 },
     xAxis: { type: 'value', name: labels.spend, nameLocation: 'middle', nameGap: 26, min: 0 },
-    yAxis: { type: 'value', name: labels.marginal, min: 0, max: (v: { max: number }) => Math.min(v.max, 20) },
+    // Near zero spend a marginal return is steep; the axis shows up to twice the highest planned one.
+    yAxis: { type: 'value', name: labels.marginal, min: 0, max: marginalAxisMax(planned.map(([, y]) => y)) },
     series,
   };
 }
