@@ -188,6 +188,7 @@ export function PlannerPage() {
             </div>
           </div>
           <p className="muted small">{t('planner.boundsHint', { multiple: DEFAULT_MAX_MULTIPLE })}</p>
+          <p className="muted small">{t('planner.windowHint')}</p>
           <p className="muted small" data-testid="comparable">
             {comparable ? t('planner.lastComparable', { campaign: comparable.campaign, start: comparable.start, end: comparable.end }) : t('planner.noComparable')}
           </p>
