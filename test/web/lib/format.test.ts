@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../../web/src/lib/format.ts';
-import { stableKey } from '../../../web/src/lib/stable-key.ts';
-import { translate } from '../../../web/src/lib/i18n.tsx';
 
 describe('formatting', () => {
   it('formats Cube numeric strings for display', () => {
@@ -14,13 +12,5 @@ describe('formatting', () => {
     expect(toNumber('abc')).toBeNull();
   });
 
-  it('keys deeply equal queries alike whatever their key order', () => {
-    expect(stableKey({ measures: ['a'], order: { x: 'asc' } })).toBe(stableKey({ order: { x: 'asc' }, measures: ['a'] }));
-    expect(stableKey({ measures: ['a', 'b'] })).not.toBe(stableKey({ measures: ['b', 'a'] }));
-  });
 
-  it('speaks Chinese first, English on request, with parameters', () => {
-    expect(translate('zh-CN', 'overview.asOf', { date: '2026-11-20' })).toBe('数据截至 2026-11-20');
-    expect(translate('en', 'overview.asOf', { date: '2026-11-20' })).toBe('Data as of 2026-11-20');
-  });
 });
