@@ -86,6 +86,20 @@ describe('budget planner in Chromium', () => {
     expect(Math.abs(sum(after) - BUDGET)).toBeLessThanOrEqual(after.size);
     expect([...after].some(([c, v]) => c !== top && v > before.get(c)! + 1)).toBe(true);
 
+    // Target ROI at least cost: the plan spends only while its ROI stays at the target or above.
+    await page.selectOption('[data-testid="planner-objective"]', 'target_roi');
+    const target = page.locator('[data-testid="planner-target"]');
+    await target.fill('5');
+    await target.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('objective') === 'target_roi' && u.searchParams.get('target') === '5');
+    await page.waitForSelector('[data-testid="plan-status"]');
+    const roi = await kpi(page, 'expected_roi');
+    expect(roi).toBeGreaterThanOrEqual(5);
+    expect(roi).toBeLessThan(5.2);
+    expect(await kpi(page, 'planned_spend')).toBeLessThan(BUDGET);
+    await page.selectOption('[data-testid="planner-objective"]', 'gmv');
+    await page.waitForURL((u) => u.searchParams.get('objective') === 'gmv');
+
     // The same URL in a fresh page gives the same plan: the plan is shareable.
     const again = await open();
     await again.page.goto(page.url());
