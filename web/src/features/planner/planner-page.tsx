@@ -66,7 +66,8 @@ export function PlannerPage() {
   const { me } = useSession();
   const [params, setParams] = useSearchParams();
   const state = parsePlanState(params);
-  const update = (change: Partial<PlanState>) => setParams(() => writePlanState({ ...parsePlanState(params), ...change }), { replace: false });
+  // A slider's every step replaces the history entry; other changes add one, so Back undoes them.
+  const update = (change: Partial<PlanState>, replace = false) => setParams(() => writePlanState({ ...parsePlanState(params), ...change }), { replace });
 
   const spendRows = useCubeQuery(SPEND_QUERY);
   const participationRows = useCubeQuery(PARTICIPATION_QUERY);
@@ -137,7 +138,7 @@ export function PlannerPage() {
           <span className="planner-slider">
             <input type="range" min={0} max={Math.round(top)} step={Math.max(1, Math.round(top / 200))} value={Math.round(r.spend)}
               aria-label={`${r.channel} ${t('planner.col.whatIf')}`} data-testid={`whatif-${r.channel}`}
-              onChange={(e) => update({ whatIf: { channel: r.channel, spend: Number(e.target.value) } })} />
+              onChange={(e) => update({ whatIf: { channel: r.channel, spend: Number(e.target.value) } }, state.whatIf?.channel === r.channel)} />
           </span>
         );
       },
