@@ -3,7 +3,7 @@
  * test/fixtures/small-brand.ts, against values worked out by hand (the
  * arithmetic is in the comments). As of 2026-06-30, Asia/Shanghai.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate } from '../../cube/database/migrate.ts';
 import { expectValues } from '../helpers/expect-values.ts';
 import { useTestStack } from '../helpers/stack.ts';
@@ -307,6 +307,13 @@ describe('the model on a hand-made brand', () => {
       const li = rows.find((r) => r['customer_insights.customer_name'] === '李二')!;
       if (li['customer_insights.owner'] !== '乙' || li['customer_insights.team'] !== '一队') throw new Error(`owner/team wrong: ${JSON.stringify(li)}`);
       if (!String(li['customer_insights.action_reason']).includes('重要挽留')) throw new Error(`reason missing: ${JSON.stringify(li)}`);
+    });
+
+    it('shows each customer\'s last contact: the latest follow-up up to as-of', async () => {
+      // 张一 followed up 06-01 and 06-15, 王三 05-20, 钱五 02-10; nobody else.
+      const rows = await ctx.api.load({ dimensions: ['customer_insights.customer_name', 'customer_insights.last_contact_date'] });
+      const lastContact = Object.fromEntries(rows.map((r) => [r['customer_insights.customer_name'], String(r['customer_insights.last_contact_date'] ?? '—').slice(0, 10)]));
+      expect(lastContact).toMatchObject({ 张一: '2026-06-15', 王三: '2026-05-20', 钱五: '2026-02-10', 李二: '—', 赵四: '—' });
     });
 
     it('first_order_follow_up: one traffic order 0–29 days ago', async () => {

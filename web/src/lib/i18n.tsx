@@ -350,6 +350,7 @@ const zh = {
   'actions.col.owner_team': '员工团队',
   'actions.col.lifecycle_stage': '生命周期',
   'actions.col.last_paid_date': '最近下单',
+  'actions.col.last_contact_date': '最近跟进',
   'actions.noOwner': '未分配',
   'actions.waiting': '待跟进客户',
   'actions.ownerFilter': '员工：{owner}',
@@ -359,7 +360,6 @@ const zh = {
   'actions.exportHint': '导出整份清单（不只是本页），手机号与屏幕一致脱敏',
   'actions.empty': '这份清单今天是空的',
   'actions.byOwner': '各员工待跟进人数',
-  'actions.noLastContact': '“最近联系”暂缺：customer_insights 视图还没有客户最近一次跟进的时间。',
   // ── end of planner and action lists ──
 } as const;
 
@@ -713,6 +713,7 @@ const en: Record<MessageKey, string> = {
   'actions.col.owner_team': "Owner's team",
   'actions.col.lifecycle_stage': 'Lifecycle',
   'actions.col.last_paid_date': 'Last order',
+  'actions.col.last_contact_date': 'Last contact',
   'actions.noOwner': 'Unassigned',
   'actions.waiting': 'Customers waiting',
   'actions.ownerFilter': 'Owner: {owner}',
@@ -722,7 +723,6 @@ const en: Record<MessageKey, string> = {
   'actions.exportHint': 'Exports the whole list (not just this page), phones masked as on screen',
   'actions.empty': 'Nobody on this list today',
   'actions.byOwner': 'Customers waiting per owner',
-  'actions.noLastContact': "Last contact is not shown yet: the customer_insights view has no latest follow-up time.",
   // ── end of planner and action lists ──
 };
 

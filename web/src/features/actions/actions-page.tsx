@@ -59,7 +59,7 @@ export function ActionsPage() {
       const v = row.values[c.id];
       if (c.id === 'customer_name') return <Link to={`/customers/${row.customer}`}>{v ?? row.customer}</Link>;
       if (c.id === 'lifecycle_stage') return v ? t(`lifecycle.${v}` as MessageKey) : '—';
-      if (c.id === 'last_paid_date') return v ? v.slice(0, 10) : '—';
+      if (c.id === 'last_paid_date' || c.id === 'last_contact_date') return v ? v.slice(0, 10) : '—';
       if (c.id === 'owner' && !v) return <span className="muted">{t('actions.noOwner')}</span>;
       return v ?? '—';
     },
@@ -120,7 +120,6 @@ export function ActionsPage() {
             <span data-testid="page-of">{t('common.pageOf', { page, pages })}</span>
             <button type="button" disabled={page >= pages} onClick={() => set({ page: String(page + 1) })}>{t('common.next')}</button>
           </div>
-          <p className="muted small">{t('actions.noLastContact')}</p>
         </section>
         <section className="panel actions-owners" data-testid="owner-counts">
           <h2>{t('actions.byOwner')}</h2>

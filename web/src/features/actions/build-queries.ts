@@ -35,6 +35,7 @@ export const ACTION_COLUMNS = [
   { id: 'owner_team', member: m('team') },
   { id: 'lifecycle_stage', member: m('lifecycle_stage') },
   { id: 'last_paid_date', member: m('last_paid_date') },
+  { id: 'last_contact_date', member: m('last_contact_date') },
 ] as const;
 export type ActionColumnId = (typeof ACTION_COLUMNS)[number]['id'];
 
