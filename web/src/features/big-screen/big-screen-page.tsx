@@ -88,7 +88,6 @@ export default function BigScreenPage() {
   );
 
   const money = useCallback((v: number) => formatCurrency(v, lang), [lang]);
-  const moneyCompact = useCallback((v: number) => formatCurrency(v, lang, true), [lang]);
   const integer = useCallback((v: number) => formatInteger(v, lang), [lang]);
   const percent = useCallback((v: number) => formatPercent(v, lang), [lang]);
 
@@ -214,7 +213,7 @@ export default function BigScreenPage() {
                       <td><span className={`bs-rank r${r.rank}`}>{r.rank}</span></td>
                       <td>{r.employee}</td>
                       <td className="bs-muted">{r.team}</td>
-                      <td className="num"><AnimatedNumber value={r.gmv} format={moneyCompact} /></td>
+                      <td className="num"><AnimatedNumber value={r.gmv} format={money} /></td>
                     </tr>
                   ))}
                 </tbody>
