@@ -71,7 +71,7 @@ export const RATES = {
   /** Chance that a first buyer never orders again, by the first order's category. */
   oneTimeBuyer: { traffic: 0.6, other: 0.42 },
   /** Chance (× engagement, capped at 2.5) that an active customer joins a campaign without buying from it. */
-  joinWithoutBuying: { promotion: 0.16, brand: 0.22, revenue: 0.1, co_creation: 0.08 } as Record<CampaignType, number>,
+  joinWithoutBuying: { promotion: 0.05, brand: 0.22, revenue: 0.05, co_creation: 0.045 } as Record<CampaignType, number>,
 } as const;
 
 /** Campaign budgets in CNY per template yuan, sized so that campaign ROI spans losses to about 8×. */
