@@ -42,6 +42,11 @@ export interface Config {
   sessionRefreshMs: number;
   /** An origin allowed to show the big-screen in a frame (none by default). */
   embedOrigin: string | null;
+  /** LIVE=1: `npm start` as with `--live`; LIVE_RATES: the simulator's rates. */
+  liveFromEnv: boolean;
+  liveRates: string | undefined;
+  /** Whether DATA_DIR was set (live mode otherwise keeps its data apart). */
+  dataDirFromEnv: boolean;
   /** Set by `npm start` on a terminal; tests keep the logs quiet. */
   logLevel: 'info' | 'warn' | 'error' | 'silent';
 }
@@ -91,6 +96,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     embedOrigin,
     sessionRefreshMs: 15_000,
+    liveFromEnv: ['1', 'true', 'yes'].includes((env.LIVE ?? '').toLowerCase()),
+    liveRates: env.LIVE_RATES || undefined,
+    dataDirFromEnv: Boolean(env.DATA_DIR),
     logLevel: logLevel as Config['logLevel'],
     ...overrides,
   };

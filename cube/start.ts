@@ -5,15 +5,16 @@
  * it happens (rates: `--rates orders=200,referrals=40` or LIVE_RATES).
  */
 import { loadConfig } from './config.ts';
+import { isDemoData } from './gateway/accounts.ts';
 import { startStack } from './stack.ts';
 import { progressBar } from '../seed/progress.ts';
 import { liveConfig, liveSwitch } from '../seed/live-mode.ts';
 import { parseRates, startLiveSimulation, type LiveRun } from '../seed/simulate.ts';
 
 const started = performance.now();
-const liveMode = liveSwitch(process.argv.slice(2), process.env);
 const baseConfig = loadConfig();
-const config = liveMode.live ? liveConfig(baseConfig, Date.now(), Boolean(process.env.DATA_DIR)) : baseConfig;
+const liveMode = liveSwitch(process.argv.slice(2), baseConfig);
+const config = liveMode.live ? liveConfig(baseConfig, Date.now()) : baseConfig;
 const rates = liveMode.live ? parseRates(liveMode.rates) : null;
 const log = (message: string): void => {
   if (config.logLevel !== 'silent') process.stderr.write(`${message}\n`);
@@ -33,7 +34,10 @@ async function main(): Promise<void> {
     });
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`\n私域 BI is ready in ${seconds} s: ${stack.url}  (log in as exec / ${config.demoPassword === 'demo' ? 'demo' : '$DEMO_PASSWORD'})\n`);
+  process.stdout.write(`\n私域 BI is ready in ${seconds} s: ${stack.url}\n`);
+  if (await isDemoData(stack.sql)) {
+    process.stdout.write(`Demo data: log in as exec, ops, manager, staff or admin with ${config.demoPassword === 'demo' ? 'the password demo' : '$DEMO_PASSWORD'} (demo accounts exist on demo data only).\n`);
+  }
   if (simulation) process.stdout.write(`Live: the war-room screen is ${stack.url}/big-screen?kiosk=1\n`);
   process.stdout.write('Press Ctrl-C to stop.\n');
   const shutdown = (signal: string): void => {

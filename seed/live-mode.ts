@@ -9,22 +9,21 @@ export interface LiveSwitch {
   rates: string | undefined;
 }
 
-/** The live switch from the command line or the environment (LIVE=1, LIVE_RATES). */
-export function liveSwitch(argv: string[], env: NodeJS.ProcessEnv): LiveSwitch {
+/** The live switch from the command line, or from the configuration (LIVE=1, LIVE_RATES). */
+export function liveSwitch(argv: string[], config: Pick<Config, 'liveFromEnv' | 'liveRates'>): LiveSwitch {
   const { values } = parseArgs({ args: argv, options: { live: { type: 'boolean', default: false }, rates: { type: 'string' } }, strict: false });
-  const fromEnv = ['1', 'true', 'yes'].includes((env.LIVE ?? '').toLowerCase());
-  return { live: values.live === true || fromEnv, rates: typeof values.rates === 'string' ? values.rates : env.LIVE_RATES };
+  return { live: values.live === true || config.liveFromEnv, rates: typeof values.rates === 'string' ? values.rates : config.liveRates };
 }
 
 /**
  * Live mode: as-of is today in the business zone, and the data lives in its
  * own folder (.data-live unless DATA_DIR is set), apart from the fixed demo.
  */
-export function liveConfig(config: Config, nowMs: number, dataDirFromEnv: boolean): Config {
+export function liveConfig(config: Config, nowMs: number): Config {
   return {
     ...config,
     demoAsOf: localClock(nowMs, config.timeZone).date,
-    dataDir: dataDirFromEnv ? config.dataDir : path.join(ROOT_DIR, '.data-live'),
+    dataDir: config.dataDirFromEnv ? config.dataDir : path.join(ROOT_DIR, '.data-live'),
   };
 }
 
