@@ -3,43 +3,19 @@
  * PostgreSQL: each list's count, its team and owner filters, the per-owner
  * counts, and the CSV export, checked against plain SQL of the list's rule.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../cube/config.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openLoggedIn, SCREENSHOTS_DIR, useBrowser } from '../helpers/browser.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
-const SHOTS = path.join(ROOT_DIR, 'docs', 'screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 
 describe('action lists in Chromium', () => {
   const ctx = useTestStack('actions', { demoCustomers: 2000 });
-  let browser: Browser;
+  const chromium = useBrowser();
 
-  beforeAll(async () => {
-    if (!existsSync(path.join(ROOT_DIR, 'web', 'dist', 'index.html'))) {
-      throw new Error('The web app is not built: run `npm run build:web` (npm test does it first).');
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  const open = async (username: string): Promise<{ page: Page; errors: string[] }> => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${ctx.stack.url}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', 'demo');
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-    return { page, errors };
-  };
+  const open = (username: string) => openLoggedIn(chromium.browser, ctx.stack.url, username);
   const noSkeletons = (page: Page) => page.waitForFunction(() => document.querySelectorAll('.skeleton').length === 0, undefined, { timeout: 60_000 });
   const total = async (page: Page): Promise<number> => {
     await page.waitForSelector('[data-testid="drill-total"][data-total]:not([data-total=""])', { timeout: 60_000 });

@@ -4,15 +4,13 @@
  * list opened from a number agrees with that number and with plain SQL.
  * Screenshots of every page go to docs/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../cube/config.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openLoggedIn, SCREENSHOTS_DIR, useBrowser } from '../helpers/browser.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
-const SHOTS = path.join(ROOT_DIR, 'docs', 'screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 const TZ = 'Asia/Shanghai';
 const LAST_30: [string, string] = ['2026-10-22', '2026-11-20'];
 const LAST_90: [string, string] = ['2026-08-23', '2026-11-20'];
@@ -22,37 +20,9 @@ const num = (text: string | null): number => Number((text ?? '').replace(/[¥,%\
 
 describe('pages with drill-down in Chromium', () => {
   const ctx = useTestStack('pages', { demoCustomers: 2000 });
-  let browser: Browser;
+  const chromium = useBrowser();
 
-  beforeAll(async () => {
-    if (!existsSync(path.join(ROOT_DIR, 'web', 'dist', 'index.html'))) {
-      throw new Error('The web app is not built: run `npm run build:web` (npm test does it first).');
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  /** A logged-in page that records every page error and console error after the login. */
-  const open = async (username: string): Promise<{ page: Page; errors: string[] }> => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${ctx.stack.url}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', 'demo');
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      // The employee page asks for the peer comparison; until the server has it, it answers 404 and the page says so.
-      if (/404/.test(m.text()) && /peer-comparison/.test(m.location().url ?? '')) return;
-      errors.push(`console: ${m.text()} ${m.location().url ?? ''}`);
-    });
-    return { page, errors };
-  };
+  const open = (username: string) => openLoggedIn(chromium.browser, ctx.stack.url, username);
 
   const charts = async (page: Page, names: string[]) => {
     for (const name of names) await page.waitForSelector(`[data-testid="chart-${name}"] canvas`, { timeout: 60_000 });
@@ -99,6 +69,8 @@ describe('pages with drill-down in Chromium', () => {
       expect(await page.$$('[data-testid="chart-value-quadrant"] [data-testid="segment-cell"]')).toHaveLength(4);
       await visit('/activities', ['campaign-gmv'], 'activities');
       await visit('/customers?metric=customers', []);
+      // The total first: before the list starts loading there is no skeleton to wait out.
+      expect(await total(page)).toBeGreaterThan(0);
       expect((await rows(page)).length).toBeGreaterThan(0);
       expect(errors).toEqual([]);
       await page.close();

@@ -3,45 +3,22 @@
  * budget, a constraint that moves the allocation, a what-if, the back-test,
  * the plan in the URL and as CSV. Screenshot to docs/screenshots/planner.png.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../cube/config.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openLoggedIn, SCREENSHOTS_DIR, useBrowser } from '../helpers/browser.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
-const SHOTS = path.join(ROOT_DIR, 'docs', 'screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 
 describe('budget planner in Chromium', () => {
   // The default demo's size: with 2,000 customers a campaign wins a handful of orders per channel and
   // the back-test measures Poisson noise (MAPE above 500 %), not the curves.
   const ctx = useTestStack('planner', { demoCustomers: 20_000 });
-  let browser: Browser;
+  const chromium = useBrowser();
 
-  beforeAll(async () => {
-    if (!existsSync(path.join(ROOT_DIR, 'web', 'dist', 'index.html'))) {
-      throw new Error('The web app is not built: run `npm run build:web` (npm test does it first).');
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  const open = async (): Promise<{ page: Page; errors: string[] }> => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-    await page.goto(`${ctx.stack.url}/login`);
-    await page.fill('input[name=username]', 'ops');
-    await page.fill('input[name=password]', 'demo');
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-    return { page, errors };
-  };
+  const open = () => openLoggedIn(chromium.browser, ctx.stack.url, 'ops', { acceptDownloads: true });
   /** Planned spend per channel, as the table shows it. */
   const planned = async (page: Page): Promise<Map<string, number>> => {
     await page.waitForSelector('[data-testid="plan-row"]', { timeout: 90_000 });

@@ -3,9 +3,12 @@
  * `CHROME_PATH` when set, otherwise the Chromium build that the npm package
  * `@sparticuz/chromium` carries (unpacked to /tmp on first use, about 2 s).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import sparticuz from '@sparticuz/chromium';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { ROOT_DIR } from '../../cube/config.ts';
 
 // Flags of @sparticuz/chromium's own list that would make the tests lie
 // (no same-origin policy, mixed content allowed) or flaky (one process).
@@ -29,4 +32,40 @@ export async function launchBrowser(): Promise<Browser> {
     args: [...packaged, '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** Where the browser tests save the README's screenshots. */
+export const SCREENSHOTS_DIR = path.join(ROOT_DIR, 'docs', 'screenshots');
+
+/**
+ * Registers beforeAll/afterAll for a browser test file: checks the web app is
+ * built, launches Chromium, closes it after.
+ */
+export function useBrowser(): { readonly browser: Browser } {
+  const context = {} as { browser: Browser };
+  beforeAll(async () => {
+    if (!existsSync(path.join(ROOT_DIR, 'web', 'dist', 'index.html'))) {
+      throw new Error('The web app is not built: run `npm run build:web` (npm test does it first).');
+    }
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    context.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await context.browser?.close();
+  });
+  return context;
+}
+
+/** A page logged in as `username`, recording every page error and console error after the login. */
+export async function openLoggedIn(browser: Browser, baseUrl: string, username: string, options: BrowserContextOptions = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, ...options });
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', 'demo');
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()} ${m.location().url ?? ''}`); });
+  return { page, errors };
 }
