@@ -12,12 +12,16 @@ import { randomBytes } from 'node:crypto';
 import type { Account } from './accounts.ts';
 
 export const SESSION_COOKIE = 'siyu_session';
-const TTL_MS = 12 * 60 * 60 * 1000;
+/** A session ends after 12 hours without a request… */
+const IDLE_MS = 12 * 60 * 60 * 1000;
+/** …and after 30 days in any case (a war-room TV refreshing every 30 s stays logged in that long). */
+const LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 interface Session {
   account: Account;
   checkedAt: number;
-  expiresAt: number;
+  lastSeenAt: number;
+  endsAt: number;
 }
 
 /** Reads an account as it is now; null when it no longer may log in; throws when it cannot tell. */
@@ -32,7 +36,7 @@ export class SessionStore {
     this.sweep();
     const id = randomBytes(32).toString('base64url');
     const now = this.now();
-    this.sessions.set(id, { account, checkedAt: now, expiresAt: now + TTL_MS });
+    this.sessions.set(id, { account, checkedAt: now, lastSeenAt: now, endsAt: now + LIFETIME_MS });
     return id;
   }
 
@@ -42,10 +46,11 @@ export class SessionStore {
     const session = this.sessions.get(id);
     if (!session) return null;
     const now = this.now();
-    if (session.expiresAt <= now) {
+    if (isOver(session, now)) {
       this.sessions.delete(id);
       return null;
     }
+    session.lastSeenAt = now;
     if (load && now - session.checkedAt >= this.refreshMs) {
       let fresh: Account | null;
       try {
@@ -72,12 +77,17 @@ export class SessionStore {
     for (const [id, s] of this.sessions) if (s.account.username === username) this.sessions.delete(id);
   }
 
+  /** The cookie lives as long as a session can; the server ends idle ones sooner. */
   get maxAgeSeconds(): number {
-    return TTL_MS / 1000;
+    return LIFETIME_MS / 1000;
   }
 
   private sweep(): void {
     const now = this.now();
-    for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
+    for (const [id, s] of this.sessions) if (isOver(s, now)) this.sessions.delete(id);
   }
+}
+
+function isOver(session: Session, now: number): boolean {
+  return now - session.lastSeenAt >= IDLE_MS || now >= session.endsAt;
 }

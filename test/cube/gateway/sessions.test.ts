@@ -5,15 +5,23 @@ import { SessionStore } from '../../../cube/gateway/sessions.ts';
 const exec: Account = { username: 'exec', role: 'executive', employeeId: null, teamId: null, displayName: 'x' };
 
 describe('sessions', () => {
-  it('expire after twelve hours and end on logout', async () => {
+  it('end after twelve idle hours, stay while used (up to 30 days), and end on logout', async () => {
     let now = 0;
     const store = new SessionStore(() => now);
     const id = store.create(exec);
     expect(await store.get(id)).toEqual(exec);
     now = 12 * 3600 * 1000 - 1;
     expect(await store.get(id)).toEqual(exec);
-    now += 1;
+    // Used just now: another twelve hours from here.
+    now += 12 * 3600 * 1000 - 1;
+    expect(await store.get(id)).toEqual(exec);
+    now += 12 * 3600 * 1000;
     expect(await store.get(id)).toBeNull();
+    // A screen that asks every 30 minutes stays logged in until day 30, not after.
+    now = 0;
+    const tv = store.create(exec);
+    for (now = 0; now < 30 * 24 * 3600 * 1000; now += 30 * 60 * 1000) expect(await store.get(tv), `at ${now}`).toEqual(exec);
+    expect(await store.get(tv)).toBeNull();
     const other = store.create(exec);
     store.destroy(other);
     expect(await store.get(other)).toBeNull();
