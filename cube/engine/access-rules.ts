@@ -61,6 +61,10 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'owner_id', manager: 'owner_team_id' } },
   },
+  staff_touch_drill: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+  },
   activity_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'owner_id', manager: 'owner_team_id' } },

@@ -19,7 +19,7 @@ import { isIsoDate, type DateRange } from './date-range.ts';
 import { parseFilters, resolveDateRange } from './filters.ts';
 
 export type DrillKind = 'count' | 'sum' | 'ratio' | 'multi';
-export type DrillView = 'sales_drill' | 'customer_insights' | 'activity_drill';
+export type DrillView = 'sales_drill' | 'customer_insights' | 'activity_drill' | 'staff_touch_drill';
 
 export const SEGMENT_DIMENSIONS = ['rfm_segment', 'lifecycle_stage', 'aipl_stage', 'five_a_stage', 'value_quadrant'] as const;
 export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
@@ -61,6 +61,8 @@ export interface DrillDef {
 
 const SALES_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id' };
 const CUSTOMER_SLICE: SliceMembers = { team: 'team', channel: 'source_channel', owner: 'owner_id' };
+/** Staff work is sliced by the employee who did it (the employee page passes them as `owner`). */
+const STAFF_SLICE: SliceMembers = { team: 'team', owner: 'employee_id' };
 const ACTIVITY_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id', cityTier: 'city_tier' };
 
 const salesSum = (kind: DrillKind): DrillDef => ({
@@ -72,7 +74,13 @@ const activity = (kind: DrillKind, extra: Partial<DrillDef> = {}): DrillDef => (
   kind, view: 'activity_drill', measures: ['participants', 'converted_count', 'fission_count'], summary: ['participants'], date: 'joined_date', slice: ACTIVITY_SLICE, ...extra,
 });
 
-export const DRILL_DEFS = {
+export /** A staff touch (follow-ups, bookings, arrivals): each customer with their part. */
+const staffTouch = (measure: string): DrillDef => ({
+  kind: 'sum', view: 'staff_touch_drill', measures: [measure], part: measure, summary: [measure],
+  population: { measure, operator: 'gt' }, date: 'date', slice: STAFF_SLICE,
+});
+
+const DRILL_DEFS = {
   gmv: salesSum('sum'),
   buyers: { ...salesSum('count'), part: undefined, summary: ['buyers'] },
   spend_per_buyer: salesSum('sum'),
@@ -95,6 +103,13 @@ export const DRILL_DEFS = {
   converted_customers: {
     kind: 'count', view: 'customer_insights', measures: ['repurchase_rate'], summary: [],
     population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', owner: 'owner_id' },
+  },
+  follow_ups: staffTouch('follow_ups'),
+  bookings: staffTouch('bookings'),
+  arrivals: staffTouch('arrivals'),
+  arrival_rate: {
+    kind: 'ratio', view: 'staff_touch_drill', measures: ['bookings', 'arrivals'], numerator: 'arrivals',
+    summary: ['arrival_rate', 'arrivals', 'bookings'], population: { measure: 'bookings', operator: 'gt' }, date: 'date', slice: STAFF_SLICE,
   },
   participants: activity('count'),
   converted_count: activity('count', { summary: ['converted_count'], population: { measure: 'converted_count', operator: 'gt' } }),
@@ -228,7 +243,7 @@ export function ignoredSliceParams(slice: DrillSlice): string[] {
 export const BASE_COLUMNS = [
   'customer_name', 'phone', 'owner', 'owner_team', 'source_channel', 'lifecycle_stage', 'rfm_segment', 'ltv', 'last_paid_date',
 ] as const;
-export const MEASURE_COLUMNS = ['part', 'in_numerator', 'gmv', 'order_count', 'participants', 'converted_count', 'fission_count'] as const;
+export const MEASURE_COLUMNS = ['part', 'in_numerator', 'gmv', 'order_count', 'participants', 'converted_count', 'fission_count', 'bookings', 'arrivals'] as const;
 export type DrillColumnId = (typeof BASE_COLUMNS)[number] | (typeof MEASURE_COLUMNS)[number];
 
 function isColumnId(value: string | null): value is DrillColumnId {
@@ -242,6 +257,10 @@ const ATTRIBUTES: Record<DrillView, Record<(typeof BASE_COLUMNS)[number] | 'cust
     source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'paid_amount', last_paid_date: 'last_paid_date',
   },
   sales_drill: {
+    customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
+    source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
+  },
+  staff_touch_drill: {
     customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
     source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
   },
@@ -270,7 +289,8 @@ export function drillColumns(metric: DrillMetric): DrillColumn[] {
   if (def.kind === 'ratio' && def.numerator) cols.push({ id: 'in_numerator', member: m(def.numerator), format: 'flag' });
   for (const measure of def.measures) {
     if (measure === 'customers' || measure === 'repurchase_rate' || measure === 'churn_rate') continue;
-    if (measure === def.numerator && def.kind === 'ratio' && measure !== 'converted_count') continue;
+    // The numerator's own count stays as a column where a customer can add more than one (conversions, arrivals).
+    if (measure === def.numerator && def.kind === 'ratio' && measure !== 'converted_count' && measure !== 'arrivals') continue;
     const id: DrillColumnId = measure === def.part ? 'part' : (measure as DrillColumnId);
     if (!isColumnId(id)) continue;
     cols.push({ id, member: m(measure), format: measure === 'gmv' || measure === 'ltv' ? 'currency' : 'integer' });

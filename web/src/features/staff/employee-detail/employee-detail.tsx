@@ -12,10 +12,11 @@ import { usePeerComparison } from './use-peer-comparison.ts';
 const CURRENCY = new Set<EmployeeMetric>(['gmv', 'spend_per_buyer']);
 const PERCENT = new Set<EmployeeMetric>(['conversion_rate', 'arrival_rate']);
 
-/** Which drill list each number opens (none for follow-ups, bookings and arrivals). */
+/** Which drill list each number opens. */
 function drillMetric(id: EmployeeMetric): string | null {
   switch (id) {
-    case 'owned_customers': case 'new_customers': case 'converted_customers': case 'gmv': case 'spend_per_buyer': case 'roi': return id;
+    case 'owned_customers': case 'new_customers': case 'converted_customers': case 'gmv': case 'spend_per_buyer': case 'roi':
+    case 'follow_ups': case 'bookings': case 'arrivals': case 'arrival_rate': return id;
     case 'conversion_rate': return 'converted_customers';
     default: return null;
   }
