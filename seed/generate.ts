@@ -7,7 +7,7 @@
  * with seasonal peaks (11.11, 618), join campaigns, invite friends, book
  * visits, and in time go quiet. Some campaigns, mostly brand ones, lose money.
  */
-import { Random } from './prng.ts';
+import { poisson, Random } from './prng.ts';
 import { dayNumber, isoDate, localTimestamp, MAX_SEASONALITY, seasonality } from './calendar.ts';
 import { sampleSecondOfDay } from './hour-curve.ts';
 import {
@@ -99,19 +99,6 @@ export function channelResponse(channelIndex: number, customers: number): { refe
   const halfSaturationRatio = 0.6 + ((channelIndex * 7) % 5) * 0.3;
   const halfSaturation = halfSaturationRatio * reference;
   return { reference, halfSaturation, gmvMax: roiAtReference * (reference + halfSaturation) };
-}
-
-function poisson(r: Random, mean: number): number {
-  if (mean <= 0) return 0;
-  if (mean > 40) return Math.max(0, Math.round(r.normal(mean, Math.sqrt(mean))));
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = r.next();
-  while (p > limit) {
-    k++;
-    p *= r.next();
-  }
-  return k;
 }
 
 /** Cents to a numeric literal with two decimals, with integer arithmetic only. */

@@ -84,3 +84,17 @@ export class Random {
     return new Random((Math.floor(this.next() * 4294967296) ^ Math.imul(label, 0x27d4eb2d)) >>> 0);
   }
 }
+
+/** A Poisson draw: Knuth's method for small means, a rounded normal above 40. */
+export function poisson(r: Random, mean: number): number {
+  if (mean <= 0) return 0;
+  if (mean > 40) return Math.max(0, Math.round(r.normal(mean, Math.sqrt(mean))));
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = r.next();
+  while (p > limit) {
+    k++;
+    p *= r.next();
+  }
+  return k;
+}

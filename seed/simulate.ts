@@ -11,7 +11,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { dayNumber, localTimestamp } from './calendar.ts';
 import { expectedBetween } from './hour-curve.ts';
-import { Random } from './prng.ts';
+import { poisson, Random } from './prng.ts';
 import { CITY_TIERS, CITY_TIER_WEIGHTS, GIVEN_NAME_CHARS, PHONE_PREFIXES, SURNAMES } from './reference-data.ts';
 
 /** Events per day in the running campaign at the default 20,000-customer demo (scaled by size). */
@@ -62,20 +62,6 @@ export function localClock(epochMs: number, timeZone: string): { date: string; d
   const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const date = `${get('year')}-${pad2(get('month'))}-${pad2(get('day'))}`;
   return { date, day: dayNumber(date), second: get('hour') * 3600 + get('minute') * 60 + get('second') };
-}
-
-/** A Poisson draw (Knuth; the means here are small). */
-export function poisson(r: Random, mean: number): number {
-  if (mean <= 0) return 0;
-  if (mean > 50) return Math.max(0, Math.round(r.normal(mean, Math.sqrt(mean))));
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = r.next();
-  while (p > limit) {
-    k++;
-    p *= r.next();
-  }
-  return k;
 }
 
 export interface SlotPlan {
