@@ -250,24 +250,18 @@ function isColumnId(value: string | null): value is DrillColumnId {
   return value !== null && ([...BASE_COLUMNS, ...MEASURE_COLUMNS] as readonly string[]).includes(value);
 }
 
+/** The drill views name a customer's attributes alike (the owner's team is `owner_team`, LTV `customer_ltv`). */
+const DRILL_VIEW_ATTRIBUTES = {
+  customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
+  source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
+};
+
 /** Member (short name) of each base column on each view. */
 const ATTRIBUTES: Record<DrillView, Record<(typeof BASE_COLUMNS)[number] | 'customer', string>> = {
-  customer_insights: {
-    customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'team',
-    source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'paid_amount', last_paid_date: 'last_paid_date',
-  },
-  sales_drill: {
-    customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
-    source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
-  },
-  staff_touch_drill: {
-    customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
-    source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
-  },
-  activity_drill: {
-    customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
-    source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
-  },
+  customer_insights: { ...DRILL_VIEW_ATTRIBUTES, owner_team: 'team', ltv: 'paid_amount' },
+  sales_drill: DRILL_VIEW_ATTRIBUTES,
+  staff_touch_drill: DRILL_VIEW_ATTRIBUTES,
+  activity_drill: DRILL_VIEW_ATTRIBUTES,
 };
 
 export interface DrillColumn {
