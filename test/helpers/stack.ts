@@ -6,7 +6,6 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../cube/config.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { startStack, type RunningStack } from '../../cube/stack.ts';
-import { freePort } from '../../cube/ports.ts';
 import { Client } from '../../cube/tools/api-client.ts';
 
 export { Client };
@@ -19,9 +18,11 @@ export interface TestStack extends RunningStack {
 export async function startTestStack(databaseUrl: string, overrides: Partial<Config> = {}): Promise<TestStack> {
   const config = loadConfig({
     databaseUrl,
-    port: await freePort(),
+    // Port 0: the system picks free ports as the servers listen (two freePort()
+    // calls could hand out the same port, or lose it to another test file).
+    port: 0,
     host: '127.0.0.1',
-    cubePort: await freePort(),
+    cubePort: 0,
     logLevel: 'silent',
     demoPassword: 'demo',
     ...overrides,
