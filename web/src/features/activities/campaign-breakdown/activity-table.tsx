@@ -1,6 +1,6 @@
-import { DataTable, type Column } from '../../../components/data-table.tsx';
+import type { Column } from '../../../components/data-table.tsx';
+import { TablePanel } from '../../../components/table-panel.tsx';
 import { DrillLink } from '../../../components/drill-link.tsx';
-import { QueryState } from '../../../components/query-state.tsx';
 import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
 import type { ActivityBy } from './build-query.ts';
@@ -37,11 +37,7 @@ export function ActivityTable({ by, title, rows, isLoading, error, onRetry, step
     ...(by === 'campaign' && showBudget ? [{ id: 'budget', title: t('kpi.budget_used'), align: 'right' as const, render: (r: ActivityRow) => formatPercent(r.budgetUsed, lang) }] : []),
   ];
   return (
-    <section className="panel" data-testid={testId}>
-      <h2>{title}</h2>
-      <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={onRetry} skeleton="table">
-        <DataTable columns={columns} rows={rows} rowKey={(r) => r.key} rowTestId={`${by}-row`} />
-      </QueryState>
-    </section>
+    <TablePanel title={title} testId={testId} rowTestId={`${by}-row`} columns={columns} rows={rows}
+      isLoading={isLoading} error={error} onRetry={onRetry} />
   );
 }

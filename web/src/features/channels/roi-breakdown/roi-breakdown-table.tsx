@@ -1,6 +1,6 @@
-import { DataTable, type Column } from '../../../components/data-table.tsx';
+import type { Column } from '../../../components/data-table.tsx';
+import { TablePanel } from '../../../components/table-panel.tsx';
 import { DrillLink } from '../../../components/drill-link.tsx';
-import { QueryState } from '../../../components/query-state.tsx';
 import { formatCurrency, formatPercent } from '../../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
 import type { BreakdownBy } from './build-query.ts';
@@ -32,11 +32,7 @@ export function RoiBreakdownTable({ by, title, rows, isLoading, error, onRetry, 
     ...(by !== 'employee' ? [{ id: 'conv', title: t('kpi.campaign_conversion_rate'), align: 'right' as const, render: (r: BreakdownRow) => <DrillLink to={drillTo(r.key, 'campaign_conversion_rate')}>{formatPercent(r.conversionRate, lang)}</DrillLink> }] : []),
   ];
   return (
-    <section className="panel" data-testid={testId}>
-      <h2>{title}</h2>
-      <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={onRetry} skeleton="table">
-        <DataTable columns={columns} rows={rows} rowKey={(r) => r.key} rowTestId={`${by}-row`} isActive={(r) => r.key === active} />
-      </QueryState>
-    </section>
+    <TablePanel title={title} testId={testId} rowTestId={`${by}-row`} columns={columns} rows={rows}
+      isLoading={isLoading} error={error} onRetry={onRetry} isActive={(r) => r.key === active} />
   );
 }

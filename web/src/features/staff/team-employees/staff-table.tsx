@@ -1,6 +1,6 @@
-import { DataTable, type Column } from '../../../components/data-table.tsx';
+import type { Column } from '../../../components/data-table.tsx';
+import { TablePanel } from '../../../components/table-panel.tsx';
 import { DrillLink } from '../../../components/drill-link.tsx';
-import { QueryState } from '../../../components/query-state.tsx';
 import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import type { StaffRow } from '../team-leaderboard/transform.ts';
@@ -32,11 +32,7 @@ export function StaffTable({ by, title, rows, isLoading, error, onRetry, stepTo,
     { id: 'arrival', title: t('kpi.arrival_rate'), align: 'right', render: (r) => formatPercent(r.arrivalRate, lang) },
   ];
   return (
-    <section className="panel" data-testid={testId}>
-      <h2>{title}</h2>
-      <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={onRetry} skeleton="table">
-        <DataTable columns={columns} rows={rows} rowKey={(r) => r.key} rowTestId={`${by}-row`} />
-      </QueryState>
-    </section>
+    <TablePanel title={title} testId={testId} rowTestId={`${by}-row`} columns={columns} rows={rows}
+      isLoading={isLoading} error={error} onRetry={onRetry} />
   );
 }
