@@ -49,6 +49,8 @@ export interface Config {
   dataDirFromEnv: boolean;
   /** Set by `npm start` on a terminal; tests keep the logs quiet. */
   logLevel: 'info' | 'warn' | 'error' | 'silent';
+  /** SIYU_PRE_AGGREGATIONS=off: Cube ignores the model's pre-aggregations and reads the raw tables (the benchmark's baseline). */
+  preAggregations: boolean;
 }
 
 let envFileLoaded = false;
@@ -76,6 +78,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (!['auto', 'always', 'never'].includes(cookieSecure)) throw new Error('COOKIE_SECURE must be auto, always or never');
   const embedOrigin = env.BIG_SCREEN_EMBED_ORIGIN || null;
   if (embedOrigin && !/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(embedOrigin)) throw new Error('BIG_SCREEN_EMBED_ORIGIN must be an origin such as https://tv.example.com');
+  const preAggregations = (env.SIYU_PRE_AGGREGATIONS || 'on').toLowerCase();
+  if (!['on', 'off'].includes(preAggregations)) throw new Error('SIYU_PRE_AGGREGATIONS must be on or off');
   return {
     port: intFrom(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
@@ -100,6 +104,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     liveRates: env.LIVE_RATES || undefined,
     dataDirFromEnv: Boolean(env.DATA_DIR),
     logLevel: logLevel as Config['logLevel'],
+    preAggregations: preAggregations === 'on',
     ...overrides,
   };
 }

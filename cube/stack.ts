@@ -68,6 +68,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     const cubeDatabaseUrl = config.cubeDatabaseUrl ?? (await ensureCubeRole(sql, databaseUrl));
     const cube = await startCubeServer({
       databaseUrl: cubeDatabaseUrl, port: config.cubePort, apiSecret: config.cubeApiSecret, modelDir: config.modelDir, log,
+      preAggregations: config.preAggregations,
     });
     stops.push(cube.stop);
     server.ready({ sql, cubeUrl: cube.url });

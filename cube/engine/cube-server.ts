@@ -12,6 +12,7 @@ import jwt from 'jsonwebtoken';
 import { UserError } from '@cubejs-backend/api-gateway';
 import { AccessError, applyAccessRules } from './access-rules.ts';
 import { isSecurityContext, type SecurityContext } from './security-context.ts';
+import { modelWithoutPreAggregations } from './model-without-pre-aggregations.ts';
 
 import { PRE_AGGREGATIONS_SCHEMA } from '../database/cube-role.ts';
 
@@ -27,6 +28,8 @@ export interface CubeServerOptions {
    * see the whole model in /meta, cubes included. The product never sets it.
    */
   systemSecret?: string;
+  /** false (SIYU_PRE_AGGREGATIONS=off): the model's pre-aggregations are left out, every query reads the raw tables. */
+  preAggregations?: boolean;
   log?: (message: string) => void;
 }
 
@@ -44,6 +47,8 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
   process.env.CUBEJS_DEV_MODE = 'false';
   process.env.CUBEJS_TELEMETRY = 'false';
   process.env.CUBEJS_DB_TYPE = 'postgres';
+
+  if (options.preAggregations === false) options.log?.('pre-aggregations are off (SIYU_PRE_AGGREGATIONS=off): every query reads the raw tables');
 
   // Kept so that stopping closes every pool Cube opened, not only the ones it tracks itself.
   const drivers: PostgresDriver[] = [];
@@ -63,6 +68,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     apiSecret: options.apiSecret,
     // Cube resolves the model folder against the working directory.
     schemaPath: path.relative(process.cwd(), options.modelDir) || '.',
+    ...(options.preAggregations === false ? { repositoryFactory: () => modelWithoutPreAggregations(options.modelDir) } : {}),
     devServer: false,
     telemetry: false,
     cacheAndQueueDriver: 'memory',
