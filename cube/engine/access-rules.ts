@@ -26,6 +26,11 @@ export interface ViewRule {
   customerIdentity?: { members: string[]; limit: Limit };
   /** Members closed to staff and managers (they describe people or money outside their scope). */
   closedToTeamRoles?: string[];
+  /**
+   * Members every query must filter on at the top level with `equals` and one
+   * value (the journey's two days: without them it would classify every day).
+   */
+  requiredFilters?: string[];
 }
 
 export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
@@ -76,6 +81,11 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   customer_timeline_appointments: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
   // The executives' big-screen audience: the whole brand's campaign.
   campaign_audience: { limit: null },
+  // Journey flows: the customer's owner; always between two named days.
+  journey_flows: {
+    limit: { staff: 'owner_id', manager: 'owner_team_id' },
+    requiredFilters: ['from_date', 'to_date'],
+  },
 };
 
 const TEAM_ROLES: ReadonlySet<Role> = new Set(['staff', 'manager']);
@@ -167,6 +177,17 @@ export function queryMembers(query: CubeQuery): Set<string> {
   return out;
 }
 
+/** Refuses a query on a view that lacks one of the view's required one-value filters. */
+export function checkRequiredFilters(view: string, query: CubeQuery): void {
+  const filters = Array.isArray(query.filters) ? (query.filters as Array<Record<string, unknown>>) : [];
+  for (const name of VIEW_RULES[view]?.requiredFilters ?? []) {
+    const member = `${view}.${name}`;
+    const given = filters.some((f) => (f.member ?? f.dimension) === member && f.operator === 'equals'
+      && Array.isArray(f.values) && f.values.length === 1);
+    if (!given) throw new AccessError(400, `A query on ${view} needs ${member} equal to one value.`);
+  }
+}
+
 /**
  * Cube's queryRewrite: refuses a query that names anything outside the views
  * its role may use, or more than one view, and adds the role's limits as
@@ -183,6 +204,7 @@ export function applyAccessRules(query: CubeQuery, context: SecurityContext): Cu
   }
   if (views.size !== 1) throw new AccessError(400, views.size === 0 ? 'The query names no member.' : 'A query reads one view at a time.');
   const [view] = [...views] as [string];
+  checkRequiredFilters(view, query);
   const limits = limitFilters(view, context, members);
   if (limits.length === 0) return query;
   return { ...query, filters: [...(Array.isArray(query.filters) ? query.filters : []), ...limits] };

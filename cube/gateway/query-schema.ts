@@ -6,6 +6,7 @@
  * The business time zone is the server's, never the client's. Anything else
  * is a 400 (or a 403 for a member the role may not use) with a clear message.
  */
+import { AccessError, checkRequiredFilters } from '../engine/access-rules.ts';
 import { HttpError } from './http-error.ts';
 
 /** What one role may name, from its filtered /meta. */
@@ -227,6 +228,13 @@ function checkOne(raw: unknown, surface: Surface, timeZone: string): CubeQuery {
   if (named.length === 0) bad('Ask for at least one measure, dimension, or time dimension with a granularity.');
   const views = new Set([...named, ...(query.segments as string[] ?? [])].map((m) => (m as string).split('.')[0]));
   if (views.size > 1) bad('A query reads one view at a time.');
+  const [view] = [...views] as [string];
+  try {
+    checkRequiredFilters(view, query);
+  } catch (error) {
+    if (error instanceof AccessError) bad(error.message);
+    throw error;
+  }
   return query;
 }
 

@@ -119,10 +119,14 @@ function activitySql(metric: string, dim: string | null): string {
     GROUP BY 1`;
 }
 
-/** Per-customer classification recomputed once into test_expect.profile (see beforeAll). */
-export const PROFILE_SQL = `
-  CREATE TABLE test_expect.profile AS
-  WITH asof AS (SELECT value::date AS d FROM siyu.settings WHERE key = 'as_of'),
+/**
+ * Per-customer classification as of a day, into a new table: customers
+ * registered by that day, facts on or before it.
+ */
+export function profileSql(table: string, asOf: string): string {
+  return `
+  CREATE TABLE ${table} AS
+  WITH asof AS (SELECT ${asOf}::date AS d),
   per AS (
     SELECT c.id, c.owner_employee_id, c.source_channel_id, c.member_level, c.city_tier, c.registered_at, c.referred_by_customer_id,
            coalesce(po.f, 0) AS f, coalesce(po.m, 0) AS m, a.d - po.last_day AS r, a.d - po.first_day AS age,
@@ -140,6 +144,7 @@ export const PROFILE_SQL = `
       SELECT count(*) AS f, sum(o.amount) AS m, max(${local('o.ordered_at')}) AS last_day, min(${local('o.ordered_at')}) AS first_day
       FROM siyu.orders o WHERE o.customer_id = c.id AND o.status = 'paid' AND ${local('o.ordered_at')} <= a.d
     ) po ON TRUE
+    WHERE ${local('c.registered_at')} <= a.d
   )
   SELECT per.*,
     CASE WHEN f = 0 THEN 'prospect' WHEN age <= 30 THEN 'new' WHEN r <= 60 THEN 'active' WHEN r <= 120 THEN 'sleeping' ELSE 'churned' END AS lifecycle_stage,
@@ -152,6 +157,10 @@ export const PROFILE_SQL = `
     CASE WHEN f >= 2 THEN 'L' WHEN f = 1 THEN 'P' WHEN engaged THEN 'I' ELSE 'A' END AS aipl_stage,
     CASE WHEN f >= 1 AND advocates THEN 'advocate' WHEN f >= 1 THEN 'act' WHEN asked THEN 'ask' WHEN appealed THEN 'appeal' ELSE 'aware' END AS five_a_stage
   FROM per`;
+}
+
+/** The classification as of the data's as-of, recomputed once into test_expect.profile (see beforeAll). */
+export const PROFILE_SQL = profileSql('test_expect.profile', "(SELECT value FROM siyu.settings WHERE key = 'as_of')");
 
 function customerSql(metric: string, dim: string | null): string {
   const s = slice(dim, {

@@ -65,4 +65,26 @@ describe('row-level rules', () => {
     expect(views.filter((v) => !VIEW_RULES[v])).toEqual([]);
     expect(mayUseMember('admin', 'campaign_budgets.budget')).toBe(true);
   });
+  it('refuse a journey query that does not pin both days to one value each', () => {
+    const days = [
+      { member: 'journey_flows.from_date', operator: 'equals', values: ['2026-08-22'] },
+      { member: 'journey_flows.to_date', operator: 'equals', values: ['2026-11-20'] },
+    ];
+    const q = (filters: unknown[]) => ({ measures: ['journey_flows.customers'], filters });
+    expect(applyAccessRules(q(days), exec).filters).toEqual(days);
+    expect(applyAccessRules(q(days), manager).filters).toEqual([...days, { member: 'journey_flows.owner_team_id', operator: 'equals', values: ['2'] }]);
+    const message = (filters: unknown[]) => {
+      try {
+        applyAccessRules(q(filters), exec);
+        return null;
+      } catch (error) {
+        return error instanceof AccessError ? error.message : String(error);
+      }
+    };
+    expect(message([days[0]])).toMatch(/journey_flows\.to_date/);
+    expect(message([days[0], { ...days[1], values: ['2026-11-19', '2026-11-20'] }])).toMatch(/journey_flows\.to_date/);
+    expect(message([days[0], { ...days[1], operator: 'gte' }])).toMatch(/journey_flows\.to_date/);
+    // Inside an or-group it does not pin the day.
+    expect(message([days[0], { or: [days[1]] }])).toMatch(/journey_flows\.to_date/);
+  });
 });
