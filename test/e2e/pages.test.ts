@@ -65,7 +65,7 @@ describe('pages with drill-down in Chromium', () => {
       }
       await visit('/channels', ['channel-roi'], 'channels');
       await visit('/staff', ['team-leaderboard'], 'staff');
-      await visit('/segments', ['rfm', 'lifecycle', 'aipl', 'five-a'], 'segments');
+      await visit('/segments', ['rfm', 'lifecycle', 'aipl', 'five-a', 'journey'], 'segments');
       expect(await page.$$('[data-testid="chart-value-quadrant"] [data-testid="segment-cell"]')).toHaveLength(4);
       await visit('/activities', ['campaign-gmv'], 'activities');
       await visit('/customers?metric=customers', []);
@@ -218,6 +218,57 @@ describe('pages with drill-down in Chromium', () => {
     await koc.click();
     await page.waitForURL(/value=koc/);
     expect(await total(page)).toBe(kocCount);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a journey flow: clicking a Sankey flow opens exactly the customers who moved, with their owners', async () => {
+    const { page, errors } = await open('exec');
+    await page.goto(`${ctx.stack.url}/segments`);
+    await page.waitForSelector('[data-testid="chart-journey"] canvas', { timeout: 60_000 });
+    const cells = await page.$$eval('[data-testid="journey-cell"]', (els) => els.map((e) => ({
+      from: e.getAttribute('data-from')!, to: e.getAttribute('data-to')!, count: Number(e.getAttribute('data-count')),
+    })));
+    // The biggest move between two different stages.
+    const move = cells.filter((c) => c.from !== c.to).sort((a, b) => b.count - a.count)[0]!;
+    expect(move.count).toBeGreaterThan(0);
+    await page.locator('[data-testid="chart-journey"] canvas').scrollIntoViewIfNeeded();
+    // The middle of that flow's band on the canvas, from the chart's own layout.
+    const point = await page.evaluate(({ from, to }) => {
+      const box = document.querySelector('[data-testid="chart-journey"] .echart') as HTMLElement & { echartsInstance?: any };
+      const chart = box.echartsInstance;
+      const series = chart.getModel().getSeriesByIndex(0);
+      const graph = series.getGraph();
+      let edge: any;
+      graph.eachEdge((e: any) => {
+        if (e.node1.id === `from:${from}` && e.node2.id === `to:${to}`) edge = e;
+      });
+      const a = edge.node1.getLayout();
+      const b = edge.node2.getLayout();
+      const l = edge.getLayout();
+      const rect = chart.getDom().getBoundingClientRect();
+      const view = series.layoutInfo;
+      return {
+        x: rect.left + view.x + (a.x + a.dx + b.x) / 2,
+        y: rect.top + view.y + (a.y + l.sy + b.y + l.ty + l.dy) / 2,
+      };
+    }, move);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForURL(/metric=journey/);
+    const url = new URL(page.url());
+    expect([url.searchParams.get('from_stage'), url.searchParams.get('to_stage')]).toEqual([move.from, move.to]);
+    expect(await total(page)).toBe(move.count);
+    // Each mover is listed with an owner column (the owner's name where the customer has one).
+    const owners = await page.$$eval('[data-testid="drill-row"] [data-testid="owner"]', (els) => els.length);
+    expect(owners).toBe(Math.min(move.count, 50));
+    await shot(page, 'journey-movers');
+    // A matrix cell opens the same list.
+    await page.goBack();
+    const cell = page.locator(`[data-testid="journey-cell"][data-from="${move.from}"][data-to="${move.to}"]`);
+    await cell.waitFor({ timeout: 60_000 });
+    await cell.click();
+    await page.waitForURL(/metric=journey/);
+    expect(await total(page)).toBe(move.count);
     expect(errors).toEqual([]);
     await page.close();
   });

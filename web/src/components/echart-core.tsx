@@ -17,11 +17,20 @@ echarts.use([BarChart, LineChart, FunnelChart, GridComponent, TooltipComponent, 
 const CHART_FONT = '"Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 const PALETTE = ['#2f6fde', '#f08c2e', '#2aa876', '#8e5bd6', '#d64b6a', '#1fa2b8', '#b8912f', '#6b7689'];
 
+/**
+ * Automation hook, like the data-testid attributes: the browser tests read a
+ * chart's own layout (where a Sankey flow is drawn) to click it like a person.
+ */
+function exposeForAutomation(instance: echarts.ECharts): void {
+  const box = instance.getDom().closest('.echart') as (HTMLElement & { echartsInstance?: echarts.ECharts }) | null;
+  if (box) box.echartsInstance = instance;
+}
+
 export default function EChartCore({ option, height = 320, testId, onItemClick }: EChartProps) {
   const ref = useRef<ReactEChartsCore>(null);
   const themed = useMemo<EChartsOption>(() => ({ color: PALETTE, textStyle: { fontFamily: CHART_FONT }, ...option }), [option]);
   const onEvents = useMemo(
-    () => (onItemClick ? { click: (p: ChartClick) => onItemClick({ name: p.name, seriesName: p.seriesName, dataIndex: p.dataIndex, value: p.value }) } : undefined),
+    () => (onItemClick ? { click: (p: ChartClick) => onItemClick({ name: p.name, seriesName: p.seriesName, dataIndex: p.dataIndex, value: p.value, dataType: p.dataType }) } : undefined),
     [onItemClick],
   );
 
@@ -38,7 +47,8 @@ export default function EChartCore({ option, height = 320, testId, onItemClick }
 
   return (
     <div className={onItemClick ? 'echart clickable' : 'echart'} data-testid={testId}>
-      <ReactEChartsCore ref={ref} echarts={echarts} option={themed} notMerge lazyUpdate style={{ height, width: '100%' }} onEvents={onEvents} />
+      <ReactEChartsCore ref={ref} echarts={echarts} option={themed} notMerge lazyUpdate style={{ height, width: '100%' }} onEvents={onEvents}
+        onChartReady={exposeForAutomation} />
     </div>
   );
 }

@@ -6,12 +6,12 @@
  */
 import { lazy, Suspense } from 'react';
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption, SankeySeriesOption } from 'echarts/charts';
 import type { DatasetComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import { Skeleton } from './query-state.tsx';
 
 export type EChartsOption = ComposeOption<
-  BarSeriesOption | LineSeriesOption | FunnelSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | DatasetComponentOption
+  BarSeriesOption | LineSeriesOption | FunnelSeriesOption | SankeySeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | DatasetComponentOption
 >;
 
 /** What a click on a data item tells the page. */
@@ -20,6 +20,8 @@ export interface ChartClick {
   seriesName?: string;
   dataIndex: number;
   value: unknown;
+  /** Graph series (Sankey): 'node' or 'edge'. */
+  dataType?: string;
 }
 
 export interface EChartProps {
@@ -30,11 +32,14 @@ export interface EChartProps {
 }
 
 const EChartCore = lazy(() => import('./echart-core.tsx'));
+/** The same component with the Sankey series registered: only the page that draws one loads it. */
+const EChartSankey = lazy(() => import('./echart-sankey.tsx'));
 
-export function EChart(props: EChartProps) {
+export function EChart({ sankey = false, ...props }: EChartProps & { sankey?: boolean }) {
+  const Chart = sankey ? EChartSankey : EChartCore;
   return (
     <Suspense fallback={<Skeleton kind="chart" minHeight={props.height ?? 320} />}>
-      <EChartCore {...props} />
+      <Chart {...props} />
     </Suspense>
   );
 }

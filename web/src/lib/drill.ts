@@ -19,10 +19,35 @@ import { isIsoDate, type DateRange } from './date-range.ts';
 import { parseFilters, resolveDateRange } from './filters.ts';
 
 export type DrillKind = 'count' | 'sum' | 'ratio' | 'multi';
-export type DrillView = 'sales_drill' | 'customer_insights' | 'activity_drill' | 'staff_touch_drill';
+export type DrillView = 'sales_drill' | 'customer_insights' | 'activity_drill' | 'staff_touch_drill' | 'journey_flows';
 
 export const SEGMENT_DIMENSIONS = ['rfm_segment', 'lifecycle_stage', 'aipl_stage', 'five_a_stage', 'value_quadrant'] as const;
 export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
+
+/** The classifications a journey follows from one day to another. */
+export const JOURNEY_FAMILIES = ['lifecycle_stage', 'rfm_segment', 'aipl_stage', 'five_a_stage'] as const;
+export type JourneyFamily = (typeof JOURNEY_FAMILIES)[number];
+
+/** One move: customers in stage `from` on `fromDate` and in stage `to` on `toDate`. */
+export interface JourneyMove {
+  family: JourneyFamily;
+  fromDate: string;
+  toDate: string;
+  from: string;
+  to: string;
+}
+
+export function isJourneyFamily(value: string | null): value is JourneyFamily {
+  return value !== null && (JOURNEY_FAMILIES as readonly string[]).includes(value);
+}
+
+/** The filters that pin a journey view query to its two days (the view refuses a query without them). */
+export function journeyDayFilters(fromDate: string, toDate: string): Array<{ member: string; operator: 'equals'; values: string[] }> {
+  return [
+    { member: 'journey_flows.from_date', operator: 'equals', values: [fromDate] },
+    { member: 'journey_flows.to_date', operator: 'equals', values: [toDate] },
+  ];
+}
 
 /** Which view member each slice parameter filters, per number. */
 interface SliceMembers {
@@ -59,6 +84,8 @@ export interface DrillDef {
   fixed?: Array<{ member: string; operator: 'set' }>;
 }
 
+/** Journeys are cut like the segments they move between: the owner's team, the source channel. */
+const JOURNEY_SLICE: SliceMembers = { team: 'owner_team', channel: 'source_channel', owner: 'owner_id' };
 const SALES_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id' };
 const CUSTOMER_SLICE: SliceMembers = { team: 'team', channel: 'source_channel', owner: 'owner_id' };
 /** Staff work is sliced by the employee who did it (the employee page passes them as `owner`). */
@@ -115,6 +142,8 @@ const DRILL_DEFS = {
   converted_count: activity('count', { summary: ['converted_count'], population: { measure: 'converted_count', operator: 'gt' } }),
   fission_count: activity('sum', { summary: ['fission_count'], part: 'fission_count', population: { measure: 'fission_count', operator: 'gt' } }),
   campaign_conversion_rate: activity('ratio', { numerator: 'converted_count', summary: ['campaign_conversion_rate', 'converted_count', 'participants'] }),
+  /** Customers who moved from one stage to another between two days. */
+  journey: { kind: 'count', view: 'journey_flows', measures: ['customers'], summary: ['customers'], date: null, slice: JOURNEY_SLICE },
 } satisfies Record<string, DrillDef>;
 
 export type DrillMetric = keyof typeof DRILL_DEFS;
@@ -141,6 +170,8 @@ export interface DrillSlice {
   owner: number | null;
   cityTier: string | null;
   segment: { dimension: SegmentDimension; value: string } | null;
+  /** The journey drill's move (metric `journey`). */
+  journey: JourneyMove | null;
 }
 
 export interface DrillPage {
@@ -182,6 +213,16 @@ export function parseDrill(params: URLSearchParams, asOf: string): DrillSlice {
   const dimension = params.get('segment');
   const value = text(params, 'value');
   const owner = Number(params.get('owner'));
+  const family = params.get('family');
+  const fromDate = params.get('from_date');
+  const toDate = params.get('to_date');
+  const fromStage = text(params, 'from_stage');
+  const toStage = text(params, 'to_stage');
+  const journey = isJourneyFamily(family) && isIsoDate(fromDate) && isIsoDate(toDate) && fromStage && toStage
+    ? { family, fromDate, toDate, from: fromStage, to: toStage }
+    : null;
+  // A journey drill without its move is the whole customer list, not an error.
+  if (metric === 'journey' && !journey) metric = 'customers';
   return {
     metric: metric === 'customers' && dimension && value ? 'segment' : metric,
     range,
@@ -194,6 +235,7 @@ export function parseDrill(params: URLSearchParams, asOf: string): DrillSlice {
     segment: dimension && (SEGMENT_DIMENSIONS as readonly string[]).includes(dimension) && value
       ? { dimension: dimension as SegmentDimension, value }
       : null,
+    journey: metric === 'journey' ? journey : null,
   };
 }
 
@@ -213,7 +255,7 @@ export function parsePage(params: URLSearchParams): DrillPage {
 type Filter = NonNullable<Query['filters']>[number];
 
 /** The slice's own filters on `view`, through the members the number uses. */
-export function sliceFilters(view: string, members: SliceMembers, slice: Omit<DrillSlice, 'metric' | 'range' | 'segment'>): Filter[] {
+export function sliceFilters(view: string, members: SliceMembers, slice: Omit<DrillSlice, 'metric' | 'range' | 'segment' | 'journey'>): Filter[] {
   const out: Filter[] = [];
   const add = (member: string | undefined, value: string | number | null) => {
     if (member && value !== null) out.push({ member: `${view}.${member}`, operator: 'equals', values: [String(value)] });
@@ -260,6 +302,7 @@ const DRILL_VIEW_ATTRIBUTES = {
 const ATTRIBUTES: Record<DrillView, Record<(typeof BASE_COLUMNS)[number] | 'customer', string>> = {
   customer_insights: { ...DRILL_VIEW_ATTRIBUTES, owner_team: 'team', ltv: 'paid_amount' },
   sales_drill: DRILL_VIEW_ATTRIBUTES,
+  journey_flows: DRILL_VIEW_ATTRIBUTES,
   staff_touch_drill: DRILL_VIEW_ATTRIBUTES,
   activity_drill: DRILL_VIEW_ATTRIBUTES,
 };
@@ -307,6 +350,14 @@ function baseFilters(slice: DrillSlice): Filter[] {
   const def = drillDef(slice.metric);
   const out = sliceFilters(def.view, def.slice, slice);
   if (slice.segment) out.push({ member: `${def.view}.${slice.segment.dimension}`, operator: 'equals', values: [slice.segment.value] });
+  if (slice.journey) {
+    const { family, fromDate, toDate, from, to } = slice.journey;
+    out.push(
+      ...journeyDayFilters(fromDate, toDate),
+      { member: `${def.view}.from_${family}`, operator: 'equals', values: [from] },
+      { member: `${def.view}.to_${family}`, operator: 'equals', values: [to] },
+    );
+  }
   return out;
 }
 

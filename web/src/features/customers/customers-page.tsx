@@ -12,6 +12,7 @@ import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../li
 import { useI18n, type MessageKey, type Translate } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
+import { stageLabel } from '../segments/journey-flows/stage-label.ts';
 import { drillPath } from './drill-list/crumbs.ts';
 import { DrillTable } from './drill-list/drill-table.tsx';
 
@@ -26,8 +27,13 @@ function metricLabel(slice: DrillSlice, t: Translate): string {
   return t(`kpi.${slice.metric}` as MessageKey);
 }
 
-/** A segment cell's value in words (RFM segments are words already). */
+/** A segment cell's value in words (RFM segments are words already); a journey's move with its days. */
 function segmentValue(slice: DrillSlice, t: Translate): string | undefined {
+  if (slice.journey) {
+    const { family, fromDate, toDate, from, to } = slice.journey;
+    const label = stageLabel(family, t);
+    return `${label(from)} (${fromDate}) → ${label(to)} (${toDate})`;
+  }
   if (!slice.segment) return undefined;
   const prefix = SEGMENT_VALUE_PREFIX[slice.segment.dimension];
   return prefix ? t(`${prefix}.${slice.segment.value}` as MessageKey) ?? slice.segment.value : slice.segment.value;
@@ -70,7 +76,7 @@ export function CustomersPage() {
   const exportHref = exportCsvUrl({
     query: listQuery,
     columns: columns.map((c) => ({ member: c.member, title: t(`col.${c.id}` as MessageKey) })),
-    filename: exportFileName(slice.metric, [slice.segment?.value, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], slice.range),
+    filename: exportFileName(slice.metric, [slice.segment?.value, slice.journey?.from, slice.journey?.fromDate, slice.journey?.to, slice.journey?.toDate, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], def.date ? slice.range : null),
   });
   const ignored = ignoredSliceParams(slice);
 
@@ -82,7 +88,7 @@ export function CustomersPage() {
       {ignored.length > 0 && <p className="note" role="note">{t('customers.ignored', { params: ignored.map((p) => t(`filter.${p}` as MessageKey)).join('、') })}</p>}
       <section className="panel">
         <div className="list-head">
-          <h2>{label}{sliceText && <span className="muted"> · {sliceText}</span>}{slice.range && <span className="muted small"> {slice.range[0]} ~ {slice.range[1]}</span>}</h2>
+          <h2>{label}{sliceText && <span className="muted"> · {sliceText}</span>}{slice.range && def.date && <span className="muted small"> {slice.range[0]} ~ {slice.range[1]}</span>}</h2>
           <div className="list-summary">
             <span data-testid="drill-total" data-total={total ?? ''}>{total === null ? '…' : t('customers.total', { count: formatInteger(total, lang) })}</span>
             {def.kind === 'sum' && summaryRow && def.part && (

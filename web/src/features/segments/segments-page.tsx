@@ -5,6 +5,7 @@ import { parseFilters } from '../../lib/filters.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { SegmentChart } from './segment-counts/segment-chart.tsx';
+import { JourneyFlows } from './journey-flows/journey-flows.tsx';
 import { ValueQuadrant } from './value-quadrant/value-quadrant.tsx';
 
 /** RFM, lifecycle, AIPL, 5A and the activity × value matrix, as of the data date; every class opens its customers. */
@@ -32,6 +33,7 @@ export function SegmentsPage() {
         <SegmentChart dimension="five_a_stage" kind="funnel" title={t('chart.fiveA')} testId="chart-five-a" slice={slice} label={fiveA} />
         <ValueQuadrant slice={slice} />
       </div>
+      <JourneyFlows slice={slice} />
     </div>
   );
 }
