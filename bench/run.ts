@@ -1,100 +1,462 @@
 /**
- * `npm run bench [-- --customers N]`: seed throughput, start-up time and query
- * latency (cold: a query Cube has not cached, made unique by its row limit;
- * warm: the same query again, from Cube's cache), on its own
- * embedded PostgreSQL. Prints a table and writes bench/results.json.
+ * `npm run bench [-- --customers N]`: the product at one scale, against the
+ * targets of issue #12. Builds the web app, seeds its own embedded
+ * PostgreSQL, starts the product (and, for the comparison, a second one with
+ * SIYU_PRE_AGGREGATIONS=off), talks to them over HTTP as browsers do, prints
+ * a table and writes bench/results.json and docs/benchmarks.md.
+ *
+ *   --customers N     seed size (default: the demo size)
+ *   --runs N          timed runs per query, cold and warm (20)
+ *   --open-runs N     timed openings per page, cold and warm (10)
+ *   --compare-runs N  runs per compared query, each way (5)
+ *   --users N --duration S --think MS   the concurrent users (50, 60 s, 1000 ms)
+ *   --csv-rows N      rows of the CSV export (100000)
+ *   --budget S        a query's (or page's) runs stop early, after at least 3, once they took S seconds (30)
+ *   --data-dir DIR    seed into (or reuse the seeded data in) DIR and keep it
+ *   --no-build        use web/dist as it is
+ *   --doc FILE        where to write the report (docs/benchmarks.md)
+ *
  * Figures, not assertions: compare runs on the same machine.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import postgres from 'postgres';
 import { loadConfig, ROOT_DIR } from '../cube/config.ts';
-import { startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
-import { startStack } from '../cube/stack.ts';
+import { cubeRoleName } from '../cube/database/cube-role.ts';
+import { DATABASE_NAME, embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { openSql } from '../cube/database/connect.ts';
-import { seedDatabase } from '../seed/load.ts';
 import { migrate } from '../cube/database/migrate.ts';
+import type { SecurityContext } from '../cube/engine/security-context.ts';
 import { freePort } from '../cube/ports.ts';
-import { Client } from '../cube/tools/api-client.ts';
+import { isSeeded, seedDatabase } from '../seed/load.ts';
+import { drillColumns } from '../web/src/lib/drill.ts';
+import { wholeListQuery } from '../web/src/lib/export-csv.ts';
+import { addDays } from '../web/src/features/big-screen/screen-params.ts';
+import { parseFilters, resolveDateRange } from '../web/src/lib/filters.ts';
+import { campaignWindow } from '../web/src/features/big-screen/build-queries.ts';
+import { buildCampaignListQuery, pickCampaign, toCampaignOptions } from '../web/src/features/big-screen/campaigns.ts';
+import { comparisons, sameTotals } from './compare.ts';
+import { BrowserClient } from './http-client.ts';
+import { runLoadTest } from './load-test.ts';
+import { customer360, drillList, tilePages, type CubeQuery, type PageContext, type PageLoad } from './pages.ts';
+import { postgresMemorySampler, startProduct, type RunningProduct } from './product.ts';
+import { consoleTable, evaluateTargets, kb, markdown, type ComparisonFigures, type PageFigures, type QueryFigures, type Results, type Rollups } from './report.ts';
+import { startRollupProbe } from './rollup-probe.ts';
+import { latency } from './stats.ts';
 
-const QUERIES: Record<string, Record<string, unknown>> = {
-  overview_kpis: { measures: ['sales_overview.gmv', 'sales_overview.order_count'], timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: ['2025-12-01', '2026-11-20'] }] },
-  gmv_by_month: { measures: ['sales_overview.gmv'], timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'month' }] },
-  roi_by_channel: { measures: ['channel_roi.spend', 'channel_roi.attributed_gmv', 'channel_roi.roi', 'channel_roi.cac'], dimensions: ['channel_roi.channel'] },
-  activities_by_campaign: { measures: ['activity_performance.participants', 'activity_performance.converted_count', 'activity_performance.budget_used'], dimensions: ['activity_performance.campaign'] },
-  customers_by_lifecycle: { measures: ['customer_insights.customers', 'customer_insights.ltv'], dimensions: ['customer_insights.lifecycle_stage'] },
-  repurchase_by_team: { measures: ['customer_insights.repurchase_rate'], dimensions: ['customer_insights.team'] },
-  staff_by_employee: { measures: ['staff_performance.owned_customers', 'staff_performance.follow_ups', 'staff_performance.arrival_rate'], dimensions: ['staff_performance.employee'] },
-  action_list_slipping: { dimensions: ['customer_insights.customer_name', 'customer_insights.owner', 'customer_insights.action_reason'], segments: ['customer_insights.high_value_slipping'], limit: 500 },
+const { values: args } = parseArgs({
+  options: {
+    customers: { type: 'string' },
+    runs: { type: 'string', default: '20' },
+    'open-runs': { type: 'string', default: '10' },
+    'compare-runs': { type: 'string', default: '5' },
+    users: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '60' },
+    think: { type: 'string', default: '1000' },
+    'csv-rows': { type: 'string', default: '100000' },
+    budget: { type: 'string', default: '30' },
+    'data-dir': { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    doc: { type: 'string', default: path.join('docs', 'benchmarks.md') },
+  },
+});
+const whole = (name: string, raw: string | undefined, min = 1): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${raw}`);
+  return n;
 };
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const config = loadConfig({ logLevel: 'silent' });
+const customers = whole('customers', args.customers ?? String(config.demoCustomers));
+const runs = whole('runs', args.runs);
+const openRuns = whole('open-runs', args['open-runs']);
+const compareRuns = whole('compare-runs', args['compare-runs']);
+const users = whole('users', args.users);
+const durationMs = whole('duration', args.duration) * 1000;
+const thinkMs = whole('think', args.think, 0);
+const csvRows = whole('csv-rows', args['csv-rows']);
+const budgetMs = whole('budget', args.budget) * 1000;
+const docFile = path.resolve(ROOT_DIR, args.doc!);
+const password = config.demoPassword;
+
+const say = (message: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 };
-const ms = (n: number): string => `${n.toFixed(0)} ms`;
+
+/** The same query, but not in Cube's result cache: only the row limit differs (the page's answer is the same). */
+function uncached(query: CubeQuery, nonce: number): CubeQuery {
+  return { ...query, limit: typeof query.limit === 'number' ? query.limit + 1 + nonce : 9_999 - nonce };
+}
+
+/**
+ * `n` timed runs, or fewer (at least 3) once they have taken the budget: at a
+ * large scale a query on the raw tables can take many seconds, and a few of
+ * its runs tell as much as twenty.
+ */
+async function timed(n: number, run: (i: number) => Promise<number>): Promise<number[]> {
+  const out: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    out.push(await run(i));
+    if (out.length >= Math.min(3, n) && performance.now() - t0 > budgetMs) break;
+  }
+  return out;
+}
+
+async function openPage(client: BrowserClient, page: PageLoad, variant: (q: CubeQuery) => CubeQuery = (q) => q): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all([...page.queries.map(({ query }) => client.load(variant(query))), ...page.requests.map((p) => client.get(p))]);
+  return performance.now() - t0;
+}
+
+function machine(load: number[]): Results['machine'] {
+  return {
+    cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim() ?? 'unknown', ram_gb: Math.round(os.totalmem() / 1024 ** 3),
+    os: `${os.type()} ${os.release()}`, node: process.version,
+    load_average: load.length > 0 ? { mean: Math.round((load.reduce((a, b) => a + b, 0) / load.length) * 10) / 10, max: Math.round(Math.max(...load) * 10) / 10 } : null,
+  };
+}
+
+/** The machine's 1-minute load average through the run: others' work on a shared machine shows in every figure. */
+function loadSampler(): { values: number[]; stop(): void } {
+  const values: number[] = [os.loadavg()[0]!];
+  const timer = setInterval(() => values.push(os.loadavg()[0]!), 5000);
+  timer.unref();
+  return { values, stop: () => clearInterval(timer) };
+}
+
+function commit(): Results['commit'] {
+  const git = (...a: string[]): string => execFileSync('git', a, { cwd: ROOT_DIR, encoding: 'utf8' });
+  try {
+    return {
+      sha: git('rev-parse', 'HEAD').trim(),
+      uncommitted: git('status', '--porcelain').split('\n').filter(Boolean).map((l) => l.slice(3)).filter((f) => f !== 'node_modules'),
+    };
+  } catch {
+    return { sha: 'unknown', uncommitted: [] };
+  }
+}
+
+function buildWeb(): { build_ms: number | null } {
+  if (args['no-build']) return { build_ms: null };
+  say('building the web app (npm run build:web)');
+  const t0 = performance.now();
+  const r = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT_DIR, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build:web failed:\n${(r.stderr || r.stdout).slice(-2000)}`);
+  return { build_ms: Math.round(performance.now() - t0) };
+}
+
+const ROUTES: Record<string, string> = {
+  overview: '/', 'big-screen': '/big-screen', channels: '/channels', staff: '/staff', segments: '/segments', activities: '/activities',
+  customers: '/customers', 'customer-360': '/customers/:id', planner: '/planner', actions: '/actions', login: '/login', 'not-found': '(not found)',
+};
+
+function bundleSizes(buildMs: number | null): Results['web'] {
+  const file = path.join(config.webDistDir, 'sizes.json');
+  if (!existsSync(file)) return { build_ms: buildMs, budget_kb: null, routes: [] };
+  const sizes = JSON.parse(readFileSync(file, 'utf8')) as { firstRender?: Record<string, number>; withCharts?: Record<string, number>; budget?: number };
+  return {
+    build_ms: buildMs, budget_kb: sizes.budget ? kb(sizes.budget) : null,
+    routes: Object.entries(sizes.firstRender ?? {}).map(([page, bytes]) => ({
+      route: ROUTES[page] ?? page, first_render_kb: kb(bytes), with_charts_kb: kb(sizes.withCharts?.[page] ?? bytes),
+    })).sort((a, b) => b.first_render_kb - a.first_render_kb),
+  };
+}
+
+async function seed(dataDir: string, pgPort: number): Promise<Results['seed'] & { tables: Record<string, number> } | null> {
+  const db = await startEmbeddedPostgres(dataDir, pgPort);
+  const sql = openSql(db.url);
+  try {
+    await migrate(sql);
+    if (await isSeeded(sql)) {
+      say(`${dataDir} already holds seeded data: reusing it, the seed is not timed`);
+      return null;
+    }
+    say(`seeding ${customers.toLocaleString('en-US')} customers`);
+    const t0 = performance.now();
+    const counts = await seedDatabase(sql, { customers, seed: config.demoSeed, asOf: config.demoAsOf, timeZone: config.timeZone });
+    const elapsed = performance.now() - t0;
+    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+    return { rows, ms: Math.round(elapsed), rows_per_second: Math.round(rows / (elapsed / 1000)), tables: counts };
+  } finally {
+    await sql.end({ timeout: 5 });
+    await db.stop();
+  }
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { customers: { type: 'string', default: '20000' }, runs: { type: 'string', default: '7' } } });
-  const customers = Number(values.customers);
-  const runs = Number(values.runs);
-  const dir = mkdtempSync(path.join(tmpdir(), 'siyu-bench-'));
-  chmodSync(dir, 0o755);
-  const db = await startEmbeddedPostgres(dir, await freePort());
-  const results: Record<string, unknown> = { customers, runs, node: process.version, at: new Date().toISOString() };
+  const keep = Boolean(args['data-dir']);
+  const dataDir = keep ? path.resolve(args['data-dir']!) : mkdtempSync(path.join(os.tmpdir(), 'siyu-bench-'));
+  mkdirSync(dataDir, { recursive: true });
+  chmodSync(dataDir, 0o755);
+  // The products' own output, kept after the run (the data directory is not): .tmp/ is git-ignored.
+  const logFile = path.join(ROOT_DIR, '.tmp', 'bench-product.log');
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  writeFileSync(logFile, '');
+  const pgPort = await freePort();
+  const started = new Date();
+  const load = loadSampler();
+  const products: RunningProduct[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const p of products.splice(0).reverse()) await p.stop().catch(() => undefined);
+  };
+
   try {
-    const sql = openSql(db.url);
-    await migrate(sql);
-    let t = performance.now();
-    const counts = await seedDatabase(sql, { customers, seed: 42, asOf: '2026-11-20' });
-    const seedMs = performance.now() - t;
-    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-    await sql.end();
-    results.seed = { rows, ms: Math.round(seedMs), rows_per_second: Math.round(rows / (seedMs / 1000)) };
+    const web = buildWeb();
+    const seeded = await seed(dataDir, pgPort);
 
-    t = performance.now();
-    const config = loadConfig({ databaseUrl: db.url, port: await freePort(), host: '127.0.0.1', cubePort: await freePort(), logLevel: 'silent' });
-    const stack = await startStack(config);
-    results.startup_ms = Math.round(performance.now() - t);
-    const client = await Client.login(stack.url, 'exec', 'demo');
-    const latency: Record<string, { cold_p50: number; cold_p95: number; warm_p50: number }> = {};
-    for (const [name, query] of Object.entries(QUERIES)) {
-      const cold: number[] = [];
-      const warm: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const unique = { ...query, limit: 40_000 + i };
-        let s = performance.now();
-        await client.load(unique);
-        cold.push(performance.now() - s);
-        s = performance.now();
-        await client.load(unique);
-        warm.push(performance.now() - s);
-      }
-      latency[name] = { cold_p50: Math.round(percentile(cold, 50)), cold_p95: Math.round(percentile(cold, 95)), warm_p50: Math.round(percentile(warm, 50)) };
+    const productEnv = async (extra: Record<string, string> = {}): Promise<{ env: Record<string, string>; port: number }> => {
+      const port = await freePort();
+      return {
+        port,
+        env: {
+          PORT: String(port), HOST: '127.0.0.1', CUBE_PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
+          DATABASE_URL: '', CUBE_DATABASE_URL: '', DEMO_CUSTOMERS: String(customers), DEMO_PASSWORD: password, LIVE: '', LIVE_RATES: '',
+          SIYU_PRE_AGGREGATIONS: 'on', LOG_LEVEL: 'info', ...extra,
+        },
+      };
+    };
+    const start = async (extra: Record<string, string> = {}): Promise<RunningProduct> => {
+      const { env, port } = await productEnv(extra);
+      const p = await startProduct({ env, port, logFile, timeoutMs: 60 * 60_000 });
+      products.push(p);
+      return p;
+    };
+
+    say('starting the product (first start on the fresh data)');
+    let product = await start();
+    const firstReadyMs = product.readyMs;
+    const pgMemory = postgresMemorySampler(dataDir);
+    const owner = postgres(embeddedUrl(dataDir, pgPort), { max: 2, onnotice: () => {} });
+    let exec = await BrowserClient.login(product.url, 'exec', password);
+    const me = (await exec.get('/api/me')).body as { asOf: string; timeZone: string };
+    const asOf = me.asOf.slice(0, 10);
+    const timeZone = me.timeZone;
+
+    // What a browser knows before it builds its queries: the campaigns, a team and one of its employees, a channel.
+    const campaignRows = (await exec.load(buildCampaignListQuery() as CubeQuery)).rows;
+    const [someone] = (await exec.load({ dimensions: ['staff_performance.team', 'staff_performance.employee_id'], order: { 'staff_performance.team': 'asc' }, limit: 1 } as CubeQuery)).rows;
+    const [aChannel] = (await exec.load({ dimensions: ['channel_roi.channel'], filters: [{ member: 'channel_roi.channel', operator: 'set' }], order: { 'channel_roi.channel': 'asc' }, limit: 1 } as CubeQuery)).rows;
+    const context: PageContext = {
+      asOf, campaignRows,
+      team: String(someone?.['staff_performance.team']), employeeId: Number(someone?.['staff_performance.employee_id']),
+      channel: String(aChannel?.['channel_roi.channel']),
+    };
+    const pages = tilePages(context);
+    const range = resolveDateRange(parseFilters(new URLSearchParams()), asOf)!;
+    const campaign = pickCampaign(toCampaignOptions(campaignRows), asOf, null)!;
+
+    // First opening of every page: rollups not built yet are built now (or the raw tables answer meanwhile).
+    const firstOpen = new Map<string, number>();
+    for (const page of pages) {
+      say(`first open: ${page.page}`);
+      firstOpen.set(page.page, await openPage(exec, page));
     }
-    results.latency = latency;
-    results.rss_mb = Math.round(process.memoryUsage().rss / 1024 / 1024);
-    await stack.stop();
+    const drillBase = `metric=gmv&from=${range[0]}`;
+    await openPage(exec, drillList(`${drillBase}&to=${asOf}`, asOf));
 
-    const lines = [
-      `customers ${customers.toLocaleString('en-US')}  rows ${rows.toLocaleString('en-US')}`,
-      `seed            ${ms(seedMs)}  (${(results.seed as { rows_per_second: number }).rows_per_second.toLocaleString('en-US')} rows/s)`,
-      `start-up        ${ms(results.startup_ms as number)}  (database already seeded)`,
-      `rss             ${results.rss_mb} MB (app + Cube process)`,
-      '',
-      `${'query'.padEnd(24)} ${'cold p50'.padStart(9)} ${'cold p95'.padStart(9)} ${'warm p50'.padStart(9)}`,
-      ...Object.entries(latency).map(([n, l]) => `${n.padEnd(24)} ${ms(l.cold_p50).padStart(9)} ${ms(l.cold_p95).padStart(9)} ${ms(l.warm_p50).padStart(9)}`),
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    say('stopping and starting the product again on the same data');
+    const peakFirst = product.peakRssMb();
+    await product.stop();
+    products.pop();
+    product = await start();
+    const readyAgainMs = product.readyMs;
+    exec = await BrowserClient.login(product.url, 'exec', password);
+    const firstOverviewMs = await openPage(exec, pages[0]!);
+
+    // Every tile alone: cache defeated, then warm.
+    const figures: PageFigures[] = [];
+    for (const page of pages) {
+      say(`timing ${page.page}: ${page.queries.length} queries × ${runs} runs`);
+      const queries: QueryFigures[] = [];
+      for (const { name, query } of page.queries) {
+        const rows = (await exec.load(query)).rows.length;
+        // Warm: the same query again, right away (within the live cubes' 2-s refresh-key window).
+        const warm = await timed(runs, async () => (await exec.load(query)).ms);
+        const cold = await timed(runs, async (i) => (await exec.load(uncached(query, i))).ms);
+        queries.push({ name, rollups: null, rows, cold: latency(cold), warm: latency(warm) });
+      }
+      const openWarm = await timed(openRuns, () => openPage(exec, page));
+      const openCold = await timed(openRuns, (i) => openPage(exec, page, (q) => uncached(q, 1000 + i)));
+      figures.push({
+        page: page.page, route: page.route, requests: page.requests, first_open_ms: Math.round(firstOpen.get(page.page) ?? Number.NaN),
+        queries, open: { cold: latency(openCold), warm: latency(openWarm) },
+      });
+    }
+
+    // The drill-down list behind the overview's GMV: first page with its total, and a deep page.
+    say('timing the drill-down list');
+    const listOf = (to: string, page = 1): CubeQuery => drillList(`${drillBase}&to=${to}${page > 1 ? `&page=${page}` : ''}`, asOf).queries.find((x) => x.name === 'list')!.query;
+    const total = (await exec.load(listOf(asOf))).total ?? 0;
+    const deepPage = Math.max(2, Math.floor((total * 0.8) / 50));
+    await exec.load(listOf(asOf, deepPage));
+    const first = {
+      warm: await timed(runs, async () => (await exec.load(listOf(asOf))).ms),
+      cold: await timed(runs, async (i) => (await exec.load(listOf(addDays(asOf, -(i + 1))))).ms),
+      page: await timed(openRuns, (i) => openPage(exec, drillList(`${drillBase}&to=${addDays(asOf, -(100 + i))}`, asOf))),
+    };
+    const deep = {
+      warm: await timed(runs, async () => (await exec.load(listOf(asOf, deepPage))).ms),
+      cold: await timed(runs, async (i) => (await exec.load(listOf(addDays(asOf, -(i + 1)), deepPage))).ms),
+    };
+
+    // The customer 360 of different customers, each with orders.
+    say('timing the customer 360');
+    const someCustomers = (await owner.unsafe(`
+      SELECT customer.id FROM siyu.customers AS customer
+      WHERE EXISTS (SELECT 1 FROM siyu.orders AS o WHERE o.customer_id = customer.id)
+      ORDER BY (customer.id::bigint * 2654435761) % 1000003 LIMIT $1`, [runs])).map((r) => Number(r.id));
+    const c360Page: number[] = [];
+    const c360Query: number[] = [];
+    for (const id of someCustomers) {
+      const page = customer360(id);
+      const t0 = performance.now();
+      const answers = await Promise.all(page.queries.map(({ query }) => exec.load(query)));
+      c360Page.push(performance.now() - t0);
+      c360Query.push(...answers.map((a) => a.ms));
+    }
+
+    // The CSV export of the all-customers list, streamed and counted.
+    say(`timing a CSV export of up to ${csvRows.toLocaleString('en-US')} rows`);
+    const allCustomers = drillList('metric=customers', asOf).queries.find((x) => x.name === 'list')!.query;
+    const csv = await exec.exportCsv({
+      query: wholeListQuery(allCustomers), filename: 'bench',
+      columns: drillColumns('customers').map((c) => ({ member: c.member, title: c.id })),
+    }, csvRows);
+
+    // Concurrent people, spread over the demo accounts.
+    // Accounts that may log in: active, and their employee (if any) still active.
+    const accountNames = (await owner`
+      SELECT account.username FROM siyu.accounts AS account
+      LEFT JOIN siyu.employees AS employee ON employee.id = account.employee_id
+      WHERE account.active AND (account.employee_id IS NULL OR employee.active)`).map((r) => String(r.username));
+    const named = ['exec', 'manager', 'staff', 'ops', 'admin'].filter((a) => accountNames.includes(a));
+    const employees = accountNames.filter((a) => /^e\d+$/.test(a)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    const spread = Math.max(0, users - named.length);
+    const accounts = [...named, ...Array.from({ length: Math.min(spread, employees.length) }, (_, i) => employees[Math.floor((i * employees.length) / Math.min(spread, employees.length))]!)];
+    say(`${users} concurrent users for ${durationMs / 1000} s over ${accounts.length} accounts`);
+    const concurrency = await runLoadTest({ baseUrl: product.url, accounts, password, users, durationMs, thinkMs, context });
+    const peakRss = Math.max(peakFirst ?? 0, product.peakRssMb() ?? 0) || null;
+
+    // The same queries with rollups, without (a second product on the same database), and as hand-written SQL.
+    say('starting a second product with SIYU_PRE_AGGREGATIONS=off on the same database');
+    const ownerUrl = embeddedUrl(dataDir, pgPort);
+    // Its own Cube role would be given a fresh password and lock the first product's pool out: it reads as the owner.
+    const raw = await start({ DATABASE_URL: ownerUrl, CUBE_DATABASE_URL: ownerUrl, SIYU_PRE_AGGREGATIONS: 'off' });
+    const rawClient = await BrowserClient.login(raw.url, 'exec', password);
+    const window = campaignWindow(campaign.startsOn, campaign.endsOn, asOf);
+    const compared = comparisons(pages, range, timeZone, window);
+    const comparisonFigures: ComparisonFigures[] = [];
+    for (const c of compared) {
+      say(`comparing ${c.name}`);
+      const withRows = (await exec.load(c.query)).rows;
+      const withoutRows = (await rawClient.load(c.query)).rows;
+      const sqlRows = c.handWritten ? await c.handWritten.run(owner) : null;
+      const times = { with: [] as number[], without: [] as number[], sql: [] as number[] };
+      // Interleaved run by run, so the three meet the same database state.
+      await timed(compareRuns, async (i) => {
+        const t0 = performance.now();
+        times.with.push((await exec.load(uncached(c.query, 2000 + i))).ms);
+        times.without.push((await rawClient.load(uncached(c.query, 2000 + i))).ms);
+        if (c.handWritten) {
+          const t1 = performance.now();
+          await c.handWritten.run(owner);
+          times.sql.push(performance.now() - t1);
+        }
+        return performance.now() - t0;
+      });
+      const totals = (rows: ReadonlyArray<Record<string, unknown>>): number[] => Object.keys(rows[0] ?? {})
+        .filter((k) => rows.some((r) => r[k] !== null && r[k] !== '' && !Number.isNaN(Number(r[k]))))
+        .sort().map((k) => rows.reduce((s, r) => s + Number(r[k] ?? 0), 0));
+      const w = latency(times.with);
+      const wo = latency(times.without);
+      const s = c.handWritten ? latency(times.sql) : null;
+      comparisonFigures.push({
+        name: c.name, from: c.from, rollups: null, with_rollups: w, without_rollups: wo, sql: s,
+        without_over_with: Math.round((wo.p50 / w.p50) * 10) / 10,
+        sql_over_with: s ? Math.round((s.p50 / w.p50) * 10) / 10 : null,
+        same_with_and_without: sameTotals(totals(withRows), totals(withoutRows)),
+        sql_matches: c.handWritten && sqlRows ? sameTotals(c.handWritten.totals(sqlRows), c.handWritten.cubeTotals(withRows)) : null,
+      });
+    }
+
+    // Which pre-aggregation answered, as Cube reports it, under three roles' row limits.
+    say('asking Cube which pre-aggregation answers each query');
+    const contextOf = async (username: string): Promise<SecurityContext | null> => {
+      try {
+        const c = await BrowserClient.login(product.url, username, password);
+        const m = (await c.get('/api/me')).body as { username: string; role: SecurityContext['role']; employeeId: number | null; teamId: number | null };
+        return { username: m.username, role: m.role, employeeId: m.employeeId, teamId: m.teamId };
+      } catch {
+        return null;
+      }
+    };
+    const roles = (await Promise.all(['exec', 'manager', 'staff'].map(contextOf))).filter((x): x is SecurityContext => x !== null);
+    const probe = await startRollupProbe({ databaseUrl: ownerUrl, modelDir: config.modelDir, timeZone });
+    try {
+      for (const [pi, page] of pages.entries()) {
+        for (const [qi, { query }] of page.queries.entries()) {
+          const rollups: Rollups = {};
+          for (const ctx of roles) rollups[ctx.role] = await probe.rollupsFor(ctx, query);
+          figures[pi]!.queries[qi]!.rollups = rollups;
+        }
+      }
+      const execContext = roles.find((r) => r.role === 'executive');
+      for (const [i, c] of compared.entries()) comparisonFigures[i]!.rollups = execContext ? await probe.rollupsFor(execContext, c.query) : null;
+    } finally {
+      await probe.stop();
+      // Tables the probe built are the owner's, which the product's Cube role cannot read: leave none behind.
+      const stray = await owner`SELECT tablename FROM pg_tables WHERE schemaname = 'siyu_pre_aggregations' AND tableowner <> ${cubeRoleName(DATABASE_NAME)}`;
+      for (const { tablename } of stray) await owner.unsafe(`DROP TABLE IF EXISTS siyu_pre_aggregations."${String(tablename).replace(/"/g, '""')}"`);
+    }
+
+    pgMemory.stop();
+    load.stop();
+    const [sizes] = await owner`
+      SELECT pg_database_size(current_database())::bigint AS database,
+             COALESCE((SELECT SUM(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass))
+                       FROM pg_tables WHERE schemaname = 'siyu_pre_aggregations'), 0)::bigint AS rollups`;
+    const tables = seeded?.tables ?? null;
+    const base: Omit<Results, 'targets'> = {
+      scale: { customers, rows: seeded?.rows ?? null, tables },
+      machine: machine(load.values),
+      database: { size_mb: Math.round(Number(sizes?.database ?? 0) / 1_048_576), rollups_mb: Math.round(Number(sizes?.rollups ?? 0) / 1_048_576) },
+      date: started.toISOString(),
+      commit: commit(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ') || `--customers ${customers}`}`.replace(/ -- $/, ''),
+      options: { runs, open_runs: openRuns, compare_runs: compareRuns, budget_s: budgetMs / 1000, users, duration_s: durationMs / 1000, think_ms: thinkMs, csv_rows: csvRows },
+      seed: seeded ? { rows: seeded.rows, ms: seeded.ms, rows_per_second: seeded.rows_per_second } : null,
+      web: bundleSizes(web.build_ms),
+      start: { first_ready_ms: Math.round(firstReadyMs), ready_again_ms: Math.round(readyAgainMs), first_overview_after_restart_ms: Math.round(firstOverviewMs) },
+      memory: { product_peak_rss_mb: peakRss, postgres_peak_pss_mb: pgMemory.peakMb() },
+      pages: figures,
+      drill: {
+        url: `/customers?${drillBase}&to=<as-of − n days>`, total_rows: total,
+        first_page: { list: { cold: latency(first.cold), warm: latency(first.warm) }, page_cold: latency(first.page) },
+        deep_page: { page: deepPage, list: { cold: latency(deep.cold), warm: latency(deep.warm) } },
+      },
+      customer_360: { customers: someCustomers.length, page: latency(c360Page), query: latency(c360Query) },
+      csv: { ...csv, ms: Math.round(csv.ms), ms_per_100k_rows: Math.round((csv.ms / Math.max(1, csv.rows)) * 100_000), target_rows: csvRows },
+      concurrency,
+      comparison: comparisonFigures,
+    };
+    await owner.end({ timeout: 5 });
+    await stopAll();
+
+    const results: Results = { ...base, targets: evaluateTargets(base) };
     writeFileSync(path.join(ROOT_DIR, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(docFile, markdown(results, docFile));
+    process.stdout.write(`${consoleTable(results)}\n\nwrote bench/results.json and ${path.relative(ROOT_DIR, docFile)}\n`);
   } finally {
-    await db.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stopAll();
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 main().then(() => process.exit(0), (error: Error) => {
-  process.stderr.write(`bench failed: ${error.message}\n`);
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
   process.exit(1);
 });

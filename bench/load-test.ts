@@ -1,0 +1,134 @@
+/**
+ * Concurrent people: each logs in through the HTTP API, opens the overview
+ * (all its queries at once, six in flight as a browser has), then drills
+ * twice (a headline number's customer list, then the first customer's 360),
+ * thinks a moment between pages and starts again, until the time is up.
+ * People are spread over the demo accounts, so row limits (manager, staff)
+ * and the roles that see everything are both in the mix.
+ */
+import { BrowserClient, RequestError } from './http-client.ts';
+import { customer360, drillList, overview, type PageContext, type PageLoad } from './pages.ts';
+import { latency, type Latency } from './stats.ts';
+
+export interface LoadTestOptions {
+  baseUrl: string;
+  accounts: string[];
+  password: string;
+  users: number;
+  durationMs: number;
+  /** Mean pause between pages; each pause is drawn from 0.5× to 1.5× of it. */
+  thinkMs: number;
+  context: PageContext;
+}
+
+export interface LoadTestResult {
+  users: number;
+  /** How long people kept opening pages… */
+  duration_s: number;
+  /** …and until the last page they had started was answered. */
+  elapsed_s: number;
+  think_ms: number;
+  accounts: number;
+  logins: Latency;
+  requests: number;
+  requests_per_second: number;
+  /** Every Cube query and API call, each timed on its own. */
+  request: Latency;
+  /** A page: all its requests, from the first sent to the last answered. */
+  page: Latency;
+  pages_opened: number;
+  errors: number;
+  error_samples: string[];
+}
+
+/** The overview's numbers a person clicks on, each opening its customer list. */
+const DRILLED_METRICS = ['gmv', 'buyers', 'new_customers', 'repurchase_rate', 'churn_rate', 'ltv', 'roi'];
+
+export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResult> {
+  const requestTimes: number[] = [];
+  const pageTimes: number[] = [];
+  const loginTimes: number[] = [];
+  const errorSamples: string[] = [];
+  let errors = 0;
+  const fail = (error: unknown): void => {
+    errors++;
+    const message = error instanceof RequestError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
+    if (errorSamples.length < 10 && !errorSamples.includes(message)) errorSamples.push(message);
+  };
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  const rampMs = Math.min(5_000, options.durationMs / 4);
+  const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, options.thinkMs * (0.5 + Math.random())));
+
+  async function open(client: BrowserClient, page: PageLoad): Promise<Array<Record<string, unknown>> | null> {
+    const t0 = performance.now();
+    let firstRows: Array<Record<string, unknown>> | null = null;
+    await Promise.all([
+      ...page.queries.map(async ({ name, query }) => {
+        try {
+          const answer = await client.load(query);
+          requestTimes.push(answer.ms);
+          if (name === 'list') firstRows = answer.rows;
+        } catch (error) {
+          fail(error);
+        }
+      }),
+      ...page.requests.map(async (path) => {
+        try {
+          requestTimes.push((await client.get(path)).ms);
+        } catch (error) {
+          fail(error);
+        }
+      }),
+    ]);
+    pageTimes.push(performance.now() - t0);
+    return firstRows;
+  }
+
+  async function person(index: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, (rampMs * index) / options.users));
+    const username = options.accounts[index % options.accounts.length]!;
+    let client: BrowserClient;
+    try {
+      const session = await BrowserClient.login(options.baseUrl, username, options.password);
+      loginTimes.push(session.loginMs);
+      client = session;
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    let round = 0;
+    while (performance.now() < deadline) {
+      await open(client, overview(options.context));
+      if (performance.now() >= deadline) break;
+      await pause();
+      const metric = DRILLED_METRICS[(index + round) % DRILLED_METRICS.length]!;
+      const rows = await open(client, drillList(`metric=${metric}&via=overview`, options.context.asOf));
+      if (performance.now() >= deadline) break;
+      await pause();
+      const first = (rows as Array<Record<string, unknown>> | null)?.[0];
+      const customer = first ? Number(Object.entries(first).find(([k]) => k.endsWith('.customer'))?.[1]) : Number.NaN;
+      if (Number.isInteger(customer) && customer > 0) await open(client, customer360(customer));
+      await pause();
+      round++;
+    }
+  }
+
+  await Promise.all(Array.from({ length: options.users }, (_, i) => person(i)));
+  const elapsedS = (performance.now() - started) / 1000;
+  return {
+    users: options.users,
+    duration_s: Math.round(options.durationMs / 1000),
+    elapsed_s: Math.round(elapsedS),
+    think_ms: options.thinkMs,
+    accounts: Math.min(options.users, options.accounts.length),
+    logins: latency(loginTimes),
+    requests: requestTimes.length,
+    requests_per_second: Math.round((requestTimes.length / elapsedS) * 10) / 10,
+    request: latency(requestTimes),
+    page: latency(pageTimes),
+    pages_opened: pageTimes.length,
+    errors,
+    error_samples: errorSamples,
+  };
+}
