@@ -128,7 +128,7 @@ export function comparisons(pages: readonly PageLoad[], range: DateRange, timeZo
   ];
   // Page queries that classify or join the most, through Cube only (hand-writing them would re-implement the model).
   for (const [page, name] of [
-    ['overview', 'churn_ltv'], ['overview', 'repurchase'], ['segments', 'customers_by_rfm_segment'], ['segments', 'customers_by_value_quadrant'],
+    ['overview', 'churn_ltv'], ['overview', 'repurchase'], ['segments', 'customers_by_rfm_segment'], ['segments', 'customers_by_value_quadrant'], ['segments', 'journey_flows'],
     ['staff', 'activity_by_team'], ['activities', 'participation_by_campaign'], ['big-screen', 'leaderboard'],
   ] as const) {
     out.push({ name: `${page}.${name}`, from: `${page} page`, query: fromPage(page, name).query, handWritten: null });

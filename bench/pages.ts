@@ -26,6 +26,7 @@ import {
   buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery, buildEmployeeRoiQuery, buildEmployeeSalesQuery,
 } from '../web/src/features/staff/employee-detail/build-query.ts';
 import { buildSegmentQuery } from '../web/src/features/segments/segment-counts/build-query.ts';
+import { buildJourneyQuery, parseJourneyChoice } from '../web/src/features/segments/journey-flows/build-query.ts';
 import { SEGMENT_DIMENSIONS } from '../web/src/lib/drill.ts';
 import { buildBudgetQuery, buildCampaignGmvQuery, buildParticipationQuery } from '../web/src/features/activities/campaign-breakdown/build-query.ts';
 import { CAMPAIGN_DATES_QUERY, PARTICIPATION_QUERY, SPEND_QUERY } from '../web/src/features/planner/history.ts';
@@ -158,11 +159,15 @@ export function staff(ctx: PageContext, employee: boolean): PageLoad {
   };
 }
 
-export function segments(): PageLoad {
+export function segments(ctx: PageContext): PageLoad {
   const slice = { team: null, channel: null };
   return {
     page: 'segments', route: '/segments', requests: [],
-    queries: [...filterBar(['team', 'channel']), ...SEGMENT_DIMENSIONS.flatMap((d) => named(`customers_by_${d}`, buildSegmentQuery(d, slice)))],
+    queries: [
+      ...filterBar(['team', 'channel']),
+      ...SEGMENT_DIMENSIONS.flatMap((d) => named(`customers_by_${d}`, buildSegmentQuery(d, slice))),
+      ...named('journey_flows', buildJourneyQuery(parseJourneyChoice(new URLSearchParams(), ctx.asOf), slice)),
+    ],
   };
 }
 
@@ -204,7 +209,7 @@ export function actions(): PageLoad {
 export function tilePages(ctx: PageContext): PageLoad[] {
   return [
     overview(ctx), bigScreen(ctx), channels(ctx, false), channels(ctx, true), staff(ctx, false), staff(ctx, true),
-    segments(), activities(ctx), planner(), actions(),
+    segments(ctx), activities(ctx), planner(), actions(),
   ];
 }
 
