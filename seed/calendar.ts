@@ -21,9 +21,22 @@ export function isoDate(day: number): string {
   return s;
 }
 
-export function monthDay(day: number): { month: number; date: number; weekday: number } {
-  const d = new Date(day * MS_PER_DAY);
-  return { month: d.getUTCMonth() + 1, date: d.getUTCDate(), weekday: d.getUTCDay() };
+export interface MonthDay {
+  month: number;
+  date: number;
+  weekday: number;
+}
+
+const monthDayCache = new Map<number, MonthDay>();
+
+export function monthDay(day: number): MonthDay {
+  let md = monthDayCache.get(day);
+  if (md === undefined) {
+    const d = new Date(day * MS_PER_DAY);
+    md = Object.freeze({ month: d.getUTCMonth() + 1, date: d.getUTCDate(), weekday: d.getUTCDay() });
+    monthDayCache.set(day, md);
+  }
+  return md;
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -49,16 +62,31 @@ export function zoneOffsetMinutes(timeZone: string, epochMs: number): number {
  * instant that local time names (re-checked once, which settles DST edges).
  */
 export function localOffsetMinutes(timeZone: string, day: number, hour: number): number {
+  // Most days keep one offset from the first hour to the last: then one answer serves the whole day.
+  const dayKey = `${timeZone}|${day}`;
+  let whole = wholeDayOffsetCache.get(dayKey);
+  if (whole === undefined) {
+    const first = offsetAtLocalHour(timeZone, day, 0);
+    whole = first === offsetAtLocalHour(timeZone, day, 23) ? first : null;
+    wholeDayOffsetCache.set(dayKey, whole);
+  }
+  if (whole !== null) return whole;
   const key = `${timeZone}|${day}|${hour}`;
   let v = offsetCache.get(key);
   if (v === undefined) {
-    const local = day * MS_PER_DAY + hour * 3_600_000;
-    const first = zoneOffsetMinutes(timeZone, local);
-    v = zoneOffsetMinutes(timeZone, local - first * 60_000);
+    v = offsetAtLocalHour(timeZone, day, hour);
     offsetCache.set(key, v);
   }
   return v;
 }
+
+function offsetAtLocalHour(timeZone: string, day: number, hour: number): number {
+  const local = day * MS_PER_DAY + hour * 3_600_000;
+  const first = zoneOffsetMinutes(timeZone, local);
+  return zoneOffsetMinutes(timeZone, local - first * 60_000);
+}
+
+const wholeDayOffsetCache = new Map<string, number | null>();
 
 /**
  * A timestamptz literal for a local day and second of that day, written with
@@ -67,13 +95,54 @@ export function localOffsetMinutes(timeZone: string, day: number, hour: number):
  */
 export function localTimestamp(day: number, secondOfDay: number, offset: number | string): string {
   const h = Math.floor(secondOfDay / 3600);
+  if (Number.isInteger(secondOfDay) && secondOfDay >= 0 && h < 24) {
+    // The generator's hot path: the day-and-hour prefix and the zone are the same for a whole hour.
+    const hour = hourOf(offset, day, h);
+    return hour.prefix + MINUTE_SECOND[secondOfDay - h * 3600] + hour.zone;
+  }
   const m = Math.floor((secondOfDay % 3600) / 60);
   const s = secondOfDay % 60;
-  const minutes = typeof offset === 'number' ? offset * 60 : localOffsetMinutes(offset, day, h);
+  return `${isoDate(day)} ${pad2(h)}:${pad2(m)}:${pad2(s)}${zoneSuffix(offset, day, h)}`;
+}
+
+/** The UTC offset in minutes of a local day and hour: a fixed offset in hours, or a zone's own. */
+export function offsetMinutes(offset: number | string, day: number, hour: number): number {
+  return typeof offset === 'number' ? offset * 60 : localOffsetMinutes(offset, day, hour);
+}
+
+function zoneSuffix(offset: number | string, day: number, hour: number): string {
+  const minutes = offsetMinutes(offset, day, hour);
   const sign = minutes >= 0 ? '+' : '-';
   const abs = Math.abs(minutes);
-  const zone = abs % 60 === 0 ? pad2(abs / 60) : `${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
-  return `${isoDate(day)} ${pad2(h)}:${pad2(m)}:${pad2(s)}${sign}${zone}`;
+  return sign + (abs % 60 === 0 ? pad2(abs / 60) : `${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`);
+}
+
+/** "MM:SS" for each second of an hour. */
+const MINUTE_SECOND = Array.from({ length: 3600 }, (_, i) => `${pad2(Math.floor(i / 60))}:${pad2(i % 60)}`);
+
+export interface HourParts {
+  /** "YYYY-MM-DD HH:" */
+  prefix: string;
+  /** "+08" */
+  zone: string;
+}
+
+const hourCache = new Map<number | string, Map<number, HourParts>>();
+
+/** The parts of localTimestamp's literal that a whole local hour shares. */
+export function hourOf(offset: number | string, day: number, h: number): HourParts {
+  let byHour = hourCache.get(offset);
+  if (byHour === undefined) {
+    byHour = new Map();
+    hourCache.set(offset, byHour);
+  }
+  const key = day * 24 + h;
+  let parts = byHour.get(key);
+  if (parts === undefined) {
+    parts = { prefix: `${isoDate(day)} ${pad2(h)}:`, zone: zoneSuffix(offset, day, h) };
+    byHour.set(key, parts);
+  }
+  return parts;
 }
 
 /**
@@ -81,6 +150,17 @@ export function localTimestamp(day: number, secondOfDay: number, offset: number 
  * New Year goods festival, 38 Queen's Day, a summer dip and weekends.
  */
 export function seasonality(day: number): number {
+  let w = seasonalityCache.get(day);
+  if (w === undefined) {
+    w = seasonalityOf(day);
+    seasonalityCache.set(day, w);
+  }
+  return w;
+}
+
+const seasonalityCache = new Map<number, number>();
+
+function seasonalityOf(day: number): number {
   const { month, date, weekday } = monthDay(day);
   let w = 1;
   if (month === 11 && date <= 11) w += date >= 9 ? 5 : 1.6;

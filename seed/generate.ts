@@ -2,17 +2,29 @@
  * The deterministic demo-data generator. Given the same options it writes the
  * same rows in the same order, byte for byte, to one sink per table.
  *
- * The story it tells: a brand acquires customers through fifteen channels of
+ * The story it tells: a brand acquires customers through channels of
  * different cost and quality; staff of different skill own them; customers buy
  * with seasonal peaks (11.11, 618), join campaigns, invite friends, book
  * visits, and in time go quiet. Some campaigns, mostly brand ones, lose money.
+ * The brand grows with its customer count (seed/brand-size.ts): more teams,
+ * channels and city campaigns, and deeper histories.
+ *
+ * It works in two steps. The brand plan (planBrand) holds everything that is
+ * not one customer's: teams, staff, channels, campaigns and their spend, each
+ * customer's registration day and random stream. Customers are then made in
+ * blocks of BLOCK_CUSTOMERS in registration order (generateBlock); a block
+ * depends only on the plan, so blocks can be made in parallel
+ * (seed/parallel.ts) and still give the same rows. The default demo is one
+ * block.
  */
-import { poisson, Random } from './prng.ts';
+import { poisson, Random, sumInOrder } from './prng.ts';
 import { dayNumber, isoDate, localTimestamp, MAX_SEASONALITY, seasonality } from './calendar.ts';
 import { sampleSecondOfDay } from './hour-curve.ts';
+import { brandSize, REFERENCE_CUSTOMERS, type BrandSize } from './brand-size.ts';
 import {
-  CAMPAIGN_CALENDAR, CHANNELS, CITY_TIERS, CITY_TIER_WEIGHTS, GIVEN_NAME_CHARS, MEMBER_LEVELS,
-  PHONE_PREFIXES, SURNAMES, TEAM_ROLES, TEAMS, type CampaignType, type EmployeeRole,
+  brandTeams, CAMPAIGN_CALENDAR, CHANNEL_CATALOGUE, CITY_TIERS, CITY_TIER_WEIGHTS, EXTRA_TEAM_ROLES, GIVEN_NAME_CHARS,
+  MEMBER_LEVELS, PHONE_PREFIXES, SURNAMES, TEAM_ROLES, type CampaignTemplate, type CampaignType, type ChannelSpec,
+  type EmployeeRole,
 } from './reference-data.ts';
 
 export type Cell = string | number | boolean | null;
@@ -44,6 +56,20 @@ export const TABLE_COLUMNS = {
 export type TableName = keyof typeof TABLE_COLUMNS;
 export const TABLES = Object.keys(TABLE_COLUMNS) as TableName[];
 
+/** The columns that hold a moment (timestamptz). */
+export const TIMESTAMP_COLUMNS: ReadonlySet<string> = new Set(['starts_at', 'ends_at', 'registered_at', 'joined_at', 'ordered_at',
+  'occurred_at', 'booked_at', 'scheduled_for', 'arrived_at']);
+
+/** The tables the customer blocks write; each row's first cell is its id, numbered per table across blocks. */
+export const CUSTOMER_TABLES = ['customers', 'customer_identities', 'campaign_participations', 'orders', 'events',
+  'follow_ups', 'appointments'] as const satisfies readonly TableName[];
+export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
+/** The brand's own tables, written by the plan. */
+export const BRAND_TABLES = TABLES.filter((t) => !(CUSTOMER_TABLES as readonly string[]).includes(t));
+
+/** Customers per block: the default demo is exactly one block. */
+export const BLOCK_CUSTOMERS = REFERENCE_CUSTOMERS;
+
 export interface GenerateOptions {
   customers: number;
   seed: number;
@@ -53,6 +79,8 @@ export interface GenerateOptions {
   timeZone?: string;
   /** A fixed UTC offset in hours instead of the zone's own (for fixtures only). */
   utcOffsetHours?: number;
+  /** Customers per block (default BLOCK_CUSTOMERS). Part of the data's identity: tests use small blocks. */
+  blockCustomers?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -81,9 +109,10 @@ const BUDGET_SCALE = 1.1;
  * Each channel's true response of attributed GMV to its spend in one campaign:
  * a saturating (Michaelis–Menten, Hill with shape 1) curve
  *   gmv(s) = roiAtReference × (reference + halfSaturation) × s / (s + halfSaturation),
- * with reference = REFERENCE_SPEND_PER_COST_WEIGHT × costWeight × (customers / 20,000) and
- * halfSaturation = halfSaturationRatio × reference. So the channel's ROI at its reference
- * spend is roiAtReference, and each further yuan returns less. A campaign wins
+ * with reference = REFERENCE_SPEND_PER_COST_WEIGHT × costWeight × (audience / 20,000) and
+ * halfSaturation = halfSaturationRatio × reference, where the audience is the customers the
+ * campaign reaches (all of them, or a city's for a city campaign). So the channel's ROI at its
+ * reference spend is roiAtReference, and each further yuan returns less. A campaign wins
  * Poisson(gmv(s) / ATTRIBUTED_ORDER_VALUE) attributed orders on the channel (its
  * converted customers), taken from orders placed while it runs; the planner's
  * back-test is meant to find these curves.
@@ -91,9 +120,9 @@ const BUDGET_SCALE = 1.1;
 export const REFERENCE_SPEND_PER_COST_WEIGHT = 3_000;
 /** About the mean paid amount of an order a campaign claims (CNY), measured on the demo. */
 export const ATTRIBUTED_ORDER_VALUE = 700;
-export function channelResponse(channelIndex: number, customers: number): { reference: number; halfSaturation: number; gmvMax: number } {
-  const ch = CHANNELS[channelIndex]!;
-  const reference = REFERENCE_SPEND_PER_COST_WEIGHT * ch.costWeight * (customers / 20_000);
+export function channelResponse(channelIndex: number, audience: number): { reference: number; halfSaturation: number; gmvMax: number } {
+  const ch = CHANNEL_CATALOGUE[channelIndex]!;
+  const reference = REFERENCE_SPEND_PER_COST_WEIGHT * ch.costWeight * (audience / 20_000);
   // Private channels (own pool, staff) return more than bought public reach.
   const roiAtReference = ch.kind === 'private' ? 1.5 + 4 * ch.conversion : 0.3 + 2 * ch.conversion;
   const halfSaturationRatio = 0.6 + ((channelIndex * 7) % 5) * 0.3;
@@ -115,6 +144,8 @@ interface Employee {
   role: EmployeeRole;
   hiredDay: number;
   skill: number;
+  /** The city of the employee's team (null: a nationwide team). */
+  city: string | null;
 }
 
 interface Campaign {
@@ -124,31 +155,106 @@ interface Campaign {
   endDay: number;
   pull: number;
   budgetCents: number;
-  /** Attributed orders still to be won, per channel index (from its spend through CHANNEL_RESPONSE). */
-  ordersToWin: Map<number, number>;
+  /** A city campaign reaches the customers of that city's teams; null: every customer. */
+  city: string | null;
+  /** Share of the customers the campaign reaches. */
+  reach: number;
+  /** The channels it spends on (catalogue indexes, ascending) and the attributed orders each has to win. */
+  winChannels: number[];
+  toWin: number[];
 }
 
+/** Who may own a customer registered on a day: the staff hired by then, with their owner weights. */
+interface OwnerCandidates {
+  employees: Employee[];
+  weights: number[];
+  total: number;
+}
+
+interface Block {
+  /** Index of the block's first customer (its id is start + 1) and one past its last. */
+  start: number;
+  end: number;
+  /** The customer stream, positioned at the block's first customer. */
+  stream: Random;
+  /** Attributed orders this block may win, per campaign index and win channel. */
+  quota: number[][];
+}
+
+/** Everything that is not one customer's; the same for every block. */
+export interface BrandPlan {
+  options: GenerateOptions;
+  size: BrandSize;
+  offset: number | string;
+  asOfDay: number;
+  /** The first day of history, and the last day anything is dated (an appointment booked for after as-of). */
+  startDay: number;
+  lastDay: number;
+  channels: readonly ChannelSpec[];
+  employees: Employee[];
+  campaigns: Campaign[];
+  /** Campaigns running on each day from startDay (index: day − startDay). */
+  campaignsOnDay: Campaign[][];
+  registrationDays: Int32Array;
+  blocks: Block[];
+  ownerCandidates: (day: number) => OwnerCandidates;
+}
+
+export type Emit = (table: TableName, cells: readonly Cell[]) => void;
+
+/** Row counters of the customer tables: the last id written to each. */
+export type CustomerIds = Record<CustomerTable, number>;
+export const noCustomerIds = (): CustomerIds => Object.fromEntries(CUSTOMER_TABLES.map((t) => [t, 0])) as CustomerIds;
+
+/** Generates the whole data set in order into one sink per table; returns the rows per table. */
 export function generate(options: GenerateOptions, sinkFor: (table: TableName) => RowSink): Record<TableName, number> {
+  const counts = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
+  const sinks = Object.fromEntries(TABLES.map((t) => [t, sinkFor(t)])) as Record<TableName, RowSink>;
+  const emit: Emit = (table, cells) => {
+    sinks[table].row(cells);
+    counts[table]++;
+  };
+  const plan = planBrand(options, emit);
+  const ids = noCustomerIds();
+  const onCustomer = options.onProgress
+    ? (id: number) => { if (id % 500 === 0 || id === options.customers) options.onProgress!(id, options.customers); }
+    : undefined;
+  for (let b = 0; b < plan.blocks.length; b++) generateBlock(plan, b, emit, ids, { onCustomer });
+  return counts;
+}
+
+/**
+ * The brand: settings, teams, staff, channels, campaigns and their spend
+ * (written through `emit` when given), and what the customer blocks share.
+ */
+export function planBrand(options: GenerateOptions, emit: Emit = () => {}): BrandPlan {
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const offset = options.utcOffsetHours ?? timeZone;
   const asOfDay = dayNumber(options.asOf);
   const startDay = asOfDay - HISTORY_DAYS + 1;
   const scale = options.customers / 20_000;
+  const size = brandSize(options.customers, CHANNEL_CATALOGUE.length);
   const root = new Random(options.seed);
-  const counts = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
-  const sinks = Object.fromEntries(TABLES.map((t) => [t, sinkFor(t)])) as Record<TableName, RowSink>;
-  const emit = (table: TableName, cells: readonly Cell[]): void => {
-    sinks[table].row(cells);
-    counts[table]++;
-  };
   const ts = (day: number, second: number): string => localTimestamp(day, second, offset);
 
   // Settings.
   emit('settings', ['as_of', options.asOf]);
   emit('settings', ['time_zone', timeZone]);
 
-  // Teams and employees: ten people a team, of different skill; a few joined mid-history.
+  // Teams and employees: ten people a team (more in a bigger brand), of different skill; a few joined mid-history.
   const staffRandom = root.fork(1);
+  const teams = brandTeams(size.teams);
+  const extraPeople = Math.max(0, size.employees - TEAM_ROLES.length * teams.length);
+  const teamRoles = teams.map((_team, t) => {
+    const extra = Math.floor(extraPeople / teams.length) + (t < extraPeople % teams.length ? 1 : 0);
+    return [...TEAM_ROLES, ...Array.from({ length: extra }, (_, k) => EXTRA_TEAM_ROLES[k % EXTRA_TEAM_ROLES.length]!)];
+  });
+  const firstIdOfTeam: number[] = [];
+  let nextEmployeeId = 1;
+  for (const roles of teamRoles) {
+    firstIdOfTeam.push(nextEmployeeId);
+    nextEmployeeId += roles.length;
+  }
   const employees: Employee[] = [];
   const usedNames = new Set<string>();
   const uniqueName = (r: Random): string => {
@@ -161,58 +267,57 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       }
     }
   };
-  TEAMS.forEach((team, t) => {
-    const teamId = t + 1;
-    const leadId = t * TEAM_ROLES.length + 1;
-    emit('teams', [teamId, team.name, team.region, leadId]);
-  });
-  TEAMS.forEach((_team, t) => {
-    TEAM_ROLES.forEach((role, i) => {
-      const id = t * TEAM_ROLES.length + i + 1;
+  teams.forEach((team, t) => emit('teams', [t + 1, team.name, team.region, firstIdOfTeam[t]!]));
+  teams.forEach((team, t) => {
+    teamRoles[t]!.forEach((role, i) => {
+      const id = firstIdOfTeam[t]! + i;
       const lateJoiner = role === 'advisor' && staffRandom.chance(0.3);
       const hiredDay = lateJoiner ? startDay + staffRandom.int(30, 500) : startDay - staffRandom.int(60, 1500);
       const skill = Math.min(2.2, Math.max(0.45, staffRandom.logNormal(1, 0.32)));
       const active = !(role === 'advisor' && !lateJoiner && staffRandom.chance(0.12));
-      employees.push({ id, teamId: t + 1, role, hiredDay, skill });
+      employees.push({ id, teamId: t + 1, role, hiredDay, skill, city: team.city });
       emit('employees', [id, uniqueName(staffRandom), t + 1, role, isoDate(hiredDay), active]);
     });
   });
 
-  CHANNELS.forEach((c, i) => emit('channels', [i + 1, c.code, c.name, c.kind, c.type]));
-  const channelIndex = (code: string): number => CHANNELS.findIndex((c) => c.code === code);
-  const referralChannel = channelIndex('REFERRAL');
+  const channels = CHANNEL_CATALOGUE.slice(0, size.channels);
+  channels.forEach((c, i) => emit('channels', [i + 1, c.code, c.name, c.kind, c.type]));
 
-  // Campaigns: the yearly calendar over the two years of history.
+  // Campaigns: the yearly calendar over the two years of history; a bigger
+  // brand adds city editions of it (…·上海站), run by that city's teams.
   const campaignRandom = root.fork(2);
   const campaigns: Campaign[] = [];
   const firstYear = Number(isoDate(startDay).slice(0, 4));
   const lastYear = Number(isoDate(asOfDay).slice(0, 4));
-  const candidates: Array<{ template: (typeof CAMPAIGN_CALENDAR)[number]; year: number; s: number; e: number }> = [];
+  interface Candidate { template: CampaignTemplate; year: number; s: number; e: number; city: string | null }
+  const candidates: Candidate[] = [];
   for (let year = firstYear; year <= lastYear; year++) {
     for (const template of CAMPAIGN_CALENDAR) {
       const s = dayNumber(`${year}-${String(template.start[0]).padStart(2, '0')}-${String(template.start[1]).padStart(2, '0')}`);
       const e = dayNumber(`${year}-${String(template.end[0]).padStart(2, '0')}-${String(template.end[1]).padStart(2, '0')}`);
-      if (s >= startDay && s <= asOfDay) candidates.push({ template, year, s, e });
+      if (s >= startDay && s <= asOfDay) candidates.push({ template, year, s, e, city: null });
     }
   }
-  candidates.sort((a, b) => a.s - b.s || a.template.name.localeCompare(b.template.name));
+  const teamsPerCity = new Map<string, number>();
+  for (const team of teams) if (team.city) teamsPerCity.set(team.city, (teamsPerCity.get(team.city) ?? 0) + 1);
+  candidates.push(...cityEditions(candidates, [...teamsPerCity.keys()], Math.round(candidates.length * size.campaignFactor) - candidates.length, campaignRandom));
+  candidates.sort((a, b) => a.s - b.s || a.template.name.localeCompare(b.template.name) || compareCity(a.city, b.city));
   const targetRoi: Record<CampaignType, number> = { promotion: 4.5, revenue: 4, co_creation: 3, brand: 1.6 };
   candidates.forEach((c, i) => {
     const id = i + 1;
+    const reach = c.city === null ? 1 : (0.94 * teamsPerCity.get(c.city)!) / teams.length;
     const growth = 0.6 + (0.9 * (c.s - startDay)) / HISTORY_DAYS;
-    const budgetCents = Math.round((c.template.budget * BUDGET_SCALE * growth * scale * (0.85 + campaignRandom.next() * 0.3)) / 100) * 10_000;
+    const audienceScale = (c.city === null ? scale : scale * reach) * size.depth.spend;
+    const budgetCents = Math.round((c.template.budget * BUDGET_SCALE * growth * audienceScale * (0.85 + campaignRandom.next() * 0.3)) / 100) * 10_000;
     const targetCents = Math.round((budgetCents * targetRoi[c.template.type] * (0.9 + campaignRandom.next() * 0.3)) / 10_000) * 10_000;
-    campaigns.push({ id, type: c.template.type, startDay: c.s, endDay: c.e, pull: c.template.pull, budgetCents, ordersToWin: new Map() });
-    emit('campaigns', [id, `${c.year} ${c.template.name}`, c.template.type, ts(c.s, 0), ts(c.e, 86_399),
-      money(budgetCents), money(targetCents)]);
+    campaigns.push({ id, type: c.template.type, startDay: c.s, endDay: c.e, pull: c.template.pull, budgetCents, city: c.city, reach, winChannels: [], toWin: [] });
+    const name = c.city === null ? `${c.year} ${c.template.name}` : `${c.year} ${c.template.name}·${c.city}站`;
+    emit('campaigns', [id, name, c.template.type, ts(c.s, 0), ts(c.e, 86_399), money(budgetCents), money(targetCents)]);
   });
-  const campaignsOnDay = new Map<number, Campaign[]>();
+  const lastCampaignDay = Math.max(asOfDay, ...campaigns.map((c) => c.endDay));
+  const campaignsOnDay: Campaign[][] = Array.from({ length: lastCampaignDay - startDay + 1 }, () => []);
   for (const c of campaigns) {
-    for (let d = c.startDay; d <= c.endDay; d++) {
-      const list = campaignsOnDay.get(d) ?? [];
-      list.push(c);
-      campaignsOnDay.set(d, list);
-    }
+    for (let d = c.startDay; d <= c.endDay; d++) campaignsOnDay[d - startDay]!.push(c);
   }
 
   // Campaign spend: budget spread over the campaign's channels (by cost weight,
@@ -222,9 +327,9 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
   const spendRandom = root.fork(3);
   let spendId = 0;
   for (const c of campaigns) {
-    const privateOnly = c.type === 'revenue' || c.type === 'co_creation';
-    const pool = CHANNELS.map((ch, i) => ({ ch, i })).filter(({ ch }) => !privateOnly || ch.kind === 'private');
-    const wanted = c.type === 'promotion' ? 6 : c.type === 'brand' ? 5 : 3;
+    const privateOnly = c.type === 'revenue' || c.type === 'co_creation' || c.city !== null;
+    const pool = channels.map((ch, i) => ({ ch, i })).filter(({ ch }) => !privateOnly || ch.kind === 'private');
+    const wanted = c.city !== null ? 3 : c.type === 'promotion' ? 6 : c.type === 'brand' ? 5 : 3;
     const chosen: typeof pool = [];
     while (chosen.length < wanted && pool.length > 0) {
       const k = spendRandom.weightedIndex(pool.map(({ ch }) => ch.costWeight + (c.type === 'brand' && ch.kind === 'public' ? 3 : 0)));
@@ -241,7 +346,8 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       const channelCents = (totalCents * weights[k]!) / weightSum;
       let spentCents = 0;
       const payees = ch.staffSpend
-        ? employees.filter((e) => (e.role === 'community' || e.role === 'activity' || e.role === 'advisor') && e.hiredDay <= c.startDay && spendRandom.chance(0.25)).slice(0, 6)
+        ? employees.filter((e) => (e.role === 'community' || e.role === 'activity' || e.role === 'advisor') && e.hiredDay <= c.startDay
+          && (c.city === null || e.city === c.city) && spendRandom.chance(0.25)).slice(0, 6)
         : [];
       let dayWeightSum = 0;
       for (let d = c.startDay; d <= lastDay; d++) dayWeightSum += seasonality(d);
@@ -261,10 +367,11 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
           }
         }
       }
-      const curve = channelResponse(i, options.customers);
+      const curve = channelResponse(i, options.customers * c.reach * size.depth.spend);
       const spent = spentCents / 100;
       const expectedGmv = (curve.gmvMax * spent) / (spent + curve.halfSaturation);
-      c.ordersToWin.set(i, poisson(spendRandom, expectedGmv / ATTRIBUTED_ORDER_VALUE));
+      c.winChannels.push(i);
+      c.toWin.push(poisson(spendRandom, expectedGmv / ATTRIBUTED_ORDER_VALUE));
     }
   }
 
@@ -273,13 +380,15 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
   const dayWeights: number[] = [];
   for (let d = startDay; d <= asOfDay; d++) {
     const growth = 0.6 + (0.8 * (d - startDay)) / HISTORY_DAYS;
-    const boost = (campaignsOnDay.get(d) ?? []).reduce((s, c) => s + 0.5 * c.pull + (c.type === 'brand' ? 0.6 : 0), 0);
+    const boost = campaignsOnDay[d - startDay]!.reduce((s, c) => c.city === null
+      ? s + 0.5 * c.pull + (c.type === 'brand' ? 0.6 : 0)
+      : s + c.reach * (0.5 * c.pull + (c.type === 'brand' ? 0.6 : 0)), 0);
     dayWeights.push(growth * (Math.sqrt(seasonality(d)) + boost));
   }
   const cumulative: number[] = [];
   let acc = 0;
   for (const w of dayWeights) cumulative.push((acc += w));
-  const registrationDays: number[] = [];
+  const customersOnDay = new Int32Array(HISTORY_DAYS);
   for (let i = 0; i < options.customers; i++) {
     const r = customerRandom.next() * acc;
     let lo = 0;
@@ -289,76 +398,199 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       if (cumulative[mid]! > r) hi = mid;
       else lo = mid + 1;
     }
-    registrationDays.push(startDay + lo);
+    customersOnDay[lo]!++;
   }
-  registrationDays.sort((a, b) => a - b);
+  // The days in order (what sorting the draws gives).
+  const registrationDays = new Int32Array(options.customers);
+  for (let d = 0, i = 0; d < HISTORY_DAYS; d++) registrationDays.fill(startDay + d, i, (i += customersOnDay[d]!));
+
+  // Blocks: each starts the customer stream where the customers before it left it.
+  const blockCustomers = options.blockCustomers ?? BLOCK_CUSTOMERS;
+  if (!Number.isInteger(blockCustomers) || blockCustomers < 1) throw new Error('blockCustomers must be a whole number ≥ 1');
+  const blocks: Block[] = [];
+  for (let start = 0; start < options.customers; start += blockCustomers) {
+    blocks.push({ start, end: Math.min(options.customers, start + blockCustomers), stream: customerRandom.clone(), quota: [] });
+    customerRandom.skip(Math.min(blockCustomers, options.customers - start));
+  }
+  splitQuotas(campaigns, blocks, registrationDays, startDay);
 
   const ownerWeightOf: Record<EmployeeRole, number> = { advisor: 5, community: 2.5, lead: 0.6, activity: 0.5, content: 0.3 };
-  const privateRepeat = CHANNELS.map((c) => c.repeatShare);
-  const participated = new Map<number, Set<number>>(campaigns.map((c) => [c.id, new Set<number>()]));
-  const participantsOf = new Map<number, number[]>(campaigns.map((c) => [c.id, []]));
+  const ownersByDay = new Map<number, OwnerCandidates>();
+  const ownerCandidates = (day: number): OwnerCandidates => {
+    let found = ownersByDay.get(day);
+    if (!found) {
+      const hired = employees.filter((e) => e.hiredDay <= day);
+      const weights = hired.map((e) => ownerWeightOf[e.role] * (0.5 + e.skill));
+      found = { employees: hired, weights, total: sumInOrder(weights) };
+      ownersByDay.set(day, found);
+    }
+    return found;
+  };
+
+  // Appointments are booked up to 14 days ahead of a day up to as-of; arrivals are on that day.
+  const lastDay = asOfDay + 14;
+  return { options, size, offset, asOfDay, startDay, lastDay, channels, employees, campaigns, campaignsOnDay, registrationDays, blocks, ownerCandidates };
+}
+
+const compareCity = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+
+/**
+ * `count` city editions of the national campaigns, mostly of member days and
+ * group buys (revenue) and promotions, fewer of brand campaigns; each runs in
+ * part of its national window.
+ */
+function cityEditions(national: readonly { template: CampaignTemplate; year: number; s: number; e: number }[], cities: readonly string[], count: number, r: Random) {
+  if (count <= 0 || cities.length === 0) return [];
+  const typeWeight: Record<CampaignType, number> = { revenue: 3, promotion: 2, co_creation: 2, brand: 1 };
+  // Weighted sampling without replacement: the smallest −ln(u) / weight keys win.
+  const keyed = national.flatMap((c) => cities.map((city) => ({ c, city, key: -Math.log(1 - r.next()) / typeWeight[c.template.type] })));
+  keyed.sort((a, b) => a.key - b.key);
+  return keyed.slice(0, count).map(({ c, city }) => {
+    const trim = Math.floor((c.e - c.s) / 3);
+    const s = c.s + r.int(0, trim);
+    const e = Math.max(s + 1, c.e - r.int(0, trim));
+    return { template: c.template, year: c.year, s, e, city };
+  });
+}
+
+/**
+ * Shares each campaign's attributed orders out to the blocks, in proportion
+ * to the customers each block has active while the campaign runs (registered
+ * by its end; those registered long before it count less, as many have gone
+ * quiet), by largest remainder so the shares add up. One block gets it all.
+ */
+function splitQuotas(campaigns: readonly Campaign[], blocks: readonly Block[], registrationDays: Int32Array, startDay: number): void {
+  if (blocks.length === 1) {
+    blocks[0]!.quota = campaigns.map((c) => [...c.toWin]);
+    return;
+  }
+  const QUIET_DAYS = 250;
+  // Per block: customers registered up to each day, and the same weighted by exp(day / QUIET_DAYS).
+  const upTo = blocks.map((block) => {
+    const count = new Float64Array(HISTORY_DAYS + 1);
+    const weighted = new Float64Array(HISTORY_DAYS + 1);
+    for (let i = block.start; i < block.end; i++) {
+      const d = registrationDays[i]! - startDay;
+      count[d + 1]!++;
+      weighted[d + 1]! += Math.exp(d / QUIET_DAYS);
+    }
+    for (let d = 1; d <= HISTORY_DAYS; d++) {
+      count[d]! += count[d - 1]!;
+      weighted[d]! += weighted[d - 1]!;
+    }
+    return { count, weighted };
+  });
+  for (const block of blocks) block.quota = campaigns.map(() => []);
+  campaigns.forEach((c, ci) => {
+    const s = Math.min(HISTORY_DAYS, c.startDay - startDay + 1);
+    const e = Math.min(HISTORY_DAYS, c.endDay - startDay + 1);
+    const weights = upTo.map(({ count, weighted }) =>
+      0.25 * count[s]! + 0.75 * Math.exp(-(s - 1) / QUIET_DAYS) * weighted[s]! + (count[e]! - count[s]!));
+    const total = weights.reduce((a, w) => a + w, 0);
+    for (const n of c.toWin) {
+      const exact = weights.map((w) => (total > 0 ? (n * w) / total : 0));
+      const shares = exact.map(Math.floor);
+      let left = n - shares.reduce((a, x) => a + x, 0);
+      const byRemainder = exact.map((x, b) => ({ b, rest: x - Math.floor(x) })).sort((x, y) => y.rest - x.rest || x.b - y.b);
+      for (let k = 0; left > 0; k = (k + 1) % byRemainder.length, left--) shares[byRemainder[k]!.b]!++;
+      shares.forEach((share, b) => blocks[b]!.quota[ci]!.push(share));
+    }
+  });
+}
+
+export interface BlockOptions {
+  /** Hears each customer id once the customer is done. */
+  onCustomer?: (id: number) => void;
+  /**
+   * How a moment (a local day and second of that day) is written; by default
+   * as a timestamptz literal (localTimestamp). The COPY writer takes the
+   * second since day 0 instead and writes the literal itself (copy-text.ts).
+   */
+  stamp?: (day: number, second: number) => Cell;
+}
+
+/**
+ * One block of customers with everything they do: registration, orders,
+ * campaigns, events, staff touches, appointments and identities. Ids continue
+ * from `ids` (updated).
+ */
+export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, ids: CustomerIds, { onCustomer, stamp }: BlockOptions = {}): void {
+  const { options, asOfDay, startDay, channels, campaigns, campaignsOnDay, registrationDays, size } = plan;
+  const block = plan.blocks[blockIndex]!;
+  const offset = plan.offset;
+  const ts = stamp ?? ((day: number, second: number): string => localTimestamp(day, second, offset));
+  const customerRandom = block.stream.clone();
+  const depth = size.depth;
+  const channelIndex = (code: string): number => channels.findIndex((c) => c.code === code);
+  const referralChannel = channelIndex('REFERRAL');
+  const wecomChannel = channelIndex('WECOM');
+  const acquisitionWeights = channels.map((c) => c.acquisitionShare);
+  const acquisitionTotal = sumInOrder(acquisitionWeights);
+  const privateRepeat = channels.map((c) => c.repeatShare);
+  const privateRepeatTotal = sumInOrder(privateRepeat);
+
+  // What this block's customers may still win for each campaign, per channel and in all.
+  const toWin = block.quota.map((q) => [...q]);
+  const toWinTotal = toWin.map((q) => q.reduce((a, n) => a + n, 0));
+  const participantsOf: number[][] = campaigns.map(() => []);
   const buyers: number[] = [];
   const registrationSeconds: number[] = [];
-  let identityId = 0;
-  let participationId = 0;
-  let orderId = 0;
-  let eventId = 0;
-  let followUpId = 0;
-  let appointmentId = 0;
 
-  const addParticipation = (r: Random, c: Campaign, customerId: number, day: number, second: number, employeeId: number | null, channel: number): void => {
-    const set = participated.get(c.id)!;
-    if (set.has(customerId)) return;
-    set.add(customerId);
-    const earlier = participantsOf.get(c.id)!;
+  const addParticipation = (r: Random, ci: number, customerId: number, joined: number[], day: number, second: number, employeeId: number | null, channel: number): void => {
+    if (joined.includes(ci)) return;
+    joined.push(ci);
+    const c = campaigns[ci]!;
+    const earlier = participantsOf[ci]!;
     const fissionChance = c.type === 'promotion' ? 0.22 : c.type === 'co_creation' ? 0.3 : c.type === 'brand' ? 0.18 : 0.12;
     const inviter = earlier.length > 0 && r.chance(fissionChance) ? earlier[earlier.length - 1 - Math.floor(r.next() * Math.min(earlier.length, 50))]! : null;
     earlier.push(customerId);
-    emit('campaign_participations', [++participationId, c.id, customerId, employeeId, channel + 1,
+    emit('campaign_participations', [++ids.campaign_participations, c.id, customerId, employeeId, channel + 1,
       ts(day, second), inviter]);
   };
 
-  for (let index = 0; index < options.customers; index++) {
+  for (let index = block.start; index < block.end; index++) {
     const id = index + 1;
     const r = customerRandom.fork(id);
     const regDay = registrationDays[index]!;
     let regSecond = sampleSecondOfDay(r, regDay);
 
-    let channel = r.weightedIndex(CHANNELS.map((c) => c.acquisitionShare));
+    let channel = r.weightedIndexOf(acquisitionWeights, acquisitionTotal);
     let referrer: number | null = null;
     if (channel === referralChannel || r.chance(0.04)) {
       if (buyers.length > 0) {
         // Recent buyers refer most often, so referral chains form.
         referrer = r.chance(0.6) ? buyers[buyers.length - 1 - Math.floor(r.next() * Math.min(buyers.length, 300))]! : r.pick(buyers);
       } else if (channel === referralChannel) {
-        channel = channelIndex('WECOM');
+        channel = wecomChannel;
       }
     }
-    const ch = CHANNELS[channel]!;
+    const ch = channels[channel]!;
     if (referrer !== null && registrationDays[referrer - 1] === regDay) {
-      regSecond = Math.min(86_399, Math.max(regSecond, registrationSeconds[referrer - 1]! + 1));
+      regSecond = Math.min(86_399, Math.max(regSecond, registrationSeconds[referrer - 1 - block.start]! + 1));
     }
     registrationSeconds.push(regSecond);
     // A fact on the registration day happens after the registration.
     const factSecond = (day: number): number => sampleSecondOfDay(r, day, day === regDay ? regSecond : 0);
 
-    const candidates = employees.filter((e) => e.hiredDay <= regDay);
-    const owner = r.chance(0.94) && candidates.length > 0
-      ? r.weighted(candidates, candidates.map((e) => ownerWeightOf[e.role] * (0.5 + e.skill)))
-      : null;
+    const owners = plan.ownerCandidates(regDay);
+    const candidates = owners.employees;
+    const owner = r.chance(0.94) && candidates.length > 0 ? candidates[r.weightedIndexOf(owners.weights, owners.total)]! : null;
+    const city = owner?.city ?? null;
     const skill = owner?.skill ?? 0.7;
     const engagement = r.logNormal(1, 0.55);
     const valueTrait = r.logNormal(1, 0.45) * ch.value;
     const buys = r.chance(Math.min(0.95, ch.conversion * (0.55 + 0.45 * skill) * (referrer ? 1.15 : 1)));
     const lifespan = r.chance(0.25) ? Infinity : 25 + r.exponential(200 * Math.sqrt(valueTrait * skill));
     const lastActiveDay = Math.min(asOfDay, regDay + lifespan);
+    /** Campaign indexes this customer has joined. */
+    const joined: number[] = [];
 
     // Orders, by a seasonally thinned Poisson process.
     let paidCents = 0;
     let orderCount = 0;
     if (buys) {
       let day = regDay + Math.floor(r.exponential(6));
-      const meanGap = 95 / Math.max(0.25, valueTrait * (0.6 + 0.4 * skill));
+      const meanGap = 95 / Math.max(0.25, valueTrait * (0.6 + 0.4 * skill)) / depth.orders;
       while (day <= lastActiveDay) {
         const first = orderCount === 0;
         const category = first
@@ -368,37 +600,39 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
         const items = category === 'traffic' ? r.int(1, 2) : category === 'core' ? r.int(1, 4) : r.int(1, 2);
         const peak = seasonality(day) > 3 ? 0.85 : 1;
         const cents = Math.round((base * peak * (category === 'core' ? Math.min(items, 2) : 1)) / 10) * 10;
-        let orderChannel = first ? channel : r.weightedIndex(privateRepeat);
+        let orderChannel = first ? channel : r.weightedIndexOf(privateRepeat, privateRepeatTotal);
         const orderSecond = factSecond(day);
         // A campaign claims the order (through one of its channels) while that channel still has orders to win.
-        const running = (campaignsOnDay.get(day) ?? []).filter((c) => c.startDay <= day && [...c.ordersToWin.values()].some((n) => n > 0));
+        const running = campaignsOnDay[day - startDay]!.filter((c) => toWinTotal[c.id - 1]! > 0 && (c.city === null || c.city === city));
         let campaignId: number | null = null;
         if (running.length > 0) {
           const c = r.weighted(running, running.map((x) => x.pull));
           if (r.chance(RATES.campaignAttribution)) {
+            const ci = c.id - 1;
             campaignId = c.id;
-            const open = [...c.ordersToWin.entries()];
-            const [winner, left] = open[r.weightedIndex(open.map(([, n]) => n))]!;
-            c.ordersToWin.set(winner, left - 1);
-            orderChannel = winner;
+            const left = toWin[ci]!;
+            const k = r.weightedIndex(left);
+            left[k]!--;
+            toWinTotal[ci]!--;
+            orderChannel = c.winChannels[k]!;
             const joinDay = Math.max(c.startDay, regDay, day - r.int(0, 3));
             // Joined before buying: earlier that day, or on an earlier day.
             const earliest = joinDay === regDay ? regSecond : 0;
             const joinSecond = joinDay === day ? r.int(Math.min(earliest, orderSecond), orderSecond) : sampleSecondOfDay(r, joinDay, earliest);
-            addParticipation(r, c, id, joinDay, joinSecond, owner?.id ?? null, orderChannel);
+            addParticipation(r, ci, id, joined, joinDay, joinSecond, owner?.id ?? null, orderChannel);
           }
         }
-        const refundChance = category === 'premium' ? 0.09 : CHANNELS[orderChannel]!.type.startsWith('live') ? 0.12 : 0.045;
+        const refundChance = category === 'premium' ? 0.09 : channels[orderChannel]!.type.startsWith('live') ? 0.12 : 0.045;
         const refunded = r.chance(refundChance);
         const credited = owner && r.chance(0.86) ? owner.id : r.chance(0.8) ? r.pick(candidates).id : null;
-        emit('orders', [++orderId, id, credited, orderChannel + 1, campaignId, ts(day, orderSecond),
+        emit('orders', [++ids.orders, id, credited, orderChannel + 1, campaignId, ts(day, orderSecond),
           money(cents), items, category, refunded ? 'refunded' : 'paid']);
         if (!refunded) {
           paidCents += cents;
           orderCount++;
         }
         // Many first buyers never come back, most of all those who came for a 引流 item.
-        if (first && r.chance(category === 'traffic' ? RATES.oneTimeBuyer.traffic : RATES.oneTimeBuyer.other)) break;
+        if (first && r.chance((category === 'traffic' ? RATES.oneTimeBuyer.traffic : RATES.oneTimeBuyer.other) * depth.oneTimeBuyer)) break;
         // Next order: thin a faster process by the day's seasonality.
         for (;;) {
           day += Math.max(1, Math.round(r.exponential(meanGap / MAX_SEASONALITY * 2.2)));
@@ -409,26 +643,26 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
     }
 
     // Campaigns joined without buying: brand campaigns draw many such people.
-    for (const c of campaigns) {
-      if (c.endDay < regDay || c.startDay > lastActiveDay || participated.get(c.id)!.has(id)) continue;
+    for (let ci = 0; ci < campaigns.length; ci++) {
+      const c = campaigns[ci]!;
+      if (c.endDay < regDay || c.startDay > lastActiveDay || (c.city !== null && c.city !== city) || joined.includes(ci)) continue;
       const p = RATES.joinWithoutBuying[c.type] * Math.min(engagement, 2.5);
       if (r.chance(p)) {
         const joinDay = Math.max(c.startDay, regDay) + r.int(0, Math.max(0, Math.min(c.endDay, lastActiveDay) - Math.max(c.startDay, regDay)));
         const promoter = owner && r.chance(0.7) ? owner.id : r.chance(0.6) ? r.pick(candidates).id : null;
-        addParticipation(r, c, id, joinDay, factSecond(joinDay), promoter, r.weightedIndex(privateRepeat));
+        addParticipation(r, ci, id, joined, joinDay, factSecond(joinDay), promoter, r.weightedIndexOf(privateRepeat, privateRepeatTotal));
       }
     }
 
     // Events: registration, then engagement over the customer's active life.
-    emit('events', [++eventId, id, 'register', channel + 1, ts(regDay, regSecond)]);
+    emit('events', [++ids.events, id, 'register', channel + 1, ts(regDay, regSecond)]);
     const activeDays = Math.max(1, Math.min(asOfDay, lastActiveDay + 30) - regDay + 1);
-    const eventCount = Math.min(60, Math.round(r.exponential(engagement * Math.min(activeDays, 365) / 40)));
+    const eventCount = Math.min(60 * depth.events, Math.round(r.exponential(engagement * depth.events * Math.min(activeDays, 365) / 40)));
     const advocate = r.chance(0.25 * engagement);
     for (let k = 0; k < eventCount; k++) {
-      const type = r.weighted(['view', 'like', 'comment', 'share', 'consult', 'booking', 'visit'] as const,
-        [40, 20, 8, advocate ? 10 : 1.5, 10, 3, 3]);
+      const type = r.weighted(EVENT_TYPES, advocate ? ADVOCATE_EVENT_WEIGHTS : EVENT_WEIGHTS);
       const day = regDay + r.int(0, activeDays - 1);
-      emit('events', [++eventId, id, type, r.weightedIndex(privateRepeat) + 1, ts(day, factSecond(day))]);
+      emit('events', [++ids.events, id, type, r.weightedIndexOf(privateRepeat, privateRepeatTotal) + 1, ts(day, factSecond(day))]);
     }
 
     // Staff touches and appointments.
@@ -436,7 +670,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       const touches = Math.round(r.exponential(skill * Math.min(activeDays, 400) / 45));
       for (let k = 0; k < touches; k++) {
         const day = regDay + r.int(0, activeDays - 1);
-        emit('follow_ups', [++followUpId, id, owner.id, r.weighted(['wecom_chat', 'call', 'visit'] as const, [75, 18, 7]),
+        emit('follow_ups', [++ids.follow_ups, id, owner.id, r.weighted(['wecom_chat', 'call', 'visit'] as const, [75, 18, 7]),
           ts(day, factSecond(day))]);
       }
       const bookings = r.chance(Math.min(0.8, 0.22 * engagement)) ? r.int(1, 3) : 0;
@@ -446,7 +680,7 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
         const bookedSecond = factSecond(bookedDay);
         const scheduledSecond = r.int(10, 20) * 3600;
         const arrived = scheduledDay <= asOfDay && r.chance(Math.min(0.92, 0.45 + 0.25 * skill));
-        emit('appointments', [++appointmentId, id, owner.id, ts(bookedDay, bookedSecond), ts(scheduledDay, scheduledSecond),
+        emit('appointments', [++ids.appointments, id, owner.id, ts(bookedDay, bookedSecond), ts(scheduledDay, scheduledSecond),
           arrived ? ts(scheduledDay, scheduledSecond + r.int(-900, 1800)) : null]);
       }
     }
@@ -463,21 +697,24 @@ export function generate(options: GenerateOptions, sinkFor: (table: TableName) =
       birthday = isoDate(dayNumber(`${year}-01-01`) + dayOfYear);
     }
     const name = r.pick(SURNAMES) + r.pick(GIVEN_NAME_CHARS) + (r.chance(0.75) ? r.pick(GIVEN_NAME_CHARS) : '');
-    emit('customers', [id, name, phone, gender, birthday, r.weighted(CITY_TIERS, CITY_TIER_WEIGHTS), channel + 1,
+    emit('customers', [++ids.customers, name, phone, gender, birthday, r.weighted(CITY_TIERS, CITY_TIER_WEIGHTS), channel + 1,
       owner?.id ?? null, ts(regDay, regSecond), MEMBER_LEVELS[level]!, referrer]);
 
     // OneID: several ids of the same person in different systems.
-    emit('customer_identities', [++identityId, id, 'phone', phone]);
-    if (r.chance(0.85)) emit('customer_identities', [++identityId, id, 'member', `M${String(id).padStart(9, '0')}`]);
-    if (owner) emit('customer_identities', [++identityId, id, 'wecom', `wm${(id * 2_654_435_761 >>> 0).toString(36)}${id.toString(36)}`]);
+    emit('customer_identities', [++ids.customer_identities, id, 'phone', phone]);
+    if (r.chance(0.85)) emit('customer_identities', [++ids.customer_identities, id, 'member', `M${String(id).padStart(9, '0')}`]);
+    if (owner) emit('customer_identities', [++ids.customer_identities, id, 'wecom', `wm${(id * 2_654_435_761 >>> 0).toString(36)}${id.toString(36)}`]);
     if (r.chance(0.7)) {
       let union = 'o';
       for (let k = 0; k < 20; k++) union += 'abcdefghijklmnopqrstuvwxyz0123456789'[r.int(0, 35)];
-      emit('customer_identities', [++identityId, id, 'unionid', `${union}_${id.toString(36)}`]);
+      emit('customer_identities', [++ids.customer_identities, id, 'unionid', `${union}_${id.toString(36)}`]);
     }
-    if (r.chance(0.25)) emit('customer_identities', [++identityId, id, 'consult', `C${id}`]);
+    if (r.chance(0.25)) emit('customer_identities', [++ids.customer_identities, id, 'consult', `C${id}`]);
 
-    if (options.onProgress && (id % 500 === 0 || id === options.customers)) options.onProgress(id, options.customers);
+    onCustomer?.(id);
   }
-  return counts;
 }
+
+const EVENT_TYPES = ['view', 'like', 'comment', 'share', 'consult', 'booking', 'visit'] as const;
+const EVENT_WEIGHTS = [40, 20, 8, 1.5, 10, 3, 3];
+const ADVOCATE_EVENT_WEIGHTS = [40, 20, 8, 10, 10, 3, 3];

@@ -5,7 +5,7 @@
  * the first hour after midnight when the pre-sale opens. One curve for the
  * seed's history and the live simulator, so today looks like every other day.
  */
-import type { Random } from './prng.ts';
+import { sumInOrder, type Random } from './prng.ts';
 import { monthDay } from './calendar.ts';
 
 /** Relative activity per local hour 0–23 on an ordinary day (before normalising). */
@@ -30,6 +30,8 @@ const normalise = (w: readonly number[]): number[] => {
 
 const ORDINARY_WEIGHTS = normalise(ORDINARY);
 const BURST_WEIGHTS = normalise(ORDINARY.map((w, h) => w + (BURST_EXTRA[h] ?? 0)));
+const ORDINARY_TOTAL = sumInOrder(ORDINARY_WEIGHTS);
+const BURST_TOTAL = sumInOrder(BURST_WEIGHTS);
 
 /** The day's 24 hourly weights, averaging 1: weight × (rate per day / 24) is the rate in that hour. */
 export function hourWeights(day: number): readonly number[] {
@@ -46,8 +48,9 @@ export function intensityAt(day: number, secondOfDay: number): number {
  * on a customer's registration day happens after the registration).
  */
 export function sampleSecondOfDay(r: Random, day: number, notBefore = 0): number {
-  const weights = hourWeights(day);
-  if (notBefore <= 0) return r.weightedIndex(weights) * 3600 + r.int(0, 3599);
+  const burst = isBurstDay(day);
+  const weights = burst ? BURST_WEIGHTS : ORDINARY_WEIGHTS;
+  if (notBefore <= 0) return r.weightedIndexOf(weights, burst ? BURST_TOTAL : ORDINARY_TOTAL) * 3600 + r.int(0, 3599);
   const firstHour = Math.floor(notBefore / 3600);
   const tail = weights.map((w, h) => (h < firstHour ? 0 : w));
   const hour = r.weightedIndex(tail);

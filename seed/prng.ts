@@ -50,8 +50,11 @@ export class Random {
 
   /** Picks an index with probability proportional to its weight. */
   weightedIndex(weights: readonly number[]): number {
-    let total = 0;
-    for (const w of weights) total += w;
+    return this.weightedIndexOf(weights, sumInOrder(weights));
+  }
+
+  /** weightedIndex with the weights' total known (sumInOrder(weights)), for weights used many times. */
+  weightedIndexOf(weights: readonly number[], total: number): number {
     let r = this.next() * total;
     for (let i = 0; i < weights.length; i++) {
       r -= weights[i]!;
@@ -79,10 +82,33 @@ export class Random {
     return -Math.log(1 - this.next()) * mean;
   }
 
+  /** The same stream from here on, as a separate object. */
+  clone(): Random {
+    const copy = Object.create(Random.prototype) as Random;
+    copy.a = this.a;
+    copy.b = this.b;
+    copy.c = this.c;
+    copy.d = this.d;
+    return copy;
+  }
+
+  /** Moves the stream on by n draws. */
+  skip(n: number): this {
+    for (let i = 0; i < n; i++) this.next();
+    return this;
+  }
+
   /** A new independent stream, so adding draws in one part never shifts another. */
   fork(label: number): Random {
     return new Random((Math.floor(this.next() * 4294967296) ^ Math.imul(label, 0x27d4eb2d)) >>> 0);
   }
+}
+
+/** The sum of the weights, added in order (exactly as weightedIndex adds them). */
+export function sumInOrder(weights: readonly number[]): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i]!;
+  return total;
 }
 
 /** A Poisson draw: Knuth's method for small means, a rounded normal above 40. */

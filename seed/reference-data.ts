@@ -3,16 +3,79 @@
 export interface TeamSpec {
   name: string;
   region: string;
+  /** The city whose customers the team serves and where its city campaigns (…·上海站) run; null for nationwide teams. */
+  city: string | null;
 }
 
+/** The reference brand's teams (up to 20,000 customers). */
 export const TEAMS: readonly TeamSpec[] = [
-  { name: '华东一部', region: '华东' },
-  { name: '华东二部', region: '华东' },
-  { name: '华南事业部', region: '华南' },
-  { name: '华北事业部', region: '华北' },
-  { name: '西南事业部', region: '西南' },
-  { name: '线上运营部', region: '全国' },
+  { name: '华东一部', region: '华东', city: '上海' },
+  { name: '华东二部', region: '华东', city: '杭州' },
+  { name: '华南事业部', region: '华南', city: '广州' },
+  { name: '华北事业部', region: '华北', city: '北京' },
+  { name: '西南事业部', region: '西南', city: '成都' },
+  { name: '线上运营部', region: '全国', city: null },
 ];
+
+/**
+ * Teams a growing brand adds, in the order it adds them: a team per city, a
+ * few nationwide operations teams, then second and third teams in the
+ * busiest cities (see growthTeams).
+ */
+const GROWTH_CITY_TEAMS: readonly TeamSpec[] = [
+  { name: '深圳事业部', region: '华南', city: '深圳' },
+  { name: '直播运营部', region: '全国', city: null },
+  { name: '南京事业部', region: '华东', city: '南京' },
+  { name: '武汉事业部', region: '华中', city: '武汉' },
+  { name: '重庆事业部', region: '西南', city: '重庆' },
+  { name: '西安事业部', region: '西北', city: '西安' },
+  { name: '社群运营部', region: '全国', city: null },
+  { name: '苏州事业部', region: '华东', city: '苏州' },
+  { name: '天津事业部', region: '华北', city: '天津' },
+  { name: '长沙事业部', region: '华中', city: '长沙' },
+  { name: '郑州事业部', region: '华中', city: '郑州' },
+  { name: '青岛事业部', region: '华东', city: '青岛' },
+  { name: '宁波事业部', region: '华东', city: '宁波' },
+  { name: '会员运营部', region: '全国', city: null },
+  { name: '厦门事业部', region: '华南', city: '厦门' },
+  { name: '合肥事业部', region: '华东', city: '合肥' },
+  { name: '济南事业部', region: '华东', city: '济南' },
+  { name: '沈阳事业部', region: '东北', city: '沈阳' },
+  { name: '昆明事业部', region: '西南', city: '昆明' },
+  { name: '福州事业部', region: '华南', city: '福州' },
+  { name: '无锡事业部', region: '华东', city: '无锡' },
+  { name: '东莞事业部', region: '华南', city: '东莞' },
+  { name: '佛山事业部', region: '华南', city: '佛山' },
+  { name: '大连事业部', region: '东北', city: '大连' },
+  { name: '南宁事业部', region: '华南', city: '南宁' },
+  { name: '石家庄事业部', region: '华北', city: '石家庄' },
+  { name: '哈尔滨事业部', region: '东北', city: '哈尔滨' },
+  { name: '贵阳事业部', region: '西南', city: '贵阳' },
+  { name: '南昌事业部', region: '华中', city: '南昌' },
+  { name: '太原事业部', region: '华北', city: '太原' },
+  { name: '长春事业部', region: '东北', city: '长春' },
+  { name: '兰州事业部', region: '西北', city: '兰州' },
+  { name: '温州事业部', region: '华东', city: '温州' },
+  { name: '泉州事业部', region: '华南', city: '泉州' },
+];
+
+const ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/**
+ * The first `count` teams of a brand: the reference six, the city teams
+ * above, then further numbered teams (深圳二部, 南京二部, …) round the cities.
+ */
+export function brandTeams(count: number): TeamSpec[] {
+  const teams = [...TEAMS, ...GROWTH_CITY_TEAMS].slice(0, count);
+  const cities = [...TEAMS, ...GROWTH_CITY_TEAMS].filter((t) => t.city !== null);
+  for (let k = 0; teams.length < count; k++) {
+    const base = cities[k % cities.length]!;
+    const ordinal = Math.floor(k / cities.length) + 2;
+    if (ordinal > ORDINALS.length) throw new Error(`no name for team ${teams.length + 1}`);
+    teams.push({ name: `${base.city}${ORDINALS[ordinal - 1]}部`, region: base.region, city: base.city });
+  }
+  return teams;
+}
 
 export type EmployeeRole = 'lead' | 'content' | 'activity' | 'community' | 'advisor';
 
@@ -21,6 +84,9 @@ export const TEAM_ROLES: readonly EmployeeRole[] = [
   'lead', 'content', 'activity', 'community', 'community',
   'advisor', 'advisor', 'advisor', 'advisor', 'advisor',
 ];
+
+/** Roles of the people a team of a bigger brand has beyond its first ten, in the order it hires them. */
+export const EXTRA_TEAM_ROLES: readonly EmployeeRole[] = ['advisor', 'advisor', 'community', 'advisor', 'activity', 'advisor', 'content'];
 
 export type ChannelType =
   | 'wechat_oa' | 'wechat_channels' | 'mini_program' | 'wecom' | 'community' | 'live_douyin'
@@ -62,6 +128,38 @@ export const CHANNELS: readonly ChannelSpec[] = [
   { code: 'XIAOHONGSHU', name: '小红书种草', kind: 'public', type: 'ads', acquisitionShare: 2, conversion: 0.33, value: 1.05, repeatShare: 0.5, costWeight: 3, staffSpend: false },
   { code: 'STORE_GUIDE_WECOM', name: '门店导购企微', kind: 'private', type: 'wecom', acquisitionShare: 2, conversion: 0.66, value: 1.3, repeatShare: 6, costWeight: 1, staffSpend: true },
 ];
+
+/** Channels a growing brand opens beyond the reference fifteen, in the order it opens them (see brand-size.ts). */
+export const GROWTH_CHANNELS: readonly ChannelSpec[] = [
+  { code: 'WECOM_MOMENTS', name: '企微朋友圈', kind: 'private', type: 'wecom', acquisitionShare: 2, conversion: 0.5, value: 1.05, repeatShare: 8, costWeight: 0.8, staffSpend: true },
+  { code: 'VIP_COMMUNITY', name: '会员专属群', kind: 'private', type: 'community', acquisitionShare: 1.5, conversion: 0.64, value: 1.3, repeatShare: 7, costWeight: 1.2, staffSpend: true },
+  { code: 'DOUYIN_KOL', name: '抖音达人带货', kind: 'public', type: 'live_douyin', acquisitionShare: 6, conversion: 0.3, value: 0.75, repeatShare: 2, costWeight: 7, staffSpend: false },
+  { code: 'TMALL_STORE_LIVE', name: '天猫旗舰店直播', kind: 'public', type: 'live_taobao', acquisitionShare: 4, conversion: 0.45, value: 1.0, repeatShare: 3, costWeight: 4, staffSpend: false },
+  { code: 'POINTS_MALL', name: '积分商城', kind: 'private', type: 'mini_program', acquisitionShare: 0.8, conversion: 0.6, value: 0.9, repeatShare: 6, costWeight: 0.6, staffSpend: false },
+  { code: 'MALL_COUNTER', name: '商场专柜', kind: 'private', type: 'offline_store', acquisitionShare: 3, conversion: 0.7, value: 1.5, repeatShare: 4, costWeight: 2, staffSpend: true },
+  { code: 'WX_CHANNELS_LIVE', name: '视频号直播', kind: 'public', type: 'wechat_channels', acquisitionShare: 4, conversion: 0.4, value: 0.95, repeatShare: 3, costWeight: 3.5, staffSpend: false },
+  { code: 'MEMBER_AMBASSADOR', name: '会员推荐官', kind: 'private', type: 'referral', acquisitionShare: 2, conversion: 0.66, value: 1.15, repeatShare: 1, costWeight: 0.7, staffSpend: true },
+  { code: 'ADS_SEARCH', name: '搜索广告', kind: 'public', type: 'ads', acquisitionShare: 3, conversion: 0.35, value: 0.95, repeatShare: 0.5, costWeight: 4, staffSpend: false },
+  { code: 'WECOM_SERVICE', name: '企微客服', kind: 'private', type: 'wecom', acquisitionShare: 1.5, conversion: 0.55, value: 1.0, repeatShare: 5, costWeight: 0.8, staffSpend: true },
+  { code: 'MINI_GROUP_BUY', name: '小程序拼团', kind: 'private', type: 'mini_program', acquisitionShare: 2.5, conversion: 0.48, value: 0.7, repeatShare: 4, costWeight: 1.2, staffSpend: false },
+  { code: 'DOUYIN_STORE_LIVE', name: '抖音店播', kind: 'public', type: 'live_douyin', acquisitionShare: 4, conversion: 0.38, value: 0.85, repeatShare: 3, costWeight: 5, staffSpend: false },
+  { code: 'MEMBER_SMS', name: '会员短信', kind: 'private', type: 'ai_call_sms', acquisitionShare: 0.5, conversion: 0.25, value: 0.8, repeatShare: 2, costWeight: 0.9, staffSpend: false },
+  { code: 'POPUP_STORE', name: '城市快闪店', kind: 'private', type: 'offline_store', acquisitionShare: 1.5, conversion: 0.52, value: 1.1, repeatShare: 1, costWeight: 3, staffSpend: true },
+  { code: 'WX_SERVICE_ACCOUNT', name: '会员服务号', kind: 'private', type: 'wechat_oa', acquisitionShare: 1.5, conversion: 0.52, value: 1.05, repeatShare: 5, costWeight: 0.8, staffSpend: false },
+  { code: 'TAOBAO_KOL', name: '淘宝达人直播', kind: 'public', type: 'live_taobao', acquisitionShare: 3, conversion: 0.33, value: 0.8, repeatShare: 1.5, costWeight: 6, staffSpend: false },
+  { code: 'ADS_WEIBO', name: '微博广告', kind: 'public', type: 'ads', acquisitionShare: 2, conversion: 0.22, value: 0.8, repeatShare: 0.5, costWeight: 5, staffSpend: false },
+  { code: 'MOM_COMMUNITY', name: '宝妈社群', kind: 'private', type: 'community', acquisitionShare: 1.5, conversion: 0.56, value: 0.95, repeatShare: 5, costWeight: 1.5, staffSpend: true },
+  { code: 'GIFT_BOX_CARD', name: '礼盒扫码卡', kind: 'private', type: 'package_card', acquisitionShare: 1.5, conversion: 0.5, value: 1.2, repeatShare: 1, costWeight: 0.9, staffSpend: false },
+  { code: 'ADS_BILIBILI', name: 'B站UP主合作', kind: 'public', type: 'ads', acquisitionShare: 1.5, conversion: 0.28, value: 0.9, repeatShare: 0.5, costWeight: 4.5, staffSpend: false },
+  { code: 'WX_CHANNELS_KOC', name: '视频号达人', kind: 'public', type: 'wechat_channels', acquisitionShare: 2, conversion: 0.34, value: 0.85, repeatShare: 1.5, costWeight: 4, staffSpend: false },
+  { code: 'OUTLET_STORE', name: '奥莱门店', kind: 'private', type: 'offline_store', acquisitionShare: 1.5, conversion: 0.6, value: 0.85, repeatShare: 2, costWeight: 1.8, staffSpend: true },
+  { code: 'FLASH_GROUP', name: '福利快闪群', kind: 'private', type: 'community', acquisitionShare: 2, conversion: 0.4, value: 0.7, repeatShare: 3, costWeight: 1, staffSpend: true },
+  { code: 'RCS_5G', name: '5G消息', kind: 'private', type: 'ai_call_sms', acquisitionShare: 0.5, conversion: 0.2, value: 0.8, repeatShare: 1, costWeight: 1.2, staffSpend: false },
+  { code: 'ADS_ZHIHU', name: '知乎内容种草', kind: 'public', type: 'ads', acquisitionShare: 1, conversion: 0.3, value: 1.0, repeatShare: 0.5, costWeight: 3.5, staffSpend: false },
+];
+
+/** Every channel the generator knows: the reference fifteen first, so their indexes never change. */
+export const CHANNEL_CATALOGUE: readonly ChannelSpec[] = [...CHANNELS, ...GROWTH_CHANNELS];
 
 export type CampaignType = 'brand' | 'revenue' | 'promotion' | 'co_creation';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generate, money, type Cell, type TableName } from '../../seed/generate.ts';
+import { generate, money, planBrand, type Cell, type TableName } from '../../seed/generate.ts';
 import { copyLine } from '../../seed/load.ts';
 import { Random } from '../../seed/prng.ts';
 
@@ -9,6 +9,13 @@ function collect(customers: number, seed: number): Record<string, Cell[][]> {
     rows[table] = [];
     return { row: (cells) => rows[table]!.push([...cells]) };
   });
+  return rows;
+}
+
+/** The brand's own rows (no customers are made). */
+function brandRows(customers: number): Record<string, Cell[][]> {
+  const rows: Record<string, Cell[][]> = {};
+  planBrand({ customers, seed: 42, asOf: '2026-11-20' }, (table, cells) => (rows[table] ??= []).push([...cells]));
   return rows;
 }
 
@@ -41,5 +48,41 @@ describe('generator', () => {
     expect(small.employees).toEqual(large.employees);
     expect(small.channels).toHaveLength(15);
     expect(small.campaigns).toHaveLength(30);
+  });
+
+  it('grows staff, channels and campaigns with the brand: about 40 teams, 500 employees, 40 channels and 200 campaigns at 1,000,000 customers', () => {
+    const reference = brandRows(20_000);
+    const mid = brandRows(200_000);
+    const large = brandRows(1_000_000);
+    const size = (rows: Record<string, Cell[][]>) => ['teams', 'employees', 'channels', 'campaigns'].map((t) => rows[t]!.length);
+    expect(size(reference)).toEqual([6, 60, 15, 30]);
+    expect(size(large)).toEqual([40, 500, 40, 200]);
+    const [teams, employees, channels, campaigns] = size(mid);
+    expect(teams).toBeGreaterThan(6);
+    expect(teams).toBeLessThan(40);
+    expect(employees).toBeGreaterThan(60);
+    expect(employees).toBeLessThan(500);
+    expect(channels).toBeGreaterThan(15);
+    expect(channels).toBeLessThan(40);
+    expect(campaigns).toBeGreaterThan(30);
+    expect(campaigns).toBeLessThan(200);
+    // The reference brand stays as it was inside the larger one: same first teams, staff ids and channels.
+    expect(large.teams!.slice(0, 6).map((r) => r[1])).toEqual(reference.teams!.map((r) => r[1]));
+    expect(large.channels!.slice(0, 15)).toEqual(reference.channels);
+    for (const rows of [mid, large]) {
+      const names = (table: string, column: number) => rows[table]!.map((r) => String(r[column]));
+      for (const [table, column] of [['teams', 1], ['employees', 1], ['channels', 1], ['channels', 2], ['campaigns', 1]] as const) {
+        expect(new Set(names(table, column)).size, `${table} names are unique`).toBe(rows[table]!.length);
+      }
+      for (const name of [...names('teams', 1), ...names('employees', 1)]) expect(name).toMatch(/^\p{Script=Han}{2,}$/u);
+      // Channel names are Chinese, some with a brand or technical term in Latin letters (AI外呼短信, B站UP主合作).
+      for (const name of names('channels', 2)) expect(name).toMatch(/\p{Script=Han}{2,}/u);
+      // Every team is led by one of its own leads.
+      const byId = new Map(rows.employees!.map((e) => [e[0], e]));
+      for (const team of rows.teams!) expect(byId.get(team[3])?.slice(2, 4)).toEqual([team[0], 'lead']);
+    }
+    // City editions of the calendar run in a city that has a team.
+    const cities = new Set(large.campaigns!.map((c) => /·(.+)站$/.exec(String(c[1]))?.[1]).filter(Boolean));
+    expect(cities.size).toBeGreaterThan(10);
   });
 });
