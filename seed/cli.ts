@@ -4,13 +4,20 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../cube/config.ts';
 import { withDatabase } from '../cube/database/connect.ts';
-import { isSeeded, seedDatabase } from './load.ts';
+import { isSeeded, seedDatabase, type SeedProgress } from './load.ts';
 import { migrate } from '../cube/database/migrate.ts';
 import { progressBar } from './progress.ts';
 
 const USAGE = 'usage: npm run seed -- --customers N [--seed S] [--as-of YYYY-MM-DD] [--reset]';
 
 class UsageError extends Error {}
+
+const STEP: Record<SeedProgress['phase'], string> = {
+  generate: 'generating the brand',
+  load: 'loading customers',
+  index: 'rebuilding keys and indexes',
+  analyze: 'analyzing',
+};
 
 function fail(message: string): never {
   process.stderr.write(`seed: ${message}\n${USAGE}\n`);
@@ -56,11 +63,12 @@ async function main(): Promise<void> {
     const started = performance.now();
     const counts = await seedDatabase(sql, {
       customers, seed, asOf, timeZone: config.timeZone,
-      onProgress: (p) => bar(p.phase === 'generate' ? 'generating customers' : p.phase === 'load' ? `loading ${p.label}` : 'analyzing', p.done, p.total),
+      onProgress: (p) => bar(STEP[p.phase], p.done, p.total, p.rows,
+        p.generated === undefined ? undefined : `generated ${Math.round((100 * p.generated) / customers)}%`),
     });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const seconds = (performance.now() - started) / 1000;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    process.stdout.write(`seeded ${total.toLocaleString('en-US')} rows in ${seconds} s (seed ${seed}, as of ${asOf})\n`);
+    process.stdout.write(`seeded ${total.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s (seed ${seed}, as of ${asOf})\n`);
     for (const [table, n] of Object.entries(counts)) process.stdout.write(`  ${table.padEnd(24)} ${n.toLocaleString('en-US')}\n`);
   });
 }

@@ -1,109 +1,172 @@
 /**
- * Loads a generated data set: rows are written to one temporary file per
- * table first, then replace the old data in a single transaction (TRUNCATE +
- * COPY), so an interrupted or failed seed leaves the database as it was.
+ * Loads a generated data set in one transaction, so an interrupted or failed
+ * seed leaves the database as it was:
+ *
+ *   TRUNCATE; drop the tables' keys, foreign keys and indexes (read from the
+ *   catalogue, so ones added by later migrations are handled too); COPY the
+ *   brand, then each customer block as the generator threads hand it over
+ *   (COPY … FREEZE: the rows are written frozen and all-visible); rebuild the
+ *   keys and indexes (a sort each, not one insert per row) and the foreign
+ *   keys (one check per key, not one per row); COMMIT; ANALYZE.
+ *
+ * The readers of the tables wait for the commit, as they did for the
+ * TRUNCATE before.
  */
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Sql } from 'postgres';
-import { generate, TABLE_COLUMNS, TABLES, type Cell, type GenerateOptions, type RowSink, type TableName } from './generate.ts';
-
-const FLUSH_BYTES = 1 << 20;
-
-function escapeCopyText(value: string): string {
-  return /[\\\t\n\r]/.test(value)
-    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : value;
-}
-
-export function copyLine(cells: readonly Cell[]): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) {
-    const v = cells[i];
-    if (i > 0) line += '\t';
-    line += v === null || v === undefined ? '\\N' : typeof v === 'boolean' ? (v ? 't' : 'f') : escapeCopyText(String(v));
-  }
-  return line + '\n';
-}
-
-/** A sink that appends COPY text lines to a file, in 1 MiB writes. */
-class FileSink implements RowSink {
-  private buffer = '';
-  private readonly fd: number;
-
-  constructor(readonly file: string) {
-    this.fd = openSync(file, 'w');
-  }
-
-  row(cells: readonly Cell[]): void {
-    this.buffer += copyLine(cells);
-    if (this.buffer.length >= FLUSH_BYTES) this.flush();
-  }
-
-  flush(): void {
-    if (this.buffer.length > 0) writeSync(this.fd, this.buffer);
-    this.buffer = '';
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-}
+import type { Sql, TransactionSql } from 'postgres';
+import {
+  BRAND_TABLES, CUSTOMER_TABLES, planBrand, TABLE_COLUMNS, TABLES, type GenerateOptions, type TableName,
+} from './generate.ts';
+import { copyLine, numberRows } from './copy-text.ts';
+import { customerBlocks } from './parallel.ts';
 
 export interface SeedProgress {
-  phase: 'generate' | 'load' | 'analyze';
+  /** generate: the brand; load: the customer blocks, generated and copied; index: keys and indexes; analyze: statistics. */
+  phase: 'generate' | 'load' | 'index' | 'analyze';
+  /** Customers (generate, load), statements (index) or tables (analyze) done, of total. */
   done: number;
   total: number;
   label: string;
+  /** Rows handled so far in the phase: generated, copied, covered by the rebuilt keys and indexes, or analyzed. */
+  rows: number;
+  /** While loading: customers generated so far (the threads run a few blocks ahead of the load). */
+  generated?: number;
 }
 
 export interface SeedOptions extends Omit<GenerateOptions, 'onProgress'> {
   onProgress?: (p: SeedProgress) => void;
   /** Called after the old data is gone inside the transaction; tests use it to simulate a crash. */
   beforeCommit?: () => Promise<void>;
+  /** Generator threads: by default one per core when there is more than one block; 0 generates in this thread. */
+  workers?: number;
 }
 
-export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Record<TableName, number>> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'siyu-seed-'));
-  try {
-    const sinks = new Map<TableName, FileSink>();
-    const counts = generate(
-      { ...options, onProgress: (done, total) => options.onProgress?.({ phase: 'generate', done, total, label: 'customers' }) },
-      (table) => {
-        const sink = new FileSink(path.join(dir, `${table}.tsv`));
-        sinks.set(table, sink);
-        return sink;
-      },
-    );
-    for (const sink of sinks.values()) sink.close();
+/** Enough for the index sorts of a 1,000,000-customer data set in memory; only for this session. */
+const MAINTENANCE_WORK_MEM = '512MB';
+/** For the hash joins that check each foreign key at once. */
+const WORK_MEM = '256MB';
 
-    const totalRows = Object.values(counts).reduce((a, b) => a + b, 0);
-    let loaded = 0;
+export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Record<TableName, number>> {
+  const { onProgress, beforeCommit, workers, ...data } = options;
+  const report = onProgress ?? (() => {});
+  const counts = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
+  const brandText = Object.fromEntries(BRAND_TABLES.map((t) => [t, ''])) as Record<TableName, string>;
+  const plan = planBrand(data, (table, cells) => {
+    brandText[table] += copyLine(cells);
+    counts[table]++;
+  });
+  const brandRows = BRAND_TABLES.reduce((n, t) => n + counts[t], 0);
+  report({ phase: 'generate', done: 1, total: 1, label: 'brand', rows: brandRows });
+
+  const blocks = customerBlocks(data, plan, workers);
+  try {
     await sql.begin(async (tx) => {
+      await tx`SET LOCAL synchronous_commit = off`;
+      await tx.unsafe(`SET LOCAL maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+      await tx.unsafe(`SET LOCAL work_mem = '${WORK_MEM}'`);
       await tx.unsafe(`TRUNCATE ${TABLES.map((t) => `siyu.${t}`).join(', ')} RESTART IDENTITY CASCADE`);
-      await tx`SET CONSTRAINTS ALL DEFERRED`;
-      for (const table of TABLES) {
-        const columns = TABLE_COLUMNS[table].join(', ');
-        const writable = await tx.unsafe(`COPY siyu.${table} (${columns}) FROM STDIN`).writable();
-        await pipeline(createReadStream(sinks.get(table)!.file), writable);
-        loaded += counts[table];
-        options.onProgress?.({ phase: 'load', done: loaded, total: totalRows, label: table });
+      const keys = await dropKeysAndIndexes(tx);
+
+      for (const table of BRAND_TABLES) await copyInto(tx, table, Buffer.from(brandText[table]));
+      let loadedRows = brandRows;
+      let generated = 0;
+      let loaded = 0;
+      const progress = (): void => report({ phase: 'load', done: loaded, total: data.customers, label: 'customers', rows: loadedRows, generated });
+      for await (const block of blocks) {
+        generated = Math.max(generated, plan.blocks[block.index]!.end);
+        for (const table of CUSTOMER_TABLES) {
+          const rows = block.rows[table];
+          if (rows === 0) continue;
+          numberRows(block.text[table], counts[table] + 1, rows);
+          await copyInto(tx, table, block.text[table]);
+          counts[table] += rows;
+          loadedRows += rows;
+        }
+        loaded += block.customers;
+        progress();
       }
+
+      let rowsIndexed = 0;
+      for (const [k, key] of keys.rebuild.entries()) {
+        report({ phase: 'index', done: k, total: keys.rebuild.length, label: key.name, rows: rowsIndexed });
+        await tx.unsafe(key.sql);
+        rowsIndexed += counts[key.table as TableName] ?? 0;
+      }
+      report({ phase: 'index', done: keys.rebuild.length, total: keys.rebuild.length, label: 'keys and indexes', rows: rowsIndexed });
       // Marks the data as the generator's: demo accounts are given only to such data.
       await tx`INSERT INTO siyu.settings (key, value) VALUES ('data_origin', 'demo_generator')
                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
-      await options.beforeCommit?.();
+      await beforeCommit?.();
     });
-    options.onProgress?.({ phase: 'analyze', done: 0, total: 1, label: 'analyze' });
-    await sql.unsafe(`ANALYZE ${TABLES.map((t) => `siyu.${t}`).join(', ')}`);
-    options.onProgress?.({ phase: 'analyze', done: 1, total: 1, label: 'analyze' });
-    return counts;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await blocks.close();
   }
+
+  // Statistics for the planner, the largest tables first, on the pool's connections side by side.
+  const order = [...TABLES].sort((a, b) => counts[b] - counts[a]);
+  let analyzed = 0;
+  let rowsAnalyzed = 0;
+  report({ phase: 'analyze', done: 0, total: order.length, label: 'statistics', rows: 0 });
+  await Promise.all(order.map(async (table) => {
+    await sql.unsafe(`ANALYZE siyu.${table}`);
+    rowsAnalyzed += counts[table];
+    report({ phase: 'analyze', done: ++analyzed, total: order.length, label: 'statistics', rows: rowsAnalyzed });
+  }));
+  return counts;
+}
+
+async function copyInto(tx: TransactionSql, table: TableName, bytes: Uint8Array): Promise<void> {
+  const writable = await tx.unsafe(`COPY siyu.${table} (${TABLE_COLUMNS[table].join(', ')}) FROM STDIN WITH (FREEZE)`).writable();
+  await pipeline(Readable.from(slices(bytes, 1 << 20)), writable);
+}
+
+function* slices(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+interface Rebuild {
+  table: string;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Drops the foreign keys into and out of the seed's tables, their primary
+ * keys, unique and exclusion constraints and their other indexes, and
+ * returns what rebuilds them: keys and indexes first, foreign keys last. A
+ * key something else relies on (a view grouping by a primary key) stays.
+ */
+async function dropKeysAndIndexes(tx: TransactionSql): Promise<{ rebuild: Rebuild[] }> {
+  const tables = TABLES.map((t) => `siyu.${t}`);
+  const constraints = await tx<(Rebuild & { kind: string; drop: string })[]>`
+    SELECT c.conrelid::regclass::text AS table, c.conname AS name, c.contype AS kind,
+           format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname) AS drop,
+           format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) AS sql
+    FROM pg_constraint c
+    WHERE (c.contype IN ('p', 'u', 'x') AND c.conrelid = ANY(${tables}::regclass[])
+           AND NOT EXISTS (
+             SELECT 1 FROM pg_depend d
+             WHERE d.deptype = 'n'
+               AND ((d.refclassid = 'pg_constraint'::regclass AND d.refobjid = c.oid)
+                    OR (d.refclassid = 'pg_class'::regclass AND d.refobjid = c.conindid))
+               AND NOT (d.classid = 'pg_constraint'::regclass
+                        AND EXISTS (SELECT 1 FROM pg_constraint f WHERE f.oid = d.objid AND f.contype = 'f'))))
+       OR (c.contype = 'f' AND (c.conrelid = ANY(${tables}::regclass[]) OR c.confrelid = ANY(${tables}::regclass[])))
+    ORDER BY c.contype = 'f' DESC, c.conrelid::regclass::text, c.conname`;
+  const indexes = await tx<(Rebuild & { drop: string })[]>`
+    SELECT i.indrelid::regclass::text AS table, i.indexrelid::regclass::text AS name,
+           format('DROP INDEX %s', i.indexrelid::regclass) AS drop, pg_get_indexdef(i.indexrelid) AS sql
+    FROM pg_index i
+    WHERE i.indrelid = ANY(${tables}::regclass[])
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid)
+    ORDER BY 1, 2`;
+  for (const c of constraints) await tx.unsafe(c.drop);
+  for (const i of indexes) await tx.unsafe(i.drop);
+  const foreignKeys = constraints.filter((c) => c.kind === 'f');
+  const own = constraints.filter((c) => c.kind !== 'f');
+  const strip = ({ table, name, sql }: Rebuild): Rebuild => ({ table: table.replace(/^siyu\./, ''), name, sql });
+  return { rebuild: [...own, ...indexes, ...foreignKeys].map(strip) };
 }
 
 /** Whether the demo data is there: the settings row every seed writes. */

@@ -21,8 +21,8 @@ describe('npm run seed', () => {
   it('migrates an empty database and loads the asked size, with progress', async () => {
     const r = seed('--customers', '400', '--seed', '5', '--as-of', '2026-06-30');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/seeded [\d,]+ rows in [\d.]+ s \(seed 5, as of 2026-06-30\)/);
-    expect(r.stderr).toContain('loading orders');
+    expect(r.stdout).toMatch(/seeded [\d,]+ rows in [\d.]+ s, [\d,]+ rows\/s \(seed 5, as of 2026-06-30\)/);
+    for (const step of ['generating the brand', 'loading customers', 'rebuilding keys and indexes', 'analyzing']) expect(r.stderr).toContain(step);
     expect(await count('customers')).toBe(400);
     const [asOf] = await db.sql<{ value: string }[]>`SELECT value FROM siyu.settings WHERE key = 'as_of'`;
     expect(asOf!.value).toBe('2026-06-30');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { generate, money, planBrand, type Cell, type TableName } from '../../seed/generate.ts';
-import { copyLine } from '../../seed/load.ts';
+import { CUSTOMER_TABLES, generate, money, planBrand, type Cell, type GenerateOptions, type TableName } from '../../seed/generate.ts';
+import { copyLine, numberRows } from '../../seed/copy-text.ts';
+import { makeBlock } from '../../seed/parallel.ts';
 import { Random } from '../../seed/prng.ts';
 
 function collect(customers: number, seed: number): Record<string, Cell[][]> {
@@ -17,6 +18,22 @@ function brandRows(customers: number): Record<string, Cell[][]> {
   const rows: Record<string, Cell[][]> = {};
   planBrand({ customers, seed: 42, asOf: '2026-11-20' }, (table, cells) => (rows[table] ??= []).push([...cells]));
   return rows;
+}
+
+/** Each customer table's COPY text, block by block through the block writer, ids numbered as the loader does. */
+function blockText(options: GenerateOptions, order?: number[]): Record<string, string[]> {
+  const plan = planBrand(options);
+  const made = (order ?? plan.blocks.map((_, b) => b)).map((b) => makeBlock(plan, b)).sort((a, b) => a.index - b.index);
+  const text: Record<string, string[]> = Object.fromEntries(CUSTOMER_TABLES.map((t) => [t, []]));
+  for (const table of CUSTOMER_TABLES) {
+    let next = 1;
+    for (const block of made) {
+      numberRows(block.text[table], next, block.rows[table]);
+      next += block.rows[table];
+      text[table]!.push(new TextDecoder().decode(block.text[table]));
+    }
+  }
+  return text;
 }
 
 describe('generator', () => {
@@ -84,5 +101,28 @@ describe('generator', () => {
     // City editions of the calendar run in a city that has a team.
     const cities = new Set(large.campaigns!.map((c) => /·(.+)站$/.exec(String(c[1]))?.[1]).filter(Boolean));
     expect(cities.size).toBeGreaterThan(10);
+  });
+
+  it('writes the same COPY text through the block writer as copyLine does from the rows, block after block', () => {
+    for (const options of [
+      { customers: 900, seed: 3, asOf: '2026-11-20', blockCustomers: 250 },
+      { customers: 600, seed: 4, asOf: '2026-03-15', timeZone: 'America/New_York', blockCustomers: 200 },
+    ]) {
+      const expected: Record<string, string[]> = {};
+      generate(options, (table) => {
+        expected[table] = [];
+        return { row: (cells) => expected[table]!.push(copyLine(cells)) };
+      });
+      const text = blockText(options);
+      for (const table of CUSTOMER_TABLES) {
+        // Ids come zero-padded to a fixed width (COPY reads them as the same integers).
+        expect(text[table]!.join('').replace(/^0+(?=\d)/gm, ''), table).toBe(expected[table]!.join(''));
+      }
+    }
+  });
+
+  it('makes each block from the plan alone, so blocks made in any order on any thread are the same', () => {
+    const options = { customers: 1000, seed: 9, asOf: '2026-11-20', blockCustomers: 250 };
+    expect(blockText(options, [3, 1, 0, 2])).toEqual(blockText(options));
   });
 });

@@ -6,6 +6,19 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const OPTIONS = { customers: 3000, seed: 7, asOf: '2026-11-20' };
 
+/** Every key, foreign key, check and index on the schema's tables, as PostgreSQL would recreate it. */
+async function definitions(db: TestDatabase): Promise<string[]> {
+  const rows = await db.sql<{ def: string }[]>`
+    SELECT format('%s %s %s %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid), CASE WHEN c.convalidated THEN 'valid' ELSE 'not valid' END) AS def
+    FROM pg_constraint c WHERE c.connamespace = 'siyu'::regnamespace AND c.contype IN ('p', 'u', 'x', 'f', 'c')
+    UNION ALL
+    SELECT indexdef || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END FROM pg_indexes x
+    JOIN pg_class k ON k.relname = x.indexname AND k.relnamespace = 'siyu'::regnamespace
+    JOIN pg_index i ON i.indexrelid = k.oid
+    WHERE x.schemaname = 'siyu'`;
+  return rows.map((r) => r.def).sort();
+}
+
 async function checksums(db: TestDatabase): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of TABLES) {
@@ -29,6 +42,22 @@ describe('seed', () => {
   });
   afterAll(async () => db.drop());
 
+  it('makes the same rows whether the customer blocks come from worker threads or from this one', async () => {
+    const other = await createTestDatabase('seed_blocks');
+    try {
+      await migrate(other.sql);
+      const blocks = { customers: 1800, seed: 5, asOf: '2026-11-20', blockCustomers: 400 };
+      const counts = await seedDatabase(other.sql, { ...blocks, workers: 2 });
+      const threaded = await checksums(other);
+      await seedDatabase(other.sql, { ...blocks, workers: 0 });
+      expect(await checksums(other)).toEqual(threaded);
+      // The counts are the generator's rows (settings also gets the data_origin mark).
+      for (const table of TABLES.filter((t) => t !== 'settings')) expect(counts[table], table).toBe(Number(threaded[table]!.split(':')[0]));
+    } finally {
+      await other.drop();
+    }
+  });
+
   it('is deterministic: the same arguments give the same rows in every table', async () => {
     await seedDatabase(db.sql, OPTIONS);
     expect(await checksums(db)).toEqual(first);
@@ -47,6 +76,27 @@ describe('seed', () => {
     await expect(seedDatabase(db.sql, { ...OPTIONS, seed: 9, beforeCommit: async () => { throw new Error('power cut'); } }))
       .rejects.toThrow('power cut');
     expect(await checksums(db)).toEqual(first);
+  });
+
+  it('puts back every key, foreign key and index it dropped for the load, also ones added after it was written', async () => {
+    // As a later migration might: an index, and a table with a key into the seed's tables.
+    await db.sql`CREATE INDEX orders_amount_idx ON siyu.orders (amount) WHERE status = 'paid'`;
+    await db.sql`CREATE TABLE siyu.customer_notes (id integer PRIMARY KEY, customer_id integer NOT NULL REFERENCES siyu.customers (id), note text)`;
+    try {
+      const before = await definitions(db);
+      expect(before.some((d) => d.includes('orders_amount_idx'))).toBe(true);
+      await seedDatabase(db.sql, OPTIONS);
+      expect(await definitions(db)).toEqual(before);
+      expect(await checksums(db)).toEqual(first);
+      await expect(seedDatabase(db.sql, { ...OPTIONS, seed: 9, beforeCommit: async () => { throw new Error('power cut'); } }))
+        .rejects.toThrow('power cut');
+      expect(await definitions(db)).toEqual(before);
+      // The keys are real again: a dangling reference is refused.
+      await expect(db.sql`INSERT INTO siyu.customer_notes VALUES (1, 999999, 'x')`).rejects.toThrow(/foreign key/);
+    } finally {
+      await db.sql`DROP TABLE siyu.customer_notes`;
+      await db.sql`DROP INDEX siyu.orders_amount_idx`;
+    }
   });
 
   it('is referentially whole: every reference points at a row, every fact within history', async () => {
