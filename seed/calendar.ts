@@ -10,6 +10,18 @@ export function dayNumber(isoDate: string): number {
   return Math.round(Date.UTC(y, m - 1, d) / MS_PER_DAY);
 }
 
+const yearStarts = new Map<number, number>();
+
+/** The day number of 1 January of a year (dayNumber of "YYYY-01-01"). */
+export function yearStart(year: number): number {
+  let day = yearStarts.get(year);
+  if (day === undefined) {
+    day = Math.round(Date.UTC(year, 0, 1) / MS_PER_DAY);
+    yearStarts.set(year, day);
+  }
+  return day;
+}
+
 const isoCache = new Map<number, string>();
 
 export function isoDate(day: number): string {

@@ -199,13 +199,13 @@ class ByteWriter {
 /** Writes the ids firstId, firstId + 1, … over the placeholders of a BlockText table, in place. */
 export function numberRows(bytes: Uint8Array, firstId: number, rows: number): void {
   if (firstId + rows - 1 >= 10 ** ID_WIDTH) throw new Error(`row id ${firstId + rows - 1} does not fit in ${ID_WIDTH} digits`);
+  // The id's digits, counted up by one row at a time.
+  const digits = new Uint8Array(ID_WIDTH);
+  writeDigits(digits, 0, firstId, ID_WIDTH);
   let pos = 0;
   for (let k = 0; k < rows; k++) {
-    let v = firstId + k;
-    for (let j = ID_WIDTH - 1; j >= 0; j--) {
-      bytes[pos + j] = ZERO + (v % 10);
-      v = Math.floor(v / 10);
-    }
+    for (let j = 0; j < ID_WIDTH; j++) bytes[pos + j] = digits[j]!;
+    for (let j = ID_WIDTH - 1; j >= 0 && ++digits[j]! > 57; j--) digits[j] = ZERO;
     pos = bytes.indexOf(NEWLINE, pos + ID_WIDTH) + 1;
   }
 }

@@ -18,7 +18,7 @@
  * block.
  */
 import { poisson, Random, sumInOrder } from './prng.ts';
-import { dayNumber, isoDate, localTimestamp, MAX_SEASONALITY, seasonality } from './calendar.ts';
+import { dayNumber, isoDate, localTimestamp, MAX_SEASONALITY, seasonality, yearStart } from './calendar.ts';
 import { sampleSecondOfDay } from './hour-curve.ts';
 import { brandSize, REFERENCE_CUSTOMERS, type BrandSize } from './brand-size.ts';
 import {
@@ -535,6 +535,9 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
   const participantsOf: number[][] = campaigns.map(() => []);
   const buyers: number[] = [];
   const registrationSeconds: number[] = [];
+  /** The campaigns that can claim an order on its day, and their pulls (reused for every order). */
+  const running: Campaign[] = [];
+  const pulls: number[] = [];
 
   const addParticipation = (r: Random, ci: number, customerId: number, joined: number[], day: number, second: number, employeeId: number | null, channel: number): void => {
     if (joined.includes(ci)) return;
@@ -591,11 +594,13 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
     if (buys) {
       let day = regDay + Math.floor(r.exponential(6));
       const meanGap = 95 / Math.max(0.25, valueTrait * (0.6 + 0.4 * skill)) / depth.orders;
+      const repeatWeights = [15, 70, 12 * Math.min(1.6, valueTrait)];
+      const repeatTotal = sumInOrder(repeatWeights);
       while (day <= lastActiveDay) {
         const first = orderCount === 0;
         const category = first
-          ? r.weighted(['traffic', 'core', 'premium'] as const, [55, 40, 5])
-          : r.weighted(['traffic', 'core', 'premium'] as const, [15, 70, 12 * Math.min(1.6, valueTrait)]);
+          ? CATEGORIES[r.weightedIndexOf(FIRST_ORDER_WEIGHTS, FIRST_ORDER_TOTAL)]!
+          : CATEGORIES[r.weightedIndexOf(repeatWeights, repeatTotal)]!;
         const base = category === 'traffic' ? r.int(990, 5900) : category === 'core' ? r.int(9900, 69900) : r.int(80000, 299900);
         const items = category === 'traffic' ? r.int(1, 2) : category === 'core' ? r.int(1, 4) : r.int(1, 2);
         const peak = seasonality(day) > 3 ? 0.85 : 1;
@@ -603,10 +608,17 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
         let orderChannel = first ? channel : r.weightedIndexOf(privateRepeat, privateRepeatTotal);
         const orderSecond = factSecond(day);
         // A campaign claims the order (through one of its channels) while that channel still has orders to win.
-        const running = campaignsOnDay[day - startDay]!.filter((c) => toWinTotal[c.id - 1]! > 0 && (c.city === null || c.city === city));
+        running.length = 0;
+        pulls.length = 0;
+        for (const c of campaignsOnDay[day - startDay]!) {
+          if (toWinTotal[c.id - 1]! > 0 && (c.city === null || c.city === city)) {
+            running.push(c);
+            pulls.push(c.pull);
+          }
+        }
         let campaignId: number | null = null;
         if (running.length > 0) {
-          const c = r.weighted(running, running.map((x) => x.pull));
+          const c = running[r.weightedIndex(pulls)]!;
           if (r.chance(RATES.campaignAttribution)) {
             const ci = c.id - 1;
             campaignId = c.id;
@@ -660,7 +672,7 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
     const eventCount = Math.min(60 * depth.events, Math.round(r.exponential(engagement * depth.events * Math.min(activeDays, 365) / 40)));
     const advocate = r.chance(0.25 * engagement);
     for (let k = 0; k < eventCount; k++) {
-      const type = r.weighted(EVENT_TYPES, advocate ? ADVOCATE_EVENT_WEIGHTS : EVENT_WEIGHTS);
+      const type = EVENT_TYPES[advocate ? r.weightedIndexOf(ADVOCATE_EVENT_WEIGHTS, ADVOCATE_EVENT_TOTAL) : r.weightedIndexOf(EVENT_WEIGHTS, EVENT_TOTAL)]!;
       const day = regDay + r.int(0, activeDays - 1);
       emit('events', [++ids.events, id, type, r.weightedIndexOf(privateRepeat, privateRepeatTotal) + 1, ts(day, factSecond(day))]);
     }
@@ -670,7 +682,7 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
       const touches = Math.round(r.exponential(skill * Math.min(activeDays, 400) / 45));
       for (let k = 0; k < touches; k++) {
         const day = regDay + r.int(0, activeDays - 1);
-        emit('follow_ups', [++ids.follow_ups, id, owner.id, r.weighted(['wecom_chat', 'call', 'visit'] as const, [75, 18, 7]),
+        emit('follow_ups', [++ids.follow_ups, id, owner.id, FOLLOW_UP_KINDS[r.weightedIndexOf(FOLLOW_UP_WEIGHTS, FOLLOW_UP_TOTAL)]!,
           ts(day, factSecond(day))]);
       }
       const bookings = r.chance(Math.min(0.8, 0.22 * engagement)) ? r.int(1, 3) : 0;
@@ -689,15 +701,15 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
     const level = paidCents < 50_000 ? 0 : paidCents < 200_000 ? 1 : paidCents < 600_000 ? 2 : paidCents < 1_500_000 ? 3 : 4;
     const phoneSuffix = String((id * 7_654_321 + 13_579_024) % 100_000_000).padStart(8, '0');
     const phone = r.pick(PHONE_PREFIXES) + phoneSuffix;
-    const gender = r.weighted(['female', 'male', 'unknown'] as const, [68, 28, 4]);
+    const gender = GENDERS[r.weightedIndexOf(GENDER_WEIGHTS, GENDER_TOTAL)]!;
     let birthday: string | null = null;
     if (r.chance(0.9)) {
       const year = Number(options.asOf.slice(0, 4)) - r.int(18, 55);
       const dayOfYear = r.int(0, 364);
-      birthday = isoDate(dayNumber(`${year}-01-01`) + dayOfYear);
+      birthday = isoDate(yearStart(year) + dayOfYear);
     }
     const name = r.pick(SURNAMES) + r.pick(GIVEN_NAME_CHARS) + (r.chance(0.75) ? r.pick(GIVEN_NAME_CHARS) : '');
-    emit('customers', [++ids.customers, name, phone, gender, birthday, r.weighted(CITY_TIERS, CITY_TIER_WEIGHTS), channel + 1,
+    emit('customers', [++ids.customers, name, phone, gender, birthday, CITY_TIERS[r.weightedIndexOf(CITY_TIER_WEIGHTS, CITY_TIER_TOTAL)]!, channel + 1,
       owner?.id ?? null, ts(regDay, regSecond), MEMBER_LEVELS[level]!, referrer]);
 
     // OneID: several ids of the same person in different systems.
@@ -715,6 +727,19 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
   }
 }
 
+// Fixed choices with their weights' totals (summed as weightedIndex would), drawn many times per customer.
+const CATEGORIES = ['traffic', 'core', 'premium'] as const;
+const FIRST_ORDER_WEIGHTS = [55, 40, 5];
+const FIRST_ORDER_TOTAL = sumInOrder(FIRST_ORDER_WEIGHTS);
 const EVENT_TYPES = ['view', 'like', 'comment', 'share', 'consult', 'booking', 'visit'] as const;
 const EVENT_WEIGHTS = [40, 20, 8, 1.5, 10, 3, 3];
+const EVENT_TOTAL = sumInOrder(EVENT_WEIGHTS);
 const ADVOCATE_EVENT_WEIGHTS = [40, 20, 8, 10, 10, 3, 3];
+const ADVOCATE_EVENT_TOTAL = sumInOrder(ADVOCATE_EVENT_WEIGHTS);
+const FOLLOW_UP_KINDS = ['wecom_chat', 'call', 'visit'] as const;
+const FOLLOW_UP_WEIGHTS = [75, 18, 7];
+const FOLLOW_UP_TOTAL = sumInOrder(FOLLOW_UP_WEIGHTS);
+const GENDERS = ['female', 'male', 'unknown'] as const;
+const GENDER_WEIGHTS = [68, 28, 4];
+const GENDER_TOTAL = sumInOrder(GENDER_WEIGHTS);
+const CITY_TIER_TOTAL = sumInOrder(CITY_TIER_WEIGHTS);

@@ -19,9 +19,16 @@ const BURST_EXTRA: readonly number[] = [9, 3, 0.6];
 
 /** Days whose sales open at midnight: 11.11, 618 and 12.12. */
 export function isBurstDay(day: number): boolean {
-  const { month, date } = monthDay(day);
-  return (month === 11 && date === 11) || (month === 6 && date === 18) || (month === 12 && date === 12);
+  let burst = burstDays.get(day);
+  if (burst === undefined) {
+    const { month, date } = monthDay(day);
+    burst = (month === 11 && date === 11) || (month === 6 && date === 18) || (month === 12 && date === 12);
+    burstDays.set(day, burst);
+  }
+  return burst;
 }
+
+const burstDays = new Map<number, boolean>();
 
 const normalise = (w: readonly number[]): number[] => {
   const mean = w.reduce((a, b) => a + b, 0) / w.length;

@@ -42,10 +42,16 @@ export interface SeedOptions extends Omit<GenerateOptions, 'onProgress'> {
   workers?: number;
 }
 
-/** Enough for the index sorts of a 1,000,000-customer data set in memory; only for this session. */
-const MAINTENANCE_WORK_MEM = '512MB';
 /** For the hash joins that check each foreign key at once. */
 const WORK_MEM = '256MB';
+
+/**
+ * Memory for the index sorts, this transaction only: enough to sort the
+ * largest table in memory (about 64 bytes a row), 64 MB to 2 GB.
+ */
+function maintenanceWorkMem(largestTable: number): string {
+  return `${Math.min(2048, Math.max(64, Math.ceil((largestTable * 64) / 2 ** 20)))}MB`;
+}
 
 export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Record<TableName, number>> {
   const { onProgress, beforeCommit, workers, ...data } = options;
@@ -63,18 +69,18 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   try {
     await sql.begin(async (tx) => {
       await tx`SET LOCAL synchronous_commit = off`;
-      await tx.unsafe(`SET LOCAL maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
       await tx.unsafe(`SET LOCAL work_mem = '${WORK_MEM}'`);
       await tx.unsafe(`TRUNCATE ${TABLES.map((t) => `siyu.${t}`).join(', ')} RESTART IDENTITY CASCADE`);
       const keys = await dropKeysAndIndexes(tx);
 
       for (const table of BRAND_TABLES) await copyInto(tx, table, Buffer.from(brandText[table]));
       let loadedRows = brandRows;
-      let generated = 0;
       let loaded = 0;
-      const progress = (): void => report({ phase: 'load', done: loaded, total: data.customers, label: 'customers', rows: loadedRows, generated });
+      const progress = (customers: number): void =>
+        report({ phase: 'load', done: Math.floor(customers), total: data.customers, label: 'customers', rows: loadedRows, generated: blocks.made() });
       for await (const block of blocks) {
-        generated = Math.max(generated, plan.blocks[block.index]!.end);
+        const blockRows = CUSTOMER_TABLES.reduce((n, t) => n + block.rows[t], 0);
+        let copied = 0;
         for (const table of CUSTOMER_TABLES) {
           const rows = block.rows[table];
           if (rows === 0) continue;
@@ -82,11 +88,14 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
           await copyInto(tx, table, block.text[table]);
           counts[table] += rows;
           loadedRows += rows;
+          copied += rows;
+          progress(loaded + (block.customers * copied) / blockRows);
         }
         loaded += block.customers;
-        progress();
+        progress(loaded);
       }
 
+      await tx.unsafe(`SET LOCAL maintenance_work_mem = '${maintenanceWorkMem(Math.max(...Object.values(counts)))}'`);
       let rowsIndexed = 0;
       for (const [k, key] of keys.rebuild.entries()) {
         report({ phase: 'index', done: k, total: keys.rebuild.length, label: key.name, rows: rowsIndexed });

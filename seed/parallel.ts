@@ -19,6 +19,8 @@ export interface GeneratedBlock {
 }
 
 export interface BlockSource extends AsyncIterable<GeneratedBlock> {
+  /** Customers in the blocks made so far (the workers run a few blocks ahead of the load). */
+  made(): number;
   /** Stops the workers (also when the load fails halfway). */
   close(): Promise<void>;
 }
@@ -43,10 +45,14 @@ export function customerBlocks(options: GenerateOptions, plan: BrandPlan, worker
 }
 
 function inlineBlocks(plan: BrandPlan): BlockSource {
+  let made = 0;
   return {
+    made: () => made,
     async *[Symbol.asyncIterator]() {
       for (let b = 0; b < plan.blocks.length; b++) {
-        yield makeBlock(plan, b);
+        const block = makeBlock(plan, b);
+        made += block.customers;
+        yield block;
         // Let the COPY of this block and progress reports run before the next one.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -66,6 +72,7 @@ function workerBlocks(options: GenerateOptions, blocks: number, count: number): 
   let wake: (() => void) | null = null;
   let nextToAsk = 0;
   let nextToYield = 0;
+  let made = 0;
   const idle: Worker[] = [];
   const notify = (): void => {
     wake?.();
@@ -83,6 +90,7 @@ function workerBlocks(options: GenerateOptions, blocks: number, count: number): 
         failure ??= new Error(`generating customers failed: ${reply.error}`);
       } else {
         done.set(reply.block, { index: reply.block, customers: reply.customers, rows: reply.rows, text: reply.text });
+        made += reply.customers;
         idle.push(worker);
         ask();
       }
@@ -105,6 +113,7 @@ function workerBlocks(options: GenerateOptions, blocks: number, count: number): 
     await Promise.all(workers.map((w) => w.terminate()));
   };
   return {
+    made: () => made,
     async *[Symbol.asyncIterator]() {
       while (nextToYield < blocks) {
         const block = done.get(nextToYield);
