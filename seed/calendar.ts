@@ -132,7 +132,7 @@ function zoneSuffix(offset: number | string, day: number, hour: number): string 
 /** "MM:SS" for each second of an hour. */
 const MINUTE_SECOND = Array.from({ length: 3600 }, (_, i) => `${pad2(Math.floor(i / 60))}:${pad2(i % 60)}`);
 
-export interface HourParts {
+interface HourParts {
   /** "YYYY-MM-DD HH:" */
   prefix: string;
   /** "+08" */
@@ -142,7 +142,7 @@ export interface HourParts {
 const hourCache = new Map<number | string, Map<number, HourParts>>();
 
 /** The parts of localTimestamp's literal that a whole local hour shares. */
-export function hourOf(offset: number | string, day: number, h: number): HourParts {
+function hourOf(offset: number | string, day: number, h: number): HourParts {
   let byHour = hourCache.get(offset);
   if (byHour === undefined) {
     byHour = new Map();

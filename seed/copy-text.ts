@@ -28,7 +28,6 @@ export function copyLine(cells: readonly Cell[]): string {
 
 /** Width of the id placeholder: ids up to 9,999,999,999 (the widest table, events, is bigint). */
 const ID_WIDTH = 10;
-const ID_PLACEHOLDER = '0'.repeat(ID_WIDTH);
 
 /**
  * A block's rows per customer table as UTF-8 COPY text, written straight

@@ -503,8 +503,8 @@ export interface BlockOptions {
   onCustomer?: (id: number) => void;
   /**
    * How a moment (a local day and second of that day) is written; by default
-   * as a timestamptz literal (localTimestamp). The COPY writer takes the
-   * second since day 0 instead and writes the literal itself (copy-text.ts).
+   * as a timestamptz literal (localTimestamp). The COPY writer takes a number
+   * instead and writes the same literal itself (BlockText.stamp).
    */
   stamp?: (day: number, second: number) => Cell;
 }
