@@ -6,7 +6,13 @@
  * staff, channels, campaigns and the depth of each customer's history grow as
  * smooth powers of the size, fitted so that 1,000,000 customers give about
  * 40 teams, 500 employees, 40 channels, 200 campaigns, 10 million orders,
- * 30 million events and 2 million campaign participations (issue #12).
+ * 30 million events and 2 million campaign participations (issue #12; the
+ * depths were fitted on 10 of the 50 blocks of that size, seed 42).
+ *
+ * The depth changes what a customer looks like: at 1,000,000 customers about
+ * 74 % of buyers buy again (35 % in the demo) and 45 % have been quiet for
+ * 120 days (62 %), while the share of customers who buy at all (49 %) and of
+ * orders a campaign claims (about 13 %) stay as in the demo.
  */
 export const REFERENCE_CUSTOMERS = 20_000;
 
@@ -40,6 +46,8 @@ export interface BrandSize {
     oneTimeBuyer: number;
     /** Engagement events (views, likes, shares …). */
     events: number;
+    /** Chance of joining a campaign without buying from it. */
+    joins: number;
   };
 }
 
@@ -50,10 +58,11 @@ export function brandSize(customers: number, channelsInCatalogue: number): Brand
     channels: Math.min(channelsInCatalogue, Math.round(15 * growth(customers, 0.251))),
     campaignFactor: growth(customers, 0.485),
     depth: {
-      orders: growth(customers, 0.55),
+      orders: growth(customers, 0.6),
       spend: growth(customers, 0.525),
       oneTimeBuyer: growth(customers, -0.2),
-      events: growth(customers, 0.41),
+      events: growth(customers, 0.44),
+      joins: growth(customers, 0.1),
     },
   };
 }

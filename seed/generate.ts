@@ -658,7 +658,7 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
     for (let ci = 0; ci < campaigns.length; ci++) {
       const c = campaigns[ci]!;
       if (c.endDay < regDay || c.startDay > lastActiveDay || (c.city !== null && c.city !== city) || joined.includes(ci)) continue;
-      const p = RATES.joinWithoutBuying[c.type] * Math.min(engagement, 2.5);
+      const p = RATES.joinWithoutBuying[c.type] * Math.min(engagement, 2.5) * depth.joins;
       if (r.chance(p)) {
         const joinDay = Math.max(c.startDay, regDay) + r.int(0, Math.max(0, Math.min(c.endDay, lastActiveDay) - Math.max(c.startDay, regDay)));
         const promoter = owner && r.chance(0.7) ? owner.id : r.chance(0.6) ? r.pick(candidates).id : null;
