@@ -15,6 +15,7 @@
  *   --data-dir DIR    seed into (or reuse the seeded data in) DIR and keep it
  *   --no-build        use web/dist as it is
  *   --doc FILE        where to write the report (docs/benchmarks.md)
+ *   --render          measure nothing: write the report again from bench/results.json
  *
  * Figures, not assertions: compare runs on the same machine.
  */
@@ -31,6 +32,7 @@ import { openSql } from '../cube/database/connect.ts';
 import { migrate } from '../cube/database/migrate.ts';
 import type { SecurityContext } from '../cube/engine/security-context.ts';
 import { freePort } from '../cube/ports.ts';
+import { TABLES } from '../seed/generate.ts';
 import { isSeeded, seedDatabase } from '../seed/load.ts';
 import { drillColumns } from '../web/src/lib/drill.ts';
 import { wholeListQuery } from '../web/src/lib/export-csv.ts';
@@ -61,6 +63,7 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     doc: { type: 'string', default: path.join('docs', 'benchmarks.md') },
+    render: { type: 'boolean', default: false },
   },
 });
 const whole = (name: string, raw: string | undefined, min = 1): number => {
@@ -81,6 +84,7 @@ const csvRows = whole('csv-rows', args['csv-rows']);
 const budgetMs = whole('budget', args.budget) * 1000;
 const docFile = path.resolve(ROOT_DIR, args.doc!);
 const password = config.demoPassword;
+const RESULTS_FILE = path.join(ROOT_DIR, 'bench', 'results.json');
 
 const say = (message: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -172,7 +176,10 @@ async function seed(dataDir: string, pgPort: number): Promise<Results['seed'] & 
   try {
     await migrate(sql);
     if (await isSeeded(sql)) {
-      say(`${dataDir} already holds seeded data: reusing it, the seed is not timed`);
+      const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customers`;
+      const n = row?.n ?? 0;
+      if (n !== customers) throw new Error(`${dataDir} holds ${n.toLocaleString('en-US')} customers, not ${customers.toLocaleString('en-US')}: use another --data-dir`);
+      say(`${dataDir} already holds these ${n.toLocaleString('en-US')} customers: reusing them, the seed is not timed`);
       return null;
     }
     say(`seeding ${customers.toLocaleString('en-US')} customers`);
@@ -419,9 +426,12 @@ async function main(): Promise<void> {
       SELECT pg_database_size(current_database())::bigint AS database,
              COALESCE((SELECT SUM(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass))
                        FROM pg_tables WHERE schemaname = 'siyu_pre_aggregations'), 0)::bigint AS rollups`;
-    const tables = seeded?.tables ?? null;
+    // Reused data: the row counts the seed's ANALYZE left in the catalogue.
+    const tables = seeded?.tables ?? Object.fromEntries((await owner`
+      SELECT relname, reltuples::bigint AS n FROM pg_class
+      WHERE relnamespace = 'siyu'::regnamespace AND relkind = 'r' AND relname IN ${owner([...TABLES])}`).map((r) => [String(r.relname), Number(r.n)]));
     const base: Omit<Results, 'targets'> = {
-      scale: { customers, rows: seeded?.rows ?? null, tables },
+      scale: { customers, rows: seeded?.rows ?? Object.values(tables).reduce((a, b) => a + b, 0), tables },
       machine: machine(load.values),
       database: { size_mb: Math.round(Number(sizes?.database ?? 0) / 1_048_576), rollups_mb: Math.round(Number(sizes?.rollups ?? 0) / 1_048_576) },
       date: started.toISOString(),
@@ -447,13 +457,26 @@ async function main(): Promise<void> {
     await stopAll();
 
     const results: Results = { ...base, targets: evaluateTargets(base) };
-    writeFileSync(path.join(ROOT_DIR, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(docFile, markdown(results, docFile));
     process.stdout.write(`${consoleTable(results)}\n\nwrote bench/results.json and ${path.relative(ROOT_DIR, docFile)}\n`);
   } finally {
     await stopAll();
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The report again from the last results (after editing the notes, or the report's code). */
+function render(): void {
+  const { targets: _old, ...base } = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results;
+  const results: Results = { ...base, targets: evaluateTargets(base) };
+  writeFileSync(docFile, markdown(results, docFile));
+  process.stdout.write(`${consoleTable(results)}\n\nwrote ${path.relative(ROOT_DIR, docFile)} from ${path.relative(ROOT_DIR, RESULTS_FILE)}\n`);
+}
+
+if (args.render) {
+  render();
+  process.exit(0);
 }
 
 main().then(() => process.exit(0), (error: Error) => {
