@@ -62,6 +62,12 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
       const pool = (driver as unknown as { pool: import('node:events').EventEmitter }).pool;
       pool.removeAllListeners('error');
       pool.on('error', (error: Error) => options.log?.(`cube: idle database connection closed (${error.message})`));
+      // A connection killed while it runs a query (the database stopped, or
+      // dropped under a rebuild the refresh worker queued) fails that query;
+      // without a listener its client's 'error' event would end the process.
+      pool.on('connect', (client: import('node:events').EventEmitter) => {
+        client.on('error', (error: Error) => options.log?.(`cube: database connection lost (${error.message})`));
+      });
       drivers.push(driver);
       return driver;
     },

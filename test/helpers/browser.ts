@@ -63,7 +63,8 @@ export async function openLoggedIn(browser: Browser, baseUrl: string, username: 
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', 'demo');
   await page.click('button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  // Logging in hashes the password (scrypt): slow on a busy 2-core machine.
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()} ${m.location().url ?? ''}`); });
