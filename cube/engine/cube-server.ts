@@ -79,10 +79,6 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     telemetry: false,
     cacheAndQueueDriver: 'memory',
     preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
-    // The refresh worker, in this process: every 2 s (the refresh keys' own
-    // period) it checks each pre-aggregation's key and rebuilds what changed
-    // in the background.
-    scheduledRefreshTimer: options.preAggregations === false ? false : 2,
     logger: (msg: string, params: Record<string, unknown>) => {
       if (LOGGED_EVENTS.test(msg)) options.log?.(`cube: ${msg} ${JSON.stringify(params?.error ?? '')}`);
     },
@@ -118,7 +114,6 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
   } finally {
     delete process.env.CUBEJS_PLAYGROUND_AUTH_SECRET;
   }
-  if (options.preAggregations !== false) core.startScheduledRefreshTimer();
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
