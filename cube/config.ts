@@ -51,6 +51,18 @@ export interface Config {
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** SIYU_PRE_AGGREGATIONS=off: Cube ignores the model's pre-aggregations and reads the raw tables (the benchmark's baseline). */
   preAggregations: boolean;
+  /**
+   * SIYU_REFRESH_WORKER=off: no refresh worker in this process; a rollup is
+   * then built when a query first needs it and rebuilt when a query finds it
+   * stale (tests, which start many small stacks at once, run so).
+   */
+  refreshWorker: boolean;
+  /**
+   * Tests only, never read from the environment: a system secret for the
+   * in-process Cube (127.0.0.1), so a test can ask it which pre-aggregation
+   * answered (see CubeServerOptions.systemSecret).
+   */
+  cubeSystemSecret?: string;
 }
 
 let envFileLoaded = false;
@@ -80,6 +92,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (embedOrigin && !/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(embedOrigin)) throw new Error('BIG_SCREEN_EMBED_ORIGIN must be an origin such as https://tv.example.com');
   const preAggregations = (env.SIYU_PRE_AGGREGATIONS || 'on').toLowerCase();
   if (!['on', 'off'].includes(preAggregations)) throw new Error('SIYU_PRE_AGGREGATIONS must be on or off');
+  const refreshWorker = (env.SIYU_REFRESH_WORKER || 'on').toLowerCase();
+  if (!['on', 'off'].includes(refreshWorker)) throw new Error('SIYU_REFRESH_WORKER must be on or off');
   return {
     port: intFrom(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
@@ -105,6 +119,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     dataDirFromEnv: Boolean(env.DATA_DIR),
     logLevel: logLevel as Config['logLevel'],
     preAggregations: preAggregations === 'on',
+    refreshWorker: refreshWorker === 'on',
     ...overrides,
   };
 }

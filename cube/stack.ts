@@ -68,7 +68,8 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     const cubeDatabaseUrl = config.cubeDatabaseUrl ?? (await ensureCubeRole(sql, databaseUrl));
     const cube = await startCubeServer({
       databaseUrl: cubeDatabaseUrl, port: config.cubePort, apiSecret: config.cubeApiSecret, modelDir: config.modelDir, log,
-      preAggregations: config.preAggregations,
+      preAggregations: config.preAggregations, refreshWorker: config.refreshWorker, timeZone: config.timeZone,
+      ...(config.cubeSystemSecret ? { systemSecret: config.cubeSystemSecret } : {}),
     });
     stops.push(cube.stop);
     server.ready({ sql, cubeUrl: cube.url });

@@ -30,6 +30,14 @@ export interface CubeServerOptions {
   systemSecret?: string;
   /** false (SIYU_PRE_AGGREGATIONS=off): the model's pre-aggregations are left out, every query reads the raw tables. */
   preAggregations?: boolean;
+  /**
+   * Run Cube's refresh worker in this process: it builds every rollup in the
+   * background from start and rebuilds one within seconds of its refresh key
+   * changing, so queries find them built. Off: a query builds what it needs.
+   */
+  refreshWorker?: boolean;
+  /** The business time zone: the refresh worker builds rollups for queries in it. */
+  timeZone?: string;
   log?: (message: string) => void;
 }
 
@@ -48,6 +56,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
   process.env.CUBEJS_TELEMETRY = 'false';
   process.env.CUBEJS_DB_TYPE = 'postgres';
 
+  const refreshWorker = options.refreshWorker === true && options.preAggregations !== false;
   if (options.preAggregations === false) options.log?.('pre-aggregations are off (SIYU_PRE_AGGREGATIONS=off): every query reads the raw tables');
 
   // Kept so that stopping closes every pool Cube opened, not only the ones it tracks itself.
@@ -79,6 +88,11 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     telemetry: false,
     cacheAndQueueDriver: 'memory',
     preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
+    // The refresh worker checks each rollup's refresh key every 2 s (the
+    // keys' own period) and rebuilds what changed in the background; until
+    // a rebuild finishes, the previous build answers.
+    scheduledRefreshTimer: refreshWorker ? 2 : false,
+    scheduledRefreshTimeZones: [options.timeZone ?? 'Asia/Shanghai'],
     logger: (msg: string, params: Record<string, unknown>) => {
       if (LOGGED_EVENTS.test(msg)) options.log?.(`cube: ${msg} ${JSON.stringify(params?.error ?? '')}`);
     },
@@ -114,6 +128,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
   } finally {
     delete process.env.CUBEJS_PLAYGROUND_AUTH_SECRET;
   }
+  if (refreshWorker) core.startScheduledRefreshTimer();
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

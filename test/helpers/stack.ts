@@ -25,6 +25,10 @@ export async function startTestStack(databaseUrl: string, overrides: Partial<Con
     cubePort: 0,
     logLevel: 'silent',
     demoPassword: 'demo',
+    // Many stacks run at once here: each builds a rollup when a query first
+    // needs it instead of every rollup from start (test/model/rollups.test.ts
+    // runs the refresh worker as the product does).
+    refreshWorker: false,
     ...overrides,
   });
   const stack = await startStack(config);
