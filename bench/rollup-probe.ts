@@ -13,9 +13,17 @@ import { startCubeServer, type RunningCube } from '../cube/engine/cube-server.ts
 import type { SecurityContext } from '../cube/engine/security-context.ts';
 import type { CubeQuery } from './pages.ts';
 
+export interface ProbeAnswer {
+  /** The pre-aggregations (cube_name.pre_aggregation, partitions folded) that answered; [] for the raw tables. */
+  rollups: string[];
+  data: Array<Record<string, unknown>>;
+}
+
 export interface RollupProbe {
   /** The pre-aggregations (cube_name.pre_aggregation, partitions folded) that answered; [] for the raw tables; null when the query failed. */
   rollupsFor(context: SecurityContext, query: CubeQuery): Promise<string[] | null>;
+  /** The answer and who gave it; throws with Cube's message when the query fails. */
+  answer(context: SecurityContext, query: CubeQuery): Promise<ProbeAnswer>;
   stop(): Promise<void>;
 }
 
@@ -24,27 +32,46 @@ function preAggregationName(table: string): string {
   return table.replace(/^[^.]*\./, '').replace(/\d{8,10}$/, '');
 }
 
-export async function startRollupProbe(options: { databaseUrl: string; modelDir: string; timeZone: string }): Promise<RollupProbe> {
+/** preAggregations: false gives the raw tables' answers (SIYU_PRE_AGGREGATIONS=off). */
+export async function startRollupProbe(options: { databaseUrl: string; modelDir: string; timeZone: string; preAggregations?: boolean }): Promise<RollupProbe> {
   const systemSecret = randomBytes(32).toString('hex');
   const cube: RunningCube = await startCubeServer({
     databaseUrl: options.databaseUrl, port: 0, apiSecret: randomBytes(32).toString('hex'), modelDir: options.modelDir, systemSecret,
+    preAggregations: options.preAggregations ?? true,
   });
+  return attachRollupProbe({ cubeUrl: cube.url, systemSecret, timeZone: options.timeZone, stop: () => cube.stop() });
+}
+
+/**
+ * A probe on a Cube that is already running with a system secret (a test's
+ * own product stack): the same orchestrator that builds the rollups answers,
+ * so no second one races it to build the same table.
+ */
+export function attachRollupProbe(options: { cubeUrl: string; systemSecret: string; timeZone: string; stop?: () => Promise<void> }): RollupProbe {
+  const answer = async (context: SecurityContext, query: CubeQuery): Promise<ProbeAnswer> => {
+    const token = jwt.sign({ ...context }, options.systemSecret, { algorithm: 'HS256', expiresIn: 600 });
+    for (let attempt = 0; attempt < 2000; attempt++) {
+      const response = await fetch(`${options.cubeUrl}/cubejs-api/v1/load`, {
+        method: 'POST',
+        headers: { Authorization: token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query: { ...query, timezone: options.timeZone } }),
+      });
+      const body = (await response.json()) as { error?: string; data?: Array<Record<string, unknown>>; usedPreAggregations?: Record<string, unknown> };
+      if (body.error === 'Continue wait') continue;
+      if (response.status !== 200 || body.error || !body.data) throw new Error(`Cube answered ${response.status}: ${body.error ?? 'no data'}`);
+      return { rollups: [...new Set(Object.keys(body.usedPreAggregations ?? {}).map(preAggregationName))].sort(), data: body.data };
+    }
+    throw new Error('Cube kept answering "Continue wait"');
+  };
   return {
+    answer,
     async rollupsFor(context, query) {
-      const token = jwt.sign({ ...context }, systemSecret, { algorithm: 'HS256', expiresIn: 600 });
-      for (let attempt = 0; attempt < 2000; attempt++) {
-        const response = await fetch(`${cube.url}/cubejs-api/v1/load`, {
-          method: 'POST',
-          headers: { Authorization: token, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ query: { ...query, timezone: options.timeZone } }),
-        });
-        const body = (await response.json()) as { error?: string; usedPreAggregations?: Record<string, unknown> };
-        if (body.error === 'Continue wait') continue;
-        if (response.status !== 200 || body.error) return null;
-        return [...new Set(Object.keys(body.usedPreAggregations ?? {}).map(preAggregationName))].sort();
+      try {
+        return (await answer(context, query)).rollups;
+      } catch {
+        return null;
       }
-      return null;
     },
-    stop: () => cube.stop(),
+    stop: options.stop ?? (async () => undefined),
   };
 }
