@@ -139,9 +139,19 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     url: `http://127.0.0.1:${port}`,
     port,
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open connections (a browser's keep-alive, a request waiting on a
+      // build) are cut at once: close() alone would wait for them.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       // The refresh worker first, so no rebuild starts on a closing database.
+      // Its timer stops without waiting for a pass in flight (Cube's own
+      // beforeShutdown waits, and a pass rebuilding every rollup can take
+      // minutes at scale): that pass's queries fail as the pools close, and
+      // the previous builds stay for the next start.
+      const internals = core as unknown as { scheduledRefreshTimerInterval: { cancel(wait: boolean): Promise<void> } | null; maxCompilerCacheKeep?: NodeJS.Timeout };
+      await internals.scheduledRefreshTimerInterval?.cancel(false).catch(() => undefined);
+      internals.scheduledRefreshTimerInterval = null;
       await core.beforeShutdown().catch(() => undefined);
       await core.shutdown().catch(() => undefined);
       await Promise.all(drivers.map((d) => d.release().catch(() => undefined)));

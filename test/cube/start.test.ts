@@ -108,7 +108,7 @@ describe('npm start', () => {
     expect(second.output()).not.toContain('seeding');
     expect(await customers()).toBe(1500);
     process.kill(-second.child.pid!, 'SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.output()).toBe(0);
     await expect.poll(() => processesUsing(dataDir), { timeout: 15_000 }).toEqual([]);
   });
 
@@ -126,7 +126,7 @@ describe('npm start', () => {
     expect(await customers()).toBe(1500);
     expect(readdirSync(dataDir).filter((d) => d.startsWith('pg.init-'))).toEqual([]);
     process.kill(-again.child.pid!, 'SIGINT');
-    expect(await again.exited).toBe(0);
+    expect(await again.exited, again.output()).toBe(0);
     await expect.poll(() => processesUsing(dataDir), { timeout: 15_000 }).toEqual([]);
   });
 });
