@@ -82,6 +82,13 @@ function intFrom(env: NodeJS.ProcessEnv, key: string, fallback: number): number 
   return n;
 }
 
+/** A switch that is on unless set to off. */
+function onOff(env: NodeJS.ProcessEnv, key: string): boolean {
+  const value = (env[key] || 'on').toLowerCase();
+  if (!['on', 'off'].includes(value)) throw new Error(`${key} must be on or off`);
+  return value === 'on';
+}
+
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   if (env === process.env) loadEnvFile();
   const logLevel = env.LOG_LEVEL ?? 'info';
@@ -90,10 +97,6 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (!['auto', 'always', 'never'].includes(cookieSecure)) throw new Error('COOKIE_SECURE must be auto, always or never');
   const embedOrigin = env.BIG_SCREEN_EMBED_ORIGIN || null;
   if (embedOrigin && !/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(embedOrigin)) throw new Error('BIG_SCREEN_EMBED_ORIGIN must be an origin such as https://tv.example.com');
-  const preAggregations = (env.SIYU_PRE_AGGREGATIONS || 'on').toLowerCase();
-  if (!['on', 'off'].includes(preAggregations)) throw new Error('SIYU_PRE_AGGREGATIONS must be on or off');
-  const refreshWorker = (env.SIYU_REFRESH_WORKER || 'on').toLowerCase();
-  if (!['on', 'off'].includes(refreshWorker)) throw new Error('SIYU_REFRESH_WORKER must be on or off');
   return {
     port: intFrom(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
@@ -118,8 +121,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     liveRates: env.LIVE_RATES || undefined,
     dataDirFromEnv: Boolean(env.DATA_DIR),
     logLevel: logLevel as Config['logLevel'],
-    preAggregations: preAggregations === 'on',
-    refreshWorker: refreshWorker === 'on',
+    preAggregations: onOff(env, 'SIYU_PRE_AGGREGATIONS'),
+    refreshWorker: onOff(env, 'SIYU_REFRESH_WORKER'),
     ...overrides,
   };
 }

@@ -149,7 +149,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
       // beforeShutdown waits, and a pass rebuilding every rollup can take
       // minutes at scale): that pass's queries fail as the pools close, and
       // the previous builds stay for the next start.
-      const internals = core as unknown as { scheduledRefreshTimerInterval: { cancel(wait: boolean): Promise<void> } | null; maxCompilerCacheKeep?: NodeJS.Timeout };
+      const internals = core as unknown as { scheduledRefreshTimerInterval: { cancel(wait: boolean): Promise<void> } | null };
       await internals.scheduledRefreshTimerInterval?.cancel(false).catch(() => undefined);
       internals.scheduledRefreshTimerInterval = null;
       await core.beforeShutdown().catch(() => undefined);
