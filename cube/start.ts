@@ -10,6 +10,7 @@ import { startStack } from './stack.ts';
 import { progressBar } from '../seed/progress.ts';
 import { liveConfig, liveSwitch } from '../seed/live-mode.ts';
 import { parseRates, startLiveSimulation, type LiveRun } from '../seed/simulate.ts';
+import type { SeedProgress } from '../seed/load.ts';
 
 const started = performance.now();
 const baseConfig = loadConfig();
@@ -21,11 +22,19 @@ const log = (message: string): void => {
 };
 const bar = progressBar();
 
+const SEED_STEP: Record<SeedProgress['phase'], (label: string) => string> = {
+  generate: () => 'generating demo data',
+  load: (label) => `loading ${label}`,
+  index: () => 'rebuilding indexes',
+  analyze: () => 'analyzing',
+  classify: () => 'classifying customers',
+};
+
 let stopping = false;
 async function main(): Promise<void> {
   const stack = await startStack(config, {
     log,
-    onSeedProgress: (p) => bar(p.phase === 'generate' ? 'generating demo data' : p.phase === 'load' ? `loading ${p.label}` : 'analyzing', p.done, p.total),
+    onSeedProgress: (p) => bar(SEED_STEP[p.phase](p.label), p.done, p.total),
   });
   let simulation: LiveRun | null = null;
   if (rates) {

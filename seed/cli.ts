@@ -17,6 +17,7 @@ const STEP: Record<SeedProgress['phase'], string> = {
   load: 'loading customers',
   index: 'rebuilding keys and indexes',
   analyze: 'analyzing',
+  classify: 'classifying customers',
 };
 
 function fail(message: string): never {
