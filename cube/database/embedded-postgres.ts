@@ -63,7 +63,7 @@ function makeCluster(dir: string, port: number, password: string, log: string[])
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60', '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'max_wal_size=4GB'],
     onLog: (m) => { log.push(String(m)); if (log.length > 200) log.shift(); },
     onError: (m) => { log.push(String(m)); if (log.length > 200) log.shift(); },
   });
