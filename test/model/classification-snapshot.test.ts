@@ -86,6 +86,26 @@ describe('materialized classification', () => {
     expect(still.built_at.getTime()).toBe(built.built_at.getTime());
   });
 
+  it('serves the previous build at once while another caller builds, and the new one after', async () => {
+    const before = one(await ctx.db.sql<{ v: string }[]>`SELECT siyu.classification_now_version() AS v`).v;
+    // A builder at work: it holds the build lock (as a rebuild does for its duration).
+    const builder = await ctx.db.sql.reserve();
+    try {
+      await builder`SELECT pg_advisory_lock(hashtext('siyu.classification_now'))`;
+      await ctx.db.sql`UPDATE siyu.follow_ups SET kind = kind WHERE id = (SELECT min(id) FROM siyu.follow_ups)`;
+      const changed = one(await ctx.db.sql<{ v: string }[]>`SELECT siyu.classification_version() AS v`).v;
+      expect(changed).not.toBe(before);
+      const during = one(await ctx.db.sql<{ v: string }[]>`SELECT siyu.classification_now_version() AS v`).v;
+      expect(during).toBe(before);
+    } finally {
+      await builder`SELECT pg_advisory_unlock(hashtext('siyu.classification_now'))`;
+      builder.release();
+    }
+    const after = one(await ctx.db.sql<{ v: string }[]>`SELECT siyu.classification_now_version() AS v`).v;
+    expect(after).not.toBe(before);
+    expect(after).toBe(one(await ctx.db.sql<{ v: string }[]>`SELECT siyu.classification_version() AS v`).v);
+  });
+
   it("lets Cube's read-only role ask for a rebuild but not write the classification itself", async () => {
     const role = cubeRoleName(one(await ctx.db.sql<{ db: string }[]>`SELECT current_database() AS db`).db);
     await ctx.db.sql.begin(async (tx) => {

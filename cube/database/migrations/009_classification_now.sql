@@ -17,11 +17,14 @@ CREATE TABLE siyu.classification_builds (
 
 -- Brings siyu.classification_now up to date and returns the version it holds:
 -- the refresh key of everything that reads it. Cube evaluates the key before
--- it reads the view, so an answer is never older than the facts it was asked
--- after. One caller rebuilds, the others wait on the lock and then find it
--- done. While a rebuild runs, readers keep reading the previous build
--- (CONCURRENTLY). SECURITY DEFINER: Cube's read-only role may ask for the
--- rebuild but cannot write anything itself.
+-- it reads the view. The first caller after a change rebuilds it and answers
+-- from the new build (in the product that is usually the refresh worker,
+-- which checks the rollups' keys every 2 s in the background). Callers that
+-- come while it builds are served the previous build at once, and see the
+-- new one at their next key check after it commits (CONCURRENTLY: reading
+-- never waits for a build). Only when there is no build at all yet do they
+-- wait for the first one. SECURITY DEFINER: Cube's read-only role may ask
+-- for the rebuild but cannot write anything itself.
 CREATE FUNCTION siyu.classification_now_version() RETURNS text
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = pg_catalog, siyu
@@ -33,7 +36,13 @@ CREATE FUNCTION siyu.classification_now_version() RETURNS text
       IF EXISTS (SELECT 1 FROM siyu.classification_builds WHERE version = wanted) THEN
         RETURN wanted;
       END IF;
-      PERFORM pg_advisory_xact_lock(hashtext('siyu.classification_now'));
+      IF NOT pg_try_advisory_xact_lock(hashtext('siyu.classification_now')) THEN
+        -- Someone is building it: serve the build there is, if any.
+        IF (SELECT relispopulated FROM pg_class WHERE oid = 'siyu.classification_now'::regclass) THEN
+          RETURN (SELECT version FROM siyu.classification_builds);
+        END IF;
+        PERFORM pg_advisory_xact_lock(hashtext('siyu.classification_now'));
+      END IF;
       -- Read again: whoever held the lock may have built it meanwhile.
       wanted := siyu.classification_version();
       IF EXISTS (SELECT 1 FROM siyu.classification_builds WHERE version = wanted) THEN
