@@ -31,7 +31,13 @@ export async function startTestStack(databaseUrl: string, overrides: Partial<Con
     refreshWorker: false,
     ...overrides,
   });
-  const stack = await startStack(config);
+  // Silent, but for what explains a failed request (Cube's own error text
+  // never reaches the browser, only the server log); DEBUG_STACK=1 prints all.
+  const stack = await startStack(config, {
+    log: (message) => {
+      if (process.env.DEBUG_STACK || /^cube (answered|unreachable)/.test(message)) process.stderr.write(`[stack] ${message}\n`);
+    },
+  });
   return {
     ...stack,
     client: async (username = 'exec', password = 'demo') => Client.login(stack.url, username, password),
