@@ -25,7 +25,7 @@ export interface SeedProgress {
   /**
    * generate: the brand; load: the customer blocks, generated and copied;
    * index: keys and indexes; analyze: statistics; classify: the customers'
-   * classification as of the as-of date, materialized (migration 008).
+   * classification as of the as-of date, materialized (migration 009).
    */
   phase: 'generate' | 'load' | 'index' | 'analyze' | 'classify';
   /** Customers (generate, load), statements (index), tables (analyze) or builds (classify) done, of total. */
