@@ -9,7 +9,9 @@
 import type { Query } from '../web/src/lib/cube.ts';
 import { previousPeriod, yearAgo, type DateRange } from '../web/src/lib/date-range.ts';
 import { buildFilterOptionsQuery, parseFilters, resolveDateRange, type FilterKind } from '../web/src/lib/filters.ts';
-import { buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, parseDrill, parsePage } from '../web/src/lib/drill.ts';
+import {
+  buildDrillAttributesQuery, buildDrillPageQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillCustomers, parseDrill, parsePage,
+} from '../web/src/lib/drill.ts';
 import {
   buildAsOfKpiQuery, buildNewCustomersKpiQuery, buildRepurchaseKpiQuery, buildRoiKpiQuery, buildSalesKpiQuery,
 } from '../web/src/features/overview/kpis/build-query.ts';
@@ -41,6 +43,8 @@ export type CubeQuery = Query & Record<string, unknown>;
 export interface NamedQuery {
   name: string;
   query: CubeQuery;
+  /** A query the page sends once this one has answered, built from its rows (the list's attributes). */
+  then?: (rows: ReadonlyArray<Record<string, unknown>>) => CubeQuery | null;
 }
 
 export interface PageLoad {
@@ -65,6 +69,7 @@ export interface PageContext {
 
 const q = (query: Query): CubeQuery => query as CubeQuery;
 const named = (name: string, query: Query | null): NamedQuery[] => (query ? [{ name, query: q(query) }] : []);
+const nullable = (query: Query | null): CubeQuery | null => (query ? q(query) : null);
 
 function filterBar(kinds: FilterKind[]): NamedQuery[] {
   return kinds.flatMap((kind) => named(`filter_${kind}`, buildFilterOptionsQuery(kind)));
@@ -226,7 +231,8 @@ export function drillList(params: string, asOf: string): PageLoad {
     page: 'customers (drill-down list)', route: `/customers?${params}`, requests: [],
     queries: [
       ...filterBar(['team', 'channel', 'campaign']),
-      ...named('list', buildDrillQuery(slice, page)),
+      // The page ranks its customers, then fetches their attributes by id.
+      { name: 'list', query: q(buildDrillPageQuery(slice, page)), then: (rows) => nullable(buildDrillAttributesQuery(slice, drillCustomers(slice.metric, rows))) },
       ...named('summary', buildDrillSummaryQuery(slice)),
       ...named('spend', buildDrillSpendQuery(slice)),
     ],

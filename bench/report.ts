@@ -260,7 +260,7 @@ export function markdown(r: Results, docFile: string): string {
     '',
     '## Drill-down list, customer 360, CSV export',
     '',
-    `- Drill-down list \`${r.drill.url}\` (${int(r.drill.total_rows)} customers; the range's end moves back a day each run so neither the page nor its total comes from Cube's cache): first page with its total ${lat(r.drill.first_page.list.cold)} (warm ${lat(r.drill.first_page.list.warm)}); the whole page with its header and filter bar ${lat(r.drill.first_page.page_cold)}; page ${r.drill.deep_page.page} ${lat(r.drill.deep_page.list.cold)} (warm ${lat(r.drill.deep_page.list.warm)}).`,
+    `- Drill-down list \`${r.drill.url}\` (${int(r.drill.total_rows)} customers; the range's end moves back a day each run so neither the page nor its total comes from Cube's cache). A page is two queries, one after the other, as the page sends them: the customers ranked on the facts with the total, then those customers' attributes by id. First page with its total ${lat(r.drill.first_page.list.cold)} (warm ${lat(r.drill.first_page.list.warm)}); the whole page with its header and filter bar ${lat(r.drill.first_page.page_cold)}; page ${r.drill.deep_page.page} ${lat(r.drill.deep_page.list.cold)} (warm ${lat(r.drill.deep_page.list.warm)}).`,
     `- Customer 360, ${r.customer_360.customers} different customers, all seven queries at once: ${lat(r.customer_360.page)}; one query ${lat(r.customer_360.query)}.`,
     `- CSV export through \`/api/export.csv\` (the all-customers list, streamed and counted, never held): ${int(r.csv.rows)} rows, ${(r.csv.bytes / 1_048_576).toFixed(1)} MB in ${ms(r.csv.ms)}${r.csv.complete ? ' (the whole list)' : ''}; ${ms(r.csv.ms_per_100k_rows)} per 100,000 rows.`,
     '',

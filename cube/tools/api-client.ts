@@ -48,13 +48,18 @@ export class Client {
 
   /** A Cube query through the app server's proxy; waits out "Continue wait". */
   async load(query: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
+    return (await this.answer(query)).data;
+  }
+
+  /** The whole answer of a Cube query: its rows, and the total when the query asked for one. */
+  async answer(query: Record<string, unknown>): Promise<{ data: Array<Record<string, unknown>>; total?: number }> {
     for (let attempt = 0; attempt < 120; attempt++) {
-      const r = await this.request<{ data?: Array<Record<string, unknown>>; error?: string }>('POST', '/cubejs-api/v1/load', {
+      const r = await this.request<{ data?: Array<Record<string, unknown>>; total?: number; error?: string }>('POST', '/cubejs-api/v1/load', {
         query: { timezone: 'Asia/Shanghai', ...query },
       });
       if (r.status === 200 && r.body.error === 'Continue wait') continue;
       if (r.status !== 200 || !r.body.data) throw new Error(`load failed (${r.status}): ${JSON.stringify(r.body)} for ${JSON.stringify(query)}`);
-      return r.body.data;
+      return { data: r.body.data, ...(r.body.total === undefined ? {} : { total: Number(r.body.total) }) };
     }
     throw new Error('Cube kept answering "Continue wait"');
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, ignoredSliceParams, parseDrill, parsePage, toDrillRows,
+  buildDrillAttributesQuery, buildDrillPageQuery, buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, drillCustomers,
+  ignoredSliceParams, parseDrill, parsePage, toDrillRows,
   type DrillSlice,
 } from '../../../web/src/lib/drill.ts';
 
@@ -134,5 +135,52 @@ describe('each kind of number becomes its own list query', () => {
   it('says which slice parameters a number cannot be cut by', () => {
     expect(ignoredSliceParams(slice({ metric: 'churn_rate', campaign: 'X', channel: 'C' }))).toEqual(['campaign']);
     expect(ignoredSliceParams(slice({ metric: 'gmv', campaign: 'X' }))).toEqual([]);
+  });
+});
+
+describe('a page ranks customers first, then fetches their attributes', () => {
+  it('the page query: the customer and the measures only, same filters, order, page and total as the whole row', () => {
+    const s = slice({ metric: 'gmv', team: '华东一部' });
+    const whole = buildDrillQuery(s, page);
+    expect(buildDrillPageQuery(s, page)).toEqual({ ...whole, dimensions: ['sales_drill.customer'] });
+  });
+
+  it('sorted by an attribute column, the page query carries that column too', () => {
+    const byOwner = { offset: 50, limit: 50, sort: 'owner' as const, desc: false };
+    expect(buildDrillPageQuery(slice({ metric: 'gmv' }), byOwner).dimensions).toEqual(['sales_drill.customer', 'sales_drill.owner']);
+    expect(buildDrillPageQuery(slice({ metric: 'gmv' }), { ...byOwner, sort: 'part' }).dimensions).toEqual(['sales_drill.customer']);
+  });
+
+  it('the journey list stays one query (its attributes would classify two days again)', () => {
+    const s = parseDrill(new URLSearchParams('metric=journey&family=rfm_segment&from_date=2026-10-01&to_date=2026-11-01&from_stage=a&to_stage=b'), AS_OF);
+    expect(buildDrillPageQuery(s, page)).toEqual(buildDrillQuery(s, page));
+    expect(buildDrillAttributesQuery(s, [1, 2])).toBeNull();
+  });
+
+  it('the attributes: the page\'s customers by id from customer_insights; none for an empty page', () => {
+    const s = slice({ metric: 'participants' });
+    const q = buildDrillAttributesQuery(s, [7, 3])!;
+    expect(q.dimensions).toEqual([
+      'customer_insights.customer', 'customer_insights.customer_name', 'customer_insights.phone', 'customer_insights.owner', 'customer_insights.team',
+      'customer_insights.source_channel', 'customer_insights.lifecycle_stage', 'customer_insights.rfm_segment', 'customer_insights.paid_amount',
+      'customer_insights.last_paid_date',
+    ]);
+    expect(q.filters).toEqual([{ member: 'customer_insights.customer', operator: 'equals', values: ['7', '3'] }]);
+    expect(q.limit).toBe(2);
+    expect(buildDrillAttributesQuery(s, [])).toBeNull();
+  });
+
+  it('rows keep the page\'s order and take each customer\'s own attributes', () => {
+    const ranked = [{ 'sales_drill.customer': 7, 'sales_drill.gmv': '900.00', 'sales_drill.order_count': '2' }, { 'sales_drill.customer': 3, 'sales_drill.gmv': '100.00', 'sales_drill.order_count': '1' }];
+    expect(drillCustomers('gmv', ranked)).toEqual([7, 3]);
+    const attributes = [
+      { 'customer_insights.customer': 3, 'customer_insights.customer_name': '王五', 'customer_insights.team': '华南', 'customer_insights.paid_amount': '100.00' },
+      { 'customer_insights.customer': 7, 'customer_insights.customer_name': '赵六', 'customer_insights.team': '华东', 'customer_insights.paid_amount': '5000.00' },
+    ];
+    const rows = toDrillRows('gmv', ranked, attributes);
+    expect(rows.map((r) => [r.customer, r.values.customer_name, r.values.owner_team, r.values.ltv, r.values.part, r.values.order_count])).toEqual([
+      [7, '赵六', '华东', '5000.00', '900.00', '2'],
+      [3, '王五', '华南', '100.00', '100.00', '1'],
+    ]);
   });
 });

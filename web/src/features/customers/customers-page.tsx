@@ -4,7 +4,8 @@ import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import {
-  buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, drillDef, ignoredSliceParams, PAGE_SIZES, parseDrill, parsePage, toDrillRows,
+  buildDrillAttributesQuery, buildDrillPageQuery, buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, drillCustomers, drillDef,
+  ignoredSliceParams, PAGE_SIZES, parseDrill, parsePage, toDrillRows,
   type DrillSlice,
 } from '../../lib/drill.ts';
 import { exportCsvUrl, exportFileName } from '../../lib/export-csv.ts';
@@ -49,11 +50,13 @@ export function CustomersPage() {
   const def = drillDef(slice.metric);
   const columns = drillColumns(slice.metric);
 
-  const listQuery = buildDrillQuery(slice, page);
-  const list = useCubeQuery(listQuery);
+  // The page ranks customers on the facts, then fetches those customers' attributes by id.
+  const list = useCubeQuery(buildDrillPageQuery(slice, page));
+  const customers = useMemo(() => drillCustomers(slice.metric, list.rows), [slice.metric, list.rows]);
+  const attributes = useCubeQuery(buildDrillAttributesQuery(slice, customers));
   const summary = useCubeQuery(buildDrillSummaryQuery(slice));
   const spend = useCubeQuery(buildDrillSpendQuery(slice));
-  const rows = useMemo(() => toDrillRows(slice.metric, list.rows), [slice.metric, list.rows]);
+  const rows = useMemo(() => toDrillRows(slice.metric, list.rows, attributes.rows), [slice.metric, list.rows, attributes.rows]);
   const total = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
   const pages = total === null ? 1 : Math.max(1, Math.ceil(total / page.limit));
   const currentPage = Math.floor(page.offset / page.limit) + 1;
@@ -74,7 +77,7 @@ export function CustomersPage() {
   const summaryRow = summary.rows[0];
   const value = (short: string) => summaryRow?.[`${def.view}.${short}`];
   const exportHref = exportCsvUrl({
-    query: listQuery,
+    query: buildDrillQuery(slice, page),
     columns: columns.map((c) => ({ member: c.member, title: t(`col.${c.id}` as MessageKey) })),
     filename: exportFileName(slice.metric, [slice.segment?.value, slice.journey?.from, slice.journey?.fromDate, slice.journey?.to, slice.journey?.toDate, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], def.date ? slice.range : null),
   });
@@ -107,7 +110,8 @@ export function CustomersPage() {
             <a className="button" href={exportHref} download data-testid="export-csv" title={t('customers.exportHint')}>{t('customers.export')}</a>
           </div>
         </div>
-        <QueryState isLoading={list.isLoading} error={list.error} isEmpty={rows.length === 0} onRetry={list.refetch} skeleton="table" minHeight={320}
+        <QueryState isLoading={list.isLoading || attributes.isLoading} error={list.error ?? attributes.error} isEmpty={rows.length === 0}
+          onRetry={list.error ? list.refetch : attributes.refetch} skeleton="table" minHeight={320}
           emptyReason={t('state.emptyList')}>
           <DrillTable columns={columns} rows={rows} sort={page.sort} desc={page.desc} onSort={onSort} back={`/customers?${params.toString()}`} />
         </QueryState>
