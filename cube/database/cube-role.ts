@@ -29,6 +29,9 @@ export async function ensureCubeRole(sql: Sql, ownerUrl: string): Promise<string
       // CREATE/ALTER ROLE take no bind parameters; the password is base64url (no quotes).
       if (!exists?.n) await tx.unsafe(`CREATE ROLE ${r} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '${password}'`);
       else await tx.unsafe(`ALTER ROLE ${r} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '${password}'`);
+      // A drill list or a distinct count groups hundreds of thousands of customers: with
+      // PostgreSQL's default 4 MB the grouping spills to disk and takes twice as long.
+      await tx.unsafe(`ALTER ROLE ${r} SET work_mem = '64MB'`);
       await tx.unsafe(`GRANT CONNECT ON DATABASE ${quoteIdent(db)} TO ${r}`);
       await tx.unsafe(`GRANT USAGE ON SCHEMA siyu TO ${r}`);
       await tx.unsafe(`GRANT SELECT ON ALL TABLES IN SCHEMA siyu TO ${r}`);
