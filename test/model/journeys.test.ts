@@ -97,4 +97,41 @@ describe('journey flows', () => {
     expect(error).toBeInstanceOf(Error);
     expect(String((error as Error).message)).toMatch(/journey_flows\.to_date/);
   });
+
+  it('keeps a classified day until the facts change, then classifies it again', async () => {
+    const [fromDate, toDate] = WINDOWS[1]!;
+    const query = { ...buildJourneyQuery({ family: 'lifecycle_stage', fromDate, toDate }, { team: null, channel: null }) };
+    const builds = () => ctx.db.sql<{ day: string; version: string; built_at: Date }[]>`
+      SELECT day::text, version, built_at FROM siyu.classification_day_builds WHERE day IN (${fromDate}::date, ${toDate}::date) ORDER BY day`;
+    await ctx.api.load(query);
+    const first = await builds();
+    expect(first.map((b) => b.day)).toEqual([fromDate, toDate]);
+    // Asked again (Cube's cache defeated by another limit): read, not built again.
+    await ctx.api.load({ ...query, limit: 777 });
+    expect(await builds()).toEqual(first);
+
+    // A customer's orders up to the start day go away: both days must be classified again.
+    const [customer] = await ctx.db.sql<{ id: number }[]>`
+      SELECT customer_id AS id FROM siyu.orders WHERE status = 'paid' AND ordered_at < ${fromDate}::date
+      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`;
+    await ctx.db.sql`DELETE FROM siyu.orders WHERE customer_id = ${customer!.id}`;
+    await ctx.db.sql`DROP TABLE journey_expect.from_1, journey_expect.to_1`;
+    await ctx.db.sql.unsafe(profileSql('journey_expect.from_1', `'${fromDate}'`));
+    await ctx.db.sql.unsafe(profileSql('journey_expect.to_1', `'${toDate}'`));
+    const want = await expected(1, 'lifecycle_stage');
+    await expect.poll(async () => actual('lifecycle_stage', await ctx.api.load({ ...query, limit: 778 })), { timeout: 30_000, interval: 1000 }).toEqual(want);
+    const again = await builds();
+    expect(again.map((b) => b.version)).not.toContain(first[0]!.version);
+  });
+
+  it('keeps only the most recently built days', async () => {
+    const [{ kept }] = await ctx.db.sql<{ kept: number }[]>`SELECT siyu.classification_days_kept() AS kept`;
+    for (let d = 1; d <= kept + 2; d++) await ctx.db.sql`SELECT count(*) FROM siyu.classification_on(${`2026-01-${String(d).padStart(2, '0')}`}::date)`;
+    const days = await ctx.db.sql<{ day: string }[]>`SELECT day::text FROM siyu.classification_day_builds ORDER BY day`;
+    expect(days.length).toBe(kept);
+    const [{ orphans }] = await ctx.db.sql<{ orphans: number }[]>`
+      SELECT count(*)::int AS orphans FROM siyu.classification_day_rows WHERE day NOT IN (SELECT day FROM siyu.classification_day_builds)`;
+    expect(orphans).toBe(0);
+    expect(days.at(-1)!.day).toBe(`2026-01-${String(kept + 2).padStart(2, '0')}`);
+  });
 });
