@@ -47,7 +47,7 @@ import { customer360, drillList, tilePages, type CubeQuery, type NamedQuery, typ
 import { postgresMemorySampler, startProduct, type RunningProduct } from './product.ts';
 import { consoleTable, evaluateTargets, kb, markdown, type ComparisonFigures, type PageFigures, type QueryFigures, type Results, type Rollups } from './report.ts';
 import { startRollupProbe } from './rollup-probe.ts';
-import { latency } from './stats.ts';
+import { latency, ms } from './stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -278,6 +278,7 @@ async function main(): Promise<void> {
     for (const page of pages) {
       say(`first open: ${page.page}`);
       firstOpen.set(page.page, await openPage(exec, page));
+      say(`  first open took ${ms(firstOpen.get(page.page))}`);
     }
     const drillBase = `metric=gmv&from=${range[0]}`;
     await openPage(exec, drillList(`${drillBase}&to=${asOf}`, asOf));
@@ -302,6 +303,8 @@ async function main(): Promise<void> {
         const warm = await timed(runs, async () => (await exec.load(query)).ms);
         const cold = await timed(runs, async (i) => (await exec.load(uncached(query, i))).ms);
         queries.push({ name, rollups: null, rows, cold: latency(cold), warm: latency(warm) });
+        // Figures as they come, so a run stopped early still tells what it measured.
+        say(`  ${name}: cold p95 ${ms(latency(cold).p95)}, warm p95 ${ms(latency(warm).p95)}`);
       }
       const openWarm = await timed(openRuns, () => openPage(exec, page));
       const openCold = await timed(openRuns, (i) => openPage(exec, page, (q) => uncached(q, 1000 + i)));
@@ -309,6 +312,7 @@ async function main(): Promise<void> {
         page: page.page, route: page.route, requests: page.requests, first_open_ms: Math.round(firstOpen.get(page.page) ?? Number.NaN),
         queries, open: { cold: latency(openCold), warm: latency(openWarm) },
       });
+      say(`  open: cold p95 ${ms(latency(openCold).p95)}, warm p95 ${ms(latency(openWarm).p95)}`);
     }
 
     // The drill-down list behind the overview's GMV: first page with its total, and a deep page.
@@ -327,6 +331,7 @@ async function main(): Promise<void> {
       warm: await timed(runs, () => loadNamed(exec, listOf(asOf, deepPage))),
       cold: await timed(runs, (i) => loadNamed(exec, listOf(addDays(asOf, -(i + 1)), deepPage))),
     };
+    say(`  ${total} customers; first page cold p95 ${ms(latency(first.cold).p95)}, whole page ${ms(latency(first.page).p95)}, page ${deepPage} ${ms(latency(deep.cold).p95)}`);
 
     // The customer 360 of different customers, each with orders.
     say('timing the customer 360');
@@ -343,6 +348,7 @@ async function main(): Promise<void> {
       c360Page.push(performance.now() - t0);
       c360Query.push(...answers.map((a) => a.ms));
     }
+    say(`  360: page p95 ${ms(latency(c360Page).p95)}, query p95 ${ms(latency(c360Query).p95)}`);
 
     // The CSV export of the all-customers list, streamed and counted.
     say(`timing a CSV export of up to ${csvRows.toLocaleString('en-US')} rows`);
@@ -352,6 +358,7 @@ async function main(): Promise<void> {
       query: wholeListQuery(allCustomers), filename: 'bench',
       columns: drillColumns('customers').map((c) => ({ member: c.member, title: c.id })),
     }, csvRows);
+    say(`  ${csv.rows} rows in ${ms(csv.ms)}`);
 
     // Concurrent people, spread over the demo accounts.
     // Accounts that may log in: active, and their employee (if any) still active.
@@ -365,6 +372,7 @@ async function main(): Promise<void> {
     const accounts = [...named, ...Array.from({ length: Math.min(spread, employees.length) }, (_, i) => employees[Math.floor((i * employees.length) / Math.min(spread, employees.length))]!)];
     say(`${users} concurrent users for ${durationMs / 1000} s over ${accounts.length} accounts`);
     const concurrency = await runLoadTest({ baseUrl: product.url, accounts, password, users, durationMs, thinkMs, context });
+    say(`  page p95 ${ms(concurrency.page.p95)}, request p95 ${ms(concurrency.request.p95)}, ${concurrency.errors} errors of ${concurrency.requests} requests`);
     const peakRss = Math.max(peakFirst ?? 0, product.peakRssMb() ?? 0) || null;
 
     // The same queries with rollups, without (a second product on the same database), and as hand-written SQL.
@@ -407,6 +415,7 @@ async function main(): Promise<void> {
         same_with_and_without: sameTotals(totals(withRows), totals(withoutRows)),
         sql_matches: c.handWritten && sqlRows ? sameTotals(c.handWritten.totals(sqlRows), c.handWritten.cubeTotals(withRows)) : null,
       });
+      say(`  with rollups p50 ${ms(w.p50)}, without ${ms(wo.p50)}${s ? `, SQL ${ms(s.p50)}` : ''}`);
     }
 
     // Which pre-aggregation answered, as Cube reports it, under three roles' row limits.

@@ -125,11 +125,11 @@ describe('journey flows', () => {
   });
 
   it('keeps only the most recently built days', async () => {
-    const [{ kept }] = await ctx.db.sql<{ kept: number }[]>`SELECT siyu.classification_days_kept() AS kept`;
+    const [{ kept }] = await ctx.db.sql<[{ kept: number }]>`SELECT siyu.classification_days_kept() AS kept`;
     for (let d = 1; d <= kept + 2; d++) await ctx.db.sql`SELECT count(*) FROM siyu.classification_on(${`2026-01-${String(d).padStart(2, '0')}`}::date)`;
     const days = await ctx.db.sql<{ day: string }[]>`SELECT day::text FROM siyu.classification_day_builds ORDER BY day`;
     expect(days.length).toBe(kept);
-    const [{ orphans }] = await ctx.db.sql<{ orphans: number }[]>`
+    const [{ orphans }] = await ctx.db.sql<[{ orphans: number }]>`
       SELECT count(*)::int AS orphans FROM siyu.classification_day_rows WHERE day NOT IN (SELECT day FROM siyu.classification_day_builds)`;
     expect(orphans).toBe(0);
     expect(days.at(-1)!.day).toBe(`2026-01-${String(kept + 2).padStart(2, '0')}`);
