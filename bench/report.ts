@@ -93,12 +93,22 @@ function atMost(id: string, what: string, limit: number, value: number | null, w
   };
 }
 
+/** A ratio as people read it: one decimal from 1× up, two significant digits below (a rollup slower than the raw query is 0.048×, not 0.0×). */
+export function times(value: number): string {
+  return `${value >= 1 ? value.toFixed(1) : value.toPrecision(2)}×`;
+}
+
+/** Rollups ÷ raw for a compared query, from its medians (results.json's rounded field is for readers, not for this). */
+function speedup(c: ComparisonFigures): number {
+  return c.without_rollups.p50 / c.with_rollups.p50;
+}
+
 function atLeast(id: string, what: string, limit: number, value: number | null, where: string, format: (v: number) => string): Target {
   if (value === null || Number.isNaN(value)) return { id, what, target: `≥ ${format(limit)}`, measured: 'not measured', met: null, gap: '' };
   const met = value >= limit;
   return {
     id, what, target: `≥ ${format(limit)}`, measured: `${format(value)}${where ? ` (${where})` : ''}`, met,
-    gap: met ? '' : `${(limit / Math.max(value, 1e-9)).toFixed(1)}× below the target`,
+    gap: met ? '' : `${times(limit / Math.max(value, 1e-9))} below the target`,
   };
 }
 
@@ -124,7 +134,7 @@ export function evaluateTargets(r: Omit<Results, 'targets'>): Target[] {
   const bigScreen = r.pages.find((p) => p.page === 'big-screen');
   const byRollupCompared = r.comparison.filter((c) => (c.rollups?.length ?? 0) > 0);
   const speedups = byRollupCompared.length > 0 ? byRollupCompared : r.comparison;
-  const slowest = speedups.length > 0 ? speedups.reduce((a, b) => (b.without_over_with < a.without_over_with ? b : a)) : null;
+  const slowest = speedups.length > 0 ? speedups.reduce((a, b) => (speedup(b) < speedup(a) ? b : a)) : null;
   const routes = r.web?.routes ?? [];
   const heaviest = routes.length > 0 ? routes.reduce((a, b) => (b.first_render_kb > a.first_render_kb ? b : a)) : null;
   const csvMs = r.csv.rows >= r.csv.target_rows ? r.csv.ms : r.csv.ms_per_100k_rows * (r.csv.target_rows / 100_000);
@@ -143,8 +153,8 @@ export function evaluateTargets(r: Omit<Results, 'targets'>): Target[] {
     atMost('tile_warm_p95', 'Tile warm (Cube cache): p95', 50, warm?.value ?? null, warm?.where ?? ''),
     atMost('big_screen_warm', 'Big-screen full refresh, warm: p95', 300, bigScreen?.open.warm.p95 ?? null, ''),
     atMost('big_screen_cold', 'Big-screen full refresh, cache defeated: p95', 1500, bigScreen?.open.cold.p95 ?? null, ''),
-    atLeast('rollup_speedup', 'Pre-aggregated query against the same query on the raw tables (Cube without rollups)', 50, slowest?.without_over_with ?? null,
-      slowest ? `${byRollupCompared.length > 0 ? '' : 'no compared query is served by a rollup yet; '}smallest: ${slowest.name}` : '', (v) => `${v.toFixed(1)}×`),
+    atLeast('rollup_speedup', 'Pre-aggregated query against the same query on the raw tables (Cube without rollups)', 50, slowest ? speedup(slowest) : null,
+      slowest ? `${byRollupCompared.length > 0 ? '' : 'no compared query is served by a rollup yet; '}smallest: ${slowest.name}` : '', times),
     atMost('drill_first_page', 'Drill-down list, first page with its total (cache defeated): p95', 300, r.drill.first_page.list.cold.p95, ''),
     atMost('drill_deep_page', `Drill-down list, a deep page (page ${r.drill.deep_page.page}, cache defeated): p95`, 500, r.drill.deep_page.list.cold.p95, ''),
     atMost('customer_360', 'Customer 360, all its queries: p95', 200, r.customer_360.page.p95, ''),
@@ -190,7 +200,7 @@ export function consoleTable(r: Results): string {
     }),
     '',
     `${'compared query'.padEnd(40)} ${'rollups'.padStart(9)} ${'raw'.padStart(9)} ${'SQL'.padStart(9)} ${'raw÷rollup'.padStart(11)}`,
-    ...r.comparison.map((c) => `${c.name.padEnd(40)} ${ms(c.with_rollups.p50).padStart(9)} ${ms(c.without_rollups.p50).padStart(9)} ${ms(c.sql?.p50).padStart(9)} ${`${c.without_over_with.toFixed(1)}×`.padStart(11)}`),
+    ...r.comparison.map((c) => `${c.name.padEnd(40)} ${ms(c.with_rollups.p50).padStart(9)} ${ms(c.without_rollups.p50).padStart(9)} ${ms(c.sql?.p50).padStart(9)} ${times(speedup(c)).padStart(11)}`),
   ];
   return lines.join('\n');
 }
@@ -254,7 +264,7 @@ export function markdown(r: Results, docFile: string): string {
     '',
     '| query | rollup | with rollups | without | hand SQL | without ÷ with | SQL ÷ with | same numbers |',
     '|---|---|---:|---:|---:|---:|---:|---|',
-    ...r.comparison.map((c) => `| ${c.name} | ${c.rollups === null ? '—' : c.rollups.length === 0 ? 'raw' : c.rollups.join(' + ')} | ${lat(c.with_rollups)} | ${lat(c.without_rollups)} | ${c.sql ? lat(c.sql) : '—'} | ${c.without_over_with.toFixed(1)}× | ${c.sql_over_with === null ? '—' : `${c.sql_over_with.toFixed(1)}×`} | ${c.same_with_and_without ? 'yes' : '**no**'}${c.sql_matches === null ? '' : c.sql_matches ? ', SQL yes' : ', SQL **no**'} |`),
+    ...r.comparison.map((c) => `| ${c.name} | ${c.rollups === null ? '—' : c.rollups.length === 0 ? 'raw' : c.rollups.join(' + ')} | ${lat(c.with_rollups)} | ${lat(c.without_rollups)} | ${c.sql ? lat(c.sql) : '—'} | ${times(speedup(c))} | ${c.sql ? times(c.sql.p50 / c.with_rollups.p50) : '—'} | ${c.same_with_and_without ? 'yes' : '**no**'}${c.sql_matches === null ? '' : c.sql_matches ? ', SQL yes' : ', SQL **no**'} |`),
     '',
     r.comparison.map((c) => `- ${c.name}: ${c.from}`).join('\n'),
     '',

@@ -410,8 +410,8 @@ async function main(): Promise<void> {
       const s = c.handWritten ? latency(times.sql) : null;
       comparisonFigures.push({
         name: c.name, from: c.from, rollups: null, with_rollups: w, without_rollups: wo, sql: s,
-        without_over_with: Math.round((wo.p50 / w.p50) * 10) / 10,
-        sql_over_with: s ? Math.round((s.p50 / w.p50) * 10) / 10 : null,
+        without_over_with: Number((wo.p50 / w.p50).toPrecision(2)),
+        sql_over_with: s ? Number((s.p50 / w.p50).toPrecision(2)) : null,
         same_with_and_without: sameTotals(totals(withRows), totals(withoutRows)),
         sql_matches: c.handWritten && sqlRows ? sameTotals(c.handWritten.totals(sqlRows), c.handWritten.cubeTotals(withRows)) : null,
       });
