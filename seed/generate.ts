@@ -22,7 +22,7 @@ import { dayNumber, isoDate, localTimestamp, MAX_SEASONALITY, seasonality, yearS
 import { sampleSecondOfDay } from './hour-curve.ts';
 import { brandSize, REFERENCE_CUSTOMERS, type BrandSize } from './brand-size.ts';
 import {
-  brandTeams, CAMPAIGN_CALENDAR, CHANNEL_CATALOGUE, CITY_TIERS, CITY_TIER_WEIGHTS, EXTRA_TEAM_ROLES, GIVEN_NAME_CHARS,
+  brandTeams, CAMPAIGN_CALENDAR, CAMPAIGN_CONVERSION, CHANNEL_CATALOGUE, CITY_TIERS, CITY_TIER_WEIGHTS, EXTRA_TEAM_ROLES, GIVEN_NAME_CHARS,
   MEMBER_LEVELS, PHONE_PREFIXES, SURNAMES, TEAM_ROLES, type CampaignTemplate, type CampaignType, type ChannelSpec,
   type EmployeeRole,
 } from './reference-data.ts';
@@ -162,6 +162,13 @@ interface Campaign {
   /** The channels it spends on (catalogue indexes, ascending) and the attributed orders each has to win. */
   winChannels: number[];
   toWin: number[];
+  /**
+   * How the participants who do not buy spread over the win channels: the
+   * orders a channel wins × the odds against buying there (CAMPAIGN_CONVERSION),
+   * so every channel a campaign runs on converts some, paid reach the least.
+   */
+  joinWeights: number[];
+  joinTotal: number;
 }
 
 /** Who may own a customer registered on a day: the staff hired by then, with their owner weights. */
@@ -310,7 +317,7 @@ export function planBrand(options: GenerateOptions, emit: Emit = () => {}): Bran
     const audienceScale = (c.city === null ? scale : scale * reach) * size.depth.spend;
     const budgetCents = Math.round((c.template.budget * BUDGET_SCALE * growth * audienceScale * (0.85 + campaignRandom.next() * 0.3)) / 100) * 10_000;
     const targetCents = Math.round((budgetCents * targetRoi[c.template.type] * (0.9 + campaignRandom.next() * 0.3)) / 10_000) * 10_000;
-    campaigns.push({ id, type: c.template.type, startDay: c.s, endDay: c.e, pull: c.template.pull, budgetCents, city: c.city, reach, winChannels: [], toWin: [] });
+    campaigns.push({ id, type: c.template.type, startDay: c.s, endDay: c.e, pull: c.template.pull, budgetCents, city: c.city, reach, winChannels: [], toWin: [], joinWeights: [], joinTotal: 0 });
     const name = c.city === null ? `${c.year} ${c.template.name}` : `${c.year} ${c.template.name}·${c.city}站`;
     emit('campaigns', [id, name, c.template.type, ts(c.s, 0), ts(c.e, 86_399), money(budgetCents), money(targetCents)]);
   });
@@ -372,7 +379,10 @@ export function planBrand(options: GenerateOptions, emit: Emit = () => {}): Bran
       const expectedGmv = (curve.gmvMax * spent) / (spent + curve.halfSaturation);
       c.winChannels.push(i);
       c.toWin.push(poisson(spendRandom, expectedGmv / ATTRIBUTED_ORDER_VALUE));
+      const odds = CAMPAIGN_CONVERSION[channels[i]!.type];
+      c.joinWeights.push(c.toWin[c.toWin.length - 1]! * (1 / odds - 1));
     }
+    c.joinTotal = sumInOrder(c.joinWeights);
   }
 
   // Registration days: growing over time, with seasonal and campaign boosts.
@@ -662,7 +672,10 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
       if (r.chance(p)) {
         const joinDay = Math.max(c.startDay, regDay) + r.int(0, Math.max(0, Math.min(c.endDay, lastActiveDay) - Math.max(c.startDay, regDay)));
         const promoter = owner && r.chance(0.7) ? owner.id : r.chance(0.6) ? r.pick(candidates).id : null;
-        addParticipation(r, ci, id, joined, joinDay, factSecond(joinDay), promoter, r.weightedIndexOf(privateRepeat, privateRepeatTotal));
+        // Through one of the channels the campaign wins orders on; one that wins none
+        // (a brand campaign, say) is joined through the brand's own channels.
+        const joinChannel = c.joinTotal > 0 ? c.winChannels[r.weightedIndexOf(c.joinWeights, c.joinTotal)]! : r.weightedIndexOf(privateRepeat, privateRepeatTotal);
+        addParticipation(r, ci, id, joined, joinDay, factSecond(joinDay), promoter, joinChannel);
       }
     }
 

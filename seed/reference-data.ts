@@ -158,6 +158,20 @@ export const GROWTH_CHANNELS: readonly ChannelSpec[] = [
   { code: 'ADS_ZHIHU', name: '知乎内容种草', kind: 'public', type: 'ads', acquisitionShare: 1, conversion: 0.3, value: 1.0, repeatShare: 0.5, costWeight: 3.5, staffSpend: false },
 ];
 
+/**
+ * Of the people a campaign reaches through a type of channel, roughly the
+ * share who buy from it: people in the brand's own pool (WeCom, community,
+ * mini-program, the store) were reached because they already buy; a paid ad
+ * or a livestream reaches many who click, join for a coupon and leave. The
+ * generator places a campaign's participants who do not buy on its channels
+ * by these odds (generate.ts, joinWeights); the campaign type then scales
+ * them all (a brand campaign draws many more who never buy).
+ */
+export const CAMPAIGN_CONVERSION: Readonly<Record<ChannelType, number>> = {
+  wecom: 0.42, community: 0.36, mini_program: 0.34, offline_store: 0.4, referral: 0.45, wechat_oa: 0.26,
+  package_card: 0.24, wechat_channels: 0.15, live_douyin: 0.14, live_taobao: 0.16, ai_call_sms: 0.1, ads: 0.08,
+};
+
 /** Every channel the generator knows: the reference fifteen first, so their indexes never change. */
 export const CHANNEL_CATALOGUE: readonly ChannelSpec[] = [...CHANNELS, ...GROWTH_CHANNELS];
 

@@ -112,7 +112,7 @@ describe('action lists in Chromium', () => {
     await page.close();
   });
 
-  it('a manager sees only the team\'s customers on every list; screenshot', async () => {
+  it('a manager sees only the team\'s customers on every list; the exec\'s slipping list by value at risk; screenshot', async () => {
     const { page, errors } = await open('manager');
     await page.goto(`${ctx.stack.url}/actions?list=high_value_slipping`);
     const managerTotal = await total(page);
@@ -124,6 +124,21 @@ describe('action lists in Chromium', () => {
     await exec.page.goto(`${ctx.stack.url}/actions?list=high_value_slipping`);
     expect(managerTotal).toBeLessThan(await total(exec.page));
     await noSkeletons(exec.page);
+    // Most value at risk first: the reasons' paid amounts never rise down the page, and the
+    // first is the largest paid amount up to as-of among buyers 45–120 days quiet, by SQL.
+    const reasons = await exec.page.$$eval('[data-testid="drill-row"]', (rows) => rows.map((r) => r.textContent ?? ''));
+    const amounts = reasons.map((text) => Number(/(\d+) 天未购买，累计消费 ¥([\d,]+\.\d{2})/.exec(text)?.[2]?.replace(/,/g, '')));
+    expect(amounts.length).toBeGreaterThan(1);
+    expect(amounts.every((a, i) => Number.isFinite(a) && (i === 0 || a <= amounts[i - 1]!))).toBe(true);
+    const [top] = await ctx.db.sql<{ m: string }[]>`
+      WITH s AS (SELECT (SELECT value::date FROM siyu.settings WHERE key = 'as_of') AS as_of,
+                        (SELECT value FROM siyu.settings WHERE key = 'time_zone') AS tz),
+      buyers AS (
+        SELECT o.customer_id, sum(o.amount) AS m, s.as_of - max((o.ordered_at AT TIME ZONE s.tz)::date) AS days
+        FROM siyu.orders o CROSS JOIN s
+        WHERE o.status = 'paid' AND (o.ordered_at AT TIME ZONE s.tz)::date <= s.as_of GROUP BY o.customer_id, s.as_of)
+      SELECT max(m)::text AS m FROM buyers WHERE m > (SELECT avg(m) FROM buyers) AND days BETWEEN 45 AND 120`;
+    expect(amounts[0]).toBe(Number(top!.m));
     await exec.page.evaluate(() => document.fonts.ready);
     await exec.page.screenshot({ path: path.join(SHOTS, 'actions.png'), fullPage: true, timeout: 90_000 });
     expect([...errors, ...exec.errors]).toEqual([]);

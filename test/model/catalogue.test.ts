@@ -43,6 +43,19 @@ describe('metric catalogue', () => {
     expect(catalogue.metrics.map((m) => m.id).filter((id) => !metricIds.has(id))).toEqual([]);
   });
 
+  it('holds planned sections apart: each says why, and none of their ids is in the model yet', () => {
+    // The targets section (issue 24) is in the catalogue before the model has it. Once
+    // a member carries one of its ids, the section's `Status: planned.` line must go,
+    // so that the metric is held to every check above.
+    expect(catalogue.planned.map((m) => m.id)).toEqual(expect.arrayContaining(['target', 'achievement_rate', 'bonus_earned']));
+    const metricIds = new Set(meta.cubes.flatMap((c) => c.measures.map((m) => m.meta?.metric)));
+    for (const metric of catalogue.planned) {
+      expect(metric.reason, metric.id).toMatch(/issue \d+/i);
+      expect(metricIds.has(metric.id), `${metric.id} is built: remove the section's "Status: planned." line`).toBe(false);
+      expect(catalogue.metrics.map((m) => m.id), metric.id).not.toContain(metric.id);
+    }
+  });
+
   it('defines each metric once, with a Chinese title and a formula, and re-exposes it only through views', () => {
     for (const metric of catalogue.metrics) {
       const definitions = meta.cubes.filter((c) => c.type !== 'view').flatMap((c) => c.measures).filter((m) => m.meta?.metric === metric.id);

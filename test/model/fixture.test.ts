@@ -9,6 +9,7 @@ import { expectValues } from '../helpers/expect-values.ts';
 import { useTestStack } from '../helpers/stack.ts';
 import { loadDataSet } from '../fixtures/factories.ts';
 import { smallBrand } from '../fixtures/small-brand.ts';
+import { buildActionListQuery, type ActionList } from '../../web/src/features/actions/build-queries.ts';
 
 const JUNE = ['2026-06-01', '2026-06-30'];
 const TO_AS_OF = ['2025-01-01', '2026-06-30'];
@@ -289,24 +290,32 @@ describe('the model on a hand-made brand', () => {
       (await ctx.api.load({ dimensions: ['customer_insights.customer_name', 'customer_insights.owner', 'customer_insights.team', 'customer_insights.action_reason'],
         segments: [`customer_insights.${segment}`], order: { 'customer_insights.customer': 'asc' } }));
 
-    it('birthday_soon: next birthday 1–15 days after as-of', async () => {
+    /** The list as the /actions page asks for it: its members' names in the page's order. */
+    const pageOrder = async (list: ActionList) =>
+      (await ctx.api.load({ ...buildActionListQuery({ list, team: null, owner: null }, 1) })).map((r) => r['customer_insights.customer_name']);
+
+    it('birthday_soon: next birthday 1–15 days after as-of, nearest first', async () => {
       // 张一 07-05 (5 d), 王三 07-15 (15 d), 周七 07-01 (1 d); not 赵四 07-16, 孙六 today, 李二 29 Feb → 2027-02-28.
       const rows = await members('birthday_soon');
       expectValues(rows.map((r) => ({ ...r, n: 1 })), 'customer_insights.customer_name', 'n', { 张一: 1, 王三: 1, 周七: 1 }, 'birthday_soon');
+      expect(await pageOrder('birthday_soon')).toEqual(['周七', '张一', '王三']);
     });
 
-    it('booked_not_arrived: scheduled 1–14 days before as-of, never arrived', async () => {
+    it('booked_not_arrived: scheduled 1–14 days before as-of, never arrived, most recently missed first', async () => {
       // 钱五 scheduled 06-20 (10 d), 周七 06-16 (14 d); not 赵四 06-15 (15 d), 王三 in the future, 张一 arrived.
       const rows = await members('booked_not_arrived');
       expectValues(rows.map((r) => ({ ...r, n: 1 })), 'customer_insights.customer_name', 'n', { 钱五: 1, 周七: 1 }, 'booked_not_arrived');
+      expect(await pageOrder('booked_not_arrived')).toEqual(['钱五', '周七']);
     });
 
-    it('high_value_slipping: 重要保持 or 重要挽留, with owner, team and reason', async () => {
+    it('high_value_slipping: M above the mean and 45–120 days quiet, with owner, team and reason', async () => {
+      // Mean M over buyers 1250 / 6 = 208.33. 周七 M400, last paid 04-20: 71 days. Not 李二 (M300, 166 days:
+      // churned), not 张一 (M300, 10 days), not 吴八 (60 days, but M150 is below the mean).
       const rows = await members('high_value_slipping');
-      expectValues(rows.map((r) => ({ ...r, n: 1 })), 'customer_insights.customer_name', 'n', { 李二: 1, 周七: 1 }, 'high_value_slipping');
-      const li = rows.find((r) => r['customer_insights.customer_name'] === '李二')!;
-      if (li['customer_insights.owner'] !== '乙' || li['customer_insights.team'] !== '一队') throw new Error(`owner/team wrong: ${JSON.stringify(li)}`);
-      if (!String(li['customer_insights.action_reason']).includes('重要挽留')) throw new Error(`reason missing: ${JSON.stringify(li)}`);
+      expectValues(rows.map((r) => ({ ...r, n: 1 })), 'customer_insights.customer_name', 'n', { 周七: 1 }, 'high_value_slipping');
+      // Every list 周七 is on says why: the birthday on 07-01, the appointment missed on 06-16, and this one.
+      expect(rows[0]).toMatchObject({ 'customer_insights.owner': '甲', 'customer_insights.team': '一队',
+        'customer_insights.action_reason': '生日还有 1 天；预约 06-16 未到店；71 天未购买，累计消费 ¥400.00' });
     });
 
     it('shows each customer\'s last contact: the latest follow-up up to as-of', async () => {

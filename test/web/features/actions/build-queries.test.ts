@@ -24,6 +24,18 @@ describe('action list queries', () => {
     expect(q.order).not.toHaveProperty('customer_insights.phone');
   });
 
+  it('orders each list by urgency, as the catalogue says, asking for the member it orders by', () => {
+    const order = (list: Parameters<typeof buildActionListQuery>[0]['list']) => {
+      const q = buildActionListQuery({ list, team: null, owner: null }, 1);
+      for (const member of Object.keys(q.order as object)) expect(q.dimensions, `${list} orders by ${member}`).toContain(member);
+      return Object.entries(q.order as Record<string, string>);
+    };
+    expect(order('birthday_soon')).toEqual([['customer_insights.days_to_birthday', 'asc'], ['customer_insights.customer', 'asc']]);
+    expect(order('booked_not_arrived')).toEqual([['customer_insights.missed_date', 'desc'], ['customer_insights.customer', 'asc']]);
+    expect(order('high_value_slipping')).toEqual([['customer_insights.paid_amount', 'desc'], ['customer_insights.customer', 'asc']]);
+    expect(order('first_order_follow_up')).toEqual([['customer_insights.first_paid_date', 'asc'], ['customer_insights.customer', 'asc']]);
+  });
+
   it('per-owner counts keep the team filter but not the owner, so every owner of the team shows', () => {
     const q = buildOwnerCountsQuery({ list: 'birthday_soon', team: 'T', owner: 7 });
     expect(q.measures).toEqual(['customer_insights.customers']);

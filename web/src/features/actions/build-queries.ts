@@ -41,6 +41,18 @@ export type ActionColumnId = (typeof ACTION_COLUMNS)[number]['id'];
 
 type Filter = NonNullable<Query['filters']>[number];
 
+/**
+ * Each list by urgency, as the catalogue orders it: the nearest birthday, the
+ * most recently missed appointment, the most value at risk (paid amount up to
+ * as-of), the first order whose follow-up window closes first. Ties by customer.
+ */
+export const ACTION_ORDER: Readonly<Record<ActionList, { member: string; direction: 'asc' | 'desc' }>> = {
+  birthday_soon: { member: m('days_to_birthday'), direction: 'asc' },
+  booked_not_arrived: { member: m('missed_date'), direction: 'desc' },
+  high_value_slipping: { member: m('paid_amount'), direction: 'desc' },
+  first_order_follow_up: { member: m('first_paid_date'), direction: 'asc' },
+};
+
 function filters(f: Omit<ActionFilter, 'list'>): Filter[] {
   const out: Filter[] = [];
   if (f.team) out.push({ member: m('team'), operator: 'equals', values: [f.team] });
@@ -59,13 +71,15 @@ export function parseActionFilter(params: URLSearchParams): ActionFilter {
   };
 }
 
-/** One row per customer on the list, each owner's customers together, with the list's total count. */
+/** One row per customer on the list, most urgent first, with the list's total count. */
 export function buildActionListQuery(f: ActionFilter, page: number): Query {
+  const urgency = ACTION_ORDER[f.list];
   return {
-    dimensions: [m('customer'), ...ACTION_COLUMNS.map((c) => c.member), m('owner_id')],
+    // The ordering member is asked for too: Cube orders by members of the query.
+    dimensions: [m('customer'), ...ACTION_COLUMNS.map((c) => c.member), m('owner_id'), urgency.member],
     segments: [m(f.list)],
     filters: filters(f),
-    order: { [m('owner')]: 'asc', [m('customer')]: 'asc' },
+    order: { [urgency.member]: urgency.direction, [m('customer')]: 'asc' },
     limit: PAGE_SIZE,
     offset: Math.max(0, page - 1) * PAGE_SIZE,
     total: true,
