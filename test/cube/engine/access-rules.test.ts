@@ -26,6 +26,28 @@ describe('row-level rules', () => {
     ]);
   });
 
+  it('limit rows to owned customers for any customer member of a fact view, wherever the query names it', () => {
+    const owner = { member: 'sales_drill.owner_id', operator: 'equals', values: ['7'] };
+    const credited = { member: 'sales_drill.employee_id', operator: 'equals', values: ['7'] };
+    const filter = { member: 'sales_drill.rfm_segment', operator: 'equals', values: ['重要价值'] };
+    expect(applyAccessRules({ measures: ['sales_drill.gmv'], filters: [filter] }, staff).filters).toEqual([filter, credited, owner]);
+    expect(applyAccessRules({ measures: ['sales_drill.gmv'], order: [['sales_drill.customer_ltv', 'desc']] }, staff).filters).toEqual([credited, owner]);
+    expect(applyAccessRules({ measures: ['sales_drill.gmv'], dimensions: ['sales_drill.owner_team'] }, manager).filters)
+      .toEqual([{ ...credited, member: 'sales_drill.team_id', values: ['2'] }, { ...owner, member: 'sales_drill.owner_team_id', values: ['2'] }]);
+    // The fact's own members alone keep every fact of the scope, whoever owns the customer.
+    expect(applyAccessRules({ measures: ['sales_drill.gmv', 'sales_drill.buyers'], dimensions: ['sales_drill.channel', 'sales_drill.employee'] }, staff).filters)
+      .toEqual([credited]);
+    // A member nobody has classified yet counts as the customer's.
+    expect(applyAccessRules({ dimensions: ['sales_drill.some_new_member'] }, staff).filters).toEqual([credited, owner]);
+    expect(applyAccessRules({ dimensions: ['sales_drill.some_new_member'] }, exec).filters).toBeUndefined();
+  });
+
+  it('close customer members of a fact view without an owner member to team roles', () => {
+    expect(mayUseMember('staff', 'channel_roi.roi')).toBe(true);
+    expect(mayUseMember('staff', 'channel_roi.some_new_member')).toBe(false);
+    expect(mayUseMember('executive', 'channel_roi.some_new_member')).toBe(true);
+  });
+
   it('refuse cubes, unknown views, views without a rule, closed members and two views at once', () => {
     const refuse = (q: Record<string, unknown>, ctx: SecurityContext): number | null => {
       try {
