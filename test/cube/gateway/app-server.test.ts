@@ -41,7 +41,7 @@ describe('app server', () => {
   it('describes the logged-in person, with ids taken from the data', async () => {
     expect((await exec.request('GET', '/api/me')).body).toEqual({
       username: 'exec', role: 'executive', employeeId: null, teamId: null, displayName: expect.any(String),
-      asOf: '2026-11-20', timeZone: 'Asia/Shanghai',
+      asOf: '2026-11-20', timeZone: 'Asia/Shanghai', csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
     const [lead] = await ctx.db.sql<{ id: number; team_id: number; name: string }[]>`
       SELECT e.id, e.team_id, e.name FROM siyu.teams t JOIN siyu.employees e ON e.id = t.manager_id ORDER BY t.id LIMIT 1`;
