@@ -4,8 +4,8 @@
  * views the person's role may use (from /meta), operators, granularities and
  * response formats from fixed sets, bounded sizes and depths, dates as dates.
  * The business time zone is the server's, never the client's. Anything else
- * is a 400 with a clear message; a member closed to the role is as unknown as
- * one that does not exist.
+ * is a 400 with a clear message; a member outside the role's surface is a
+ * 403, the same whether it is closed to the role or does not exist at all.
  */
 import { AccessError, checkRequiredFilters } from '../engine/access-rules.ts';
 import { HttpError } from './http-error.ts';
@@ -76,9 +76,10 @@ class Checker {
     if (kinds.some((k) => k.has(member))) return;
     const s = this.surface;
     if ([s.measures, s.dimensions, s.segments].some((k) => k.has(member))) bad(`${member} is not a ${what}.`);
-    // A member closed to the role answers exactly as one that does not exist,
-    // so nobody can list what is hidden from them.
-    bad(`Unknown ${what}: ${member}. Use the members listed in /meta.`);
+    // A member closed to the role answers exactly as one that does not exist
+    // (the contract's 403 for a member the role may not see), so nobody can
+    // list what is hidden from them by trying names.
+    throw new HttpError(403, `${member} is not a ${what} you can query: use the members listed in /meta.`);
   }
 
   members(value: unknown, key: 'measures' | 'dimensions' | 'segments'): string[] | undefined {

@@ -90,7 +90,7 @@ describe('row scope per role', () => {
           // Budgets are the brand's money: not in a team role's /meta, and refused as if they did not exist.
           expect(offeringView(meta, metric), metric.id).toBeUndefined();
           const refused = await client.request('POST', '/cubejs-api/v1/load', { query: { measures: [`activity_performance.${metric.id}`] } });
-          expect(refused.status, metric.id).toBe(400);
+          expect(refused.status, metric.id).toBe(403);
           continue;
         }
         const offering = offeringView(meta, metric);

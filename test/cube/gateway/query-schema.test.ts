@@ -40,9 +40,9 @@ describe('the load allow-list', () => {
     expect(checkLoadQuery({ measures: ['v.gmv'], limit: 1_000_000_000 }, surface, TZ)).toMatchObject({ limit: LIMITS.rowLimit });
   });
 
-  it('refuses unknown keys, members and operators with 400, and members closed to the role exactly like unknown ones', () => {
+  it('refuses unknown keys and operators with 400, and members outside the surface, closed or unknown alike, with 403', () => {
     expect(status({ measures: ['v.gmv'], sql: 'SELECT 1' })).toBe(400);
-    expect(status({ measures: ['v.nope'] })).toBe(400);
+    expect(status({ measures: ['v.nope'] })).toBe(403);
     expect(status({ measures: ["v.gmv'; DROP TABLE x; --"] })).toBe(400);
     // v.referrer and w.gmv exist in the model but not on this role's surface.
     const message = (raw: unknown): string => {
@@ -54,9 +54,10 @@ describe('the load allow-list', () => {
       }
     };
     expect(message({ dimensions: ['v.referrer'] })).toBe(message({ dimensions: ['v.nothing'] }).replace('v.nothing', 'v.referrer'));
-    expect(message({ measures: ['w.gmv'] })).toBe('400 Unknown measure: w.gmv. Use the members listed in /meta.');
+    expect(message({ measures: ['w.gmv'] })).toBe('403 w.gmv is not a measure you can query: use the members listed in /meta.');
+    expect(message({ measures: ['w.nope'] })).toBe('403 w.nope is not a measure you can query: use the members listed in /meta.');
     expect(status({ measures: ['v.gmv'], filters: [{ member: 'v.channel', operator: 'regex', values: ['.*'] }] })).toBe(400);
-    expect(status({ measures: ['v.gmv'], segments: ['v.unknown'] })).toBe(400);
+    expect(status({ measures: ['v.gmv'], segments: ['v.unknown'] })).toBe(403);
   });
 
   it('refuses a time zone other than the business one, and bad dates', () => {
