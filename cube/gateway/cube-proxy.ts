@@ -173,7 +173,8 @@ export function answerOf(own: CubeQuery | CubeQuery[], body: Record<string, Json
     for (const key of QUERY_ECHO_KEYS) {
       const value = key === 'timeDimensions' && echoed.timeDimensions !== undefined && mine.timeDimensions !== undefined
         && (mine.timeDimensions as Array<Record<string, Json>>).some((td) => td.compareDateRange !== undefined)
-        ? (echoed.timeDimensions as Array<Record<string, Json>>).map((td) => ({ dimension: td.dimension ?? null, granularity: td.granularity ?? null, dateRange: td.dateRange ?? null }))
+        ? (echoed.timeDimensions as Array<Record<string, Json>>).map((td) => Object.fromEntries(
+          (['dimension', 'granularity', 'dateRange'] as const).filter((k) => td[k] !== undefined && td[k] !== null).map((k) => [k, td[k]!])))
         : mine[key];
       if (value !== undefined) query[key] = value;
     }

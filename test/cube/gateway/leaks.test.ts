@@ -60,6 +60,13 @@ describe('what an answer gives away', () => {
     expect(resultSet.tablePivot().length).toBe((single.body.data as unknown[]).length);
     const byMonth = await cubeApi.load({ measures: ['sales_overview.gmv'], timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'month', dateRange: ['2026-01-01', '2026-03-31'] }] });
     expect(byMonth.chartPivot().map((p) => p.x)).toEqual(['2026-01-01T00:00:00.000', '2026-02-01T00:00:00.000', '2026-03-01T00:00:00.000']);
+    const compared = await cubeApi.load({ measures: ['sales_overview.gmv'], timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'month',
+      compareDateRange: [['2026-01-01', '2026-01-31'], ['2026-02-01', '2026-02-28']] }] });
+    const parts = compared.decompose();
+    expect(parts.length).toBe(2);
+    expect(parts.map((p) => (p.query().timeDimensions?.[0]?.dateRange as string[]).map((d) => d.slice(0, 10))))
+      .toEqual([['2026-01-01', '2026-01-31'], ['2026-02-01', '2026-02-28']]);
+    expect(JSON.stringify(compared.serialize())).not.toMatch(/employee_id|dbType|dataSource/);
   });
 
   it('answers a member closed to the role exactly as one that does not exist', async () => {
