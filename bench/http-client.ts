@@ -26,6 +26,8 @@ const IN_FLIGHT = 6;
 
 export class BrowserClient {
   private cookie: string | null = null;
+  /** The session's token for the CSV export, from the login answer. */
+  private csrf = '';
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
@@ -37,6 +39,7 @@ export class BrowserClient {
     const started = performance.now();
     const r = await client.send('POST', '/api/login', { username, password });
     if (r.status !== 200) throw new RequestError(r.status, `login as ${username} failed: ${r.status} ${r.text.slice(0, 200)}`);
+    client.csrf = (JSON.parse(r.text) as { csrfToken?: string }).csrfToken ?? '';
     return Object.assign(client, { loginMs: performance.now() - started });
   }
 
@@ -96,14 +99,17 @@ export class BrowserClient {
   }
 
   /**
-   * GET /api/export.csv streamed: counts rows as they arrive and holds none.
+   * POST /api/export.csv streamed: counts rows as they arrive and holds none.
    * Stops reading (and closes the connection) after `maxRows` data rows.
    */
   async exportCsv(payload: unknown, maxRows: number): Promise<{ rows: number; bytes: number; ms: number; complete: boolean }> {
     const started = performance.now();
     const controller = new AbortController();
-    const response = await fetch(`${this.baseUrl}/api/export.csv?payload=${encodeURIComponent(JSON.stringify(payload))}`, {
-      headers: this.cookie ? { Cookie: this.cookie } : {}, signal: controller.signal,
+    const response = await fetch(`${this.baseUrl}/api/export.csv`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(this.cookie ? { Cookie: this.cookie } : {}) },
+      body: JSON.stringify({ payload, csrf: this.csrf }),
+      signal: controller.signal,
     });
     if (response.status !== 200 || !response.body) throw new RequestError(response.status, `export answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     let lines = 0;

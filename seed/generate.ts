@@ -18,6 +18,7 @@
  * block.
  */
 import { poisson, Random, sumInOrder } from './prng.ts';
+import { phoneDigits } from './phones.ts';
 import { dayNumber, isoDate, localTimestamp, MAX_SEASONALITY, seasonality, yearStart } from './calendar.ts';
 import { sampleSecondOfDay } from './hour-curve.ts';
 import { brandSize, REFERENCE_CUSTOMERS, type BrandSize } from './brand-size.ts';
@@ -712,7 +713,7 @@ export function generateBlock(plan: BrandPlan, blockIndex: number, emit: Emit, i
 
     // The person, now that their value is known.
     const level = paidCents < 50_000 ? 0 : paidCents < 200_000 ? 1 : paidCents < 600_000 ? 2 : paidCents < 1_500_000 ? 3 : 4;
-    const phoneSuffix = String((id * 7_654_321 + 13_579_024) % 100_000_000).padStart(8, '0');
+    const phoneSuffix = String(phoneDigits(options.seed, id)).padStart(8, '0');
     const phone = r.pick(PHONE_PREFIXES) + phoneSuffix;
     const gender = GENDERS[r.weightedIndexOf(GENDER_WEIGHTS, GENDER_TOTAL)]!;
     let birthday: string | null = null;

@@ -12,6 +12,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import { dayNumber, localTimestamp } from './calendar.ts';
 import { expectedBetween } from './hour-curve.ts';
 import { poisson, Random } from './prng.ts';
+import { phoneDigits } from './phones.ts';
 import { CITY_TIERS, CITY_TIER_WEIGHTS, GIVEN_NAME_CHARS, PHONE_PREFIXES, SURNAMES } from './reference-data.ts';
 
 /** Events per day in the running campaign at the default 20,000-customer demo (scaled by size). */
@@ -243,7 +244,8 @@ export class LiveSimulator {
       const inviter = ctx.pool[Math.floor(r.next() * Math.min(ctx.pool.length, 200))]!;
       const when = at();
       const id = ++ctx.ids.customers;
-      const phone = r.pick(PHONE_PREFIXES) + String((id * 7_654_321 + 13_579_024) % 100_000_000).padStart(8, '0');
+      // The seed's phone permutation continues past the seeded ids: unique, and no rule from the id.
+      const phone = r.pick(PHONE_PREFIXES) + String(phoneDigits(this.options.seed, id)).padStart(8, '0');
       const name = r.pick(SURNAMES) + r.pick(GIVEN_NAME_CHARS) + (r.chance(0.75) ? r.pick(GIVEN_NAME_CHARS) : '');
       const gender = r.weighted(['female', 'male', 'unknown'] as const, [68, 28, 4]);
       const tier = r.weighted(CITY_TIERS, CITY_TIER_WEIGHTS);

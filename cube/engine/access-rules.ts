@@ -10,20 +10,32 @@
 import type { Role, SecurityContext } from './security-context.ts';
 
 /** The member a team role's limit filters on: the employee id for staff, the team id for managers. */
-interface Limit {
+export interface Limit {
   staff: string;
   manager: string;
 }
 
-export interface ViewRule {
-  /** Rows a staff member or manager may see; null: the view is closed to them. */
-  limit: Limit | null;
-  /**
-   * Members that name individual customers on a fact view. When a staff
-   * member or manager asks for one, the rows are limited to customers their
-   * scope owns as well, so no query lists another owner's customers.
-   */
-  customerIdentity?: { members: string[]; limit: Limit };
+/**
+ * Where the customer on a view's rows stands for a team role.
+ *
+ * `'owned'`: the view's limit already is the customer's owner (or the owner's
+ * team), so every row is a customer of the scope.
+ *
+ * Otherwise the rows are facts (orders, participations, touches) credited to
+ * an employee who need not own the customer. `factMembers` lists the members
+ * that belong to the fact itself (its measures, dates, channel, campaign,
+ * credited employee and team); every other member of the view describes the
+ * customer (id, name, phone, owner, owner's team, LTV, stages, segments,
+ * source channel, city tier, last order, ...). Naming one anywhere in a query
+ * (dimension, measure, filter, order, segment) adds `ownerLimit`, so the rows
+ * are the scope's own customers; a view without an owner member to limit on
+ * (`ownerLimit: null`) is closed to team roles beyond its fact members.
+ * Closed by default: a member added to a view describes the customer until
+ * someone lists it here as the fact's own.
+ */
+export type CustomerScope = 'owned' | { factMembers: readonly string[]; ownerLimit: Limit | null };
+
+interface RuleOptions {
   /** Members closed to staff and managers (they describe people or money outside their scope). */
   closedToTeamRoles?: string[];
   /**
@@ -33,21 +45,42 @@ export interface ViewRule {
   requiredFilters?: string[];
 }
 
+/** A view closed to team roles, or one with their limit and where its customers stand. */
+export type ViewRule = RuleOptions & ({ limit: null } | { limit: Limit; customers: CustomerScope });
+
+/** Slices every fact view shares: the credited employee and their team. */
+const CREDITED = ['employee', 'employee_id', 'team', 'team_id'];
+const OWNER: Limit = { staff: 'owner_id', manager: 'owner_team_id' };
+
 export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
-  // Orders: credited employee (and their team).
+  // Orders: credited employee (and their team); the customer's attributes only for the scope's own customers.
   sales_overview: {
     limit: { staff: 'employee_id', manager: 'team_id' },
-    customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'customer_owner_id', manager: 'customer_team_id' } },
+    customers: {
+      factMembers: ['gmv', 'order_count', 'buyers', 'avg_order_value', 'spend_per_buyer', 'items_per_buyer', 'refund_rate', 'per_capita_gmv',
+        'category', 'status', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED],
+      ownerLimit: { staff: 'customer_owner_id', manager: 'customer_team_id' },
+    },
   },
   // Spend, attributed sales and acquisitions: the employee on the row. Spend
   // without an employee and acquisitions (which carry none) are outside every
   // staff or team scope, so CAC is empty there.
   channel_roi: {
     limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: {
+      factMembers: ['spend', 'attributed_gmv', 'roi', 'acquired_customers', 'cac', 'date', 'spend_date', 'order_date',
+        'channel', 'channel_type', 'channel_kind', 'campaign', 'campaign_type', ...CREDITED],
+      ownerLimit: null,
+    },
   },
   // Participations: the promoting employee. Budgets are campaign-wide money.
   activity_performance: {
     limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: {
+      factMembers: ['participants', 'fission_count', 'converted_count', 'campaign_conversion_rate', 'joined_date', 'campaign', 'campaign_type',
+        'budget', 'budget_used', 'target_gmv', 'starts_at', 'ends_at', 'channel', 'channel_type', ...CREDITED],
+      ownerLimit: null,
+    },
     closedToTeamRoles: ['budget', 'budget_used', 'target_gmv'],
   },
   // Campaign budgets are the whole brand's money: executives, operators, admins.
@@ -55,35 +88,44 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   // Customers: their owner (and the owner's team). The referrer may be anyone's customer.
   customer_insights: {
     limit: { staff: 'owner_id', manager: 'team_id' },
+    customers: 'owned',
     closedToTeamRoles: ['referrer'],
   },
   // Owned customers, follow-ups and bookings: the employee on the row.
   staff_performance: {
     limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: {
+      factMembers: ['owned_customers', 'converted_customers', 'follow_ups', 'bookings', 'arrivals', 'arrival_rate', 'date', 'order_date', 'role', ...CREDITED],
+      ownerLimit: null,
+    },
   },
   // Drill lists of facts: the fact's scope, and only customers the scope owns.
   sales_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
-    customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+    customers: { factMembers: ['gmv', 'order_count', 'buyers', 'order_date', 'category', 'channel', 'campaign', ...CREDITED], ownerLimit: OWNER },
   },
   staff_touch_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
-    customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+    customers: { factMembers: ['follow_ups', 'bookings', 'arrivals', 'arrival_rate', 'date', ...CREDITED], ownerLimit: OWNER },
   },
   activity_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
-    customerIdentity: { members: ['customer', 'customer_name', 'phone'], limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+    customers: {
+      factMembers: ['participants', 'converted_count', 'fission_count', 'campaign_conversion_rate', 'converted', 'joined_date', 'campaign', 'channel', ...CREDITED],
+      ownerLimit: OWNER,
+    },
   },
   // The customer 360: a customer's identities and timeline belong to the customer's owner.
-  customer_identities_list: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
-  customer_timeline_events: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
-  customer_timeline_follow_ups: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
-  customer_timeline_appointments: { limit: { staff: 'owner_id', manager: 'owner_team_id' } },
+  customer_identities_list: { limit: OWNER, customers: 'owned' },
+  customer_timeline_events: { limit: OWNER, customers: 'owned' },
+  customer_timeline_follow_ups: { limit: OWNER, customers: 'owned' },
+  customer_timeline_appointments: { limit: OWNER, customers: 'owned' },
   // The executives' big-screen audience: the whole brand's campaign.
   campaign_audience: { limit: null },
   // Journey flows: the customer's owner; always between two named days.
   journey_flows: {
-    limit: { staff: 'owner_id', manager: 'owner_team_id' },
+    limit: OWNER,
+    customers: 'owned',
     requiredFilters: ['from_date', 'to_date'],
   },
 };
@@ -107,7 +149,23 @@ export function mayQueryView(role: Role, view: string): boolean {
 export function mayUseMember(role: Role, member: string): boolean {
   const [view, name] = splitMember(member);
   if (!mayQueryView(role, view)) return false;
-  return !TEAM_ROLES.has(role) || !(VIEW_RULES[view]!.closedToTeamRoles ?? []).includes(name);
+  if (!TEAM_ROLES.has(role)) return true;
+  const rule = VIEW_RULES[view]!;
+  if ((rule.closedToTeamRoles ?? []).includes(name)) return false;
+  return !describesCustomer(view, name) || ownerLimit(view) !== null;
+}
+
+/** Whether a member of a fact view describes the customer rather than the fact (see CustomerScope). */
+export function describesCustomer(view: string, name: string): boolean {
+  const rule = VIEW_RULES[view];
+  if (!rule || rule.limit === null || rule.customers === 'owned') return false;
+  return !rule.customers.factMembers.includes(name);
+}
+
+/** The owner limit of a fact view, null for a view without one (or not a fact view). */
+export function ownerLimit(view: string): Limit | null {
+  const rule = VIEW_RULES[view];
+  return !rule || rule.limit === null || rule.customers === 'owned' ? null : rule.customers.ownerLimit;
 }
 
 /** `view.member` (or `view.member.granularity`) → [view, member]. */
@@ -130,16 +188,18 @@ export interface Filter {
  */
 export function limitFilters(view: string, context: SecurityContext, membersUsed: ReadonlySet<string>): Filter[] {
   const rule = VIEW_RULES[view];
-  if (!rule || !mayQueryView(context.role, view)) throw new AccessError(403, `Your role may not query ${view}.`);
-  if (!TEAM_ROLES.has(context.role)) return [];
+  if (!rule || rule.limit === null || !TEAM_ROLES.has(context.role)) {
+    if (!mayQueryView(context.role, view)) throw new AccessError(403, `Your role may not query ${view}.`);
+    return [];
+  }
   const id = context.role === 'staff' ? context.employeeId : context.teamId;
   // A team role without its id sees nothing rather than everything.
   const value = id === null ? '-1' : String(id);
   const pick = (limit: Limit): string => `${view}.${context.role === 'staff' ? limit.staff : limit.manager}`;
-  const filters: Filter[] = [{ member: pick(rule.limit!), operator: 'equals', values: [value] }];
-  const identity = rule.customerIdentity;
-  if (identity && identity.members.some((m) => membersUsed.has(`${view}.${m}`))) {
-    filters.push({ member: pick(identity.limit), operator: 'equals', values: [value] });
+  const filters: Filter[] = [{ member: pick(rule.limit), operator: 'equals', values: [value] }];
+  const owner = ownerLimit(view);
+  if (owner && [...membersUsed].some((m) => describesCustomer(view, splitMember(m)[1]))) {
+    filters.push({ member: pick(owner), operator: 'equals', values: [value] });
   }
   return filters;
 }

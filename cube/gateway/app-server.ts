@@ -13,6 +13,7 @@ import type { Sql } from 'postgres';
 import { authenticate, findAccount, type Account } from './accounts.ts';
 import { CubeProxy } from './cube-proxy.ts';
 import { csvStream, parseExportPayload, safeFilename } from './csv-export.ts';
+import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
 import { HttpError } from './http-error.ts';
 import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
@@ -58,9 +59,49 @@ const DATABASE_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECT_TIMEOUT|CONNECT
 const BASE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
   + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
+/** Answers that may hold personal data or depend on who asks are never stored by a browser or proxy. */
+const PRIVATE_PATHS = /^\/(api|cubejs-api|healthz)(\/|\?|$)/;
+
 export async function buildAppServer(options: AppServerOptions): Promise<AppServer> {
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, trustProxy: options.trustProxy ?? false });
+  /** The product's headers, on every answer, the framework's own errors included. */
+  const securityHeaders = (url: string): Record<string, string> => {
+    const bigScreen = url === '/big-screen' || url.startsWith('/big-screen?');
+    const frameable = bigScreen && options.embedOrigin;
+    return {
+      'Content-Security-Policy': `${BASE_CSP}; frame-ancestors ${frameable ? options.embedOrigin : "'none'"}`,
+      ...(frameable ? {} : { 'X-Frame-Options': 'DENY' }),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'same-origin',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      ...(PRIVATE_PATHS.test(url) ? { 'Cache-Control': 'no-store' } : {}),
+    };
+  };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 256 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    // A URL Fastify cannot decode (`/%c0%ae%c0%ae/…`) never reaches a hook or the error handler: answer it here alike.
+    frameworkErrors: (_error, _request, reply) => {
+      const r = reply as unknown as FastifyReply;
+      void r.status(400).headers({ ...securityHeaders('/'), 'Cache-Control': 'no-store' }).send({ error: 'The address is not valid.' });
+    },
+    // Errors Node's HTTP parser finds before there is a request (431 headers too large, a malformed request).
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const [status, text, message] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'The request took too long to arrive.']
+          : [400, 'Bad Request', 'The request is not valid.'];
+      const body = JSON.stringify({ error: message });
+      const headers = { ...securityHeaders('/'), 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${status} ${text}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+      }
+      socket.destroy(error);
+    },
+  });
   const sessions = new SessionStore(Date.now, options.sessionRefreshMs);
+  const csrf = new CsrfTokens();
   const limiter = new LoginLimiter(options.loginLimits);
   let backends: (Backends & { proxy: CubeProxy }) | null = null;
   const up = (): Backends & { proxy: CubeProxy } => {
@@ -70,18 +111,22 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
 
   await app.register(fastifyCookie);
   app.decorateRequest('account', null);
+  // The export form posts its fields URL-encoded; refuseCrossSite admits that type for the export alone.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
   app.addHook('onRequest', async (request, reply) => {
-    const bigScreen = request.url === '/big-screen' || request.url.startsWith('/big-screen?');
-    const frameable = bigScreen && options.embedOrigin;
-    reply.header('Content-Security-Policy', `${BASE_CSP}; frame-ancestors ${frameable ? options.embedOrigin : "'none'"}`);
-    if (!frameable) reply.header('X-Frame-Options', 'DENY');
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'same-origin');
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    reply.headers(securityHeaders(request.url));
+    refuseCrossSite(request);
     request.account = await sessions.get(request.cookies[SESSION_COOKIE], backends ? (username) => findAccount(backends!.sql, username) : undefined);
+  });
+  app.setNotFoundHandler(async () => {
+    throw new HttpError(404, 'Not found.');
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    // An error is about this request only: never kept by a browser or proxy.
+    reply.header('Cache-Control', 'no-store');
     if (error instanceof HttpError) return reply.status(error.status).headers(error.headers).send({ error: error.message });
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -135,7 +180,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     sessions.destroy(request.cookies[SESSION_COOKIE]);
     const id = sessions.create(account);
     reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie(request), maxAge: sessions.maxAgeSeconds });
-    return { ...me(account), ...(await businessCalendar(up().sql)) };
+    return { ...me(account, csrf.tokenFor(id)), ...(await businessCalendar(up().sql)) };
   });
 
   app.post('/api/logout', async (request, reply) => {
@@ -144,7 +189,9 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     return { ok: true };
   });
 
-  app.get('/api/me', async (request) => ({ ...me(requireAccount(request)), ...(await businessCalendar(up().sql)) }));
+  app.get('/api/me', async (request) => ({
+    ...me(requireAccount(request), csrf.tokenFor(request.cookies[SESSION_COOKIE]!)), ...(await businessCalendar(up().sql)),
+  }));
 
   app.get('/cubejs-api/v1/meta', async (request) => up().proxy.metaFor(requireAccount(request)));
   app.get('/cubejs-api/v1/load', async (request) => {
@@ -160,30 +207,42 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     return up().proxy.load(account, body.query, body.queryType);
   });
 
-  app.get('/api/export.csv', async (request, reply: FastifyReply) => {
+  // A POST from the product's own page (refuseCrossSite) with the session's token: no link or form of another site can start one.
+  app.post('/api/export.csv', async (request, reply: FastifyReply) => {
     const account = requireAccount(request);
+    const body = (request.body ?? {}) as { payload?: unknown; csrf?: unknown };
+    csrf.check(request.cookies[SESSION_COOKIE], body.csrf);
     const { proxy } = up();
-    const payload = parseExportPayload((request.query as { payload?: unknown }).payload);
+    const payload = parseExportPayload(body.payload);
     const query = await proxy.check(account, payload.query) as CubeQuery;
+    // The pages are read as rows; another format would never end a page short.
+    if (query.responseFormat !== undefined && query.responseFormat !== 'default') {
+      throw new HttpError(400, 'The export reads rows in the default format only: leave responseFormat out.');
+    }
+    // The browser going away (a cancelled download) stops the paging.
+    const stop = new AbortController();
+    reply.raw.on('close', () => { if (!reply.raw.writableFinished) stop.abort(); });
     const named = new Set([...(query.measures as string[] ?? []), ...(query.dimensions as string[] ?? []),
       ...((query.timeDimensions as Array<{ dimension: string; granularity?: string }> | undefined) ?? []).filter((t) => t.granularity).map((t) => t.dimension)]);
     const stray = payload.columns.find((c) => !named.has(c.member));
     if (stray) throw new HttpError(400, `The column ${stray.member} is not in the query.`);
     // The first page is read before answering, so a bad query is a clear error, not a broken file.
     const loadPage = async (q: CubeQuery): Promise<Array<Record<string, unknown>>> => {
-      const body = await proxy.load(account, q);
-      if (body.error === 'Continue wait') {
+      if (stop.signal.aborted) throw new HttpError(499, 'The download was cancelled.');
+      const answer = await proxy.load(account, q, undefined, stop.signal);
+      if (answer.error === 'Continue wait') {
         // Cube is still running the query: ask again shortly, as its client does.
         await new Promise((resolve) => setTimeout(resolve, 300));
         return loadPage(q);
       }
-      return body.data as Array<Record<string, unknown>>;
+      if (!Array.isArray(answer.data)) throw new HttpError(502, 'The analytics engine sent an unreadable answer.');
+      return answer.data as Array<Record<string, unknown>>;
     };
     await loadPage({ ...query, limit: 1 });
     const name = safeFilename(payload.filename);
     const masked = await proxy.maskedMembers(account);
     const orderable = new Set(((query.dimensions as string[] | undefined) ?? []).filter((d) => !masked.has(d)));
-    const stream = csvStream({ query, columns: payload.columns, filename: name, orderable }, loadPage);
+    const stream = csvStream({ query, columns: payload.columns, filename: name, orderable, signal: stop.signal }, loadPage);
     stream.on('error', (error) => options.log?.(`export stopped: ${error.message}`));
     return reply
       .type('text/csv; charset=utf-8')
@@ -225,8 +284,9 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
       return reply.type('text/html').header('Cache-Control', 'no-cache').sendFile('index.html');
     });
   } else {
-    app.get('/*', async (_request, reply) => reply.status(503).type('text/plain; charset=utf-8')
-      .send('The web app is not built yet: run `npm run build:web`.'));
+    app.get('/*', async () => {
+      throw new HttpError(503, 'The web app is not built yet: run `npm run build:web`.');
+    });
   }
   return {
     app,
@@ -257,8 +317,9 @@ async function businessCalendar(sql: Sql): Promise<{ asOf: string; timeZone: str
   return calendarCache.value;
 }
 
-function me(account: Account): Record<string, unknown> {
+function me(account: Account, csrfToken: string): Record<string, unknown> {
   return {
+    csrfToken,
     username: account.username,
     role: account.role,
     employeeId: account.employeeId,

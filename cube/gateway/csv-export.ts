@@ -7,6 +7,9 @@
 import { Readable } from 'node:stream';
 import { HttpError } from './http-error.ts';
 import type { CubeQuery } from './query-schema.ts';
+import { csvCell } from '../../web/src/lib/csv.ts';
+
+export { csvCell };
 
 export const EXPORT_PAGE_ROWS = 10_000;
 export const EXPORT_MAX_ROWS = 1_000_000;
@@ -17,18 +20,21 @@ export interface ExportRequest {
   filename: string;
   /** Dimensions that may be ordered by (masked ones may not), to make pages stable. */
   orderable: ReadonlySet<string>;
+  /** Aborted when the client goes away: no further page is read. */
+  signal?: AbortSignal;
 }
 
+/** The export's payload: JSON text (a form field) or the object itself (a JSON body). */
 export function parseExportPayload(raw: unknown): { query: unknown; columns: ExportRequest['columns']; filename: string } {
   let value: unknown;
   try {
-    value = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+    value = typeof raw === 'string' ? JSON.parse(raw) : raw;
   } catch {
     throw new HttpError(400, 'The export request is not valid JSON.');
   }
   const v = value as { query?: unknown; columns?: unknown; filename?: unknown } | undefined;
   if (!v || typeof v !== 'object' || Array.isArray(v.query) || typeof v.query !== 'object' || v.query === null) {
-    throw new HttpError(400, 'Send payload={"query": {...}, "columns": [{"member", "title"}], "filename": "..."}.');
+    throw new HttpError(400, 'Send payload={"query": {...}, "columns": [{"member", "title"}], "filename": "..."} and the page\'s csrf token.');
   }
   if (!Array.isArray(v.columns) || v.columns.length === 0 || v.columns.length > 50
     || !v.columns.every((c) => c && typeof c.member === 'string' && typeof c.title === 'string' && c.title.length <= 100)) {
@@ -42,14 +48,6 @@ export function parseExportPayload(raw: unknown): { query: unknown; columns: Exp
 export function safeFilename(name: string): string {
   const cleaned = name.normalize('NFKC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '').slice(0, 120);
   return `${cleaned || 'export'}.csv`;
-}
-
-/** One CSV cell; text that a spreadsheet would run as a formula is quoted as text. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Rows' keys are Cube's member names; a time dimension with a granularity is `member.granularity`. */
@@ -72,6 +70,7 @@ export function csvStream(request: ExportRequest, loadPage: (query: CubeQuery) =
   async function* lines(): AsyncGenerator<string> {
     yield `\uFEFF${columns.map((c) => csvCell(c.title)).join(',')}\r\n`;
     for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += EXPORT_PAGE_ROWS) {
+      if (request.signal?.aborted) return;
       const rows = await loadPage({ ...base, limit: EXPORT_PAGE_ROWS, offset });
       if (rows.length > 0) yield rows.map((row) => `${keys.map((k) => csvCell(row[k])).join(',')}\r\n`).join('');
       if (rows.length < EXPORT_PAGE_ROWS) return;

@@ -50,7 +50,7 @@ export function metaForRole(meta: MetaResponse, role: Role): MetaResponse {
   };
 }
 
-export function surfaceOf(meta: MetaResponse, role: Role, everything: MetaResponse): Surface {
+export function surfaceOf(meta: MetaResponse, role: Role): Surface {
   const names = (pick: (c: MetaCube) => Array<{ name: string }>): Set<string> => new Set(meta.cubes.flatMap((c) => pick(c).map((m) => m.name)));
   const dimensions = meta.cubes.flatMap((c) => c.dimensions);
   return {
@@ -59,7 +59,6 @@ export function surfaceOf(meta: MetaResponse, role: Role, everything: MetaRespon
     times: new Set(dimensions.filter((d) => d.type === 'time').map((d) => d.name)),
     segments: names((c) => c.segments),
     masked: new Set(role === 'admin' ? [] : dimensions.filter((d) => d.meta?.pii).map((d) => d.name)),
-    known: new Set(everything.cubes.flatMap((c) => [...c.measures, ...c.dimensions, ...c.segments].map((m) => m.name))),
   };
 }
 
@@ -70,15 +69,17 @@ export class CubeProxy {
 
   constructor(private readonly options: CubeProxyOptions) {}
 
-  private async call(path: string, account: Account, init: RequestInit = {}): Promise<{ status: number; body: Record<string, Json> }> {
+  private async call(path: string, account: Account, init: RequestInit = {}, stop?: AbortSignal): Promise<{ status: number; body: Record<string, Json> }> {
     let response: Response;
     try {
+      const timeout = AbortSignal.timeout(120_000);
       response = await fetch(`${this.options.cubeUrl}/cubejs-api/v1/${path}`, {
         ...init,
         headers: { ...(init.headers ?? {}), Authorization: mintCubeToken(this.options.apiSecret, contextOf(account)), 'Content-Type': 'application/json' },
-        signal: AbortSignal.timeout(120_000),
+        signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
       });
     } catch (error) {
+      if (stop?.aborted) throw new HttpError(499, 'The request was cancelled.');
       this.options.log?.(`cube unreachable: ${(error as Error).message}`);
       throw new HttpError(503, 'The analytics engine is not reachable; try again shortly.');
     }
@@ -118,7 +119,7 @@ export class CubeProxy {
     if (cached) return cached;
     const everything = await this.fullMeta(account);
     const meta = metaForRole(everything, account.role);
-    const entry = { meta, surface: surfaceOf(meta, account.role, everything) };
+    const entry = { meta, surface: surfaceOf(meta, account.role) };
     this.surfaces.set(account.role, entry);
     return entry;
   }
@@ -139,13 +140,57 @@ export class CubeProxy {
   }
 
   /** `queryType: "multi"` (what @cubejs-client/core 1.x sends) answers with `results: [...]`. */
-  async load(account: Account, rawQuery: unknown, rawQueryType?: unknown): Promise<Record<string, Json>> {
+  async load(account: Account, rawQuery: unknown, rawQueryType?: unknown, stop?: AbortSignal): Promise<Record<string, Json>> {
     const queryType = checkQueryType(rawQueryType);
     const query = await this.check(account, rawQuery);
-    const { status, body } = await this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) });
+    const { status, body } = await this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop);
     if (status !== 200) this.fail(status, body);
     if (typeof body.error === 'string' && body.error !== 'Continue wait') this.fail(400, body);
-    delete body.stack;
-    return body;
+    return answerOf(query, body);
   }
+}
+
+const QUERY_ECHO_KEYS = ['measures', 'dimensions', 'timeDimensions', 'segments', 'order', 'limit', 'offset', 'total', 'timezone', 'responseFormat'];
+const ANNOTATION_KEYS = ['measures', 'dimensions', 'segments', 'timeDimensions'];
+
+/**
+ * What a load answers: per result only the rows, the annotation of the
+ * members asked for, the total when asked, and the query as the person sent
+ * it (@cubejs-client/core reads its members, time dimensions and response
+ * format). Cube's rewritten query carries the role's limits (whose ids and
+ * scope members are none of the browser's business), and its data source,
+ * database type, timings and refresh keys describe the server: all dropped.
+ */
+export function answerOf(own: CubeQuery | CubeQuery[], body: Record<string, Json>): Record<string, Json> {
+  if (body.error === 'Continue wait') return { error: 'Continue wait' };
+  const owns = Array.isArray(own) ? own : [own];
+  const result = (raw: Json, index: number): Record<string, Json> => {
+    const r = (raw ?? {}) as Record<string, Json>;
+    // A compareDateRange query comes back as one result per range: its own time dimensions, the query's other keys.
+    const echoed = (r.query ?? {}) as Record<string, Json>;
+    const mine = (owns[index] ?? owns[0]!) as Record<string, Json>;
+    const query: Record<string, Json> = {};
+    for (const key of QUERY_ECHO_KEYS) {
+      const value = key === 'timeDimensions' && echoed.timeDimensions !== undefined && mine.timeDimensions !== undefined
+        && (mine.timeDimensions as Array<Record<string, Json>>).some((td) => td.compareDateRange !== undefined)
+        ? (echoed.timeDimensions as Array<Record<string, Json>>).map((td) => Object.fromEntries(
+          (['dimension', 'granularity', 'dateRange'] as const).filter((k) => td[k] !== undefined && td[k] !== null).map((k) => [k, td[k]!])))
+        : mine[key];
+      if (value !== undefined) query[key] = value;
+    }
+    if (mine.filters !== undefined) query.filters = mine.filters;
+    const annotation: Record<string, Json> = {};
+    const given = (r.annotation ?? {}) as Record<string, Json>;
+    for (const key of ANNOTATION_KEYS) annotation[key] = given[key] ?? {};
+    const out: Record<string, Json> = { query, data: r.data ?? [], annotation };
+    if (r.total !== undefined) out.total = r.total;
+    return out;
+  };
+  if (Array.isArray(body.results)) {
+    const results = body.results.map(result);
+    // Cube names the kind of query it ran (regularQuery, compareDateRangeQuery); its client needs that word.
+    const queryType = typeof body.queryType === 'string' ? body.queryType : 'regularQuery';
+    return { queryType, results, pivotQuery: { ...(results[0]?.query as Record<string, Json> ?? {}), queryType } };
+  }
+  return result(body, 0);
 }

@@ -4,7 +4,8 @@
  * views the person's role may use (from /meta), operators, granularities and
  * response formats from fixed sets, bounded sizes and depths, dates as dates.
  * The business time zone is the server's, never the client's. Anything else
- * is a 400 (or a 403 for a member the role may not use) with a clear message.
+ * is a 400 with a clear message; a member outside the role's surface is a
+ * 403, the same whether it is closed to the role or does not exist at all.
  */
 import { AccessError, checkRequiredFilters } from '../engine/access-rules.ts';
 import { HttpError } from './http-error.ts';
@@ -18,8 +19,6 @@ export interface Surface {
   segments: ReadonlySet<string>;
   /** Members holding personal data the role sees masked: not for filters or ordering. */
   masked: ReadonlySet<string>;
-  /** Every member that exists in the model at all, for telling "unknown" from "not yours". */
-  known: ReadonlySet<string>;
 }
 
 export const LIMITS = {
@@ -77,10 +76,10 @@ class Checker {
     if (kinds.some((k) => k.has(member))) return;
     const s = this.surface;
     if ([s.measures, s.dimensions, s.segments].some((k) => k.has(member))) bad(`${member} is not a ${what}.`);
-    if (s.known.has(member)) throw new HttpError(403, `Your role may not query ${member}.`);
-    const view = member.split('.')[0]!;
-    if (![...s.known].some((m) => m.startsWith(`${view}.`))) bad(`${view} is not a view you can query: use the views listed in /meta.`);
-    bad(`Unknown ${what}: ${member}.`);
+    // A member closed to the role answers exactly as one that does not exist
+    // (the contract's 403 for a member the role may not see), so nobody can
+    // list what is hidden from them by trying names.
+    throw new HttpError(403, `${member} is not a ${what} you can query: use the members listed in /meta.`);
   }
 
   members(value: unknown, key: 'measures' | 'dimensions' | 'segments'): string[] | undefined {

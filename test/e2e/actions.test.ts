@@ -3,6 +3,7 @@
  * PostgreSQL: each list's count, its team and owner filters, the per-owner
  * counts, and the CSV export, checked against plain SQL of the list's rule.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -30,10 +31,11 @@ describe('action lists in Chromium', () => {
     }, before, { timeout: 60_000 });
     return total(page);
   };
-  const csvLines = async (page: Page, href: string): Promise<string[]> => {
-    const response = await page.request.get(`${ctx.stack.url}${href}`);
-    expect(response.status()).toBe(200);
-    const body = await response.body();
+  /** Clicks the export button as a person does (a form POST with the session's token) and reads the downloaded file. */
+  const csvLines = async (page: Page): Promise<string[]> => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-testid="export-csv"]')]);
+    expect(download.failure ? await download.failure() : null).toBeNull();
+    const body = await readFile((await download.path())!);
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     return body.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
   };
@@ -57,7 +59,7 @@ describe('action lists in Chromium', () => {
       expect(await row.$eval('[data-testid="owner"]', (el) => el.textContent ?? '')).not.toBe('');
       expect(await row.textContent()).toMatch(/预约 \d{2}-\d{2} 未到店/);
     }
-    const lines = await csvLines(page, (await page.getAttribute('[data-testid="export-csv"]', 'href'))!);
+    const lines = await csvLines(page);
     expect(lines[0]).toContain('入选原因');
     expect(lines[0]).toContain('所属员工');
     expect(lines.length - 1).toBe(sql!.n);
@@ -82,7 +84,7 @@ describe('action lists in Chromium', () => {
         HAVING count(*) = 1 AND min(category) = 'traffic' AND s.as_of - min(day) BETWEEN 0 AND 29) x`;
     expect(sql!.n).toBeGreaterThan(0);
     expect(n).toBe(sql!.n);
-    const lines = await csvLines(page, (await page.getAttribute('[data-testid="export-csv"]', 'href'))!);
+    const lines = await csvLines(page);
     expect(lines.length - 1).toBe(n);
 
     // By team: fewer customers, every row of that team.
@@ -104,7 +106,7 @@ describe('action lists in Chromium', () => {
     await noSkeletons(page);
     for (const cell of await page.$$('[data-testid="drill-row"] [data-testid="owner"]')) expect(await cell.textContent()).toBe(owner);
     const ownerId = Number(new URL(page.url()).searchParams.get('owner'));
-    const ownerLines = await csvLines(page, (await page.getAttribute('[data-testid="export-csv"]', 'href'))!);
+    const ownerLines = await csvLines(page);
     expect(ownerLines.length - 1).toBe(waiting);
     const [owned] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customers WHERE owner_employee_id = ${ownerId}`;
     expect(owned!.n).toBeGreaterThanOrEqual(waiting);

@@ -126,3 +126,35 @@ describe('generator', () => {
     expect(blockText(options, [3, 1, 0, 2])).toEqual(blockText(options));
   });
 });
+
+describe('demo phone numbers', () => {
+  const suffixOf = (rows: Cell[][]): Map<number, number> => new Map(rows.map((r) => [Number(r[0]), Number(String(r[2]).slice(3))]));
+
+  it('are not a function of the customer id: the old formula and every affine rule fail', () => {
+    const phones = suffixOf(collect(2000, 42).customers!);
+    const ids = [...phones.keys()].sort((a, b) => a - b);
+    expect(ids.length).toBe(2000);
+    const s = (id: number): number => phones.get(id)!;
+    // The rule of issue 21: last 8 digits = (id × 7654321 + 13579024) mod 10⁸.
+    expect(ids.filter((id) => s(id) === (id * 7_654_321 + 13_579_024) % 100_000_000).length).toBeLessThanOrEqual(1);
+    // Any s = a·id + b (mod 10⁸) has zero second differences over consecutive ids.
+    const second = ids.slice(2).map((id) => (((s(id) - 2 * s(id - 1) + s(id - 2)) % 100_000_000) + 100_000_000) % 100_000_000);
+    expect(second.filter((d) => d === 0).length).toBeLessThanOrEqual(2);
+    // Nor a rule of the id's digits: consecutive ids' phones share no fixed step.
+    const steps = new Set(ids.slice(1).map((id) => (s(id) - s(id - 1) + 100_000_000) % 100_000_000));
+    expect(steps.size).toBeGreaterThan(1990);
+  });
+
+  it('stay unique, and are the same for the same seed and others for another', async () => {
+    const { phoneDigits } = await import('../../seed/phones.ts');
+    const a = collect(1500, 42).customers!.map((r) => String(r[2]));
+    expect(collect(1500, 42).customers!.map((r) => String(r[2]))).toEqual(a);
+    expect(new Set(a).size).toBe(a.length);
+    const other = collect(1500, 7).customers!.map((r) => String(r[2]).slice(3));
+    expect(other.filter((p, i) => p === a[i]!.slice(3)).length).toBeLessThanOrEqual(1);
+    // A permutation of the eight digits: no two of the first 300,000 places meet.
+    const seen = new Set<number>();
+    for (let id = 1; id <= 300_000; id++) seen.add(phoneDigits(42, id));
+    expect(seen.size).toBe(300_000);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { AccessError, applyAccessRules, mayUseMember, queryMembers, VIEW_RULES } from '../../../cube/engine/access-rules.ts';
 import type { SecurityContext } from '../../../cube/engine/security-context.ts';
 
@@ -24,6 +25,62 @@ describe('row-level rules', () => {
       { member: 'sales_overview.employee_id', operator: 'equals', values: ['7'] },
       { member: 'sales_overview.customer_owner_id', operator: 'equals', values: ['7'] },
     ]);
+  });
+
+  it('limit rows to owned customers for any customer member of a fact view, wherever the query names it', () => {
+    const owner = { member: 'sales_drill.owner_id', operator: 'equals', values: ['7'] };
+    const credited = { member: 'sales_drill.employee_id', operator: 'equals', values: ['7'] };
+    const filter = { member: 'sales_drill.rfm_segment', operator: 'equals', values: ['重要价值'] };
+    expect(applyAccessRules({ measures: ['sales_drill.gmv'], filters: [filter] }, staff).filters).toEqual([filter, credited, owner]);
+    expect(applyAccessRules({ measures: ['sales_drill.gmv'], order: [['sales_drill.customer_ltv', 'desc']] }, staff).filters).toEqual([credited, owner]);
+    expect(applyAccessRules({ measures: ['sales_drill.gmv'], dimensions: ['sales_drill.owner_team'] }, manager).filters)
+      .toEqual([{ ...credited, member: 'sales_drill.team_id', values: ['2'] }, { ...owner, member: 'sales_drill.owner_team_id', values: ['2'] }]);
+    // The fact's own members alone keep every fact of the scope, whoever owns the customer.
+    expect(applyAccessRules({ measures: ['sales_drill.gmv', 'sales_drill.buyers'], dimensions: ['sales_drill.channel', 'sales_drill.employee'] }, staff).filters)
+      .toEqual([credited]);
+    // A member nobody has classified yet counts as the customer's.
+    expect(applyAccessRules({ dimensions: ['sales_drill.some_new_member'] }, staff).filters).toEqual([credited, owner]);
+    expect(applyAccessRules({ dimensions: ['sales_drill.some_new_member'] }, exec).filters).toBeUndefined();
+  });
+
+  it('list as the fact\'s own member nothing a view reaches through the customer (read from the view files)', () => {
+    let checked = 0;
+    for (const [view, rule] of Object.entries(VIEW_RULES)) {
+      if (rule.limit === null || rule.customers === 'owned') continue;
+      // Each member of the view file with the join path it comes through (`- name` or `- name: x` / `alias: y`).
+      const paths = new Map<string, string>();
+      let path = '';
+      let pending: string | null = null;
+      for (const line of readFileSync(`model/views/${view}.yml`, 'utf8').split('\n')) {
+        const join = /^\s*- join_path:\s*(\S+)/.exec(line);
+        if (join) path = join[1]!;
+        const plain = /^\s*- ([a-z_]+)\s*$/.exec(line);
+        if (plain) paths.set(plain[1]!, path);
+        const named = /^\s*- name:\s*([a-z_]+)/.exec(line);
+        if (named && !join) {
+          pending = named[1]!;
+          paths.set(pending, path);
+        }
+        const alias = /^\s*alias:\s*([a-z_]+)/.exec(line);
+        if (alias && pending) {
+          paths.delete(pending);
+          paths.set(alias[1]!, path);
+          pending = null;
+        }
+      }
+      for (const member of rule.customers.factMembers) {
+        expect(paths.has(member), `${view}.${member} is in the view file`).toBe(true);
+        expect(paths.get(member)!.split('.'), `${view}.${member} comes through ${paths.get(member)}`).not.toContain('customers');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('close customer members of a fact view without an owner member to team roles', () => {
+    expect(mayUseMember('staff', 'channel_roi.roi')).toBe(true);
+    expect(mayUseMember('staff', 'channel_roi.some_new_member')).toBe(false);
+    expect(mayUseMember('executive', 'channel_roi.some_new_member')).toBe(true);
   });
 
   it('refuse cubes, unknown views, views without a rule, closed members and two views at once', () => {

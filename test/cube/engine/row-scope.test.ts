@@ -87,7 +87,7 @@ describe('row scope per role', () => {
       for (const metric of catalogue.metrics) {
         const dim = metric.sliceBy[0]!;
         if (ids && CLOSED_TO_TEAM_ROLES.has(metric.id)) {
-          // Budgets are the brand's money: not in a team role's /meta, and refused when asked for.
+          // Budgets are the brand's money: not in a team role's /meta, and refused as if they did not exist.
           expect(offeringView(meta, metric), metric.id).toBeUndefined();
           const refused = await client.request('POST', '/cubejs-api/v1/load', { query: { measures: [`activity_performance.${metric.id}`] } });
           expect(refused.status, metric.id).toBe(403);

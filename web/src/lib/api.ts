@@ -9,6 +9,8 @@ export interface Me {
   asOf: string;
   /** The business time zone the server applies to every query. */
   timeZone: string;
+  /** The session's token for the form posts (the CSV export). */
+  csrfToken: string;
 }
 
 /** One metric of `GET /api/peer-comparison`: the employee's value beside the team's. */

@@ -1,7 +1,9 @@
 /**
- * The CSV export of a whole list: a plain link to the server, which pages
- * through Cube itself and streams the file, so the browser never holds the
- * list. Pure: a query and columns in, a URL and a file name out.
+ * The CSV export of a whole list: a form the page posts to the server, which
+ * pages through Cube itself and streams the file as a download, so the
+ * browser never holds the list. A POST with the session's token, never a
+ * link: no other site can start an export with the visitor's cookie.
+ * Pure: a query and columns in, form fields and a file name out.
  */
 import type { Query } from './cube.ts';
 
@@ -34,6 +36,9 @@ export function exportFileName(what: string, filters: ReadonlyArray<string | num
   return pieces.map(part).filter(Boolean).join('_');
 }
 
-export function exportCsvUrl(payload: ExportPayload): string {
-  return `/api/export.csv?payload=${encodeURIComponent(JSON.stringify({ ...payload, query: wholeListQuery(payload.query) }))}`;
+export const EXPORT_ACTION = '/api/export.csv';
+
+/** The export form's fields: the whole list's payload as JSON text, and the session's token. */
+export function exportFormFields(payload: ExportPayload, csrfToken: string): { payload: string; csrf: string } {
+  return { payload: JSON.stringify({ ...payload, query: wholeListQuery(payload.query) }), csrf: csrfToken };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildActionListQuery, buildListCountQuery, buildOwnerCountsQuery, listCount, parseActionFilter, toActionRows, toOwnerCounts,
 } from '../../../../web/src/features/actions/build-queries.ts';
-import { exportCsvUrl } from '../../../../web/src/lib/export-csv.ts';
+import { exportFormFields } from '../../../../web/src/lib/export-csv.ts';
 
 describe('action list queries', () => {
   it('reads the list, team and owner from the URL, defaulting to the birthday list', () => {
@@ -46,8 +46,8 @@ describe('action list queries', () => {
   });
 
   it('the export is the whole list: no limit, offset or total', () => {
-    const url = exportCsvUrl({ query: buildActionListQuery({ list: 'birthday_soon', team: null, owner: null }, 2), columns: [], filename: 'x' });
-    const payload = JSON.parse(decodeURIComponent(url.split('payload=')[1]!)) as { query: Record<string, unknown> };
+    const fields = exportFormFields({ query: buildActionListQuery({ list: 'birthday_soon', team: null, owner: null }, 2), columns: [], filename: 'x' }, 't');
+    const payload = JSON.parse(fields.payload) as { query: Record<string, unknown> };
     expect(payload.query).not.toHaveProperty('limit');
     expect(payload.query).not.toHaveProperty('offset');
     expect(payload.query).not.toHaveProperty('total');

@@ -3,7 +3,8 @@ import { Link, useSearchParams } from 'react-router';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { QueryState } from '../../components/query-state.tsx';
-import { exportCsvUrl, exportFileName } from '../../lib/export-csv.ts';
+import { exportFileName } from '../../lib/export-csv.ts';
+import { ExportCsvButton } from '../../components/export-csv-button.tsx';
 import { formatInteger, toNumber } from '../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
@@ -75,11 +76,11 @@ export function ActionsPage() {
     { id: 'customers', title: t('actions.waiting'), align: 'right', render: (o) => formatInteger(o.customers, lang) },
   ];
 
-  const exportHref = exportCsvUrl({
+  const exportPayload = {
     query: listQuery,
     columns: ACTION_COLUMNS.map((c) => ({ member: c.member, title: columnTitle(c.id) })),
     filename: exportFileName(filter.list, [filter.team, ownerName], null),
-  });
+  };
 
   return (
     <div className="page">
@@ -108,7 +109,7 @@ export function ActionsPage() {
             <h2>{t(`actions.list.${filter.list}` as MessageKey)}{ownerName && <span className="muted"> · {ownerName}</span>}{filter.team && <span className="muted"> · {filter.team}</span>}</h2>
             <div className="list-summary">
               <span data-testid="drill-total" data-total={total ?? ''}>{total === null ? '…' : t('actions.total', { count: formatInteger(total, lang) })}</span>
-              <a className="button" href={exportHref} download data-testid="export-csv" title={t('actions.exportHint')}>{t('actions.export')}</a>
+              <ExportCsvButton payload={exportPayload} title={t('actions.exportHint')} label={t('actions.export')} />
             </div>
           </div>
           <QueryState isLoading={list.isLoading} error={list.error} isEmpty={rows.length === 0} onRetry={list.refetch} skeleton="table" minHeight={320}

@@ -8,7 +8,8 @@ import {
   ignoredSliceParams, PAGE_SIZES, parseDrill, parsePage, toDrillRows,
   type DrillSlice,
 } from '../../lib/drill.ts';
-import { exportCsvUrl, exportFileName } from '../../lib/export-csv.ts';
+import { exportFileName } from '../../lib/export-csv.ts';
+import { ExportCsvButton } from '../../components/export-csv-button.tsx';
 import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../lib/format.ts';
 import { useI18n, type MessageKey, type Translate } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
@@ -76,11 +77,11 @@ export function CustomersPage() {
   ];
   const summaryRow = summary.rows[0];
   const value = (short: string) => summaryRow?.[`${def.view}.${short}`];
-  const exportHref = exportCsvUrl({
+  const exportPayload = {
     query: buildDrillQuery(slice, page),
     columns: columns.map((c) => ({ member: c.member, title: t(`col.${c.id}` as MessageKey) })),
     filename: exportFileName(slice.metric, [slice.segment?.value, slice.journey?.from, slice.journey?.fromDate, slice.journey?.to, slice.journey?.toDate, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], def.date ? slice.range : null),
-  });
+  };
   const ignored = ignoredSliceParams(slice);
 
   return (
@@ -107,7 +108,7 @@ export function CustomersPage() {
             {spend.rows[0] && (
               <span data-testid="drill-spend">{t('customers.spendHeader', { spend: formatCurrency(spend.rows[0]['channel_roi.spend'], lang) })}</span>
             )}
-            <a className="button" href={exportHref} download data-testid="export-csv" title={t('customers.exportHint')}>{t('customers.export')}</a>
+            <ExportCsvButton payload={exportPayload} title={t('customers.exportHint')} label={t('customers.export')} />
           </div>
         </div>
         <QueryState isLoading={list.isLoading || attributes.isLoading} error={list.error ?? attributes.error} isEmpty={rows.length === 0}

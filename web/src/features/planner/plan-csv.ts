@@ -1,4 +1,5 @@
 /** The plan as a small CSV made in the browser (UTF-8 with BOM, so Excel reads the Chinese). Pure. */
+import { csvCell } from '../../lib/csv.ts';
 import type { Plan } from './plan.ts';
 
 export interface PlanCsvLabels {
@@ -6,10 +7,7 @@ export interface PlanCsvLabels {
   total: string;
 }
 
-const cell = (v: string | number): string => {
-  const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const cell = (v: string | number): string => csvCell(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
 
 /**
  * Columns: channel, min, max, planned spend, last comparable spend, expected GMV
