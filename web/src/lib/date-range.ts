@@ -20,11 +20,9 @@ export function dateRangeFor(preset: RangePreset, asOf: string): [string, string
       return [addDays(asOf, -29), asOf];
     case 'last_90_days':
       return [addDays(asOf, -89), asOf];
-    case 'last_12_months': {
-      const [y, m] = asOf.split('-').map(Number) as [number, number];
-      const start = new Date(Date.UTC(y, m - 1 - 11, 1)).toISOString().slice(0, 10);
-      return [start, asOf];
-    }
+    // Rolling like the 30 and 90 days: the 365 days ending on the data date, not a calendar-month window.
+    case 'last_12_months':
+      return [addDays(asOf, -364), asOf];
     case 'all':
       return null;
   }
