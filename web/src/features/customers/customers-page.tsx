@@ -12,6 +12,7 @@ import { exportCsvUrl, exportFileName } from '../../lib/export-csv.ts';
 import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../lib/format.ts';
 import { useI18n, type MessageKey, type Translate } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { rfmLabel } from '../../lib/rfm.ts';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { stageLabel } from '../segments/journey-flows/stage-label.ts';
 import { drillPath } from './drill-list/crumbs.ts';
@@ -28,7 +29,7 @@ function metricLabel(slice: DrillSlice, t: Translate): string {
   return t(`kpi.${slice.metric}` as MessageKey);
 }
 
-/** A segment cell's value in words (RFM segments are words already); a journey's move with its days. */
+/** A segment cell's value in words; a journey's move with its days. */
 function segmentValue(slice: DrillSlice, t: Translate): string | undefined {
   if (slice.journey) {
     const { family, fromDate, toDate, from, to } = slice.journey;
@@ -36,6 +37,7 @@ function segmentValue(slice: DrillSlice, t: Translate): string | undefined {
     return `${label(from)} (${fromDate}) → ${label(to)} (${toDate})`;
   }
   if (!slice.segment) return undefined;
+  if (slice.segment.dimension === 'rfm_segment') return rfmLabel(slice.segment.value, t);
   const prefix = SEGMENT_VALUE_PREFIX[slice.segment.dimension];
   return prefix ? t(`${prefix}.${slice.segment.value}` as MessageKey) ?? slice.segment.value : slice.segment.value;
 }
