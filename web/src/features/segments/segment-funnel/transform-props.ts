@@ -40,8 +40,10 @@ export function transformSegmentFunnel(counts: readonly SegmentCount[], label: (
       name: seriesName,
       type: 'funnel',
       sort: 'none',
-      left: '10%', width: '80%', top: 8, bottom: 8,
-      label: { show: true, position: 'inside', formatter: (p: unknown) => String((p as { data?: { text?: string } }).data?.text ?? '') },
+      // Labels beside the layers: two lines do not fit inside the narrow last ones.
+      left: '2%', width: '46%', top: 8, bottom: 8, minSize: '14%',
+      label: { show: true, position: 'right', color: '#1f2733', lineHeight: 16, formatter: (p: unknown) => String((p as { data?: { text?: string } }).data?.text ?? '') },
+      labelLine: { show: true, length: 12 },
       data: stages.map((s) => {
         const line = words?.reached(s) ?? String(s.reached);
         return { name: label(s.value), value: s.reached, stage: s.value, customers: s.current, text: `${label(s.value)}\n${line}`, tip: `${label(s.value)}: ${line}` };
