@@ -12,6 +12,8 @@ import { exportCsvUrl, exportFileName } from '../../lib/export-csv.ts';
 import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../lib/format.ts';
 import { useI18n, type MessageKey, type Translate } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { MetricHelp } from '../../components/metric-help.tsx';
+import { isTermId } from '../../lib/definitions/index.ts';
 import { rfmLabel } from '../../lib/rfm.ts';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { stageLabel } from '../segments/journey-flows/stage-label.ts';
@@ -93,7 +95,7 @@ export function CustomersPage() {
       {ignored.length > 0 && <p className="note" role="note">{t('customers.ignored', { params: ignored.map((p) => t(`filter.${p}` as MessageKey)).join('、') })}</p>}
       <section className="panel">
         <div className="list-head">
-          <h2>{label}{sliceText && <span className="muted"> · {sliceText}</span>}{slice.range && def.date && <span className="muted small"> {slice.range[0]} ~ {slice.range[1]}</span>}</h2>
+          <h2>{label}{isTermId(slice.metric) && <MetricHelp id={slice.metric} />}{slice.segment && <MetricHelp id={slice.segment.dimension} />}{sliceText && <span className="muted"> · {sliceText}</span>}{slice.range && def.date && <span className="muted small"> {slice.range[0]} ~ {slice.range[1]}</span>}</h2>
           <div className="list-summary">
             <span data-testid="drill-total" data-total={total ?? ''}>{total === null ? '…' : t('customers.total', { count: formatInteger(total, lang) })}</span>
             {def.kind === 'sum' && summaryRow && def.part && (
