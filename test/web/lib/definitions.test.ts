@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../../cube/tools/metric-catalogue.ts';
 import {
-  DERIVED_DEFINITIONS, DIMENSION_DEFINITIONS, METRIC_DEFINITIONS, definitionOf, isTermId, termText, type TermId,
+  DERIVED_DEFINITIONS, DIMENSION_DEFINITIONS, JOURNEY_DEFINITIONS, METRIC_DEFINITIONS, definitionOf, isTermId, termText, type TermId,
 } from '../../../web/src/lib/definitions/index.ts';
 import { METRIC_SECTIONS } from '../../../web/src/lib/definitions/metrics.ts';
 import { EMPLOYEE_METRICS } from '../../../web/src/features/staff/employee-detail/transform.ts';
@@ -19,13 +19,14 @@ describe('definitions: the one source for tooltips, /glossary and docs/metrics.m
     expect(catalogue.dimensions.filter((id) => !Object.hasOwn(DIMENSION_DEFINITIONS, id))).toEqual([]);
     expect(Object.keys(METRIC_DEFINITIONS).filter((id) => !metricIds.includes(id))).toEqual([]);
     expect(Object.keys(DIMENSION_DEFINITIONS).filter((id) => !catalogue.dimensions.includes(id))).toEqual([]);
-    // Derived numbers are not catalogue members, and must not shadow one.
-    expect(Object.keys(DERIVED_DEFINITIONS).filter((id) => metricIds.includes(id) || catalogue.dimensions.includes(id))).toEqual([]);
+    // Derived numbers and the journey members are not catalogue ids, and must not shadow one.
+    const extra = [...Object.keys(DERIVED_DEFINITIONS), ...Object.keys(JOURNEY_DEFINITIONS)];
+    expect(extra.filter((id) => metricIds.includes(id) || catalogue.dimensions.includes(id))).toEqual([]);
   });
 
   it('has a name and a definition in Chinese and in English for every term', () => {
-    const ids = [...Object.keys(METRIC_DEFINITIONS), ...Object.keys(DERIVED_DEFINITIONS), ...Object.keys(DIMENSION_DEFINITIONS)] as TermId[];
-    expect(ids.length).toBe(catalogue.metrics.length + catalogue.dimensions.length + Object.keys(DERIVED_DEFINITIONS).length);
+    const ids = [...Object.keys(METRIC_DEFINITIONS), ...Object.keys(DERIVED_DEFINITIONS), ...Object.keys(DIMENSION_DEFINITIONS), ...Object.keys(JOURNEY_DEFINITIONS)] as TermId[];
+    expect(ids.length).toBe(catalogue.metrics.length + catalogue.dimensions.length + Object.keys(DERIVED_DEFINITIONS).length + 11);
     for (const id of ids) {
       const d = definitionOf(id);
       expect(d.zh.name.trim(), id).not.toBe('');

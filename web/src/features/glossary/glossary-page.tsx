@@ -7,12 +7,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useLocation } from 'react-router';
 import {
-  DERIVED_DEFINITIONS, DIMENSION_DEFINITIONS, termText, type TermId,
+  definitionOf, DERIVED_DEFINITIONS, DIMENSION_DEFINITIONS, JOURNEY_DEFINITIONS, termText, type TermId,
 } from '../../lib/definitions/index.ts';
 import { METRIC_SECTIONS } from '../../lib/definitions/metrics.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { viewsByTerm, type Meta } from './views-by-term.ts';
-import { definitionOf } from '../../lib/definitions/index.ts';
 
 function useMeta(): Meta | null {
   const [meta, setMeta] = useState<Meta | null>(null);
@@ -84,6 +83,7 @@ export function GlossaryPage() {
       {METRIC_SECTIONS.map((s) => <TermTable key={s.en} title={lang === 'en' ? s.en : s.zh} ids={s.ids} views={views} />)}
       <TermTable title={t('glossary.derived')} ids={Object.keys(DERIVED_DEFINITIONS) as TermId[]} views={views} />
       <TermTable title={t('glossary.dimensions')} ids={Object.keys(DIMENSION_DEFINITIONS) as TermId[]} views={views} />
+      <TermTable title={t('glossary.journeys')} ids={Object.keys(JOURNEY_DEFINITIONS) as TermId[]} views={views} />
     </div>
   );
 }

@@ -6,14 +6,15 @@
  */
 import { DERIVED_DEFINITIONS, METRIC_DEFINITIONS, type DerivedId, type MetricId } from './metrics.ts';
 import { DIMENSION_DEFINITIONS, type DimensionId } from './dimensions.ts';
+import { JOURNEY_DEFINITIONS, type JourneyId } from './journeys.ts';
 import type { Definition, DefinitionText } from './types.ts';
 
-export type { Definition, DefinitionText, DerivedId, DimensionId, MetricId };
-export { DERIVED_DEFINITIONS, DIMENSION_DEFINITIONS, METRIC_DEFINITIONS };
+export type { Definition, DefinitionText, DerivedId, DimensionId, JourneyId, MetricId };
+export { DERIVED_DEFINITIONS, DIMENSION_DEFINITIONS, JOURNEY_DEFINITIONS, METRIC_DEFINITIONS };
 
-export type TermId = MetricId | DerivedId | DimensionId;
+export type TermId = MetricId | DerivedId | DimensionId | JourneyId;
 
-const ALL: Record<TermId, Definition> = { ...DIMENSION_DEFINITIONS, ...METRIC_DEFINITIONS, ...DERIVED_DEFINITIONS };
+const ALL: Record<TermId, Definition> = { ...DIMENSION_DEFINITIONS, ...METRIC_DEFINITIONS, ...DERIVED_DEFINITIONS, ...JOURNEY_DEFINITIONS };
 
 export function definitionOf(id: TermId): Definition {
   return ALL[id];
