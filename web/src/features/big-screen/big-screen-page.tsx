@@ -71,10 +71,11 @@ export default function BigScreenPage() {
 
   const salesKpis = useMemo(() => toSalesKpis(sales.rows ?? []), [sales.rows]);
   const channelNames = (roi.rows ?? []).map((r) => String(r['channel_roi.channel'] ?? '')).join('');
-  const fontEpoch = useWebFontFor(`${channelNames}${t('bigScreen.todayLabel')}${t('bigScreen.lastWeekLabel')}`);
+  const dayLabel = isLive ? t('bigScreen.todayLabel') : t('bigScreen.dataDayLabel');
+  const fontEpoch = useWebFontFor(`${channelNames}${dayLabel}${t('bigScreen.lastWeekLabel')}`);
   const hourly = useMemo(
-    () => toHourlyTile(today.rows ?? [], weekAgo.rows ?? [], currentHour, lang, { today: t('bigScreen.todayLabel'), lastWeek: t('bigScreen.lastWeekLabel') }),
-    [today.rows, weekAgo.rows, currentHour, lang, t, fontEpoch],
+    () => toHourlyTile(today.rows ?? [], weekAgo.rows ?? [], currentHour, lang, { today: dayLabel, lastWeek: t('bigScreen.lastWeekLabel') }),
+    [today.rows, weekAgo.rows, currentHour, lang, t, dayLabel, fontEpoch],
   );
   const part = useMemo(() => toParticipation(participation.rows ?? []), [participation.rows]);
   const channels = useMemo(() => toChannelRoi(roi.rows ?? []), [roi.rows]);
