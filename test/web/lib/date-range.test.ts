@@ -13,6 +13,17 @@ describe('date range presets', () => {
     expect(dateRangeFor('all', '2026-11-20')).toBeNull();
   });
 
+  it('names calendar windows for what they are: 本月, 上月, 本季, 今年 (to the data date, 上月 whole)', () => {
+    expect(dateRangeFor('this_month', '2026-11-20')).toEqual(['2026-11-01', '2026-11-20']);
+    expect(dateRangeFor('last_month', '2026-11-20')).toEqual(['2026-10-01', '2026-10-31']);
+    expect(dateRangeFor('last_month', '2026-01-05')).toEqual(['2025-12-01', '2025-12-31']);
+    expect(dateRangeFor('last_month', '2024-03-31')).toEqual(['2024-02-01', '2024-02-29']);
+    expect(dateRangeFor('this_quarter', '2026-11-20')).toEqual(['2026-10-01', '2026-11-20']);
+    expect(dateRangeFor('this_quarter', '2026-03-31')).toEqual(['2026-01-01', '2026-03-31']);
+    expect(dateRangeFor('this_quarter', '2026-07-01')).toEqual(['2026-07-01', '2026-07-01']);
+    expect(dateRangeFor('this_year', '2026-11-20')).toEqual(['2026-01-01', '2026-11-20']);
+  });
+
   it('accept only known presets from the URL', () => {
     expect(isRangePreset('last_30_days')).toBe(true);
     expect(isRangePreset('yesterday')).toBe(false);
