@@ -144,6 +144,21 @@ describe('definitions, glossary and navigation by role in Chromium', () => {
     expect(await page.textContent('[data-testid="employee-not-found"]')).toBe('员工 #99999 不存在，或不在你的查看范围内。');
     expect(await page.textContent('body')).not.toContain('peer-comparison');
 
+    // A real employee's card: every tile has its definition too.
+    const [employee] = await ctx.db.sql<{ id: number }[]>`SELECT employee_id AS id FROM siyu.orders WHERE status = 'paid' GROUP BY employee_id ORDER BY count(*) DESC LIMIT 1`;
+    await page.goto(`${ctx.stack.url}/staff?employee=${employee!.id}`);
+    await page.waitForSelector('[data-testid="employee-detail"] section.kpi');
+    const cardTiles = await page.$$eval('[data-testid="employee-detail"] section.kpi', (els) => els.map((el) => {
+      const help = el.querySelector('[data-testid="metric-help"]');
+      const id = help?.getAttribute('aria-describedby');
+      return { tile: el.getAttribute('data-testid'), term: help?.getAttribute('data-term'), text: id ? document.getElementById(id)?.textContent ?? '' : '' };
+    }));
+    expect(cardTiles.length).toBeGreaterThanOrEqual(10);
+    for (const c of cardTiles) {
+      expect(c.tile).toBe(`kpi-${c.term}`);
+      expect(c.text, c.tile!).toContain(definitionOf(c.term as 'gmv').zh.definition);
+    }
+
     // The demo's as-of (2026-11-20) is not today: the screen's "today" is the data day.
     await page.goto(`${ctx.stack.url}/big-screen`);
     await page.waitForSelector('[data-testid="clock"]');
