@@ -95,6 +95,8 @@ describe('definitions, glossary and navigation by role in Chromium', () => {
     for (const id of [...catalogue.metrics.map((m) => m.id), ...catalogue.dimensions]) expect(listed, id).toContain(id);
     await expect.poll(() => execPage.textContent('[data-term="budget"]')).toContain('campaign_budgets');
     expect(await execPage.textContent('[data-term="roi"]')).toContain(definitionOf('roi').zh.definition);
+    await execPage.evaluate(() => document.fonts.ready);
+    await execPage.screenshot({ path: path.join(SCREENSHOTS_DIR, 'glossary.png'), clip: { x: 0, y: 0, width: 1366, height: 1100 } });
     await execPage.close();
 
     // A manager sees the same definitions, but only the views a manager may query: budgets are not among them.
@@ -128,6 +130,7 @@ describe('definitions, glossary and navigation by role in Chromium', () => {
       for (const href of ['/big-screen', '/planner']) {
         await page.goto(`${ctx.stack.url}${href}`);
         await page.waitForSelector('[data-testid="no-access"]');
+        if (username === 'manager' && href === '/big-screen') await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'no-access.png'), clip: { x: 0, y: 0, width: 1366, height: 260 } });
         expect(await page.textContent('[data-testid="no-access"]')).toMatch(/^无权访问：(数据大屏|预算规划)/);
         expect(await page.textContent('body')).not.toContain('连接中断');
       }

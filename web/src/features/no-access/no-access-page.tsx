@@ -8,7 +8,7 @@ export function NoAccessPage({ page }: { page: MessageKey }) {
   const { me } = useSession();
   return (
     <div className="page" data-testid="no-access">
-      <div className="state state-empty" role="alert">
+      <div className="panel state state-empty" role="alert">
         <strong>{t('noAccess.title', { page: t(page) })}</strong>
         <span className="state-detail">{t('noAccess.why', { role: t(`role.${me?.role ?? 'staff'}` as MessageKey) })}</span>
         <Link to="/">{t('notFound.back')}</Link>
