@@ -7,7 +7,7 @@ import { LoginPage } from './features/login/login-page.tsx';
 import { cubeApi } from './lib/cube.ts';
 import { NoAccessPage } from './features/no-access/no-access-page.tsx';
 import { I18nProvider, useI18n } from './lib/i18n.tsx';
-import { mayOpen, PAGES } from './lib/page-access.ts';
+import { mayOpen, pageAt } from './lib/page-access.ts';
 import { SessionProvider, useSession } from './lib/session.tsx';
 
 // One chunk per page: the first page a person opens loads only its own code.
@@ -32,7 +32,7 @@ function RequireLogin({ children }: { children: ReactNode }) {
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   // A page the role may not use says so plainly instead of showing its refused queries as failures.
   if (!mayOpen(me.role, location.pathname)) {
-    const entry = PAGES.find((p) => p.to === location.pathname)!;
+    const entry = pageAt(location.pathname)!;
     return <AppShell><NoAccessPage page={entry.key} /></AppShell>;
   }
   return <AppShell><Suspense fallback={<Skeleton kind="chart" minHeight={320} />}>{children}</Suspense></AppShell>;

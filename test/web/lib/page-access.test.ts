@@ -11,6 +11,7 @@ describe('pages by role', () => {
       const menu = pagesFor(role).map((p) => p.to);
       expect(menu).toEqual(['/', '/channels', '/staff', '/segments', '/activities', '/customers', '/actions', '/glossary']);
       expect(mayOpen(role, '/big-screen')).toBe(false);
+      expect(mayOpen(role, '/big-screen/')).toBe(false);
       expect(mayOpen(role, '/planner')).toBe(false);
       expect(mayOpen(role, '/customers/42')).toBe(true);
     }

@@ -38,8 +38,14 @@ export function pagesFor(role: Role): PageEntry[] {
   return PAGES.filter((p) => p.roles.includes(role));
 }
 
+/** The menu's page at `path` (`/big-screen/` is `/big-screen`), if it is one. */
+export function pageAt(path: string): PageEntry | undefined {
+  const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return PAGES.find((p) => p.to === clean);
+}
+
 /** Whether the role may open the page at `path` (pages outside the menu, such as a customer 360, are open to every role). */
 export function mayOpen(role: Role, path: string): boolean {
-  const page = PAGES.find((p) => p.to === path);
+  const page = pageAt(path);
   return !page || page.roles.includes(role);
 }
