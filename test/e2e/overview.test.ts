@@ -45,12 +45,12 @@ describe('overview page in Chromium', () => {
     await page.waitForSelector('[data-testid="kpi-gmv"] [data-testid="kpi-value"]');
     await page.waitForSelector('[data-testid="chart-gmv-spend-trend"] canvas');
 
-    // Default range: the 12 calendar months ending at as-of (2025-12-01 .. 2026-11-20).
+    // Default range 近12个月: the 365 days ending on as-of (2025-11-21 .. 2026-11-20).
     const [expected] = await ctx.db.sql<{ gmv: string; buyers: number; churned: number; bought: number }[]>`
       SELECT (SELECT sum(amount) FROM siyu.orders WHERE status = 'paid'
-                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-12-01' AND DATE '2026-11-20')::text AS gmv,
+                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-11-21' AND DATE '2026-11-20')::text AS gmv,
              (SELECT count(DISTINCT customer_id)::int FROM siyu.orders WHERE status = 'paid'
-                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-12-01' AND DATE '2026-11-20') AS buyers,
+                AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2025-11-21' AND DATE '2026-11-20') AS buyers,
              (SELECT count(*)::int FROM (SELECT customer_id FROM siyu.orders WHERE status = 'paid'
                 AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date <= DATE '2026-11-20' GROUP BY customer_id
                 HAVING max((ordered_at AT TIME ZONE 'Asia/Shanghai')::date) < DATE '2026-11-20' - 120) AS c) AS churned,

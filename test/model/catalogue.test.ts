@@ -2,13 +2,14 @@
  * The semantic layer against its contract (docs/metric-catalogue.md): every
  * metric and dimension id is in /meta, each metric is offered with every
  * dimension of its row by one view in one query, and docs/metrics.md is the
- * glossary Cube's /meta renders today.
+ * glossary the definitions module and Cube's /meta render today.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DOC_PATH, readModelMeta, renderMetricsDoc } from '../../cube/tools/docs-metrics.ts';
 import { loadConfig } from '../../cube/config.ts';
 import { readCatalogue } from '../../cube/tools/metric-catalogue.ts';
+import { definitionOf, isTermId } from '../../web/src/lib/definitions/index.ts';
 import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
 import { useTestStack, type MetaResponse } from '../helpers/stack.ts';
 
@@ -98,6 +99,19 @@ describe('metric catalogue', () => {
       // so the model's drill members document the drill and must name real members.
       expect(drill.filter((d) => !dimensions.has(d)), home.name).toEqual([]);
     }
+  });
+
+  it('names every metric and dimension member as the definitions module does (the tooltips, /glossary and docs/metrics.md read it)', () => {
+    const mismatched: string[] = [];
+    for (const cube of meta.cubes.filter((c) => c.type !== 'view')) {
+      for (const m of [...cube.measures, ...cube.dimensions]) {
+        const id = m.meta?.metric ?? m.meta?.dimension;
+        if (!id) continue;
+        if (!isTermId(id)) mismatched.push(`${m.name}: ${id} has no definition`);
+        else if (m.shortTitle !== definitionOf(id).zh.name) mismatched.push(`${m.name}: "${m.shortTitle}" but the definitions say "${definitionOf(id).zh.name}"`);
+      }
+    }
+    expect(mismatched).toEqual([]);
   });
 
   it('keeps docs/metrics.md equal to what /meta renders (run `npm run docs:metrics` after changing the model)', () => {

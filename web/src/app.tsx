@@ -5,7 +5,9 @@ import { AppShell } from './components/app-shell.tsx';
 import { Skeleton } from './components/query-state.tsx';
 import { LoginPage } from './features/login/login-page.tsx';
 import { cubeApi } from './lib/cube.ts';
+import { NoAccessPage } from './features/no-access/no-access-page.tsx';
 import { I18nProvider, useI18n } from './lib/i18n.tsx';
+import { mayOpen, pageAt } from './lib/page-access.ts';
 import { SessionProvider, useSession } from './lib/session.tsx';
 
 // One chunk per page: the first page a person opens loads only its own code.
@@ -19,6 +21,7 @@ const Customer360Page = lazy(() => import('./features/customer-360/customer-360-
 const PlannerPage = lazy(() => import('./features/planner/planner-page.tsx').then((m) => ({ default: m.PlannerPage })));
 const ActionsPage = lazy(() => import('./features/actions/actions-page.tsx').then((m) => ({ default: m.ActionsPage })));
 const BigScreenPage = lazy(() => import('./features/big-screen/big-screen-page.tsx'));
+const GlossaryPage = lazy(() => import('./features/glossary/glossary-page.tsx').then((m) => ({ default: m.GlossaryPage })));
 const NotFoundPage = lazy(() => import('./features/not-found/not-found-page.tsx').then((m) => ({ default: m.NotFoundPage })));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -27,6 +30,11 @@ function RequireLogin({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (checking) return <div className="state state-loading" role="status">{t('state.loading')}</div>;
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  // A page the role may not use says so plainly instead of showing its refused queries as failures.
+  if (!mayOpen(me.role, location.pathname)) {
+    const entry = pageAt(location.pathname)!;
+    return <AppShell><NoAccessPage page={entry.key} /></AppShell>;
+  }
   return <AppShell><Suspense fallback={<Skeleton kind="chart" minHeight={320} />}>{children}</Suspense></AppShell>;
 }
 
@@ -50,6 +58,7 @@ export function App() {
               <Route path="/customers/:id" element={page(<Customer360Page />)} />
               <Route path="/planner" element={page(<PlannerPage />)} />
               <Route path="/actions" element={page(<ActionsPage />)} />
+              <Route path="/glossary" element={page(<GlossaryPage />)} />
               <Route path="*" element={page(<NotFoundPage />)} />
             </Routes>
           </BrowserRouter>

@@ -1,19 +1,8 @@
 import type { ReactNode } from 'react';
 import { NavLink, useNavigate } from 'react-router';
-import { useI18n, type MessageKey } from '../lib/i18n.tsx';
+import { useI18n } from '../lib/i18n.tsx';
+import { pagesFor } from '../lib/page-access.ts';
 import { useSession } from '../lib/session.tsx';
-
-const NAV: Array<{ to: string; key: MessageKey }> = [
-  { to: '/', key: 'nav.overview' },
-  { to: '/big-screen', key: 'nav.bigScreen' },
-  { to: '/channels', key: 'nav.channels' },
-  { to: '/staff', key: 'nav.staff' },
-  { to: '/segments', key: 'nav.segments' },
-  { to: '/activities', key: 'nav.activities' },
-  { to: '/customers', key: 'nav.customers' },
-  { to: '/planner', key: 'nav.planner' },
-  { to: '/actions', key: 'nav.actions' },
-];
 
 export function AppShell({ children }: { children: ReactNode }) {
   const { t, toggle } = useI18n();
@@ -24,7 +13,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <header className="topbar">
         <span className="brand">{t('app.title')}</span>
         <nav className="nav" aria-label="main">
-          {NAV.map((item) => (
+          {(me ? pagesFor(me.role) : []).map((item) => (
             <NavLink key={item.to} to={item.to} end={item.to === '/'}>{t(item.key)}</NavLink>
           ))}
         </nav>

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import type { TermId } from '../lib/definitions/index.ts';
+import { MetricHelp } from './metric-help.tsx';
 
 export interface Column<Row> {
   id: string;
@@ -6,6 +8,8 @@ export interface Column<Row> {
   render(row: Row): ReactNode;
   align?: 'left' | 'right';
   sortable?: boolean;
+  /** The catalogue term the column shows: its definition on the header's "?". */
+  help?: TermId;
   /** `data-testid` of the cell, for the automation hooks (`owner`). */
   testId?: string;
 }
@@ -37,6 +41,7 @@ export function DataTable<Row>({ columns, rows, rowKey, rowTestId, sort, desc, o
                 {c.sortable && onSort
                   ? <button type="button" className="link sort" onClick={() => onSort(c.id)}>{c.title}{sort === c.id ? (desc ? ' ↓' : ' ↑') : ''}</button>
                   : c.title}
+                {c.help && <MetricHelp id={c.help} />}
               </th>
             ))}
           </tr>

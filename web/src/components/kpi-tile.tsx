@@ -1,5 +1,7 @@
 import { Link } from 'react-router';
+import type { TermId } from '../lib/definitions/index.ts';
 import { useI18n } from '../lib/i18n.tsx';
+import { MetricHelp } from './metric-help.tsx';
 import { QueryState } from './query-state.tsx';
 
 export interface KpiChange {
@@ -11,6 +13,8 @@ export interface KpiChange {
 interface Props {
   metricId: string;
   label: string;
+  /** The catalogue term whose definition the tile's "?" shows: every tile has one. */
+  help: TermId;
   value: string;
   isLoading: boolean;
   error: Error | null;
@@ -33,12 +37,12 @@ function formatChange(value: number | null, lang: string): string {
 }
 
 /** One headline number; `data-testid="kpi-<metric id>"` for automation. */
-export function KpiTile({ metricId, label, value, isLoading, error, onRetry, changes, note, drillTo, breakdownTo, breakdownLabel }: Props) {
+export function KpiTile({ metricId, label, help, value, isLoading, error, onRetry, changes, note, drillTo, breakdownTo, breakdownLabel }: Props) {
   const { t, lang } = useI18n();
   const number = <div className="kpi-value" data-testid="kpi-value">{value}</div>;
   return (
     <section className="kpi" data-testid={`kpi-${metricId}`} aria-label={label}>
-      <h3 className="kpi-label">{label}</h3>
+      <h3 className="kpi-label">{label}<MetricHelp id={help} /></h3>
       <QueryState isLoading={isLoading} error={error} isEmpty={false} onRetry={onRetry} minHeight={48} skeleton="number">
         {drillTo ? <Link className="kpi-link" to={drillTo} title={t('kpi.drillHint')} data-testid="kpi-drill">{number}</Link> : number}
         {changes && changes.length > 0 && (

@@ -1,5 +1,9 @@
-/** Date-range presets, counted back from the as-of date (inclusive). */
-export const RANGE_PRESETS = ['last_30_days', 'last_90_days', 'last_12_months', 'all'] as const;
+/**
+ * Date-range presets, all ending on the as-of date (the data date) but 上月:
+ * rolling windows (the last 30, 90 and 365 days) and calendar windows named
+ * for what they are (本月, 上月, 本季, 今年).
+ */
+export const RANGE_PRESETS = ['last_30_days', 'last_90_days', 'last_12_months', 'this_month', 'last_month', 'this_quarter', 'this_year', 'all'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const DEFAULT_RANGE: RangePreset = 'last_12_months';
 
@@ -20,11 +24,23 @@ export function dateRangeFor(preset: RangePreset, asOf: string): [string, string
       return [addDays(asOf, -29), asOf];
     case 'last_90_days':
       return [addDays(asOf, -89), asOf];
-    case 'last_12_months': {
-      const [y, m] = asOf.split('-').map(Number) as [number, number];
-      const start = new Date(Date.UTC(y, m - 1 - 11, 1)).toISOString().slice(0, 10);
-      return [start, asOf];
+    // Rolling like the 30 and 90 days: the 365 days ending on the data date, not a calendar-month window.
+    case 'last_12_months':
+      return [addDays(asOf, -364), asOf];
+    case 'this_month':
+      return [`${asOf.slice(0, 7)}-01`, asOf];
+    case 'last_month': {
+      const firstOfThis = `${asOf.slice(0, 7)}-01`;
+      const lastOfPrevious = addDays(firstOfThis, -1);
+      return [`${lastOfPrevious.slice(0, 7)}-01`, lastOfPrevious];
     }
+    case 'this_quarter': {
+      const month = Number(asOf.slice(5, 7));
+      const first = month - ((month - 1) % 3);
+      return [`${asOf.slice(0, 4)}-${String(first).padStart(2, '0')}-01`, asOf];
+    }
+    case 'this_year':
+      return [`${asOf.slice(0, 4)}-01-01`, asOf];
     case 'all':
       return null;
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { transformSegmentBars } from '../../../../web/src/features/segments/segment-bars/transform-props.ts';
 import { buildSegmentQuery } from '../../../../web/src/features/segments/segment-counts/build-query.ts';
 import { toSegmentCounts } from '../../../../web/src/features/segments/segment-counts/transform.ts';
-import { transformSegmentFunnel } from '../../../../web/src/features/segments/segment-funnel/transform-props.ts';
+import { toCumulativeStages, transformSegmentFunnel } from '../../../../web/src/features/segments/segment-funnel/transform-props.ts';
 
 describe('segments', () => {
   it('counts customers per class, cut like the segment drill', () => {
@@ -33,5 +33,33 @@ describe('segments', () => {
     const option = transformSegmentFunnel(counts, (v) => v, 'n') as { series: Array<{ data: Array<{ value: number; customers: number }> }> };
     expect(option.series[0]!.data.map((d) => d.value)).toEqual([10, 5, 2, 2]);
     expect(option.series[0]!.data.map((d) => d.customers)).toEqual([5, 3, 0, 2]);
+  });
+
+  it('AIPL as the demo had it: current counts are not monotone, the cumulative funnel is, with stage conversion', () => {
+    // The issue's shape: I 兴趣 (7,914) is bigger than A 认知 (2,205) as a current-stage count.
+    const counts = [
+      { value: 'A', customers: 2205 }, { value: 'I', customers: 7914 }, { value: 'P', customers: 6000 }, { value: 'L', customers: 3881 },
+    ];
+    // By hand: L 3,881; P or later 6,000 + 3,881 = 9,881; I or later 7,914 + 9,881 = 17,795; A or later 2,205 + 17,795 = 20,000.
+    expect(toCumulativeStages(counts)).toEqual([
+      { value: 'A', current: 2205, reached: 20000, conversion: null },
+      { value: 'I', current: 7914, reached: 17795, conversion: 17795 / 20000 },
+      { value: 'P', current: 6000, reached: 9881, conversion: 9881 / 17795 },
+      { value: 'L', current: 3881, reached: 3881, conversion: 3881 / 9881 },
+    ]);
+    expect(17795 / 20000).toBe(0.88975);
+    const words = { reached: (s: { reached: number; current: number }) => `${s.reached}/${s.current}` };
+    const data = (transformSegmentFunnel(counts, (v) => `stage ${v}`, 'n', words) as { series: Array<{ data: Array<{ value: number; text: string }> }> }).series[0]!.data;
+    expect(data.map((d) => d.value)).toEqual([20000, 17795, 9881, 3881]);
+    expect(data[1]!.text).toBe('stage I\n17795/7914');
+  });
+
+  it('a stage nobody reached has no conversion onward, not a division by zero', () => {
+    expect(toCumulativeStages([{ value: 'aware', customers: 4 }, { value: 'appeal', customers: 0 }, { value: 'ask', customers: 0 }]))
+      .toEqual([
+        { value: 'aware', current: 4, reached: 4, conversion: null },
+        { value: 'appeal', current: 0, reached: 0, conversion: 0 },
+        { value: 'ask', current: 0, reached: 0, conversion: null },
+      ]);
   });
 });

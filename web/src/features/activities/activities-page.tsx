@@ -1,3 +1,4 @@
+import { MetricHelp } from '../../components/metric-help.tsx';
 import { useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
@@ -58,7 +59,7 @@ export function ActivitiesPage() {
       <Breadcrumbs crumbs={crumbs} />
       <FilterBar show={['team']} />
       <section className="panel" data-testid="chart-campaign-gmv">
-        <h2>{t('chart.campaignGmv')}</h2>
+        <h2>{t('chart.campaignGmv')}<MetricHelp id={['attributed_gmv', 'spend']} /></h2>
         <QueryState isLoading={campaigns.isLoading} error={campaigns.error} isEmpty={campaigns.rows.length === 0} onRetry={campaigns.refetch} minHeight={320}>
           <EChart option={option} onItemClick={(item) => navigate(here({ campaign: item.name, channel: null }))} />
         </QueryState>

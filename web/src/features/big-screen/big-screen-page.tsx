@@ -3,6 +3,8 @@
  * to the screen, refreshed on an interval, never blank, stale-marked when a
  * refresh fails and recovering by itself.
  */
+import { MetricHelp } from '../../components/metric-help.tsx';
+import type { TermId } from '../../lib/definitions/index.ts';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { EChart } from '../../components/echart.tsx';
@@ -63,15 +65,17 @@ export default function BigScreenPage() {
   const anyStale = all.some(isStale);
   const timeZone = calendar.timeZone;
   const clock = zonedParts(now, timeZone);
+  const isLive = asOf === null || clock.date === asOf;
   const fmtTime = (ms: number | null): string => (ms === null ? '—' : zonedParts(new Date(ms), timeZone).time);
   const currentHour = asOf ? currentHourOf(asOf, now, timeZone) : null;
 
   const salesKpis = useMemo(() => toSalesKpis(sales.rows ?? []), [sales.rows]);
   const channelNames = (roi.rows ?? []).map((r) => String(r['channel_roi.channel'] ?? '')).join('');
-  const fontEpoch = useWebFontFor(`${channelNames}${t('bigScreen.todayLabel')}${t('bigScreen.lastWeekLabel')}`);
+  const dayLabel = isLive ? t('bigScreen.todayLabel') : t('bigScreen.dataDayLabel');
+  const fontEpoch = useWebFontFor(`${channelNames}${dayLabel}${t('bigScreen.lastWeekLabel')}`);
   const hourly = useMemo(
-    () => toHourlyTile(today.rows ?? [], weekAgo.rows ?? [], currentHour, lang, { today: t('bigScreen.todayLabel'), lastWeek: t('bigScreen.lastWeekLabel') }),
-    [today.rows, weekAgo.rows, currentHour, lang, t, fontEpoch],
+    () => toHourlyTile(today.rows ?? [], weekAgo.rows ?? [], currentHour, lang, { today: dayLabel, lastWeek: t('bigScreen.lastWeekLabel') }),
+    [today.rows, weekAgo.rows, currentHour, lang, t, dayLabel, fontEpoch],
   );
   const part = useMemo(() => toParticipation(participation.rows ?? []), [participation.rows]);
   const channels = useMemo(() => toChannelRoi(roi.rows ?? []), [roi.rows]);
@@ -120,7 +124,10 @@ export default function BigScreenPage() {
               {campaign && <span className="bs-muted">{campaign.startsOn.slice(5)} ~ {campaign.endsOn.slice(5)} · {status}</span>}
             </label>
             <div className="bs-header-right">
-              <span className="bs-clock" data-testid="clock">{clock.date} {clock.time}</span>
+              {/* A past data day (not the live demo) is "today" on this screen: show it, not the wall clock. */}
+              {isLive
+                ? <span className="bs-clock" data-testid="clock">{clock.date} {clock.time}</span>
+                : <span className="bs-clock" data-testid="clock" data-as-of={asOf ?? ''}>{t('bigScreen.dataDay', { date: asOf ?? '—' })}</span>}
               <span className={anyStale ? 'bs-updated stale' : 'bs-updated'}>
                 {t('bigScreen.dataAsOf')} <time data-testid="updated-at">{fmtTime(updatedAt)}</time>
               </span>
@@ -135,7 +142,7 @@ export default function BigScreenPage() {
           )}
 
           <div className="bs-grid">
-            <Tile id="gmv-today" className="bs-a" title={t('bigScreen.gmvToday')} href={name ? drillLinks.campaign(name, asOf ?? undefined) : null}
+            <Tile id="gmv-today" className="bs-a" title={isLive ? t('bigScreen.gmvToday') : t('bigScreen.gmvDataDay', { date: asOf?.slice(5) ?? '' })} help="gmv" href={name ? drillLinks.campaign(name, asOf ?? undefined) : null}
               stale={tileStale(today)}>
               <div data-testid="kpi-gmv_today" className="bs-kpi">
                 <AnimatedNumber value={today.rows ? hourly.todayTotal : null} format={money} className="bs-number bs-big" />
@@ -143,7 +150,7 @@ export default function BigScreenPage() {
               <div className="bs-muted">{asOf}</div>
             </Tile>
 
-            <Tile id="gmv-campaign" className="bs-b" title={t('bigScreen.gmvCampaign')} href={name ? drillLinks.campaign(name) : null}
+            <Tile id="gmv-campaign" className="bs-b" title={t('bigScreen.gmvCampaign')} help="gmv" href={name ? drillLinks.campaign(name) : null}
               stale={tileStale(sales, campaignList)}>
               <div className="bs-row">
                 <div data-testid="kpi-gmv" className="bs-kpi">
@@ -162,7 +169,7 @@ export default function BigScreenPage() {
               </div>
             </Tile>
 
-            <Tile id="participation" className="bs-c" title={t('bigScreen.participation')} href={name ? drillLinks.participants(name) : null}
+            <Tile id="participation" className="bs-c" title={t('bigScreen.participation')} help={['participants', 'fission_count', 'converted_count', 'campaign_conversion_rate']} href={name ? drillLinks.participants(name) : null}
               stale={tileStale(participation)}>
               <div className="bs-kpi-row">
                 <Kpi metric="participants" label={t('bigScreen.participants')} value={participation.rows ? part.participants : null} format={integer}
@@ -176,7 +183,7 @@ export default function BigScreenPage() {
               </div>
             </Tile>
 
-            <Tile id="gmv-by-hour" className="bs-d" title={t('bigScreen.gmvByHour')} href={name ? drillLinks.campaign(name, asOf ?? undefined) : null}
+            <Tile id="gmv-by-hour" className="bs-d" title={t('bigScreen.gmvByHour')} help="gmv" href={name ? drillLinks.campaign(name, asOf ?? undefined) : null}
               stale={tileStale(today, weekAgo)}
               extra={hourly.focusHour !== null && (
                 <span className="bs-focus" data-testid="kpi-current_hour_gmv">
@@ -187,7 +194,7 @@ export default function BigScreenPage() {
               <div data-testid="chart-gmv-by-hour"><EChart option={hourly.option} height={300} /></div>
             </Tile>
 
-            <Tile id="roi-by-channel" className="bs-e" title={t('bigScreen.roiByChannel')} href={name ? drillLinks.channels(name) : null}
+            <Tile id="roi-by-channel" className="bs-e" title={t('bigScreen.roiByChannel')} help="roi" href={name ? drillLinks.channels(name) : null}
               stale={tileStale(roi)}>
               <div data-testid="chart-roi-by-channel">
                 {roi.rows && channels.length === 0 ? <Empty /> : <EChart option={roiOption} height={300} />}
@@ -201,7 +208,7 @@ export default function BigScreenPage() {
               </div>
             </Tile>
 
-            <Tile id="staff-leaderboard" className="bs-f" title={t('bigScreen.leaderboard')} href={name ? drillLinks.staff(name) : null}
+            <Tile id="staff-leaderboard" className="bs-f" title={t('bigScreen.leaderboard')} help={['gmv', 'employee']} href={name ? drillLinks.staff(name) : null}
               stale={tileStale(leaders)}>
               <table className="bs-table">
                 <thead>
@@ -221,7 +228,7 @@ export default function BigScreenPage() {
               {leaders.rows && board.length === 0 && <Empty />}
             </Tile>
 
-            <Tile id="funnel" className="bs-g" title={t('bigScreen.funnel')} href={name ? drillLinks.converted(name) : null}
+            <Tile id="funnel" className="bs-g" title={t('bigScreen.funnel')} help={['participants', 'converted_count']} href={name ? drillLinks.converted(name) : null}
               stale={tileStale(participation)}>
               <div className="bs-funnel">
                 {funnel.map((s, i) => (
@@ -235,13 +242,13 @@ export default function BigScreenPage() {
               </div>
             </Tile>
 
-            <Tile id="new-customers-by-source" className="bs-h" title={t('bigScreen.newCustomersBySource')}
+            <Tile id="new-customers-by-source" className="bs-h" title={t('bigScreen.newCustomersBySource')} help={['new_customers', 'source_channel']}
               href={window_ ? drillLinks.newCustomers(window_[0], window_[1]) : null} stale={tileStale(newCustomers)}>
               <Bars items={sources} rows={newCustomers.rows} format={integer}
                 onPick={(label) => { if (window_) openInNewTab(drillLinks.newCustomers(window_[0], window_[1], label)); }} />
             </Tile>
 
-            <Tile id="customers-by-city-tier" className="bs-i" title={t('bigScreen.cityTier')} href={name ? drillLinks.cityTier(name) : null}
+            <Tile id="customers-by-city-tier" className="bs-i" title={t('bigScreen.cityTier')} help={['participants', 'city_tier']} href={name ? drillLinks.cityTier(name) : null}
               stale={tileStale(cityTiers)}>
               <Bars items={tiers} rows={cityTiers.rows} format={integer}
                 label={(l) => (CITY_TIER_ORDER as readonly string[]).includes(l) ? t(`bigScreen.tier.${l}` as MessageKey) : l}
@@ -282,19 +289,21 @@ interface TileProps {
   href: string | null;
   stale: string | null;
   className: string;
+  /** The terms the tile shows: their definitions on the title's "?". */
+  help: TermId | readonly TermId[];
   extra?: ReactNode;
   children: ReactNode;
 }
 
 /** A tile: a click anywhere opens its drill target in a new tab. */
-function Tile({ id, title, href, stale, className, extra, children }: TileProps) {
+function Tile({ id, title, href, stale, className, help, extra, children }: TileProps) {
   const open = (): void => { if (href) openInNewTab(href); };
   return (
     <section className={`bs-tile ${className}${stale ? ' is-stale' : ''}`} data-testid={`tile-${id}`} data-stale={stale ? 'true' : 'false'}
       data-href={href ?? ''} role="link" tabIndex={0} aria-label={title} onClick={open}
       onKeyDown={(e: KeyboardEvent) => { if (e.key === 'Enter') open(); }}>
       <header className="bs-tile-head">
-        <h2>{title}</h2>
+        <h2>{title}<span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}><MetricHelp id={help} /></span></h2>
         {extra}
         {stale && <span className="bs-stale" data-testid="stale">{stale}</span>}
         <span className="bs-drill" aria-hidden="true">↗</span>

@@ -1,3 +1,4 @@
+import { MetricHelp } from '../../components/metric-help.tsx';
 import { useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
@@ -48,7 +49,7 @@ export function ChannelsPage() {
       <FilterBar show={['team', 'campaign']} />
       <div className="grid-2">
         <section className="panel" data-testid="chart-channel-roi">
-          <h2>{t('chart.channelRoi')}</h2>
+          <h2>{t('chart.channelRoi')}<MetricHelp id="roi" /></h2>
           <QueryState isLoading={channels.isLoading} error={channels.error} isEmpty={channels.rows.length === 0} onRetry={channels.refetch} minHeight={320}>
             <EChart option={option} onItemClick={(item) => navigate(here({ channel: item.name, campaign: null }))} />
           </QueryState>

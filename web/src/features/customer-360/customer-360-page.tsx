@@ -3,6 +3,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import { formatCurrency, formatInteger } from '../../lib/format.ts';
+import { rfmLabel } from '../../lib/rfm.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { buildIdentitiesQuery, buildProfileQuery } from './profile/build-query.ts';
@@ -85,7 +86,7 @@ export function Customer360Page() {
             <h2>{t('c360.stages')}</h2>
             <dl className="facts">
               <dt>{t('col.lifecycle_stage')}</dt><dd>{f('lifecycle_stage') ? t(`lifecycle.${String(f('lifecycle_stage'))}` as MessageKey) : '—'}</dd>
-              <dt>{t('col.rfm_segment')}</dt><dd>{s(f('rfm_segment'))}</dd>
+              <dt>{t('col.rfm_segment')}</dt><dd>{f('rfm_segment') ? rfmLabel(String(f('rfm_segment')), t) : '—'}</dd>
               <dt>AIPL</dt><dd>{f('aipl_stage') ? t(`aipl.${String(f('aipl_stage'))}` as MessageKey) : '—'}</dd>
               <dt>5A</dt><dd>{f('five_a_stage') ? t(`fiveA.${String(f('five_a_stage'))}` as MessageKey) : '—'}</dd>
               <dt>{t('chart.valueQuadrant')}</dt><dd>{f('value_quadrant') ? t(`quadrant.${String(f('value_quadrant'))}` as MessageKey) : '—'}</dd>

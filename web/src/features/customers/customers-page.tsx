@@ -13,6 +13,9 @@ import { ExportCsvButton } from '../../components/export-csv-button.tsx';
 import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../lib/format.ts';
 import { useI18n, type MessageKey, type Translate } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { MetricHelp } from '../../components/metric-help.tsx';
+import { isTermId } from '../../lib/definitions/index.ts';
+import { rfmLabel } from '../../lib/rfm.ts';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { stageLabel } from '../segments/journey-flows/stage-label.ts';
 import { drillPath } from './drill-list/crumbs.ts';
@@ -29,7 +32,7 @@ function metricLabel(slice: DrillSlice, t: Translate): string {
   return t(`kpi.${slice.metric}` as MessageKey);
 }
 
-/** A segment cell's value in words (RFM segments are words already); a journey's move with its days. */
+/** A segment cell's value in words; a journey's move with its days. */
 function segmentValue(slice: DrillSlice, t: Translate): string | undefined {
   if (slice.journey) {
     const { family, fromDate, toDate, from, to } = slice.journey;
@@ -37,6 +40,7 @@ function segmentValue(slice: DrillSlice, t: Translate): string | undefined {
     return `${label(from)} (${fromDate}) → ${label(to)} (${toDate})`;
   }
   if (!slice.segment) return undefined;
+  if (slice.segment.dimension === 'rfm_segment') return rfmLabel(slice.segment.value, t);
   const prefix = SEGMENT_VALUE_PREFIX[slice.segment.dimension];
   return prefix ? t(`${prefix}.${slice.segment.value}` as MessageKey) ?? slice.segment.value : slice.segment.value;
 }
@@ -92,7 +96,7 @@ export function CustomersPage() {
       {ignored.length > 0 && <p className="note" role="note">{t('customers.ignored', { params: ignored.map((p) => t(`filter.${p}` as MessageKey)).join('、') })}</p>}
       <section className="panel">
         <div className="list-head">
-          <h2>{label}{sliceText && <span className="muted"> · {sliceText}</span>}{slice.range && def.date && <span className="muted small"> {slice.range[0]} ~ {slice.range[1]}</span>}</h2>
+          <h2>{label}{isTermId(slice.metric) && <MetricHelp id={slice.metric} />}{slice.segment && <MetricHelp id={slice.segment.dimension} />}{sliceText && <span className="muted"> · {sliceText}</span>}{slice.range && def.date && <span className="muted small"> {slice.range[0]} ~ {slice.range[1]}</span>}</h2>
           <div className="list-summary">
             <span data-testid="drill-total" data-total={total ?? ''}>{total === null ? '…' : t('customers.total', { count: formatInteger(total, lang) })}</span>
             {def.kind === 'sum' && summaryRow && def.part && (

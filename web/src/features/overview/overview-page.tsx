@@ -4,6 +4,7 @@ import { KpiTile, type KpiChange } from '../../components/kpi-tile.tsx';
 import { previousPeriod, yearAgo } from '../../lib/date-range.ts';
 import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
 import { formatCurrency, formatInteger, formatPercent } from '../../lib/format.ts';
+import type { MetricId } from '../../lib/definitions/index.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery, type CubeQueryState } from '../../lib/use-cube-query.ts';
@@ -16,7 +17,7 @@ import { kpiValue, type Row } from './kpis/transform.ts';
 type Format = 'currency' | 'integer' | 'percent' | 'ratio';
 
 interface Tile {
-  id: string;
+  id: MetricId;
   member: string;
   format: Format;
   source: 'sales' | 'newCustomers' | 'repurchase' | 'asOf' | 'roi';
@@ -71,7 +72,7 @@ export function OverviewPage() {
           const changes: KpiChange[] | undefined = tile.source === 'asOf' || !range ? undefined
             : [{ label: t('kpi.mom'), value: v.mom }, { label: t('kpi.yoy'), value: v.yoy }];
           return (
-            <KpiTile key={tile.id} metricId={tile.id} label={t(`kpi.${tile.id}` as MessageKey)} value={format(v.value, tile.format)}
+            <KpiTile key={tile.id} metricId={tile.id} label={t(`kpi.${tile.id}` as MessageKey)} help={tile.id} value={format(v.value, tile.format)}
               isLoading={current!.isLoading} error={current!.error} onRetry={current!.refetch} changes={changes}
               note={tile.source === 'asOf' ? t('kpi.asOfOnly') : undefined}
               drillTo={linkWith('/customers', params, { metric: tile.id, via: 'overview' })}

@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { parseFilters } from '../../lib/filters.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { rfmLabel } from '../../lib/rfm.ts';
 import { useSession } from '../../lib/session.tsx';
 import { SegmentChart } from './segment-counts/segment-chart.tsx';
 import { JourneyFlows } from './journey-flows/journey-flows.tsx';
@@ -15,7 +16,7 @@ export function SegmentsPage() {
   const [params] = useSearchParams();
   const filters = parseFilters(params);
   const slice = { team: filters.team, channel: filters.channel };
-  const plain = useCallback((v: string) => v, []);
+  const rfm = useCallback((v: string) => rfmLabel(v, t), [t]);
   const lifecycle = useCallback((v: string) => t(`lifecycle.${v}` as MessageKey), [t]);
   const aipl = useCallback((v: string) => t(`aipl.${v}` as MessageKey), [t]);
   const fiveA = useCallback((v: string) => t(`fiveA.${v}` as MessageKey), [t]);
@@ -27,7 +28,7 @@ export function SegmentsPage() {
       </div>
       <FilterBar show={['team', 'channel']} showRange={false} />
       <div className="grid-2">
-        <SegmentChart dimension="rfm_segment" kind="bars" title={t('chart.rfm')} testId="chart-rfm" slice={slice} label={plain} />
+        <SegmentChart dimension="rfm_segment" kind="bars" title={t('chart.rfm')} testId="chart-rfm" slice={slice} label={rfm} />
         <SegmentChart dimension="lifecycle_stage" kind="bars" title={t('chart.lifecycle')} testId="chart-lifecycle" slice={slice} label={lifecycle} />
         <SegmentChart dimension="aipl_stage" kind="funnel" title={t('chart.aipl')} testId="chart-aipl" slice={slice} label={aipl} />
         <SegmentChart dimension="five_a_stage" kind="funnel" title={t('chart.fiveA')} testId="chart-five-a" slice={slice} label={fiveA} />

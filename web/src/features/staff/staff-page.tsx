@@ -1,3 +1,4 @@
+import { MetricHelp } from '../../components/metric-help.tsx';
 import { useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
@@ -53,7 +54,7 @@ export function StaffPage() {
         <>
           <div className="grid-2">
             <section className="panel" data-testid="chart-team-leaderboard">
-              <h2>{t('chart.teamLeaderboard')}</h2>
+              <h2>{t('chart.teamLeaderboard')}<MetricHelp id={['gmv', 'team']} /></h2>
               <QueryState isLoading={teams.isLoading} error={teams.error} isEmpty={teams.rows.length === 0} onRetry={teams.refetch} minHeight={320}>
                 <EChart option={option} onItemClick={(item) => navigate(here({ team: item.name, employee: null }))} />
               </QueryState>

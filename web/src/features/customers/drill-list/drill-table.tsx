@@ -1,5 +1,7 @@
 import { Link } from 'react-router';
 import { DataTable, type Column } from '../../../components/data-table.tsx';
+import { rfmLabel } from '../../../lib/rfm.ts';
+import { isTermId } from '../../../lib/definitions/index.ts';
 import type { DrillColumn, DrillRow } from '../../../lib/drill.ts';
 import { formatCurrency, formatInteger } from '../../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
@@ -25,6 +27,7 @@ export function DrillTable({ columns, rows, sort, desc, onSort, back }: Props) {
       case 'flag': return v ? <strong className="flag-yes">{t('common.yes')}</strong> : t('common.no');
       case 'lifecycle': return typeof v === 'string' ? t(`lifecycle.${v}` as MessageKey) : '—';
       default:
+        if (c.id === 'rfm_segment' && typeof v === 'string' && v) return rfmLabel(v, t);
         if (c.id === 'customer_name') return <Link to={`/customers/${row.customer}?back=${encodeURIComponent(back)}`} data-testid="customer-link">{String(v ?? '—')}</Link>;
         return v === null || v === undefined || v === '' ? '—' : String(v);
     }
@@ -34,6 +37,7 @@ export function DrillTable({ columns, rows, sort, desc, onSort, back }: Props) {
     title: t(`col.${c.id}` as MessageKey),
     align: c.format === 'currency' || c.format === 'integer' ? 'right' : 'left',
     sortable: c.id !== 'phone',
+    help: c.id === 'owner_team' ? 'team' : isTermId(c.id) ? c.id : undefined,
     testId: c.id === 'owner' ? 'owner' : c.id === 'part' ? 'part' : c.id === 'in_numerator' ? 'in-numerator' : undefined,
     render: (row) => cell(c, row),
   }));

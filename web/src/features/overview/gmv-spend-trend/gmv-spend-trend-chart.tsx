@@ -1,3 +1,4 @@
+import { MetricHelp } from '../../../components/metric-help.tsx';
 import { useMemo } from 'react';
 import { EChart } from '../../../components/echart.tsx';
 import { QueryState } from '../../../components/query-state.tsx';
@@ -18,7 +19,7 @@ export function GmvSpendTrendChart({ range, slice }: { range: DateRange | null; 
   );
   return (
     <section className="panel" data-testid="chart-gmv-spend-trend">
-      <h2>{t('chart.gmvSpendTrend')}</h2>
+      <h2>{t('chart.gmvSpendTrend')}<MetricHelp id={['gmv', 'spend']} /></h2>
       <QueryState isLoading={gmv.isLoading || spend.isLoading} error={gmv.error ?? spend.error}
         isEmpty={gmv.rows.length === 0 && spend.rows.length === 0} onRetry={() => { gmv.refetch(); spend.refetch(); }} minHeight={320}>
         <EChart option={option} />

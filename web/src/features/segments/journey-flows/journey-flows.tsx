@@ -1,3 +1,4 @@
+import { MetricHelp } from '../../../components/metric-help.tsx';
 import { useCallback, useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { EChart } from '../../../components/echart.tsx';
@@ -42,7 +43,7 @@ export function JourneyFlows({ slice }: { slice: SegmentSlice }) {
 
   return (
     <section className="panel panel-wide" data-testid="chart-journey">
-      <h2>{t('journey.title')}</h2>
+      <h2>{t('journey.title')}<MetricHelp id={choice.family} /></h2>
       <p className="muted">{t('journey.hint')}</p>
       <div className="journey-controls">
         <label>

@@ -1,9 +1,11 @@
+import { MetricHelp } from '../../../components/metric-help.tsx';
 import { useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { EChart } from '../../../components/echart.tsx';
 import { QueryState } from '../../../components/query-state.tsx';
 import type { SegmentDimension } from '../../../lib/drill.ts';
 import { linkWith } from '../../../lib/filters.ts';
+import { formatInteger, formatPercent } from '../../../lib/format.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
 import { transformSegmentBars } from '../segment-bars/transform-props.ts';
@@ -22,14 +24,21 @@ interface Props {
 
 /** One classification as a chart; a click on a bar or layer opens that class's customers. */
 export function SegmentChart({ dimension, kind, title, testId, slice, label }: Props) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const { rows, isLoading, error, refetch } = useCubeQuery(buildSegmentQuery(dimension, slice));
   const counts = useMemo(() => toSegmentCounts(dimension, rows), [dimension, rows]);
   const option = useMemo(
-    () => (kind === 'bars' ? transformSegmentBars : transformSegmentFunnel)(counts, label, t('kpi.customers')),
-    [kind, counts, label, t],
+    () => (kind === 'bars'
+      ? transformSegmentBars(counts, label, t('kpi.customers'))
+      : transformSegmentFunnel(counts, label, t('kpi.customers'), {
+        reached: (st) => [
+          t('funnel.reached', { reached: formatInteger(st.reached, lang), current: formatInteger(st.current, lang) }),
+          ...(st.conversion === null ? [] : [t('funnel.conversion', { rate: formatPercent(st.conversion, lang) })]),
+        ].join(' · '),
+      })),
+    [kind, counts, label, t, lang],
   );
   const open = (index: number) => {
     const c = counts[index];
@@ -37,9 +46,10 @@ export function SegmentChart({ dimension, kind, title, testId, slice, label }: P
   };
   return (
     <section className="panel" data-testid={testId}>
-      <h2>{title}</h2>
+      <h2>{title}<MetricHelp id={dimension} /></h2>
       <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={refetch} minHeight={280}>
         <EChart option={option} height={280} onItemClick={(item) => open(item.dataIndex)} />
+        {kind === 'funnel' && <p className="muted small" data-testid="funnel-note">{t('funnel.note')}</p>}
         <ul className="segment-legend">
           {counts.map((c, i) => (
             <li key={c.value}>

@@ -1,3 +1,4 @@
+import { MetricHelp } from '../../../components/metric-help.tsx';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { QueryState } from '../../../components/query-state.tsx';
@@ -17,7 +18,7 @@ export function ValueQuadrant({ slice }: { slice: SegmentSlice }) {
   const counts = useMemo(() => new Map(toSegmentCounts('value_quadrant', rows).map((c) => [c.value, c.customers])), [rows]);
   return (
     <section className="panel" data-testid="chart-value-quadrant">
-      <h2>{t('chart.valueQuadrant')}</h2>
+      <h2>{t('chart.valueQuadrant')}<MetricHelp id="value_quadrant" /></h2>
       <QueryState isLoading={isLoading} error={error} isEmpty={rows.length === 0} onRetry={refetch} minHeight={280}>
         <div className="quadrant">
           <span className="quadrant-axis y">{t('quadrant.activity')} ↑</span>

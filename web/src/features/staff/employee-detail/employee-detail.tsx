@@ -47,13 +47,20 @@ export function EmployeeDetail({ employeeId, range, asOf }: { employeeId: number
     });
   };
 
+  if (peers.status === 'not_found') {
+    return (
+      <section className="panel" data-testid="employee-detail">
+        <p className="state state-empty" role="alert" data-testid="employee-not-found">{t('staff.employeeNotFound', { id: employeeId })}</p>
+      </section>
+    );
+  }
   return (
     <section className="panel" data-testid="employee-detail">
       <h2 data-testid="employee-name">{t('staff.employeeTitle', { name })}</h2>
       {peers.status === 'unavailable' && <p className="note" role="note" data-testid="peer-unavailable">{t('staff.noComparison')}</p>}
       <div className="kpis">
         {metrics.map((m) => (
-          <KpiTile key={m.id} metricId={m.id} label={t(`kpi.${m.id}` as MessageKey)} value={format(m.id, m.value)}
+          <KpiTile key={m.id} metricId={m.id} label={t(`kpi.${m.id}` as MessageKey)} help={m.id} value={format(m.id, m.value)}
             isLoading={loading} error={error} onRetry={() => { activity.refetch(); sales.refetch(); roi.refetch(); fresh.refetch(); }}
             drillTo={drillTo(m.id)}
             note={peers.status === 'ok'

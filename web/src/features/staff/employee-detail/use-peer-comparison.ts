@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, type PeerComparison } from '../../../lib/api.ts';
 import type { DateRange } from '../../../lib/date-range.ts';
 
-export type PeerState = { status: 'loading' } | { status: 'ok'; data: PeerComparison } | { status: 'unavailable' };
+export type PeerState = { status: 'loading' } | { status: 'ok'; data: PeerComparison } | { status: 'unavailable' } | { status: 'not_found' };
 
-/** GET /api/peer-comparison; a 404 (not built yet) or any failure means "own values only". */
+/** GET /api/peer-comparison: 404 or 403 means no such employee in the person's scope; any other failure, own values only. */
 export function usePeerComparison(employeeId: number, range: DateRange): PeerState {
   const [state, setState] = useState<PeerState>({ status: 'loading' });
   const [from, to] = range;
@@ -13,7 +13,7 @@ export function usePeerComparison(employeeId: number, range: DateRange): PeerSta
     setState({ status: 'loading' });
     api.peerComparison(employeeId, from, to).then(
       (data) => { if (live) setState(Array.isArray(data.metrics) ? { status: 'ok', data } : { status: 'unavailable' }); },
-      (e: unknown) => { if (live) setState(e instanceof ApiError || e instanceof Error ? { status: 'unavailable' } : { status: 'unavailable' }); },
+      (e: unknown) => { if (live) setState(e instanceof ApiError && (e.status === 404 || e.status === 403) ? { status: 'not_found' } : { status: 'unavailable' }); },
     );
     return () => { live = false; };
   }, [employeeId, from, to]);

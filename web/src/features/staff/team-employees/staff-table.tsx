@@ -22,14 +22,14 @@ export function StaffTable({ by, title, rows, isLoading, error, onRetry, stepTo,
   const { t, lang } = useI18n();
   const columns: Column<StaffRow>[] = [
     { id: 'rank', title: '#', render: (r) => rows.indexOf(r) + 1 },
-    { id: 'key', title: t(by === 'team' ? 'col.team' : 'col.employee'), render: (r) => <DrillLink to={stepTo(r)}>{r.key}</DrillLink> },
-    { id: 'gmv', title: t('kpi.gmv'), align: 'right', render: (r) => formatCurrency(r.gmv, lang) },
-    { id: 'spb', title: t('kpi.spend_per_buyer'), align: 'right', render: (r) => formatCurrency(r.spendPerBuyer, lang) },
-    { id: 'owned', title: t('kpi.owned_customers'), align: 'right', render: (r) => { const to = ownedTo(r); return to ? <DrillLink to={to}>{formatInteger(r.owned, lang)}</DrillLink> : formatInteger(r.owned, lang); } },
-    { id: 'converted', title: t('kpi.converted_customers'), align: 'right', render: (r) => formatInteger(r.converted, lang) },
-    { id: 'conv', title: t('kpi.conversion_rate'), align: 'right', render: (r) => formatPercent(r.conversionRate, lang) },
-    { id: 'follow', title: t('kpi.follow_ups'), align: 'right', render: (r) => formatInteger(r.followUps, lang) },
-    { id: 'arrival', title: t('kpi.arrival_rate'), align: 'right', render: (r) => formatPercent(r.arrivalRate, lang) },
+    { id: 'key', title: t(by === 'team' ? 'col.team' : 'col.employee'), help: by, render: (r) => <DrillLink to={stepTo(r)}>{r.key}</DrillLink> },
+    { id: 'gmv', title: t('kpi.gmv'), help: 'gmv', align: 'right', render: (r) => formatCurrency(r.gmv, lang) },
+    { id: 'spb', title: t('kpi.spend_per_buyer'), help: 'spend_per_buyer', align: 'right', render: (r) => formatCurrency(r.spendPerBuyer, lang) },
+    { id: 'owned', title: t('kpi.owned_customers'), help: 'owned_customers', align: 'right', render: (r) => { const to = ownedTo(r); return to ? <DrillLink to={to}>{formatInteger(r.owned, lang)}</DrillLink> : formatInteger(r.owned, lang); } },
+    { id: 'converted', title: t('kpi.converted_customers'), help: 'converted_customers', align: 'right', render: (r) => formatInteger(r.converted, lang) },
+    { id: 'conv', title: t('kpi.conversion_rate'), help: 'conversion_rate', align: 'right', render: (r) => formatPercent(r.conversionRate, lang) },
+    { id: 'follow', title: t('kpi.follow_ups'), help: 'follow_ups', align: 'right', render: (r) => formatInteger(r.followUps, lang) },
+    { id: 'arrival', title: t('kpi.arrival_rate'), help: 'arrival_rate', align: 'right', render: (r) => formatPercent(r.arrivalRate, lang) },
   ];
   return (
     <TablePanel title={title} testId={testId} rowTestId={`${by}-row`} columns={columns} rows={rows}
