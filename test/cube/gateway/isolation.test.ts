@@ -58,10 +58,8 @@ describe('isolation', () => {
       const took = Date.now() - started;
       expect(r.status).toBe(503);
       expect(r.body).toEqual({ error: 'The query took too long and was stopped. Narrow the dates or filters, or try again in a minute.' });
-      // Stopped by the statement timeout while the lock was still held (Cube
-      // may send more than one statement that waits on it: its refresh key, the query).
+      // Stopped by the statement timeout: the lock is held until after the answer.
       expect(took).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 100);
-      expect(took).toBeLessThan(5 * QUERY_TIMEOUT_MS);
       const again = await fetch(`${ctx.stack.url}/cubejs-api/v1/load`, {
         method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: (ctx.api as unknown as { cookie: string }).cookie },
         body: JSON.stringify({ query: drill(8) }),
