@@ -15,6 +15,9 @@
  *   010): the first query for a day classifies every customer on it (over a
  *   minute at a million customers) and keeps it for everyone. Cancelling it
  *   half-way would throw the work away, and the next query would start over.
+ *   The same for the as-of classification (`siyu.classification_now_version`,
+ *   migration 009), refreshed by the first refresh-key check after a change
+ *   (150 s at a million customers, docs/benchmarks.md).
  * Both are still bounded: a build that runs away is stopped too. How many
  * different days one person may have classified is bounded in the app
  * server (cube/gateway/query-admission.ts).
@@ -31,7 +34,7 @@ export interface GuardedDriverOptions {
   buildTimeoutMs: number;
 }
 
-const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.classification_on\s*\(/i;
+const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.classification_(on|now_version)\s*\(/i;
 
 /** The statement timeout a statement runs under, in milliseconds. */
 export function statementTimeoutFor(sql: string, options: Pick<GuardedDriverOptions, 'queryTimeoutMs' | 'buildTimeoutMs'>): number {
