@@ -101,6 +101,31 @@ describe('isolation', () => {
     expect((await second!).status).toBe(200);
   });
 
+  it('runs more than two people\'s statements at once (Cube\'s driver ran 2 for everyone)', async () => {
+    const people = await Promise.all(['exec', 'ops', 'admin', 'manager'].map((u) => ctx.stack.client(u)));
+    // Cube compiles each role's first query: done before the clock starts.
+    for (const [i, client] of people.entries()) expect((await post(client, drill(30 + i))).status).toBe(200);
+    const unlock = await lockCustomers();
+    let answers: Array<Promise<{ status: number }>> = [];
+    let most = 0;
+    try {
+      answers = people.map((client, i) => post(client, drill(20 + i)));
+      const waiting = async (): Promise<number> => (await ctx.db.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE usename = current_database() || '_cube_reader' AND state = 'active' AND wait_event_type = 'Lock'`)[0]!.n;
+      const until = Date.now() + QUERY_TIMEOUT_MS - 300;
+      while (Date.now() < until && most < people.length) {
+        most = Math.max(most, await waiting());
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await unlock();
+    }
+    // All four were in PostgreSQL at once, each waiting for the lock.
+    expect(most).toBe(people.length);
+    for (const a of answers) expect([200, 503]).toContain((await a).status);
+  });
+
   it('refuses renewQuery for staff and managers, and runs it for executives', async () => {
     const query = { measures: ['sales_overview.gmv'], renewQuery: true };
     for (const username of ['staff', 'manager']) {
