@@ -9,8 +9,9 @@
  *
  * A query Cube is still running when it answers "Continue wait" keeps its
  * slot (`hold`): the browser asks again for the same query, and that asking
- * reuses the slot. A held slot the browser never comes back for is freed
- * after `holdMs` (the statement timeout has stopped the query by then).
+ * reuses the slot. A held slot the browser does not come back for within
+ * `holdMs` is freed: Cube may still be running that query (until the
+ * statement timeout), but its browser has dropped it.
  */
 import { HttpError } from './http-error.ts';
 
@@ -35,7 +36,11 @@ export const DEFAULT_FAIR_QUEUE_LIMITS: FairQueueLimits = {
   // A page opens with up to about twenty tiles at once.
   queuePerPerson: 40,
   waitMs: 30_000,
-  holdMs: 40_000,
+  // The browser asks again at once (@cubejs-client re-polls without delay);
+  // one that does not within 3 s has dropped the query (a page that changed
+  // its query drops the old one), and holding its slot longer would stall
+  // the person's next page.
+  holdMs: 3_000,
 };
 
 interface Waiter {
