@@ -331,14 +331,14 @@ function noisyNeighbour(n: Results['noisy_neighbour']): string[] {
   return [
     '## One person\'s heaviest queries beside another\'s fresh query',
     '',
-    `\`${n.heavy_account}\` keeps ${n.heavy_queries} of the heaviest queries its role may send in flight (every measure of \`sales_overview\`, per-second granularity, a year); meanwhile \`${n.other_account}\`'s query is timed with Cube's cache defeated, against the same query alone.`,
+    `\`${n.heavy_account}\` keeps ${n.heavy_queries} of the heaviest queries its role may send in flight (each answered one followed at once by another) (every measure of \`sales_overview\`, per-second granularity, a year); meanwhile \`${n.other_account}\`'s query is timed with Cube's cache defeated, against the same query alone.`,
     '',
     '| | |',
     '|---|---|',
     `| alone p50 / p95 | ${ms(n.alone.p50)} / ${ms(n.alone.p95)} (${n.alone.n} runs) |`,
     `| beside the heavy queries p50 / p95 | ${ms(n.beside_heavy.p50)} / ${ms(n.beside_heavy.p95)} (${n.beside_heavy.n} runs) |`,
     `| added (p50) / ratio | ${ms(n.added_ms)} / ${n.ratio}× |`,
-    `| the heavy queries' answers | ${Object.entries(n.heavy_answers).map(([status, count]) => `${count} × ${status}`).join(', ')}; slowest ${ms(n.heavy_max_ms)} |`,
+    `| the heavy queries sent meanwhile | ${Object.entries(n.heavy_answers).map(([status, count]) => `${count} × ${status}`).join(', ')}; slowest ${ms(n.heavy_max_ms)} |`,
     '',
   ];
 }

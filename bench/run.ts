@@ -382,7 +382,7 @@ async function main(): Promise<void> {
     const bigScreen = pages.find((p) => p.page === 'big-screen');
     const freshQuery = (bigScreen?.queries.find((q) => q.name === 'gmv_by_hour_today') ?? pages[0]!.queries[0]!).query;
     const noisy = await measureNoisyNeighbour({
-      heavy: staff, heavyAccount: 'staff', other: exec, otherAccount: 'exec', asOf, runs: Math.min(runs, 10), heavyQueries: 5,
+      heavy: staff, heavyAccount: 'staff', other: exec, otherAccount: 'exec', asOf, runs: Math.max(5, Math.min(runs, 10)), heavyQueries: 5,
       fresh: (i) => uncached(freshQuery, 3000 + i),
       heavyMeasures: staffMeta.cubes.find((c) => c.name === 'sales_overview')?.measures.map((m) => m.name) ?? ['sales_overview.gmv'],
     });
