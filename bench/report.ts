@@ -65,6 +65,8 @@ export interface Results {
   customer_360: { customers: number; page: Latency; query: Latency };
   csv: { rows: number; ms: number; bytes: number; complete: boolean; ms_per_100k_rows: number; target_rows: number };
   concurrency: import('./load-test.ts').LoadTestResult;
+  /** Absent in results from before it was measured. */
+  noisy_neighbour?: import('./noisy-neighbour.ts').NoisyNeighbourResult;
   comparison: ComparisonFigures[];
   targets: Target[];
 }
@@ -286,6 +288,7 @@ export function markdown(r: Results, docFile: string): string {
     `| login p50 / p95 | ${ms(r.concurrency.logins.p50)} / ${ms(r.concurrency.logins.p95)} |`,
     `| errors | ${r.concurrency.errors}${r.concurrency.error_samples.length > 0 ? `: ${r.concurrency.error_samples.map((e) => `\`${e.replace(/\|/g, '/')}\``).join('; ')}` : ''} |`,
     '',
+    ...noisyNeighbour(r.noisy_neighbour),
     '## Seed, start-up, memory, web bundle',
     '',
     '| | |',
@@ -320,4 +323,22 @@ export function markdown(r: Results, docFile: string): string {
   );
   const notes = keptNotes(docFile);
   return `${out.join('\n')}${notes}`;
+}
+
+/** One person's heaviest queries beside another's fresh query (issue 19's "≤ +1 s" target, a figure here). */
+function noisyNeighbour(n: Results['noisy_neighbour']): string[] {
+  if (!n) return [];
+  return [
+    '## One person\'s heaviest queries beside another\'s fresh query',
+    '',
+    `\`${n.heavy_account}\` keeps ${n.heavy_queries} of the heaviest queries its role may send in flight (each answered one followed at once by another) (every measure of \`sales_overview\`, per-second granularity, a year); meanwhile \`${n.other_account}\`'s query is timed with Cube's cache defeated, against the same query alone.`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| alone p50 / p95 | ${ms(n.alone.p50)} / ${ms(n.alone.p95)} (${n.alone.n} runs) |`,
+    `| beside the heavy queries p50 / p95 | ${ms(n.beside_heavy.p50)} / ${ms(n.beside_heavy.p95)} (${n.beside_heavy.n} runs) |`,
+    `| added (p50) / ratio | ${ms(n.added_ms)} / ${n.ratio}× |`,
+    `| the heavy queries sent meanwhile | ${Object.entries(n.heavy_answers).map(([status, count]) => `${count} × ${status}`).join(', ')}; slowest ${ms(n.heavy_max_ms)} |`,
+    '',
+  ];
 }

@@ -43,6 +43,7 @@ import { buildCampaignListQuery, pickCampaign, toCampaignOptions } from '../web/
 import { comparisons, sameTotals } from './compare.ts';
 import { BrowserClient } from './http-client.ts';
 import { runLoadTest } from './load-test.ts';
+import { measureNoisyNeighbour } from './noisy-neighbour.ts';
 import { customer360, drillList, tilePages, type CubeQuery, type NamedQuery, type PageContext, type PageLoad } from './pages.ts';
 import { postgresMemorySampler, startProduct, type RunningProduct } from './product.ts';
 import { consoleTable, evaluateTargets, kb, markdown, type ComparisonFigures, type PageFigures, type QueryFigures, type Results, type Rollups } from './report.ts';
@@ -375,6 +376,18 @@ async function main(): Promise<void> {
     say(`  page p95 ${ms(concurrency.page.p95)}, request p95 ${ms(concurrency.request.p95)}, ${concurrency.errors} errors of ${concurrency.requests} requests`);
     const peakRss = Math.max(peakFirst ?? 0, product.peakRssMb() ?? 0) || null;
 
+    say('one staff member\'s heaviest queries beside an executive\'s fresh query');
+    const staff = await BrowserClient.login(product.url, 'staff', password);
+    const staffMeta = (await staff.get('/cubejs-api/v1/meta')).body as { cubes: Array<{ name: string; measures: Array<{ name: string }> }> };
+    const bigScreen = pages.find((p) => p.page === 'big-screen');
+    const freshQuery = (bigScreen?.queries.find((q) => q.name === 'gmv_by_hour_today') ?? pages[0]!.queries[0]!).query;
+    const noisy = await measureNoisyNeighbour({
+      heavy: staff, heavyAccount: 'staff', other: exec, otherAccount: 'exec', asOf, runs: Math.max(5, Math.min(runs, 10)), heavyQueries: 5,
+      fresh: (i) => uncached(freshQuery, 3000 + i),
+      heavyMeasures: staffMeta.cubes.find((c) => c.name === 'sales_overview')?.measures.map((m) => m.name) ?? ['sales_overview.gmv'],
+    });
+    say(`  alone p50 ${ms(noisy.alone.p50)}, beside p50 ${ms(noisy.beside_heavy.p50)} (+${ms(noisy.added_ms)}, ${noisy.ratio}×); heavy: ${JSON.stringify(noisy.heavy_answers)}`);
+
     // The same queries with rollups, without (a second product on the same database), and as hand-written SQL.
     say('starting a second product with SIYU_PRE_AGGREGATIONS=off on the same database');
     const ownerUrl = embeddedUrl(dataDir, pgPort);
@@ -479,6 +492,7 @@ async function main(): Promise<void> {
       customer_360: { customers: someCustomers.length, page: latency(c360Page), query: latency(c360Query) },
       csv: { ...csv, ms: Math.round(csv.ms), ms_per_100k_rows: Math.round((csv.ms / Math.max(1, csv.rows)) * 100_000), target_rows: csvRows },
       concurrency,
+      noisy_neighbour: noisy,
       comparison: comparisonFigures,
     };
     await owner.end({ timeout: 5 });

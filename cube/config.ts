@@ -58,11 +58,19 @@ export interface Config {
    */
   refreshWorker: boolean;
   /**
+   * QUERY_TIMEOUT_SECONDS: a page's statement is cancelled in PostgreSQL
+   * after this long (rollup builds and journey days get longer, see
+   * cube/engine/guarded-driver.ts).
+   */
+  queryTimeoutMs: number;
+  /**
    * Tests only, never read from the environment: a system secret for the
    * in-process Cube (127.0.0.1), so a test can ask it which pre-aggregation
    * answered (see CubeServerOptions.systemSecret).
    */
   cubeSystemSecret?: string;
+  /** Tests only: smaller per-person query limits (cube/gateway/query-admission.ts). */
+  admissionLimits?: Partial<import('./gateway/query-admission.ts').AdmissionLimits>;
 }
 
 let envFileLoaded = false;
@@ -123,6 +131,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     logLevel: logLevel as Config['logLevel'],
     preAggregations: onOff(env, 'SIYU_PRE_AGGREGATIONS'),
     refreshWorker: onOff(env, 'SIYU_REFRESH_WORKER'),
+    queryTimeoutMs: intFrom(env, 'QUERY_TIMEOUT_SECONDS', 30) * 1000,
     ...overrides,
   };
 }

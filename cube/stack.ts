@@ -38,7 +38,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     const server = await buildAppServer({
       cubeApiSecret: config.cubeApiSecret, webDistDir: config.webDistDir, log,
       cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, embedOrigin: config.embedOrigin,
-      sessionRefreshMs: config.sessionRefreshMs,
+      sessionRefreshMs: config.sessionRefreshMs, admissionLimits: config.admissionLimits,
     });
     await server.app.listen({ port: config.port, host: config.host });
     stops.push(() => server.app.close());
@@ -65,10 +65,11 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     }
     const provisioned = await provisionDemoAccounts(sql, config.demoPassword);
     if (provisioned > 0) log(`demo data: ${provisioned} demo accounts with the demo password`);
-    const cubeDatabaseUrl = config.cubeDatabaseUrl ?? (await ensureCubeRole(sql, databaseUrl));
+    const cubeDatabaseUrl = config.cubeDatabaseUrl ?? (await ensureCubeRole(sql, databaseUrl, config.queryTimeoutMs));
     const cube = await startCubeServer({
       databaseUrl: cubeDatabaseUrl, port: config.cubePort, apiSecret: config.cubeApiSecret, modelDir: config.modelDir, log,
       preAggregations: config.preAggregations, refreshWorker: config.refreshWorker, timeZone: config.timeZone,
+      queryTimeoutMs: config.queryTimeoutMs,
       ...(config.cubeSystemSecret ? { systemSecret: config.cubeSystemSecret } : {}),
     });
     stops.push(cube.stop);

@@ -16,8 +16,14 @@ export function cubeRoleName(database: string): string {
   return `${database.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 50)}_cube_reader`;
 }
 
-/** Creates or updates the role and returns the URL Cube connects with. */
-export async function ensureCubeRole(sql: Sql, ownerUrl: string): Promise<string> {
+/**
+ * Creates or updates the role and returns the URL Cube connects with.
+ * `statementTimeoutMs` is the role's default statement timeout: Cube's
+ * driver sets its own on each connection (cube/engine/guarded-driver.ts), so
+ * this one bounds whatever else connects as the role.
+ */
+export async function ensureCubeRole(sql: Sql, ownerUrl: string, statementTimeoutMs = 30_000): Promise<string> {
+  if (!Number.isInteger(statementTimeoutMs) || statementTimeoutMs <= 0) throw new Error('The statement timeout must be a positive whole number of milliseconds.');
   const [row] = await sql<{ db: string }[]>`SELECT current_database() AS db`;
   const db = row!.db;
   const role = cubeRoleName(db);
@@ -32,6 +38,9 @@ export async function ensureCubeRole(sql: Sql, ownerUrl: string): Promise<string
       // A drill list or a distinct count groups hundreds of thousands of customers: with
       // PostgreSQL's default 4 MB the grouping spills to disk and takes twice as long.
       await tx.unsafe(`ALTER ROLE ${r} SET work_mem = '64MB'`);
+      // One person's query must not hold a connection for minutes after its page has gone.
+      await tx.unsafe(`ALTER ROLE ${r} SET statement_timeout = ${statementTimeoutMs}`);
+      await tx.unsafe(`ALTER ROLE ${r} SET idle_in_transaction_session_timeout = ${statementTimeoutMs}`);
       await tx.unsafe(`GRANT CONNECT ON DATABASE ${quoteIdent(db)} TO ${r}`);
       await tx.unsafe(`GRANT USAGE ON SCHEMA siyu TO ${r}`);
       await tx.unsafe(`GRANT SELECT ON ALL TABLES IN SCHEMA siyu TO ${r}`);

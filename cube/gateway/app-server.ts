@@ -17,6 +17,7 @@ import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
 import { HttpError } from './http-error.ts';
 import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
+import { DEFAULT_ADMISSION_LIMITS, QueryAdmission, type AdmissionLimits } from './query-admission.ts';
 import type { CubeQuery } from './query-schema.ts';
 import { SESSION_COOKIE, SessionStore } from './sessions.ts';
 
@@ -38,6 +39,8 @@ export interface AppServerOptions {
   loginLimits?: LoginLimits;
   /** How old a session's account may get before it is read again (default 15 s). */
   sessionRefreshMs?: number;
+  /** Per-person query limits (query-admission.ts); tests make them small. */
+  admissionLimits?: Partial<AdmissionLimits>;
   log?: (message: string) => void;
 }
 
@@ -293,6 +296,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     ready: (b) => {
       const proxy = new CubeProxy({
         cubeUrl: b.cubeUrl, apiSecret: options.cubeApiSecret, log: options.log,
+        admission: new QueryAdmission({ ...DEFAULT_ADMISSION_LIMITS, ...options.admissionLimits }),
         timeZone: async () => (await businessCalendar(b.sql)).timeZone,
       });
       backends = { ...b, proxy };

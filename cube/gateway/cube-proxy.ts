@@ -9,6 +9,7 @@
 import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 import { checkLoadQuery, checkQueryType, type CubeQuery, type Surface } from './query-schema.ts';
+import { QueryAdmission } from './query-admission.ts';
 import { mintCubeToken } from '../engine/cube-server.ts';
 import { mayQueryView, mayUseMember } from '../engine/access-rules.ts';
 import type { MetaCube, MetaResponse } from '../engine/meta.ts';
@@ -21,6 +22,8 @@ export interface CubeProxyOptions {
   apiSecret: string;
   /** The business time zone, read from the data. */
   timeZone: () => Promise<string>;
+  /** Fair queuing and per-person budgets; one per server. */
+  admission?: QueryAdmission;
   log?: (message: string) => void;
 }
 
@@ -28,6 +31,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Database faults: the product says "unavailable", with a 503, never the address. */
 const DATABASE_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|connection timeout|terminating connection|the database system is (starting|shutting) down|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+/** A statement stopped by its timeout (cube/engine/guarded-driver.ts), or Cube's queue giving up on it. */
+const TIMED_OUT = /canceling statement due to statement timeout|Query execution timeout/i;
 /** Errors a query's own values cause in PostgreSQL. */
 const VALUE_ERRORS = /invalid input syntax|out of range|value too long|date\/time field value/i;
 
@@ -67,7 +72,11 @@ export class CubeProxy {
   private meta: Promise<MetaResponse> | null = null;
   private readonly surfaces = new Map<Role, { meta: MetaResponse; surface: Surface }>();
 
-  constructor(private readonly options: CubeProxyOptions) {}
+  private readonly admission: QueryAdmission;
+
+  constructor(private readonly options: CubeProxyOptions) {
+    this.admission = options.admission ?? new QueryAdmission();
+  }
 
   private async call(path: string, account: Account, init: RequestInit = {}, stop?: AbortSignal): Promise<{ status: number; body: Record<string, Json> }> {
     let response: Response;
@@ -96,6 +105,9 @@ export class CubeProxy {
   private fail(status: number, body: Record<string, Json>): never {
     const raw = typeof body.error === 'string' ? body.error : JSON.stringify(body.error ?? null);
     this.options.log?.(`cube answered ${status}: ${raw.split('\n')[0]}`);
+    if (TIMED_OUT.test(raw)) {
+      throw new HttpError(503, 'The query took too long and was stopped. Narrow the dates or filters, or try again in a minute.', { 'Retry-After': '30' });
+    }
     if (DATABASE_DOWN.test(raw)) throw new HttpError(503, 'The database is not reachable right now; the numbers will be back when it is.', { 'Retry-After': '5' });
     if (VALUE_ERRORS.test(raw)) throw new HttpError(400, 'A filter value does not fit its member (for example text in a number filter).');
     if (status === 403) throw new HttpError(403, 'Your role may not query this.');
@@ -143,7 +155,10 @@ export class CubeProxy {
   async load(account: Account, rawQuery: unknown, rawQueryType?: unknown, stop?: AbortSignal): Promise<Record<string, Json>> {
     const queryType = checkQueryType(rawQueryType);
     const query = await this.check(account, rawQuery);
-    const { status, body } = await this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop);
+    this.admission.check(account, query);
+    const { status, body } = await this.admission.run(account, query,
+      () => this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop),
+      (answer) => answer.status === 200 && answer.body.error === 'Continue wait');
     if (status !== 200) this.fail(status, body);
     if (typeof body.error === 'string' && body.error !== 'Continue wait') this.fail(400, body);
     return answerOf(query, body);

@@ -1,0 +1,203 @@
+/**
+ * One person cannot hold the database (issue 19, "Isolation"), against the
+ * real PostgreSQL, Cube and app server: the statement timeouts of Cube's
+ * role, the per-person queue, renewQuery and the journey-day budget. A query
+ * is made slow on purpose by locking the table it reads from another
+ * connection, which is what a heavy query does to the others in effect.
+ */
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureCubeRole } from '../../../cube/database/cube-role.ts';
+import { GuardedPostgresDriver, statementTimeoutFor } from '../../../cube/engine/guarded-driver.ts';
+import { createTestDatabase } from '../../helpers/database.ts';
+import { useTestStack, type Client } from '../../helpers/stack.ts';
+
+const QUERY_TIMEOUT_MS = 2000;
+
+describe('isolation', () => {
+  const ctx = useTestStack('isolation', {
+    demoCustomers: 1500,
+    config: { queryTimeoutMs: QUERY_TIMEOUT_MS, admissionLimits: { perPerson: 1, queuePerPerson: 1, journeyDays: 2 } },
+  });
+
+  /** Holds an exclusive lock on siyu.customers until the returned function is called. */
+  const lockCustomers = async (): Promise<() => Promise<void>> => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => { locked = resolve; });
+    const done = ctx.db.sql.begin(async (tx) => {
+      await tx`LOCK TABLE siyu.customers IN ACCESS EXCLUSIVE MODE`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    return async () => {
+      release();
+      await done;
+    };
+  };
+
+  const drill = (limit: number): Record<string, unknown> => ({
+    measures: ['sales_drill.gmv'], dimensions: ['sales_drill.customer_name'], order: { 'sales_drill.gmv': 'desc' }, limit,
+  });
+  const post = (client: Client, query: Record<string, unknown>) => client.request<Record<string, unknown>>('POST', '/cubejs-api/v1/load', { query });
+
+  it('sets the statement timeout on Cube\'s role', async () => {
+    const rows = await ctx.db.sql<{ setting: string }[]>`
+      SELECT unnest(s.setconfig) AS setting FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+      WHERE r.rolname = current_database() || '_cube_reader'`;
+    expect(rows.map((r) => r.setting)).toContain(`statement_timeout=${QUERY_TIMEOUT_MS}`);
+  });
+
+  it('stops a slow page query with a clear 503 and Retry-After, not a 502', async () => {
+    const unlock = await lockCustomers();
+    try {
+      const started = Date.now();
+      const r = await post(ctx.api, drill(7));
+      const took = Date.now() - started;
+      expect(r.status).toBe(503);
+      expect(r.body).toEqual({ error: 'The query took too long and was stopped. Narrow the dates or filters, or try again in a minute.' });
+      // Stopped by the statement timeout: the lock is held until after the answer.
+      expect(took).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 100);
+      const again = await fetch(`${ctx.stack.url}/cubejs-api/v1/load`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: (ctx.api as unknown as { cookie: string }).cookie },
+        body: JSON.stringify({ query: drill(8) }),
+      });
+      expect(again.status).toBe(503);
+      expect(again.headers.get('retry-after')).toBe('30');
+    } finally {
+      await unlock();
+    }
+    // Nothing of it is left running in PostgreSQL.
+    const [left] = await ctx.db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = current_database() || '_cube_reader' AND state = 'active'`;
+    expect(left!.n).toBe(0);
+  });
+
+  it('queues one person\'s queries behind their own, refuses past the queue, and serves others meanwhile', async () => {
+    const staff = await ctx.stack.client('staff');
+    const unlock = await lockCustomers();
+    let first: Promise<{ status: number }>;
+    let second: Promise<{ status: number }>;
+    try {
+      first = post(staff, drill(1));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      second = post(staff, drill(2));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // One running (blocked in PostgreSQL), one waiting: the third is refused at once.
+      const third = await post(staff, drill(3));
+      expect(third.status).toBe(429);
+      expect(third.body).toEqual({ error: 'You already have 2 queries running or waiting; wait for them to finish before asking for more.' });
+      // Another person is answered while staff's query is held.
+      const budgets = await post(ctx.api, { measures: ['campaign_budgets.budget'] });
+      expect(budgets.status).toBe(200);
+      const [sum] = await ctx.db.sql<{ total: string }[]>`SELECT sum(budget)::text AS total FROM siyu.campaigns`;
+      expect(Number((budgets.body.data as Array<Record<string, string>>)[0]!['campaign_budgets.budget'])).toBeCloseTo(Number(sum!.total), 2);
+    } finally {
+      await unlock();
+    }
+    expect((await first!).status).toBe(200);
+    expect((await second!).status).toBe(200);
+  });
+
+  it('runs more than two people\'s statements at once (Cube\'s driver ran 2 for everyone)', async () => {
+    const people = await Promise.all(['exec', 'ops', 'admin', 'manager'].map((u) => ctx.stack.client(u)));
+    // Cube compiles each role's first query: done before the clock starts.
+    for (const [i, client] of people.entries()) expect((await post(client, drill(30 + i))).status).toBe(200);
+    const unlock = await lockCustomers();
+    let answers: Array<Promise<{ status: number }>> = [];
+    let most = 0;
+    try {
+      answers = people.map((client, i) => post(client, drill(20 + i)));
+      const waiting = async (): Promise<number> => (await ctx.db.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE usename = current_database() || '_cube_reader' AND state = 'active' AND wait_event_type = 'Lock'`)[0]!.n;
+      const until = Date.now() + QUERY_TIMEOUT_MS - 300;
+      while (Date.now() < until && most < people.length) {
+        most = Math.max(most, await waiting());
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await unlock();
+    }
+    // All four were in PostgreSQL at once, each waiting for the lock.
+    expect(most).toBe(people.length);
+    for (const a of answers) expect([200, 503]).toContain((await a).status);
+  });
+
+  it('refuses renewQuery for staff and managers, and runs it for executives', async () => {
+    const query = { measures: ['sales_overview.gmv'], renewQuery: true };
+    for (const username of ['staff', 'manager']) {
+      const client = await ctx.stack.client(username);
+      const r = await post(client, query);
+      expect(r.status).toBe(403);
+      expect(r.body).toEqual({ error: 'Your role may not force a query past the cache (renewQuery): the numbers refresh themselves within seconds of a change.' });
+    }
+    expect((await post(ctx.api, query)).status).toBe(200);
+  });
+
+  it('lets one person classify only so many different journey days, others unaffected', async () => {
+    const manager = await ctx.stack.client('manager');
+    const journey = (from: string, to: string): Record<string, unknown> => ({
+      measures: ['journey_flows.customers'],
+      filters: [
+        { member: 'journey_flows.from_date', operator: 'equals', values: [from] },
+        { member: 'journey_flows.to_date', operator: 'equals', values: [to] },
+      ],
+    });
+    expect((await manager.load(journey('2026-10-01', '2026-11-20'))).length).toBe(1);
+    const refused = await post(manager, journey('2026-09-01', '2026-11-20'));
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatch(/^You have compared 2 different days in the last 10 minutes/);
+    // The cache holds only the days asked for, not the refused one.
+    const days = await ctx.db.sql<{ day: string }[]>`SELECT day::text FROM siyu.classification_day_builds ORDER BY day`;
+    expect(days.map((d) => d.day)).not.toContain('2026-09-01');
+    // The same days again, and another person's new day, are answered.
+    expect((await manager.load(journey('2026-10-01', '2026-11-20'))).length).toBe(1);
+    expect((await ctx.api.load(journey('2026-09-01', '2026-11-20'))).length).toBe(1);
+  });
+});
+
+describe('statement timeouts of Cube\'s role, on a direct connection', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('cancels a slow statement of the role, and the driver lets only builds run longer', async () => {
+    const db = await createTestDatabase('role_timeout');
+    cleanups.push(db.drop);
+    // What the role's grants name.
+    await db.sql`CREATE SCHEMA IF NOT EXISTS siyu`;
+    await db.sql`CREATE TABLE siyu.accounts (id integer)`;
+    const url = await ensureCubeRole(db.sql, db.url, 300);
+    const direct = postgres(url, { max: 1, onnotice: () => {} });
+    cleanups.push(() => direct.end({ timeout: 5 }));
+    expect((await direct`SELECT current_setting('statement_timeout') AS t`)[0]!.t).toBe('300ms');
+    await expect(direct`SELECT pg_sleep(1)`).rejects.toThrow(/canceling statement due to statement timeout/);
+    await direct`SELECT pg_sleep(0.05)`;
+
+    const driver = new GuardedPostgresDriver({ connectionString: url, maxPoolSize: 2, queryTimeoutMs: 300, buildTimeoutMs: 5000 });
+    cleanups.push(() => driver.release());
+    await expect(driver.query('SELECT pg_sleep(1)', [])).rejects.toThrow(/canceling statement due to statement timeout/);
+    // A rollup build may take longer than a page's query.
+    await driver.query('CREATE TABLE siyu_pre_aggregations.slow_build AS SELECT 1 AS x FROM pg_sleep(1)', []);
+    expect(await driver.query('SELECT x FROM siyu_pre_aggregations.slow_build', [])).toEqual([{ x: 1 }]);
+    // But it is bounded too.
+    const bounded = new GuardedPostgresDriver({ connectionString: url, maxPoolSize: 1, queryTimeoutMs: 300, buildTimeoutMs: 600 });
+    cleanups.push(() => bounded.release());
+    await expect(bounded.query('CREATE TABLE siyu_pre_aggregations.runaway AS SELECT 1 AS x FROM pg_sleep(2)', []))
+      .rejects.toThrow(/canceling statement due to statement timeout/);
+  });
+
+  it('gives the longer timeout to rollup builds and journey days only', () => {
+    const t = { queryTimeoutMs: 1, buildTimeoutMs: 2 };
+    expect(statementTimeoutFor('CREATE TABLE siyu_pre_aggregations.x AS SELECT 1', t)).toBe(2);
+    expect(statementTimeoutFor('  create index i on t (a)', t)).toBe(2);
+    expect(statementTimeoutFor('SELECT * FROM siyu.classification_on(to_day.day) AS later', t)).toBe(2);
+    expect(statementTimeoutFor("SELECT CONCAT_WS('/', siyu.classification_now_version(), siyu.dimensions_version())", t)).toBe(2);
+    expect(statementTimeoutFor('SELECT sum(amount) FROM siyu.orders', t)).toBe(1);
+    expect(statementTimeoutFor('SELECT 1 -- CREATE TABLE', t)).toBe(1);
+  });
+});
