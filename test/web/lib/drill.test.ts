@@ -16,7 +16,7 @@ describe('parseDrill reads what a number put in the URL', () => {
     const s = parseDrill(new URLSearchParams('metric=buyers&range=last_30_days&channel=企业微信&team=华东一部&employee=张三&owner=7'), AS_OF);
     expect(s).toEqual({
       metric: 'buyers', range: ['2026-10-22', '2026-11-20'], team: '华东一部', channel: '企业微信', campaign: null,
-      employee: '张三', owner: 7, cityTier: null, segment: null, journey: null,
+      employee: '张三', owner: 7, cityTier: null, segment: null, journey: null, show: 'numerator',
     });
   });
 
