@@ -19,7 +19,7 @@ describe("team leaderboard and a team's employees", () => {
       [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.owned_customers': '10', 'staff_performance.converted_customers': '4' }]);
     expect(rows.map((r) => r.key)).toEqual(['乙', '甲']);
     expect(rows[1]).toMatchObject({ employeeId: 1, owned: 10, converted: 4, conversionRate: 0.4 });
-    expect(rows[0]).toMatchObject({ employeeId: 2, owned: null, conversionRate: null });
+    expect(rows[0]).toMatchObject({ employeeId: 2, owned: 0, followUps: 0, conversionRate: null });
     expect((transformLeaderboard(rows, 'zh-CN', 'GMV') as { yAxis: { data: string[] } }).yAxis.data).toEqual(['甲', '乙']);
   });
 });

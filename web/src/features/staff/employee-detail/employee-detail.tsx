@@ -29,7 +29,8 @@ export function EmployeeDetail({ employeeId, range, asOf }: { employeeId: number
   const sales = useCubeQuery(buildEmployeeSalesQuery(employeeId, range));
   const roi = useCubeQuery(buildEmployeeRoiQuery(employeeId, range));
   const fresh = useCubeQuery(buildEmployeeNewCustomersQuery(employeeId, range));
-  const peers = usePeerComparison(employeeId, range ?? ['2000-01-01', asOf]);
+  // The same range as the team table (none: all time), so the card reads the table's numbers.
+  const peers = usePeerComparison(employeeId, range);
   const name = String(activity.rows[0]?.['staff_performance.employee'] ?? `#${employeeId}`);
   const team = activity.rows[0]?.['staff_performance.team'];
   const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0]), peers.status === 'ok' ? peers.data : null);
