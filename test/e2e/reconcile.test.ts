@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openLoggedIn, SCREENSHOTS_DIR, useBrowser } from '../helpers/browser.ts';
+import { PROFILE_SQL } from '../helpers/independent-sql.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 const TZ = 'Asia/Shanghai';
@@ -74,8 +75,10 @@ describe('numbers that agree, in Chromium', () => {
       ['campaign', `range=last_90_days&campaign=${encodeURIComponent(campaign!.name)}`],
     ];
     const notes: Record<string, string[]> = {};
+    const seen: Record<string, Record<string, { value: string; note: string | null }>> = {};
     for (const [filter, query] of variants) {
       const now = await tiles(page, query);
+      seen[filter] = now;
       notes[filter] = [];
       for (const id of TILES) {
         const changed = now[id]!.value !== base[id]!.value;
@@ -83,15 +86,40 @@ describe('numbers that agree, in Chromium', () => {
         expect(changed || now[id]!.note !== null, `${id} with ${filter}: ${base[id]!.value} → ${now[id]!.value}, no note`).toBe(true);
       }
     }
-    // The notes name what is not applied: the range on as-of numbers, the campaign on customer numbers; repurchase follows the campaign.
-    expect(notes.range).toEqual(['churn_rate', 'ltv']);
-    expect(notes.campaign).toEqual(['new_customers', 'churn_rate', 'ltv']);
-    expect(await page.textContent('[data-testid="kpi-churn_rate"] [data-testid="filter-note"]')).toContain('截至数据日');
+    // Only the as-of numbers carry a note (they ignore the range); every other filter is applied.
+    for (const filter of ['range', 'team', 'channel', 'campaign']) expect(notes[filter], filter).toEqual(['churn_rate', 'ltv']);
+    expect(await page.textContent('[data-testid="kpi-churn_rate"] [data-testid="filter-note"]')).toBe('截至数据日，不受时间范围筛选影响');
+
+    // The campaign's customer numbers, by independent SQL: its participants (new in the range, churn, LTV), its orders (repurchase).
+    await ctx.db.sql.unsafe('CREATE SCHEMA IF NOT EXISTS test_expect');
+    await ctx.db.sql.unsafe('DROP TABLE IF EXISTS test_expect.profile');
+    await ctx.db.sql.unsafe(PROFILE_SQL);
+    const [expected] = await ctx.db.sql<{ new_customers: number; churn: string; ltv: string; repurchase: string }[]>`
+      WITH took_part AS (
+        SELECT DISTINCT cp.customer_id FROM siyu.campaign_participations cp JOIN siyu.campaigns c ON c.id = cp.campaign_id WHERE c.name = ${campaign!.name}
+      ), per_buyer AS (
+        SELECT o.customer_id, count(*) AS n FROM siyu.orders o JOIN siyu.campaigns c ON c.id = o.campaign_id
+        WHERE o.status = 'paid' AND c.name = ${campaign!.name}
+          AND (o.ordered_at AT TIME ZONE ${TZ})::date BETWEEN ${LAST_90[0]}::date AND ${LAST_90[1]}::date
+        GROUP BY 1
+      )
+      SELECT
+        (SELECT count(*)::int FROM siyu.customers c JOIN took_part t ON t.customer_id = c.id
+          WHERE (c.registered_at AT TIME ZONE ${TZ})::date BETWEEN ${LAST_90[0]}::date AND ${LAST_90[1]}::date) AS new_customers,
+        (SELECT (count(*) FILTER (WHERE p.f > 0 AND p.r > 120)::numeric / NULLIF(count(*) FILTER (WHERE p.f > 0), 0))::text
+          FROM test_expect.profile p JOIN took_part t ON t.customer_id = p.id) AS churn,
+        (SELECT (sum(p.m) / NULLIF(count(*) FILTER (WHERE p.f > 0), 0))::text FROM test_expect.profile p JOIN took_part t ON t.customer_id = p.id) AS ltv,
+        (SELECT avg(CASE WHEN n >= 2 THEN 1.0 ELSE 0.0 END)::text FROM per_buyer) AS repurchase`;
+    const shown = seen.campaign!;
+    expect(num(shown.new_customers!.value)).toBe(expected!.new_customers);
+    expect(num(shown.churn_rate!.value)).toBeCloseTo(Number(expected!.churn) * 100, 1);
+    expect(num(shown.ltv!.value)).toBeCloseTo(Number(expected!.ltv), 2);
+    expect(num(shown.repurchase_rate!.value)).toBeCloseTo(Number(expected!.repurchase) * 100, 1);
 
     // An as-of drill: no date control to look active, and the note says why.
     await page.goto(`${ctx.stack.url}/customers?metric=churn_rate&range=last_90_days&campaign=${encodeURIComponent(campaign!.name)}`);
     await total(page);
-    expect(await page.textContent('[data-testid="filter-note"]')).toMatch(/截至数据日.*时间范围.*活动/);
+    expect(await page.textContent('[data-testid="filter-note"]')).toBe('截至数据日，不受时间范围筛选影响');
     expect(await page.locator('[data-testid="filter-bar"] [role="radiogroup"]').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

@@ -109,10 +109,11 @@ describe('ratio drills show the numerator or the denominator', () => {
 
 describe('filter notes: every active filter is applied or named', () => {
   const active = { range: true, team: 'T', channel: 'C', campaign: 'A', employee: 'E', cityTier: '一线' };
-  it('as-of numbers ignore the range; customer numbers ignore the campaign', () => {
-    expect(ignoredFilters('churn_rate', active)).toEqual(['range', 'campaign', 'employee', 'city_tier']);
-    expect(ignoredFilters('ltv', { range: true, team: null, channel: null, campaign: null })).toEqual(['range']);
-    expect(ignoredFilters('new_customers', { range: true, team: 'T', channel: 'C', campaign: 'A' })).toEqual(['campaign']);
+  it('as-of numbers ignore the range; customer numbers take the campaign as its participants', () => {
+    expect(ignoredFilters('churn_rate', active)).toEqual(['range', 'employee', 'city_tier']);
+    expect(ignoredFilters('ltv', { range: true, team: null, channel: null, campaign: 'A' })).toEqual(['range']);
+    expect(ignoredFilters('new_customers', { range: true, team: 'T', channel: 'C', campaign: 'A' })).toEqual([]);
+    expect(ignoredFilters('segment', { range: true, team: 'T', channel: 'C', campaign: 'A' })).toEqual(['range', 'campaign']);
     expect(ignoredFilters('repurchase_rate', { range: true, team: 'T', channel: 'C', campaign: 'A' })).toEqual([]);
     expect(ignoredFilters('gmv', active)).toEqual(['city_tier']);
     expect(ignoredFilters('churn_rate', { range: false, team: null, channel: null, campaign: null })).toEqual([]);

@@ -133,7 +133,8 @@ describe('each kind of number becomes its own list query', () => {
   });
 
   it('says which slice parameters a number cannot be cut by', () => {
-    expect(ignoredSliceParams(slice({ metric: 'churn_rate', campaign: 'X', channel: 'C' }))).toEqual(['campaign']);
+    expect(ignoredSliceParams(slice({ metric: 'segment', campaign: 'X', channel: 'C' }))).toEqual(['campaign']);
+    expect(ignoredSliceParams(slice({ metric: 'churn_rate', campaign: 'X', channel: 'C' }))).toEqual([]);
     expect(ignoredSliceParams(slice({ metric: 'gmv', campaign: 'X' }))).toEqual([]);
   });
 });

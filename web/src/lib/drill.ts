@@ -104,6 +104,8 @@ export interface DrillScope {
 const JOURNEY_SLICE: SliceMembers = { team: 'owner_team', channel: 'source_channel', owner: 'owner_id' };
 const SALES_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id' };
 const CUSTOMER_SLICE: SliceMembers = { team: 'team', channel: 'source_channel', owner: 'owner_id' };
+/** Customer metrics cut by campaign count the campaign's participants (docs/metric-catalogue.md). */
+const PARTICIPANT_SLICE: SliceMembers = { ...CUSTOMER_SLICE, campaign: 'participated_campaign' };
 /** Staff work is sliced by the employee who did it (the employee page passes them as `owner`). */
 const STAFF_SLICE: SliceMembers = { team: 'team', owner: 'employee_id' };
 const ACTIVITY_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id', cityTier: 'city_tier' };
@@ -136,12 +138,12 @@ const DRILL_DEFS = {
   roi: attributed('multi'),
   cac: { kind: 'multi', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: { channel: 'source_channel' } },
   customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: CUSTOMER_SLICE },
-  new_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: CUSTOMER_SLICE },
+  new_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: PARTICIPANT_SLICE },
   segment: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: CUSTOMER_SLICE },
-  ltv: { kind: 'sum', view: 'customer_insights', measures: ['ltv'], part: 'ltv', summary: ['ltv'], population: { measure: 'ltv', operator: 'set' }, date: null, slice: CUSTOMER_SLICE },
+  ltv: { kind: 'sum', view: 'customer_insights', measures: ['ltv'], part: 'ltv', summary: ['ltv'], population: { measure: 'ltv', operator: 'set' }, date: null, slice: PARTICIPANT_SLICE },
   churn_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['churn_rate'], numerator: 'churn_rate', summary: ['churn_rate'],
-    population: { measure: 'churn_rate', operator: 'set' }, date: null, slice: CUSTOMER_SLICE,
+    population: { measure: 'churn_rate', operator: 'set' }, date: null, slice: PARTICIPANT_SLICE,
   },
   repurchase_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['repurchase_rate'], numerator: 'repurchase_rate', summary: ['repurchase_rate'],

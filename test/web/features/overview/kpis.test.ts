@@ -72,7 +72,10 @@ describe('every overview number applies every filter, or says it does not', asyn
       expect(filterOf(q, full.campaign), 'campaign').toBe(!ignored.includes('campaign'));
     });
   }
-  it('repurchase follows the campaign through its orders', () => {
+  it('repurchase follows the campaign through its orders; new customers, churn and LTV through its participants', () => {
     expect(buildRepurchaseKpiQuery(range, full).filters).toContainEqual({ member: 'customer_insights.campaign', operator: 'equals', values: ['2026 双11狂欢节'] });
+    const participants = { member: 'customer_insights.participated_campaign', operator: 'equals', values: ['2026 双11狂欢节'] };
+    expect(buildNewCustomersKpiQuery(range, full).filters).toContainEqual(participants);
+    expect(buildAsOfKpiQuery(full).filters).toContainEqual(participants);
   });
 });
