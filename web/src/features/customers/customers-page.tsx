@@ -157,10 +157,10 @@ export function CustomersPage() {
           </div>
         </div>
         {ratioWords && (
-          <div className="segmented" role="radiogroup" aria-label={label} data-testid="ratio-switch">
-            <button type="button" role="radio" aria-checked={numerator} data-testid="show-numerator"
+          <div className="segmented ratio-switch" role="radiogroup" aria-label={label} data-testid="ratio-switch">
+            <button type="button" role="radio" aria-checked={numerator} className={numerator ? 'active' : undefined} data-testid="show-numerator"
               onClick={() => set({ show: null, page: null })}>{t('customers.showNumerator', { numerator: ratioWords.numerator })}</button>
-            <button type="button" role="radio" aria-checked={!numerator} data-testid="show-all"
+            <button type="button" role="radio" aria-checked={!numerator} className={numerator ? undefined : 'active'} data-testid="show-all"
               onClick={() => set({ show: 'all', page: null })}>{t('customers.showAll', { denominator: ratioWords.denominator })}</button>
           </div>
         )}
