@@ -186,6 +186,9 @@ describe('numbers that agree, in Chromium', () => {
         await noSkeletons(page);
         await page.evaluate(() => document.fonts.ready);
         await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'anonymised-row.png'), fullPage: true, timeout: 90_000 });
+        await page.getByRole('button', { name: 'English' }).click();
+        await expect.poll(() => page.textContent('[data-testid="anonymous-label"]')).toMatch(/^Customers of other teams \(\d+, identities hidden\)$/);
+        expect(await page.textContent('[data-testid="drill-anonymous-count"]')).toMatch(/\d+ of them: Customers of other teams/);
       }
       expect(errors).toEqual([]);
       await page.close();
@@ -220,38 +223,41 @@ describe('numbers that agree, in Chromium', () => {
   it('the employee card reads the team table: the same value, the average of its rows and the rank among them', async () => {
     const scope = await scopeOf('manager');
     const { page, errors } = await open('manager');
-    await page.goto(`${ctx.stack.url}/staff?range=last_90_days&team=${encodeURIComponent(scope.team)}`);
-    await page.waitForSelector('[data-testid="table-staff"] [data-testid="employee-row"]', { timeout: 60_000 });
-    await noSkeletons(page);
-    const table = await page.$$eval('[data-testid="table-staff"] [data-testid="employee-row"]', (rows) => rows.map((r) => ({
-      href: r.querySelector('a')!.getAttribute('href')!,
-      cells: [...r.querySelectorAll('td')].map((td) => td.textContent),
-    })));
-    expect(table.length).toBeGreaterThan(1);
-    // Table column → card tile: GMV, 客单价, 名下客户, 转化用户, 转化率, 跟进, 到店率.
-    const columns: Array<[number, string, number]> = [
-      [2, 'gmv', 0.01], [3, 'spend_per_buyer', 0.01], [4, 'owned_customers', 0.5], [5, 'converted_customers', 0.5],
-      [6, 'conversion_rate', 0.1], [7, 'follow_ups', 0.5], [8, 'arrival_rate', 0.1],
-    ];
-    for (const row of table.slice(0, 3)) {
-      const employee = new URL(row.href, ctx.stack.url).searchParams.get('employee');
-      await page.goto(`${ctx.stack.url}/staff?range=last_90_days&team=${encodeURIComponent(scope.team)}&employee=${employee}`);
-      await page.waitForSelector('[data-testid="employee-detail"] .kpi-changes', { timeout: 60_000 });
+    // A range, and all time (no range at all, on the table and on the card alike).
+    for (const range of ['last_90_days', 'all']) {
+      await page.goto(`${ctx.stack.url}/staff?range=${range}&team=${encodeURIComponent(scope.team)}`);
+      await page.waitForSelector('[data-testid="table-staff"] [data-testid="employee-row"]', { timeout: 60_000 });
       await noSkeletons(page);
-      for (const [index, id, tolerance] of columns) {
-        const tile = page.locator(`[data-testid="employee-detail"] [data-testid="kpi-${id}"]`);
-        const value = num(await tile.locator('[data-testid="kpi-value"]').textContent());
-        expect(value, `${employee} ${id}`).toBe(num(row.cells[index]));
-        const note = (await tile.locator('.kpi-changes').first().textContent())!;
-        const [averageText, rankText] = note.split('·');
-        const column = table.map((r) => num(r.cells[index])).filter((v): v is number => v !== null);
-        if (column.length === 0) continue;
-        const mean = column.reduce((s, v) => s + v, 0) / column.length;
-        // The card's average is exact; the table's cells are rounded for display.
-        expect(Math.abs(num(averageText!.replace(/^[^\d¥—-]*/, ''))! - mean), `${employee} ${id} average`).toBeLessThanOrEqual(tolerance);
-        const [rank, size] = (rankText!.match(/\d+/g) ?? []).map(Number);
-        expect(size).toBe(table.length);
-        if (value !== null) expect(rank, `${employee} ${id} rank`).toBe(1 + column.filter((v) => v > value + tolerance / 2).length);
+      const table = await page.$$eval('[data-testid="table-staff"] [data-testid="employee-row"]', (rows) => rows.map((r) => ({
+        href: r.querySelector('a')!.getAttribute('href')!,
+        cells: [...r.querySelectorAll('td')].map((td) => td.textContent),
+      })));
+      expect(table.length).toBeGreaterThan(1);
+      // Table column → card tile: GMV, 客单价, 名下客户, 转化用户, 转化率, 跟进, 到店率.
+      const columns: Array<[number, string, number]> = [
+        [2, 'gmv', 0.01], [3, 'spend_per_buyer', 0.01], [4, 'owned_customers', 0.5], [5, 'converted_customers', 0.5],
+        [6, 'conversion_rate', 0.1], [7, 'follow_ups', 0.5], [8, 'arrival_rate', 0.1],
+      ];
+      for (const row of table.slice(0, 3)) {
+        const employee = new URL(row.href, ctx.stack.url).searchParams.get('employee');
+        await page.goto(`${ctx.stack.url}/staff?range=${range}&team=${encodeURIComponent(scope.team)}&employee=${employee}`);
+        await page.waitForSelector('[data-testid="employee-detail"] .kpi-changes', { timeout: 60_000 });
+        await noSkeletons(page);
+        for (const [index, id, tolerance] of columns) {
+          const tile = page.locator(`[data-testid="employee-detail"] [data-testid="kpi-${id}"]`);
+          const value = num(await tile.locator('[data-testid="kpi-value"]').textContent());
+          expect(value, `${employee} ${id}`).toBe(num(row.cells[index]));
+          const note = (await tile.locator('.kpi-changes').first().textContent())!;
+          const [averageText, rankText] = note.split('·');
+          const column = table.map((r) => num(r.cells[index])).filter((v): v is number => v !== null);
+          if (column.length === 0) continue;
+          const mean = column.reduce((s, v) => s + v, 0) / column.length;
+          // The card's average is exact; the table's cells are rounded for display.
+          expect(Math.abs(num(averageText!.replace(/^[^\d¥—-]*/, ''))! - mean), `${employee} ${id} average`).toBeLessThanOrEqual(tolerance);
+          const [rank, size] = (rankText!.match(/\d+/g) ?? []).map(Number);
+          expect(size).toBe(table.length);
+          if (value !== null) expect(rank, `${employee} ${id} rank`).toBe(1 + column.filter((v) => v > value + tolerance / 2).length);
+        }
       }
     }
     expect(errors).toEqual([]);

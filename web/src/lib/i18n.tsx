@@ -586,7 +586,7 @@ const en: Record<MessageKey, string> = {
   'customers.anonymousTeam': 'Customers of other teams',
   'customers.anonymousStaff': 'Customers of other employees',
   'customers.anonymousRow': '{who} ({count}, identities hidden)',
-  'customers.anonymousCount': '{count} of them are {who}, not shown by name under your role',
+  'customers.anonymousCount': '{count} of them: {who}, not shown by name under your role',
   'customers.ratioCounts': '{numerator} {n} / {denominator} {d}',
   'customers.showNumerator': 'Only {numerator}',
   'customers.showAll': 'All {denominator}',
