@@ -47,6 +47,18 @@ describe('fact drills add up under a team role, other owners\' customers anonymi
     const manager = one(await ctx.db.sql<{ team_id: number }[]>`
       SELECT e.team_id FROM siyu.accounts a JOIN siyu.employees e ON e.id = a.employee_id WHERE a.username = 'manager'`);
     const staff = one(await ctx.db.sql<{ employee_id: number }[]>`SELECT employee_id FROM siyu.accounts WHERE username = 'staff'`);
+    // The demo's staff touch only customers they own; some touches of another team's customers make the touch drills say something.
+    const others = await ctx.db.sql<{ id: number }[]>`
+      SELECT c.id FROM siyu.customers c JOIN siyu.employees o ON o.id = c.owner_employee_id
+      WHERE o.team_id <> ${manager.team_id} ORDER BY c.id LIMIT 2`;
+    const [x, y] = others.map((r) => r.id);
+    await ctx.db.sql`INSERT INTO siyu.follow_ups (id, customer_id, employee_id, kind, occurred_at)
+      SELECT max(id) + n, ${x!}, ${staff.employee_id}, 'call', TIMESTAMPTZ '2026-11-01 10:00+08' FROM siyu.follow_ups, generate_series(1, 3) AS n GROUP BY n`;
+    await ctx.db.sql`INSERT INTO siyu.appointments (id, customer_id, employee_id, booked_at, scheduled_for, arrived_at)
+      SELECT max(id) + n, CASE WHEN n = 3 THEN ${y!}::int ELSE ${x!}::int END, ${staff.employee_id},
+             TIMESTAMPTZ '2026-11-02 10:00+08', TIMESTAMPTZ '2026-11-05 10:00+08',
+             CASE WHEN n = 1 THEN TIMESTAMPTZ '2026-11-05 10:30+08' END
+      FROM siyu.appointments, generate_series(1, 3) AS n GROUP BY n`;
     let anonymisedSomewhere = 0;
     for (const [username, credited, owns] of [
       ['manager', `e.team_id = ${manager.team_id}`, `owner.team_id = ${manager.team_id}`],
