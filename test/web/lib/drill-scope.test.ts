@@ -119,3 +119,17 @@ describe('filter notes: every active filter is applied or named', () => {
     expect(ignoredFilters('churn_rate', { range: false, team: null, channel: null, campaign: null })).toEqual([]);
   });
 });
+
+describe('the words of a filter note', async () => {
+  const { filterNoteText } = await import('../../../web/src/lib/filter-note.ts');
+  const { translate } = await import('../../../web/src/lib/i18n.tsx');
+  it('says why in both languages: as of the data date for the range, the filters by name', () => {
+    const zh = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('zh-CN', k, p);
+    const en = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('en', k, p);
+    expect(filterNoteText([], zh)).toBeUndefined();
+    expect(filterNoteText(['range'], zh)).toBe('截至数据日，不受时间范围筛选影响');
+    expect(filterNoteText(['range', 'campaign'], zh)).toBe('截至数据日，不受时间范围、活动筛选影响');
+    expect(filterNoteText(['range'], zh, false)).toBe('不受时间范围筛选影响');
+    expect(filterNoteText(['range', 'city_tier'], en)).toBe('As of the data date; not cut by the date range, city tier filter');
+  });
+});

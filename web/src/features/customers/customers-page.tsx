@@ -113,7 +113,7 @@ export function CustomersPage() {
     columns: columns.map((c) => ({ member: c.member, title: t(`col.${c.id}` as MessageKey) })),
     filename: exportFileName(slice.metric, [slice.segment?.value, slice.journey?.from, slice.journey?.fromDate, slice.journey?.to, slice.journey?.toDate, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], def.date ? slice.range : null),
   });
-  const filterNote = filterNoteText(ignoredFilters(slice.metric, { ...slice, range: slice.range !== null }), t);
+  const filterNote = filterNoteText(ignoredFilters(slice.metric, { ...slice, range: slice.range !== null }), t, slice.metric !== 'journey');
   const ratioWords = def.kind === 'ratio' && ratioCounts
     ? { numerator: t(`ratio.numerator.${slice.metric}` as MessageKey), denominator: t(`ratio.denominator.${slice.metric}` as MessageKey) }
     : null;
