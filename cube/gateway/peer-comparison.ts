@@ -7,12 +7,12 @@
  *
  * The per-employee aggregates are the team table's own queries (the same
  * builders, the same range), and "the team" is the table's rows: the
- * employees with any sales or activity in the range. So the card's value is
- * the employee's cell in that table, the average the mean of its column and
- * the rank their place in it.
+ * employees who own customers or have sales or activity in the range. So
+ * the card's value is the employee's cell in that table, the average the
+ * mean of its column and the rank their place in it.
  */
 import type { Sql } from 'postgres';
-import { buildStaffActivityQuery, buildStaffSalesQuery } from '../../web/src/features/staff/team-leaderboard/build-query.ts';
+import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from '../../web/src/features/staff/team-leaderboard/build-query.ts';
 import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 
@@ -60,7 +60,7 @@ export function parsePeerRequest(q: Record<string, unknown>): PeerRequest {
 
 /**
  * Per employee id of the team → the metric's value as Cube gives it (decimal
- * text); `members` are the team table's rows (employees with sales or activity).
+ * text); `members` are the team table's rows (employees owning customers, or with sales or activity).
  */
 async function perEmployee(load: TeamLoader, teamId: number, range: [string, string] | null): Promise<{ values: Map<number, Partial<Record<PeerMetric, string>>>; members: number[] }> {
   const out = new Map<number, Partial<Record<PeerMetric, string>>>();
@@ -75,7 +75,8 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
   };
   const within = (dimension: string) => (range ? [{ dimension, dateRange: range }] : []);
   // The team scope comes from the loader's limits, so the table's team filter is not needed.
-  const [staff, sales, returns, fresh] = await Promise.all([
+  const [owned, staff, sales, returns, fresh] = await Promise.all([
+    load(teamId, buildStaffOwnedQuery('employee', null) as Record<string, unknown>),
     load(teamId, buildStaffActivityQuery('employee', range, null) as Record<string, unknown>),
     load(teamId, buildStaffSalesQuery('employee', range, null) as Record<string, unknown>),
     load(teamId, { measures: ['channel_roi.roi'], dimensions: ['channel_roi.employee_id'], timeDimensions: within('channel_roi.date') }),
@@ -84,10 +85,11 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
       timeDimensions: within('customer_insights.registered_date'),
     }),
   ]);
-  const members = [...new Set([...staff.map((r) => Number(r['staff_performance.employee_id'])), ...sales.map((r) => Number(r['sales_overview.employee_id']))])]
+  const members = [...new Set([...owned, ...staff].map((r) => Number(r['staff_performance.employee_id'])).concat(sales.map((r) => Number(r['sales_overview.employee_id']))))]
     .filter((id) => Number.isInteger(id) && id > 0)
     .sort((a, b) => a - b);
-  put(staff, 'staff_performance.employee_id', [['owned_customers', 'staff_performance.owned_customers'], ['converted_customers', 'staff_performance.converted_customers'],
+  put(owned, 'staff_performance.employee_id', [['owned_customers', 'staff_performance.owned_customers']]);
+  put(staff, 'staff_performance.employee_id', [['converted_customers', 'staff_performance.converted_customers'],
     ['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
     ['arrivals', 'staff_performance.arrivals'], ['arrival_rate', 'staff_performance.arrival_rate']]);
   put(sales, 'sales_overview.employee_id', [['gmv', 'sales_overview.gmv'], ['spend_per_buyer', 'sales_overview.spend_per_buyer']]);

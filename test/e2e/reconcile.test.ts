@@ -233,6 +233,8 @@ describe('numbers that agree, in Chromium', () => {
         cells: [...r.querySelectorAll('td')].map((td) => td.textContent),
       })));
       expect(table.length).toBeGreaterThan(1);
+      // 转化率 is converted in the range over the customers owned now: never above 100 %.
+      for (const row of table) expect(num(row.cells[6]) ?? 0, row.cells[1]!).toBeLessThanOrEqual(100);
       // Table column → card tile: GMV, 客单价, 名下客户, 转化用户, 转化率, 跟进, 到店率.
       const columns: Array<[number, string, number]> = [
         [2, 'gmv', 0.01], [3, 'spend_per_buyer', 0.01], [4, 'owned_customers', 0.5], [5, 'converted_customers', 0.5],
@@ -240,6 +242,8 @@ describe('numbers that agree, in Chromium', () => {
       ];
       for (const row of table.slice(0, 3)) {
         const employee = new URL(row.href, ctx.stack.url).searchParams.get('employee');
+        const [book] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customers WHERE owner_employee_id = ${Number(employee)}`;
+        expect(num(row.cells[4]), `${employee} owned`).toBe(book!.n);
         await page.goto(`${ctx.stack.url}/staff?range=${range}&team=${encodeURIComponent(scope.team)}&employee=${employee}`);
         await page.waitForSelector('[data-testid="employee-detail"] .kpi-changes', { timeout: 60_000 });
         await noSkeletons(page);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildDrillAttributesQuery, buildDrillPageQuery, buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, drillCustomers,
-  ignoredSliceParams, parseDrill, parsePage, toDrillRows,
+  ignoredFilters, ignoredSliceParams, parseDrill, parsePage, toDrillRows,
   type DrillSlice,
 } from '../../../web/src/lib/drill.ts';
 
@@ -113,10 +113,11 @@ describe('each kind of number becomes its own list query', () => {
     expect(q.timeDimensions).toEqual([]);
   });
 
-  it('an employee page count: owned customers by owner id and registration date', () => {
+  it('an employee page count: owned customers by owner id, the current book whatever the range', () => {
     const q = buildDrillQuery(slice({ metric: 'owned_customers', owner: 12 }), page);
     expect(q.filters).toEqual([{ member: 'customer_insights.owner_id', operator: 'equals', values: ['12'] }]);
-    expect(q.timeDimensions).toEqual([{ dimension: 'customer_insights.registered_date', dateRange: ['2026-10-22', '2026-11-20'] }]);
+    expect(q.timeDimensions).toEqual([]);
+    expect(ignoredFilters('owned_customers', { range: true, team: null, channel: null, campaign: null })).toEqual(['range']);
   });
 
   it('campaign conversion: participants with the converted ones flagged', () => {

@@ -149,7 +149,8 @@ const DRILL_DEFS = {
     kind: 'ratio', view: 'customer_insights', measures: ['repurchase_rate'], numerator: 'repurchase_rate', summary: ['repurchase_rate'],
     population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', channel: 'channel', campaign: 'campaign', owner: 'owner_id' },
   },
-  owned_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: { team: 'team', owner: 'owner_id' } },
+  // The current book, as the staff pages count it (no range).
+  owned_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: { team: 'team', owner: 'owner_id' } },
   converted_customers: {
     kind: 'count', view: 'customer_insights', measures: ['repurchase_rate'], summary: [],
     population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', owner: 'owner_id' },
