@@ -592,7 +592,7 @@ const en: Record<MessageKey, string> = {
   'customers.anonymousStaff': 'Customers of other employees',
   'customers.anonymousRow': '{who} ({count}, identities hidden)',
   'customers.anonymousCount': '{count} of them: {who}, not shown by name under your role',
-  'customers.ratioCounts': '{numerator} {n} / {denominator} {d}',
+  'customers.ratioCounts': '{n} {numerator} of {d} {denominator}',
   'customers.showNumerator': 'Only {numerator}',
   'customers.showAll': 'All {denominator}',
   'ratio.numerator.churn_rate': 'churned customers',
