@@ -4,8 +4,15 @@
  * aggregates read through Cube with the team's scope, and answered as three
  * numbers per KPI, so a staff member sees where they stand without any query
  * of theirs listing a colleague's customers or numbers.
+ *
+ * The per-employee aggregates are the team table's own queries (the same
+ * builders, the same range), and "the team" is the table's rows: the
+ * employees who own customers or have sales or activity in the range. So
+ * the card's value is the employee's cell in that table, the average the
+ * mean of its column and the rank their place in it.
  */
 import type { Sql } from 'postgres';
+import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from '../../web/src/features/staff/team-leaderboard/build-query.ts';
 import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 
@@ -20,8 +27,9 @@ export interface PeerComparison {
   employeeId: number;
   teamId: number;
   teamSize: number;
-  from: string;
-  to: string;
+  /** The range, or null for all time (as the table without a range). */
+  from: string | null;
+  to: string | null;
   metrics: Array<{ id: PeerMetric; value: string | null; teamAverage: string | null; rank: number | null }>;
 }
 
@@ -31,9 +39,17 @@ export type TeamLoader = (teamId: number, query: Record<string, unknown>) => Pro
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export function parsePeerRequest(q: Record<string, unknown>): { employeeId: number; from: string; to: string } {
+export interface PeerRequest {
+  employeeId: number;
+  from: string | null;
+  to: string | null;
+}
+
+export function parsePeerRequest(q: Record<string, unknown>): PeerRequest {
   const employeeId = Number(q.employee);
   if (!Number.isInteger(employeeId) || employeeId <= 0) throw new HttpError(400, 'employee must be an employee id.');
+  // Neither date: all time, as the team table without a range.
+  if ((q.from === undefined || q.from === '') && (q.to === undefined || q.to === '')) return { employeeId, from: null, to: null };
   const from = String(q.from ?? '');
   const to = String(q.to ?? '');
   if (!DAY.test(from) || !DAY.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
@@ -42,8 +58,11 @@ export function parsePeerRequest(q: Record<string, unknown>): { employeeId: numb
   return { employeeId, from, to };
 }
 
-/** Per employee id of the team → the metric's value as Cube gives it (decimal text). */
-async function perEmployee(load: TeamLoader, teamId: number, from: string, to: string): Promise<Map<number, Partial<Record<PeerMetric, string>>>> {
+/**
+ * Per employee id of the team → the metric's value as Cube gives it (decimal
+ * text); `members` are the team table's rows (employees owning customers, or with sales or activity).
+ */
+async function perEmployee(load: TeamLoader, teamId: number, range: [string, string] | null): Promise<{ values: Map<number, Partial<Record<PeerMetric, string>>>; members: number[] }> {
   const out = new Map<number, Partial<Record<PeerMetric, string>>>();
   const put = (rows: Row[], idKey: string, pairs: Array<[PeerMetric, string]>): void => {
     for (const row of rows) {
@@ -54,28 +73,21 @@ async function perEmployee(load: TeamLoader, teamId: number, from: string, to: s
       out.set(id, entry);
     }
   };
-  const range = [from, to];
+  const within = (dimension: string) => (range ? [{ dimension, dateRange: range }] : []);
+  // The team scope comes from the loader's limits, so the table's team filter is not needed.
   const [owned, staff, sales, returns, fresh] = await Promise.all([
-    load(teamId, { measures: ['staff_performance.owned_customers'], dimensions: ['staff_performance.employee_id'] }),
-    load(teamId, {
-      measures: ['staff_performance.converted_customers', 'staff_performance.follow_ups', 'staff_performance.bookings',
-        'staff_performance.arrivals', 'staff_performance.arrival_rate'],
-      dimensions: ['staff_performance.employee_id'],
-      timeDimensions: [{ dimension: 'staff_performance.date', dateRange: range }],
-    }),
-    load(teamId, {
-      measures: ['sales_overview.gmv', 'sales_overview.spend_per_buyer'], dimensions: ['sales_overview.employee_id'],
-      timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: range }],
-    }),
-    load(teamId, {
-      measures: ['channel_roi.roi'], dimensions: ['channel_roi.employee_id'],
-      timeDimensions: [{ dimension: 'channel_roi.date', dateRange: range }],
-    }),
+    load(teamId, buildStaffOwnedQuery('employee', null) as Record<string, unknown>),
+    load(teamId, buildStaffActivityQuery('employee', range, null) as Record<string, unknown>),
+    load(teamId, buildStaffSalesQuery('employee', range, null) as Record<string, unknown>),
+    load(teamId, { measures: ['channel_roi.roi'], dimensions: ['channel_roi.employee_id'], timeDimensions: within('channel_roi.date') }),
     load(teamId, {
       measures: ['customer_insights.new_customers'], dimensions: ['customer_insights.owner_id'],
-      timeDimensions: [{ dimension: 'customer_insights.registered_date', dateRange: range }],
+      timeDimensions: within('customer_insights.registered_date'),
     }),
   ]);
+  const members = [...new Set([...owned, ...staff].map((r) => Number(r['staff_performance.employee_id'])).concat(sales.map((r) => Number(r['sales_overview.employee_id']))))]
+    .filter((id) => Number.isInteger(id) && id > 0)
+    .sort((a, b) => a - b);
   put(owned, 'staff_performance.employee_id', [['owned_customers', 'staff_performance.owned_customers']]);
   put(staff, 'staff_performance.employee_id', [['converted_customers', 'staff_performance.converted_customers'],
     ['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
@@ -83,10 +95,10 @@ async function perEmployee(load: TeamLoader, teamId: number, from: string, to: s
   put(sales, 'sales_overview.employee_id', [['gmv', 'sales_overview.gmv'], ['spend_per_buyer', 'sales_overview.spend_per_buyer']]);
   put(returns, 'channel_roi.employee_id', [['roi', 'channel_roi.roi']]);
   put(fresh, 'customer_insights.owner_id', [['new_customers', 'customer_insights.new_customers']]);
-  return out;
+  return { values: out, members };
 }
 
-export async function comparePeers(sql: Sql, account: Account, request: { employeeId: number; from: string; to: string }, load: TeamLoader): Promise<PeerComparison> {
+export async function comparePeers(sql: Sql, account: Account, request: PeerRequest, load: TeamLoader): Promise<PeerComparison> {
   const [employee] = await sql<{ team_id: number }[]>`SELECT team_id FROM siyu.employees WHERE id = ${request.employeeId}`;
   const allowed = employee && (
     account.role === 'staff' ? account.employeeId === request.employeeId
@@ -94,19 +106,20 @@ export async function comparePeers(sql: Sql, account: Account, request: { employ
         : true);
   // Out of scope looks the same as not there.
   if (!employee || !allowed) throw new HttpError(404, 'No such employee in your scope.');
-  const teamIds = (await sql<{ id: number }[]>`SELECT id FROM siyu.employees WHERE team_id = ${employee.team_id} ORDER BY id`).map((r) => r.id);
-  const values = await perEmployee(load, employee.team_id, request.from, request.to);
+  const range: [string, string] | null = request.from && request.to ? [request.from, request.to] : null;
+  const { values, members: teamIds } = await perEmployee(load, employee.team_id, range);
   const metrics: PeerComparison['metrics'] = [];
   for (const id of PEER_METRICS) {
-    const valueOf = (e: number): string | null => (values.get(e) ?? {})[id] ?? (RATIOS.has(id) ? null : '0');
-    const team = teamIds.map((e) => ({ e, v: id === 'conversion_rate' ? conversion(values.get(e)) : valueOf(e) }));
-    const own = team.find((t) => t.e === request.employeeId)?.v ?? null;
+    const valueOf = (e: number): string | null => (id === 'conversion_rate' ? conversion(values.get(e)) : (values.get(e) ?? {})[id] ?? (RATIOS.has(id) ? null : '0'));
+    const team = teamIds.map((e) => ({ e, v: valueOf(e) }));
+    // An employee with nothing in the range is not in the table: their value, but no rank.
+    const own = teamIds.includes(request.employeeId) ? team.find((t) => t.e === request.employeeId)!.v : valueOf(request.employeeId);
     const present = team.filter((t): t is { e: number; v: string } => t.v !== null);
     // Decimal average in PostgreSQL: money is never averaged in floating point.
     const [avg] = present.length > 0
       ? await sql<{ a: string }[]>`SELECT avg(x)::text AS a FROM unnest(${present.map((t) => t.v)}::numeric[]) AS x`
       : [{ a: null as unknown as string }];
-    const rank = own === null ? null : 1 + present.filter((t) => Number(t.v) > Number(own)).length;
+    const rank = own === null || !teamIds.includes(request.employeeId) ? null : 1 + present.filter((t) => Number(t.v) > Number(own)).length;
     metrics.push({ id, value: own, teamAverage: avg?.a ?? null, rank });
   }
   return { employeeId: request.employeeId, teamId: employee.team_id, teamSize: teamIds.length, from: request.from, to: request.to, metrics };

@@ -174,7 +174,7 @@ describe('pages with drill-down in Chromium', () => {
     await page.close();
   });
 
-  it('a ratio: the repurchase list is the buyers, and the flagged ones recount the rate', async () => {
+  it('a ratio: the repurchase list opens on the repeat buyers, switches to all buyers, and the flagged ones recount the rate', async () => {
     const { page, errors } = await open('exec');
     await page.goto(`${ctx.stack.url}/?range=last_90_days`);
     const value = page.locator('[data-testid="kpi-repurchase_rate"] [data-testid="kpi-value"]');
@@ -183,6 +183,11 @@ describe('pages with drill-down in Chromium', () => {
     await value.click();
     await page.waitForURL(/metric=repurchase_rate/);
     await page.goto(`${page.url()}&size=1000`);
+    const repeatBuyers = await total(page);
+    expect(new Set(await page.$$eval('[data-testid="drill-row"] [data-testid="in-numerator"]', (cells) => cells.map((c) => c.textContent)))).toEqual(new Set(['是']));
+    await page.click('[data-testid="show-all"]');
+    await page.waitForURL((u) => u.searchParams.get('show') === 'all');
+    await page.waitForFunction((before) => document.querySelector('[data-testid="drill-total"]')?.getAttribute('data-total') !== String(before), repeatBuyers, { timeout: 60_000 });
     const n = await total(page);
     const listed = await rows(page);
     expect(listed.length).toBe(n);
@@ -197,6 +202,9 @@ describe('pages with drill-down in Chromium', () => {
         GROUP BY customer_id) AS b`;
     expect(n).toBe(sql!.buyers);
     expect(repeaters).toBe(sql!.repeaters);
+    expect(repeatBuyers).toBe(sql!.repeaters);
+    expect(await page.getAttribute('[data-testid="drill-ratio-counts"]', 'data-numerator')).toBe(String(sql!.repeaters));
+    expect(await page.getAttribute('[data-testid="drill-ratio-counts"]', 'data-denominator')).toBe(String(sql!.buyers));
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -27,14 +27,19 @@ describe('staff work drill lists', () => {
     expect(Number(kpi!['staff_performance.follow_ups'])).toBe(sql.n);
   });
 
-  it('arrival rate: the list holds the booked customers; arrivals over bookings recounts the rate', async () => {
+  it('arrival rate: the list opens on the customers who arrived, switches to the booked ones; arrivals over bookings recounts the rate', async () => {
     const employee = one(await ctx.db.sql<{ id: number }[]>`
       SELECT employee_id AS id FROM siyu.appointments GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).id;
-    const slice = parseDrill(new URLSearchParams({ metric: 'arrival_rate', owner: String(employee), range: 'all' }), '2026-11-20');
+    const slice = parseDrill(new URLSearchParams({ metric: 'arrival_rate', owner: String(employee), range: 'all', show: 'all' }), '2026-11-20');
     const rows = toDrillRows('arrival_rate', await ctx.api.load({ ...buildDrillQuery(slice, PAGE) }));
-    const sql = one(await ctx.db.sql<{ bookings: number; arrivals: number; customers: number }[]>`
-      SELECT count(*)::int AS bookings, count(arrived_at)::int AS arrivals, count(DISTINCT customer_id)::int AS customers
+    const sql = one(await ctx.db.sql<{ bookings: number; arrivals: number; customers: number; arrived: number }[]>`
+      SELECT count(*)::int AS bookings, count(arrived_at)::int AS arrivals, count(DISTINCT customer_id)::int AS customers,
+             count(DISTINCT customer_id) FILTER (WHERE arrived_at IS NOT NULL)::int AS arrived
       FROM siyu.appointments WHERE employee_id = ${employee}`);
+    const numerator = parseDrill(new URLSearchParams({ metric: 'arrival_rate', owner: String(employee), range: 'all' }), '2026-11-20');
+    const arrivedRows = toDrillRows('arrival_rate', await ctx.api.load({ ...buildDrillQuery(numerator, PAGE) }));
+    expect(arrivedRows.length).toBe(sql.arrived);
+    expect(arrivedRows.every((r) => r.values.in_numerator)).toBe(true);
     expect(rows.length).toBe(sql.customers);
     const bookings = rows.reduce((sum, r) => sum + Number(r.values.bookings), 0);
     const arrivals = rows.reduce((sum, r) => sum + Number(r.values.arrivals), 0);

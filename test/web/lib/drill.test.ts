@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildDrillAttributesQuery, buildDrillPageQuery, buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, drillCustomers,
-  ignoredSliceParams, parseDrill, parsePage, toDrillRows,
+  ignoredFilters, ignoredSliceParams, parseDrill, parsePage, toDrillRows,
   type DrillSlice,
 } from '../../../web/src/lib/drill.ts';
 
@@ -16,7 +16,7 @@ describe('parseDrill reads what a number put in the URL', () => {
     const s = parseDrill(new URLSearchParams('metric=buyers&range=last_30_days&channel=企业微信&team=华东一部&employee=张三&owner=7'), AS_OF);
     expect(s).toEqual({
       metric: 'buyers', range: ['2026-10-22', '2026-11-20'], team: '华东一部', channel: '企业微信', campaign: null,
-      employee: '张三', owner: 7, cityTier: null, segment: null, journey: null,
+      employee: '张三', owner: 7, cityTier: null, segment: null, journey: null, show: 'numerator',
     });
   });
 
@@ -113,10 +113,11 @@ describe('each kind of number becomes its own list query', () => {
     expect(q.timeDimensions).toEqual([]);
   });
 
-  it('an employee page count: owned customers by owner id and registration date', () => {
+  it('an employee page count: owned customers by owner id, the current book whatever the range', () => {
     const q = buildDrillQuery(slice({ metric: 'owned_customers', owner: 12 }), page);
     expect(q.filters).toEqual([{ member: 'customer_insights.owner_id', operator: 'equals', values: ['12'] }]);
-    expect(q.timeDimensions).toEqual([{ dimension: 'customer_insights.registered_date', dateRange: ['2026-10-22', '2026-11-20'] }]);
+    expect(q.timeDimensions).toEqual([]);
+    expect(ignoredFilters('owned_customers', { range: true, team: null, channel: null, campaign: null })).toEqual(['range']);
   });
 
   it('campaign conversion: participants with the converted ones flagged', () => {
@@ -133,7 +134,8 @@ describe('each kind of number becomes its own list query', () => {
   });
 
   it('says which slice parameters a number cannot be cut by', () => {
-    expect(ignoredSliceParams(slice({ metric: 'churn_rate', campaign: 'X', channel: 'C' }))).toEqual(['campaign']);
+    expect(ignoredSliceParams(slice({ metric: 'segment', campaign: 'X', channel: 'C' }))).toEqual(['campaign']);
+    expect(ignoredSliceParams(slice({ metric: 'churn_rate', campaign: 'X', channel: 'C' }))).toEqual([]);
     expect(ignoredSliceParams(slice({ metric: 'gmv', campaign: 'X' }))).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ interface Props<Row> {
   columns: Column<Row>[];
   rows: readonly Row[];
   rowKey(row: Row): string | number;
-  rowTestId?: string;
+  rowTestId?: string | ((row: Row) => string);
   sort?: string | null;
   desc?: boolean;
   onSort?(id: string): void;
@@ -48,7 +48,7 @@ export function DataTable<Row>({ columns, rows, rowKey, rowTestId, sort, desc, o
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={rowKey(row)} data-testid={rowTestId} className={isActive?.(row) ? 'active' : undefined}>
+            <tr key={rowKey(row)} data-testid={typeof rowTestId === 'function' ? rowTestId(row) : rowTestId} className={isActive?.(row) ? 'active' : undefined}>
               {columns.map((c) => (
                 <td key={c.id} className={c.align === 'right' ? 'num' : undefined} data-testid={c.testId}>{c.render(row)}</td>
               ))}

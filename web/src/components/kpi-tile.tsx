@@ -28,6 +28,8 @@ interface Props {
   /** Where the number is broken down (by channel, by team). */
   breakdownTo?: string;
   breakdownLabel?: string;
+  /** Which active filters the number does not apply, and why (`filter-note`). */
+  filterNote?: string;
 }
 
 function formatChange(value: number | null, lang: string): string {
@@ -37,7 +39,7 @@ function formatChange(value: number | null, lang: string): string {
 }
 
 /** One headline number; `data-testid="kpi-<metric id>"` for automation. */
-export function KpiTile({ metricId, label, help, value, isLoading, error, onRetry, changes, note, drillTo, breakdownTo, breakdownLabel }: Props) {
+export function KpiTile({ metricId, label, help, value, isLoading, error, onRetry, changes, note, drillTo, breakdownTo, breakdownLabel, filterNote }: Props) {
   const { t, lang } = useI18n();
   const number = <div className="kpi-value" data-testid="kpi-value">{value}</div>;
   return (
@@ -57,6 +59,7 @@ export function KpiTile({ metricId, label, help, value, isLoading, error, onRetr
         {note && <div className="kpi-changes muted">{note}</div>}
         {breakdownTo && <Link className="kpi-breakdown small" to={breakdownTo} data-testid="kpi-breakdown">{breakdownLabel ?? t('kpi.byChannel')} →</Link>}
       </QueryState>
+      {filterNote && <div className="kpi-changes muted small" data-testid="filter-note" role="note">{filterNote}</div>}
     </section>
   );
 }

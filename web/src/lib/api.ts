@@ -54,7 +54,8 @@ export const api = {
   me: () => call<Me>('/api/me'),
   login: (username: string, password: string) =>
     call<Me>('/api/login', { method: 'POST', body: JSON.stringify({ username, password }) }),
-  peerComparison: (employee: number, from: string, to: string) =>
-    call<PeerComparison>(`/api/peer-comparison?${new URLSearchParams({ employee: String(employee), from, to }).toString()}`),
+  /** Without a range: all time, as the team table without one. */
+  peerComparison: (employee: number, range: [string, string] | null) =>
+    call<PeerComparison>(`/api/peer-comparison?${new URLSearchParams({ employee: String(employee), ...(range ? { from: range[0], to: range[1] } : {}) }).toString()}`),
   logout: () => call<{ ok: boolean }>('/api/logout', { method: 'POST', body: '{}' }),
 };

@@ -7,8 +7,9 @@
  * - count (buyers, new customers, participants, a segment cell): the rows are
  *   the population, and `total` says how many;
  * - sum (GMV, attributed GMV, LTV): each row carries its part, parts add up;
- * - ratio (repurchase, churn, conversion): the rows are the denominator, a
- *   flag column marks the numerator;
+ * - ratio (repurchase, churn, conversion): the rows are the numerator (the
+ *   churned, the repeat buyers, the converted) or, switched, the whole
+ *   denominator with a flag column marking the numerator;
  * - multi (ROI, CAC): the return side's customers; the spend comes from a
  *   separate query for the header.
  *
@@ -82,12 +83,29 @@ export interface DrillDef {
   summary: string[];
   /** Fixed filters of the number itself (attributed GMV: orders carrying a campaign). */
   fixed?: Array<{ member: string; operator: 'set' }>;
+  /**
+   * Fact views only: the distinct customers behind the number and its
+   * additive measures, so the part a team role may not list by name is
+   * shown as an anonymised remainder (see drill-scope.ts).
+   */
+  scope?: DrillScope;
+  /** Ratio lists opened on the numerator: the same, for the numerator's customers. */
+  numeratorScope?: DrillScope;
+}
+
+export interface DrillScope {
+  /** A distinct count of the population's customers. */
+  customers: string;
+  /** Measures whose per-customer values add up to the number over all customers. */
+  sums: string[];
 }
 
 /** Journeys are cut like the segments they move between: the owner's team, the source channel. */
 const JOURNEY_SLICE: SliceMembers = { team: 'owner_team', channel: 'source_channel', owner: 'owner_id' };
 const SALES_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id' };
 const CUSTOMER_SLICE: SliceMembers = { team: 'team', channel: 'source_channel', owner: 'owner_id' };
+/** Customer metrics cut by campaign count the campaign's participants (docs/metric-catalogue.md). */
+const PARTICIPANT_SLICE: SliceMembers = { ...CUSTOMER_SLICE, campaign: 'participated_campaign' };
 /** Staff work is sliced by the employee who did it (the employee page passes them as `owner`). */
 const STAFF_SLICE: SliceMembers = { team: 'team', owner: 'employee_id' };
 const ACTIVITY_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id', cityTier: 'city_tier' };
@@ -95,16 +113,21 @@ const ACTIVITY_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaig
 const salesSum = (kind: DrillKind): DrillDef => ({
   kind, view: 'sales_drill', measures: ['gmv', 'order_count'], part: 'gmv', summary: ['gmv', 'buyers'],
   population: { measure: 'order_count', operator: 'gt' }, date: 'order_date', slice: SALES_SLICE,
+  scope: { customers: 'buyers', sums: ['gmv', 'order_count'] },
 });
 const attributed = (kind: DrillKind): DrillDef => ({ ...salesSum(kind), fixed: [{ member: 'campaign', operator: 'set' }] });
 const activity = (kind: DrillKind, extra: Partial<DrillDef> = {}): DrillDef => ({
-  kind, view: 'activity_drill', measures: ['participants', 'converted_count', 'fission_count'], summary: ['participants'], date: 'joined_date', slice: ACTIVITY_SLICE, ...extra,
+  kind, view: 'activity_drill', measures: ['participants', 'converted_count', 'fission_count'], summary: ['participants'], date: 'joined_date', slice: ACTIVITY_SLICE,
+  scope: { customers: 'participants', sums: ['participants', 'converted_count', 'fission_count'] }, ...extra,
 });
+/** Distinct customers behind each staff touch count. */
+const TOUCH_CUSTOMERS: Record<string, string> = { follow_ups: 'follow_up_customers', bookings: 'booking_customers', arrivals: 'arrival_customers' };
 
 export /** A staff touch (follow-ups, bookings, arrivals): each customer with their part. */
 const staffTouch = (measure: string): DrillDef => ({
   kind: 'sum', view: 'staff_touch_drill', measures: [measure], part: measure, summary: [measure],
   population: { measure, operator: 'gt' }, date: 'date', slice: STAFF_SLICE,
+  scope: { customers: TOUCH_CUSTOMERS[measure]!, sums: [measure] },
 });
 
 const DRILL_DEFS = {
@@ -115,18 +138,19 @@ const DRILL_DEFS = {
   roi: attributed('multi'),
   cac: { kind: 'multi', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: { channel: 'source_channel' } },
   customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: CUSTOMER_SLICE },
-  new_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: CUSTOMER_SLICE },
+  new_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: PARTICIPANT_SLICE },
   segment: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: CUSTOMER_SLICE },
-  ltv: { kind: 'sum', view: 'customer_insights', measures: ['ltv'], part: 'ltv', summary: ['ltv'], population: { measure: 'ltv', operator: 'set' }, date: null, slice: CUSTOMER_SLICE },
+  ltv: { kind: 'sum', view: 'customer_insights', measures: ['ltv'], part: 'ltv', summary: ['ltv'], population: { measure: 'ltv', operator: 'set' }, date: null, slice: PARTICIPANT_SLICE },
   churn_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['churn_rate'], numerator: 'churn_rate', summary: ['churn_rate'],
-    population: { measure: 'churn_rate', operator: 'set' }, date: null, slice: CUSTOMER_SLICE,
+    population: { measure: 'churn_rate', operator: 'set' }, date: null, slice: PARTICIPANT_SLICE,
   },
   repurchase_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['repurchase_rate'], numerator: 'repurchase_rate', summary: ['repurchase_rate'],
-    population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', channel: 'channel', owner: 'owner_id' },
+    population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', channel: 'channel', campaign: 'campaign', owner: 'owner_id' },
   },
-  owned_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: { team: 'team', owner: 'owner_id' } },
+  // The current book, as the staff pages count it (no range).
+  owned_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: { team: 'team', owner: 'owner_id' } },
   converted_customers: {
     kind: 'count', view: 'customer_insights', measures: ['repurchase_rate'], summary: [],
     population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', owner: 'owner_id' },
@@ -137,11 +161,21 @@ const DRILL_DEFS = {
   arrival_rate: {
     kind: 'ratio', view: 'staff_touch_drill', measures: ['bookings', 'arrivals'], numerator: 'arrivals',
     summary: ['arrival_rate', 'arrivals', 'bookings'], population: { measure: 'bookings', operator: 'gt' }, date: 'date', slice: STAFF_SLICE,
+    scope: { customers: 'booking_customers', sums: ['bookings', 'arrivals'] }, numeratorScope: { customers: 'arrival_customers', sums: ['arrivals'] },
   },
   participants: activity('count'),
-  converted_count: activity('count', { summary: ['converted_count'], population: { measure: 'converted_count', operator: 'gt' } }),
-  fission_count: activity('sum', { summary: ['fission_count'], part: 'fission_count', population: { measure: 'fission_count', operator: 'gt' } }),
-  campaign_conversion_rate: activity('ratio', { numerator: 'converted_count', summary: ['campaign_conversion_rate', 'converted_count', 'participants'] }),
+  converted_count: activity('count', {
+    summary: ['converted_count'], population: { measure: 'converted_count', operator: 'gt' },
+    scope: { customers: 'converted_count', sums: ['participants', 'converted_count'] },
+  }),
+  fission_count: activity('sum', {
+    summary: ['fission_count'], part: 'fission_count', population: { measure: 'fission_count', operator: 'gt' },
+    scope: { customers: 'invited_participants', sums: ['participants', 'fission_count'] },
+  }),
+  campaign_conversion_rate: activity('ratio', {
+    numerator: 'converted_count', summary: ['campaign_conversion_rate', 'converted_count', 'participants'],
+    numeratorScope: { customers: 'converted_count', sums: ['participants', 'converted_count'] },
+  }),
   /** Customers who moved from one stage to another between two days. */
   journey: { kind: 'count', view: 'journey_flows', measures: ['customers'], summary: ['customers'], date: null, slice: JOURNEY_SLICE },
 } satisfies Record<string, DrillDef>;
@@ -172,6 +206,16 @@ export interface DrillSlice {
   segment: { dimension: SegmentDimension; value: string } | null;
   /** The journey drill's move (metric `journey`). */
   journey: JourneyMove | null;
+  /** Ratio lists: the numerator's customers, or all of the denominator (absent: all). */
+  show?: DrillShow;
+}
+
+export type DrillShow = 'numerator' | 'all';
+
+/** Whether a list shows only a ratio's numerator. */
+export function showsNumerator(slice: Pick<DrillSlice, 'metric' | 'show'>): boolean {
+  const def = drillDef(slice.metric);
+  return def.kind === 'ratio' && Boolean(def.numerator) && slice.show === 'numerator';
 }
 
 export interface DrillPage {
@@ -236,6 +280,8 @@ export function parseDrill(params: URLSearchParams, asOf: string): DrillSlice {
       ? { dimension: dimension as SegmentDimension, value }
       : null,
     journey: metric === 'journey' ? journey : null,
+    // A ratio's list opens on its numerator; `show=all` switches to the denominator.
+    show: params.get('show') === 'all' ? 'all' : 'numerator',
   };
 }
 
@@ -278,6 +324,25 @@ export function ignoredSliceParams(slice: DrillSlice): string[] {
   if (slice.campaign && !members.campaign) out.push('campaign');
   if (slice.employee && !members.employee) out.push('employee');
   if (slice.cityTier && !members.cityTier) out.push('city_tier');
+  return out;
+}
+
+export type FilterKindOrRange = 'range' | 'team' | 'channel' | 'campaign' | 'employee' | 'city_tier';
+
+/**
+ * Every active filter the number does not apply: the slice parameters it
+ * cannot be cut by, and the date range when it is an as-of number. Tiles and
+ * lists say so on screen (`filter-note`).
+ */
+export function ignoredFilters(metric: DrillMetric, active: { range: boolean } & Pick<DrillSlice, 'team' | 'channel' | 'campaign'> & Partial<Pick<DrillSlice, 'employee' | 'cityTier'>>): FilterKindOrRange[] {
+  const def = drillDef(metric);
+  const out: FilterKindOrRange[] = [];
+  if (active.range && def.date === null) out.push('range');
+  if (active.team && !def.slice.team) out.push('team');
+  if (active.channel && !def.slice.channel) out.push('channel');
+  if (active.campaign && !def.slice.campaign) out.push('campaign');
+  if (active.employee && !def.slice.employee) out.push('employee');
+  if (active.cityTier && !def.slice.cityTier) out.push('city_tier');
   return out;
 }
 
@@ -335,8 +400,9 @@ export function drillColumns(metric: DrillMetric): DrillColumn[] {
   return cols;
 }
 
-function population(def: DrillDef): Filter[] {
+function population(def: DrillDef, numeratorOnly = false): Filter[] {
   const out: Filter[] = [];
+  if (numeratorOnly && def.numerator) out.push({ member: `${def.view}.${def.numerator}`, operator: 'gt', values: ['0'] });
   if (def.population) {
     out.push(def.population.operator === 'set'
       ? { member: `${def.view}.${def.population.measure}`, operator: 'set' }
@@ -346,7 +412,7 @@ function population(def: DrillDef): Filter[] {
   return out;
 }
 
-function baseFilters(slice: DrillSlice): Filter[] {
+export function baseFilters(slice: DrillSlice): Filter[] {
   const def = drillDef(slice.metric);
   const out = sliceFilters(def.view, def.slice, slice);
   if (slice.segment) out.push({ member: `${def.view}.${slice.segment.dimension}`, operator: 'equals', values: [slice.segment.value] });
@@ -361,9 +427,15 @@ function baseFilters(slice: DrillSlice): Filter[] {
   return out;
 }
 
-function timeDimensions(slice: DrillSlice): Query['timeDimensions'] {
+export function timeDimensions(slice: DrillSlice): Query['timeDimensions'] {
   const def = drillDef(slice.metric);
   return def.date && slice.range ? [{ dimension: `${def.view}.${def.date}`, dateRange: slice.range }] : [];
+}
+
+/** The member naming the customer on a drill's view (a filter on it limits a team role to owned customers). */
+export function customerMember(metric: DrillMetric): string {
+  const def = drillDef(metric);
+  return `${def.view}.${ATTRIBUTES[def.view].customer}`;
 }
 
 /** The member a list is sorted by: the chosen column, else the number's part (largest first), else the customer id. */
@@ -386,7 +458,7 @@ export function buildDrillQuery(slice: DrillSlice, page: DrillPage): Query {
   return {
     dimensions: [attr.customer, ...BASE_COLUMNS.map((id) => attr[id])].map((s) => `${def.view}.${s}`),
     measures: def.measures.map((s) => `${def.view}.${s}`),
-    filters: [...baseFilters(slice), ...population(def)],
+    filters: [...baseFilters(slice), ...population(def, showsNumerator(slice))],
     timeDimensions: timeDimensions(slice),
     // A tie-breaker on the customer id keeps pages stable.
     order: sortMember === `${def.view}.${attr.customer}`
@@ -478,6 +550,8 @@ export function buildDrillSpendQuery(slice: DrillSlice): Query | null {
 export interface DrillRow {
   customer: number;
   values: Partial<Record<DrillColumnId, unknown>>;
+  /** The customers outside the person's ownership scope, as one row with no name, phone or attributes. */
+  anonymous?: { customers: number };
 }
 
 /**

@@ -49,3 +49,33 @@ describe('环比 and 同比', () => {
     expect(kpiValue(m, { [m]: null }, undefined, undefined)).toEqual({ value: null, mom: null, yoy: null });
   });
 });
+
+describe('every overview number applies every filter, or says it does not', async () => {
+  const { ignoredFilters } = await import('../../../../web/src/lib/drill.ts');
+  type Q = ReturnType<typeof buildSalesKpiQuery>;
+  const tiles: Array<[string, 'gmv' | 'repurchase_rate' | 'new_customers' | 'churn_rate' | 'roi', (r: typeof range | null, s: typeof full) => Q]> = [
+    ['sales', 'gmv', buildSalesKpiQuery],
+    ['new customers', 'new_customers', buildNewCustomersKpiQuery],
+    ['repurchase', 'repurchase_rate', buildRepurchaseKpiQuery],
+    ['churn and LTV', 'churn_rate', (_r, s) => buildAsOfKpiQuery(s)],
+    ['ROI', 'roi', buildRoiKpiQuery],
+  ];
+  const full = { team: '华东一部', channel: '企业微信', campaign: '2026 双11狂欢节' };
+  const filterOf = (q: Q, value: string) => (q.filters ?? []).some((f) => 'values' in f && f.values?.includes(value));
+  for (const [name, metric, build] of tiles) {
+    it(`${name}: range, team, channel and campaign`, () => {
+      const ignored = ignoredFilters(metric, { range: true, ...full });
+      const q = build(range, full);
+      expect(Boolean(q.timeDimensions?.some((td) => td.dateRange === range)), 'range').toBe(!ignored.includes('range'));
+      expect(filterOf(q, full.team), 'team').toBe(!ignored.includes('team'));
+      expect(filterOf(q, full.channel), 'channel').toBe(!ignored.includes('channel'));
+      expect(filterOf(q, full.campaign), 'campaign').toBe(!ignored.includes('campaign'));
+    });
+  }
+  it('repurchase follows the campaign through its orders; new customers, churn and LTV through its participants', () => {
+    expect(buildRepurchaseKpiQuery(range, full).filters).toContainEqual({ member: 'customer_insights.campaign', operator: 'equals', values: ['2026 双11狂欢节'] });
+    const participants = { member: 'customer_insights.participated_campaign', operator: 'equals', values: ['2026 双11狂欢节'] };
+    expect(buildNewCustomersKpiQuery(range, full).filters).toContainEqual(participants);
+    expect(buildAsOfKpiQuery(full).filters).toContainEqual(participants);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery } from '../../../../web/src/features/staff/employee-detail/build-query.ts';
+import { buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery, buildEmployeeOwnedQuery } from '../../../../web/src/features/staff/employee-detail/build-query.ts';
 import { employeeMetrics, ownValues } from '../../../../web/src/features/staff/employee-detail/transform.ts';
-import { buildStaffActivityQuery, buildStaffSalesQuery } from '../../../../web/src/features/staff/team-leaderboard/build-query.ts';
+import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from '../../../../web/src/features/staff/team-leaderboard/build-query.ts';
 import { toStaffRows, transformLeaderboard } from '../../../../web/src/features/staff/team-leaderboard/transform.ts';
 
 describe("team leaderboard and a team's employees", () => {
@@ -12,26 +12,33 @@ describe("team leaderboard and a team's employees", () => {
     expect(q.filters).toEqual([{ member: 'staff_performance.team', operator: 'equals', values: ['T'] }]);
   });
 
-  it('merges sales and activity, ranks by GMV, conversion = converted / owned', () => {
+  it('merges sales, activity and owned customers, ranks by GMV, conversion = converted in the range / owned now', () => {
     const rows = toStaffRows('employee',
       [{ 'sales_overview.employee': '甲', 'sales_overview.employee_id': 1, 'sales_overview.gmv': '100' },
         { 'sales_overview.employee': '乙', 'sales_overview.employee_id': 2, 'sales_overview.gmv': '300' }],
-      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.owned_customers': '10', 'staff_performance.converted_customers': '4' }]);
-    expect(rows.map((r) => r.key)).toEqual(['乙', '甲']);
+      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.converted_customers': '4' }],
+      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.owned_customers': '10' },
+        { 'staff_performance.employee': '丙', 'staff_performance.employee_id': 3, 'staff_performance.owned_customers': '5' }]);
+    // 丙 owns customers but sold nothing in the range: a row of the team all the same.
+    expect(rows.map((r) => r.key)).toEqual(['乙', '甲', '丙']);
+    expect(rows[2]).toMatchObject({ employeeId: 3, owned: 5, gmv: 0, converted: 0, conversionRate: 0 });
     expect(rows[1]).toMatchObject({ employeeId: 1, owned: 10, converted: 4, conversionRate: 0.4 });
-    expect(rows[0]).toMatchObject({ employeeId: 2, owned: null, conversionRate: null });
-    expect((transformLeaderboard(rows, 'zh-CN', 'GMV') as { yAxis: { data: string[] } }).yAxis.data).toEqual(['甲', '乙']);
+    expect(rows[0]).toMatchObject({ employeeId: 2, owned: 0, followUps: 0, conversionRate: null });
+    expect((transformLeaderboard(rows, 'zh-CN', 'GMV') as { yAxis: { data: string[] } }).yAxis.data).toEqual(['丙', '甲', '乙']);
   });
 });
 
 describe('one employee beside the team', () => {
-  it('own queries filter on the employee id (owned customers by owner)', () => {
+  it('own queries filter on the employee id (owned customers by owner, with no range)', () => {
+    expect(buildEmployeeOwnedQuery(7)).toEqual({ measures: ['staff_performance.owned_customers'], filters: [{ member: 'staff_performance.employee_id', operator: 'equals', values: ['7'] }] });
+    expect(buildStaffOwnedQuery('employee', 'T').timeDimensions).toBeUndefined();
+    expect(buildStaffActivityQuery('employee', ['2026-01-01', '2026-11-20'], 'T').measures).not.toContain('staff_performance.owned_customers');
     expect(buildEmployeeActivityQuery(7, null).filters).toEqual([{ member: 'staff_performance.employee_id', operator: 'equals', values: ['7'] }]);
     expect(buildEmployeeNewCustomersQuery(7, null).filters).toEqual([{ member: 'customer_insights.owner_id', operator: 'equals', values: ['7'] }]);
   });
 
   it('uses the peer comparison when there is one, own values otherwise', () => {
-    const own = ownValues({ 'staff_performance.owned_customers': '20', 'staff_performance.converted_customers': '5' }, { 'sales_overview.gmv': '1000' }, undefined, undefined);
+    const own = ownValues({ 'staff_performance.converted_customers': '5' }, { 'sales_overview.gmv': '1000' }, undefined, undefined, { 'staff_performance.owned_customers': '20' });
     expect(own.conversion_rate).toBe(0.25);
     const alone = employeeMetrics(own, null);
     expect(alone.find((m) => m.id === 'gmv')).toEqual({ id: 'gmv', value: 1000, teamAverage: null, rank: null });

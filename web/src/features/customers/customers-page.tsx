@@ -5,9 +5,12 @@ import { FilterBar } from '../../components/filter-bar.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import {
   buildDrillAttributesQuery, buildDrillPageQuery, buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, drillCustomers, drillDef,
-  ignoredSliceParams, PAGE_SIZES, parseDrill, parsePage, toDrillRows,
+  ignoredFilters, PAGE_SIZES, parseDrill, parsePage, showsNumerator, toDrillRows,
   type DrillSlice,
 } from '../../lib/drill.ts';
+import { anonymousRow, buildDrillScopeQueries, buildRatioCountQueries, remainder, type CountQuery } from '../../lib/drill-scope.ts';
+import { filterNoteText } from '../../lib/filter-note.ts';
+import type { CubeQueryState } from '../../lib/use-cube-query.ts';
 import { exportFileName } from '../../lib/export-csv.ts';
 import { ExportCsvButton } from '../../components/export-csv-button.tsx';
 import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../lib/format.ts';
@@ -45,7 +48,17 @@ function segmentValue(slice: DrillSlice, t: Translate): string | undefined {
   return prefix ? t(`${prefix}.${slice.segment.value}` as MessageKey) ?? slice.segment.value : slice.segment.value;
 }
 
-/** The drill-down list: exactly the customers behind a number, paged and sorted on the server. */
+function countOf(q: CountQuery | undefined, state: CubeQueryState): number | null {
+  if (!q || !state.resultSet) return null;
+  return q.member ? toNumber(state.rows[0]?.[q.member]) ?? 0 : toNumber(state.resultSet.totalRows());
+}
+
+/**
+ * The drill-down list: exactly the customers behind a number, paged and sorted
+ * on the server. Under a staff or manager role, the customers behind a fact
+ * number that the person does not own close the list as one anonymised row,
+ * so the list still adds up to the number.
+ */
 export function CustomersPage() {
   const { t, lang } = useI18n();
   const { me } = useSession();
@@ -61,10 +74,29 @@ export function CustomersPage() {
   const attributes = useCubeQuery(buildDrillAttributesQuery(slice, customers));
   const summary = useCubeQuery(buildDrillSummaryQuery(slice));
   const spend = useCubeQuery(buildDrillSpendQuery(slice));
-  const rows = useMemo(() => toDrillRows(slice.metric, list.rows, attributes.rows), [slice.metric, list.rows, attributes.rows]);
-  const total = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
-  const pages = total === null ? 1 : Math.max(1, Math.ceil(total / page.limit));
+  const limited = me!.role === 'staff' || me!.role === 'manager';
+  const scopeQueries = buildDrillScopeQueries(slice, limited);
+  const scopeAll = useCubeQuery(scopeQueries?.all ?? null);
+  const scopeOwned = useCubeQuery(scopeQueries?.owned ?? null);
+  const rest = remainder(slice, scopeAll.rows[0], scopeOwned.rows[0]);
+  const ratioCounts = buildRatioCountQueries(slice);
+  const numeratorCount = useCubeQuery(ratioCounts?.numerator.query ?? null);
+  const denominatorCount = useCubeQuery(ratioCounts?.denominator.query ?? null);
+  const owned = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
+  const scopeReady = !scopeQueries || (scopeAll.resultSet !== null && scopeOwned.resultSet !== null);
+  // The total counts every customer behind the number, the anonymised ones too.
+  const total = owned === null || !scopeReady ? null : owned + (rest?.customers ?? 0);
+  const pages = owned === null ? 1 : Math.max(1, Math.ceil(owned / page.limit));
   const currentPage = Math.floor(page.offset / page.limit) + 1;
+  const who = t(me!.role === 'staff' ? 'customers.anonymousStaff' : 'customers.anonymousTeam');
+  const rows = useMemo(() => {
+    const named = toDrillRows(slice.metric, list.rows, attributes.rows);
+    // The anonymised row closes the list, after its last named customer.
+    return rest && currentPage >= pages
+      ? [...named, anonymousRow(slice, rest, t('customers.anonymousRow', { who, count: formatInteger(rest.customers, lang) }))]
+      : named;
+  }, [slice.metric, list.rows, attributes.rows, rest?.customers, JSON.stringify(rest?.sums), currentPage, pages, who, lang]);
+  const numerator = showsNumerator(slice);
 
   const set = (changes: Record<string, string | null>) => setParams((prev) => {
     const next = new URLSearchParams(prev);
@@ -86,19 +118,33 @@ export function CustomersPage() {
     columns: columns.map((c) => ({ member: c.member, title: t(`col.${c.id}` as MessageKey) })),
     filename: exportFileName(slice.metric, [slice.segment?.value, slice.journey?.from, slice.journey?.fromDate, slice.journey?.to, slice.journey?.toDate, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], def.date ? slice.range : null),
   };
-  const ignored = ignoredSliceParams(slice);
+  const filterNote = filterNoteText(ignoredFilters(slice.metric, { ...slice, range: slice.range !== null }), t, slice.metric !== 'journey');
+  const ratioWords = def.kind === 'ratio' && ratioCounts
+    ? { numerator: t(`ratio.numerator.${slice.metric}` as MessageKey), denominator: t(`ratio.denominator.${slice.metric}` as MessageKey) }
+    : null;
+  const n = countOf(ratioCounts?.numerator, numeratorCount);
+  const d = countOf(ratioCounts?.denominator, denominatorCount);
 
   return (
     <div className="page">
       <div className="page-head"><h1>{t('customers.title')}</h1></div>
       <Breadcrumbs crumbs={crumbs} />
-      <FilterBar />
-      {ignored.length > 0 && <p className="note" role="note">{t('customers.ignored', { params: ignored.map((p) => t(`filter.${p}` as MessageKey)).join('、') })}</p>}
+      {/* An as-of number has no range to pick: the date control would only look active. */}
+      <FilterBar showRange={def.date !== null} />
+      {filterNote && <p className="note" role="note" data-testid="filter-note">{filterNote}</p>}
       <section className="panel">
         <div className="list-head">
           <h2>{label}{isTermId(slice.metric) && <MetricHelp id={slice.metric} />}{slice.segment && <MetricHelp id={slice.segment.dimension} />}{sliceText && <span className="muted"> · {sliceText}</span>}{slice.range && def.date && <span className="muted small"> {slice.range[0]} ~ {slice.range[1]}</span>}</h2>
           <div className="list-summary">
-            <span data-testid="drill-total" data-total={total ?? ''}>{total === null ? '…' : t('customers.total', { count: formatInteger(total, lang) })}</span>
+            <span data-testid="drill-total" data-total={total ?? ''} data-anonymous={rest?.customers ?? 0}>
+              {total === null ? '…' : t('customers.total', { count: formatInteger(total, lang) })}
+              {rest && <span className="muted" data-testid="drill-anonymous-count"> · {t('customers.anonymousCount', { count: formatInteger(rest.customers, lang), who })}</span>}
+            </span>
+            {ratioWords && (
+              <span data-testid="drill-ratio-counts" data-numerator={n ?? ''} data-denominator={d ?? ''}>
+                {t('customers.ratioCounts', { ...ratioWords, n: n === null ? '…' : formatInteger(n, lang), d: d === null ? '…' : formatInteger(d, lang) })}
+              </span>
+            )}
             {def.kind === 'sum' && summaryRow && def.part && (
               <span data-testid="drill-sum" data-value={String(value(def.part) ?? '')}>
                 {slice.metric === 'ltv' ? `${t('kpi.ltv')} ${formatCurrency(value('ltv'), lang)}` : t('customers.sumHeader', { sum: formatCurrency(value(def.summary[0]!), lang) })}
@@ -115,6 +161,14 @@ export function CustomersPage() {
             <ExportCsvButton payload={exportPayload} title={t('customers.exportHint')} label={t('customers.export')} />
           </div>
         </div>
+        {ratioWords && (
+          <div className="segmented ratio-switch" role="radiogroup" aria-label={label} data-testid="ratio-switch">
+            <button type="button" role="radio" aria-checked={numerator} className={numerator ? 'active' : undefined} data-testid="show-numerator"
+              onClick={() => set({ show: null, page: null })}>{t('customers.showNumerator', { numerator: ratioWords.numerator })}</button>
+            <button type="button" role="radio" aria-checked={!numerator} className={numerator ? undefined : 'active'} data-testid="show-all"
+              onClick={() => set({ show: 'all', page: null })}>{t('customers.showAll', { denominator: ratioWords.denominator })}</button>
+          </div>
+        )}
         <QueryState isLoading={list.isLoading || attributes.isLoading} error={list.error ?? attributes.error} isEmpty={rows.length === 0}
           onRetry={list.error ? list.refetch : attributes.refetch} skeleton="table" minHeight={320}
           emptyReason={t('state.emptyList')}>

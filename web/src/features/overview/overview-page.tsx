@@ -2,6 +2,8 @@ import { useSearchParams } from 'react-router';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { KpiTile, type KpiChange } from '../../components/kpi-tile.tsx';
 import { previousPeriod, yearAgo } from '../../lib/date-range.ts';
+import { ignoredFilters, type DrillMetric } from '../../lib/drill.ts';
+import { filterNoteText } from '../../lib/filter-note.ts';
 import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
 import { formatCurrency, formatInteger, formatPercent } from '../../lib/format.ts';
 import type { MetricId } from '../../lib/definitions/index.ts';
@@ -17,7 +19,8 @@ import { kpiValue, type Row } from './kpis/transform.ts';
 type Format = 'currency' | 'integer' | 'percent' | 'ratio';
 
 interface Tile {
-  id: MetricId;
+  /** A drillable metric that also has a definition. */
+  id: DrillMetric & MetricId;
   member: string;
   format: Format;
   source: 'sales' | 'newCustomers' | 'repurchase' | 'asOf' | 'roi';
@@ -74,7 +77,8 @@ export function OverviewPage() {
           return (
             <KpiTile key={tile.id} metricId={tile.id} label={t(`kpi.${tile.id}` as MessageKey)} help={tile.id} value={format(v.value, tile.format)}
               isLoading={current!.isLoading} error={current!.error} onRetry={current!.refetch} changes={changes}
-              note={tile.source === 'asOf' ? t('kpi.asOfOnly') : undefined}
+              note={tile.source === 'asOf' && !range ? t('kpi.asOfOnly') : undefined}
+              filterNote={filterNoteText(ignoredFilters(tile.id, { range: range !== null, ...slice }), t)}
               drillTo={linkWith('/customers', params, { metric: tile.id, via: 'overview' })}
               breakdownTo={tile.source === 'sales' || tile.source === 'roi' ? linkWith('/channels', params) : undefined} />
           );

@@ -11,14 +11,18 @@ import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { EmployeeDetail } from './employee-detail/employee-detail.tsx';
 import { StaffTable } from './team-employees/staff-table.tsx';
-import { buildStaffActivityQuery, buildStaffSalesQuery } from './team-leaderboard/build-query.ts';
+import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from './team-leaderboard/build-query.ts';
 import { toStaffRows, transformLeaderboard } from './team-leaderboard/transform.ts';
 
 function useStaffRows(by: 'team' | 'employee', range: ReturnType<typeof resolveDateRange>, team: string | null, enabled: boolean) {
   const sales = useCubeQuery(enabled ? buildStaffSalesQuery(by, range, team) : null);
   const activity = useCubeQuery(enabled ? buildStaffActivityQuery(by, range, team) : null);
-  const rows = useMemo(() => toStaffRows(by, sales.rows, activity.rows), [by, sales.rows, activity.rows]);
-  return { rows, isLoading: sales.isLoading || activity.isLoading, error: sales.error ?? activity.error, refetch: () => { sales.refetch(); activity.refetch(); } };
+  const owned = useCubeQuery(enabled ? buildStaffOwnedQuery(by, team) : null);
+  const rows = useMemo(() => toStaffRows(by, sales.rows, activity.rows, owned.rows), [by, sales.rows, activity.rows, owned.rows]);
+  return {
+    rows, isLoading: sales.isLoading || activity.isLoading || owned.isLoading, error: sales.error ?? activity.error ?? owned.error,
+    refetch: () => { sales.refetch(); activity.refetch(); owned.refetch(); },
+  };
 }
 
 /** Team leaderboard → a team's employees → one employee beside the team → that employee's customers. */

@@ -20,6 +20,11 @@ export function DrillTable({ columns, rows, sort, desc, onSort, back }: Props) {
   const { t, lang } = useI18n();
   const cell = (c: DrillColumn, row: DrillRow) => {
     const v = row.values[c.id];
+    // The anonymised row has no customer to open and no attributes to show.
+    if (row.anonymous) {
+      if (c.id === 'customer_name') return <span className="muted" data-testid="anonymous-label">{String(v)}</span>;
+      if (v === undefined) return '—';
+    }
     switch (c.format) {
       case 'currency': return formatCurrency(v, lang);
       case 'integer': return formatInteger(v, lang);
@@ -41,5 +46,5 @@ export function DrillTable({ columns, rows, sort, desc, onSort, back }: Props) {
     testId: c.id === 'owner' ? 'owner' : c.id === 'part' ? 'part' : c.id === 'in_numerator' ? 'in-numerator' : undefined,
     render: (row) => cell(c, row),
   }));
-  return <DataTable columns={tableColumns} rows={rows} rowKey={(r) => r.customer} rowTestId="drill-row" sort={sort} desc={desc} onSort={onSort} />;
+  return <DataTable columns={tableColumns} rows={rows} rowKey={(r) => r.customer} rowTestId={(r) => (r.anonymous ? 'drill-row-anonymous' : 'drill-row')} sort={sort} desc={desc} onSort={onSort} />;
 }

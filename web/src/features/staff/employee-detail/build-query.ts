@@ -8,11 +8,16 @@ const eq = (member: string, id: number) => [{ member, operator: 'equals' as cons
 export function buildEmployeeActivityQuery(employeeId: number, range: DateRange | null): Query {
   return {
     dimensions: ['staff_performance.employee', 'staff_performance.team'],
-    measures: ['staff_performance.owned_customers', 'staff_performance.converted_customers', 'staff_performance.follow_ups',
+    measures: ['staff_performance.converted_customers', 'staff_performance.follow_ups',
       'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate'],
     filters: eq('staff_performance.employee_id', employeeId),
     timeDimensions: within('staff_performance.date', range),
   };
+}
+
+/** 名下客户: the customers the employee owns now, whatever the range (as the team table). */
+export function buildEmployeeOwnedQuery(employeeId: number): Query {
+  return { measures: ['staff_performance.owned_customers'], filters: eq('staff_performance.employee_id', employeeId) };
 }
 
 export function buildEmployeeSalesQuery(employeeId: number, range: DateRange | null): Query {

@@ -5,7 +5,7 @@ import { linkWith } from '../../../lib/filters.ts';
 import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
-import { buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery, buildEmployeeRoiQuery, buildEmployeeSalesQuery } from './build-query.ts';
+import { buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery, buildEmployeeOwnedQuery, buildEmployeeRoiQuery, buildEmployeeSalesQuery } from './build-query.ts';
 import { employeeMetrics, ownValues, type EmployeeMetric } from './transform.ts';
 import { usePeerComparison } from './use-peer-comparison.ts';
 
@@ -29,12 +29,14 @@ export function EmployeeDetail({ employeeId, range, asOf }: { employeeId: number
   const sales = useCubeQuery(buildEmployeeSalesQuery(employeeId, range));
   const roi = useCubeQuery(buildEmployeeRoiQuery(employeeId, range));
   const fresh = useCubeQuery(buildEmployeeNewCustomersQuery(employeeId, range));
-  const peers = usePeerComparison(employeeId, range ?? ['2000-01-01', asOf]);
+  const owned = useCubeQuery(buildEmployeeOwnedQuery(employeeId));
+  // The same range as the team table (none: all time), so the card reads the table's numbers.
+  const peers = usePeerComparison(employeeId, range);
   const name = String(activity.rows[0]?.['staff_performance.employee'] ?? `#${employeeId}`);
   const team = activity.rows[0]?.['staff_performance.team'];
-  const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0]), peers.status === 'ok' ? peers.data : null);
-  const loading = activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading;
-  const error = activity.error ?? sales.error ?? roi.error ?? fresh.error;
+  const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0], owned.rows[0]), peers.status === 'ok' ? peers.data : null);
+  const loading = activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading || owned.isLoading;
+  const error = activity.error ?? sales.error ?? roi.error ?? fresh.error ?? owned.error;
   const format = (id: EmployeeMetric, v: number | null) =>
     CURRENCY.has(id) ? formatCurrency(v, lang) : PERCENT.has(id) ? formatPercent(v, lang) : id === 'roi' ? (v === null ? '—' : v.toFixed(2)) : formatInteger(v, lang);
   const drillTo = (id: EmployeeMetric) => {
@@ -61,7 +63,7 @@ export function EmployeeDetail({ employeeId, range, asOf }: { employeeId: number
       <div className="kpis">
         {metrics.map((m) => (
           <KpiTile key={m.id} metricId={m.id} label={t(`kpi.${m.id}` as MessageKey)} help={m.id} value={format(m.id, m.value)}
-            isLoading={loading} error={error} onRetry={() => { activity.refetch(); sales.refetch(); roi.refetch(); fresh.refetch(); }}
+            isLoading={loading} error={error} onRetry={() => { activity.refetch(); sales.refetch(); roi.refetch(); fresh.refetch(); owned.refetch(); }}
             drillTo={drillTo(m.id)}
             note={peers.status === 'ok'
               ? `${t('staff.teamAverage')} ${format(m.id, m.teamAverage)} · ${t('staff.rank')} ${m.rank === null ? '—' : t('staff.rankOf', { rank: m.rank, size: peers.data.teamSize })}`

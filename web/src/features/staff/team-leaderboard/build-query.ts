@@ -14,12 +14,26 @@ export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange |
   };
 }
 
-/** Owned and converted customers, follow-ups, bookings and arrivals per team (or employee). */
+/**
+ * 名下客户 per team (or employee): the customers they own now, whatever the
+ * range. With a range the measure would count only those registered in it,
+ * which is 新增客户数 again, and 转化率 (converted in the range / owned)
+ * could pass 100 %.
+ */
+export function buildStaffOwnedQuery(by: 'team' | 'employee', team: string | null): Query {
+  return {
+    dimensions: by === 'team' ? ['staff_performance.team'] : ['staff_performance.employee', 'staff_performance.employee_id'],
+    measures: ['staff_performance.owned_customers'],
+    filters: team ? [{ member: 'staff_performance.team', operator: 'equals', values: [team] }] : [],
+  };
+}
+
+/** Converted customers, follow-ups, bookings and arrivals in the range, per team (or employee). */
 export function buildStaffActivityQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
   return {
     dimensions: by === 'team' ? ['staff_performance.team'] : ['staff_performance.employee', 'staff_performance.employee_id'],
     measures: [
-      'staff_performance.owned_customers', 'staff_performance.converted_customers', 'staff_performance.follow_ups',
+      'staff_performance.converted_customers', 'staff_performance.follow_ups',
       'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate',
     ],
     filters: team ? [{ member: 'staff_performance.team', operator: 'equals', values: [team] }] : [],

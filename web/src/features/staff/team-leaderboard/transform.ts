@@ -20,28 +20,33 @@ export interface StaffRow {
   arrivalRate: number | null;
 }
 
-export function toStaffRows(by: 'team' | 'employee', sales: readonly Row[], activity: readonly Row[]): StaffRow[] {
+/** Rows of the sales, activity and owned-customers queries (build-query.ts) merged by team or employee. */
+export function toStaffRows(by: 'team' | 'employee', sales: readonly Row[], activity: readonly Row[], owners: readonly Row[] = []): StaffRow[] {
   const keyOf = (r: Row, view: string) => String(r[`${view}.${by}`] ?? '');
   const bySales = new Map(sales.map((r) => [keyOf(r, 'sales_overview'), r]));
   const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_performance'), r]));
-  const keys = [...new Set([...bySales.keys(), ...byActivity.keys()])].filter((k) => k !== '');
+  const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_performance'), r]));
+  const keys = [...new Set([...bySales.keys(), ...byActivity.keys(), ...byOwned.keys()])].filter((k) => k !== '');
+  // A count or sum with no facts is 0, not unknown: the employee is a row of the table, and the team average counts them.
+  const zero = (v: unknown) => toNumber(v) ?? 0;
   const rows = keys.map((key) => {
     const s = bySales.get(key);
     const a = byActivity.get(key);
-    const owned = toNumber(a?.['staff_performance.owned_customers']);
-    const converted = toNumber(a?.['staff_performance.converted_customers']);
+    const o = byOwned.get(key);
+    const owned = zero(o?.['staff_performance.owned_customers']);
+    const converted = zero(a?.['staff_performance.converted_customers']);
     return {
       key,
-      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? s?.['sales_overview.employee_id']),
-      gmv: toNumber(s?.['sales_overview.gmv']),
-      buyers: toNumber(s?.['sales_overview.buyers']),
+      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? o?.['staff_performance.employee_id'] ?? s?.['sales_overview.employee_id']),
+      gmv: zero(s?.['sales_overview.gmv']),
+      buyers: zero(s?.['sales_overview.buyers']),
       spendPerBuyer: toNumber(s?.['sales_overview.spend_per_buyer']),
       owned,
       converted,
-      conversionRate: owned && converted !== null ? converted / owned : null,
-      followUps: toNumber(a?.['staff_performance.follow_ups']),
-      bookings: toNumber(a?.['staff_performance.bookings']),
-      arrivals: toNumber(a?.['staff_performance.arrivals']),
+      conversionRate: owned ? converted / owned : null,
+      followUps: zero(a?.['staff_performance.follow_ups']),
+      bookings: zero(a?.['staff_performance.bookings']),
+      arrivals: zero(a?.['staff_performance.arrivals']),
       arrivalRate: toNumber(a?.['staff_performance.arrival_rate']),
     };
   });
