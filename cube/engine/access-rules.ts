@@ -106,12 +106,15 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   },
   staff_touch_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
-    customers: { factMembers: ['follow_ups', 'bookings', 'arrivals', 'arrival_rate', 'date', ...CREDITED], ownerLimit: OWNER },
+    customers: {
+      factMembers: ['follow_ups', 'bookings', 'arrivals', 'arrival_rate', 'follow_up_customers', 'booking_customers', 'arrival_customers', 'date', ...CREDITED],
+      ownerLimit: OWNER,
+    },
   },
   activity_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: {
-      factMembers: ['participants', 'converted_count', 'fission_count', 'campaign_conversion_rate', 'converted', 'joined_date', 'campaign', 'channel', ...CREDITED],
+      factMembers: ['participants', 'converted_count', 'fission_count', 'invited_participants', 'campaign_conversion_rate', 'converted', 'joined_date', 'campaign', 'channel', ...CREDITED],
       ownerLimit: OWNER,
     },
   },
