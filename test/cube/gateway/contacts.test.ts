@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { one } from '../../helpers/database.ts';
 import { Client, useTestStack } from '../../helpers/stack.ts';
 
 // Small, so the limit is reached in a test; read by the app server at each reveal.
@@ -28,7 +29,7 @@ describe("a staff member's day: today's list, reveal, record a contact", () => {
 
   beforeAll(async () => {
     staff = await ctx.stack.client('staff');
-    [{ employee_id: staffId }] = await ctx.db.sql<{ employee_id: number }[]>`SELECT employee_id FROM siyu.accounts WHERE username = 'staff'`;
+    staffId = one(await ctx.db.sql<{ employee_id: number }[]>`SELECT employee_id FROM siyu.accounts WHERE username = 'staff'`).employee_id;
     const [other] = await ctx.db.sql<{ username: string; customer: number }[]>`
       SELECT a.username, min(c.id)::int AS customer
       FROM siyu.accounts a JOIN siyu.customers c ON c.owner_employee_id = a.employee_id
@@ -77,8 +78,8 @@ describe("a staff member's day: today's list, reveal, record a contact", () => {
   });
 
   it("gives a manager the team's list with the backlog per owner", async () => {
-    const [{ team_id: teamId }] = await ctx.db.sql<{ team_id: number }[]>`
-      SELECT e.team_id FROM siyu.accounts a JOIN siyu.employees e ON e.id = a.employee_id WHERE a.username = 'manager'`;
+    const { team_id: teamId } = one(await ctx.db.sql<{ team_id: number }[]>`
+      SELECT e.team_id FROM siyu.accounts a JOIN siyu.employees e ON e.id = a.employee_id WHERE a.username = 'manager'`);
     const list = await today(manager);
     const owners = new Set((await ctx.db.sql<{ id: number }[]>`SELECT id FROM siyu.employees WHERE team_id = ${teamId}`).map((r) => r.id));
     expect(list.rows.length).toBeGreaterThan(0);
@@ -89,7 +90,7 @@ describe("a staff member's day: today's list, reveal, record a contact", () => {
 
   it('reveals the full number to the owner alone, audited, never cached, within the daily limit', async () => {
     const [mine, second] = (await today(staff)).rows;
-    const [{ phone }] = await ctx.db.sql<{ phone: string }[]>`SELECT phone FROM siyu.customers WHERE id = ${mine!.customer}`;
+    const { phone } = one(await ctx.db.sql<{ phone: string }[]>`SELECT phone FROM siyu.customers WHERE id = ${mine!.customer}`);
     const response = await fetch(`${ctx.stack.url}/api/customers/${mine!.customer}/phone`, {
       method: 'POST', body: '{}',
       headers: { 'Content-Type': 'application/json', 'User-Agent': 'contacts-test', Cookie: await cookieOf(staff) },
@@ -110,7 +111,7 @@ describe("a staff member's day: today's list, reveal, record a contact", () => {
     expect((await ctx.api.request('POST', `/api/customers/${mine!.customer}/phone`, {})).status).toBe(403);
     const admin = await ctx.stack.client('admin');
     expect((await admin.request('POST', `/api/customers/${mine!.customer}/phone`, {})).body).toEqual({ customer: mine!.customer, phone });
-    const [{ n: refusedLogged }] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.audit_log WHERE username <> 'staff' AND username <> 'admin'`;
+    const { n: refusedLogged } = one(await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.audit_log WHERE username <> 'staff' AND username <> 'admin'`);
     expect(refusedLogged).toBe(0);
 
     // The limit: LIMIT reveals a day, the next is refused and not logged.
@@ -118,7 +119,7 @@ describe("a staff member's day: today's list, reveal, record a contact", () => {
     const over = await staff.request('POST', `/api/customers/${second!.customer}/phone`, {});
     expect(over.status).toBe(429);
     expect((over.body as { error: string }).error).toContain(`${LIMIT} full numbers today`);
-    const [{ n }] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.audit_log WHERE username = 'staff' AND action = 'reveal_phone'`;
+    const { n } = one(await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.audit_log WHERE username = 'staff' AND action = 'reveal_phone'`);
     expect(n).toBe(LIMIT);
   });
 
@@ -151,8 +152,8 @@ describe("a staff member's day: today's list, reveal, record a contact", () => {
       SELECT customer_id, employee_id, kind, outcome, note, recorded_by FROM siyu.follow_ups WHERE idempotency_key = ${key}`;
     expect(written).toEqual([{ customer_id: target.customer, employee_id: staffId, kind: 'call', outcome: 'reached', note: '约了周六到店', recorded_by: 'staff' }]);
     expect(await bySql()).toBe(before + 1);
-    const [{ n: audited }] = await ctx.db.sql<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM siyu.audit_log WHERE action = 'record_contact' AND follow_up_id = ${a!.body.followUp}`;
+    const { n: audited } = one(await ctx.db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM siyu.audit_log WHERE action = 'record_contact' AND follow_up_id = ${a!.body.followUp}`);
     expect(audited).toBe(1);
 
     // Cube's refresh keys see the write: the metric moves by one within a few seconds.

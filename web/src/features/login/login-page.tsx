@@ -20,7 +20,8 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const next = safeNext(params.get('next'));
 
-  if (me) return <Navigate to={next} replace />;
+  // Staff start the day on today's list unless a link brought them to a page of its own.
+  if (me) return <Navigate to={me.role === 'staff' && next === '/' ? '/actions' : next} replace />;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
