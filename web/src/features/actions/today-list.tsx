@@ -4,6 +4,7 @@ import { api, ApiError, type ContactChannel, type ContactOutcome, type TodayList
 import { formatInteger } from '../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { RevealPhone } from '../../components/reveal-phone.tsx';
 
 const CHANNELS: ContactChannel[] = ['call', 'wecom_chat', 'visit'];
 const OUTCOMES: ContactOutcome[] = ['reached', 'no_answer', 'booked', 'declined'];
@@ -72,23 +73,7 @@ function ContactForm({ row, onDone, onCancel }: { row: TodayRow; onDone(): void;
 
 function TodayCard({ row, canAct, showOwner, onContacted }: { row: TodayRow; canAct: boolean; showOwner: boolean; onContacted(): void }) {
   const { t } = useI18n();
-  const errorText = useErrorText();
-  const [phone, setPhone] = useState<string | null>(null);
-  const [revealing, setRevealing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [recording, setRecording] = useState(false);
-
-  const reveal = async () => {
-    setRevealing(true);
-    setError(null);
-    try {
-      setPhone((await api.revealPhone(row.customer)).phone);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setRevealing(false);
-    }
-  };
 
   return (
     <li className="today-card" data-testid="today-row" data-customer={row.customer}>
@@ -100,17 +85,11 @@ function TodayCard({ row, canAct, showOwner, onContacted }: { row: TodayRow; can
       <p className="muted small">{t('today.suggest')}{t(`today.touch.${row.trigger}` as MessageKey)}</p>
       {showOwner && <p className="muted small">{row.owner ?? t('actions.noOwner')}{row.team ? ` · ${row.team}` : ''}</p>}
       <div className="today-actions">
-        {phone
-          ? <a className="today-phone" href={`tel:${phone}`} data-testid="full-phone">{phone}</a>
-          : <span className="today-phone muted" data-testid="masked-phone">{row.phone ?? '—'}</span>}
-        {canAct && !phone && (
-          <button type="button" onClick={reveal} disabled={revealing} data-testid="reveal-phone">{t('today.reveal')}</button>
-        )}
+        <RevealPhone customer={row.customer} masked={row.phone} canReveal={canAct} />
         {canAct && !recording && (
           <button type="button" className="primary" onClick={() => setRecording(true)} data-testid="record-contact">{t('today.record')}</button>
         )}
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
       {recording && <ContactForm row={row} onCancel={() => setRecording(false)} onDone={onContacted} />}
     </li>
   );

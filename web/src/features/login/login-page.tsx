@@ -21,15 +21,16 @@ export function LoginPage() {
   const next = safeNext(params.get('next'));
 
   // Staff start the day on today's list unless a link brought them to a page of its own.
-  if (me) return <Navigate to={me.role === 'staff' && next === '/' ? '/actions' : next} replace />;
+  const landing = (role: string) => (role === 'staff' && next === '/' ? '/actions' : next);
+  if (me) return <Navigate to={landing(me.role)} replace />;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await login(username.trim(), password);
-      navigate(next, { replace: true });
+      const account = await login(username.trim(), password);
+      navigate(landing(account.role), { replace: true });
     } catch (e) {
       setError(e instanceof ApiError && e.status === 401 ? t('login.wrong') : t('login.failed'));
     } finally {
