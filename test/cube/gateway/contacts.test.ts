@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cubeRoleName } from '../../../cube/database/cube-role.ts';
 import { one } from '../../helpers/database.ts';
 import { Client, useTestStack } from '../../helpers/stack.ts';
 
@@ -121,6 +122,19 @@ describe("a staff member's day: today's list, reveal, record a contact", () => {
     expect((over.body as { error: string }).error).toContain(`${LIMIT} full numbers today`);
     const { n } = one(await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.audit_log WHERE username = 'staff' AND action = 'reveal_phone'`);
     expect(n).toBe(LIMIT);
+  });
+
+  it("refuses the writes from another site or as a form, and keeps the audit trail from Cube's role", async () => {
+    const customer = (await today(staff)).rows[0]!.customer;
+    const crossSite = await staff.request('POST', `/api/customers/${customer}/phone`, {}, { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    const asForm = await staff.request('POST', `/api/customers/${customer}/contacts`, 'channel=call', { 'Content-Type': 'application/x-www-form-urlencoded' });
+    expect(asForm.status).toBe(415);
+    const { db } = one(await ctx.db.sql<{ db: string }[]>`SELECT current_database() AS db`);
+    const privileges = one(await ctx.db.sql<{ audit: boolean; orders: boolean }[]>`
+      SELECT has_table_privilege(${cubeRoleName(db)}, 'siyu.audit_log', 'SELECT') AS audit,
+             has_table_privilege(${cubeRoleName(db)}, 'siyu.orders', 'SELECT') AS orders`);
+    expect(privileges).toEqual({ audit: false, orders: true });
   });
 
   it('records a double-clicked contact once, counts it in the staff metric at once, and takes the customer off the list', async () => {
