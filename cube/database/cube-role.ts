@@ -45,6 +45,9 @@ export async function ensureCubeRole(sql: Sql, ownerUrl: string, statementTimeou
       await tx.unsafe(`GRANT USAGE ON SCHEMA siyu TO ${r}`);
       await tx.unsafe(`GRANT SELECT ON ALL TABLES IN SCHEMA siyu TO ${r}`);
       await tx.unsafe(`REVOKE ALL ON siyu.accounts FROM ${r}`);
+      // The audit trail (who revealed which phone, from where; migration 012) is the app server's alone.
+      const [audit] = await tx<{ present: boolean }[]>`SELECT to_regclass('siyu.audit_log') IS NOT NULL AS present`;
+      if (audit?.present) await tx.unsafe(`REVOKE ALL ON siyu.audit_log FROM ${r}`);
       await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${PRE_AGGREGATIONS_SCHEMA}`);
       await tx.unsafe(`GRANT USAGE, CREATE ON SCHEMA ${PRE_AGGREGATIONS_SCHEMA} TO ${r}`);
     });

@@ -14,6 +14,7 @@ import { authenticate, findAccount, type Account } from './accounts.ts';
 import { CubeProxy } from './cube-proxy.ts';
 import { csvStream, parseExportPayload, safeFilename } from './csv-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
+import { registerContactRoutes } from './contacts.ts';
 import { HttpError } from './http-error.ts';
 import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
@@ -265,6 +266,8 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
       return (body.data ?? []) as Array<Record<string, unknown>>;
     });
   });
+
+  registerContactRoutes(app, { up, requireAccount });
 
   app.all('/cubejs-api/*', async () => {
     throw new HttpError(404, 'Only /cubejs-api/v1/load and /cubejs-api/v1/meta are available.');

@@ -28,6 +28,29 @@ export interface PeerComparison {
   metrics: PeerMetric[];
 }
 
+/** One customer on today's list (`GET /api/today`): why, and whose. */
+export interface TodayRow {
+  customer: number;
+  name: string | null;
+  /** Masked, as everywhere; the owner reveals it with `revealPhone`. */
+  phone: string | null;
+  trigger: 'birthday_soon' | 'booked_not_arrived' | 'high_value_slipping' | 'first_order_follow_up';
+  reason: string | null;
+  ownerId: number | null;
+  owner: string | null;
+  team: string | null;
+}
+
+export interface TodayList {
+  rows: TodayRow[];
+  contactedToday: number;
+  truncated: boolean;
+  backlog: Array<{ ownerId: number | null; owner: string | null; team: string | null; customers: number }>;
+}
+
+export type ContactChannel = 'call' | 'wecom_chat' | 'visit';
+export type ContactOutcome = 'reached' | 'no_answer' | 'booked' | 'declined';
+
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -57,5 +80,10 @@ export const api = {
   /** Without a range: all time, as the team table without one. */
   peerComparison: (employee: number, range: [string, string] | null) =>
     call<PeerComparison>(`/api/peer-comparison?${new URLSearchParams({ employee: String(employee), ...(range ? { from: range[0], to: range[1] } : {}) }).toString()}`),
+  today: () => call<TodayList>('/api/today'),
+  revealPhone: (customer: number) => call<{ customer: number; phone: string }>(`/api/customers/${customer}/phone`, { method: 'POST', body: '{}' }),
+  /** `idempotencyKey` once per save: a double click or a retry writes one follow-up. */
+  recordContact: (customer: number, contact: { channel: ContactChannel; outcome: ContactOutcome; note?: string; idempotencyKey: string }) =>
+    call<{ followUp: number; created: boolean }>(`/api/customers/${customer}/contacts`, { method: 'POST', body: JSON.stringify(contact) }),
   logout: () => call<{ ok: boolean }>('/api/logout', { method: 'POST', body: '{}' }),
 };

@@ -13,6 +13,7 @@ import {
   ACTION_COLUMNS, ACTION_LISTS, buildActionListQuery, buildListCountQuery, buildOwnerCountsQuery, listCount, PAGE_SIZE, parseActionFilter,
   toActionRows, toOwnerCounts, type ActionList, type ActionRow, type OwnerCount,
 } from './build-queries.ts';
+import { TodayPanel } from './today-list.tsx';
 import './actions.css';
 
 function ListTab({ list, active, team, owner, onSelect }: { list: ActionList; active: boolean; team: string | null; owner: number | null; onSelect(): void }) {
@@ -26,8 +27,37 @@ function ListTab({ list, active, team, owner, onSelect }: { list: ActionList; ac
   );
 }
 
-/** The four lists to act on today: who, why, whose; per owner how many wait; each list as CSV. */
+/** Staff and managers work from today's list (their own customers, their team's); it is their default tab. */
+const hasToday = (role: string | undefined): boolean => role === 'staff' || role === 'manager';
+
+/** Today's list (staff, managers) or one of the four lists to act on today: who, why, whose. */
 export function ActionsPage() {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const [params, setParams] = useSearchParams();
+  const list = params.get('list');
+  if (!hasToday(me?.role) || (list !== null && list !== 'today')) return <ActionListsPage />;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('actions.title')}</h1>
+        <span className="muted">{t('actions.asOf', { date: me!.asOf })}</span>
+      </div>
+      <div className="segmented actions-tabs" role="tablist" aria-label={t('actions.title')}>
+        <button type="button" role="tab" aria-selected className="active" data-testid="list-today">{t('today.tab')}</button>
+        {ACTION_LISTS.map((l) => (
+          <button key={l} type="button" role="tab" aria-selected={false} onClick={() => setParams({ list: l })} data-testid={`list-${l}`}>
+            {t(`actions.list.${l}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      <TodayPanel />
+    </div>
+  );
+}
+
+/** The four lists: who, why, whose; per owner how many wait; each list as CSV. */
+function ActionListsPage() {
   const { t, lang } = useI18n();
   const { me } = useSession();
   const [params, setParams] = useSearchParams();
@@ -89,6 +119,9 @@ export function ActionsPage() {
         <span className="muted">{t('actions.asOf', { date: me!.asOf })}</span>
       </div>
       <div className="segmented actions-tabs" role="tablist" aria-label={t('actions.title')}>
+        {hasToday(me?.role) && (
+          <button type="button" role="tab" aria-selected={false} onClick={() => setParams({ list: 'today' })} data-testid="list-today">{t('today.tab')}</button>
+        )}
         {ACTION_LISTS.map((l) => (
           <ListTab key={l} list={l} active={l === filter.list} team={filter.team} owner={filter.owner} onSelect={() => set({ list: l })} />
         ))}

@@ -1,10 +1,12 @@
 import { useMemo } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
+import { RevealPhone } from '../../components/reveal-phone.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import { formatCurrency, formatInteger } from '../../lib/format.ts';
 import { rfmLabel } from '../../lib/rfm.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { buildIdentitiesQuery, buildProfileQuery } from './profile/build-query.ts';
 import { buildAppointmentsQuery, buildCampaignsQuery, buildEventsQuery, buildFollowUpsQuery, buildOrdersQuery } from './timeline/build-query.ts';
@@ -17,6 +19,7 @@ function safeBack(back: string | null): string {
 
 export function Customer360Page() {
   const { t, lang } = useI18n();
+  const { me } = useSession();
   const { id } = useParams();
   const [params] = useSearchParams();
   const customerId = Number(id);
@@ -65,7 +68,7 @@ export function Customer360Page() {
             <h2>{t('c360.identities')}</h2>
             <dl className="facts">
               <dt>OneID</dt><dd>{customerId}</dd>
-              <dt>{t('col.phone')}</dt><dd data-testid="phone">{s(f('phone'))}</dd>
+              <dt>{t('col.phone')}</dt><dd data-testid="phone"><RevealPhone customer={customerId} masked={s(f('phone'))} canReveal={me?.role === 'staff'} /></dd>
               <dt>{t('c360.registered')}</dt><dd>{s(f('registered_date')).slice(0, 10)}</dd>
               <dt>{t('c360.memberLevel')}</dt><dd>{word('level', f('member_level'))}</dd>
               <dt>{t('c360.cityTier')}</dt><dd>{word('tier', f('city_tier'))}</dd>

@@ -20,15 +20,17 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const next = safeNext(params.get('next'));
 
-  if (me) return <Navigate to={next} replace />;
+  // Staff start the day on today's list unless a link brought them to a page of its own.
+  const landing = (role: string) => (role === 'staff' && next === '/' ? '/actions' : next);
+  if (me) return <Navigate to={landing(me.role)} replace />;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await login(username.trim(), password);
-      navigate(next, { replace: true });
+      const account = await login(username.trim(), password);
+      navigate(landing(account.role), { replace: true });
     } catch (e) {
       setError(e instanceof ApiError && e.status === 401 ? t('login.wrong') : t('login.failed'));
     } finally {
