@@ -20,6 +20,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 const REFRESH_SECONDS = 2;
 /** The issue's promise: a new order shows within the refresh interval plus 5 seconds. */
 const FRESHNESS_MS = (REFRESH_SECONDS + 5) * 1000;
+/** The first open of the screen, rollups built on demand: no promise, only a bound for a loaded machine. */
+const FIRST_OPEN_MS = 90_000;
 const TZ = 'Asia/Shanghai';
 
 const TILES = [
@@ -122,15 +124,17 @@ describe('big-screen in Chromium at 1920×1080', () => {
     Number(await page.getAttribute(`${selector} [data-testid="kpi-value"]`, 'data-value'));
 
   it('renders every tile with numbers, the clock, the refresh interval and kiosk mode', async () => {
-    for (const tile of TILES) await page.waitForSelector(`[data-testid="tile-${tile}"]`);
-    await expect.poll(() => value('[data-testid="kpi-gmv"]'), { timeout: 30_000 }).toMatch(/^¥[\d,]+\.\d\d$/);
+    // The first open builds every rollup the screen reads (test stacks build them on demand): on a
+    // loaded 2-core machine that took over 30 s. The freshness promise is measured after it, below.
+    for (const tile of TILES) await page.waitForSelector(`[data-testid="tile-${tile}"]`, { timeout: FIRST_OPEN_MS });
+    await expect.poll(() => value('[data-testid="kpi-gmv"]'), { timeout: FIRST_OPEN_MS }).toMatch(/^¥[\d,]+\.\d\d$/);
     for (const tile of TILES) {
       await expect.poll(async () => page.locator(`[data-testid="tile-${tile}"] [data-testid="kpi-value"], [data-testid="tile-${tile}"] canvas`).count(),
-        { timeout: 30_000, message: tile }).toBeGreaterThan(0);
+        { timeout: FIRST_OPEN_MS, message: tile }).toBeGreaterThan(0);
     }
-    await page.waitForSelector('[data-testid="chart-gmv-by-hour"] canvas');
-    await page.waitForSelector('[data-testid="chart-roi-by-channel"] canvas');
-    await expect.poll(() => page.locator('[data-testid="leader-row"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.waitForSelector('[data-testid="chart-gmv-by-hour"] canvas', { timeout: FIRST_OPEN_MS });
+    await page.waitForSelector('[data-testid="chart-roi-by-channel"] canvas', { timeout: FIRST_OPEN_MS });
+    await expect.poll(() => page.locator('[data-testid="leader-row"]').count(), { timeout: FIRST_OPEN_MS }).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid="updated-at"]')).toMatch(/^\d\d:\d\d:\d\d$/);
     expect(await page.textContent('[data-testid="refresh-interval"]')).toContain(String(REFRESH_SECONDS));
     expect(await page.isVisible('nav[aria-label=main]')).toBe(false);
