@@ -36,7 +36,7 @@ import { TABLES } from '../seed/generate.ts';
 import { isSeeded, seedDatabase } from '../seed/load.ts';
 import { buildDrillQuery, drillColumns, parseDrill, parsePage } from '../web/src/lib/drill.ts';
 import { wholeListQuery } from '../web/src/lib/export-csv.ts';
-import { addDays } from '../web/src/features/big-screen/screen-params.ts';
+import { addDays } from '../web/src/lib/date-range.ts';
 import { parseFilters, resolveDateRange } from '../web/src/lib/filters.ts';
 import { campaignWindow } from '../web/src/features/big-screen/build-queries.ts';
 import { buildCampaignListQuery, pickCampaign, toCampaignOptions } from '../web/src/features/big-screen/campaigns.ts';
