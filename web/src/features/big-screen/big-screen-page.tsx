@@ -23,7 +23,7 @@ import { currentHourOf, parseScreenParams, zonedParts } from './screen-params.ts
 import {
   CITY_TIER_ORDER, targetProgress, toBreakdown, toChannelRoi, toFunnel, toHourlyTile, toLeaderboard, toParticipation,
   toRoiOption, toSalesKpis, type BreakdownItem, type Row,
-} from './transforms.ts';
+} from './transform.ts';
 import { useBusinessCalendar, useLiveQuery, useNow, useRefreshTick, type LiveResult } from './use-live.ts';
 import './big-screen.css';
 

@@ -10,7 +10,7 @@ import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { OBJECTIVES, type Objective } from './allocate.ts';
 import { backTest, type DatedPoint } from './back-test.ts';
-import { curveOption, marginalOption, splitOption } from './chart-options.ts';
+import { curveOption, marginalOption, splitOption } from './transform.ts';
 import {
   CAMPAIGN_DATES_QUERY, lastComparableCampaign, PARTICIPATION_QUERY, SPEND_QUERY, toCampaignDates, toCampaignPoints, type CampaignPoint,
 } from './history.ts';
