@@ -9,7 +9,8 @@ import { isDemoData } from '../gateway/accounts.ts';
 import { startStack } from './stack.ts';
 import { progressBar } from '../../seed/progress.ts';
 import { liveConfig, liveSwitch } from './live-mode.ts';
-import { parseRates, startLiveSimulation, type LiveRun } from '../../seed/simulate.ts';
+import { parseRates } from '../../seed/live-rates.ts';
+import { startLiveSimulation, type LiveRun } from '../../seed/simulate.ts';
 import type { SeedProgress } from '../../seed/load.ts';
 
 const started = performance.now();
