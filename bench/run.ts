@@ -32,7 +32,7 @@ import { openSql } from '../cube/database/connect.ts';
 import { migrate } from '../cube/database/migrate.ts';
 import type { SecurityContext } from '../cube/engine/security-context.ts';
 import { freePort } from '../cube/ports.ts';
-import { TABLES } from '../seed/generate.ts';
+import { TABLES } from '../seed/tables.ts';
 import { isSeeded, seedDatabase } from '../seed/load.ts';
 import { buildDrillQuery, drillColumns, parseDrill, parsePage } from '../web/src/lib/drill.ts';
 import { wholeListQuery } from '../web/src/lib/export-csv.ts';
