@@ -59,7 +59,6 @@ declare module 'fastify' {
   }
 }
 
-
 /** The export's pause between two "Continue wait" answers. */
 const EXPORT_RETRY_MS = 300;
 
