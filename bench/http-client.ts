@@ -7,6 +7,7 @@
  * its final answer, less the time it waited for a free slot (a page's time
  * has that wait in it).
  */
+import { stillRunning, untilAnswered } from '../cube/engine/continue-wait.ts';
 import type { CubeQuery } from './pages.ts';
 
 export class RequestError extends Error {
@@ -82,20 +83,19 @@ export class BrowserClient {
   async load(query: CubeQuery): Promise<Answer> {
     const started = performance.now();
     let queued = 0;
-    for (;;) {
+    const { status, text, body } = await untilAnswered(async () => {
       const r = await this.send('POST', '/cubejs-api/v1/load', { query, queryType: 'multi' });
       queued += r.queuedMs;
-      let body: { error?: string; results?: Array<{ data?: Array<Record<string, unknown>>; total?: number | null }> };
       try {
-        body = JSON.parse(r.text) as typeof body;
+        const body = JSON.parse(r.text) as { error?: string; results?: Array<{ data?: Array<Record<string, unknown>>; total?: number | null }> };
+        return { status: r.status, text: r.text, body };
       } catch {
         throw new RequestError(r.status, `load answered ${r.status} with no JSON: ${r.text.slice(0, 200)}`);
       }
-      if (r.status === 200 && body.error === 'Continue wait') continue;
-      const result = body.results?.[0];
-      if (r.status !== 200 || !result?.data) throw new RequestError(r.status, `load answered ${r.status}: ${body.error ?? r.text.slice(0, 200)}`);
-      return { ms: performance.now() - started - queued, rows: result.data, total: result.total ?? null };
-    }
+    }, (answer) => answer.status === 200 && stillRunning(answer.body), { attempts: 2000 });
+    const result = body.results?.[0];
+    if (status !== 200 || !result?.data) throw new RequestError(status, `load answered ${status}: ${body.error ?? text.slice(0, 200)}`);
+    return { ms: performance.now() - started - queued, rows: result.data, total: result.total ?? null };
   }
 
   /**

@@ -7,6 +7,7 @@
  * view, per-second granularity, a year, each with its own limit so Cube's
  * cache and its queue's de-duplication do not merge them).
  */
+import { addDays } from '../web/src/lib/date-range.ts';
 import { BrowserClient, RequestError } from './http-client.ts';
 import type { CubeQuery } from './pages.ts';
 import { latency, type Latency } from './stats.ts';
@@ -40,8 +41,6 @@ export interface NoisyNeighbourOptions {
   runs: number;
   heavyQueries: number;
 }
-
-const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export async function measureNoisyNeighbour(o: NoisyNeighbourOptions): Promise<NoisyNeighbourResult> {
   const timeRuns = async (offset: number): Promise<number[]> => {

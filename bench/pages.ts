@@ -7,7 +7,7 @@
  * option queries); a page that adds a query must add it here too.
  */
 import type { Query } from '../web/src/lib/cube.ts';
-import { previousPeriod, yearAgo, type DateRange } from '../web/src/lib/date-range.ts';
+import { addDays, previousPeriod, yearAgo, type DateRange } from '../web/src/lib/date-range.ts';
 import { buildFilterOptionsQuery, parseFilters, resolveDateRange, type FilterKind } from '../web/src/lib/filters.ts';
 import {
   buildDrillAttributesQuery, buildDrillPageQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillCustomers, parseDrill, parsePage,
@@ -21,7 +21,6 @@ import {
   buildParticipantsByCityTierQuery, buildParticipationQuery as buildCampaignParticipationQuery, buildRoiByChannelQuery, campaignWindow,
 } from '../web/src/features/big-screen/build-queries.ts';
 import { buildCampaignListQuery, pickCampaign, toCampaignOptions } from '../web/src/features/big-screen/campaigns.ts';
-import { addDays } from '../web/src/features/big-screen/screen-params.ts';
 import { buildConversionBreakdownQuery, buildRoiBreakdownQuery } from '../web/src/features/channels/roi-breakdown/build-query.ts';
 import { buildStaffActivityQuery, buildStaffSalesQuery } from '../web/src/features/staff/team-leaderboard/build-query.ts';
 import {

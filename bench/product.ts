@@ -1,6 +1,6 @@
 /**
  * The product under test, run as `npm start` runs it (`node --import tsx
- * cube/start.ts`, the web build done beforehand) in a child process of its
+ * cube/main/start.ts`, the web build done beforehand) in a child process of its
  * own: its start-up is timed from the spawn to GET /healthz answering 200,
  * its peak memory is its own (VmHWM), and the benchmark's client load does
  * not share its event loop.
@@ -53,7 +53,7 @@ function procStatusKb(pid: number, field: string): number | null {
 export async function startProduct(options: ProductOptions): Promise<RunningProduct> {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('cube', 'start.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('cube', 'main', 'start.ts')], {
     cwd: ROOT_DIR,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { stillRunning, untilAnswered } from '../cube/engine/continue-wait.ts';
 import { startCubeServer, type RunningCube } from '../cube/engine/cube-server.ts';
 import type { SecurityContext } from '../cube/engine/security-context.ts';
 import type { CubeQuery } from './pages.ts';
@@ -50,18 +51,17 @@ export async function startRollupProbe(options: { databaseUrl: string; modelDir:
 export function attachRollupProbe(options: { cubeUrl: string; systemSecret: string; timeZone: string; stop?: () => Promise<void> }): RollupProbe {
   const answer = async (context: SecurityContext, query: CubeQuery): Promise<ProbeAnswer> => {
     const token = jwt.sign({ ...context }, options.systemSecret, { algorithm: 'HS256', expiresIn: 600 });
-    for (let attempt = 0; attempt < 2000; attempt++) {
+    const { status, body } = await untilAnswered(async () => {
       const response = await fetch(`${options.cubeUrl}/cubejs-api/v1/load`, {
         method: 'POST',
         headers: { Authorization: token, 'Content-Type': 'application/json' },
         body: JSON.stringify({ query: { ...query, timezone: options.timeZone } }),
       });
       const body = (await response.json()) as { error?: string; data?: Array<Record<string, unknown>>; usedPreAggregations?: Record<string, unknown> };
-      if (body.error === 'Continue wait') continue;
-      if (response.status !== 200 || body.error || !body.data) throw new Error(`Cube answered ${response.status}: ${body.error ?? 'no data'}`);
-      return { rollups: [...new Set(Object.keys(body.usedPreAggregations ?? {}).map(preAggregationName))].sort(), data: body.data };
-    }
-    throw new Error('Cube kept answering "Continue wait"');
+      return { status: response.status, body };
+    }, (answer) => stillRunning(answer.body), { attempts: 2000 });
+    if (status !== 200 || body.error || !body.data) throw new Error(`Cube answered ${status}: ${body.error ?? 'no data'}`);
+    return { rollups: [...new Set(Object.keys(body.usedPreAggregations ?? {}).map(preAggregationName))].sort(), data: body.data };
   };
   return {
     answer,

@@ -1,6 +1,6 @@
 /** A generator thread (seed/parallel.ts): plans the brand once, then makes the blocks it is asked for. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { planBrand, type GenerateOptions } from './generate.ts';
+import { planBrand, type GenerateOptions } from './brand-plan.ts';
 import { makeBlock, type WorkerReply, type WorkerRequest } from './parallel.ts';
 
 const port = parentPort!;

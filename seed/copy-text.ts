@@ -5,7 +5,7 @@
  * block's turn comes; COPY reads the zero-padded ids as plain integers.
  */
 import { isoDate, localTimestamp, offsetMinutes } from './calendar.ts';
-import { CUSTOMER_TABLES, TABLE_COLUMNS, TIMESTAMP_COLUMNS, type Cell, type CustomerTable } from './generate.ts';
+import { CUSTOMER_TABLES, TABLE_COLUMNS, TIMESTAMP_COLUMNS, type Cell, type CustomerTable } from './tables.ts';
 
 function escapeCopyText(value: string): string {
   return /[\\\t\n\r]/.test(value)

@@ -15,9 +15,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Sql, TransactionSql } from 'postgres';
-import {
-  BRAND_TABLES, CUSTOMER_TABLES, planBrand, TABLE_COLUMNS, TABLES, type GenerateOptions, type TableName,
-} from './generate.ts';
+import { BRAND_TABLES, CUSTOMER_TABLES, TABLE_COLUMNS, TABLES, type TableName } from './tables.ts';
+import { planBrand, type GenerateOptions } from './brand-plan.ts';
 import { copyLine, numberRows } from './copy-text.ts';
 import { customerBlocks } from './parallel.ts';
 

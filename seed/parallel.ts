@@ -6,7 +6,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { generateBlock, noCustomerIds, type BrandPlan, type CustomerTable, type GenerateOptions } from './generate.ts';
+import { noCustomerIds, type CustomerTable } from './tables.ts';
+import { type BrandPlan, type GenerateOptions } from './brand-plan.ts';
+import { generateBlock } from './generate.ts';
 import { BlockText } from './copy-text.ts';
 
 export interface GeneratedBlock {

@@ -59,7 +59,7 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     customers: {
       factMembers: ['gmv', 'order_count', 'buyers', 'avg_order_value', 'spend_per_buyer', 'items_per_buyer', 'refund_rate', 'per_capita_gmv',
         'category', 'status', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED],
-      ownerLimit: { staff: 'customer_owner_id', manager: 'customer_team_id' },
+      ownerLimit: OWNER,
     },
   },
   // Spend, attributed sales and acquisitions: the employee on the row. Spend

@@ -11,6 +11,9 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { Sql } from 'postgres';
 import { authenticate, findAccount, type Account } from './accounts.ts';
+import { isDatabaseDown } from '../database/faults.ts';
+import { BUILD_TIMEOUT_MS } from '../engine/cube-server.ts';
+import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
 import { CubeProxy } from './cube-proxy.ts';
 import { csvStream, parseExportPayload, safeFilename } from './csv-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
@@ -57,8 +60,8 @@ declare module 'fastify' {
   }
 }
 
-/** PostgreSQL unreachable (or going away): a 503 with a clear message, not a 500. */
-const DATABASE_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|terminating connection|shutting down|starting up/i;
+/** The export's pause between two "Continue wait" answers. */
+const EXPORT_RETRY_MS = 300;
 
 const BASE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
   + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
@@ -140,7 +143,8 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
             : 'The request is not valid.';
       return reply.status(status).send({ error: message });
     }
-    if (DATABASE_DOWN.test(`${error.code ?? ''} ${error.message}`)) {
+    // PostgreSQL unreachable (or going away): a 503 with a clear message, not a 500.
+    if (isDatabaseDown(`${error.code ?? ''} ${error.message}`)) {
       options.log?.(`database unreachable: ${error.message}`);
       return reply.status(503).header('Retry-After', '5').send({ error: 'The database is not reachable right now; try again shortly.' });
     }
@@ -232,13 +236,14 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     if (stray) throw new HttpError(400, `The column ${stray.member} is not in the query.`);
     // The first page is read before answering, so a bad query is a clear error, not a broken file.
     const loadPage = async (q: CubeQuery): Promise<Array<Record<string, unknown>>> => {
-      if (stop.signal.aborted) throw new HttpError(499, 'The download was cancelled.');
-      const answer = await proxy.load(account, q, undefined, stop.signal);
-      if (answer.error === 'Continue wait') {
-        // Cube is still running the query: ask again shortly, as its client does.
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return loadPage(q);
-      }
+      // Cube still running the query: ask again shortly, as its client does, for as long as a rollup build may take.
+      const answer = await untilAnswered(async () => {
+        if (stop.signal.aborted) throw new HttpError(499, 'The download was cancelled.');
+        return proxy.load(account, q, undefined, stop.signal);
+      }, stillRunning, {
+        attempts: Math.ceil(BUILD_TIMEOUT_MS / EXPORT_RETRY_MS), delayMs: EXPORT_RETRY_MS,
+        gaveUp: () => new HttpError(503, 'The analytics engine is still working on this export; try again in a few minutes.', { 'Retry-After': '60' }),
+      });
       if (!Array.isArray(answer.data)) throw new HttpError(502, 'The analytics engine sent an unreadable answer.');
       return answer.data as Array<Record<string, unknown>>;
     };

@@ -10,6 +10,8 @@ import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 import { checkLoadQuery, checkQueryType, type CubeQuery, type Surface } from './query-schema.ts';
 import { QueryAdmission } from './query-admission.ts';
+import { isDatabaseDown } from '../database/faults.ts';
+import { CONTINUE_WAIT, stillRunning } from '../engine/continue-wait.ts';
 import { mintCubeToken } from '../engine/cube-server.ts';
 import { mayQueryView, mayUseMember } from '../engine/access-rules.ts';
 import type { MetaCube, MetaResponse } from '../engine/meta.ts';
@@ -29,8 +31,6 @@ export interface CubeProxyOptions {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Database faults: the product says "unavailable", with a 503, never the address. */
-const DATABASE_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|connection timeout|terminating connection|the database system is (starting|shutting) down|Client has encountered a connection error|timeout exceeded when trying to connect/i;
 /** A statement stopped by its timeout (cube/engine/guarded-driver.ts), or Cube's queue giving up on it. */
 const TIMED_OUT = /canceling statement due to statement timeout|Query execution timeout/i;
 /** Errors a query's own values cause in PostgreSQL. */
@@ -108,7 +108,8 @@ export class CubeProxy {
     if (TIMED_OUT.test(raw)) {
       throw new HttpError(503, 'The query took too long and was stopped. Narrow the dates or filters, or try again in a minute.', { 'Retry-After': '30' });
     }
-    if (DATABASE_DOWN.test(raw)) throw new HttpError(503, 'The database is not reachable right now; the numbers will be back when it is.', { 'Retry-After': '5' });
+    // Database faults: the product says "unavailable", with a 503, never the address.
+    if (isDatabaseDown(raw)) throw new HttpError(503, 'The database is not reachable right now; the numbers will be back when it is.', { 'Retry-After': '5' });
     if (VALUE_ERRORS.test(raw)) throw new HttpError(400, 'A filter value does not fit its member (for example text in a number filter).');
     if (status === 403) throw new HttpError(403, 'Your role may not query this.');
     if (status >= 400 && status < 500) throw new HttpError(400, 'The query cannot be answered as asked: check its members, filters and dates.');
@@ -158,9 +159,9 @@ export class CubeProxy {
     this.admission.check(account, query);
     const { status, body } = await this.admission.run(account, query,
       () => this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop),
-      (answer) => answer.status === 200 && answer.body.error === 'Continue wait');
+      (answer) => answer.status === 200 && stillRunning(answer.body));
     if (status !== 200) this.fail(status, body);
-    if (typeof body.error === 'string' && body.error !== 'Continue wait') this.fail(400, body);
+    if (typeof body.error === 'string' && !stillRunning(body)) this.fail(400, body);
     return answerOf(query, body);
   }
 }
@@ -177,7 +178,7 @@ const ANNOTATION_KEYS = ['measures', 'dimensions', 'segments', 'timeDimensions']
  * database type, timings and refresh keys describe the server: all dropped.
  */
 export function answerOf(own: CubeQuery | CubeQuery[], body: Record<string, Json>): Record<string, Json> {
-  if (body.error === 'Continue wait') return { error: 'Continue wait' };
+  if (stillRunning(body)) return { error: CONTINUE_WAIT };
   const owns = Array.isArray(own) ? own : [own];
   const result = (raw: Json, index: number): Record<string, Json> => {
     const r = (raw ?? {}) as Record<string, Json>;

@@ -1,8 +1,10 @@
 /**
  * A small HTTP client of the app server that logs in and talks to it as a
  * browser does (session cookie, Cube's REST API through the proxy). Used by
- * the tests and the benchmark.
+ * the tests (the benchmark has its own, bench/http-client.ts, which times
+ * requests and caps how many are in flight as a browser does).
  */
+import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
 import type { MetaResponse } from '../engine/meta.ts';
 
 export interface HttpResult<T = Record<string, unknown>> {
@@ -53,15 +55,15 @@ export class Client {
 
   /** The whole answer of a Cube query: its rows, and the total when the query asked for one. */
   async answer(query: Record<string, unknown>): Promise<{ data: Array<Record<string, unknown>>; total?: number }> {
-    for (let attempt = 0; attempt < 120; attempt++) {
-      const r = await this.request<{ data?: Array<Record<string, unknown>>; total?: number; error?: string }>('POST', '/cubejs-api/v1/load', {
+    const r = await untilAnswered(
+      () => this.request<{ data?: Array<Record<string, unknown>>; total?: number; error?: string }>('POST', '/cubejs-api/v1/load', {
         query: { timezone: 'Asia/Shanghai', ...query },
-      });
-      if (r.status === 200 && r.body.error === 'Continue wait') continue;
-      if (r.status !== 200 || !r.body.data) throw new Error(`load failed (${r.status}): ${JSON.stringify(r.body)} for ${JSON.stringify(query)}`);
-      return { data: r.body.data, ...(r.body.total === undefined ? {} : { total: Number(r.body.total) }) };
-    }
-    throw new Error('Cube kept answering "Continue wait"');
+      }),
+      (answer) => answer.status === 200 && stillRunning(answer.body),
+      { attempts: 120 },
+    );
+    if (r.status !== 200 || !r.body.data) throw new Error(`load failed (${r.status}): ${JSON.stringify(r.body)} for ${JSON.stringify(query)}`);
+    return { data: r.body.data, ...(r.body.total === undefined ? {} : { total: Number(r.body.total) }) };
   }
 
   async meta(): Promise<MetaResponse> {

@@ -59,7 +59,7 @@ describe('npm start', () => {
 
   const start = (): Started => {
     // The command `npm start` runs once the web app is built.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cube/start.ts'], { cwd: ROOT_DIR, env, detached: true });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cube/main/start.ts'], { cwd: ROOT_DIR, env, detached: true });
     let out = '';
     child.stdout!.on('data', (d) => { out += String(d); });
     child.stderr!.on('data', (d) => { out += String(d); });

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ROOT_DIR } from '../../cube/config.ts';
 import { freePort } from '../../cube/ports.ts';
-import { startStack, type RunningStack } from '../../cube/stack.ts';
+import { startStack, type RunningStack } from '../../cube/main/stack.ts';
 import { trimFuture } from '../../seed/simulate.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../cube/config.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { startStack, type RunningStack } from '../../cube/stack.ts';
+import { startStack, type RunningStack } from '../../cube/main/stack.ts';
 import { Client } from '../../cube/tools/api-client.ts';
 
 export { Client };

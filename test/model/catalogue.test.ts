@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DOC_PATH, readModelMeta, renderMetricsDoc } from '../../cube/tools/docs-metrics.ts';
+import { DOC_PATH, readModelMeta, renderMetricsDoc } from '../../cube/main/docs-metrics.ts';
 import { loadConfig } from '../../cube/config.ts';
 import { readCatalogue } from '../../cube/tools/metric-catalogue.ts';
 import { definitionOf, isTermId } from '../../web/src/lib/definitions/index.ts';

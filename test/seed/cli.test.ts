@@ -12,7 +12,7 @@ describe('npm run seed', () => {
   });
   afterAll(async () => db.drop());
 
-  const seed = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join('seed', 'cli.ts'), ...args], {
+  const seed = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join('cube', 'main', 'seed-cli.ts'), ...args], {
     cwd: ROOT_DIR, env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8', timeout: 120_000,
   });
   const count = async (table: string): Promise<number> =>

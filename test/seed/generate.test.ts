@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER_TABLES, generate, money, planBrand, type Cell, type GenerateOptions, type TableName } from '../../seed/generate.ts';
+import { CUSTOMER_TABLES, money, type Cell, type TableName } from '../../seed/tables.ts';
+import { planBrand, type GenerateOptions } from '../../seed/brand-plan.ts';
+import { generate } from '../../seed/generate.ts';
 import { copyLine, numberRows } from '../../seed/copy-text.ts';
 import { makeBlock } from '../../seed/parallel.ts';
 import { Random } from '../../seed/prng.ts';

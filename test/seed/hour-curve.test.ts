@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dayNumber, localTimestamp, zoneOffsetMinutes } from '../../seed/calendar.ts';
 import { expectedBetween, hourWeights, isBurstDay, sampleSecondOfDay } from '../../seed/hour-curve.ts';
-import { generate, TABLE_COLUMNS, type Cell, type TableName } from '../../seed/generate.ts';
+import { TABLE_COLUMNS, type Cell, type TableName } from '../../seed/tables.ts';
+import { generate } from '../../seed/generate.ts';
 import { Random } from '../../seed/prng.ts';
-import { DEFAULT_LIVE_RATES, localClock, parseRates, planSlot, slotRandom } from '../../seed/simulate.ts';
+import { DEFAULT_LIVE_RATES, parseRates } from '../../seed/live-rates.ts';
+import { localClock, planSlot, slotRandom } from '../../seed/simulate.ts';
 import { poisson } from '../../seed/prng.ts';
 
 const ORDINARY = dayNumber('2026-11-18');

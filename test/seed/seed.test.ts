@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLES } from '../../seed/generate.ts';
+import { TABLES } from '../../seed/tables.ts';
 import { seedDatabase } from '../../seed/load.ts';
 import { migrate } from '../../cube/database/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';

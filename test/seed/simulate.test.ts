@@ -1,9 +1,10 @@
 /** The live simulator against real tables: deterministic, whole, on the curve, and honest about "now". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../cube/database/migrate.ts';
-import { TABLES } from '../../seed/generate.ts';
+import { TABLES } from '../../seed/tables.ts';
 import { seedDatabase } from '../../seed/load.ts';
-import { DEFAULT_LIVE_RATES, LiveSimulator, trimFuture, type LiveRates } from '../../seed/simulate.ts';
+import { DEFAULT_LIVE_RATES, type LiveRates } from '../../seed/live-rates.ts';
+import { LiveSimulator, trimFuture } from '../../seed/simulate.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const SEED = { customers: 400, seed: 11, asOf: '2026-11-20', timeZone: 'Asia/Shanghai' };

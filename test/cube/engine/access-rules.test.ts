@@ -23,7 +23,7 @@ describe('row-level rules', () => {
     const q = { measures: ['sales_overview.gmv'], dimensions: ['sales_overview.customer_name'] };
     expect(applyAccessRules(q, staff).filters).toEqual([
       { member: 'sales_overview.employee_id', operator: 'equals', values: ['7'] },
-      { member: 'sales_overview.customer_owner_id', operator: 'equals', values: ['7'] },
+      { member: 'sales_overview.owner_id', operator: 'equals', values: ['7'] },
     ]);
   });
 

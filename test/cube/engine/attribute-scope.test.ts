@@ -25,8 +25,8 @@ const FACTS: Record<string, { measure: string; from: string; credited: string; v
 /** Each customer member as plain SQL on the customer c, owner ow, owner's team ot, source channel sc and recomputed profile p. */
 const CUSTOMER_SQL: Record<string, string> = {
   customer: 'c.id', customer_name: 'c.name', phone: 'siyu.mask_phone(c.phone)',
-  owner: 'ow.name', owner_id: 'ow.id', customer_owner_id: 'ow.id',
-  owner_team: 'ot.name', owner_team_id: 'ot.id', customer_team_id: 'ot.id',
+  owner: 'ow.name', owner_id: 'ow.id',
+  owner_team: 'ot.name', owner_team_id: 'ot.id',
   source_channel: 'sc.name', city_tier: 'c.city_tier',
   lifecycle_stage: 'p.lifecycle_stage', rfm_segment: 'p.rfm_segment', customer_ltv: 'p.m',
   last_paid_date: `to_char((SELECT value::date FROM siyu.settings WHERE key = 'as_of') - p.r, 'YYYY-MM-DD')`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateRangeFor, isRangePreset } from '../../../web/src/lib/date-range.ts';
+import { addDays, dateRangeFor, isRangePreset } from '../../../web/src/lib/date-range.ts';
 
 describe('date range presets', () => {
   it('count back from as-of, inclusive', () => {
@@ -28,6 +28,16 @@ describe('date range presets', () => {
     expect(isRangePreset('last_30_days')).toBe(true);
     expect(isRangePreset('yesterday')).toBe(false);
     expect(isRangePreset(null)).toBe(false);
+  });
+});
+
+describe('addDays', () => {
+  it('shifts by calendar days across months, years and 29 February', () => {
+    expect(addDays('2026-03-01', -7)).toBe('2026-02-22');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-11-20', -364)).toBe('2025-11-21');
+    expect(addDays('2026-11-20', 0)).toBe('2026-11-20');
   });
 });
 

@@ -13,6 +13,7 @@ export function isRangePreset(value: string | null): value is RangePreset {
 
 const DAY_MS = 86_400_000;
 
+/** Shifts a YYYY-MM-DD date by whole days, in calendar arithmetic (no time zone involved). */
 export function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCampaignGmvQuery, buildParticipationQuery } from '../../../../web/src/features/activities/campaign-breakdown/build-query.ts';
 import { toActivityRows } from '../../../../web/src/features/activities/campaign-breakdown/transform.ts';
-import { transformCampaignGmv } from '../../../../web/src/features/activities/campaign-gmv-chart/transform-props.ts';
+import { transformCampaignGmv } from '../../../../web/src/features/activities/campaign-gmv-chart/transform.ts';
 
 describe('campaign → channels → employees', () => {
   it('filters each level by the steps above it', () => {

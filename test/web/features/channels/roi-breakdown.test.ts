@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { transformChannelRoi } from '../../../../web/src/features/channels/channel-roi-chart/transform-props.ts';
+import { transformChannelRoi } from '../../../../web/src/features/channels/channel-roi-chart/transform.ts';
 import { buildConversionBreakdownQuery, buildRoiBreakdownQuery } from '../../../../web/src/features/channels/roi-breakdown/build-query.ts';
 import { toBreakdownRows } from '../../../../web/src/features/channels/roi-breakdown/transform.ts';
 

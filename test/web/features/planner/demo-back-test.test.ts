@@ -4,7 +4,9 @@
  * channelResponse), and the planner's fit and back-test find it.
  */
 import { describe, expect, it } from 'vitest';
-import { ATTRIBUTED_ORDER_VALUE, channelResponse, generate, type Cell, type TableName } from '../../../../seed/generate.ts';
+import { type Cell, type TableName } from '../../../../seed/tables.ts';
+import { ATTRIBUTED_ORDER_VALUE, channelResponse } from '../../../../seed/rates.ts';
+import { generate } from '../../../../seed/generate.ts';
 import { CHANNELS } from '../../../../seed/reference-data.ts';
 import { backTest, type DatedPoint } from '../../../../web/src/features/planner/back-test.ts';
 import { fitCurve, hill } from '../../../../web/src/features/planner/response-curve.ts';

@@ -76,7 +76,7 @@ describe('planner history and plan', () => {
 
 describe('planner charts', () => {
   it('the marginal-ROI axis ends at a round number above twice the highest planned marginal', async () => {
-    const { marginalAxisMax } = await import('../../../../web/src/features/planner/chart-options.ts');
+    const { marginalAxisMax } = await import('../../../../web/src/features/planner/transform.ts');
     expect(marginalAxisMax([2.89, 1.1])).toBe(6);
     expect(marginalAxisMax([0.2])).toBe(2);
     expect(marginalAxisMax([7.3])).toBe(15);

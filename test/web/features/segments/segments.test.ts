@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { transformSegmentBars } from '../../../../web/src/features/segments/segment-bars/transform-props.ts';
+import { transformSegmentBars } from '../../../../web/src/features/segments/segment-bars/transform.ts';
 import { buildSegmentQuery } from '../../../../web/src/features/segments/segment-counts/build-query.ts';
 import { toSegmentCounts } from '../../../../web/src/features/segments/segment-counts/transform.ts';
-import { toCumulativeStages, transformSegmentFunnel } from '../../../../web/src/features/segments/segment-funnel/transform-props.ts';
+import { toCumulativeStages, transformSegmentFunnel } from '../../../../web/src/features/segments/segment-funnel/transform.ts';
 
 describe('segments', () => {
   it('counts customers per class, cut like the segment drill', () => {

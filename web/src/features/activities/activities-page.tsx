@@ -13,7 +13,7 @@ import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { ActivityTable } from './campaign-breakdown/activity-table.tsx';
 import { buildBudgetQuery, buildCampaignGmvQuery, buildParticipationQuery, type ActivityBy, type ActivitySlice } from './campaign-breakdown/build-query.ts';
 import { toActivityRows } from './campaign-breakdown/transform.ts';
-import { transformCampaignGmv } from './campaign-gmv-chart/transform-props.ts';
+import { transformCampaignGmv } from './campaign-gmv-chart/transform.ts';
 
 /** Budgets are the whole brand's money: only roles that see the whole brand ask for them. */
 const SEES_BUDGETS = new Set(['executive', 'operator', 'admin']);

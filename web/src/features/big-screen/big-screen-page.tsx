@@ -18,11 +18,12 @@ import {
 } from './build-queries.ts';
 import { buildCampaignListQuery, isRunning, pickCampaign, toCampaignOptions } from './campaigns.ts';
 import { drillLinks, openInNewTab } from './drill-links.ts';
-import { addDays, currentHourOf, parseScreenParams, zonedParts } from './screen-params.ts';
+import { addDays } from '../../lib/date-range.ts';
+import { currentHourOf, parseScreenParams, zonedParts } from './screen-params.ts';
 import {
   CITY_TIER_ORDER, targetProgress, toBreakdown, toChannelRoi, toFunnel, toHourlyTile, toLeaderboard, toParticipation,
   toRoiOption, toSalesKpis, type BreakdownItem, type Row,
-} from './transforms.ts';
+} from './transform.ts';
 import { useBusinessCalendar, useLiveQuery, useNow, useRefreshTick, type LiveResult } from './use-live.ts';
 import './big-screen.css';
 

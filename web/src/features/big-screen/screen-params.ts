@@ -21,12 +21,6 @@ export function parseScreenParams(search: URLSearchParams): ScreenParams {
   return { campaign: campaign && campaign.trim() !== '' ? campaign : null, refreshSeconds, kiosk };
 }
 
-/** Shifts a YYYY-MM-DD date by whole days, in calendar arithmetic (no time zone involved). */
-export function addDays(isoDate: string, days: number): string {
-  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
 /** The date and hour of an instant in a time zone, e.g. the business zone. */
 export function zonedParts(instant: Date, timeZone: string): { date: string; hour: number; time: string } {
   const parts = new Intl.DateTimeFormat('en-CA', {

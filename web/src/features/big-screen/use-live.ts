@@ -9,7 +9,7 @@ import type { Query } from '../../lib/cube.ts';
 import { stableKey } from '../../lib/stable-key.ts';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { useSession } from '../../lib/session.tsx';
-import type { Row } from './transforms.ts';
+import type { Row } from './transform.ts';
 
 /** A counter that goes up every `seconds`; one timer, cleared on unmount. */
 export function useRefreshTick(seconds: number): number {

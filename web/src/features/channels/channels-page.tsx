@@ -9,7 +9,7 @@ import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
-import { transformChannelRoi } from './channel-roi-chart/transform-props.ts';
+import { transformChannelRoi } from './channel-roi-chart/transform.ts';
 import { buildConversionBreakdownQuery, buildRoiBreakdownQuery, type BreakdownBy, type BreakdownSlice } from './roi-breakdown/build-query.ts';
 import { RoiBreakdownTable } from './roi-breakdown/roi-breakdown-table.tsx';
 import { toBreakdownRows } from './roi-breakdown/transform.ts';

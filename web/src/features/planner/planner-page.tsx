@@ -3,13 +3,14 @@ import { useSearchParams } from 'react-router';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { EChart } from '../../components/echart.tsx';
 import { QueryState } from '../../components/query-state.tsx';
+import { addDays } from '../../lib/date-range.ts';
 import { formatCurrency, formatInteger } from '../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { OBJECTIVES, type Objective } from './allocate.ts';
 import { backTest, type DatedPoint } from './back-test.ts';
-import { curveOption, marginalOption, splitOption } from './chart-options.ts';
+import { curveOption, marginalOption, splitOption } from './transform.ts';
 import {
   CAMPAIGN_DATES_QUERY, lastComparableCampaign, PARTICIPATION_QUERY, SPEND_QUERY, toCampaignDates, toCampaignPoints, type CampaignPoint,
 } from './history.ts';
@@ -19,8 +20,6 @@ import { buildModels, DEFAULT_MAX_MULTIPLE, makePlan, whatIf, type PlanRow } fro
 import { MIN_HISTORY_POINTS, type Band } from './response-curve.ts';
 import './planner.css';
 
-const DAY_MS = 86_400_000;
-const addDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 type Metric = 'gmv' | 'converted' | 'participants';
 const METRIC_VALUE: Record<Metric, (p: CampaignPoint) => number> = { gmv: (p) => p.gmv, converted: (p) => p.converted, participants: (p) => p.participants };
 

@@ -1,7 +1,7 @@
 /**
  * The one source of what each number and dimension means: the tooltips on
  * tiles, chart titles and columns, the /glossary page and docs/metrics.md
- * (cube/tools/docs-metrics.ts) all read it. A page naming an id that has no
+ * (cube/main/docs-metrics.ts) all read it. A page naming an id that has no
  * definition does not compile (`TermId`).
  */
 import { DERIVED_DEFINITIONS, METRIC_DEFINITIONS, type DerivedId, type MetricId } from './metrics.ts';

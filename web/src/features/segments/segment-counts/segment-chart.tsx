@@ -8,8 +8,8 @@ import { linkWith } from '../../../lib/filters.ts';
 import { formatInteger, formatPercent } from '../../../lib/format.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
-import { transformSegmentBars } from '../segment-bars/transform-props.ts';
-import { transformSegmentFunnel } from '../segment-funnel/transform-props.ts';
+import { transformSegmentBars } from '../segment-bars/transform.ts';
+import { transformSegmentFunnel } from '../segment-funnel/transform.ts';
 import { buildSegmentQuery, type SegmentSlice } from './build-query.ts';
 import { toSegmentCounts } from './transform.ts';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT_DIR, loadConfig } from '../config.ts';
 import { startCubeServer } from '../engine/cube-server.ts';
-import { readCatalogue, type Catalogue } from './metric-catalogue.ts';
+import { readCatalogue, type Catalogue } from '../tools/metric-catalogue.ts';
 import type { MetaResponse as Meta } from '../engine/meta.ts';
 import { definitionOf, isTermId, type Definition } from '../../web/src/lib/definitions/index.ts';
 

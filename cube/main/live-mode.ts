@@ -1,8 +1,8 @@
 /** The `--live` / LIVE=1 switch of `npm start`, and what it changes in the configuration. */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT_DIR, type Config } from '../cube/config.ts';
-import { localClock } from './simulate.ts';
+import { ROOT_DIR, type Config } from '../config.ts';
+import { localClock } from '../../seed/simulate.ts';
 
 export interface LiveSwitch {
   live: boolean;

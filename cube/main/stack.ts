@@ -4,15 +4,15 @@
  * Used by `npm start` and by the tests alike.
  */
 import type { Sql } from 'postgres';
-import type { Config } from './config.ts';
-import { startEmbeddedPostgres } from './database/embedded-postgres.ts';
-import { startCubeServer } from './engine/cube-server.ts';
-import { buildAppServer } from './gateway/app-server.ts';
-import { provisionDemoAccounts } from './gateway/accounts.ts';
-import { ensureCubeRole } from './database/cube-role.ts';
-import { openSql } from './database/connect.ts';
-import { migrate } from './database/migrate.ts';
-import { isSeeded, seedDatabase, type SeedProgress } from '../seed/load.ts';
+import type { Config } from '../config.ts';
+import { startEmbeddedPostgres } from '../database/embedded-postgres.ts';
+import { startCubeServer } from '../engine/cube-server.ts';
+import { buildAppServer } from '../gateway/app-server.ts';
+import { provisionDemoAccounts } from '../gateway/accounts.ts';
+import { ensureCubeRole } from '../database/cube-role.ts';
+import { openSql } from '../database/connect.ts';
+import { migrate } from '../database/migrate.ts';
+import { isSeeded, seedDatabase, type SeedProgress } from '../../seed/load.ts';
 
 export interface StackEvents {
   log?: (message: string) => void;

@@ -2,11 +2,11 @@
  * `npm run seed -- --customers N [--seed S] [--as-of YYYY-MM-DD] [--reset]`
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../cube/config.ts';
-import { withDatabase } from '../cube/database/connect.ts';
-import { isSeeded, seedDatabase, type SeedProgress } from './load.ts';
-import { migrate } from '../cube/database/migrate.ts';
-import { progressBar } from './progress.ts';
+import { loadConfig } from '../config.ts';
+import { withDatabase } from '../database/connect.ts';
+import { isSeeded, seedDatabase, type SeedProgress } from '../../seed/load.ts';
+import { migrate } from '../database/migrate.ts';
+import { progressBar } from '../../seed/progress.ts';
 
 const USAGE = 'usage: npm run seed -- --customers N [--seed S] [--as-of YYYY-MM-DD] [--reset]';
 

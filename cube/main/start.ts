@@ -4,13 +4,14 @@
  * business zone and a simulator appends the running campaign's activity as
  * it happens (rates: `--rates orders=200,referrals=40` or LIVE_RATES).
  */
-import { loadConfig } from './config.ts';
-import { isDemoData } from './gateway/accounts.ts';
+import { loadConfig } from '../config.ts';
+import { isDemoData } from '../gateway/accounts.ts';
 import { startStack } from './stack.ts';
-import { progressBar } from '../seed/progress.ts';
-import { liveConfig, liveSwitch } from '../seed/live-mode.ts';
-import { parseRates, startLiveSimulation, type LiveRun } from '../seed/simulate.ts';
-import type { SeedProgress } from '../seed/load.ts';
+import { progressBar } from '../../seed/progress.ts';
+import { liveConfig, liveSwitch } from './live-mode.ts';
+import { parseRates } from '../../seed/live-rates.ts';
+import { startLiveSimulation, type LiveRun } from '../../seed/simulate.ts';
+import type { SeedProgress } from '../../seed/load.ts';
 
 const started = performance.now();
 const baseConfig = loadConfig();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CITY_TIER_ORDER, gmvPerHour, SCREEN_COLORS, targetProgress, toBreakdown, toChannelRoi, toFunnel, toHourlyTile, toLeaderboard,
   toParticipation, toRoiOption, toSalesKpis,
-} from '../../../../web/src/features/big-screen/transforms.ts';
+} from '../../../../web/src/features/big-screen/transform.ts';
 
 const hourRow = (hour: string, gmv: string) => ({ 'sales_overview.order_date.hour': `2026-11-20T${hour}:00:00.000`, 'sales_overview.gmv': gmv });
 
