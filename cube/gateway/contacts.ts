@@ -10,6 +10,7 @@ import type { Sql } from 'postgres';
 import type { Account } from './accounts.ts';
 import type { CubeProxy } from './cube-proxy.ts';
 import { HttpError } from './http-error.ts';
+import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
 
 /** Full numbers one person may reveal per business day; PHONE_REVEALS_PER_DAY overrides it (tests). */
 export const PHONE_REVEALS_PER_DAY = 200;
@@ -50,18 +51,13 @@ interface TodayRow {
 
 const v = (short: string) => `customer_insights.${short}`;
 
-/** Cube may answer "Continue wait" while a query runs: ask again shortly, as its client does. */
+/** The rows of a load, asking again while Cube answers "Continue wait" (continue-wait.ts). */
 async function loadRows(proxy: CubeProxy, account: Account, query: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const answer = await proxy.load(account, query);
-    if (answer.error === 'Continue wait') {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      continue;
-    }
-    if (!Array.isArray(answer.data)) throw new HttpError(502, 'The analytics engine sent an unreadable answer.');
-    return answer.data as Array<Record<string, unknown>>;
-  }
-  throw new HttpError(504, 'The list took too long to compute; try again shortly.');
+  const answer = await untilAnswered(() => proxy.load(account, query), stillRunning, {
+    attempts: 200, delayMs: 300, gaveUp: () => new HttpError(504, 'The list took too long to compute; try again shortly.'),
+  });
+  if (!Array.isArray(answer.data)) throw new HttpError(502, 'The analytics engine sent an unreadable answer.');
+  return answer.data as Array<Record<string, unknown>>;
 }
 
 const customerId = (request: FastifyRequest): number => {
