@@ -39,7 +39,7 @@ describe('a changed classification rule on a database built before it', () => {
     expect(old.expected).toBeGreaterThan(5);
     expect(old.n).toBeGreaterThan(0);
 
-    expect(await migrate(db.sql)).toEqual(['011_high_value_slipping']);
+    expect(await migrate(db.sql, all.filter((m) => m.version <= 11))).toEqual(['011_high_value_slipping']);
     const after = one(await db.sql<{ v: string }[]>`SELECT siyu.classification_now_version() AS v`).v;
     expect(after).not.toBe(before);
     expect(one(await db.sql<{ version: string }[]>`SELECT version FROM siyu.classification_builds`).version).toBe(after);
