@@ -90,4 +90,39 @@ describe('the daily pages on a phone', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('本周 with 同比 on a phone: the week to the data date against the same dates a year earlier, in the URL', async () => {
+    const { page, errors } = await openLoggedIn(chromium.browser, ctx.stack.url, 'exec', PHONE);
+    await page.goto(`${ctx.stack.url}/`);
+    await page.waitForSelector('[data-testid="kpi-gmv"] [data-testid="kpi-value"]', { timeout: 60_000 });
+    await page.getByRole('radio', { name: '本周', exact: true }).click();
+    await page.waitForURL(/range=this_week/);
+    await page.locator('[data-testid="compare"] [data-compare="yoy"]').click();
+    await page.waitForURL(/compare=yoy/);
+    // As-of 2026-11-20 is a Friday: 本周 is Monday 16 to Friday 20 November; 同比 the same dates of 2025.
+    const gmv = async (from: string, to: string) => Number(one(await ctx.db.sql<{ gmv: string }[]>`
+      SELECT coalesce(sum(amount), 0)::text AS gmv FROM siyu.orders WHERE status = 'paid'
+        AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN ${from}::date AND ${to}::date`).gmv);
+    const week = await gmv('2026-11-16', '2026-11-20');
+    const yearBefore = await gmv('2025-11-16', '2025-11-20');
+    expect(yearBefore).toBeGreaterThan(0);
+    await expect.poll(async () => (await page.textContent('[data-testid="kpi-gmv"] [data-testid="kpi-value"]'))!.replace(/[¥,\s]/g, ''), { timeout: 60_000 })
+      .toBe(week.toFixed(2));
+    const change = ((week - yearBefore) / yearBefore) * 100;
+    const changes = page.locator('[data-testid="kpi-gmv"] [data-testid="kpi-change"]');
+    await expect.poll(() => changes.allTextContents(), { timeout: 60_000 })
+      .toEqual([`同比 ${change > 0 ? '+' : ''}${change.toFixed(1)}%`]);
+    expect(await changes.first().getAttribute('title')).toBe('对比 2025-11-16 – 2025-11-20');
+
+    // 不对比: no change under any tile; the URL alone restores the choice.
+    await page.locator('[data-testid="compare"] [data-compare="none"]').click();
+    await page.waitForURL(/compare=none/);
+    await page.reload();
+    await page.waitForSelector('[data-testid="kpi-gmv"] [data-testid="kpi-value"]', { timeout: 60_000 });
+    expect(await page.getAttribute('[data-testid="compare"] [data-compare="none"]', 'aria-checked')).toBe('true');
+    expect(await page.$('[data-testid="kpi-change"]')).toBeNull();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
