@@ -61,6 +61,10 @@ describe('the daily pages on a phone', () => {
       await page.waitForLoadState('networkidle');
       try {
         await checkPhoneLayout(page);
+        // The narrowest phones in use (360 px) fit too.
+        await page.setViewportSize({ width: 360, height: 780 });
+        await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+        await page.setViewportSize(PHONE.viewport);
       } catch (e) {
         throw new Error(`${to}: ${(e as Error).message}`);
       }
