@@ -118,6 +118,22 @@ describe('the daily pages on a phone', () => {
       .toEqual([`同比 ${change > 0 ? '+' : ''}${change.toFixed(1)}%`]);
     expect(await changes.first().getAttribute('title')).toBe('对比 2025-11-16 – 2025-11-20');
 
+    // A week's trend goes by day: Monday to Friday, each bar that day's GMV.
+    const byDay = await ctx.db.sql<{ day: string; gmv: string }[]>`
+      SELECT d::date::text AS day, coalesce((SELECT sum(amount) FROM siyu.orders WHERE status = 'paid'
+               AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date = d::date), 0)::text AS gmv
+        FROM generate_series(DATE '2026-11-16', DATE '2026-11-20', INTERVAL '1 day') AS d ORDER BY d`;
+    await page.waitForSelector('[data-testid="chart-gmv-spend-trend"] canvas', { timeout: 60_000 });
+    const axis = () => page.evaluate(() => {
+      const box = document.querySelector('[data-testid="chart-gmv-spend-trend"] .echart') as HTMLElement & { echartsInstance?: any };
+      const option = box?.echartsInstance?.getOption();
+      return option ? { days: option.xAxis[0].data as string[], gmv: option.series[0].data as number[] } : null;
+    });
+    await expect.poll(axis, { timeout: 60_000 }).toEqual({
+      days: byDay.map((r) => r.day),
+      gmv: byDay.map((r) => Number(r.gmv)),
+    });
+
     // 不对比: no change under any tile; the URL alone restores the choice.
     await page.locator('[data-testid="compare"] [data-compare="none"]').click();
     await page.waitForURL(/compare=none/);
