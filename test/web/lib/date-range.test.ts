@@ -26,7 +26,8 @@ describe('date range presets', () => {
 
   it('accept only known presets from the URL', () => {
     expect(isRangePreset('last_30_days')).toBe(true);
-    expect(isRangePreset('yesterday')).toBe(false);
+    expect(isRangePreset('yesterday')).toBe(true);
+    expect(isRangePreset('last_week')).toBe(false);
     expect(isRangePreset(null)).toBe(false);
   });
 });
@@ -52,5 +53,64 @@ describe('comparison periods', () => {
     const { yearAgo } = await import('../../../web/src/lib/date-range.ts');
     expect(yearAgo(['2025-12-01', '2026-11-20'])).toEqual(['2024-12-01', '2025-11-20']);
     expect(yearAgo(['2028-02-29', '2028-03-31'])).toEqual(['2027-02-28', '2027-03-31']);
+  });
+});
+
+describe('every preset the filter bar offers, by hand (as-of 2026-11-20, a Friday)', () => {
+  it('gives each preset its range, in the order of the menu', async () => {
+    const { PRESET_MENU } = await import('../../../web/src/lib/date-range.ts');
+    const expected: Record<string, [string, string] | null> = {
+      today: ['2026-11-20', '2026-11-20'],
+      yesterday: ['2026-11-19', '2026-11-19'],
+      this_week: ['2026-11-16', '2026-11-20'],
+      this_month: ['2026-11-01', '2026-11-20'],
+      last_month: ['2026-10-01', '2026-10-31'],
+      this_quarter: ['2026-10-01', '2026-11-20'],
+      this_year: ['2026-01-01', '2026-11-20'],
+      last_7_days: ['2026-11-14', '2026-11-20'],
+      last_30_days: ['2026-10-22', '2026-11-20'],
+      last_90_days: ['2026-08-23', '2026-11-20'],
+      last_12_months: ['2025-11-21', '2026-11-20'],
+      all: null,
+    };
+    expect([...PRESET_MENU]).toEqual(Object.keys(expected));
+    for (const preset of PRESET_MENU) expect([preset, dateRangeFor(preset, '2026-11-20')]).toEqual([preset, expected[preset]]);
+  });
+
+  it('starts 本周 on Monday, across a month and a year', () => {
+    expect(dateRangeFor('this_week', '2026-11-16')).toEqual(['2026-11-16', '2026-11-16']); // a Monday
+    expect(dateRangeFor('this_week', '2026-11-22')).toEqual(['2026-11-16', '2026-11-22']); // a Sunday
+    expect(dateRangeFor('this_week', '2026-12-03')).toEqual(['2026-11-30', '2026-12-03']); // a Thursday
+    expect(dateRangeFor('this_week', '2027-01-01')).toEqual(['2026-12-28', '2027-01-01']); // a Friday
+  });
+
+  it('counts 昨日 and 近7天 back across a month end and 29 February', () => {
+    expect(dateRangeFor('yesterday', '2026-03-01')).toEqual(['2026-02-28', '2026-02-28']);
+    expect(dateRangeFor('yesterday', '2028-03-01')).toEqual(['2028-02-29', '2028-02-29']);
+    expect(dateRangeFor('last_7_days', '2026-03-03')).toEqual(['2026-02-25', '2026-03-03']);
+    expect(dateRangeFor('today', '2027-01-01')).toEqual(['2027-01-01', '2027-01-01']);
+  });
+});
+
+describe('the comparison choice (compare=…)', () => {
+  it('reads mom, yoy and none from the URL, anything else as both', async () => {
+    const { parseCompare } = await import('../../../web/src/lib/date-range.ts');
+    expect(parseCompare('mom')).toBe('mom');
+    expect(parseCompare('yoy')).toBe('yoy');
+    expect(parseCompare('none')).toBe('none');
+    expect(parseCompare('both')).toBe('both');
+    expect(parseCompare(null)).toBe('both');
+    expect(parseCompare('MOM')).toBe('both');
+    expect(parseCompare('')).toBe('both');
+  });
+
+  it('asks only for the periods the choice shows', async () => {
+    const { comparisonRanges } = await import('../../../web/src/lib/date-range.ts');
+    const week: [string, string] = ['2026-11-16', '2026-11-20'];
+    expect(comparisonRanges(week, 'both')).toEqual({ mom: ['2026-11-11', '2026-11-15'], yoy: ['2025-11-16', '2025-11-20'] });
+    expect(comparisonRanges(week, 'mom')).toEqual({ mom: ['2026-11-11', '2026-11-15'], yoy: null });
+    expect(comparisonRanges(week, 'yoy')).toEqual({ mom: null, yoy: ['2025-11-16', '2025-11-20'] });
+    expect(comparisonRanges(week, 'none')).toEqual({ mom: null, yoy: null });
+    expect(comparisonRanges(null, 'both')).toEqual({ mom: null, yoy: null });
   });
 });

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { NavLink, useNavigate } from 'react-router';
+import { useEffect, useState, type ReactNode } from 'react';
+import { NavLink, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../lib/i18n.tsx';
 import { pagesFor } from '../lib/page-access.ts';
 import { useSession } from '../lib/session.tsx';
@@ -8,11 +8,19 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { t, toggle } = useI18n();
   const { me, logout } = useSession();
   const navigate = useNavigate();
+  const location = useLocation();
+  // On a phone the nav is a drop-down behind the menu button (CSS shows the button below 760 px only).
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => { setMenuOpen(false); }, [location.pathname, location.search]);
   return (
-    <div className="shell">
+    <div className={menuOpen ? 'shell menu-open' : 'shell'}>
       <header className="topbar">
+        <button type="button" className="menu-button" aria-controls="main-nav" aria-expanded={menuOpen}
+          aria-label={t('nav.menu')} data-testid="menu-button" onClick={() => setMenuOpen((o) => !o)}>
+          <span aria-hidden="true">☰</span>
+        </button>
         <span className="brand">{t('app.title')}</span>
-        <nav className="nav" aria-label="main">
+        <nav className="nav" id="main-nav" aria-label="main" data-testid="main-nav">
           {(me ? pagesFor(me.role) : []).map((item) => (
             <NavLink key={item.to} to={item.to} end={item.to === '/'}>{t(item.key)}</NavLink>
           ))}

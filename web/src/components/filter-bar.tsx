@@ -1,7 +1,7 @@
 /** Date range presets (or a custom range), team, channel and campaign, all kept in the URL. */
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { RANGE_PRESETS } from '../lib/date-range.ts';
+import { PRESET_MENU } from '../lib/date-range.ts';
 import { buildFilterOptionsQuery, optionValues, parseFilters, writeFilters, type FilterKind, type GlobalFilters } from '../lib/filters.ts';
 import { useI18n, type MessageKey } from '../lib/i18n.tsx';
 import { useCubeQuery } from '../lib/use-cube-query.ts';
@@ -36,7 +36,7 @@ export function FilterBar({ show = ['team', 'channel', 'campaign'], showRange = 
   return (
     <div className="filter-bar" data-testid="filter-bar">
       {showRange && <div className="segmented" role="radiogroup" aria-label={t('filter.range')}>
-        {RANGE_PRESETS.map((p) => (
+        {PRESET_MENU.map((p) => (
           <button key={p} type="button" role="radio" aria-checked={!custom && p === filters.range}
             className={!custom && p === filters.range ? 'active' : ''}
             onClick={() => { setCustom(false); update({ range: p }); }}>

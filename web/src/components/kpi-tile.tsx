@@ -8,6 +8,9 @@ export interface KpiChange {
   label: string;
   /** Relative change as a fraction, or null when there is nothing to compare with. */
   value: number | null;
+  /** Which comparison (`mom`/`yoy`) and the period compared with, shown on hover. */
+  kind?: string;
+  period?: string;
 }
 
 interface Props {
@@ -50,7 +53,7 @@ export function KpiTile({ metricId, label, help, value, isLoading, error, onRetr
         {changes && changes.length > 0 && (
           <div className="kpi-changes">
             {changes.map((c) => (
-              <span key={c.label} className={c.value === null ? 'muted' : c.value >= 0 ? 'up' : 'down'}>
+              <span key={c.label} className={c.value === null ? 'muted' : c.value >= 0 ? 'up' : 'down'} title={c.period} data-testid="kpi-change" data-kind={c.kind}>
                 {c.label} {formatChange(c.value, lang)}
               </span>
             ))}

@@ -1,9 +1,9 @@
 /**
- * Date-range presets, all ending on the as-of date (the data date) but 上月:
+ * Date-range presets, all ending on the as-of date (the data date) but 昨日 and 上月:
  * rolling windows (the last 30, 90 and 365 days) and calendar windows named
  * for what they are (本月, 上月, 本季, 今年).
  */
-export const RANGE_PRESETS = ['last_30_days', 'last_90_days', 'last_12_months', 'this_month', 'last_month', 'this_quarter', 'this_year', 'all'] as const;
+export const RANGE_PRESETS = ['last_30_days', 'last_90_days', 'last_12_months', 'this_month', 'last_month', 'this_quarter', 'this_year', 'all', 'today', 'yesterday', 'this_week', 'last_7_days'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const DEFAULT_RANGE: RangePreset = 'last_12_months';
 
@@ -42,6 +42,15 @@ export function dateRangeFor(preset: RangePreset, asOf: string): [string, string
     }
     case 'this_year':
       return [`${asOf.slice(0, 4)}-01-01`, asOf];
+    case 'today':
+      return [asOf, asOf];
+    case 'yesterday':
+      return [addDays(asOf, -1), addDays(asOf, -1)];
+    // Weeks start on Monday (ISO, as in China); getUTCDay() is 0 on Sunday.
+    case 'this_week':
+      return [addDays(asOf, -((new Date(`${asOf}T00:00:00Z`).getUTCDay() + 6) % 7)), asOf];
+    case 'last_7_days':
+      return [addDays(asOf, -6), asOf];
     case 'all':
       return null;
   }
@@ -75,4 +84,28 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isIsoDate(value: string | null | undefined): value is string {
   return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}
+
+/** The presets in the order the filter bar offers them: the short calendar windows first, then the rolling ones. */
+export const PRESET_MENU: readonly RangePreset[] = [
+  'today', 'yesterday', 'this_week', 'this_month', 'last_month', 'this_quarter', 'this_year',
+  'last_7_days', 'last_30_days', 'last_90_days', 'last_12_months', 'all',
+];
+
+/** What the overview's tiles compare with: 环比 and 同比 (the default), one of them, or nothing. */
+export const COMPARE_MODES = ['both', 'mom', 'yoy', 'none'] as const;
+export type CompareMode = (typeof COMPARE_MODES)[number];
+export const DEFAULT_COMPARE: CompareMode = 'both';
+
+/** `compare` from the URL; anything else (absent, misspelt) means the default. */
+export function parseCompare(value: string | null): CompareMode {
+  return value !== null && (COMPARE_MODES as readonly string[]).includes(value) ? value as CompareMode : DEFAULT_COMPARE;
+}
+
+/** The ranges to compare `range` with under `mode`; null where that comparison is off. */
+export function comparisonRanges(range: DateRange | null, mode: CompareMode): { mom: DateRange | null; yoy: DateRange | null } {
+  return {
+    mom: range && (mode === 'both' || mode === 'mom') ? previousPeriod(range) : null,
+    yoy: range && (mode === 'both' || mode === 'yoy') ? yearAgo(range) : null,
+  };
 }

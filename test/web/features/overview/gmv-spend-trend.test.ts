@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGmvTrendQuery, buildSpendTrendQuery } from '../../../../web/src/features/overview/gmv-spend-trend/build-query.ts';
+import { buildGmvTrendQuery, buildSpendTrendQuery, trendGranularity } from '../../../../web/src/features/overview/gmv-spend-trend/build-query.ts';
 import { transformGmvSpendTrend } from '../../../../web/src/features/overview/gmv-spend-trend/transform-props.ts';
 
 describe('GMV and spend trend', () => {
@@ -22,5 +22,25 @@ describe('GMV and spend trend', () => {
     expect(option.xAxis.data).toEqual(['2026-01', '2026-02']);
     expect(option.series[0]!.data).toEqual([0, 200.5]);
     expect(option.series[1]!.data).toEqual([30, 40]);
+  });
+
+  it('goes by day up to two months (今日, 本周, 近30天), by month beyond and for all time', () => {
+    expect(trendGranularity(['2026-11-20', '2026-11-20'])).toBe('day');
+    expect(trendGranularity(['2026-11-16', '2026-11-20'])).toBe('day');
+    expect(trendGranularity(['2026-09-20', '2026-11-20'])).toBe('day'); // 62 days
+    expect(trendGranularity(['2026-09-19', '2026-11-20'])).toBe('month'); // 63 days
+    expect(trendGranularity(['2026-08-23', '2026-11-20'])).toBe('month'); // 近90天
+    expect(trendGranularity(null)).toBe('month');
+    const week: [string, string] = ['2026-11-16', '2026-11-20'];
+    expect(buildGmvTrendQuery(week, { team: null, channel: null, campaign: null }).timeDimensions)
+      .toEqual([{ dimension: 'sales_overview.order_date', granularity: 'day', dateRange: week }]);
+    const option = transformGmvSpendTrend(
+      [{ 'sales_overview.order_date.day': '2026-11-17T00:00:00.000', 'sales_overview.gmv': '12.5' }],
+      [{ 'channel_roi.spend_date.day': '2026-11-16T00:00:00.000', 'channel_roi.spend': '3' }],
+      'zh-CN', { gmv: 'GMV', spend: '花费' }, 'day',
+    ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
+    expect(option.xAxis.data).toEqual(['2026-11-16', '2026-11-17']);
+    expect(option.series[0]!.data).toEqual([0, 12.5]);
+    expect(option.series[1]!.data).toEqual([3, 0]);
   });
 });

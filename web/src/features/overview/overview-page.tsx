@@ -1,7 +1,7 @@
 import { useSearchParams } from 'react-router';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { KpiTile, type KpiChange } from '../../components/kpi-tile.tsx';
-import { previousPeriod, yearAgo } from '../../lib/date-range.ts';
+import { COMPARE_MODES, comparisonRanges, DEFAULT_COMPARE, parseCompare, type DateRange } from '../../lib/date-range.ts';
 import { ignoredFilters, type DrillMetric } from '../../lib/drill.ts';
 import { filterNoteText } from '../../lib/filter-note.ts';
 import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
@@ -40,13 +40,20 @@ const TILES: Tile[] = [
 export function OverviewPage() {
   const { t, lang } = useI18n();
   const { me } = useSession();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const filters = parseFilters(params);
   const asOf = me!.asOf;
   const range = resolveDateRange(filters, asOf);
   const slice = { team: filters.team, channel: filters.channel, campaign: filters.campaign };
-  const prev = range ? previousPeriod(range) : null;
-  const yoy = range ? yearAgo(range) : null;
+  const compare = parseCompare(params.get('compare'));
+  // Only the comparisons chosen are asked for: 不对比 costs no extra query.
+  const { mom: prev, yoy } = comparisonRanges(range, compare);
+  const period = (r: DateRange | null) => r ? t('compare.period', { from: r[0], to: r[1] }) : undefined;
+  const setCompare = (mode: typeof compare) => setParams((p) => {
+    const next = new URLSearchParams(p);
+    if (mode === DEFAULT_COMPARE) next.delete('compare'); else next.set('compare', mode);
+    return next;
+  });
 
   const q = {
     sales: [useCubeQuery(buildSalesKpiQuery(range, slice)), useCubeQuery(prev && buildSalesKpiQuery(prev, slice)), useCubeQuery(yoy && buildSalesKpiQuery(yoy, slice))],
@@ -67,13 +74,24 @@ export function OverviewPage() {
         <span className="muted" data-testid="as-of">{t('overview.asOf', { date: asOf })}</span>
       </div>
       <FilterBar />
+      {range && <div className="segmented compare-switch" role="radiogroup" aria-label={t('compare.label')} data-testid="compare">
+        <span className="compare-label muted">{t('compare.label')}</span>
+        {COMPARE_MODES.map((mode) => (
+          <button key={mode} type="button" role="radio" aria-checked={mode === compare} className={mode === compare ? 'active' : ''}
+            data-compare={mode} onClick={() => setCompare(mode)}>
+            {t(`compare.${mode}`)}
+          </button>
+        ))}
+      </div>}
       <div className="kpis">
         {TILES.map((tile) => {
           const [current, before, yearBefore] = q[tile.source];
           const row = (s: CubeQueryState | undefined) => s?.rows[0] as Row | undefined;
           const v = kpiValue(tile.member, row(current), row(before), row(yearBefore));
-          const changes: KpiChange[] | undefined = tile.source === 'asOf' || !range ? undefined
-            : [{ label: t('kpi.mom'), value: v.mom }, { label: t('kpi.yoy'), value: v.yoy }];
+          const changes: KpiChange[] | undefined = tile.source === 'asOf' || !range ? undefined : [
+            ...(prev ? [{ label: t('kpi.mom'), value: v.mom, kind: 'mom', period: period(prev) }] : []),
+            ...(yoy ? [{ label: t('kpi.yoy'), value: v.yoy, kind: 'yoy', period: period(yoy) }] : []),
+          ];
           return (
             <KpiTile key={tile.id} metricId={tile.id} label={t(`kpi.${tile.id}` as MessageKey)} help={tile.id} value={format(v.value, tile.format)}
               isLoading={current!.isLoading} error={current!.error} onRetry={current!.refetch} changes={changes}
