@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildGmvTrendQuery, buildSpendTrendQuery, trendGranularity } from '../../../../web/src/features/overview/gmv-spend-trend/build-query.ts';
-import { transformGmvSpendTrend } from '../../../../web/src/features/overview/gmv-spend-trend/transform-props.ts';
+import { transformGmvSpendTrend } from '../../../../web/src/features/overview/gmv-spend-trend/transform.ts';
 
 describe('GMV and spend trend', () => {
   it('queries both by month on the same range', () => {

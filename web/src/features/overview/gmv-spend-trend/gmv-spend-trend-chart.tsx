@@ -7,7 +7,7 @@ import { useI18n } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
 import type { KpiSlice } from '../kpis/build-query.ts';
 import { buildGmvTrendQuery, buildSpendTrendQuery, trendGranularity } from './build-query.ts';
-import { transformGmvSpendTrend } from './transform-props.ts';
+import { transformGmvSpendTrend } from './transform.ts';
 
 export function GmvSpendTrendChart({ range, slice }: { range: DateRange | null; slice: KpiSlice }) {
   const { t, lang } = useI18n();
