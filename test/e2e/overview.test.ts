@@ -62,12 +62,15 @@ describe('overview page in Chromium', () => {
     expect(Number(buyersText!.replace(/,/g, ''))).toBe(expected!.buyers);
     await expect.poll(() => page.textContent('[data-testid="kpi-churn_rate"] [data-testid="kpi-value"]'))
       .toBe(`${((expected!.churned / expected!.bought) * 100).toFixed(1)}%`);
-    // 环比 and 同比 under a range number.
-    expect(await page.textContent('[data-testid="kpi-gmv"]')).toMatch(/环比 [+-]?\d/);
+    // Under a year's range the previous period is the year-ago one: one change, 同比.
+    expect(await page.textContent('[data-testid="kpi-gmv"]')).toMatch(/同比 [+-]?\d/);
+    expect(await page.textContent('[data-testid="kpi-gmv"]')).not.toMatch(/环比/);
 
     // A different range lands in the URL, and the URL alone restores it.
     await page.getByRole('radio', { name: '近30天' }).click();
     await page.waitForURL(/range=last_30_days/);
+    // 环比 and 同比 under a shorter range.
+    await expect.poll(() => page.textContent('[data-testid="kpi-gmv"]')).toMatch(/环比 [+-]?\d.*同比 [+-]?\d/);
     const [last30] = await ctx.db.sql<{ gmv: string }[]>`
       SELECT sum(amount)::text AS gmv FROM siyu.orders WHERE status = 'paid'
         AND (ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN DATE '2026-10-22' AND DATE '2026-11-20'`;

@@ -109,6 +109,10 @@ describe('the comparison choice (compare=…)', () => {
     const week: [string, string] = ['2026-11-16', '2026-11-20'];
     expect(comparisonRanges(week, 'both')).toEqual({ mom: ['2026-11-11', '2026-11-15'], yoy: ['2025-11-16', '2025-11-20'] });
     expect(comparisonRanges(week, 'mom')).toEqual({ mom: ['2026-11-11', '2026-11-15'], yoy: null });
+    // 近12个月 (365 days): the previous period is the year-ago period, shown once as 同比.
+    const year: [string, string] = ['2025-11-21', '2026-11-20'];
+    expect(comparisonRanges(year, 'both')).toEqual({ mom: null, yoy: ['2024-11-21', '2025-11-20'] });
+    expect(comparisonRanges(year, 'mom')).toEqual({ mom: ['2024-11-21', '2025-11-20'], yoy: null });
     expect(comparisonRanges(week, 'yoy')).toEqual({ mom: null, yoy: ['2025-11-16', '2025-11-20'] });
     expect(comparisonRanges(week, 'none')).toEqual({ mom: null, yoy: null });
     expect(comparisonRanges(null, 'both')).toEqual({ mom: null, yoy: null });

@@ -102,10 +102,14 @@ export function parseCompare(value: string | null): CompareMode {
   return value !== null && (COMPARE_MODES as readonly string[]).includes(value) ? value as CompareMode : DEFAULT_COMPARE;
 }
 
-/** The ranges to compare `range` with under `mode`; null where that comparison is off. */
+/**
+ * The ranges to compare `range` with under `mode`; null where that comparison is off.
+ * For a range of a whole year (近12个月) the previous period is the same year-ago
+ * period: `both` then shows it once, as 同比, rather than two equal changes.
+ */
 export function comparisonRanges(range: DateRange | null, mode: CompareMode): { mom: DateRange | null; yoy: DateRange | null } {
-  return {
-    mom: range && (mode === 'both' || mode === 'mom') ? previousPeriod(range) : null,
-    yoy: range && (mode === 'both' || mode === 'yoy') ? yearAgo(range) : null,
-  };
+  const yoy = range && (mode === 'both' || mode === 'yoy') ? yearAgo(range) : null;
+  const mom = range && (mode === 'both' || mode === 'mom') ? previousPeriod(range) : null;
+  const same = mode === 'both' && mom !== null && yoy !== null && mom[0] === yoy[0] && mom[1] === yoy[1];
+  return { mom: same ? null : mom, yoy };
 }
