@@ -33,6 +33,12 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** A statement stopped by its timeout (cube/engine/guarded-driver.ts), or Cube's queue giving up on it. */
 const TIMED_OUT = /canceling statement due to statement timeout|Query execution timeout/i;
+/** Two concurrent builds of one rollup table in Cube 0.33: transient, the table exists once the winner is done. */
+const BUILD_RACE = /relation "[^"]+" already exists|Pre-aggregation table is not found for .* after it was successfully created/i;
+const BUILD_RACE_RETRIES = 3;
+/** Whether Cube's error text is that race (exported for its test). */
+export const isBuildRace = (text: string): boolean => BUILD_RACE.test(text);
+const errorText = (body: Record<string, Json>): string => (typeof body.error === 'string' ? body.error : '');
 /** Errors a query's own values cause in PostgreSQL. */
 const VALUE_ERRORS = /invalid input syntax|out of range|value too long|date\/time field value/i;
 
@@ -157,9 +163,17 @@ export class CubeProxy {
     const queryType = checkQueryType(rawQueryType);
     const query = await this.check(account, rawQuery);
     this.admission.check(account, query);
-    const { status, body } = await this.admission.run(account, query,
+    const ask = () => this.admission.run(account, query,
       () => this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop),
       (answer) => answer.status === 200 && stillRunning(answer.body));
+    let { status, body } = await ask();
+    // Cube 0.33 can race two builds of one rollup (cube-js/cube#5735): the
+    // loser fails although the table is there. The query itself is fine: ask again.
+    for (let retry = 0; retry < BUILD_RACE_RETRIES && status !== 200 && isBuildRace(errorText(body)); retry++) {
+      this.options.log?.(`cube: rollup build race (${errorText(body).split('\n')[0]}), asking again`);
+      await new Promise((resolve) => setTimeout(resolve, 250 * (retry + 1)));
+      ({ status, body } = await ask());
+    }
     if (status !== 200) this.fail(status, body);
     if (typeof body.error === 'string' && !stillRunning(body)) this.fail(400, body);
     return answerOf(query, body);
