@@ -15,7 +15,7 @@ import { isDatabaseDown } from '../database/faults.ts';
 import { BUILD_TIMEOUT_MS } from '../engine/cube-server.ts';
 import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
 import { CubeProxy } from './cube-proxy.ts';
-import { csvStream, parseExportPayload, safeFilename } from './csv-export.ts';
+import { csvStream, parseExportPayload, remainderTail, safeFilename } from './csv-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
 import { registerContactRoutes } from './contacts.ts';
 import { HttpError } from './http-error.ts';
@@ -248,10 +248,11 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
       return answer.data as Array<Record<string, unknown>>;
     };
     await loadPage({ ...query, limit: 1 });
+    const tail = payload.remainder ? await remainderTail(payload.remainder, payload.columns, (q) => proxy.check(account, q), loadPage) : undefined;
     const name = safeFilename(payload.filename);
     const masked = await proxy.maskedMembers(account);
     const orderable = new Set(((query.dimensions as string[] | undefined) ?? []).filter((d) => !masked.has(d)));
-    const stream = csvStream({ query, columns: payload.columns, filename: name, orderable, signal: stop.signal }, loadPage);
+    const stream = csvStream({ query, columns: payload.columns, filename: name, orderable, signal: stop.signal, tail }, loadPage);
     stream.on('error', (error) => options.log?.(`export stopped: ${error.message}`));
     return reply
       .type('text/csv; charset=utf-8')

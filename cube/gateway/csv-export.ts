@@ -22,10 +22,22 @@ export interface ExportRequest {
   orderable: ReadonlySet<string>;
   /** Aborted when the client goes away: no further page is read. */
   signal?: AbortSignal;
+  /** A last row after the pages (the anonymised remainder), cells in column order; null for none. */
+  tail?: () => Promise<unknown[] | null>;
+}
+
+/** The anonymised remainder of a team role's list, as the page sends it (web/src/lib/export-csv.ts). */
+export interface RemainderRequest {
+  all: unknown;
+  owned: unknown;
+  customers: string;
+  cells: Array<{ column: string; measure: string }>;
+  labelColumn: string;
+  label: string;
 }
 
 /** The export's payload: JSON text (a form field) or the object itself (a JSON body). */
-export function parseExportPayload(raw: unknown): { query: unknown; columns: ExportRequest['columns']; filename: string } {
+export function parseExportPayload(raw: unknown): { query: unknown; columns: ExportRequest['columns']; filename: string; remainder?: RemainderRequest } {
   let value: unknown;
   try {
     value = typeof raw === 'string' ? JSON.parse(raw) : raw;
@@ -41,7 +53,60 @@ export function parseExportPayload(raw: unknown): { query: unknown; columns: Exp
     throw new HttpError(400, 'columns must list 1 to 50 {"member", "title"} pairs.');
   }
   const filename = typeof v.filename === 'string' ? v.filename : 'export';
-  return { query: v.query, columns: v.columns as ExportRequest['columns'], filename };
+  return { query: v.query, columns: v.columns as ExportRequest['columns'], filename, remainder: parseRemainder((v as { remainder?: unknown }).remainder) };
+}
+
+function parseRemainder(raw: unknown): RemainderRequest | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const r = raw as Partial<RemainderRequest>;
+  const isQuery = (q: unknown) => typeof q === 'object' && q !== null && !Array.isArray(q);
+  if (!isQuery(r.all) || !isQuery(r.owned) || typeof r.customers !== 'string' || typeof r.labelColumn !== 'string'
+    || typeof r.label !== 'string' || r.label.length > 200 || !Array.isArray(r.cells) || r.cells.length > 50
+    || !r.cells.every((c) => c && typeof c.column === 'string' && typeof c.measure === 'string')) {
+    throw new HttpError(400, 'remainder must be {"all", "owned", "customers", "cells": [{"column", "measure"}], "labelColumn", "label"}.');
+  }
+  return r as RemainderRequest;
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * a − b on decimal text, exactly (money is never float arithmetic): Cube
+ * answers numeric measures as text; a missing value is 0.
+ */
+export function subtractDecimal(a: unknown, b: unknown): string {
+  const text = (v: unknown): string => {
+    const s = v === null || v === undefined ? '0' : String(v);
+    if (!DECIMAL.test(s)) throw new HttpError(502, 'The analytics engine sent an unreadable number.');
+    return s;
+  };
+  const [x, y] = [text(a), text(b)];
+  const scale = Math.max(...[x, y].map((s) => (s.split('.')[1] ?? '').length));
+  const scaled = (s: string): bigint => {
+    const negative = s.startsWith('-');
+    const [whole, fraction = ''] = s.replace('-', '').split('.');
+    const n = BigInt(`${whole}${fraction.padEnd(scale, '0')}`);
+    return negative ? -n : n;
+  };
+  const d = scaled(x) - scaled(y);
+  const digits = (d < 0n ? -d : d).toString().padStart(scale + 1, '0');
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return d < 0n ? `-${body}` : body;
+}
+
+/**
+ * The anonymised row: the label in its column, each cell the difference of
+ * its measure between the two aggregates; null when no customer is outside
+ * the scope.
+ */
+export function remainderRow(request: RemainderRequest, columns: ExportRequest['columns'], all: Record<string, unknown>, owned: Record<string, unknown>): unknown[] | null {
+  const customers = subtractDecimal(all[request.customers], owned[request.customers]);
+  if (BigInt(customers.split('.')[0]!) <= 0n) return null;
+  return columns.map((c) => {
+    if (c.member === request.labelColumn) return request.label.replace('{count}', customers);
+    const cell = request.cells.find((x) => x.column === c.member);
+    return cell ? subtractDecimal(all[cell.measure], owned[cell.measure]) : '';
+  });
 }
 
 /** A file name safe in a header: letters of any script, digits, dash, underscore, dot. */
@@ -73,8 +138,40 @@ export function csvStream(request: ExportRequest, loadPage: (query: CubeQuery) =
       if (request.signal?.aborted) return;
       const rows = await loadPage({ ...base, limit: EXPORT_PAGE_ROWS, offset });
       if (rows.length > 0) yield rows.map((row) => `${keys.map((k) => csvCell(row[k])).join(',')}\r\n`).join('');
-      if (rows.length < EXPORT_PAGE_ROWS) return;
+      if (rows.length < EXPORT_PAGE_ROWS) break;
     }
+    const last = request.signal?.aborted ? null : await request.tail?.();
+    if (last) yield `${last.map((cell) => csvCell(cell)).join(',')}\r\n`;
   }
   return Readable.from(lines());
+}
+
+/**
+ * The export's last row for a team role: both aggregates are checked as any
+ * load is (the person's views, members and row limits), must be one row of
+ * measures named in the request, and are read after the pages.
+ */
+export async function remainderTail(
+  request: RemainderRequest, columns: ExportRequest['columns'],
+  check: (query: unknown) => Promise<CubeQuery | CubeQuery[]>,
+  load: (query: CubeQuery) => Promise<Array<Record<string, unknown>>>,
+): Promise<() => Promise<unknown[] | null>> {
+  const allowed = new Set([request.customers, ...request.cells.map((c) => c.measure)]);
+  const one = async (raw: unknown): Promise<CubeQuery> => {
+    const q = await check(raw);
+    const oneRow = !Array.isArray(q) && !((q.dimensions as unknown[] | undefined)?.length)
+      && !((q.timeDimensions as Array<{ granularity?: string }> | undefined) ?? []).some((t) => t.granularity)
+      && ((q.measures as string[] | undefined) ?? []).every((m) => allowed.has(m));
+    if (!oneRow) throw new HttpError(400, 'The remainder is two one-row queries of the measures it names.');
+    return q as CubeQuery;
+  };
+  const known = (member: string) => columns.some((c) => c.member === member);
+  if (!known(request.labelColumn) || !request.cells.every((c) => known(c.column))) {
+    throw new HttpError(400, 'The remainder names a column the export does not have.');
+  }
+  const [all, owned] = [await one(request.all), await one(request.owned)];
+  return async () => {
+    const [a, o] = [await load(all), await load(owned)];
+    return remainderRow(request, columns, a[0] ?? {}, o[0] ?? {});
+  };
 }

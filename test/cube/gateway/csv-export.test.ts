@@ -44,3 +44,26 @@ describe('CSV export paging', () => {
     expect(asked.length).toBeLessThanOrEqual(2);
   });
 });
+
+describe('the export\'s anonymised row', () => {
+  it('subtracts decimal text exactly, whatever the scales', async () => {
+    const { subtractDecimal } = await import('../../../cube/gateway/csv-export.ts');
+    // 0.3 − 0.1 in floats is 0.19999999999999998.
+    expect(subtractDecimal('0.3', '0.1')).toBe('0.2');
+    expect(subtractDecimal('39068.90', '37158.2')).toBe('1910.70');
+    expect(subtractDecimal('5', '12')).toBe('-7');
+    expect(subtractDecimal('100.00', null)).toBe('100.00');
+    expect(subtractDecimal(64, '58')).toBe('6');
+    expect(subtractDecimal('12345678901234567890.12', '0.02')).toBe('12345678901234567890.10');
+    expect(() => subtractDecimal('1e3', '1')).toThrow(/unreadable number/);
+  });
+
+  it('puts the label and the differences in their columns, and writes nothing when no customer is outside the scope', async () => {
+    const { remainderRow } = await import('../../../cube/gateway/csv-export.ts');
+    const columns = [{ member: 'v.customer_name', title: '客户' }, { member: 'v.owner', title: '员工' }, { member: 'v.gmv', title: '金额' }];
+    const request = { all: {}, owned: {}, customers: 'v.buyers', cells: [{ column: 'v.gmv', measure: 'v.gmv' }], labelColumn: 'v.customer_name', label: '其他团队的客户（{count} 位）' };
+    expect(remainderRow(request, columns, { 'v.buyers': '64', 'v.gmv': '39068.90' }, { 'v.buyers': '58', 'v.gmv': '37158.20' }))
+      .toEqual(['其他团队的客户（6 位）', '', '1910.70']);
+    expect(remainderRow(request, columns, { 'v.buyers': '58', 'v.gmv': '1.00' }, { 'v.buyers': '58', 'v.gmv': '1.00' })).toBeNull();
+  });
+});

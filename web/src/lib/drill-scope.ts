@@ -20,6 +20,7 @@ import {
   baseFilters, buildDrillPageQuery, customerMember, drillColumns, drillDef, showsNumerator, timeDimensions,
   type DrillRow, type DrillScope, type DrillSlice,
 } from './drill.ts';
+import type { ExportRemainder } from './export-csv.ts';
 import { toNumber } from './format.ts';
 
 /** The scope of the population the list shows, or null when the list names every customer behind the number. */
@@ -110,4 +111,23 @@ export function buildRatioCountQueries(slice: DrillSlice): { numerator: CountQue
     return { query: buildDrillPageQuery(s, { offset: 0, limit: 1, sort: null, desc: true }), member: null };
   };
   return { numerator: count('numerator'), denominator: count('all') };
+}
+
+/**
+ * What the CSV export needs to close the file with the anonymised row, or
+ * null when the list names every customer behind its number. `label` is the
+ * row's text with `{count}` for the number of customers.
+ */
+export function buildExportRemainder(slice: DrillSlice, limitedRole: boolean, label: string): ExportRemainder | null {
+  const queries = buildDrillScopeQueries(slice, limitedRole);
+  const scope = drillScope(slice);
+  if (!queries || !scope) return null;
+  const view = drillDef(slice.metric).view;
+  const columns = drillColumns(slice.metric);
+  const labelColumn = columns.find((c) => c.id === 'customer_name')?.member;
+  if (!labelColumn) return null;
+  const cells = columns
+    .filter((c) => scope.sums.includes(c.member.slice(view.length + 1)))
+    .map((c) => ({ column: c.member, measure: c.member }));
+  return { ...queries, customers: `${view}.${scope.customers}`, cells, labelColumn, label };
 }

@@ -12,10 +12,29 @@ export interface ExportColumn {
   title: string;
 }
 
+/**
+ * The anonymised last row of a team role's list (drill-scope.ts): the server
+ * runs both aggregates as the person and writes their difference, so the
+ * file adds up to the number as the page does.
+ */
+export interface ExportRemainder {
+  /** The number over all its facts, and over the facts of customers the person owns. */
+  all: Query;
+  owned: Query;
+  /** The distinct count of customers in both. */
+  customers: string;
+  /** Per CSV column (its member), the measure whose difference fills it. */
+  cells: Array<{ column: string; measure: string }>;
+  /** The column that carries the row's label, and the label, `{count}` standing for the number of customers. */
+  labelColumn: string;
+  label: string;
+}
+
 export interface ExportPayload {
   query: Query;
   columns: ExportColumn[];
   filename: string;
+  remainder?: ExportRemainder;
 }
 
 /** The whole list: the page's query without paging or the total count. */

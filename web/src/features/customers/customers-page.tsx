@@ -8,7 +8,7 @@ import {
   ignoredFilters, PAGE_SIZES, parseDrill, parsePage, showsNumerator, toDrillRows,
   type DrillSlice,
 } from '../../lib/drill.ts';
-import { anonymousRow, buildDrillScopeQueries, buildRatioCountQueries, remainder, type CountQuery } from '../../lib/drill-scope.ts';
+import { anonymousRow, buildDrillScopeQueries, buildExportRemainder, buildRatioCountQueries, remainder, type CountQuery } from '../../lib/drill-scope.ts';
 import { filterNoteText } from '../../lib/filter-note.ts';
 import type { CubeQueryState } from '../../lib/use-cube-query.ts';
 import { exportFileName } from '../../lib/export-csv.ts';
@@ -117,6 +117,8 @@ export function CustomersPage() {
     query: buildDrillQuery(slice, page),
     columns: columns.map((c) => ({ member: c.member, title: t(`col.${c.id}` as MessageKey) })),
     filename: exportFileName(slice.metric, [slice.segment?.value, slice.journey?.from, slice.journey?.fromDate, slice.journey?.to, slice.journey?.toDate, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], def.date ? slice.range : null),
+    // The file closes with the anonymised row too, so it adds up as the page does.
+    remainder: buildExportRemainder(slice, limited, t('customers.anonymousRow', { who, count: '{count}' })) ?? undefined,
   };
   const filterNote = filterNoteText(ignoredFilters(slice.metric, { ...slice, range: slice.range !== null }), t, slice.metric !== 'journey');
   const ratioWords = def.kind === 'ratio' && ratioCounts
