@@ -103,7 +103,7 @@ export interface DrillScope {
 /** Journeys are cut like the segments they move between: the owner's team, the source channel. */
 const JOURNEY_SLICE: SliceMembers = { team: 'owner_team', channel: 'source_channel', owner: 'owner_id' };
 const SALES_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee', owner: 'owner_id' };
-const CUSTOMER_SLICE: SliceMembers = { team: 'team', channel: 'source_channel', owner: 'owner_id' };
+const CUSTOMER_SLICE: SliceMembers = { team: 'owner_team', channel: 'source_channel', owner: 'owner_id' };
 /** Customer metrics cut by campaign count the campaign's participants (docs/metric-catalogue.md). */
 const PARTICIPANT_SLICE: SliceMembers = { ...CUSTOMER_SLICE, campaign: 'participated_campaign' };
 /** Staff work is sliced by the employee who did it (the employee page passes them as `owner`). */
@@ -147,13 +147,13 @@ const DRILL_DEFS = {
   },
   repurchase_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['repurchase_rate'], numerator: 'repurchase_rate', summary: ['repurchase_rate'],
-    population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', channel: 'channel', campaign: 'campaign', owner: 'owner_id' },
+    population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'owner_team', channel: 'channel', campaign: 'campaign', owner: 'owner_id' },
   },
   // The current book, as the staff pages count it (no range).
-  owned_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: { team: 'team', owner: 'owner_id' } },
+  owned_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: { team: 'owner_team', owner: 'owner_id' } },
   converted_customers: {
     kind: 'count', view: 'customer_insights', measures: ['repurchase_rate'], summary: [],
-    population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'team', owner: 'owner_id' },
+    population: { measure: 'repurchase_rate', operator: 'set' }, date: 'order_date', slice: { team: 'owner_team', owner: 'owner_id' },
   },
   follow_ups: staffTouch('follow_ups'),
   bookings: staffTouch('bookings'),
@@ -357,7 +357,7 @@ function isColumnId(value: string | null): value is DrillColumnId {
   return value !== null && ([...BASE_COLUMNS, ...MEASURE_COLUMNS] as readonly string[]).includes(value);
 }
 
-/** The drill views name a customer's attributes alike (the owner's team is `owner_team`, LTV `customer_ltv`). */
+/** The drill views name a customer's attributes alike (LTV is `customer_ltv`; `customer_insights` has its own `paid_amount`). */
 const DRILL_VIEW_ATTRIBUTES = {
   customer: 'customer', customer_name: 'customer_name', phone: 'phone', owner: 'owner', owner_team: 'owner_team',
   source_channel: 'source_channel', lifecycle_stage: 'lifecycle_stage', rfm_segment: 'rfm_segment', ltv: 'customer_ltv', last_paid_date: 'last_paid_date',
@@ -365,7 +365,7 @@ const DRILL_VIEW_ATTRIBUTES = {
 
 /** Member (short name) of each base column on each view. */
 const ATTRIBUTES: Record<DrillView, Record<(typeof BASE_COLUMNS)[number] | 'customer', string>> = {
-  customer_insights: { ...DRILL_VIEW_ATTRIBUTES, owner_team: 'team', ltv: 'paid_amount' },
+  customer_insights: { ...DRILL_VIEW_ATTRIBUTES, ltv: 'paid_amount' },
   sales_drill: DRILL_VIEW_ATTRIBUTES,
   journey_flows: DRILL_VIEW_ATTRIBUTES,
   staff_touch_drill: DRILL_VIEW_ATTRIBUTES,
