@@ -87,7 +87,7 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   campaign_budgets: { limit: null },
   // Customers: their owner (and the owner's team). The referrer may be anyone's customer.
   customer_insights: {
-    limit: { staff: 'owner_id', manager: 'team_id' },
+    limit: OWNER,
     customers: 'owned',
     closedToTeamRoles: ['referrer'],
   },

@@ -106,7 +106,7 @@ export function registerContactRoutes(app: FastifyInstance, deps: Deps): void {
     const account = deps.requireAccount(request);
     const { sql, proxy } = deps.up();
     const lists = await Promise.all(TRIGGERS.map((t) => loadRows(proxy, account, {
-      dimensions: [v('customer'), v('customer_name'), v('phone'), v('action_reason'), v('owner'), v('owner_id'), v('team'), v(t.member)],
+      dimensions: [v('customer'), v('customer_name'), v('phone'), v('action_reason'), v('owner'), v('owner_id'), v('owner_team'), v(t.member)],
       segments: [v(t.id)],
       order: { [v(t.member)]: t.direction, [v('customer')]: 'asc' },
       limit: PER_TRIGGER,
@@ -124,7 +124,7 @@ export function registerContactRoutes(app: FastifyInstance, deps: Deps): void {
           customer, name: (r[v('customer_name')] as string | null) ?? null, phone: (r[v('phone')] as string | null) ?? null,
           trigger: TRIGGERS[i]!.id, reason: (r[v('action_reason')] as string | null) ?? null,
           ownerId: ownerId === null || ownerId === undefined ? null : Number(ownerId),
-          owner: (r[v('owner')] as string | null) ?? null, team: (r[v('team')] as string | null) ?? null,
+          owner: (r[v('owner')] as string | null) ?? null, team: (r[v('owner_team')] as string | null) ?? null,
         });
       }
     });

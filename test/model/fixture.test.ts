@@ -175,7 +175,7 @@ describe('the model on a hand-made brand', () => {
         { '2025-10': 0, '2025-12': 0, '2026-01': 0, '2026-02': 0, '2026-05': 1, '2026-06': 0 });
       expectValues(await by('customer_insights', ['referral_rate'], 'source_channel'), 'customer_insights.source_channel', 'customer_insights.referral_rate',
         { 企微: 0, 抖音: 0, 老带新: 1 });
-      expectValues(await by('customer_insights', ['referral_rate'], 'team'), 'customer_insights.team', 'customer_insights.referral_rate',
+      expectValues(await by('customer_insights', ['referral_rate'], 'owner_team'), 'customer_insights.owner_team', 'customer_insights.referral_rate',
         { 一队: 0, 二队: 0.5 });
     });
 
@@ -191,7 +191,7 @@ describe('the model on a hand-made brand', () => {
         { 企微: 1 / 3, 抖音: 1 / 3, 老带新: 0, '∅': null });
       expectValues(await by('customer_insights', ['repurchase_rate'], 'owner'), 'customer_insights.owner', 'customer_insights.repurchase_rate',
         { 乙: 1, 丁: 0, 甲: 1, 丙: 1 });
-      expectValues(await by('customer_insights', ['repurchase_rate'], 'team'), 'customer_insights.team', 'customer_insights.repurchase_rate',
+      expectValues(await by('customer_insights', ['repurchase_rate'], 'owner_team'), 'customer_insights.owner_team', 'customer_insights.repurchase_rate',
         { 一队: 1, 二队: 1 / 3 });
       const june = await by('customer_insights', ['repurchase_rate'], null,
         { timeDimensions: [{ dimension: 'customer_insights.order_date', dateRange: JUNE }] });
@@ -245,9 +245,9 @@ describe('the model on a hand-made brand', () => {
       const byOwner = await by('customer_insights', ['ltv', 'churn_rate'], 'owner');
       expectValues(byOwner, 'customer_insights.owner', 'customer_insights.ltv', { 乙: 300, 丁: 50, 甲: 400, 丙: 150 });
       expectValues(byOwner, 'customer_insights.owner', 'customer_insights.churn_rate', { 乙: 0.5, 丁: 0, 甲: 0, 丙: 0 });
-      const byTeam = await by('customer_insights', ['ltv', 'churn_rate'], 'team');
-      expectValues(byTeam, 'customer_insights.team', 'customer_insights.ltv', { 一队: 1000 / 3, 二队: 250 / 3 });
-      expectValues(byTeam, 'customer_insights.team', 'customer_insights.churn_rate', { 一队: 1 / 3, 二队: 0 });
+      const byTeam = await by('customer_insights', ['ltv', 'churn_rate'], 'owner_team');
+      expectValues(byTeam, 'customer_insights.owner_team', 'customer_insights.ltv', { 一队: 1000 / 3, 二队: 250 / 3 });
+      expectValues(byTeam, 'customer_insights.owner_team', 'customer_insights.churn_rate', { 一队: 1 / 3, 二队: 0 });
       const bySource = await by('customer_insights', ['ltv', 'churn_rate'], 'source_channel');
       expectValues(bySource, 'customer_insights.source_channel', 'customer_insights.ltv', { 企微: 350, 抖音: 225, 老带新: 50 });
       expectValues(bySource, 'customer_insights.source_channel', 'customer_insights.churn_rate', { 企微: 0, 抖音: 0.5, 老带新: 0 });
@@ -287,7 +287,7 @@ describe('the model on a hand-made brand', () => {
 
   describe('action lists', () => {
     const members = async (segment: string) =>
-      (await ctx.api.load({ dimensions: ['customer_insights.customer_name', 'customer_insights.owner', 'customer_insights.team', 'customer_insights.action_reason'],
+      (await ctx.api.load({ dimensions: ['customer_insights.customer_name', 'customer_insights.owner', 'customer_insights.owner_team', 'customer_insights.action_reason'],
         segments: [`customer_insights.${segment}`], order: { 'customer_insights.customer': 'asc' } }));
 
     /** The list as the /actions page asks for it: its members' names in the page's order. */
@@ -314,7 +314,7 @@ describe('the model on a hand-made brand', () => {
       const rows = await members('high_value_slipping');
       expectValues(rows.map((r) => ({ ...r, n: 1 })), 'customer_insights.customer_name', 'n', { 周七: 1 }, 'high_value_slipping');
       // Every list 周七 is on says why: the birthday on 07-01, the appointment missed on 06-16, and this one.
-      expect(rows[0]).toMatchObject({ 'customer_insights.owner': '甲', 'customer_insights.team': '一队',
+      expect(rows[0]).toMatchObject({ 'customer_insights.owner': '甲', 'customer_insights.owner_team': '一队',
         'customer_insights.action_reason': '生日还有 1 天；预约 06-16 未到店；71 天未购买，累计消费 ¥400.00' });
     });
 

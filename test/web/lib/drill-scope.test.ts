@@ -95,7 +95,7 @@ describe('ratio drills show the numerator or the denominator', () => {
     expect(churn.numerator.query.total).toBe(true);
     expect(churn.numerator.query.filters).toContainEqual({ member: 'customer_insights.churn_rate', operator: 'gt', values: ['0'] });
     expect(churn.denominator.query.filters).not.toContainEqual({ member: 'customer_insights.churn_rate', operator: 'gt', values: ['0'] });
-    expect(churn.denominator.query.filters).toContainEqual({ member: 'customer_insights.team', operator: 'equals', values: ['T'] });
+    expect(churn.denominator.query.filters).toContainEqual({ member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] });
 
     const conversion = buildRatioCountQueries(slice({ metric: 'campaign_conversion_rate', campaign: 'C' }))!;
     expect(conversion.numerator).toEqual({

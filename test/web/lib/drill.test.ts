@@ -106,7 +106,7 @@ describe('each kind of number becomes its own list query', () => {
   it('a segment cell: the classification equals the cell, cut by owner team and source channel', () => {
     const q = buildDrillQuery(slice({ metric: 'segment', segment: { dimension: 'value_quadrant', value: 'koc' }, team: 'T', channel: 'C' }), page);
     expect(q.filters).toEqual([
-      { member: 'customer_insights.team', operator: 'equals', values: ['T'] },
+      { member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] },
       { member: 'customer_insights.source_channel', operator: 'equals', values: ['C'] },
       { member: 'customer_insights.value_quadrant', operator: 'equals', values: ['koc'] },
     ]);
@@ -163,7 +163,7 @@ describe('a page ranks customers first, then fetches their attributes', () => {
     const s = slice({ metric: 'participants' });
     const q = buildDrillAttributesQuery(s, [7, 3])!;
     expect(q.dimensions).toEqual([
-      'customer_insights.customer', 'customer_insights.customer_name', 'customer_insights.phone', 'customer_insights.owner', 'customer_insights.team',
+      'customer_insights.customer', 'customer_insights.customer_name', 'customer_insights.phone', 'customer_insights.owner', 'customer_insights.owner_team',
       'customer_insights.source_channel', 'customer_insights.lifecycle_stage', 'customer_insights.rfm_segment', 'customer_insights.paid_amount',
       'customer_insights.last_paid_date',
     ]);
@@ -176,8 +176,8 @@ describe('a page ranks customers first, then fetches their attributes', () => {
     const ranked = [{ 'sales_drill.customer': 7, 'sales_drill.gmv': '900.00', 'sales_drill.order_count': '2' }, { 'sales_drill.customer': 3, 'sales_drill.gmv': '100.00', 'sales_drill.order_count': '1' }];
     expect(drillCustomers('gmv', ranked)).toEqual([7, 3]);
     const attributes = [
-      { 'customer_insights.customer': 3, 'customer_insights.customer_name': '王五', 'customer_insights.team': '华南', 'customer_insights.paid_amount': '100.00' },
-      { 'customer_insights.customer': 7, 'customer_insights.customer_name': '赵六', 'customer_insights.team': '华东', 'customer_insights.paid_amount': '5000.00' },
+      { 'customer_insights.customer': 3, 'customer_insights.customer_name': '王五', 'customer_insights.owner_team': '华南', 'customer_insights.paid_amount': '100.00' },
+      { 'customer_insights.customer': 7, 'customer_insights.customer_name': '赵六', 'customer_insights.owner_team': '华东', 'customer_insights.paid_amount': '5000.00' },
     ];
     const rows = toDrillRows('gmv', ranked, attributes);
     expect(rows.map((r) => [r.customer, r.values.customer_name, r.values.owner_team, r.values.ltv, r.values.part, r.values.order_count])).toEqual([

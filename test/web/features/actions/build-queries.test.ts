@@ -14,10 +14,10 @@ describe('action list queries', () => {
     const q = buildActionListQuery({ list: 'booked_not_arrived', team: 'T', owner: 7 }, 3);
     expect(q.segments).toEqual(['customer_insights.booked_not_arrived']);
     expect(q.dimensions).toEqual(expect.arrayContaining([
-      'customer_insights.customer', 'customer_insights.action_reason', 'customer_insights.owner', 'customer_insights.owner_id', 'customer_insights.team',
+      'customer_insights.customer', 'customer_insights.action_reason', 'customer_insights.owner', 'customer_insights.owner_id', 'customer_insights.owner_team',
     ]));
     expect(q.filters).toEqual([
-      { member: 'customer_insights.team', operator: 'equals', values: ['T'] },
+      { member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] },
       { member: 'customer_insights.owner_id', operator: 'equals', values: ['7'] },
     ]);
     expect([q.limit, q.offset, q.total]).toEqual([50, 100, true]);
@@ -39,7 +39,7 @@ describe('action list queries', () => {
   it('per-owner counts keep the team filter but not the owner, so every owner of the team shows', () => {
     const q = buildOwnerCountsQuery({ list: 'birthday_soon', team: 'T', owner: 7 });
     expect(q.measures).toEqual(['customer_insights.customers']);
-    expect(q.filters).toEqual([{ member: 'customer_insights.team', operator: 'equals', values: ['T'] }]);
+    expect(q.filters).toEqual([{ member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] }]);
     expect(buildListCountQuery('first_order_follow_up', { team: null, owner: null })).toEqual({
       measures: ['customer_insights.customers'], segments: ['customer_insights.first_order_follow_up'], filters: [],
     });
@@ -57,7 +57,7 @@ describe('action list queries', () => {
   it('rows and counts from Cube strings', () => {
     const [row] = toActionRows([{ 'customer_insights.customer': '42', 'customer_insights.owner_id': '7', 'customer_insights.owner': '王伟', 'customer_insights.action_reason': '生日还有 3 天', 'customer_insights.phone': null }]);
     expect(row).toMatchObject({ customer: 42, ownerId: 7, values: { owner: '王伟', action_reason: '生日还有 3 天', phone: null } });
-    expect(toOwnerCounts([{ 'customer_insights.owner': null, 'customer_insights.owner_id': null, 'customer_insights.team': null, 'customer_insights.customers': '4' }]))
+    expect(toOwnerCounts([{ 'customer_insights.owner': null, 'customer_insights.owner_id': null, 'customer_insights.owner_team': null, 'customer_insights.customers': '4' }]))
       .toEqual([{ owner: null, ownerId: null, team: null, customers: 4 }]);
     expect(listCount([{ 'customer_insights.customers': '17' }])).toBe(17);
     expect(listCount([])).toBeNull();

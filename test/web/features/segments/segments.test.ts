@@ -10,7 +10,7 @@ describe('segments', () => {
       dimensions: ['customer_insights.rfm_segment'],
       measures: ['customer_insights.customers'],
       filters: [
-        { member: 'customer_insights.team', operator: 'equals', values: ['T'] },
+        { member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] },
         { member: 'customer_insights.rfm_segment', operator: 'set' },
       ],
     });

@@ -32,7 +32,7 @@ export const ACTION_COLUMNS = [
   { id: 'phone', member: m('phone') },
   { id: 'action_reason', member: m('action_reason') },
   { id: 'owner', member: m('owner') },
-  { id: 'owner_team', member: m('team') },
+  { id: 'owner_team', member: m('owner_team') },
   { id: 'lifecycle_stage', member: m('lifecycle_stage') },
   { id: 'last_paid_date', member: m('last_paid_date') },
   { id: 'last_contact_date', member: m('last_contact_date') },
@@ -55,7 +55,7 @@ export const ACTION_ORDER: Readonly<Record<ActionList, { member: string; directi
 
 function filters(f: Omit<ActionFilter, 'list'>): Filter[] {
   const out: Filter[] = [];
-  if (f.team) out.push({ member: m('team'), operator: 'equals', values: [f.team] });
+  if (f.team) out.push({ member: m('owner_team'), operator: 'equals', values: [f.team] });
   if (f.owner !== null) out.push({ member: m('owner_id'), operator: 'equals', values: [String(f.owner)] });
   return out;
 }
@@ -90,7 +90,7 @@ export function buildActionListQuery(f: ActionFilter, page: number): Query {
 export function buildOwnerCountsQuery(f: ActionFilter): Query {
   return {
     measures: [m('customers')],
-    dimensions: [m('owner'), m('owner_id'), m('team')],
+    dimensions: [m('owner'), m('owner_id'), m('owner_team')],
     segments: [m(f.list)],
     filters: filters({ team: f.team, owner: null }),
     order: { [m('customers')]: 'desc', [m('owner')]: 'asc' },
@@ -134,7 +134,7 @@ export function toOwnerCounts(rows: ReadonlyArray<Record<string, unknown>>): Own
     return {
       owner: (row[m('owner')] as string | null) ?? null,
       ownerId: id === null || id === undefined ? null : Number(id),
-      team: (row[m('team')] as string | null) ?? null,
+      team: (row[m('owner_team')] as string | null) ?? null,
       customers: Number(row[m('customers')] ?? 0),
     };
   });

@@ -81,7 +81,7 @@ export function Customer360Page() {
             <h2>{t('c360.owner')}</h2>
             <dl className="facts">
               <dt>{t('col.owner')}</dt><dd data-testid="owner">{s(f('owner'))}</dd>
-              <dt>{t('col.owner_team')}</dt><dd>{s(f('team'))}</dd>
+              <dt>{t('col.owner_team')}</dt><dd>{s(f('owner_team'))}</dd>
               <dt>{t('col.source_channel')}</dt><dd>{s(f('source_channel'))}</dd>
             </dl>
           </section>

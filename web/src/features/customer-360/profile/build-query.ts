@@ -3,7 +3,7 @@ import type { Query } from '../../../lib/cube.ts';
 const one = (member: string, id: number) => [{ member, operator: 'equals' as const, values: [String(id)] }];
 
 export const PROFILE_FIELDS = [
-  'customer_name', 'phone', 'gender', 'city_tier', 'member_level', 'registered_date', 'owner', 'team', 'source_channel',
+  'customer_name', 'phone', 'gender', 'city_tier', 'member_level', 'registered_date', 'owner', 'owner_team', 'source_channel',
   'lifecycle_stage', 'rfm_segment', 'aipl_stage', 'five_a_stage', 'value_quadrant', 'activity_points', 'value_points',
   'paid_orders', 'paid_amount', 'last_paid_date',
 ] as const;

@@ -1,0 +1,45 @@
+/** `npm run bench`'s options (see run.ts for their meaning), read once, and its log line. */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, ROOT_DIR } from '../cube/config.ts';
+
+export const { values: args } = parseArgs({
+  options: {
+    customers: { type: 'string' },
+    runs: { type: 'string', default: '20' },
+    'open-runs': { type: 'string', default: '10' },
+    'compare-runs': { type: 'string', default: '5' },
+    users: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '60' },
+    think: { type: 'string', default: '1000' },
+    'csv-rows': { type: 'string', default: '100000' },
+    budget: { type: 'string', default: '30' },
+    'data-dir': { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    doc: { type: 'string', default: path.join('docs', 'benchmarks.md') },
+    render: { type: 'boolean', default: false },
+  },
+});
+export const whole = (name: string, raw: string | undefined, min = 1): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${raw}`);
+  return n;
+};
+
+export const config = loadConfig({ logLevel: 'silent' });
+export const customers = whole('customers', args.customers ?? String(config.demoCustomers));
+export const runs = whole('runs', args.runs);
+export const openRuns = whole('open-runs', args['open-runs']);
+export const compareRuns = whole('compare-runs', args['compare-runs']);
+export const users = whole('users', args.users);
+export const durationMs = whole('duration', args.duration) * 1000;
+export const thinkMs = whole('think', args.think, 0);
+export const csvRows = whole('csv-rows', args['csv-rows']);
+export const budgetMs = whole('budget', args.budget) * 1000;
+export const docFile = path.resolve(ROOT_DIR, args.doc!);
+export const password = config.demoPassword;
+export const RESULTS_FILE = path.join(ROOT_DIR, 'bench', 'results.json');
+
+export const say = (message: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+};

@@ -1,0 +1,64 @@
+/** The list pages: the drill-down list (first and a deep page), the customer 360, the CSV export. */
+import type postgres from 'postgres';
+import { buildDrillQuery, drillColumns, parseDrill, parsePage } from '../../web/src/lib/drill.ts';
+import { wholeListQuery } from '../../web/src/lib/export-csv.ts';
+import { addDays } from '../../web/src/lib/date-range.ts';
+import type { BrowserClient } from '../http-client.ts';
+import { customer360, drillList, type CubeQuery, type NamedQuery } from '../pages.ts';
+import { csvRows, openRuns, runs, say } from '../options.ts';
+import { latency, ms } from '../stats.ts';
+import { loadNamed, openPage, timed } from '../timing.ts';
+
+/** The drill-down list behind the overview's GMV: first page with its total, and a deep page. */
+export async function timeDrillList(exec: BrowserClient, asOf: string, drillBase: string) {
+  say('timing the drill-down list');
+  // The list as the page loads it: the ranked page with its total, then the page's attributes.
+  const listOf = (to: string, page = 1): NamedQuery => drillList(`${drillBase}&to=${to}${page > 1 ? `&page=${page}` : ''}`, asOf).queries.find((x) => x.name === 'list')!;
+  const total = (await exec.load(listOf(asOf).query)).total ?? 0;
+  const deepPage = Math.max(2, Math.floor((total * 0.8) / 50));
+  await loadNamed(exec, listOf(asOf, deepPage));
+  const first = {
+    warm: await timed(runs, () => loadNamed(exec, listOf(asOf))),
+    cold: await timed(runs, (i) => loadNamed(exec, listOf(addDays(asOf, -(i + 1))))),
+    page: await timed(openRuns, (i) => openPage(exec, drillList(`${drillBase}&to=${addDays(asOf, -(100 + i))}`, asOf))),
+  };
+  const deep = {
+    warm: await timed(runs, () => loadNamed(exec, listOf(asOf, deepPage))),
+    cold: await timed(runs, (i) => loadNamed(exec, listOf(addDays(asOf, -(i + 1)), deepPage))),
+  };
+  say(`  ${total} customers; first page cold p95 ${ms(latency(first.cold).p95)}, whole page ${ms(latency(first.page).p95)}, page ${deepPage} ${ms(latency(deep.cold).p95)}`);
+  return { total, deepPage, first, deep };
+}
+
+/** The customer 360 of different customers, each with orders. */
+export async function timeCustomer360(exec: BrowserClient, owner: postgres.Sql) {
+  say('timing the customer 360');
+  const someCustomers = (await owner.unsafe(`
+    SELECT customer.id FROM siyu.customers AS customer
+    WHERE EXISTS (SELECT 1 FROM siyu.orders AS o WHERE o.customer_id = customer.id)
+    ORDER BY (customer.id::bigint * 2654435761) % 1000003 LIMIT $1`, [runs])).map((r) => Number(r.id));
+  const c360Page: number[] = [];
+  const c360Query: number[] = [];
+  for (const id of someCustomers) {
+    const page = customer360(id);
+    const t0 = performance.now();
+    const answers = await Promise.all(page.queries.map(({ query }) => exec.load(query)));
+    c360Page.push(performance.now() - t0);
+    c360Query.push(...answers.map((a) => a.ms));
+  }
+  say(`  360: page p95 ${ms(latency(c360Page).p95)}, query p95 ${ms(latency(c360Query).p95)}`);
+  return { someCustomers, c360Page, c360Query };
+}
+
+/** The CSV export of the all-customers list, streamed and counted. */
+export async function timeCsvExport(exec: BrowserClient, asOf: string) {
+  say(`timing a CSV export of up to ${csvRows.toLocaleString('en-US')} rows`);
+  // The export reads the whole row in one query, as the page's export link does.
+  const allCustomers = buildDrillQuery(parseDrill(new URLSearchParams('metric=customers'), asOf), parsePage(new URLSearchParams())) as CubeQuery;
+  const csv = await exec.exportCsv({
+    query: wholeListQuery(allCustomers), filename: 'bench',
+    columns: drillColumns('customers').map((c) => ({ member: c.member, title: c.id })),
+  }, csvRows);
+  say(`  ${csv.rows} rows in ${ms(csv.ms)}`);
+  return csv;
+}

@@ -1,0 +1,200 @@
+/** The Cube queries of a drill list: its page, the page's attributes, the header's number and spend. */
+import type { Query } from '../cube.ts';
+import { drillDef, journeyDayFilters, type DrillDef, type DrillMetric, type DrillView, type SliceMembers } from './catalogue.ts';
+import { ATTRIBUTES, BASE_COLUMNS, drillColumns } from './columns.ts';
+import { showsNumerator, type DrillPage, type DrillSlice } from './url.ts';
+
+type Filter = NonNullable<Query['filters']>[number];
+
+/** The slice's own filters on `view`, through the members the number uses. */
+export function sliceFilters(view: string, members: SliceMembers, slice: Omit<DrillSlice, 'metric' | 'range' | 'segment' | 'journey'>): Filter[] {
+  const out: Filter[] = [];
+  const add = (member: string | undefined, value: string | number | null) => {
+    if (member && value !== null) out.push({ member: `${view}.${member}`, operator: 'equals', values: [String(value)] });
+  };
+  add(members.team, slice.team);
+  add(members.channel, slice.channel);
+  add(members.campaign, slice.campaign);
+  add(members.employee, slice.employee);
+  add(members.owner, slice.owner);
+  add(members.cityTier, slice.cityTier);
+  return out;
+}
+
+/** Slice parameters the number cannot be cut by (for a note on the page). */
+export function ignoredSliceParams(slice: DrillSlice): string[] {
+  const members = drillDef(slice.metric).slice;
+  const out: string[] = [];
+  if (slice.team && !members.team) out.push('team');
+  if (slice.channel && !members.channel) out.push('channel');
+  if (slice.campaign && !members.campaign) out.push('campaign');
+  if (slice.employee && !members.employee) out.push('employee');
+  if (slice.cityTier && !members.cityTier) out.push('city_tier');
+  return out;
+}
+
+export type FilterKindOrRange = 'range' | 'team' | 'channel' | 'campaign' | 'employee' | 'city_tier';
+
+/**
+ * Every active filter the number does not apply: the slice parameters it
+ * cannot be cut by, and the date range when it is an as-of number. Tiles and
+ * lists say so on screen (`filter-note`).
+ */
+export function ignoredFilters(metric: DrillMetric, active: { range: boolean } & Pick<DrillSlice, 'team' | 'channel' | 'campaign'> & Partial<Pick<DrillSlice, 'employee' | 'cityTier'>>): FilterKindOrRange[] {
+  const def = drillDef(metric);
+  const out: FilterKindOrRange[] = [];
+  if (active.range && def.date === null) out.push('range');
+  if (active.team && !def.slice.team) out.push('team');
+  if (active.channel && !def.slice.channel) out.push('channel');
+  if (active.campaign && !def.slice.campaign) out.push('campaign');
+  if (active.employee && !def.slice.employee) out.push('employee');
+  if (active.cityTier && !def.slice.cityTier) out.push('city_tier');
+  return out;
+}
+
+function population(def: DrillDef, numeratorOnly = false): Filter[] {
+  const out: Filter[] = [];
+  if (numeratorOnly && def.numerator) out.push({ member: `${def.view}.${def.numerator}`, operator: 'gt', values: ['0'] });
+  if (def.population) {
+    out.push(def.population.operator === 'set'
+      ? { member: `${def.view}.${def.population.measure}`, operator: 'set' }
+      : { member: `${def.view}.${def.population.measure}`, operator: 'gt', values: ['0'] });
+  }
+  for (const f of def.fixed ?? []) out.push({ member: `${def.view}.${f.member}`, operator: f.operator });
+  return out;
+}
+
+export function baseFilters(slice: DrillSlice): Filter[] {
+  const def = drillDef(slice.metric);
+  const out = sliceFilters(def.view, def.slice, slice);
+  if (slice.segment) out.push({ member: `${def.view}.${slice.segment.dimension}`, operator: 'equals', values: [slice.segment.value] });
+  if (slice.journey) {
+    const { family, fromDate, toDate, from, to } = slice.journey;
+    out.push(
+      ...journeyDayFilters(fromDate, toDate),
+      { member: `${def.view}.from_${family}`, operator: 'equals', values: [from] },
+      { member: `${def.view}.to_${family}`, operator: 'equals', values: [to] },
+    );
+  }
+  return out;
+}
+
+export function timeDimensions(slice: DrillSlice): Query['timeDimensions'] {
+  const def = drillDef(slice.metric);
+  return def.date && slice.range ? [{ dimension: `${def.view}.${def.date}`, dateRange: slice.range }] : [];
+}
+
+/** The member naming the customer on a drill's view (a filter on it limits a team role to owned customers). */
+export function customerMember(metric: DrillMetric): string {
+  const def = drillDef(metric);
+  return `${def.view}.${ATTRIBUTES[def.view].customer}`;
+}
+
+/** The member a list is sorted by: the chosen column, else the number's part (largest first), else the customer id. */
+function sortOf(slice: DrillSlice, page: DrillPage): { sortMember: string; desc: boolean } {
+  const def = drillDef(slice.metric);
+  const sortColumn = drillColumns(slice.metric).find((c) => c.id === page.sort);
+  const defaultSort = def.part ? `${def.view}.${def.part}` : `${def.view}.${ATTRIBUTES[def.view].customer}`;
+  return { sortMember: sortColumn?.member ?? defaultSort, desc: sortColumn ? page.desc : Boolean(def.part) };
+}
+
+/**
+ * The whole list row in one query: the customer, every attribute column and
+ * the measures, sorted on the server, with the total. The CSV export reads
+ * it page by page; the journey list shows it as is.
+ */
+export function buildDrillQuery(slice: DrillSlice, page: DrillPage): Query {
+  const def = drillDef(slice.metric);
+  const attr = ATTRIBUTES[def.view];
+  const { sortMember, desc } = sortOf(slice, page);
+  return {
+    dimensions: [attr.customer, ...BASE_COLUMNS.map((id) => attr[id])].map((s) => `${def.view}.${s}`),
+    measures: def.measures.map((s) => `${def.view}.${s}`),
+    filters: [...baseFilters(slice), ...population(def, showsNumerator(slice))],
+    timeDimensions: timeDimensions(slice),
+    // A tie-breaker on the customer id keeps pages stable.
+    order: sortMember === `${def.view}.${attr.customer}`
+      ? [[sortMember, desc ? 'desc' : 'asc']]
+      : [[sortMember, desc ? 'desc' : 'asc'], [`${def.view}.${attr.customer}`, 'asc']],
+    limit: page.limit,
+    offset: page.offset,
+    total: true,
+  };
+}
+
+/**
+ * Lists that rank customers first and fetch the page's attributes after.
+ * Grouping every fact row in range by ten attribute columns, and counting
+ * that grouping again for the total, is what took a list 20 s at a million
+ * customers; grouping by the customer alone does not. The journey list
+ * classifies two days per query, so fetching its attributes again would
+ * cost more than it saves.
+ */
+const RANKED_VIEWS: ReadonlySet<DrillView> = new Set(['sales_drill', 'activity_drill', 'staff_touch_drill', 'customer_insights']);
+
+/**
+ * One page of the list as the page asks for it: on a ranked view, only the
+ * customer, the measures and the sort column (when it is an attribute), with
+ * the total; otherwise the whole row. Same population, order and total as
+ * `buildDrillQuery`.
+ */
+export function buildDrillPageQuery(slice: DrillSlice, page: DrillPage): Query {
+  const def = drillDef(slice.metric);
+  const whole = buildDrillQuery(slice, page);
+  if (!RANKED_VIEWS.has(def.view)) return whole;
+  const customer = `${def.view}.${ATTRIBUTES[def.view].customer}`;
+  const { sortMember } = sortOf(slice, page);
+  const sortsByAttribute = sortMember !== customer && whole.dimensions!.includes(sortMember);
+  return { ...whole, dimensions: sortsByAttribute ? [customer, sortMember] : [customer] };
+}
+
+/** The attributes' members on customer_insights, where a customer is one row and needs no facts. */
+export const INSIGHTS_ATTRIBUTES = [ATTRIBUTES.customer_insights.customer, ...BASE_COLUMNS.map((id) => ATTRIBUTES.customer_insights[id])]
+  .map((s) => `customer_insights.${s}`);
+
+/**
+ * The attribute columns of a page's customers, by id, from customer_insights
+ * (one row per customer). Null when the page query carries them itself or
+ * the page is empty. The role's limits on customer_insights (the owner and
+ * their team) are those the ranked views put on any list naming customers,
+ * so every ranked customer is found.
+ */
+export function buildDrillAttributesQuery(slice: DrillSlice, customers: readonly number[]): Query | null {
+  if (!RANKED_VIEWS.has(drillDef(slice.metric).view) || customers.length === 0) return null;
+  return {
+    dimensions: INSIGHTS_ATTRIBUTES,
+    filters: [{ member: `customer_insights.${ATTRIBUTES.customer_insights.customer}`, operator: 'equals', values: customers.map(String) }],
+    order: [[INSIGHTS_ATTRIBUTES[0]!, 'asc']],
+    limit: customers.length,
+  };
+}
+
+/** The customer ids of a page query's rows, in order. */
+export function drillCustomers(metric: DrillMetric, rows: ReadonlyArray<Record<string, unknown>>): number[] {
+  const def = drillDef(metric);
+  const member = `${def.view}.${ATTRIBUTES[def.view].customer}`;
+  return rows.map((row) => Number(row[member]));
+}
+
+/** The number itself over the same population, for the header; null when the total count says it all. */
+export function buildDrillSummaryQuery(slice: DrillSlice): Query | null {
+  const def = drillDef(slice.metric);
+  if (def.summary.length === 0) return null;
+  return {
+    measures: def.summary.map((s) => `${def.view}.${s}`),
+    // Population filters are HAVING clauses: without dimensions they would test the total, not each customer.
+    filters: [...baseFilters(slice), ...(def.fixed ?? []).map((f) => ({ member: `${def.view}.${f.member}`, operator: f.operator }))],
+    timeDimensions: timeDimensions(slice),
+  };
+}
+
+/** ROI and CAC: the spend over the same slice, from channel_roi, for the list's header. */
+export function buildDrillSpendQuery(slice: DrillSlice): Query | null {
+  if (drillDef(slice.metric).kind !== 'multi') return null;
+  const members: SliceMembers = slice.metric === 'cac' ? { channel: 'channel' } : { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee' };
+  return {
+    measures: ['channel_roi.spend'],
+    filters: sliceFilters('channel_roi', members, slice),
+    timeDimensions: slice.range ? [{ dimension: 'channel_roi.date', dateRange: slice.range }] : [],
+  };
+}
