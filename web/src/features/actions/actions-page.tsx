@@ -39,10 +39,7 @@ export function ActionsPage() {
   if (!hasToday(me?.role) || (list !== null && list !== 'today')) return <ActionListsPage />;
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('actions.title')}</h1>
-        <span className="muted">{t('actions.asOf', { date: me!.asOf })}</span>
-      </div>
+      <ActionsHead />
       <div className="segmented actions-tabs" role="tablist" aria-label={t('actions.title')}>
         <button type="button" role="tab" aria-selected className="active" data-testid="list-today">{t('today.tab')}</button>
         {ACTION_LISTS.map((l) => (
@@ -52,6 +49,18 @@ export function ActionsPage() {
         ))}
       </div>
       <TodayPanel />
+    </div>
+  );
+}
+
+/** The page's title and the day its lists are computed for, on both views. */
+function ActionsHead() {
+  const { t } = useI18n();
+  const { me } = useSession();
+  return (
+    <div className="page-head">
+      <h1>{t('actions.title')}</h1>
+      <span className="muted">{t('actions.asOf', { date: me!.asOf })}</span>
     </div>
   );
 }
@@ -114,10 +123,7 @@ function ActionListsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('actions.title')}</h1>
-        <span className="muted">{t('actions.asOf', { date: me!.asOf })}</span>
-      </div>
+      <ActionsHead />
       <div className="segmented actions-tabs" role="tablist" aria-label={t('actions.title')}>
         {hasToday(me?.role) && (
           <button type="button" role="tab" aria-selected={false} onClick={() => setParams({ list: 'today' })} data-testid="list-today">{t('today.tab')}</button>
