@@ -128,7 +128,8 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
       preAggregationsOptions: { queueOptions: { concurrency: BUILD_SLOTS } },
     },
     logger: (msg: string, params: Record<string, unknown>) => {
-      if (LOGGED_EVENTS.test(msg)) options.log?.(`cube: ${msg} ${JSON.stringify(params?.error ?? '')}`);
+      // One line per event: Cube's error text carries its stack trace after the first line.
+      if (LOGGED_EVENTS.test(msg)) options.log?.(`cube: ${msg} ${JSON.stringify(String(params?.error ?? '').split('\n')[0])}`);
     },
     // Only loading data and reading /meta: no SQL, no jobs, no GraphQL.
     contextToApiScopes: async () => ['meta', 'data'],
