@@ -11,6 +11,7 @@ import type { Account } from './accounts.ts';
 import type { CubeProxy } from './cube-proxy.ts';
 import { HttpError } from './http-error.ts';
 import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
+import { ACTION_LISTS, ACTION_ORDER } from '../../web/src/features/actions/build-queries.ts';
 
 /** Full numbers one person may reveal per business day; PHONE_REVEALS_PER_DAY overrides it (tests). */
 export const PHONE_REVEALS_PER_DAY = 200;
@@ -20,13 +21,6 @@ export function phoneRevealLimit(): number {
   return Number.isInteger(n) && n > 0 ? n : PHONE_REVEALS_PER_DAY;
 }
 
-/** The catalogue's order of the lists, and each list's own urgency (build-queries.ts of the page alike). */
-const TRIGGERS = [
-  { id: 'birthday_soon', member: 'days_to_birthday', direction: 'asc' },
-  { id: 'booked_not_arrived', member: 'missed_date', direction: 'desc' },
-  { id: 'high_value_slipping', member: 'paid_amount', direction: 'desc' },
-  { id: 'first_order_follow_up', member: 'first_paid_date', direction: 'asc' },
-] as const;
 /** Per trigger, at most this many customers reach the list (a manager's team included). */
 const PER_TRIGGER = 500;
 
@@ -105,10 +99,11 @@ export function registerContactRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/api/today', async (request, reply) => {
     const account = deps.requireAccount(request);
     const { sql, proxy } = deps.up();
-    const lists = await Promise.all(TRIGGERS.map((t) => loadRows(proxy, account, {
-      dimensions: [v('customer'), v('customer_name'), v('phone'), v('action_reason'), v('owner'), v('owner_id'), v('owner_team'), v(t.member)],
-      segments: [v(t.id)],
-      order: { [v(t.member)]: t.direction, [v('customer')]: 'asc' },
+    // The lists in the catalogue's order, each by its own urgency, as the page asks for them.
+    const lists = await Promise.all(ACTION_LISTS.map((id) => loadRows(proxy, account, {
+      dimensions: [v('customer'), v('customer_name'), v('phone'), v('action_reason'), v('owner'), v('owner_id'), v('owner_team'), ACTION_ORDER[id].member],
+      segments: [v(id)],
+      order: { [ACTION_ORDER[id].member]: ACTION_ORDER[id].direction, [v('customer')]: 'asc' },
       limit: PER_TRIGGER,
     })));
     const seen = new Set<number>();
@@ -122,7 +117,7 @@ export function registerContactRoutes(app: FastifyInstance, deps: Deps): void {
         const ownerId = r[v('owner_id')];
         rows.push({
           customer, name: (r[v('customer_name')] as string | null) ?? null, phone: (r[v('phone')] as string | null) ?? null,
-          trigger: TRIGGERS[i]!.id, reason: (r[v('action_reason')] as string | null) ?? null,
+          trigger: ACTION_LISTS[i]!, reason: (r[v('action_reason')] as string | null) ?? null,
           ownerId: ownerId === null || ownerId === undefined ? null : Number(ownerId),
           owner: (r[v('owner')] as string | null) ?? null, team: (r[v('owner_team')] as string | null) ?? null,
         });
