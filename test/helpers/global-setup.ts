@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type RunningDatabase } from '../../cube/database/embedded-postgres.ts';
 import { freePort } from '../../cube/ports.ts';
+import { clearStaleChromium } from './chromium-unpack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +20,7 @@ let db: RunningDatabase | null = null;
 let dir: string | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
+  clearStaleChromium();
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
     project.provide('postgresUrl', external);
