@@ -12,13 +12,10 @@ import { formatCurrency, formatInteger, formatPercent } from '../../lib/format.t
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { AnimatedNumber } from './animated-number.tsx';
-import {
-  buildCampaignSalesQuery, buildGmvByHourQuery, buildLeaderboardQuery, buildNewCustomersBySourceQuery,
-  buildParticipantsByCityTierQuery, buildParticipationQuery, buildRoiByChannelQuery, campaignWindow,
-} from './build-queries.ts';
-import { buildCampaignListQuery, isRunning, pickCampaign, toCampaignOptions } from './campaigns.ts';
+import { campaignWindow } from './build-queries.ts';
+import { isRunning, pickCampaign, toCampaignOptions } from './campaigns.ts';
 import { drillLinks, openInNewTab } from './drill-links.ts';
-import { addDays } from '../../lib/date-range.ts';
+import { bigScreenQueries } from './page-queries.ts';
 import { currentHourOf, parseScreenParams, zonedParts } from './screen-params.ts';
 import {
   CITY_TIER_ORDER, targetProgress, toBreakdown, toChannelRoi, toFunnel, toHourlyTile, toLeaderboard, toParticipation,
@@ -41,21 +38,21 @@ export default function BigScreenPage() {
   const calendar = useBusinessCalendar(tick, me?.timeZone ?? 'Asia/Shanghai', me?.asOf ?? null);
   const asOf = calendar.asOf;
 
-  const campaignList = useLiveQuery(buildCampaignListQuery(), tick);
+  const campaignList = useLiveQuery(bigScreenQueries(null, null).campaign_list, tick);
   const options = useMemo(() => toCampaignOptions(campaignList.rows ?? []), [campaignList.rows]);
   const campaign = pickCampaign(options, asOf, screen.campaign);
   const name = campaign?.name ?? null;
-  const ready = name !== null && asOf !== null;
   const window_ = campaign && asOf ? campaignWindow(campaign.startsOn, campaign.endsOn, asOf) : null;
 
-  const sales = useLiveQuery(ready ? buildCampaignSalesQuery(name) : null, tick);
-  const today = useLiveQuery(ready ? buildGmvByHourQuery(name, asOf) : null, tick);
-  const weekAgo = useLiveQuery(ready ? buildGmvByHourQuery(name, addDays(asOf, -7)) : null, tick);
-  const participation = useLiveQuery(ready ? buildParticipationQuery(name) : null, tick);
-  const roi = useLiveQuery(ready ? buildRoiByChannelQuery(name) : null, tick);
-  const leaders = useLiveQuery(ready ? buildLeaderboardQuery(name) : null, tick);
-  const newCustomers = useLiveQuery(window_ ? buildNewCustomersBySourceQuery(window_[0], window_[1]) : null, tick);
-  const cityTiers = useLiveQuery(ready ? buildParticipantsByCityTierQuery(name) : null, tick);
+  const queries = bigScreenQueries(campaign, asOf);
+  const sales = useLiveQuery(queries.campaign_sales, tick);
+  const today = useLiveQuery(queries.gmv_by_hour_today, tick);
+  const weekAgo = useLiveQuery(queries.gmv_by_hour_week_ago, tick);
+  const participation = useLiveQuery(queries.participation, tick);
+  const roi = useLiveQuery(queries.roi_by_channel, tick);
+  const leaders = useLiveQuery(queries.leaderboard, tick);
+  const newCustomers = useLiveQuery(queries.new_customers_by_source, tick);
+  const cityTiers = useLiveQuery(queries.participants_by_city_tier, tick);
 
   const all = [campaignList, sales, today, weekAgo, participation, roi, leaders, newCustomers, cityTiers];
   // A tile is stale when its last refresh failed, or when no answer came for two intervals.
