@@ -118,6 +118,22 @@ describe('metric catalogue', () => {
     expect(missing).toEqual([]);
   });
 
+  it('defines a sale once: orders.is_paid is the condition of the siyu.paid_orders view, and counts the same orders', async () => {
+    // The view (migration 003) is the definition; the model's is_paid repeats its condition for the
+    // sales measures (model/cubes/orders.yml), so the two must not drift apart.
+    const normalise = (condition: string): string => condition.replace(/\{CUBE\}\.|\borders\.|::text|[()\s]/g, '');
+    const yaml = readFileSync(`${loadConfig().modelDir}/cubes/orders.yml`, 'utf8');
+    const modelCondition = /- name: is_paid\n(?:\s+\w+:.*\n)*?\s+sql: "(.*)"/.exec(yaml)?.[1];
+    expect(modelCondition, 'orders.is_paid has a sql').toBeDefined();
+    const [view] = await ctx.db.sql<{ definition: string }[]>`SELECT pg_get_viewdef('siyu.paid_orders'::regclass) AS definition`;
+    const viewCondition = /WHERE\s+([\s\S]*?);?\s*$/.exec(view!.definition)?.[1];
+    expect(viewCondition, 'siyu.paid_orders has a WHERE').toBeDefined();
+    expect(normalise(modelCondition!)).toBe(normalise(viewCondition!));
+    const [sql] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.paid_orders`;
+    const [cube] = await ctx.api.load({ measures: ['sales_overview.order_count'] });
+    expect(Number(cube!['sales_overview.order_count'])).toBe(sql!.n);
+  });
+
   it('names every metric and dimension member as the definitions module does (the tooltips, /glossary and docs/metrics.md read it)', () => {
     const mismatched: string[] = [];
     for (const cube of meta.cubes.filter((c) => c.type !== 'view')) {
