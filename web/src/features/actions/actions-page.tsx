@@ -114,7 +114,7 @@ function ActionListsPage() {
         ? <span className="muted">{t('actions.noOwner')}</span>
         : <button type="button" className="link" data-testid="owner-count" onClick={() => set({ owner: String(o.ownerId), owner_name: o.owner })}>{o.owner}</button>),
     },
-    { id: 'team', title: columnTitle('owner_team'), render: (o) => o.team ?? '—' },
+    { id: 'owner_team', title: columnTitle('owner_team'), render: (o) => o.ownerTeam ?? '—' },
     { id: 'customers', title: t('actions.waiting'), align: 'right', render: (o) => formatInteger(o.customers, lang) },
   ];
 
