@@ -6,7 +6,7 @@
  * on every run), or the comparison would flatter whichever side does less.
  */
 import type { Sql } from 'postgres';
-import type { CubeQuery, NamedQuery, PageLoad } from './pages.ts';
+import type { CubeQuery, NamedQuery, PageLoad } from '../web/src/page-loads.ts';
 import { buildGmvTrendQuery } from '../web/src/features/overview/gmv-spend-trend/build-query.ts';
 import { buildSalesKpiQuery } from '../web/src/features/overview/kpis/build-query.ts';
 import { buildRoiBreakdownQuery } from '../web/src/features/channels/roi-breakdown/build-query.ts';

@@ -8,7 +8,7 @@
  * has that wait in it).
  */
 import { stillRunning, untilAnswered } from '../cube/engine/continue-wait.ts';
-import type { CubeQuery } from './pages.ts';
+import type { CubeQuery } from '../web/src/page-loads.ts';
 
 export class RequestError extends Error {
   constructor(readonly status: number, message: string) {

@@ -7,7 +7,7 @@
  * and the roles that see everything are both in the mix.
  */
 import { BrowserClient, RequestError } from './http-client.ts';
-import { customer360, drillList, overview, type PageContext, type PageLoad } from './pages.ts';
+import { customer360, drillList, overview, type PageContext, type PageLoad } from '../web/src/page-loads.ts';
 import { latency, type Latency } from './stats.ts';
 
 export interface LoadTestOptions {

@@ -9,7 +9,7 @@
  */
 import { addDays } from '../web/src/lib/date-range.ts';
 import { BrowserClient, RequestError } from './http-client.ts';
-import type { CubeQuery } from './pages.ts';
+import type { CubeQuery } from '../web/src/page-loads.ts';
 import { latency, type Latency } from './stats.ts';
 
 export interface NoisyNeighbourResult {

@@ -34,7 +34,7 @@ import { comparisons } from './compare.ts';
 import { buildWeb, bundleSizes, commit, loadSampler, machine, seed } from './environment.ts';
 import { BrowserClient } from './http-client.ts';
 import { args, compareRuns, csvRows, customers, budgetMs, docFile, durationMs, openRuns, password, RESULTS_FILE, runs, say, thinkMs, users } from './options.ts';
-import { tilePages, drillList, type CubeQuery, type PageContext } from './pages.ts';
+import { tilePages, drillList, type CubeQuery, type PageContext } from '../web/src/page-loads.ts';
 import { compareRollups } from './phases/comparison.ts';
 import { timeCsvExport, timeCustomer360, timeDrillList } from './phases/lists.ts';
 import { runConcurrency, runNoisyNeighbour } from './phases/load.ts';

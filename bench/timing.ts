@@ -1,7 +1,7 @@
 /** Timing a query, a page, or one of them again outside Cube's result cache. */
 import { budgetMs } from './options.ts';
 import type { BrowserClient } from './http-client.ts';
-import type { CubeQuery, NamedQuery, PageLoad } from './pages.ts';
+import type { CubeQuery, NamedQuery, PageLoad } from '../web/src/page-loads.ts';
 
 /** The same query, but not in Cube's result cache: only the row limit differs (the page's answer is the same). */
 export function uncached(query: CubeQuery, nonce: number): CubeQuery {

@@ -4,7 +4,7 @@ import { buildDrillQuery, drillColumns, parseDrill, parsePage } from '../../web/
 import { wholeListQuery } from '../../web/src/lib/export-csv.ts';
 import { addDays } from '../../web/src/lib/date-range.ts';
 import type { BrowserClient } from '../http-client.ts';
-import { customer360, drillList, type CubeQuery, type NamedQuery } from '../pages.ts';
+import { customer360, drillList, type CubeQuery, type NamedQuery } from '../../web/src/page-loads.ts';
 import { csvRows, openRuns, runs, say } from '../options.ts';
 import { latency, ms } from '../stats.ts';
 import { loadNamed, openPage, timed } from '../timing.ts';

@@ -3,7 +3,7 @@ import type postgres from 'postgres';
 import { BrowserClient } from '../http-client.ts';
 import { runLoadTest } from '../load-test.ts';
 import { measureNoisyNeighbour } from '../noisy-neighbour.ts';
-import type { PageContext, PageLoad } from '../pages.ts';
+import type { PageContext, PageLoad } from '../../web/src/page-loads.ts';
 import { durationMs, password, runs, say, thinkMs, users } from '../options.ts';
 import { ms } from '../stats.ts';
 import { uncached } from '../timing.ts';

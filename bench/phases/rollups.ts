@@ -5,10 +5,10 @@ import { DATABASE_NAME } from '../../cube/database/embedded-postgres.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import type { comparisons } from '../compare.ts';
 import { BrowserClient } from '../http-client.ts';
-import type { PageLoad } from '../pages.ts';
+import type { PageLoad } from '../../web/src/page-loads.ts';
 import { config, password, say } from '../options.ts';
 import type { ComparisonFigures, PageFigures, Rollups } from '../report.ts';
-import { startRollupProbe } from '../rollup-probe.ts';
+import { startRollupProbe } from '../../cube/tools/rollup-probe.ts';
 
 /** Fills in `rollups` of every figure (the pages' queries and the compared ones). */
 export async function probeRollups(o: {

@@ -1,6 +1,6 @@
 /** Every page's tiles alone (cache defeated, then warm), and the page opened as a whole. */
 import type { BrowserClient } from '../http-client.ts';
-import type { PageLoad } from '../pages.ts';
+import type { PageLoad } from '../../web/src/page-loads.ts';
 import { openRuns, runs, say } from '../options.ts';
 import type { PageFigures, QueryFigures } from '../report.ts';
 import { latency, ms } from '../stats.ts';

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { Sql } from 'postgres';
 import { authenticate, findAccount, type Account } from './accounts.ts';
@@ -23,6 +24,7 @@ import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
 import { DEFAULT_ADMISSION_LIMITS, QueryAdmission, type AdmissionLimits } from './query-admission.ts';
 import type { CubeQuery } from './query-schema.ts';
+import { helmetOptions, PRIVATE_PATHS, readSecurityHeaders } from './security-headers.ts';
 import { SESSION_COOKIE, SessionStore } from './sessions.ts';
 
 /** What the server needs once the database and Cube are up; until then it answers 503. */
@@ -60,37 +62,38 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Request bodies as Fastify checks them before the handler runs (a failure
+ * answers 400 in the route's own words, its `schemaErrorFormatter`). What a
+ * query may ask is checked later, by the proxy (query-schema.ts).
+ */
+const LOGIN_SCHEMA = {
+  type: 'object',
+  required: ['username', 'password'],
+  properties: { username: { type: 'string', maxLength: 100 }, password: { type: 'string', maxLength: 200 } },
+} as const;
+const LOAD_BODY_SCHEMA = { type: 'object', required: ['query'], properties: { query: {}, queryType: {} } } as const;
+const LOAD_QUERYSTRING_SCHEMA = { type: 'object', required: ['query'], properties: { query: { type: 'string' }, queryType: { type: 'string' } } } as const;
+
 /** The export's pause between two "Continue wait" answers. */
 const EXPORT_RETRY_MS = 300;
 
-const BASE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-  + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
-
-/** Answers that may hold personal data or depend on who asks are never stored by a browser or proxy. */
-const PRIVATE_PATHS = /^\/(api|cubejs-api|healthz)(\/|\?|$)/;
-
 export async function buildAppServer(options: AppServerOptions): Promise<AppServer> {
-  /** The product's headers, on every answer, the framework's own errors included. */
-  const securityHeaders = (url: string): Record<string, string> => {
-    const bigScreen = url === '/big-screen' || url.startsWith('/big-screen?');
-    const frameable = bigScreen && options.embedOrigin;
-    return {
-      'Content-Security-Policy': `${BASE_CSP}; frame-ancestors ${frameable ? options.embedOrigin : "'none'"}`,
-      ...(frameable ? {} : { 'X-Frame-Options': 'DENY' }),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'same-origin',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      ...(PRIVATE_PATHS.test(url) ? { 'Cache-Control': 'no-store' } : {}),
-    };
-  };
+  /**
+   * The security headers (helmet's, security-headers.ts) for the two answers
+   * Fastify writes before any hook runs; read from the app once it is ready.
+   */
+  let securityHeaders: Record<string, string> = {};
   const app = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
+    // Route schemas take a body as sent: a number is not a username.
+    ajv: { customOptions: { coerceTypes: false } },
     trustProxy: options.trustProxy ?? false,
     // A URL Fastify cannot decode (`/%c0%ae%c0%ae/…`) never reaches a hook or the error handler: answer it here alike.
     frameworkErrors: (_error, _request, reply) => {
       const r = reply as unknown as FastifyReply;
-      void r.status(400).headers({ ...securityHeaders('/'), 'Cache-Control': 'no-store' }).send({ error: 'The address is not valid.' });
+      void r.status(400).headers({ ...securityHeaders, 'Cache-Control': 'no-store' }).send({ error: 'The address is not valid.' });
     },
     // Errors Node's HTTP parser finds before there is a request (431 headers too large, a malformed request).
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
@@ -99,7 +102,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'The request took too long to arrive.']
           : [400, 'Bad Request', 'The request is not valid.'];
       const body = JSON.stringify({ error: message });
-      const headers = { ...securityHeaders('/'), 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8',
+      const headers = { ...securityHeaders, 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8',
         'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
       if (socket.writable) {
         socket.write(`HTTP/1.1 ${status} ${text}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
@@ -117,13 +120,14 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   };
 
   await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, helmetOptions(null));
   app.decorateRequest('account', null);
   // The export form posts its fields URL-encoded; refuseCrossSite admits that type for the export alone.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   app.addHook('onRequest', async (request, reply) => {
-    reply.headers(securityHeaders(request.url));
+    if (PRIVATE_PATHS.test(request.url)) reply.header('Cache-Control', 'no-store');
     refuseCrossSite(request);
     request.account = await sessions.get(request.cookies[SESSION_COOKIE], backends ? (username) => findAccount(backends!.sql, username) : undefined);
   });
@@ -168,11 +172,11 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     return reply.status(db === 'ok' && cube === 'ok' ? 200 : 503).send({ db, cube });
   });
 
-  app.post('/api/login', async (request, reply) => {
-    const body = request.body as { username?: unknown; password?: unknown } | undefined;
-    if (typeof body?.username !== 'string' || typeof body.password !== 'string' || body.username.length > 100 || body.password.length > 200) {
-      throw new HttpError(400, 'Send {"username": "...", "password": "..."}.');
-    }
+  app.post('/api/login', {
+    schema: { body: LOGIN_SCHEMA },
+    schemaErrorFormatter: () => new HttpError(400, 'Send {"username": "...", "password": "..."}.'),
+  }, async (request, reply) => {
+    const body = request.body as { username: string; password: string };
     const username = body.username.trim().toLowerCase();
     const wait = limiter.retryAfter(username, request.ip);
     if (wait > 0) {
@@ -202,17 +206,23 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   }));
 
   app.get('/cubejs-api/v1/meta', async (request) => up().proxy.metaFor(requireAccount(request)));
-  app.get('/cubejs-api/v1/load', async (request) => {
-    const account = requireAccount(request);
-    const { query, queryType } = request.query as { query?: unknown; queryType?: unknown };
-    if (query === undefined) throw new HttpError(400, 'The query parameter is missing.');
-    return up().proxy.load(account, query, queryType);
+  // Who asks is checked before what is asked: an anonymous request is 401 whatever it sends.
+  const loggedIn = async (request: FastifyRequest): Promise<void> => { requireAccount(request); };
+  app.get('/cubejs-api/v1/load', {
+    preValidation: loggedIn,
+    schema: { querystring: LOAD_QUERYSTRING_SCHEMA },
+    schemaErrorFormatter: () => new HttpError(400, 'The query parameter is missing.'),
+  }, async (request) => {
+    const { query, queryType } = request.query as { query: string; queryType?: string };
+    return up().proxy.load(requireAccount(request), query, queryType);
   });
-  app.post('/cubejs-api/v1/load', async (request) => {
-    const account = requireAccount(request);
-    const body = request.body as { query?: unknown; queryType?: unknown } | undefined;
-    if (!body || typeof body !== 'object' || body.query === undefined) throw new HttpError(400, 'Send {"query": {...}}.');
-    return up().proxy.load(account, body.query, body.queryType);
+  app.post('/cubejs-api/v1/load', {
+    preValidation: loggedIn,
+    schema: { body: LOAD_BODY_SCHEMA },
+    schemaErrorFormatter: () => new HttpError(400, 'Send {"query": {...}}.'),
+  }, async (request) => {
+    const body = request.body as { query: unknown; queryType?: unknown };
+    return up().proxy.load(requireAccount(request), body.query, body.queryType);
   });
 
   // A POST from the product's own page (refuseCrossSite) with the session's token: no link or form of another site can start one.
@@ -286,7 +296,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   const indexFile = path.join(options.webDistDir, 'index.html');
   if (existsSync(indexFile)) {
     await app.register(fastifyStatic, { root: options.webDistDir, wildcard: false, index: false });
-    app.get('/*', async (request, reply) => {
+    const page = async (request: FastifyRequest, reply: FastifyReply) => {
       const url = request.url.split('?')[0]!;
       if (url.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(url)) {
         const file = path.join(options.webDistDir, path.normalize(url));
@@ -294,12 +304,16 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
         throw new HttpError(404, 'Not found.');
       }
       return reply.type('text/html').header('Cache-Control', 'no-cache').sendFile('index.html');
-    });
+    };
+    app.get('/*', page);
+    // The big-screen alone may be framed, by one origin (a TV portal): its own CSP, no X-Frame-Options.
+    if (options.embedOrigin) app.get('/big-screen', { helmet: helmetOptions(options.embedOrigin) }, page);
   } else {
     app.get('/*', async () => {
       throw new HttpError(503, 'The web app is not built yet: run `npm run build:web`.');
     });
   }
+  securityHeaders = await readSecurityHeaders(app);
   return {
     app,
     ready: (b) => {

@@ -40,7 +40,8 @@ interface TodayRow {
   reason: string | null;
   ownerId: number | null;
   owner: string | null;
-  team: string | null;
+  /** The owner's team (docs/architecture.md, "Names"). */
+  ownerTeam: string | null;
 }
 
 const v = (short: string) => `customer_insights.${short}`;
@@ -119,7 +120,7 @@ export function registerContactRoutes(app: FastifyInstance, deps: Deps): void {
           customer, name: (r[v('customer_name')] as string | null) ?? null, phone: (r[v('phone')] as string | null) ?? null,
           trigger: ACTION_LISTS[i]!, reason: (r[v('action_reason')] as string | null) ?? null,
           ownerId: ownerId === null || ownerId === undefined ? null : Number(ownerId),
-          owner: (r[v('owner')] as string | null) ?? null, team: (r[v('owner_team')] as string | null) ?? null,
+          owner: (r[v('owner')] as string | null) ?? null, ownerTeam: (r[v('owner_team')] as string | null) ?? null,
         });
       }
     });
@@ -130,10 +131,10 @@ export function registerContactRoutes(app: FastifyInstance, deps: Deps): void {
         AND (occurred_at AT TIME ZONE siyu.business_tz())::date >= siyu.as_of()`;
     const done = new Set(contacted.map((c) => c.customer_id));
     const open = rows.filter((r) => !done.has(r.customer));
-    const backlog = new Map<string, { ownerId: number | null; owner: string | null; team: string | null; customers: number }>();
+    const backlog = new Map<string, { ownerId: number | null; owner: string | null; ownerTeam: string | null; customers: number }>();
     for (const r of open) {
       const key = String(r.ownerId);
-      const entry = backlog.get(key) ?? { ownerId: r.ownerId, owner: r.owner, team: r.team, customers: 0 };
+      const entry = backlog.get(key) ?? { ownerId: r.ownerId, owner: r.owner, ownerTeam: r.ownerTeam, customers: 0 };
       entry.customers += 1;
       backlog.set(key, entry);
     }

@@ -10,6 +10,8 @@ import { DOC_PATH, readModelMeta, renderMetricsDoc } from '../../cube/main/docs-
 import { loadConfig } from '../../cube/config.ts';
 import { readCatalogue } from '../../cube/tools/metric-catalogue.ts';
 import { definitionOf, isTermId } from '../../web/src/lib/definitions/index.ts';
+import { ATTRIBUTES } from '../../web/src/lib/drill/columns.ts';
+import { DRILL_METRICS, drillColumns, drillDef, isDrillMetric } from '../../web/src/lib/drill.ts';
 import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
 import { useTestStack, type MetaResponse } from '../helpers/stack.ts';
 
@@ -83,22 +85,53 @@ describe('metric catalogue', () => {
     }
   });
 
-  it('gives every headline measure drill members that reach the customers, their owner and team, all members of the model', async () => {
-    const dimensions = new Set(meta.cubes.flatMap((c) => c.dimensions.map((d) => d.name)));
-    for (const metric of catalogue.metrics) {
-      const home = meta.cubes.filter((c) => c.type !== 'view').flatMap((c) => c.measures).find((m) => m.meta?.metric === metric.id)!;
-      const drill = (home as { drillMembers?: string[] }).drillMembers ?? [];
-      expect(drill.length, `${home.name} has drill members`).toBeGreaterThan(0);
-      // Money spent and budgets belong to campaigns and channels, not to customers.
-      if (!['spend', 'attributed_gmv', 'roi', 'cac', 'budget', 'budget_used'].includes(metric.id)) {
-        expect(drill, home.name).toEqual(expect.arrayContaining(['customers.id', 'customers.name']));
-        expect(drill.some((d) => /^(owners|employees)\.name$/.test(d)), `${home.name} names an employee`).toBe(true);
-        expect(drill.some((d) => /^(owner_teams|teams)\.name$/.test(d)), `${home.name} names a team`).toBe(true);
+  it('drills every metric the pages open to its customers through DRILL_DEFS, whose lists name the customer, owner and team and read only members of their view', () => {
+    // The drill lists are defined once, in web/src/lib/drill/catalogue.ts (the pages run them);
+    // the model carries no drill_members of its own. These catalogue metrics open no customer list
+    // on any page, each for a reason:
+    const NO_LIST: Readonly<Record<string, string>> = {
+      spend: 'money spent belongs to campaigns and channels, not to customers',
+      budget: 'a campaign budget belongs to the campaign', budget_used: 'a campaign budget belongs to the campaign',
+      order_count: 'shown only beside GMV, whose list has each customer\'s orders',
+      avg_order_value: 'a ratio of two sums shown beside GMV', items_per_buyer: 'a ratio of two sums shown beside GMV',
+      per_capita_gmv: 'a ratio of two sums shown beside GMV', refund_rate: 'no page shows it as a tile of its own',
+      referral_rate: 'no page shows it as a tile of its own',
+    };
+    expect(catalogue.metrics.map((m) => m.id).filter((id) => !isDrillMetric(id) && !(id in NO_LIST))).toEqual([]);
+    expect(Object.keys(NO_LIST).filter((id) => isDrillMetric(id)), 'a metric with a list is not in NO_LIST').toEqual([]);
+
+    const members = new Set(meta.cubes.filter((c) => c.type === 'view').flatMap((c) => [...c.measures, ...c.dimensions, ...(c.segments ?? [])].map((m) => m.name)));
+    const missing: string[] = [];
+    for (const metric of DRILL_METRICS) {
+      const def = drillDef(metric);
+      const columns = drillColumns(metric);
+      expect(columns.map((c) => c.id), metric).toEqual(expect.arrayContaining(['customer_name', 'owner', 'owner_team']));
+      const scopes = [def.scope, def.numeratorScope].flatMap((sc) => (sc ? [sc.customers, ...sc.sums] : []));
+      const short = [
+        ...def.measures, ...def.summary, ...Object.values(def.slice), ...scopes, ...(def.fixed ?? []).map((f) => f.member),
+        def.part, def.numerator, def.population?.measure, def.date, ATTRIBUTES[def.view].customer,
+      ].filter((m): m is string => typeof m === 'string');
+      for (const member of [...short.map((m) => `${def.view}.${m}`), ...columns.map((c) => c.member)]) {
+        if (!members.has(member)) missing.push(`${metric}: ${member}`);
       }
-      // Cubes cannot be queried (views are the surface; the pages build drill queries on views),
-      // so the model's drill members document the drill and must name real members.
-      expect(drill.filter((d) => !dimensions.has(d)), home.name).toEqual([]);
     }
+    expect(missing).toEqual([]);
+  });
+
+  it('defines a sale once: orders.is_paid is the condition of the siyu.paid_orders view, and counts the same orders', async () => {
+    // The view (migration 003) is the definition; the model's is_paid repeats its condition for the
+    // sales measures (model/cubes/orders.yml), so the two must not drift apart.
+    const normalise = (condition: string): string => condition.replace(/\{CUBE\}\.|\borders\.|::text|[()\s]/g, '');
+    const yaml = readFileSync(`${loadConfig().modelDir}/cubes/orders.yml`, 'utf8');
+    const modelCondition = /- name: is_paid\n(?:\s+\w+:.*\n)*?\s+sql: "(.*)"/.exec(yaml)?.[1];
+    expect(modelCondition, 'orders.is_paid has a sql').toBeDefined();
+    const [view] = await ctx.db.sql<{ definition: string }[]>`SELECT pg_get_viewdef('siyu.paid_orders'::regclass) AS definition`;
+    const viewCondition = /WHERE\s+([\s\S]*?);?\s*$/.exec(view!.definition)?.[1];
+    expect(viewCondition, 'siyu.paid_orders has a WHERE').toBeDefined();
+    expect(normalise(modelCondition!)).toBe(normalise(viewCondition!));
+    const [sql] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.paid_orders`;
+    const [cube] = await ctx.api.load({ measures: ['sales_overview.order_count'] });
+    expect(Number(cube!['sales_overview.order_count'])).toBe(sql!.n);
   });
 
   it('names every metric and dimension member as the definitions module does (the tooltips, /glossary and docs/metrics.md read it)', () => {

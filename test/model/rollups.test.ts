@@ -6,18 +6,19 @@
  * rollups are built in the background before any query asks. Cube names the
  * pre-aggregation that answered only to a token signed with a system secret,
  * so the test's product holds one (a test-only setting) and is asked directly
- * (bench/rollup-probe.ts); a second Cube of the same model, without
+ * (cube/tools/rollup-probe.ts); a second Cube of the same model, without
  * pre-aggregations, gives the raw answers. The queries are the pages' own
- * (bench/pages.ts, built with the pages' query builders).
+ * (web/src/page-loads.ts, from each page's own list,
+ * web/src/features/<page>/page-queries.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
-import { tilePages, type CubeQuery, type PageContext } from '../../bench/pages.ts';
+import { tilePages, type CubeQuery, type PageContext } from '../../web/src/page-loads.ts';
 import { randomBytes } from 'node:crypto';
-import { attachRollupProbe, startRollupProbe, type ProbeAnswer, type RollupProbe } from '../../bench/rollup-probe.ts';
+import { attachRollupProbe, startRollupProbe, type ProbeAnswer, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { buildCampaignListQuery } from '../../web/src/features/big-screen/campaigns.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
@@ -38,6 +39,7 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   participation_by_campaign: 'participants (distinct)', participation_history: 'participants (distinct)',
   sales_by_team: 'buyers (distinct)', sales_by_employee: 'buyers (distinct)', employee_sales: 'buyers (distinct)',
   activity_by_team: 'owned customers (distinct)', activity_by_employee: 'owned customers (distinct)', employee_activity: 'owned customers (distinct)',
+  owned_by_team: 'owned customers (distinct)', owned_by_employee: 'owned customers (distinct)', employee_owned: 'owned customers (distinct)',
   // The campaigns themselves (one row each, a few hundred at most): two calendars per row, nothing to sum.
   campaign_list: 'the campaign table', campaign_dates: 'the campaign table', budget_by_campaign: 'the campaign table',
   // Any two days the person picks, classified on the fly.

@@ -35,6 +35,10 @@ describe('app server', () => {
     expectCleanError(malformed.body);
     const missing = await anon.request('POST', '/api/login', { username: 'exec' });
     expect(missing.status).toBe(400);
+    // The route's schema takes the body as sent, and answers in the product's words.
+    const usage = { error: 'Send {"username": "...", "password": "..."}.' };
+    expect(await anon.request('POST', '/api/login', { username: 42, password: 'demo' })).toEqual({ status: 400, body: usage });
+    expect(await anon.request('POST', '/api/login', { username: 'exec', password: 'x'.repeat(201) })).toEqual({ status: 400, body: usage });
     expect((await anon.request('GET', '/api/me')).status).toBe(401);
   });
 
@@ -127,6 +131,10 @@ describe('app server', () => {
     const malformed = await exec.request('POST', '/cubejs-api/v1/load', '{"query": {');
     expect(malformed.status).toBe(400);
     expectCleanError(malformed.body);
+    expect(await exec.request('POST', '/cubejs-api/v1/load', { queryType: 'multi' })).toEqual({ status: 400, body: { error: 'Send {"query": {...}}.' } });
+    expect(await exec.request('GET', '/cubejs-api/v1/load')).toEqual({ status: 400, body: { error: 'The query parameter is missing.' } });
+    // Who asks is checked before what is asked.
+    expect((await Client.anonymous(ctx.stack.url).request('POST', '/cubejs-api/v1/load', {})).status).toBe(401);
   });
 
   it('exposes nothing of Cube but load and meta', async () => {

@@ -75,7 +75,7 @@ describe("a staff member's day: today's list, reveal, record a contact", () => {
     // The birthdays come nearest first.
     const birthdays = list.rows.filter((r) => r.trigger === 'birthday_soon').map((r) => Number(/生日还有 (\d+) 天/.exec(r.reason!)![1]));
     expect(birthdays).toEqual([...birthdays].sort((a, b) => a - b));
-    expect(list.backlog).toEqual([{ ownerId: staffId, owner: expect.any(String), team: expect.any(String), customers: expected.length }]);
+    expect(list.backlog).toEqual([{ ownerId: staffId, owner: expect.any(String), ownerTeam: expect.any(String), customers: expected.length }]);
   });
 
   it("gives a manager the team's list with the backlog per owner", async () => {

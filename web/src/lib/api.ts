@@ -38,14 +38,15 @@ export interface TodayRow {
   reason: string | null;
   ownerId: number | null;
   owner: string | null;
-  team: string | null;
+  /** The owner's team (docs/architecture.md, "Names"). */
+  ownerTeam: string | null;
 }
 
 export interface TodayList {
   rows: TodayRow[];
   contactedToday: number;
   truncated: boolean;
-  backlog: Array<{ ownerId: number | null; owner: string | null; team: string | null; customers: number }>;
+  backlog: Array<{ ownerId: number | null; owner: string | null; ownerTeam: string | null; customers: number }>;
 }
 
 export type ContactChannel = 'call' | 'wecom_chat' | 'visit';

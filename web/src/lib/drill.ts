@@ -15,6 +15,11 @@
  *
  * Everything here is pure: URL parameters in, Cube queries out.
  *
+ * The one place the drill lists are defined: the model carries no
+ * `drill_members` (nothing in the product asks Cube to drill), and
+ * test/model/catalogue.test.ts checks these definitions against the model's
+ * views.
+ *
  * The parts, in `drill/`: `catalogue.ts` (which view and members each number
  * uses), `url.ts` (URL parameters → slice and page), `columns.ts` (the list's
  * columns per view), `queries.ts` (slice and page → Cube queries), `rows.ts`

@@ -58,7 +58,7 @@ describe('action list queries', () => {
     const [row] = toActionRows([{ 'customer_insights.customer': '42', 'customer_insights.owner_id': '7', 'customer_insights.owner': '王伟', 'customer_insights.action_reason': '生日还有 3 天', 'customer_insights.phone': null }]);
     expect(row).toMatchObject({ customer: 42, ownerId: 7, values: { owner: '王伟', action_reason: '生日还有 3 天', phone: null } });
     expect(toOwnerCounts([{ 'customer_insights.owner': null, 'customer_insights.owner_id': null, 'customer_insights.owner_team': null, 'customer_insights.customers': '4' }]))
-      .toEqual([{ owner: null, ownerId: null, team: null, customers: 4 }]);
+      .toEqual([{ owner: null, ownerId: null, ownerTeam: null, customers: 4 }]);
     expect(listCount([{ 'customer_insights.customers': '17' }])).toBe(17);
     expect(listCount([])).toBeNull();
   });

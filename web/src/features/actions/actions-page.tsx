@@ -9,16 +9,18 @@ import { formatInteger, toNumber } from '../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
+import type { Query } from '../../lib/cube.ts';
 import {
-  ACTION_COLUMNS, ACTION_LISTS, buildActionListQuery, buildListCountQuery, buildOwnerCountsQuery, listCount, PAGE_SIZE, parseActionFilter,
+  ACTION_COLUMNS, ACTION_LISTS, listCount, PAGE_SIZE, parseActionFilter,
   toActionRows, toOwnerCounts, type ActionList, type ActionRow, type OwnerCount,
 } from './build-queries.ts';
+import { ACTIONS_FILTERS, actionListsQueries } from './page-queries.ts';
 import { TodayPanel } from './today-list.tsx';
 import './actions.css';
 
-function ListTab({ list, active, team, owner, onSelect }: { list: ActionList; active: boolean; team: string | null; owner: number | null; onSelect(): void }) {
+function ListTab({ list, query, active, onSelect }: { list: ActionList; query: Query; active: boolean; onSelect(): void }) {
   const { t, lang } = useI18n();
-  const count = useCubeQuery(buildListCountQuery(list, { team, owner }));
+  const count = useCubeQuery(query);
   const n = listCount(count.rows);
   return (
     <button type="button" role="tab" aria-selected={active} className={active ? 'active' : ''} onClick={onSelect} data-testid={`list-${list}`}>
@@ -74,9 +76,10 @@ function ActionListsPage() {
   const pageParam = Number(params.get('page'));
   const page = Number.isInteger(pageParam) && pageParam > 1 ? pageParam : 1;
 
-  const listQuery = buildActionListQuery(filter, page);
+  const queries = actionListsQueries(filter, page);
+  const listQuery = queries.list;
   const list = useCubeQuery(listQuery);
-  const owners = useCubeQuery(buildOwnerCountsQuery(filter));
+  const owners = useCubeQuery(queries.owner_counts);
   const rows = useMemo(() => toActionRows(list.rows), [list.rows]);
   const ownerCounts = useMemo(() => toOwnerCounts(owners.rows), [owners.rows]);
   const total = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
@@ -111,7 +114,7 @@ function ActionListsPage() {
         ? <span className="muted">{t('actions.noOwner')}</span>
         : <button type="button" className="link" data-testid="owner-count" onClick={() => set({ owner: String(o.ownerId), owner_name: o.owner })}>{o.owner}</button>),
     },
-    { id: 'team', title: columnTitle('owner_team'), render: (o) => o.team ?? '—' },
+    { id: 'owner_team', title: columnTitle('owner_team'), render: (o) => o.ownerTeam ?? '—' },
     { id: 'customers', title: t('actions.waiting'), align: 'right', render: (o) => formatInteger(o.customers, lang) },
   ];
 
@@ -129,11 +132,11 @@ function ActionListsPage() {
           <button type="button" role="tab" aria-selected={false} onClick={() => setParams({ list: 'today' })} data-testid="list-today">{t('today.tab')}</button>
         )}
         {ACTION_LISTS.map((l) => (
-          <ListTab key={l} list={l} active={l === filter.list} team={filter.team} owner={filter.owner} onSelect={() => set({ list: l })} />
+          <ListTab key={l} list={l} query={queries[`count_${l}`]} active={l === filter.list} onSelect={() => set({ list: l })} />
         ))}
       </div>
       <div className="actions-filters">
-        <FilterBar show={['team']} showRange={false} />
+        <FilterBar show={ACTIONS_FILTERS} showRange={false} />
         {filter.owner !== null && (
           <span className="actions-owner" data-testid="owner-filter">
             {t('actions.ownerFilter', { owner: ownerName ?? '' })}

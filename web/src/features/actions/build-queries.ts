@@ -124,7 +124,7 @@ export function toActionRows(rows: ReadonlyArray<Record<string, unknown>>): Acti
 export interface OwnerCount {
   owner: string | null;
   ownerId: number | null;
-  team: string | null;
+  ownerTeam: string | null;
   customers: number;
 }
 
@@ -134,7 +134,7 @@ export function toOwnerCounts(rows: ReadonlyArray<Record<string, unknown>>): Own
     return {
       owner: (row[m('owner')] as string | null) ?? null,
       ownerId: id === null || id === undefined ? null : Number(id),
-      team: (row[m('owner_team')] as string | null) ?? null,
+      ownerTeam: (row[m('owner_team')] as string | null) ?? null,
       customers: Number(row[m('customers')] ?? 0),
     };
   });

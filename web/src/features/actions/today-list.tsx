@@ -83,7 +83,7 @@ function TodayCard({ row, canAct, showOwner, onContacted }: { row: TodayRow; can
       </div>
       <p className="today-reason">{row.reason}</p>
       <p className="muted small">{t('today.suggest')}{t(`today.touch.${row.trigger}` as MessageKey)}</p>
-      {showOwner && <p className="muted small">{row.owner ?? t('actions.noOwner')}{row.team ? ` · ${row.team}` : ''}</p>}
+      {showOwner && <p className="muted small">{row.owner ?? t('actions.noOwner')}{row.ownerTeam ? ` · ${row.ownerTeam}` : ''}</p>}
       <div className="today-actions">
         <RevealPhone customer={row.customer} masked={row.phone} canReveal={canAct} />
         {canAct && !recording && (

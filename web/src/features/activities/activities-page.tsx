@@ -5,23 +5,24 @@ import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
 import { EChart } from '../../components/echart.tsx';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { QueryState } from '../../components/query-state.tsx';
-import type { DateRange } from '../../lib/date-range.ts';
+import type { Query } from '../../lib/cube.ts';
 import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { ActivityTable } from './campaign-breakdown/activity-table.tsx';
-import { buildBudgetQuery, buildCampaignGmvQuery, buildParticipationQuery, type ActivityBy, type ActivitySlice } from './campaign-breakdown/build-query.ts';
+import type { ActivityBy } from './campaign-breakdown/build-query.ts';
 import { toActivityRows } from './campaign-breakdown/transform.ts';
 import { transformCampaignGmv } from './campaign-gmv-chart/transform.ts';
+import { ACTIVITIES_FILTERS, activitiesQueries } from './page-queries.ts';
 
 /** Budgets are the whole brand's money: only roles that see the whole brand ask for them. */
 const SEES_BUDGETS = new Set(['executive', 'operator', 'admin']);
 
-function useActivityRows(by: ActivityBy, range: DateRange | null, slice: ActivitySlice, enabled: boolean, budgets: boolean) {
-  const participation = useCubeQuery(enabled ? buildParticipationQuery(by, range, slice) : null);
-  const money = useCubeQuery(enabled ? buildCampaignGmvQuery(by, range, slice) : null);
-  const budgetRows = useCubeQuery(enabled && budgets && by === 'campaign' ? buildBudgetQuery() : null);
+function useActivityRows(by: ActivityBy, participationQuery: Query | null, moneyQuery: Query | null, budgetQuery: Query | null) {
+  const participation = useCubeQuery(participationQuery);
+  const money = useCubeQuery(moneyQuery);
+  const budgetRows = useCubeQuery(budgetQuery);
   const rows = useMemo(() => toActivityRows(by, participation.rows, money.rows, budgetRows.rows), [by, participation.rows, money.rows, budgetRows.rows]);
   return {
     rows,
@@ -39,12 +40,13 @@ export function ActivitiesPage() {
   const [params] = useSearchParams();
   const filters = parseFilters(params);
   const range = resolveDateRange(filters, me!.asOf);
-  const { team, campaign, channel } = filters;
+  const { campaign, channel } = filters;
 
   const budgets = SEES_BUDGETS.has(me!.role);
-  const campaigns = useActivityRows('campaign', range, { team, campaign: null, channel: null }, true, budgets);
-  const channels = useActivityRows('channel', range, { team, campaign, channel: null }, campaign !== null, budgets);
-  const employees = useActivityRows('employee', range, { team, campaign, channel }, campaign !== null && channel !== null, budgets);
+  const queries = activitiesQueries(range, filters, budgets);
+  const campaigns = useActivityRows('campaign', queries.participation_by_campaign, queries.gmv_by_campaign, queries.budget_by_campaign);
+  const channels = useActivityRows('channel', queries.participation_by_channel, queries.gmv_by_channel, null);
+  const employees = useActivityRows('employee', queries.participation_by_employee, queries.gmv_by_employee, null);
   const option = useMemo(() => transformCampaignGmv(campaigns.rows, lang, { gmv: t('kpi.gmv'), spend: t('kpi.spend') }), [campaigns.rows, lang, t]);
 
   const here = (extra: Record<string, string | null>) => linkWith('/activities', params, extra);
@@ -57,7 +59,7 @@ export function ActivitiesPage() {
     <div className="page">
       <div className="page-head"><h1>{t('activities.title')}</h1></div>
       <Breadcrumbs crumbs={crumbs} />
-      <FilterBar show={['team']} />
+      <FilterBar show={ACTIVITIES_FILTERS} />
       <section className="panel" data-testid="chart-campaign-gmv">
         <h2>{t('chart.campaignGmv')}<MetricHelp id={['attributed_gmv', 'spend']} /></h2>
         <QueryState isLoading={campaigns.isLoading} error={campaigns.error} isEmpty={campaigns.rows.length === 0} onRetry={campaigns.refetch} minHeight={320}>

@@ -83,11 +83,16 @@ export interface HourlyTile {
  * Today's GMV by hour as bars (future hours empty, the current hour
  * highlighted) against the same weekday a week earlier as a line.
  */
+/** A day's GMV from its hourly rows, to the cent. */
+export function dayTotal(rows: readonly Row[]): number {
+  return Math.round(gmvPerHour(rows).reduce((a, b) => a + b, 0) * 100) / 100;
+}
+
 export function toHourlyTile(todayRows: readonly Row[], weekAgoRows: readonly Row[], currentHour: number | null, lang: Lang,
   labels: { today: string; lastWeek: string }): HourlyTile {
   const today = gmvPerHour(todayRows);
   const lastWeek = gmvPerHour(weekAgoRows);
-  const todayTotal = Math.round(today.reduce((a, b) => a + b, 0) * 100) / 100;
+  const todayTotal = dayTotal(todayRows);
   let focusHour = currentHour;
   if (focusHour === null) {
     for (let h = 23; h >= 0; h--) if (today[h]! > 0) { focusHour = h; break; }

@@ -10,13 +10,15 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { transformChannelRoi } from './channel-roi-chart/transform.ts';
-import { buildConversionBreakdownQuery, buildRoiBreakdownQuery, type BreakdownBy, type BreakdownSlice } from './roi-breakdown/build-query.ts';
+import type { Query } from '../../lib/cube.ts';
+import { CHANNELS_FILTERS, channelsQueries } from './page-queries.ts';
+import type { BreakdownBy } from './roi-breakdown/build-query.ts';
 import { RoiBreakdownTable } from './roi-breakdown/roi-breakdown-table.tsx';
 import { toBreakdownRows } from './roi-breakdown/transform.ts';
 
-function useBreakdown(by: BreakdownBy, range: ReturnType<typeof resolveDateRange>, slice: BreakdownSlice, enabled = true) {
-  const roi = useCubeQuery(enabled ? buildRoiBreakdownQuery(by, range, slice) : null);
-  const conversion = useCubeQuery(enabled && by !== 'employee' ? buildConversionBreakdownQuery(by, range, slice) : null);
+function useBreakdown(by: BreakdownBy, roiQuery: Query | null, conversionQuery: Query | null) {
+  const roi = useCubeQuery(roiQuery);
+  const conversion = useCubeQuery(conversionQuery);
   const rows = useMemo(() => toBreakdownRows(by, roi.rows, conversion.rows), [by, roi.rows, conversion.rows]);
   return { rows, isLoading: roi.isLoading || conversion.isLoading, error: roi.error ?? conversion.error, refetch: () => { roi.refetch(); conversion.refetch(); } };
 }
@@ -29,11 +31,12 @@ export function ChannelsPage() {
   const [params] = useSearchParams();
   const filters = parseFilters(params);
   const range = resolveDateRange(filters, me!.asOf);
-  const { channel, campaign, team } = filters;
+  const { channel, campaign } = filters;
 
-  const channels = useBreakdown('channel', range, { team, campaign, channel: null });
-  const campaigns = useBreakdown('campaign', range, { team, campaign: null, channel }, channel !== null);
-  const employees = useBreakdown('employee', range, { team, campaign, channel }, channel !== null);
+  const queries = channelsQueries(range, filters);
+  const channels = useBreakdown('channel', queries.roi_by_channel, queries.conversion_by_channel);
+  const campaigns = useBreakdown('campaign', queries.roi_by_campaign, queries.conversion_by_campaign);
+  const employees = useBreakdown('employee', queries.roi_by_employee, null);
   const option = useMemo(() => transformChannelRoi(channels.rows, t('kpi.roi')), [channels.rows, t]);
 
   const here = (extra: Record<string, string | null>) => linkWith('/channels', params, extra);
@@ -46,7 +49,7 @@ export function ChannelsPage() {
     <div className="page">
       <div className="page-head"><h1>{t('channels.title')}</h1></div>
       <Breadcrumbs crumbs={crumbs} />
-      <FilterBar show={['team', 'campaign']} />
+      <FilterBar show={CHANNELS_FILTERS} />
       <div className="grid-2">
         <section className="panel" data-testid="chart-channel-roi">
           <h2>{t('chart.channelRoi')}<MetricHelp id="roi" /></h2>

@@ -8,8 +8,7 @@ import { rfmLabel } from '../../lib/rfm.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
-import { buildIdentitiesQuery, buildProfileQuery } from './profile/build-query.ts';
-import { buildAppointmentsQuery, buildCampaignsQuery, buildEventsQuery, buildFollowUpsQuery, buildOrdersQuery } from './timeline/build-query.ts';
+import { customer360Queries } from './page-queries.ts';
 import { toTimeline, type TimelineItem } from './timeline/transform.ts';
 
 /** Only same-site list paths, so a crafted ?back= cannot send people elsewhere. */
@@ -24,13 +23,14 @@ export function Customer360Page() {
   const [params] = useSearchParams();
   const customerId = Number(id);
   const valid = Number.isInteger(customerId) && customerId > 0;
-  const profile = useCubeQuery(valid ? buildProfileQuery(customerId) : null);
-  const identities = useCubeQuery(valid ? buildIdentitiesQuery(customerId) : null);
-  const orders = useCubeQuery(valid ? buildOrdersQuery(customerId) : null);
-  const campaigns = useCubeQuery(valid ? buildCampaignsQuery(customerId) : null);
-  const events = useCubeQuery(valid ? buildEventsQuery(customerId) : null);
-  const followUps = useCubeQuery(valid ? buildFollowUpsQuery(customerId) : null);
-  const appointments = useCubeQuery(valid ? buildAppointmentsQuery(customerId) : null);
+  const queries = customer360Queries(valid ? customerId : null);
+  const profile = useCubeQuery(queries.profile);
+  const identities = useCubeQuery(queries.identities);
+  const orders = useCubeQuery(queries.orders);
+  const campaigns = useCubeQuery(queries.campaigns);
+  const events = useCubeQuery(queries.events);
+  const followUps = useCubeQuery(queries.follow_ups);
+  const appointments = useCubeQuery(queries.appointments);
   const timeline = useMemo(
     () => toTimeline({ orders: orders.rows, campaigns: campaigns.rows, events: events.rows, followUps: followUps.rows, appointments: appointments.rows }),
     [orders.rows, campaigns.rows, events.rows, followUps.rows, appointments.rows],

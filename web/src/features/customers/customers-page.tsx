@@ -4,11 +4,11 @@ import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import {
-  buildDrillAttributesQuery, buildDrillPageQuery, buildDrillQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillColumns, drillCustomers, drillDef,
+  buildDrillQuery, drillColumns, drillDef,
   ignoredFilters, PAGE_SIZES, parseDrill, parsePage, showsNumerator, toDrillRows,
   type DrillSlice,
 } from '../../lib/drill.ts';
-import { anonymousRow, buildDrillScopeQueries, buildExportRemainder, buildRatioCountQueries, remainder, type CountQuery } from '../../lib/drill-scope.ts';
+import { anonymousRow, buildExportRemainder, buildRatioCountQueries, remainder, type CountQuery } from '../../lib/drill-scope.ts';
 import { filterNoteText } from '../../lib/filter-note.ts';
 import type { CubeQueryState } from '../../lib/use-cube-query.ts';
 import { exportFileName } from '../../lib/export-csv.ts';
@@ -23,6 +23,7 @@ import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { stageLabel } from '../segments/journey-flows/stage-label.ts';
 import { drillPath } from './drill-list/crumbs.ts';
 import { DrillTable } from './drill-list/drill-table.tsx';
+import { attributesQuery, CUSTOMERS_FILTERS, customersQueries } from './page-queries.ts';
 
 const SEGMENT_LABEL: Record<string, MessageKey> = {
   rfm_segment: 'col.rfm_segment', lifecycle_stage: 'col.lifecycle_stage', aipl_stage: 'chart.aipl', five_a_stage: 'chart.fiveA', value_quadrant: 'chart.valueQuadrant',
@@ -69,21 +70,21 @@ export function CustomersPage() {
   const columns = drillColumns(slice.metric);
 
   // The page ranks customers on the facts, then fetches those customers' attributes by id.
-  const list = useCubeQuery(buildDrillPageQuery(slice, page));
-  const customers = useMemo(() => drillCustomers(slice.metric, list.rows), [slice.metric, list.rows]);
-  const attributes = useCubeQuery(buildDrillAttributesQuery(slice, customers));
-  const summary = useCubeQuery(buildDrillSummaryQuery(slice));
-  const spend = useCubeQuery(buildDrillSpendQuery(slice));
   const limited = me!.role === 'staff' || me!.role === 'manager';
-  const scopeQueries = buildDrillScopeQueries(slice, limited);
-  const scopeAll = useCubeQuery(scopeQueries?.all ?? null);
-  const scopeOwned = useCubeQuery(scopeQueries?.owned ?? null);
+  const queries = customersQueries(slice, page, limited);
+  const list = useCubeQuery(queries.list);
+  const attributes = useCubeQuery(attributesQuery(slice, list.rows));
+  const summary = useCubeQuery(queries.summary);
+  const spend = useCubeQuery(queries.spend);
+  const scopeAll = useCubeQuery(queries.scope_all);
+  const scopeOwned = useCubeQuery(queries.scope_owned);
   const rest = remainder(slice, scopeAll.rows[0], scopeOwned.rows[0]);
+  // The counts' members, to read them (their queries are in the page's list).
   const ratioCounts = buildRatioCountQueries(slice);
-  const numeratorCount = useCubeQuery(ratioCounts?.numerator.query ?? null);
-  const denominatorCount = useCubeQuery(ratioCounts?.denominator.query ?? null);
+  const numeratorCount = useCubeQuery(queries.numerator_count);
+  const denominatorCount = useCubeQuery(queries.denominator_count);
   const owned = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
-  const scopeReady = !scopeQueries || (scopeAll.resultSet !== null && scopeOwned.resultSet !== null);
+  const scopeReady = queries.scope_all === null || (scopeAll.resultSet !== null && scopeOwned.resultSet !== null);
   // The total counts every customer behind the number, the anonymised ones too.
   const total = owned === null || !scopeReady ? null : owned + (rest?.customers ?? 0);
   const pages = owned === null ? 1 : Math.max(1, Math.ceil(owned / page.limit));
@@ -132,7 +133,7 @@ export function CustomersPage() {
       <div className="page-head"><h1>{t('customers.title')}</h1></div>
       <Breadcrumbs crumbs={crumbs} />
       {/* An as-of number has no range to pick: the date control would only look active. */}
-      <FilterBar showRange={def.date !== null} />
+      <FilterBar show={CUSTOMERS_FILTERS} showRange={def.date !== null} />
       {filterNote && <p className="note" role="note" data-testid="filter-note">{filterNote}</p>}
       <section className="panel">
         <div className="list-head">

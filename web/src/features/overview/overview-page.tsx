@@ -11,10 +11,8 @@ import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery, type CubeQueryState } from '../../lib/use-cube-query.ts';
 import { GmvSpendTrendChart } from './gmv-spend-trend/gmv-spend-trend-chart.tsx';
-import {
-  buildAsOfKpiQuery, buildNewCustomersKpiQuery, buildRepurchaseKpiQuery, buildRoiKpiQuery, buildSalesKpiQuery,
-} from './kpis/build-query.ts';
 import { kpiValue, type Row } from './kpis/transform.ts';
+import { OVERVIEW_FILTERS, overviewQueries } from './page-queries.ts';
 
 type Format = 'currency' | 'integer' | 'percent' | 'ratio';
 
@@ -46,7 +44,7 @@ export function OverviewPage() {
   const range = resolveDateRange(filters, asOf);
   const slice = { team: filters.team, channel: filters.channel, campaign: filters.campaign };
   const compare = parseCompare(params.get('compare'));
-  // Only the comparisons chosen are asked for: 不对比 costs no extra query.
+  // The periods compared with, for the tiles' hover text (overviewQueries asks for the same).
   const { mom: prev, yoy } = comparisonRanges(range, compare);
   const period = (r: DateRange | null) => r ? t('compare.period', { from: r[0], to: r[1] }) : undefined;
   const setCompare = (mode: typeof compare) => setParams((p) => {
@@ -55,12 +53,13 @@ export function OverviewPage() {
     return next;
   });
 
+  const queries = overviewQueries(range, slice, compare);
   const q = {
-    sales: [useCubeQuery(buildSalesKpiQuery(range, slice)), useCubeQuery(prev && buildSalesKpiQuery(prev, slice)), useCubeQuery(yoy && buildSalesKpiQuery(yoy, slice))],
-    newCustomers: [useCubeQuery(buildNewCustomersKpiQuery(range, slice)), useCubeQuery(prev && buildNewCustomersKpiQuery(prev, slice)), useCubeQuery(yoy && buildNewCustomersKpiQuery(yoy, slice))],
-    repurchase: [useCubeQuery(buildRepurchaseKpiQuery(range, slice)), useCubeQuery(prev && buildRepurchaseKpiQuery(prev, slice)), useCubeQuery(yoy && buildRepurchaseKpiQuery(yoy, slice))],
-    asOf: [useCubeQuery(buildAsOfKpiQuery(slice))],
-    roi: [useCubeQuery(buildRoiKpiQuery(range, slice)), useCubeQuery(prev && buildRoiKpiQuery(prev, slice)), useCubeQuery(yoy && buildRoiKpiQuery(yoy, slice))],
+    sales: [useCubeQuery(queries.sales_kpis), useCubeQuery(queries.sales_kpis_mom), useCubeQuery(queries.sales_kpis_yoy)],
+    newCustomers: [useCubeQuery(queries.new_customers), useCubeQuery(queries.new_customers_mom), useCubeQuery(queries.new_customers_yoy)],
+    repurchase: [useCubeQuery(queries.repurchase), useCubeQuery(queries.repurchase_mom), useCubeQuery(queries.repurchase_yoy)],
+    asOf: [useCubeQuery(queries.churn_ltv)],
+    roi: [useCubeQuery(queries.roi), useCubeQuery(queries.roi_mom), useCubeQuery(queries.roi_yoy)],
   } satisfies Record<Tile['source'], CubeQueryState[]>;
 
   const format = (value: number | null, f: Format) =>
@@ -73,7 +72,7 @@ export function OverviewPage() {
         <h1>{t('overview.title')}</h1>
         <span className="muted" data-testid="as-of">{t('overview.asOf', { date: asOf })}</span>
       </div>
-      <FilterBar />
+      <FilterBar show={OVERVIEW_FILTERS} />
       {range && <div className="segmented compare-switch" role="radiogroup" aria-label={t('compare.label')} data-testid="compare">
         <span className="compare-label muted">{t('compare.label')}</span>
         {COMPARE_MODES.map((mode) => (
@@ -102,7 +101,7 @@ export function OverviewPage() {
           );
         })}
       </div>
-      <GmvSpendTrendChart range={range} slice={slice} />
+      <GmvSpendTrendChart range={range} gmvQuery={queries.gmv_trend} spendQuery={queries.spend_trend} />
     </div>
   );
 }

@@ -12,8 +12,9 @@ import { OBJECTIVES, type Objective } from './allocate.ts';
 import { backTest, type DatedPoint } from './back-test.ts';
 import { curveOption, marginalOption, splitOption } from './transform.ts';
 import {
-  CAMPAIGN_DATES_QUERY, lastComparableCampaign, PARTICIPATION_QUERY, SPEND_QUERY, toCampaignDates, toCampaignPoints, type CampaignPoint,
+  lastComparableCampaign, toCampaignDates, toCampaignPoints, type CampaignPoint,
 } from './history.ts';
+import { plannerQueries } from './page-queries.ts';
 import { planCsv } from './plan-csv.ts';
 import { formatBound, parseBound, parsePlanState, writePlanState, type PlanState } from './plan-url.ts';
 import { buildModels, DEFAULT_MAX_MULTIPLE, makePlan, whatIf, type PlanRow } from './plan.ts';
@@ -68,9 +69,10 @@ export function PlannerPage() {
   // A slider's every step replaces the history entry; other changes add one, so Back undoes them.
   const update = (change: Partial<PlanState>, replace = false) => setParams(() => writePlanState({ ...parsePlanState(params), ...change }), { replace });
 
-  const spendRows = useCubeQuery(SPEND_QUERY);
-  const participationRows = useCubeQuery(PARTICIPATION_QUERY);
-  const dateRows = useCubeQuery(CAMPAIGN_DATES_QUERY);
+  const queries = plannerQueries();
+  const spendRows = useCubeQuery(queries.spend_history);
+  const participationRows = useCubeQuery(queries.participation_history);
+  const dateRows = useCubeQuery(queries.campaign_dates);
   const isLoading = spendRows.isLoading || participationRows.isLoading || dateRows.isLoading;
   const error = spendRows.error ?? participationRows.error ?? dateRows.error;
   const refetch = () => { spendRows.refetch(); participationRows.refetch(); dateRows.refetch(); };

@@ -11,13 +11,14 @@ import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { EmployeeDetail } from './employee-detail/employee-detail.tsx';
 import { StaffTable } from './team-employees/staff-table.tsx';
-import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from './team-leaderboard/build-query.ts';
+import type { Query } from '../../lib/cube.ts';
+import { STAFF_FILTERS, staffQueries } from './page-queries.ts';
 import { toStaffRows, transformLeaderboard } from './team-leaderboard/transform.ts';
 
-function useStaffRows(by: 'team' | 'employee', range: ReturnType<typeof resolveDateRange>, team: string | null, enabled: boolean) {
-  const sales = useCubeQuery(enabled ? buildStaffSalesQuery(by, range, team) : null);
-  const activity = useCubeQuery(enabled ? buildStaffActivityQuery(by, range, team) : null);
-  const owned = useCubeQuery(enabled ? buildStaffOwnedQuery(by, team) : null);
+function useStaffRows(by: 'team' | 'employee', salesQuery: Query | null, activityQuery: Query | null, ownedQuery: Query | null) {
+  const sales = useCubeQuery(salesQuery);
+  const activity = useCubeQuery(activityQuery);
+  const owned = useCubeQuery(ownedQuery);
   const rows = useMemo(() => toStaffRows(by, sales.rows, activity.rows, owned.rows), [by, sales.rows, activity.rows, owned.rows]);
   return {
     rows, isLoading: sales.isLoading || activity.isLoading || owned.isLoading, error: sales.error ?? activity.error ?? owned.error,
@@ -37,8 +38,9 @@ export function StaffPage() {
   const employeeParam = Number(params.get('employee'));
   const employeeId = Number.isInteger(employeeParam) && employeeParam > 0 ? employeeParam : null;
 
-  const teams = useStaffRows('team', range, null, true);
-  const employees = useStaffRows('employee', range, team, team !== null);
+  const queries = staffQueries(range, team, employeeId);
+  const teams = useStaffRows('team', queries.sales_by_team, queries.activity_by_team, queries.owned_by_team);
+  const employees = useStaffRows('employee', queries.sales_by_employee, queries.activity_by_employee, queries.owned_by_employee);
   const option = useMemo(() => transformLeaderboard(teams.rows, lang, t('kpi.gmv')), [teams.rows, lang, t]);
   const here = (extra: Record<string, string | number | null>) => linkWith('/staff', params, extra);
   const employeeName = employees.rows.find((r) => r.employeeId === employeeId)?.key;
@@ -51,9 +53,9 @@ export function StaffPage() {
     <div className="page">
       <div className="page-head"><h1>{t('staff.title')}</h1></div>
       <Breadcrumbs crumbs={crumbs} />
-      <FilterBar show={['team']} />
+      <FilterBar show={STAFF_FILTERS} />
       {employeeId ? (
-        <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} />
+        <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} queries={queries} />
       ) : (
         <>
           <div className="grid-2">

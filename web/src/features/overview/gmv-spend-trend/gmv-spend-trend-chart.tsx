@@ -2,17 +2,18 @@ import { MetricHelp } from '../../../components/metric-help.tsx';
 import { useMemo } from 'react';
 import { EChart } from '../../../components/echart.tsx';
 import { QueryState } from '../../../components/query-state.tsx';
+import type { Query } from '../../../lib/cube.ts';
 import type { DateRange } from '../../../lib/date-range.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
-import type { KpiSlice } from '../kpis/build-query.ts';
-import { buildGmvTrendQuery, buildSpendTrendQuery, trendGranularity } from './build-query.ts';
+import { trendGranularity } from './build-query.ts';
 import { transformGmvSpendTrend } from './transform.ts';
 
-export function GmvSpendTrendChart({ range, slice }: { range: DateRange | null; slice: KpiSlice }) {
+/** The queries are the page's (overview/page-queries.ts: gmv_trend, spend_trend). */
+export function GmvSpendTrendChart({ range, gmvQuery, spendQuery }: { range: DateRange | null; gmvQuery: Query; spendQuery: Query }) {
   const { t, lang } = useI18n();
-  const gmv = useCubeQuery(buildGmvTrendQuery(range, slice));
-  const spend = useCubeQuery(buildSpendTrendQuery(range, slice));
+  const gmv = useCubeQuery(gmvQuery);
+  const spend = useCubeQuery(spendQuery);
   const granularity = trendGranularity(range);
   const option = useMemo(
     () => transformGmvSpendTrend(gmv.rows, spend.rows, lang, { gmv: t('kpi.gmv'), spend: t('kpi.spend') }, granularity),

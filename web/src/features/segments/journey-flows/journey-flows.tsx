@@ -8,23 +8,23 @@ import { linkWith } from '../../../lib/filters.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { useSession } from '../../../lib/session.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
-import type { SegmentSlice } from '../segment-counts/build-query.ts';
-import { buildJourneyQuery, journeyDrillParams, parseJourneyChoice } from './build-query.ts';
+import type { Query } from '../../../lib/cube.ts';
+import { journeyDrillParams, type JourneyChoice } from './build-query.ts';
 import { FAMILY_TITLE, stageLabel } from './stage-label.ts';
 import { toJourneyMatrix, transformJourneySankey } from './transform.ts';
 
 /**
  * Stage-to-stage moves between two days as a Sankey and a from × to matrix;
  * a flow or a cell opens the customers who made that move. The choice
- * (classification, days) lives in the URL.
+ * (classification, days) lives in the URL; the page parses it and builds the
+ * query (segments/page-queries.ts: journey_flows).
  */
-export function JourneyFlows({ slice }: { slice: SegmentSlice }) {
+export function JourneyFlows({ choice, query }: { choice: JourneyChoice; query: Query }) {
   const { t, lang } = useI18n();
   const { me } = useSession();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const choice = parseJourneyChoice(params, me!.asOf);
-  const { rows, isLoading, error, refetch } = useCubeQuery(buildJourneyQuery(choice, slice));
+  const { rows, isLoading, error, refetch } = useCubeQuery(query);
   const matrix = useMemo(() => toJourneyMatrix(choice.family, rows), [choice.family, rows]);
   const label = useMemo(() => stageLabel(choice.family, t), [choice.family, t]);
   const option = useMemo(

@@ -10,7 +10,7 @@ import { useI18n } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
 import { transformSegmentBars } from '../segment-bars/transform.ts';
 import { transformSegmentFunnel } from '../segment-funnel/transform.ts';
-import { buildSegmentQuery, type SegmentSlice } from './build-query.ts';
+import type { Query } from '../../../lib/cube.ts';
 import { toSegmentCounts } from './transform.ts';
 
 interface Props {
@@ -18,16 +18,17 @@ interface Props {
   kind: 'bars' | 'funnel';
   title: string;
   testId: string;
-  slice: SegmentSlice;
+  /** The page's query for this classification (segments/page-queries.ts). */
+  query: Query;
   label(value: string): string;
 }
 
 /** One classification as a chart; a click on a bar or layer opens that class's customers. */
-export function SegmentChart({ dimension, kind, title, testId, slice, label }: Props) {
+export function SegmentChart({ dimension, query, kind, title, testId, label }: Props) {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const { rows, isLoading, error, refetch } = useCubeQuery(buildSegmentQuery(dimension, slice));
+  const { rows, isLoading, error, refetch } = useCubeQuery(query);
   const counts = useMemo(() => toSegmentCounts(dimension, rows), [dimension, rows]);
   const option = useMemo(
     () => (kind === 'bars'

@@ -5,16 +5,17 @@ import { QueryState } from '../../../components/query-state.tsx';
 import { linkWith } from '../../../lib/filters.ts';
 import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
-import { buildSegmentQuery, type SegmentSlice } from '../segment-counts/build-query.ts';
+import type { Query } from '../../../lib/cube.ts';
 import { toSegmentCounts } from '../segment-counts/transform.ts';
 
 /** Activity × value as a 2 × 2 matrix: high activity on top, high value on the right; each cell opens its customers. */
 const LAYOUT = [['koc', 'both'], ['neither', 'gmv']] as const;
 
-export function ValueQuadrant({ slice }: { slice: SegmentSlice }) {
+/** The query is the page's (segments/page-queries.ts: customers_by_value_quadrant). */
+export function ValueQuadrant({ query }: { query: Query }) {
   const { t, lang } = useI18n();
   const [params] = useSearchParams();
-  const { rows, isLoading, error, refetch } = useCubeQuery(buildSegmentQuery('value_quadrant', slice));
+  const { rows, isLoading, error, refetch } = useCubeQuery(query);
   const counts = useMemo(() => new Map(toSegmentCounts('value_quadrant', rows).map((c) => [c.value, c.customers])), [rows]);
   return (
     <section className="panel" data-testid="chart-value-quadrant">

@@ -5,7 +5,7 @@ import { linkWith } from '../../../lib/filters.ts';
 import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
-import { buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery, buildEmployeeOwnedQuery, buildEmployeeRoiQuery, buildEmployeeSalesQuery } from './build-query.ts';
+import type { StaffQueries } from '../page-queries.ts';
 import { employeeMetrics, ownValues, type EmployeeMetric } from './transform.ts';
 import { usePeerComparison } from './use-peer-comparison.ts';
 
@@ -22,14 +22,17 @@ function drillMetric(id: EmployeeMetric): string | null {
   }
 }
 
-export function EmployeeDetail({ employeeId, range, asOf }: { employeeId: number; range: DateRange | null; asOf: string }) {
+/** The numbers' queries are the page's (staff/page-queries.ts: employee_*). */
+export function EmployeeDetail({ employeeId, range, asOf, queries }: {
+  employeeId: number; range: DateRange | null; asOf: string; queries: Pick<StaffQueries, `employee_${string}` & keyof StaffQueries>;
+}) {
   const { t, lang } = useI18n();
   const [params] = useSearchParams();
-  const activity = useCubeQuery(buildEmployeeActivityQuery(employeeId, range));
-  const sales = useCubeQuery(buildEmployeeSalesQuery(employeeId, range));
-  const roi = useCubeQuery(buildEmployeeRoiQuery(employeeId, range));
-  const fresh = useCubeQuery(buildEmployeeNewCustomersQuery(employeeId, range));
-  const owned = useCubeQuery(buildEmployeeOwnedQuery(employeeId));
+  const activity = useCubeQuery(queries.employee_activity);
+  const sales = useCubeQuery(queries.employee_sales);
+  const roi = useCubeQuery(queries.employee_roi);
+  const fresh = useCubeQuery(queries.employee_new_customers);
+  const owned = useCubeQuery(queries.employee_owned);
   // The same range as the team table (none: all time), so the card reads the table's numbers.
   const peers = usePeerComparison(employeeId, range);
   const name = String(activity.rows[0]?.['staff_performance.employee'] ?? `#${employeeId}`);

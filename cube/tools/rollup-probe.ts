@@ -2,17 +2,21 @@
  * Which pre-aggregation answers each query, as Cube itself reports it. The
  * product's Cube never says (it answers `usedPreAggregations` only to tokens
  * signed with a system secret, which the product does not have), so a Cube
- * of the same model is started here, in the benchmark's process, with such a
+ * of the same model is started here, in the benchmark's (or the rollup
+ * test's) process, with such a
  * secret, on the same database: it finds the rollup tables the product built
  * and, for each query under a role's security context (the same row limits
  * through queryRewrite), names the ones it read. No timing is taken from it.
  */
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { stillRunning, untilAnswered } from '../cube/engine/continue-wait.ts';
-import { startCubeServer, type RunningCube } from '../cube/engine/cube-server.ts';
-import type { SecurityContext } from '../cube/engine/security-context.ts';
-import type { CubeQuery } from './pages.ts';
+import type { Query } from '@cubejs-client/core';
+import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
+import { startCubeServer, type RunningCube } from '../engine/cube-server.ts';
+import type { SecurityContext } from '../engine/security-context.ts';
+
+/** A page's query as the benchmark and the tests send it (web/src/page-loads.ts). */
+type CubeQuery = Query & Record<string, unknown>;
 
 export interface ProbeAnswer {
   /** The pre-aggregations (cube_name.pre_aggregation, partitions folded) that answered; [] for the raw tables. */

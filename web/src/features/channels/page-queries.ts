@@ -1,0 +1,29 @@
+/** Every query the channels page sends, by name (see lib/page-queries.ts): each level of the drill asks only once it is open. */
+import type { DateRange } from '../../lib/date-range.ts';
+import type { FilterKind, GlobalFilters } from '../../lib/filters.ts';
+import { filterBarQueries } from '../../lib/page-queries.ts';
+import { buildConversionBreakdownQuery, buildRoiBreakdownQuery, type BreakdownBy, type BreakdownSlice } from './roi-breakdown/build-query.ts';
+
+export const CHANNELS_FILTERS: FilterKind[] = ['team', 'campaign'];
+
+/** One level's slice: the channels under the team and campaign, a channel's campaigns, then its employees. */
+function channelsSlices({ team, campaign, channel }: Pick<GlobalFilters, 'team' | 'campaign' | 'channel'>): Record<BreakdownBy, BreakdownSlice> {
+  return {
+    channel: { team, campaign, channel: null },
+    campaign: { team, campaign: null, channel },
+    employee: { team, campaign, channel },
+  };
+}
+
+export function channelsQueries(range: DateRange | null, filters: Pick<GlobalFilters, 'team' | 'campaign' | 'channel'>) {
+  const slices = channelsSlices(filters);
+  const drilled = filters.channel !== null;
+  return {
+    ...filterBarQueries(CHANNELS_FILTERS),
+    roi_by_channel: buildRoiBreakdownQuery('channel', range, slices.channel),
+    conversion_by_channel: buildConversionBreakdownQuery('channel', range, slices.channel),
+    roi_by_campaign: drilled ? buildRoiBreakdownQuery('campaign', range, slices.campaign) : null,
+    conversion_by_campaign: drilled ? buildConversionBreakdownQuery('campaign', range, slices.campaign) : null,
+    roi_by_employee: drilled ? buildRoiBreakdownQuery('employee', range, slices.employee) : null,
+  };
+}

@@ -1,0 +1,33 @@
+/** Every query the overview sends, by name (see lib/page-queries.ts). */
+import { comparisonRanges, type CompareMode, type DateRange } from '../../lib/date-range.ts';
+import type { FilterKind } from '../../lib/filters.ts';
+import { filterBarQueries } from '../../lib/page-queries.ts';
+import { buildGmvTrendQuery, buildSpendTrendQuery } from './gmv-spend-trend/build-query.ts';
+import {
+  buildAsOfKpiQuery, buildNewCustomersKpiQuery, buildRepurchaseKpiQuery, buildRoiKpiQuery, buildSalesKpiQuery, type KpiSlice,
+} from './kpis/build-query.ts';
+
+export const OVERVIEW_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
+
+export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode) {
+  // Only the comparisons chosen are asked for: 不对比 costs no extra query.
+  const { mom, yoy } = comparisonRanges(range, compare);
+  return {
+    ...filterBarQueries(OVERVIEW_FILTERS),
+    sales_kpis: buildSalesKpiQuery(range, slice),
+    sales_kpis_mom: mom && buildSalesKpiQuery(mom, slice),
+    sales_kpis_yoy: yoy && buildSalesKpiQuery(yoy, slice),
+    new_customers: buildNewCustomersKpiQuery(range, slice),
+    new_customers_mom: mom && buildNewCustomersKpiQuery(mom, slice),
+    new_customers_yoy: yoy && buildNewCustomersKpiQuery(yoy, slice),
+    repurchase: buildRepurchaseKpiQuery(range, slice),
+    repurchase_mom: mom && buildRepurchaseKpiQuery(mom, slice),
+    repurchase_yoy: yoy && buildRepurchaseKpiQuery(yoy, slice),
+    churn_ltv: buildAsOfKpiQuery(slice),
+    roi: buildRoiKpiQuery(range, slice),
+    roi_mom: mom && buildRoiKpiQuery(mom, slice),
+    roi_yoy: yoy && buildRoiKpiQuery(yoy, slice),
+    gmv_trend: buildGmvTrendQuery(range, slice),
+    spend_trend: buildSpendTrendQuery(range, slice),
+  };
+}
