@@ -30,7 +30,7 @@ import { buildSegmentQuery } from '../web/src/features/segments/segment-counts/b
 import { buildJourneyQuery, parseJourneyChoice } from '../web/src/features/segments/journey-flows/build-query.ts';
 import { SEGMENT_DIMENSIONS } from '../web/src/lib/drill.ts';
 import { buildBudgetQuery, buildCampaignGmvQuery, buildParticipationQuery } from '../web/src/features/activities/campaign-breakdown/build-query.ts';
-import { CAMPAIGN_DATES_QUERY, PARTICIPATION_QUERY, SPEND_QUERY } from '../web/src/features/planner/history.ts';
+import { monthlyHistoryQuery } from '../web/src/features/planner/period-history.ts';
 import { ACTION_LISTS, buildActionListQuery, buildListCountQuery, buildOwnerCountsQuery, DEFAULT_LIST } from '../web/src/features/actions/build-queries.ts';
 import { buildIdentitiesQuery, buildProfileQuery } from '../web/src/features/customer-360/profile/build-query.ts';
 import {
@@ -189,10 +189,11 @@ export function activities(ctx: PageContext): PageLoad {
   };
 }
 
-export function planner(): PageLoad {
+export function planner(ctx: PageContext): PageLoad {
   return {
     page: 'planner', route: '/planner', requests: [],
-    queries: [...named('spend_history', SPEND_QUERY), ...named('participation_history', PARTICIPATION_QUERY), ...named('campaign_dates', CAMPAIGN_DATES_QUERY)],
+    // The page opens on the whole brand; the scope choice only adds a channel_kind filter to the same query.
+    queries: [...named('monthly_history', monthlyHistoryQuery(ctx.asOf, 'all'))],
   };
 }
 
@@ -213,7 +214,7 @@ export function actions(): PageLoad {
 export function tilePages(ctx: PageContext): PageLoad[] {
   return [
     overview(ctx), bigScreen(ctx), channels(ctx, false), channels(ctx, true), staff(ctx, false), staff(ctx, true),
-    segments(ctx), activities(ctx), planner(), actions(),
+    segments(ctx), activities(ctx), planner(ctx), actions(),
   ];
 }
 
