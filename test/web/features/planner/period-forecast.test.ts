@@ -118,22 +118,26 @@ describe('the split', () => {
 });
 
 describe('the period in the URL', () => {
-  it('defaults to the month after the last full month and round-trips a month, a range, a budget and a scope', () => {
+  it('defaults to next month and round-trips a month, a range, a budget and a scope', () => {
     expect(lastFullMonth('2026-11-20')).toBe('2026-10');
     expect(lastFullMonth('2026-11-30')).toBe('2026-11');
-    expect(parsePeriodState(new URLSearchParams(), '2026-10')).toEqual({ month: '2026-11', from: '2026-11-01', to: '2026-11-30', budget: null, scope: 'all' });
-    const month = parsePeriodState(new URLSearchParams('month=2026-12&budget=100000&scope=public'), '2026-10');
+    expect(parsePeriodState(new URLSearchParams(), '2026-11-20')).toEqual({ month: '2026-12', from: '2026-12-01', to: '2026-12-31', budget: null, scope: 'all' });
+    expect(parsePeriodState(new URLSearchParams(), '2026-12-31')).toMatchObject({ month: '2027-01' });
+    // The rest of the data date's month can be planned.
+    expect(parsePeriodState(new URLSearchParams('month=2026-11'), '2026-11-20')).toMatchObject({ month: '2026-11', from: '2026-11-01' });
+    const month = parsePeriodState(new URLSearchParams('month=2026-12&budget=100000&scope=public'), '2026-11-20');
     expect(month).toEqual({ month: '2026-12', from: '2026-12-01', to: '2026-12-31', budget: 100_000, scope: 'public' });
     expect(writePeriodState(month).toString()).toBe('month=2026-12&budget=100000&scope=public');
-    const range = parsePeriodState(new URLSearchParams('from=2026-12-10&to=2027-01-09'), '2026-10');
+    const range = parsePeriodState(new URLSearchParams('from=2026-12-10&to=2027-01-09'), '2026-11-20');
     expect(range).toMatchObject({ month: null, from: '2026-12-10', to: '2027-01-09' });
-    expect(parsePeriodState(writePeriodState(range), '2026-10')).toEqual(range);
+    expect(parsePeriodState(writePeriodState(range), '2026-11-20')).toEqual(range);
   });
 
   it('ignores a past month, a reversed or too long range and a bad scope', () => {
-    expect(parsePeriodState(new URLSearchParams('month=2026-09&scope=x&budget=-1'), '2026-10')).toMatchObject({ month: '2026-11', scope: 'all', budget: null });
-    expect(parsePeriodState(new URLSearchParams('from=2027-01-09&to=2026-12-10'), '2026-10').month).toBe('2026-11');
-    expect(parsePeriodState(new URLSearchParams('from=2026-12-01&to=2028-01-01'), '2026-10').month).toBe('2026-11');
+    expect(parsePeriodState(new URLSearchParams('month=2026-10&scope=x&budget=-1'), '2026-11-20')).toMatchObject({ month: '2026-12', scope: 'all', budget: null });
+    expect(parsePeriodState(new URLSearchParams('from=2027-01-09&to=2026-12-10'), '2026-11-20').month).toBe('2026-12');
+    expect(parsePeriodState(new URLSearchParams('from=2026-12-01&to=2028-01-01'), '2026-11-20').month).toBe('2026-12');
+    expect(parsePeriodState(new URLSearchParams('from=2026-10-25&to=2026-12-01'), '2026-11-20').month).toBe('2026-12');
   });
 });
 

@@ -2,11 +2,13 @@
  * The period plan's inputs in the URL, so a link (or Back) reproduces the plan:
  * `month=2026-12` for a calendar month, or `from=2026-12-01&to=2026-12-15` for
  * any range; `budget=100000`; `scope=all|private|public`. Without a period the
- * plan is for the month after the data's last full month. Pure.
+ * plan is for the month after the data date's month (next month). A period
+ * starts after the last full month of history: the rest of the data date's
+ * month can be planned, a past month cannot. Pure.
  */
 import { isIsoDate } from '../../lib/date-range.ts';
 import { addMonths, daysInMonth } from './period-forecast.ts';
-import { PLAN_SCOPES, type PlanScope } from './period-history.ts';
+import { lastFullMonth, PLAN_SCOPES, type PlanScope } from './period-history.ts';
 
 export interface PeriodState {
   from: string;
@@ -23,7 +25,8 @@ const MAX_RANGE_DAYS = 366;
 
 export const monthRange = (month: string): [string, string] => [`${month}-01`, `${month}-${String(daysInMonth(month)).padStart(2, '0')}`];
 
-export function parsePeriodState(params: URLSearchParams, lastMonth: string): PeriodState {
+export function parsePeriodState(params: URLSearchParams, asOf: string): PeriodState {
+  const lastMonth = lastFullMonth(asOf);
   const budget = Number(params.get('budget'));
   const scope = params.get('scope');
   const base = {
@@ -37,7 +40,7 @@ export function parsePeriodState(params: URLSearchParams, lastMonth: string): Pe
     return { ...base, from, to, month: null };
   }
   const asked = params.get('month');
-  const month = asked && MONTH.test(asked) && asked > lastMonth ? asked : addMonths(lastMonth, 1);
+  const month = asked && MONTH.test(asked) && asked > lastMonth ? asked : addMonths(asOf.slice(0, 7), 1);
   const [f, t] = monthRange(month);
   return { ...base, from: f, to: t, month };
 }

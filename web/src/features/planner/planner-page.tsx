@@ -57,7 +57,7 @@ export function PlannerPage() {
   const [params, setParams] = useSearchParams();
   const asOf = me!.asOf;
   const lastMonth = lastFullMonth(asOf);
-  const state = parsePeriodState(params, lastMonth);
+  const state = parsePeriodState(params, asOf);
   const update = (change: Partial<PeriodState>) => setParams(() => writePeriodState({ ...state, ...change }));
   const setMonth = (month: string) => {
     if (!/^\d{4}-\d{2}$/.test(month) || month <= lastMonth) return;
