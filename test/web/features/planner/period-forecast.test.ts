@@ -48,12 +48,14 @@ describe('forecast of a month', () => {
     expect(f.trend.factor).toBeCloseTo(Math.pow(yearly, 7.5 / 12), 10);
   });
 
-  it('predicts ROI = recent × season × trend at the usual spend, and less per yuan above it', () => {
+  it('predicts ROI = recent × season × trend up to the usual spend, and less per yuan above it', () => {
     expect(f.elasticity).toEqual({ value: 0.7, points: 24, fitted: false });
     const expected = 1.2 * Math.pow((1200 / 1000) / (12_400 / 12_000), 1 / 4) * Math.pow(1.2 / 1.1, 7.5 / 12);
     expect(predictedRoi(f, f.channels[0]!, 1000)).toBeCloseTo(expected, 10);
     expect(expected).toBeCloseTo(1.3153, 4);
     expect(predictedRoi(f, f.channels[0]!, 2000)).toBeCloseTo(expected * Math.pow(2, 0.7 - 1), 10);
+    // Below the usual month the recent ROI is kept, not extrapolated upward.
+    expect(predictedRoi(f, f.channels[0]!, 300)).toBeCloseTo(expected, 10);
   });
 
   it('weighs a range over two months by its days', () => {
@@ -102,18 +104,38 @@ describe('back-test of the last six months', () => {
 });
 
 describe('the split', () => {
-  it('equalises marginal return inside each maximum and places the whole budget', () => {
-    // Two channels, spend 1,000 a month; A returns twice B's ROI. With α 0.7 the split goes as K^(1/0.3).
-    const points = [...series('A', '2026-01', Array(10).fill(1000), Array(10).fill(2000)), ...series('B', '2026-01', Array(10).fill(1000), Array(10).fill(1000))];
-    const f = forecast(points, '2026-10', '2026-11-01', '2026-11-30');
-    const [a, b] = splitBudget(f, 1500, () => Infinity) as [number, number];
-    expect(a + b).toBeCloseTo(1500, 6);
-    expect(a / b).toBeCloseTo(Math.pow(2, 1 / 0.3), 6);
-    // A's maximum (3 × its usual month) binds at a budget of 5,000: B gets the rest.
-    const plan = makePeriodPlan(f, 5000);
-    expect(plan.rows.map((r) => r.spend)).toEqual([3000, expect.closeTo(2000, 6)]);
-    expect(plan.gmv).toBeCloseTo(plan.rows[0]!.roi * 3000 + plan.rows[1]!.roi * 2000, 6);
+  // Spend 1,000 a month on each channel; α is the default 0.7 (constant spend pins no elasticity).
+  const twoChannels = (roiA: number, roiB: number) => forecast([
+    ...series('A', '2026-01', Array(10).fill(1000), Array(10).fill(1000 * roiA)),
+    ...series('B', '2026-01', Array(10).fill(1000), Array(10).fill(1000 * roiB)),
+  ], '2026-10', '2026-11-01', '2026-11-30');
+
+  it('fills the better channel first, to its usual month and on while its marginal return stays ahead', () => {
+    // A returns 2, B 1.6: A's first 1,000 (2), then B's (1.6), then A beyond its usual month at 1.4·(s/1,000)^−0.3 against B's 1.12·(s/1,000)^−0.3.
+    const f = twoChannels(2, 1.6);
+    expect(splitBudget(f, 800, () => Infinity)).toEqual([800, 0]);
+    const [a1, b1] = splitBudget(f, 2000, () => Infinity) as [number, number];
+    expect(a1).toBeCloseTo(1000, 0);
+    expect(b1).toBeCloseTo(1000, 0);
+    // At 4,000 both are past their usual month and the marginal returns are equal: A/B = 1.25^(1/0.3).
+    const [a, b] = splitBudget(f, 4000, () => Infinity) as [number, number];
+    expect(a + b).toBeCloseTo(4000, 6);
+    expect(a / b).toBeCloseTo(Math.pow(1.25, 1 / 0.3), 1);
+    expect(1.4 * Math.pow(a / 1000, -0.3)).toBeCloseTo(1.12 * Math.pow(b / 1000, -0.3), 2);
+  });
+
+  it('gives nothing to a channel whose ROI is below what the others still return, and stops at each maximum', () => {
+    const f = twoChannels(2, 1);
+    // A at 1,500 still returns 1.4·1.5^−0.3 = 1.24 a yuan, more than B's 1.
+    expect(splitBudget(f, 1500, () => Infinity)).toEqual([1500, 0]);
+    // A's maximum (3 × its usual month) binds: B gets the rest.
+    const plan = makePeriodPlan(f, 3500);
+    expect(plan.rows[0]!.spend).toBeCloseTo(3000, 6);
+    expect(plan.rows[1]!.spend).toBeCloseTo(500, 6);
+    expect(plan.gmv).toBeCloseTo(2 * 1000 * Math.pow(3, 0.7) + 500, 6);
     expect(makePeriodPlan(f, 10_000).unspent).toBeCloseTo(4000, 6);
+    // The same budget at last year's mix (half each): 1,750 on A, 1,750 on B.
+    expect(plan.sameMixRoi).toBeCloseTo((2 * 1000 * Math.pow(1.75, 0.7) + 1000 * Math.pow(1.75, 0.7)) / 3500, 8);
   });
 });
 

@@ -7,9 +7,10 @@
  * month returns less). Every factor is a number the page shows, so the
  * predicted ROI can be read back to the recent actual. Pure numbers.
  *
- * GMV_c(s) = base_c · season · trend · s̄_c · (s / s̄_c)^α, with α ≤ 0.95 shared
- * by the channels (fitted on their months, log GMV on log spend, within each
- * channel), so every curve is concave and equal marginal return is optimal.
+ * GMV_c(s) = base_c · season · trend · s up to the channel's usual month s̄_c,
+ * and base_c · season · trend · s̄_c · (s / s̄_c)^α beyond it, with α ≤ 0.95
+ * shared by the channels (fitted on their months, log GMV on log spend, within
+ * each channel): every curve is concave, so equal marginal return is optimal.
  */
 
 export interface MonthPoint {
@@ -231,9 +232,19 @@ export function forecast(all: readonly MonthPoint[], lastMonth: string, from: st
   };
 }
 
-/** The spend-level factor: a channel's ROI at spend s against its ROI at its usual spend. */
+/**
+ * The spend-level factor: a channel's ROI at spend s against its ROI at its
+ * usual month. Above the usual month (s / s̄)^(α−1): each further yuan returns
+ * less. Below it 1: the months say little about a channel at a fraction of
+ * its spend, so the recent ROI is kept rather than extrapolated upward.
+ */
 export function spendLevelFactor(f: Forecast, c: ChannelForecast, spend: number): number {
-  return spend > 0 ? Math.pow(spend / c.usualSpend, f.elasticity.value - 1) : 1;
+  return spend > c.usualSpend ? Math.pow(spend / c.usualSpend, f.elasticity.value - 1) : 1;
+}
+
+/** d GMV / d spend at `spend`: the channel's predicted ROI up to its usual month, α times it beyond. */
+export function marginalRoi(f: Forecast, c: ChannelForecast, spend: number): number {
+  return predictedRoi(f, c, spend) * (spend >= c.usualSpend ? f.elasticity.value : 1);
 }
 
 export function predictedRoi(f: Forecast, c: ChannelForecast, spend: number): number {

@@ -1,12 +1,11 @@
 /**
  * A period's plan: the budget split over the channels by equal marginal
- * return (each channel's GMV is K·s^α, so the split has a closed form inside
- * the bounds), and the back-test that decides whether the planner may
+ * return, inside each channel's maximum, and the back-test that decides whether the planner may
  * allocate at all. Pure numbers, no React.
  */
 import { mape, rSquared } from './accuracy.ts';
 import {
-  addMonths, daysInMonth, forecast, MAX_SPEND_MULTIPLE, predictedGmv, predictedRoi, spendLevelFactor,
+  addMonths, daysInMonth, forecast, marginalRoi, MAX_SPEND_MULTIPLE, predictedGmv, predictedRoi, spendLevelFactor,
   type ChannelForecast, type Forecast, type MonthPoint,
 } from './period-forecast.ts';
 
@@ -93,27 +92,44 @@ export interface PeriodPlan {
   roi: number | null;
   /** Budget above every channel's maximum: not placed. */
   unspent: number;
+  /** Predicted ROI of the same budget split as the channels shared the last 12 months' spend: the plan without reallocation. */
+  sameMixRoi: number | null;
 }
 
-/** Spend per channel with Σ = budget and equal marginal return, each inside [0, max]. */
+/** Steps the budget is handed out in; the split is exact to a 4,000th of the budget. */
+const SPLIT_STEPS = 4000;
+
+/**
+ * Spend per channel with Σ = budget (or every maximum, when they add up to
+ * less): each step goes to the channel whose next yuan returns the most. The
+ * curves are concave, so this ends where the marginal returns are equal, but
+ * for channels at zero (their ROI is below what the others still return) or
+ * at their maximum.
+ */
 export function splitBudget(f: Forecast, budget: number, maxOf: (c: ChannelForecast) => number): number[] {
-  const a = f.elasticity.value;
   const channels = f.channels;
   const maxes = channels.map(maxOf);
-  const total = maxes.reduce((s, v) => s + v, 0);
-  if (budget >= total) return maxes;
-  if (budget <= 0) return channels.map(() => 0);
-  // GMV_c(s) = K_c s^a, so the spend at marginal return λ is (a K_c / λ)^(1 / (1 − a)).
-  const k = channels.map((c) => predictedGmv(f, c, c.usualSpend) / Math.pow(c.usualSpend, a));
-  const at = (logLambda: number) => channels.map((_, i) => Math.min(maxes[i]!, Math.pow((a * k[i]!) / Math.exp(logLambda), 1 / (1 - a))));
-  let lo = -50;
-  let hi = 50;
-  for (let it = 0; it < 200; it++) {
-    const mid = (lo + hi) / 2;
-    if (at(mid).reduce((s, v) => s + v, 0) > budget) lo = mid;
-    else hi = mid;
+  const spend = channels.map(() => 0);
+  if (budget >= maxes.reduce((s, v) => s + v, 0)) return maxes;
+  const step = budget / SPLIT_STEPS;
+  let left = budget;
+  while (left > step * 1e-6) {
+    let best = -1;
+    let bestRate = -Infinity;
+    channels.forEach((c, i) => {
+      if (maxes[i]! - spend[i]! <= 1e-9) return;
+      const rate = marginalRoi(f, c, spend[i]! + Math.min(step, maxes[i]! - spend[i]!) / 2);
+      if (rate > bestRate) {
+        bestRate = rate;
+        best = i;
+      }
+    });
+    if (best < 0) break;
+    const give = Math.min(step, left, maxes[best]! - spend[best]!);
+    spend[best]! += give;
+    left -= give;
   }
-  return at(hi);
+  return spend;
 }
 
 export function makePeriodPlan(f: Forecast, budget: number): PeriodPlan {
@@ -123,12 +139,17 @@ export function makePeriodPlan(f: Forecast, budget: number): PeriodPlan {
     const s = spend[i]!;
     return {
       channel: c.channel, spend: s, max: maxOf(c), baseRoi: c.baseRoi, spendLevel: spendLevelFactor(f, c, s),
-      roi: predictedRoi(f, c, s), gmv: predictedGmv(f, c, s), marginalRoi: f.elasticity.value * predictedRoi(f, c, s),
+      roi: predictedRoi(f, c, s), gmv: predictedGmv(f, c, s), marginalRoi: marginalRoi(f, c, s),
     };
   });
   const total = rows.reduce((s, r) => s + r.spend, 0);
   const gmv = rows.reduce((s, r) => s + r.gmv, 0);
-  return { rows, spend: total, gmv, roi: total > 0 ? gmv / total : null, unspent: Math.max(0, budget - total) };
+  const recentTotal = f.channels.reduce((s, c) => s + c.recentSpend, 0);
+  const sameMixGmv = f.channels.reduce((s, c) => s + predictedGmv(f, c, (budget * c.recentSpend) / recentTotal), 0);
+  return {
+    rows, spend: total, gmv, roi: total > 0 ? gmv / total : null, unspent: Math.max(0, budget - total),
+    sameMixRoi: budget > 0 && recentTotal > 0 ? sameMixGmv / budget : null,
+  };
 }
 
 /** The default budget: the recent window's mean month with spend, scaled to the period's length. */

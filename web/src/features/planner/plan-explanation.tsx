@@ -1,6 +1,6 @@
 /** Why the predicted ROI is what it is: what is counted, which months, and each factor against the recent actual. */
 import { useI18n } from '../../lib/i18n.tsx';
-import { MIN_WINDOW_MONTHS, SEASON_PRIOR_YEARS, type Forecast } from './period-forecast.ts';
+import { MAX_SPEND_MULTIPLE, MIN_WINDOW_MONTHS, SEASON_PRIOR_YEARS, type Forecast } from './period-forecast.ts';
 import type { PeriodPlan } from './period-plan.ts';
 
 const x2 = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(2));
@@ -8,7 +8,9 @@ const share = (v: number) => `${Math.round(v * 100)}%`;
 
 export function PlanExplanation({ forecast: f, plan, money }: { forecast: Forecast; plan: PeriodPlan | null; money(v: number): string }) {
   const { t } = useI18n();
-  const mix = plan && plan.roi !== null && f.recent.roi ? plan.roi / (f.recent.roi * f.season.factor * f.trend.factor) : null;
+  // The prediction read back to the recent actual: the spend level at last year's mix, then what the reallocation adds.
+  const level = plan?.sameMixRoi && f.recent.roi ? plan.sameMixRoi / (f.recent.roi * f.season.factor * f.trend.factor) : null;
+  const reallocation = plan?.sameMixRoi && plan.roi !== null ? plan.roi / plan.sameMixRoi : null;
   return (
     <section className="panel planner-explain" data-testid="plan-explanation">
       <h2>{t('planner.explain.title')}</h2>
@@ -45,9 +47,14 @@ export function PlanExplanation({ forecast: f, plan, money }: { forecast: Foreca
         })}
       </p>
       {plan && (
-        <p className="planner-result" data-testid="explain-result">
-          {t('planner.explain.result', { predicted: x2(plan.roi), recent: x2(f.recent.roi), season: x2(f.season.factor), trend: x2(f.trend.factor), mix: x2(mix) })}
-        </p>
+        <>
+          <p data-testid="explain-same-mix" data-value={plan.sameMixRoi ?? ''}>{t('planner.explain.sameMix', { roi: x2(plan.sameMixRoi), gain: x2(reallocation), multiple: MAX_SPEND_MULTIPLE })}</p>
+          <p className="planner-result" data-testid="explain-result">
+            {t('planner.explain.result', {
+              predicted: x2(plan.roi), recent: x2(f.recent.roi), season: x2(f.season.factor), trend: x2(f.trend.factor), level: x2(level), reallocation: x2(reallocation),
+            })}
+          </p>
+        </>
       )}
       {f.idle.length > 0 && <p className="muted small">{t('planner.explain.idle', { channels: f.idle.join('、') })}</p>}
     </section>
