@@ -38,8 +38,8 @@ export const BUDGET_SCALE = 1.1;
  * campaign reaches (all of them, or a city's for a city campaign). So the channel's ROI at its
  * reference spend is roiAtReference, and each further yuan returns less. A campaign wins
  * Poisson(gmv(s) / ATTRIBUTED_ORDER_VALUE) attributed orders on the channel (its
- * converted customers), taken from orders placed while it runs; the planner's
- * back-test is meant to find these curves.
+ * converted customers), taken from orders placed while it runs: a diminishing
+ * return the planner's spend-level factor has something real to find.
  */
 export const REFERENCE_SPEND_PER_COST_WEIGHT = 3_000;
 /** About the mean paid amount of an order a campaign claims (CNY), measured on the demo. */

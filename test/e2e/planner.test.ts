@@ -1,137 +1,137 @@
 /**
- * The budget planner in a real Chromium on the demo data: a plan for a
- * budget, a constraint that moves the allocation, a what-if, the back-test,
- * the plan in the URL and as CSV. Screenshot to docs/screenshots/planner.png.
+ * The budget planner in a real Chromium on the demo data: next month's plan
+ * with its explanation, the period in the URL (keyboard and a shared link),
+ * the CSV with one money format per column, and a scope whose back-test is
+ * poor, where the page refuses to split the budget and says why.
+ * Screenshot to docs/screenshots/planner.png.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { BACKTEST_MAX_MAPE, BACKTEST_MIN_R2 } from '../../web/src/features/planner/period-plan.ts';
 import { openLoggedIn, SCREENSHOTS_DIR, useBrowser } from '../helpers/browser.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
-const SHOTS = SCREENSHOTS_DIR;
-
 describe('budget planner in Chromium', () => {
-  // The default demo's size: with 2,000 customers a campaign wins a handful of orders per channel and
-  // the back-test measures Poisson noise (MAPE above 500 %), not the curves.
+  // The default demo (20,000 customers, as-of 2026-11-20): the whole brand's back-test passes
+  // (MAPE 28.8 %, R² 0.82), the private-domain channels' does not (MAPE above 70 %).
   const ctx = useTestStack('planner', { demoCustomers: 20_000 });
   const chromium = useBrowser();
 
   const open = () => openLoggedIn(chromium.browser, ctx.stack.url, 'ops', { acceptDownloads: true });
-  /** Planned spend per channel, as the table shows it. */
   const planned = async (page: Page): Promise<Map<string, number>> => {
     await page.waitForSelector('[data-testid="plan-row"]', { timeout: 90_000 });
     const cells = await page.$$eval('[data-testid="planned-spend"] span[data-channel]', (els) => els.map((e) => [e.getAttribute('data-channel')!, Number(e.getAttribute('data-value'))] as const));
     return new Map(cells);
   };
-  const kpi = async (page: Page, id: string) => Number(await page.getAttribute(`[data-testid="kpi-${id}"] [data-testid="kpi-value"]`, 'data-value'));
-  /** The default budget is the last comparable campaign's spend: within what the history has seen. */
-  const budgetOf = async (page: Page) => Number(await page.inputValue('[data-testid="planner-budget"]'));
+  const value = async (page: Page, selector: string) => Number(await page.getAttribute(selector, 'data-value'));
+  const kpi = (page: Page, id: string) => value(page, `[data-testid="kpi-${id}"] [data-testid="kpi-value"]`);
   const sum = (m: Map<string, number>) => [...m.values()].reduce((s, v) => s + v, 0);
 
-  it('plans a budget over the channels with enough history, and a tighter maximum moves the allocation', async () => {
+  it('plans next month per channel and explains the predicted ROI against the recent actual', async () => {
     const { page, errors } = await open();
     await page.goto(`${ctx.stack.url}/planner`);
-    const before = await planned(page);
-    const BUDGET = await budgetOf(page);
-    expect(BUDGET).toBeGreaterThan(0);
-    expect(before.size).toBeGreaterThanOrEqual(5);
-    expect(await page.isVisible('[data-testid="plan-status"]')).toBe(false);
-    // The whole budget is placed (rounding of each channel to a yuan aside).
-    expect(Math.abs(sum(before) - BUDGET)).toBeLessThanOrEqual(before.size);
-    for (const chart of ['planner-split', 'planner-marginal', 'planner-curve']) {
-      await page.waitForSelector(`[data-testid="chart-${chart}"] canvas`, { timeout: 60_000 });
-    }
-    expect(await kpi(page, 'expected_gmv')).toBeGreaterThan(0);
-    expect(await page.textContent('[data-testid="kpi-expected_gmv"]')).toMatch(/80% 区间/);
+    const plan = await planned(page);
+    expect(await page.textContent('[data-testid="planner-period"]')).toContain('2026-12-01 至 2026-12-31');
+    expect(plan.size).toBeGreaterThanOrEqual(8);
+    const budget = Number(await page.inputValue('[data-testid="planner-budget"]'));
+    expect(budget).toBeGreaterThan(0);
+    expect(Math.abs(sum(plan) - budget)).toBeLessThan(1);
+    expect(await page.isVisible('[data-testid="plan-refusal"]')).toBe(false);
 
-    // The channel with the most money gets a maximum of half of it.
-    const [top, topSpend] = [...before].sort((a, b) => b[1] - a[1])[0]!;
-    const cap = Math.round(topSpend / 2);
-    const max = page.locator(`[data-testid="max-${top}"]`);
-    await max.fill(String(cap));
-    await max.press('Enter');
-    await page.waitForURL((u) => u.searchParams.getAll('bound').some((b) => b.startsWith(`${top}|`)));
-    await page.waitForFunction(([channel, value]) => {
-      const el = document.querySelector(`[data-testid="planned-spend"] span[data-channel="${channel}"]`);
-      return el !== null && Number(el.getAttribute('data-value')) <= Number(value) + 1;
-    }, [top, String(cap)] as const, { timeout: 30_000 });
-    const after = await planned(page);
-    expect(after.get(top)!).toBeLessThanOrEqual(cap + 1);
-    // The money moved to other channels: the total stays the budget, some other channel got more.
-    expect(Math.abs(sum(after) - BUDGET)).toBeLessThanOrEqual(after.size);
-    expect([...after].some(([c, v]) => c !== top && v > before.get(c)! + 1)).toBe(true);
+    // The explanation: what is counted, which months, the factors, and the product that gives the prediction.
+    const explanation = (await page.textContent('[data-testid="plan-explanation"]'))!;
+    expect(explanation).toContain('ROI = 活动GMV ÷ 花费');
+    expect(explanation).toContain('2025-11 至 2026-10');
+    expect(explanation).toContain('2025-12 ROI');
+    const recent = await value(page, '[data-testid="explain-recent"]');
+    const season = await value(page, '[data-testid="explain-season"]');
+    const trend = await value(page, '[data-testid="explain-trend"]');
+    const predicted = await kpi(page, 'expected_roi');
+    expect(await kpi(page, 'recent_roi')).toBeCloseTo(recent, 10);
+    // The demo's December at last year's channel mix: near the last 12 months' ROI; the reallocation's gain is its own factor.
+    const sameMix = await value(page, '[data-testid="explain-same-mix"]');
+    expect(recent).toBeGreaterThan(1);
+    expect(sameMix / recent).toBeGreaterThan(0.75);
+    expect(sameMix / recent).toBeLessThan(1.3);
+    const level = sameMix / (recent * season * trend);
+    const result = (await page.textContent('[data-testid="explain-result"]'))!;
+    expect(result).toBe(`预测 ROI ${predicted.toFixed(2)} = 近期实际 ${recent.toFixed(2)} × 季节 ${season.toFixed(2)} × 趋势 ${trend.toFixed(2)} × 花费水平 ${level.toFixed(2)} × 重新分配 ${(predicted / sameMix).toFixed(2)}。`);
+    console.log(`December on the demo: recent ROI ${recent.toFixed(3)}, season ×${season.toFixed(3)}, trend ×${trend.toFixed(3)}, same mix ${sameMix.toFixed(3)}, planned ${predicted.toFixed(3)}; back-test MAPE ${(await value(page, '[data-testid="backtest-mape"]')).toFixed(3)} R² ${(await value(page, '[data-testid="backtest-r2"]')).toFixed(3)}`);
+    expect(await kpi(page, 'expected_gmv')).toBeCloseTo(predicted * sum(plan), -1);
+    // The back-test that allowed the plan, with its thresholds.
+    expect(await value(page, '[data-testid="backtest-mape"]')).toBeLessThanOrEqual(BACKTEST_MAX_MAPE);
+    expect(await value(page, '[data-testid="backtest-r2"]')).toBeGreaterThanOrEqual(BACKTEST_MIN_R2);
+    expect(await page.locator('[data-testid="backtest-month"]').count()).toBe(6);
 
-    // Target ROI at least cost: the plan spends only while its ROI stays at the target or above.
-    await page.selectOption('[data-testid="planner-objective"]', 'target_roi');
-    const target = page.locator('[data-testid="planner-target"]');
-    await target.fill('5');
-    await target.press('Enter');
-    await page.waitForURL((u) => u.searchParams.get('objective') === 'target_roi' && u.searchParams.get('target') === '5');
-    await page.waitForSelector('[data-testid="plan-status"]');
-    const roi = await kpi(page, 'expected_roi');
-    expect(roi).toBeGreaterThanOrEqual(5);
-    expect(roi).toBeLessThan(5.2);
-    expect(await kpi(page, 'planned_spend')).toBeLessThan(BUDGET);
-    await page.selectOption('[data-testid="planner-objective"]', 'gmv');
-    await page.waitForURL((u) => u.searchParams.get('objective') === 'gmv');
-
-    // The same URL in a fresh page gives the same plan: the plan is shareable.
+    // The next month by keyboard: the URL carries it, and a fresh page with that link shows the same plan.
+    await page.focus('[data-testid="month-next"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('month') === '2027-01');
+    await page.waitForFunction(() => document.querySelector('[data-testid="planner-period"]')?.textContent?.includes('2027-01-01'));
+    const budgetInput = page.locator('[data-testid="planner-budget"]');
+    await budgetInput.fill('100000');
+    await budgetInput.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('budget') === '100000');
+    await page.waitForFunction(() => Math.abs([...document.querySelectorAll('[data-testid="planned-spend"] span[data-channel]')]
+      .reduce((s, e) => s + Number(e.getAttribute('data-value')), 0) - 100_000) < 1);
+    const january = await planned(page);
     const again = await open();
     await again.page.goto(page.url());
-    expect(await planned(again.page)).toEqual(after);
+    expect(await planned(again.page)).toEqual(january);
     await again.page.close();
-    expect([...errors, ...again.errors]).toEqual([]);
-    await page.close();
-  });
 
-  it('what-if moves the totals; the back-test shows MAPE and R²; the plan exports as CSV; screenshot', async () => {
-    const { page, errors } = await open();
-    await page.goto(`${ctx.stack.url}/planner?objective=gmv`);
-    const plan = await planned(page);
-    const gmvBefore = await kpi(page, 'expected_gmv');
-    const [channel, spend] = [...plan].sort((a, b) => b[1] - a[1])[0]!;
-    // Slide the biggest channel to a quarter of its plan.
-    await page.$eval(`[data-testid="whatif-${channel}"]`, (el, value) => {
-      const input = el as HTMLInputElement;
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, value);
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    }, String(Math.round(spend / 4)));
-    await page.waitForSelector('[data-testid="whatif-note"]');
-    expect(new URL(page.url()).searchParams.get('whatif')).toMatch(new RegExp(`^${channel}\\|\\d+$`));
-    const gmvAfter = await kpi(page, 'expected_gmv');
-    expect(gmvAfter).toBeLessThan(gmvBefore);
-    // Only that channel moved: the planned total fell by what the slider took away.
-    expect(await kpi(page, 'planned_spend')).toBeCloseTo(sum(plan) - spend + Math.round(spend / 4), -2);
-    const spent = Number((await page.getAttribute(`[data-testid="planned-spend"] span[data-channel="${channel}"]`, 'data-value'))!);
-    expect(Math.abs(spent - spend / 4)).toBeLessThan(spend / 50);
-
-    // Back-test numbers on the page.
-    const mape = Number(await page.getAttribute('[data-testid="backtest-mape"]', 'data-value'));
-    const r2 = Number(await page.getAttribute('[data-testid="backtest-r2"]', 'data-value'));
-    // The default demo (20,000 customers, seed 42, cut-off 170 days before as-of) reaches MAPE 19.5 % and R² 0.87.
-    expect(mape).toBeGreaterThan(0);
-    expect(mape).toBeLessThan(0.3);
-    expect(r2).toBeGreaterThan(0.7);
-    console.log(`demo back-test (20,000 customers): MAPE ${(mape * 100).toFixed(1)} %, R² ${r2.toFixed(2)}`);
-
-    // The plan as CSV: a header, a row per planned channel, a total.
+    // The CSV: a title line, then money in full yuan with two decimals in every row of its columns.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-plan"]')]);
     const file = readFileSync((await download.path())!);
     expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = file.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
-    expect(lines).toHaveLength(plan.size + 2);
-    expect(lines[0]).toContain('渠道');
+    expect(lines[0]).toMatch(/^# 预算规划 2027-01-01 至 2027-01-31 · 全部渠道 · 数据日期 2026-11-20/);
+    expect(lines).toHaveLength(january.size + 3);
+    const header = lines[1]!.split(',');
+    const moneyColumns = header.flatMap((h, i) => (h.includes('（元）') ? [i] : []));
+    expect(moneyColumns.length).toBe(2);
+    for (const line of lines.slice(2)) for (const i of moneyColumns) expect(line.split(',')[i], line).toMatch(/^\d+\.\d{2}$/);
     expect(lines.at(-1)).toMatch(/^合计,/);
+    expect(Number(lines.at(-1)!.split(',')[moneyColumns[0]!])).toBeCloseTo(100_000, 0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
-    await page.goto(`${ctx.stack.url}/planner?objective=gmv`);
+  it('refuses to split the budget for a scope with a poor back-test, and says why and what to do', async () => {
+    const { page, errors } = await open();
+    await page.goto(`${ctx.stack.url}/planner`);
     await planned(page);
-    for (const chart of ['planner-split', 'planner-marginal', 'planner-curve']) await page.waitForSelector(`[data-testid="chart-${chart}"] canvas`);
+    await page.selectOption('[data-testid="planner-scope"]', 'private');
+    await page.waitForURL((u) => u.searchParams.get('scope') === 'private');
+    await page.waitForSelector('[data-testid="plan-refusal"]', { timeout: 90_000 });
+    expect(await page.locator('[data-testid="plan-row"]').count()).toBe(0);
+    const mape = await value(page, '[data-testid="backtest-mape"]');
+    expect(mape).toBeGreaterThan(BACKTEST_MAX_MAPE);
+    const refusal = (await page.textContent('[data-testid="plan-refusal"]'))!;
+    expect(refusal).toContain('回测不达标');
+    expect(refusal).toContain(`回测 MAPE ${(mape * 100).toFixed(1)}% 高于门槛 40.0%`);
+    expect(refusal).toContain('扩大范围');
+    // A state of the page, not an error: the explanation and the back-test stay, the export waits for a plan.
+    expect(await page.isVisible('[data-testid="plan-explanation"]')).toBe(true);
+    expect(await page.isDisabled('[data-testid="export-plan"]')).toBe(true);
+    expect(await page.locator('.state-error').count()).toBe(0);
+    expect(errors).toEqual([]);
+
+    await page.goto(`${ctx.stack.url}/planner`);
+    await planned(page);
     await page.waitForFunction(() => document.querySelectorAll('.skeleton').length === 0, undefined, { timeout: 60_000 });
     await page.evaluate(() => document.fonts.ready);
-    await page.waitForTimeout(800);
-    await page.screenshot({ path: path.join(SHOTS, 'planner.png'), fullPage: true, timeout: 90_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'planner.png'), fullPage: true, timeout: 90_000 });
+
+    // The English switch says the same.
+    await page.goto(`${ctx.stack.url}/planner?scope=private&lang=en`);
+    await page.waitForSelector('[data-testid="plan-refusal"]', { timeout: 90_000 });
+    const english = (await page.textContent('[data-testid="plan-refusal"]'))!;
+    expect(english).toContain('The back-test is poor');
+    expect(english).toContain('widen the scope');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -115,8 +115,8 @@ export function activities(ctx: PageContext): PageLoad {
   return { page: 'activities', route: url, requests: [], queries: named(activitiesQueries(rangeOf(url, ctx.asOf), filtersOf(url), true)) };
 }
 
-export function planner(): PageLoad {
-  return { page: 'planner', route: '/planner', requests: [], queries: named(plannerQueries()) };
+export function planner(ctx: PageContext): PageLoad {
+  return { page: 'planner', route: '/planner', requests: [], queries: named(plannerQueries(ctx.asOf)) };
 }
 
 /** The four lists as an executive opens them (staff and managers start on today's list, `GET /api/today`). */
@@ -131,7 +131,7 @@ export function actions(): PageLoad {
 export function tilePages(ctx: PageContext): PageLoad[] {
   return [
     overview(ctx), bigScreen(ctx), channels(ctx, false), channels(ctx, true), staff(ctx, false), staff(ctx, true),
-    segments(ctx), activities(ctx), planner(), actions(),
+    segments(ctx), activities(ctx), planner(ctx), actions(),
   ];
 }
 

@@ -49,11 +49,11 @@ describe('the one CSV escaper', () => {
   it('is the one the server export and the planner write with', () => {
     expect(serverCsvCell).toBe(csvCell);
     const plan = {
-      rows: [{ channel: '＝cmd|calc', min: 0, max: 10, spend: 5, gmv: { low: 1, mid: 2, high: 3 }, converted: { mid: 1 }, participants: { mid: 2 }, marginalRoi: -0.5 }],
-      totals: { spend: 5, gmv: { low: 1, mid: 2, high: 3 }, converted: { mid: 1 }, participants: { mid: 2 }, roi: { mid: 0.4 } },
-    } as unknown as Parameters<typeof planCsv>[0];
-    const text = planCsv(plan, new Map(), { header: ['渠道', ' +x'], total: '合计' });
-    const [header, row] = text.slice(1).split('\r\n');
+      rows: [{ channel: '＝cmd|calc', spend: 5, max: 10, baseRoi: 1, spendLevel: 1, roi: 0.4, gmv: 2, marginalRoi: -0.5 }],
+      spend: 5, gmv: 2, roi: 0.4, unspent: 0,
+    } as Parameters<typeof planCsv>[0];
+    const text = planCsv(plan, { season: 1, trend: 1 }, { title: 'plan', header: ['渠道', ' +x'], total: '合计' });
+    const [, header, row] = text.slice(1).split('\r\n');
     expect(header).toBe("渠道,' +x");
     expect(row!.split(',')[0]).toBe("'＝cmd|calc");
     expect(row!.split(',').at(-1)).toBe('-0.50');

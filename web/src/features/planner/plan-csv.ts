@@ -1,26 +1,29 @@
-/** The plan as a small CSV made in the browser (UTF-8 with BOM, so Excel reads the Chinese). Pure. */
+/**
+ * The period plan as a small CSV made in the browser (UTF-8 with BOM, so Excel
+ * reads the Chinese). One format per column: money in full yuan with two
+ * decimals as a plain number (the header names the unit, so Excel sums it),
+ * ratios and factors with two decimals. Pure.
+ */
 import { csvCell } from '../../lib/csv.ts';
-import type { Plan } from './plan.ts';
+import type { PeriodPlan } from './period-plan.ts';
 
 export interface PlanCsvLabels {
-  header: string[];
+  /** A first line saying what the file is (period, scope, data date), written as a comment. */
+  title: string;
+  /** channel, recent ROI, season, trend, spend level, predicted ROI, planned spend (元), expected GMV (元), marginal ROI */
+  header: readonly string[];
   total: string;
 }
 
-const cell = (v: string | number): string => csvCell(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
+export const money2 = (v: number): string => v.toFixed(2);
+const ratio2 = (v: number | null): string => (v === null || !Number.isFinite(v) ? '' : v.toFixed(2));
 
-/**
- * Columns: channel, min, max, planned spend, last comparable spend, expected GMV
- * (low, mid, high), converted (mid), participants (mid), marginal ROI.
- */
-export function planCsv(plan: Plan, lastSpend: ReadonlyMap<string, number>, labels: PlanCsvLabels): string {
-  const lines = [labels.header.map(cell).join(',')];
+export function planCsv(plan: PeriodPlan, factors: { season: number; trend: number }, labels: PlanCsvLabels): string {
+  const lines = [csvCell(`# ${labels.title}`), labels.header.map(csvCell).join(',')];
   for (const r of plan.rows) {
-    lines.push([r.channel, r.min, r.max, r.spend, lastSpend.get(r.channel) ?? 0, r.gmv.low, r.gmv.mid, r.gmv.high, r.converted.mid, r.participants.mid, r.marginalRoi]
-      .map(cell).join(','));
+    lines.push([r.channel, ratio2(r.baseRoi), ratio2(factors.season), ratio2(factors.trend), ratio2(r.spendLevel), ratio2(r.roi), money2(r.spend), money2(r.gmv), ratio2(r.marginalRoi)]
+      .map(csvCell).join(','));
   }
-  const t = plan.totals;
-  const lastTotal = plan.rows.reduce((s, r) => s + (lastSpend.get(r.channel) ?? 0), 0);
-  lines.push([labels.total, '', '', t.spend, lastTotal, t.gmv.low, t.gmv.mid, t.gmv.high, t.converted.mid, t.participants.mid, t.roi.mid].map(cell).join(','));
+  lines.push([labels.total, '', ratio2(factors.season), ratio2(factors.trend), '', ratio2(plan.roi), money2(plan.spend), money2(plan.gmv), ''].map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
