@@ -36,12 +36,12 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   repurchase: 'repeat buyers (distinct)', repurchase_mom: 'repeat buyers (distinct)', repurchase_yoy: 'repeat buyers (distinct)',
   participation: 'participants (distinct)', participants_by_city_tier: 'participants (distinct)',
   conversion_by_channel: 'participants (distinct)', conversion_by_campaign: 'participants (distinct)',
-  participation_by_campaign: 'participants (distinct)', participation_history: 'participants (distinct)',
+  participation_by_campaign: 'participants (distinct)',
   sales_by_team: 'buyers (distinct)', sales_by_employee: 'buyers (distinct)', employee_sales: 'buyers (distinct)',
   activity_by_team: 'owned customers (distinct)', activity_by_employee: 'owned customers (distinct)', employee_activity: 'owned customers (distinct)',
   owned_by_team: 'owned customers (distinct)', owned_by_employee: 'owned customers (distinct)', employee_owned: 'owned customers (distinct)',
   // The campaigns themselves (one row each, a few hundred at most): two calendars per row, nothing to sum.
-  campaign_list: 'the campaign table', campaign_dates: 'the campaign table', budget_by_campaign: 'the campaign table',
+  campaign_list: 'the campaign table', budget_by_campaign: 'the campaign table',
   // Any two days the person picks, classified on the fly.
   journey_flows: 'two chosen days',
   // A list of customers, not a total.
