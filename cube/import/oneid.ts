@@ -106,7 +106,11 @@ export async function planCustomers(tx: TransactionSql, customers: EntityRows | 
   };
   for (const [, id] of known) addId(`id:${id}`, id);
   for (const l of links) for (const n of [l.a, l.b]) if (n.startsWith('id:')) addId(n, Number(n.slice(3)));
-  const codeOfId = new Map(mapped.filter((r) => !r.merged).map((r) => [r.id, r.code]));
+  // The code each linked customer of the database was first imported under, to name it in the report.
+  const linkedIds = links.flatMap((l) => [l.a, l.b]).filter((n) => n.startsWith('id:')).map((n) => Number(n.slice(3)));
+  const codeOfId = new Map((await tx<{ id: number; code: string }[]>`
+    SELECT id::int, code FROM siyu.import_codes WHERE entity = 'customers' AND NOT merged AND id = ANY(${linkedIds}::bigint[])`).map((r) => [r.id, r.code]));
+  for (const r of mapped) if (!r.merged) codeOfId.set(r.id, r.code);
   const refused = new Set<string>();
   for (const [root, ids] of dbIds) {
     if (ids.size > 1) {
