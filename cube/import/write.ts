@@ -157,9 +157,40 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
   const [{ total, updated } = { total: 0, updated: 0 }] = await tx.unsafe<{ total: number; updated: number }[]>(`
     SELECT count(*)::int AS total, count(t.id)::int AS updated FROM ${stage} AS s LEFT JOIN siyu.${table} AS t ON t.id = s.id`);
   if (total > 0) {
+    const inserted = total - updated;
+    const bulk = inserted >= BULK_ROWS && inserted >= (await tableSize(tx, table)) ? await dropForBulk(tx, table) : null;
     await tx.unsafe(`
       INSERT INTO siyu.${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${stage}
       ON CONFLICT (id) DO UPDATE SET ${data.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`);
+    if (bulk) for (const statement of bulk) await tx.unsafe(statement);
   }
   return { rows: rows.length, inserted: total - updated, updated, unchanged };
+}
+
+/** From this many new rows, more than the table holds, indexes and foreign keys are rebuilt once instead of maintained per row. */
+const BULK_ROWS = 20_000;
+
+async function tableSize(tx: TransactionSql, table: string): Promise<number> {
+  const [row] = await tx.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM siyu.${table} LIMIT ${BULK_ROWS * 50}) AS t`);
+  return row!.n;
+}
+
+/**
+ * A first load (as the seed does, seed/load.ts): the table's own foreign
+ * keys and secondary indexes are dropped before the insert and rebuilt
+ * after it by one sort and one check each, in the same transaction (the
+ * primary key stays: the upsert needs it). Returns what rebuilds them.
+ */
+async function dropForBulk(tx: TransactionSql, table: string): Promise<string[]> {
+  const keys = await tx<{ drop: string; add: string }[]>`
+    SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop,
+           format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS add
+    FROM pg_constraint WHERE conrelid = ${`siyu.${table}`}::regclass AND contype = 'f'`;
+  const indexes = await tx<{ drop: string; add: string }[]>`
+    SELECT format('DROP INDEX %s', i.indexrelid::regclass) AS drop, pg_get_indexdef(i.indexrelid) AS add
+    FROM pg_index i WHERE i.indrelid = ${`siyu.${table}`}::regclass
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`;
+  for (const k of [...keys, ...indexes]) await tx.unsafe(k.drop);
+  await tx.unsafe(`SET LOCAL maintenance_work_mem = '256MB'`);
+  return [...indexes, ...keys].map((k) => k.add);
 }
