@@ -125,7 +125,9 @@ export async function mapCodes(tx: TransactionSql, entity: EntityName, codes: re
     ids.set(code, id);
     rows.push([entity, code, id, mergedCode?.(code) ? 'true' : 'false']);
   }
+  const bulk = rows.length >= BULK_ROWS && rows.length >= (await tableSize(tx, 'import_codes')) ? await dropForBulk(tx, 'import_codes', true) : null;
   await copyInto(tx, 'siyu.import_codes', ['entity', 'code', 'id', 'merged'], copyText(rows));
+  if (bulk) for (const statement of bulk) await tx.unsafe(statement);
 }
 
 /**
@@ -179,18 +181,20 @@ async function tableSize(tx: TransactionSql, table: string): Promise<number> {
  * A first load (as the seed does, seed/load.ts): the table's own foreign
  * keys and secondary indexes are dropped before the insert and rebuilt
  * after it by one sort and one check each, in the same transaction (the
- * primary key stays: the upsert needs it). Returns what rebuilds them.
+ * primary key stays, as the upsert needs it, unless `primaryKeyToo`: the code
+ * map, written by COPY). Returns what rebuilds them: keys first.
  */
-async function dropForBulk(tx: TransactionSql, table: string): Promise<string[]> {
+async function dropForBulk(tx: TransactionSql, table: string, primaryKeyToo = false): Promise<string[]> {
   const keys = await tx<{ drop: string; add: string }[]>`
     SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop,
            format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS add
-    FROM pg_constraint WHERE conrelid = ${`siyu.${table}`}::regclass AND contype = 'f'`;
+    FROM pg_constraint WHERE conrelid = ${`siyu.${table}`}::regclass AND (contype = 'f' OR (${primaryKeyToo} AND contype = 'p'))
+    ORDER BY contype = 'f'`;
   const indexes = await tx<{ drop: string; add: string }[]>`
     SELECT format('DROP INDEX %s', i.indexrelid::regclass) AS drop, pg_get_indexdef(i.indexrelid) AS add
     FROM pg_index i WHERE i.indrelid = ${`siyu.${table}`}::regclass
       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`;
   for (const k of [...keys, ...indexes]) await tx.unsafe(k.drop);
   await tx.unsafe(`SET LOCAL maintenance_work_mem = '256MB'`);
-  return [...indexes, ...keys].map((k) => k.add);
+  return [...keys.filter((k) => !k.add.includes('FOREIGN KEY')), ...indexes, ...keys.filter((k) => k.add.includes('FOREIGN KEY'))].map((k) => k.add);
 }
