@@ -1,8 +1,8 @@
 /**
  * Records to rows of the product's tables, inside the import's transaction:
  * codes mapped to ids (siyu.import_codes, migration 016), the rows COPYed
- * into a temporary table, the unchanged ones dropped, the rest upserted by
- * id. A table none of whose rows changed is not written at all, so its
+ * into a temporary table, the unchanged ones dropped, the rest updated or
+ * inserted by id. A table none of whose rows changed is not written at all, so its
  * change counter (siyu.data_changes) and everything keyed on it stay put.
  */
 import { Readable } from 'node:stream';
@@ -161,9 +161,17 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
   if (total > 0) {
     const inserted = total - updated;
     const bulk = inserted >= BULK_ROWS && inserted >= (await tableSize(tx, table)) ? await dropForBulk(tx, table) : null;
-    await tx.unsafe(`
-      INSERT INTO siyu.${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${stage}
-      ON CONFLICT (id) DO UPDATE SET ${data.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`);
+    // The changed rows first, then the new ones: a row renamed in the files frees its name for a new row.
+    if (updated > 0) {
+      await tx.unsafe(`
+        UPDATE siyu.${table} AS t SET ${data.map((c) => `${c} = s.${c}`).join(', ')}
+        FROM ${stage} AS s WHERE s.id = t.id`);
+    }
+    if (inserted > 0) {
+      await tx.unsafe(`
+        INSERT INTO siyu.${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${stage} AS s
+        WHERE NOT EXISTS (SELECT 1 FROM siyu.${table} AS t WHERE t.id = s.id)`);
+    }
     if (bulk) for (const statement of bulk) await tx.unsafe(statement);
   }
   return { rows: rows.length, inserted: total - updated, updated, unchanged };
@@ -181,7 +189,7 @@ async function tableSize(tx: TransactionSql, table: string): Promise<number> {
  * A first load (as the seed does, seed/load.ts): the table's own foreign
  * keys and secondary indexes are dropped before the insert and rebuilt
  * after it by one sort and one check each, in the same transaction (the
- * primary key stays, as the upsert needs it, unless `primaryKeyToo`: the code
+ * primary key stays, unless `primaryKeyToo`: the code
  * map, written by COPY). Returns what rebuilds them: keys first.
  */
 async function dropForBulk(tx: TransactionSql, table: string, primaryKeyToo = false): Promise<string[]> {

@@ -140,6 +140,21 @@ describe('importing a folder', () => {
     }
   });
 
+  it('refuses a new code with the name another code has in the database, and a rename that frees a name is fine', async () => {
+    const folder = scratchFolder(false);
+    try {
+      folder.write('teams.csv', 'team_code,name,region\nT03,华东一组,华东\n');
+      const report = await importFolder(db.sql, folder.dir, { check: true });
+      expect(report.problems.map((p) => [p.file, p.line, p.column, p.value, p.reason.zh])).toEqual([
+        ['teams.csv', 2, 'name', '华东一组', '名称重复：与 T01 同名（名称须唯一）'],
+      ]);
+      folder.write('teams.csv', 'team_code,name,region\nT03,华东一组,华东\nT01,华东二组,华东\n');
+      expect((await importFolder(db.sql, folder.dir, { check: true })).problems).toEqual([]);
+    } finally {
+      folder.remove();
+    }
+  });
+
   it('names a file in the wrong encoding and refuses it', async () => {
     const folder = scratchFolder(false);
     try {
