@@ -105,11 +105,12 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
         const rows = byEntity.get(spec.name);
         if (!rows) continue;
         const started = performance.now();
+        let fresh = 0;
         if (spec.name === 'customers') await mapCustomers(tx, plan, ids.customers);
-        else if (!NATURAL_KEY[spec.name]) await mapCodes(tx, spec.name, rows.records.map((r) => r.key), ids[spec.name]);
+        else if (!NATURAL_KEY[spec.name]) fresh = await mapCodes(tx, spec.name, rows.records.map((r) => r.key), ids[spec.name]);
         const records = spec.name === 'customers' ? plan.rows.map((r) => r.record) : rows.records;
         const table = tableRows(spec.name, records, rows, ids, problems);
-        report.entities[spec.name] = await upsert(tx, spec.name, table);
+        report.entities[spec.name] = await upsert(tx, spec.name, table, fresh === records.length && fresh > 0);
         if (spec.name === 'employees') await setTeamManagers(tx);
         options.onProgress?.({ phase: 'write', file: rows.file, entity: spec.name, rows: records.length, seconds: (performance.now() - started) / 1000 });
       }

@@ -93,21 +93,21 @@ export async function copyInto(tx: TransactionSql, target: string, columns: read
 }
 
 /**
- * Ids for codes: those in the map keep theirs, new ones get the next free
+ * Ids for codes (returns how many were new): those in the map keep theirs, new ones get the next free
  * ids of the table (after its largest id and the map's) and go into the map.
  * `sharedNew` gives several new codes one id (OneID groups): code → group.
  */
 export async function mapCodes(tx: TransactionSql, entity: EntityName, codes: readonly string[], ids: Map<string, number>,
-  group?: (code: string) => string, mergedCode?: (code: string) => boolean): Promise<void> {
+  group?: (code: string) => string, mergedCode?: (code: string) => boolean): Promise<number> {
   const unknown = codes.filter((c) => !ids.has(c));
-  if (unknown.length === 0) return;
+  if (unknown.length === 0) return 0;
   const [{ any } = { any: false }] = await tx<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM siyu.import_codes WHERE entity = ${entity}) AS any`;
   if (any) {
     for (const r of await tx<{ code: string; id: number }[]>`
       SELECT code, id::int FROM siyu.import_codes WHERE entity = ${entity} AND code = ANY(${unknown}::text[])`) ids.set(r.code, r.id);
   }
   const fresh = unknown.filter((c) => !ids.has(c));
-  if (fresh.length === 0) return;
+  if (fresh.length === 0) return 0;
   const table = TARGET[entity].table;
   const [{ base } = { base: 0 }] = await tx.unsafe<{ base: number }[]>(`
     SELECT greatest((SELECT coalesce(max(id), 0) FROM siyu.${table}),
@@ -128,15 +128,23 @@ export async function mapCodes(tx: TransactionSql, entity: EntityName, codes: re
   const bulk = rows.length >= BULK_ROWS && rows.length >= (await tableSize(tx, 'import_codes')) ? await dropForBulk(tx, 'import_codes', true) : null;
   await copyInto(tx, 'siyu.import_codes', ['entity', 'code', 'id', 'merged'], copyText(rows));
   if (bulk) for (const statement of bulk) await tx.unsafe(statement);
+  return fresh.length;
 }
 
 /**
  * Upserts staged rows (id first, then TARGET's columns) into the entity's
  * table: only what is new or changed is written.
  */
-export async function upsert(tx: TransactionSql, entity: EntityName, rows: (string | number | null)[][]): Promise<Counts> {
+export async function upsert(tx: TransactionSql, entity: EntityName, rows: (string | number | null)[][], allNew = false): Promise<Counts> {
   const { table, columns } = TARGET[entity];
   const cols = ['id', ...columns.map(([c]) => c)];
+  if (allNew && rows.length >= BULK_ROWS && rows.length >= (await tableSize(tx, table))) {
+    // Every code is new, so every id is past the table's largest: nothing to compare, straight into the table.
+    const rebuild = await dropForBulk(tx, table);
+    await copyInto(tx, `siyu.${table}`, cols, copyText(rows));
+    for (const statement of rebuild) await tx.unsafe(statement);
+    return { rows: rows.length, inserted: rows.length, updated: 0, unchanged: 0 };
+  }
   const stage = `pg_temp.stage_${table}`;
   await tx.unsafe(`DROP TABLE IF EXISTS ${stage}`);
   await tx.unsafe(`CREATE TEMP TABLE stage_${table} ON COMMIT DROP AS SELECT ${cols.join(', ')} FROM siyu.${table} WITH NO DATA`);
