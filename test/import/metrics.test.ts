@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../cube/tools/metric-catalogue.ts';
 import { createAdmin } from '../../cube/gateway/admin-account.ts';
+import { cubeRoleName } from '../../cube/database/cube-role.ts';
 import { Client } from '../../cube/tools/api-client.ts';
 import { offeringView } from '../helpers/offering-view.ts';
 import { startTestStack, type MetaResponse, type TestStack } from '../helpers/stack.ts';
@@ -78,6 +79,13 @@ describe('catalogue metrics on imported data, through Cube', () => {
     await expect(Client.login(ctx.stack.url, 'admin', 'demo')).rejects.toThrow();
     const [me] = await ctx.db.sql`SELECT count(*)::int AS n FROM siyu.accounts`;
     expect(me!.n).toBe(1);
+    // Cube's read-only role reads the data, not who imported what.
+    const [{ db } = { db: '' }] = await ctx.db.sql<{ db: string }[]>`SELECT current_database() AS db`;
+    const [privileges] = await ctx.db.sql`
+      SELECT has_table_privilege(${cubeRoleName(db)}, 'siyu.import_runs', 'SELECT') AS runs,
+             has_table_privilege(${cubeRoleName(db)}, 'siyu.import_codes', 'SELECT') AS codes,
+             has_table_privilege(${cubeRoleName(db)}, 'siyu.orders', 'SELECT') AS orders`;
+    expect(privileges).toEqual({ runs: false, codes: false, orders: true });
   });
 
   it('GMV, buyers, ROI by channel and owned customers by employee equal independent SQL and the hand-worked values', async () => {
