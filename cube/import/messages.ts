@@ -36,7 +36,6 @@ const TEXTS = {
   scheduled_before_booked: ['预约到店时间早于预约时间', 'scheduled before it was booked'],
   arrived_before_booked: ['到店时间早于预约时间', 'arrived before it was booked'],
   duplicate_name: ['名称重复：与 {other} 同名（名称须唯一）', 'duplicate name: the same as {other} (names must be unique)'],
-  identity_conflict: ['该外部ID已属于客户 {other}（只有 unionid 和手机号会合并客户）', 'this external id already belongs to customer {other} (only a unionid or a phone merges customers)'],
   merge_existing: ['会把数据库中两位已有客户（{other}）合并，请先确认后分开导入', 'would merge two customers already in the database ({other}); not done automatically'],
   missing_column: ['缺少必需的列“{column}”', 'the required column "{column}" is missing'],
   unknown_column: ['无法识别的列，已忽略', 'unknown column, ignored'],

@@ -2,6 +2,7 @@
  * An import's progress and report as lines of text for a terminal, in one
  * language (the CLI's; the admin page renders the same report as tables).
  */
+import type { EntityName } from './contract.ts';
 import { entityLabel, type Lang } from './messages.ts';
 import type { ImportReport, ProblemOut, Progress } from './run.ts';
 
@@ -52,8 +53,9 @@ export function reportLines(r: ImportReport, lang: Lang): string[] {
     return lines;
   }
   lines.push(`${t(r.result === 'imported' ? 'imported' : 'checked', lang)}${r.asOf ? ` · ${t('asOf', lang)} ${r.asOf}` : ''}`);
-  for (const [entity, c] of Object.entries(r.entities)) {
-    lines.push(`  ${entityLabel(entity as keyof typeof r.entities & string as never, lang).padEnd(lang === 'zh' ? 4 : 14)} ${n(c.rows).padStart(9)} ${t('rows', lang)}: `
+  for (const [entity, c] of Object.entries(r.entities) as [EntityName, (typeof r.entities)[EntityName]][]) {
+    if (!c) continue;
+    lines.push(`  ${entityLabel(entity, lang).padEnd(lang === 'zh' ? 4 : 14)} ${n(c.rows).padStart(9)} ${t('rows', lang)}: `
       + `${t('inserted', lang)} ${n(c.inserted)}, ${t('updated', lang)} ${n(c.updated)}, ${t('unchanged', lang)} ${n(c.unchanged)}`);
   }
   return lines;

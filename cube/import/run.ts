@@ -97,7 +97,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
       const ids = emptyIds();
       const plan = await planCustomers(tx, byEntity.get('customers'), byEntity.get('identities'), problems);
       merges = plan.merges;
-      await checkReferences(tx, byEntity, plan.groupOf, ids, problems);
+      await checkReferences(tx, byEntity, ids, problems);
       await checkNamesAgainstDatabase(tx, byEntity, problems);
       if (isBad()) throw new Stop();
 
@@ -134,10 +134,8 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
 }
 
 /** Every code a row refers to must be in the files or already in the database. */
-async function checkReferences(tx: TransactionSql, byEntity: Map<EntityName, EntityRows>, customerCodes: Map<string, string>,
-  ids: Ids, problems: FileProblem[]): Promise<void> {
-  const inFiles = (entity: EntityName): Set<string> =>
-    new Set(entity === 'customers' ? (byEntity.get('customers')?.records ?? []).map((r) => r.key) : (byEntity.get(entity)?.records ?? []).map((r) => r.key));
+async function checkReferences(tx: TransactionSql, byEntity: Map<EntityName, EntityRows>, ids: Ids, problems: FileProblem[]): Promise<void> {
+  const inFiles = (entity: EntityName): Set<string> => new Set((byEntity.get(entity)?.records ?? []).map((r) => r.key));
   const fileKeys = new Map<EntityName, Set<string>>();
   const wanted = new Map<EntityName, Set<string>>();
   const uses: { rows: EntityRows; at: number; entity: EntityName }[] = [];
@@ -161,7 +159,6 @@ async function checkReferences(tx: TransactionSql, byEntity: Map<EntityName, Ent
     for (const r of await tx<{ code: string; id: number }[]>`
       SELECT code, id::int FROM siyu.import_codes WHERE entity = ${entity} AND code = ANY(${[...codes]}::text[])`) ids[entity].set(r.code, r.id);
   }
-  void customerCodes;
   for (const { rows, at, entity } of uses) {
     const keys = fileKeys.get(entity)!;
     for (const r of rows.records) {
