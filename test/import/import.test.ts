@@ -198,6 +198,10 @@ describe('importing a folder', () => {
       expect(c7!.owner_employee_id).toBe(await id('employees', 'E003'));
       expect(await count(db.sql, 'orders')).toBe(16);
       expect(await count(db.sql, 'events')).toBe(11);
+      // The data date set explicitly (--as-of), then back to the latest fact date.
+      expect((await importFolder(db.sql, folder.dir, { asOf: '2026-11-30' })).asOf).toBe('2026-11-30');
+      expect((await db.sql`SELECT siyu.as_of()::text AS d`)[0]!.d).toBe('2026-11-30');
+      expect((await importFolder(db.sql, folder.dir)).asOf).toBe('2026-11-21');
     } finally {
       folder.remove();
     }
