@@ -77,8 +77,8 @@ describe('importing a folder', () => {
   it('a check writes nothing; GBK and UTF-8-BOM files give an identical database', async () => {
     const folder = scratchFolder();
     try {
-      // The GBK files as UTF-8 with a BOM, the UTF-8-BOM one as GBK.
-      for (const name of ['订单.csv', '团队.csv']) folder.write(name, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(decodeGbk(folder.read(name)))]));
+      // The GBK files as UTF-8 with a BOM (and the line ends Excel writes, CRLF), the UTF-8-BOM one as GBK.
+      for (const name of ['订单.csv', '团队.csv']) folder.write(name, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(decodeGbk(folder.read(name)).replace(/\n/g, '\r\n'))]));
       folder.write('employees.csv', encodeGbk(folder.read('employees.csv').subarray(3).toString('utf8')));
       const checked = await importFolder(other.sql, folder.dir, { check: true });
       expect(checked.result).toBe('checked');
