@@ -10,7 +10,7 @@ import type { TransactionSql } from 'postgres';
 import { msg } from './messages.ts';
 import type { FileProblem } from './read.ts';
 import { columnIndex, type EntityRows, type Record_ } from './validate.ts';
-import { copyInto, copyText } from './write.ts';
+import { copyInto } from './write.ts';
 
 export interface Merge {
   code: string;
@@ -179,5 +179,5 @@ export async function mapCustomers(tx: TransactionSql, plan: CustomerPlan, ids: 
     ids.set(code, id);
     rows.push(['customers', code, id, writtenCode.get(root) === code ? 'false' : 'true']);
   }
-  await copyInto(tx, 'siyu.import_codes', ['entity', 'code', 'id', 'merged'], copyText(rows));
+  await copyInto(tx, 'siyu.import_codes', ['entity', 'code', 'id', 'merged'], rows);
 }
