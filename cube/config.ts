@@ -63,6 +63,8 @@ export interface Config {
    * cube/engine/guarded-driver.ts).
    */
   queryTimeoutMs: number;
+  /** The command-line tools' language: English when LANG starts with `en`, Chinese otherwise (`npm run import`). */
+  language: 'zh' | 'en';
   /**
    * Tests only, never read from the environment: a system secret for the
    * in-process Cube (127.0.0.1), so a test can ask it which pre-aggregation
@@ -132,6 +134,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     preAggregations: onOff(env, 'SIYU_PRE_AGGREGATIONS'),
     refreshWorker: onOff(env, 'SIYU_REFRESH_WORKER'),
     queryTimeoutMs: intFrom(env, 'QUERY_TIMEOUT_SECONDS', 30) * 1000,
+    language: /^en/i.test(env.LC_ALL || env.LANG || '') ? 'en' : 'zh',
     ...overrides,
   };
 }

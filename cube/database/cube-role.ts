@@ -48,6 +48,9 @@ export async function ensureCubeRole(sql: Sql, ownerUrl: string, statementTimeou
       // The audit trail (who revealed which phone, from where; migration 012) is the app server's alone.
       const [audit] = await tx<{ present: boolean }[]>`SELECT to_regclass('siyu.audit_log') IS NOT NULL AS present`;
       if (audit?.present) await tx.unsafe(`REVOKE ALL ON siyu.audit_log FROM ${r}`);
+      // So are the import's code map and history (migration 016): who imported what is not a metric.
+      const [imports] = await tx<{ present: boolean }[]>`SELECT to_regclass('siyu.import_runs') IS NOT NULL AS present`;
+      if (imports?.present) await tx.unsafe(`REVOKE ALL ON siyu.import_runs, siyu.import_codes FROM ${r}`);
       await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${PRE_AGGREGATIONS_SCHEMA}`);
       await tx.unsafe(`GRANT USAGE, CREATE ON SCHEMA ${PRE_AGGREGATIONS_SCHEMA} TO ${r}`);
     });

@@ -22,6 +22,7 @@ const PlannerPage = lazy(() => import('./features/planner/planner-page.tsx').the
 const ActionsPage = lazy(() => import('./features/actions/actions-page.tsx').then((m) => ({ default: m.ActionsPage })));
 const BigScreenPage = lazy(() => import('./features/big-screen/big-screen-page.tsx'));
 const GlossaryPage = lazy(() => import('./features/glossary/glossary-page.tsx').then((m) => ({ default: m.GlossaryPage })));
+const AdminImportPage = lazy(() => import('./features/admin-import/admin-import-page.tsx').then((m) => ({ default: m.AdminImportPage })));
 const NotFoundPage = lazy(() => import('./features/not-found/not-found-page.tsx').then((m) => ({ default: m.NotFoundPage })));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -59,6 +60,7 @@ export function App() {
               <Route path="/planner" element={page(<PlannerPage />)} />
               <Route path="/actions" element={page(<ActionsPage />)} />
               <Route path="/glossary" element={page(<GlossaryPage />)} />
+              <Route path="/admin/import" element={page(<AdminImportPage />)} />
               <Route path="*" element={page(<NotFoundPage />)} />
             </Routes>
           </BrowserRouter>

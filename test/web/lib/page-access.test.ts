@@ -19,9 +19,12 @@ describe('pages by role', () => {
 
   it('shows the whole-brand roles every page, the glossary to everyone', () => {
     for (const role of ['executive', 'operator', 'admin'] as const) {
-      expect(pagesFor(role)).toHaveLength(10);
+      expect(pagesFor(role)).toHaveLength(role === 'admin' ? 11 : 10);
       expect(mayOpen(role, '/big-screen')).toBe(true);
     }
+    // Importing a brand's files is the administrator's alone (/admin/import).
+    expect(pagesFor('admin').at(-1)!.to).toBe('/admin/import');
+    for (const role of ['executive', 'operator', 'manager', 'staff'] as const) expect(mayOpen(role, '/admin/import')).toBe(false);
     for (const role of ['executive', 'operator', 'manager', 'staff', 'admin'] as const) expect(mayOpen(role, '/glossary')).toBe(true);
   });
 });

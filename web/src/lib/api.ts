@@ -52,6 +52,38 @@ export interface TodayList {
 export type ContactChannel = 'call' | 'wecom_chat' | 'visit';
 export type ContactOutcome = 'reached' | 'no_answer' | 'booked' | 'declined';
 
+/** One problem or warning of an import's report (cube/import/run.ts), its reason in both languages. */
+export interface ImportProblem {
+  file: string;
+  line: number | null;
+  column: string | null;
+  value: string | null;
+  reason: { zh: string; en: string };
+}
+
+export interface ImportReport {
+  result: 'imported' | 'checked' | 'refused';
+  files: Array<{ file: string; entity: string; encoding: string; rows: number }>;
+  entities: Record<string, { rows: number; inserted: number; updated: number; unchanged: number }>;
+  problems: ImportProblem[];
+  warnings: ImportProblem[];
+  merges: Array<{ code: string; into: string; reason: { zh: string; en: string } }>;
+  asOf: string | null;
+}
+
+export interface ImportRun {
+  id: number;
+  started_at: string;
+  username: string;
+  source: 'cli' | 'web';
+  checkOnly: boolean;
+  files: ImportReport['files'];
+  entities: ImportReport['entities'];
+  merges: number;
+  problems: number;
+  result: 'imported' | 'checked' | 'refused' | 'failed';
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -87,4 +119,8 @@ export const api = {
   recordContact: (customer: number, contact: { channel: ContactChannel; outcome: ContactOutcome; note?: string; idempotencyKey: string }) =>
     call<{ followUp: number; created: boolean }>(`/api/customers/${customer}/contacts`, { method: 'POST', body: JSON.stringify(contact) }),
   logout: () => call<{ ok: boolean }>('/api/logout', { method: 'POST', body: '{}' }),
+  /** Files as base64; `check`: report without writing (the CLI's --check). */
+  importFiles: (files: Array<{ name: string; content: string }>, check: boolean) =>
+    call<ImportReport>('/api/admin/import', { method: 'POST', body: JSON.stringify({ files, check }) }),
+  importRuns: () => call<{ runs: ImportRun[] }>('/api/admin/imports'),
 };

@@ -32,6 +32,7 @@ export const PAGES: readonly PageEntry[] = [
   { to: '/planner', key: 'nav.planner', roles: WHOLE_BRAND },
   { to: '/actions', key: 'nav.actions', roles: EVERYONE },
   { to: '/glossary', key: 'nav.glossary', roles: EVERYONE },
+  { to: '/admin/import', key: 'nav.adminImport', roles: ['admin'] },
 ];
 
 export function pagesFor(role: Role): PageEntry[] {

@@ -1,0 +1,216 @@
+/**
+ * Files to rows of text: CSV/TSV (RFC 4180 quoting) in UTF-8, with or
+ * without a BOM, or GB18030/GBK (what Excel on a Chinese Windows writes),
+ * and .xlsx (its first sheet, through exceljs). The encoding is detected,
+ * not assumed: valid UTF-8 is UTF-8, anything else must decode as GB18030.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { entityOfFile, type EntityName } from './contract.ts';
+import { msg, type Message } from './messages.ts';
+
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface Sheet {
+  file: string;
+  entity: EntityName;
+  encoding: 'UTF-8' | 'UTF-8 BOM' | 'GB18030' | 'xlsx';
+  header: string[];
+  /** Data rows with their line (CSV: the physical line the record starts on; xlsx: the row number). */
+  rows: { line: number; cells: string[] }[];
+}
+
+export interface FileProblem {
+  file: string;
+  line: number | null;
+  column: string | null;
+  value: string | null;
+  reason: Message;
+  warning?: boolean;
+}
+
+export async function readFolder(folder: string): Promise<InputFile[]> {
+  const names = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.') && !d.name.startsWith('~$'));
+  return Promise.all(names.map(async (d) => ({ name: d.name, bytes: await readFile(path.join(folder, d.name)) })));
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const gb18030 = new TextDecoder('gb18030', { fatal: true });
+
+export function decodeText(bytes: Uint8Array): { text: string; encoding: Sheet['encoding'] } | Message {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return msg('utf16');
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    try {
+      return { text: utf8.decode(bytes.subarray(3)), encoding: 'UTF-8 BOM' };
+    } catch {
+      return msg('bad_encoding');
+    }
+  }
+  try {
+    return { text: utf8.decode(bytes), encoding: 'UTF-8' };
+  } catch { /* not UTF-8: GB18030 next */ }
+  // UTF-16 without a BOM: every other byte of ASCII text is zero.
+  if (bytes.length >= 4 && (bytes[1] === 0 || bytes[0] === 0) && (bytes[3] === 0 || bytes[2] === 0)) return msg('utf16');
+  try {
+    return { text: gb18030.decode(bytes), encoding: 'GB18030' };
+  } catch {
+    return msg('bad_encoding');
+  }
+}
+
+/** RFC 4180 records: quoted fields may hold the separator, quotes ("") and line breaks. */
+export function parseDelimited(text: string, separator: string): { records: { line: number; cells: string[] }[]; unclosedAt: number | null } {
+  const records: { line: number; cells: string[] }[] = [];
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  const sepCode = separator.charCodeAt(0);
+  while (i < n) {
+    const start = line;
+    const cells: string[] = [];
+    for (;;) {
+      if (text.charCodeAt(i) === 34 /* " */) {
+        let value = '';
+        let from = ++i;
+        for (;;) {
+          const q = text.indexOf('"', i);
+          if (q < 0) return { records, unclosedAt: start };
+          for (let k = text.indexOf('\n', i); k >= 0 && k < q; k = text.indexOf('\n', k + 1)) line++;
+          if (text.charCodeAt(q + 1) === 34) {
+            value += text.slice(from, q + 1);
+            i = from = q + 2;
+            continue;
+          }
+          value += text.slice(from, q);
+          i = q + 1;
+          break;
+        }
+        // Anything between the closing quote and the separator is kept, as Excel does.
+        let end = i;
+        while (end < n && text.charCodeAt(end) !== sepCode && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+        cells.push(value + text.slice(i, end));
+        i = end;
+      } else {
+        let end = i;
+        while (end < n) {
+          const c = text.charCodeAt(end);
+          if (c === sepCode || c === 10 || c === 13) break;
+          end++;
+        }
+        cells.push(text.slice(i, end));
+        i = end;
+      }
+      const c = text.charCodeAt(i);
+      if (c === sepCode) {
+        i++;
+        continue;
+      }
+      if (c === 13) i++;
+      if (text.charCodeAt(i) === 10) i++;
+      line++;
+      break;
+    }
+    records.push({ line: start, cells });
+  }
+  return { records, unclosedAt: null };
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    // Excel keeps wall-clock times without a zone; exceljs hands them over as UTC.
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  }
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('text' in value) return String(value.text);
+    if ('error' in value) return String(value.error);
+    return '';
+  }
+  return String(value);
+}
+
+async function readXlsx(bytes: Uint8Array): Promise<{ line: number; cells: string[] }[] | Message> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  } catch {
+    return msg('unreadable_xlsx');
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return [];
+  const rows: { line: number; cells: string[] }[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      cells[col - 1] = cellText(cell.value);
+    });
+    for (let k = 0; k < cells.length; k++) cells[k] ??= '';
+    rows.push({ line: rowNumber, cells });
+  });
+  return rows;
+}
+
+/** Each file as a sheet of its entity; files that cannot be read or named are problems. */
+export async function readSheets(files: InputFile[]): Promise<{ sheets: Sheet[]; problems: FileProblem[] }> {
+  const sheets: Sheet[] = [];
+  const problems: FileProblem[] = [];
+  const seen = new Map<EntityName, string>();
+  const fileProblem = (file: string, reason: Message, warning = false): void => {
+    problems.push({ file, line: null, column: null, value: null, reason, ...(warning ? { warning } : {}) });
+  };
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
+    const kind = entityOfFile(f.name);
+    if (!kind) {
+      fileProblem(f.name, msg('unknown_file'), true);
+      continue;
+    }
+    const other = seen.get(kind.entity);
+    if (other) {
+      fileProblem(f.name, msg('duplicate_file', { other, entity: kind.entity }));
+      continue;
+    }
+    seen.set(kind.entity, f.name);
+    let records: { line: number; cells: string[] }[];
+    let encoding: Sheet['encoding'] = 'xlsx';
+    if (kind.format === 'xlsx') {
+      const read = await readXlsx(f.bytes);
+      if (!Array.isArray(read)) {
+        fileProblem(f.name, read);
+        continue;
+      }
+      records = read;
+    } else {
+      const decoded = decodeText(f.bytes);
+      if ('key' in decoded) {
+        fileProblem(f.name, decoded);
+        continue;
+      }
+      encoding = decoded.encoding;
+      const firstLine = decoded.text.slice(0, decoded.text.search(/\r?\n|$/));
+      const separator = kind.format === 'tsv' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
+      const parsed = parseDelimited(decoded.text, separator);
+      if (parsed.unclosedAt !== null) {
+        problems.push({ file: f.name, line: parsed.unclosedAt, column: null, value: null, reason: msg('bad_quotes') });
+        continue;
+      }
+      records = parsed.records;
+    }
+    const rows = records
+      .map((r) => ({ line: r.line, cells: r.cells.map((c) => c.trim()) }))
+      .filter((r) => r.cells.some((c) => c !== ''));
+    const head = rows.shift();
+    if (!head) {
+      fileProblem(f.name, msg('empty_file'));
+      continue;
+    }
+    sheets.push({ file: f.name, entity: kind.entity, encoding, header: head.cells, rows });
+  }
+  return { sheets, problems };
+}

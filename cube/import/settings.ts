@@ -1,0 +1,58 @@
+/**
+ * What an import sets besides the rows: the data date (as-of), the business
+ * time zone and the data's origin (`import`: no demo accounts are ever given
+ * to it), each written only when it changes; the history of imports
+ * (siyu.import_runs); and, after the commit, the classification and the
+ * planner's statistics.
+ */
+import type { Sql, TransactionSql } from 'postgres';
+import type { ImportOptions, ImportReport } from './run.ts';
+
+/** The latest local date of any fact in the database, or today's when there is none yet. */
+export async function latestFactDate(tx: TransactionSql): Promise<string> {
+  const [row] = await tx<{ day: string }[]>`
+    WITH tz AS (SELECT siyu.business_tz() AS zone)
+    SELECT coalesce(max(day), (now() AT TIME ZONE (SELECT zone FROM tz))::date)::text AS day FROM (
+      SELECT (max(ordered_at) AT TIME ZONE (SELECT zone FROM tz))::date AS day FROM siyu.orders
+      UNION ALL SELECT (max(occurred_at) AT TIME ZONE (SELECT zone FROM tz))::date FROM siyu.events
+      UNION ALL SELECT (max(occurred_at) AT TIME ZONE (SELECT zone FROM tz))::date FROM siyu.follow_ups
+      UNION ALL SELECT (max(joined_at) AT TIME ZONE (SELECT zone FROM tz))::date FROM siyu.campaign_participations
+      UNION ALL SELECT (max(booked_at) AT TIME ZONE (SELECT zone FROM tz))::date FROM siyu.appointments
+      UNION ALL SELECT (max(registered_at) AT TIME ZONE (SELECT zone FROM tz))::date FROM siyu.customers
+      UNION ALL SELECT max(spent_on) FROM siyu.campaign_spend) AS facts`;
+  return row!.day;
+}
+
+/** Writes the settings that differ; returns the data date. */
+export async function writeSettings(tx: TransactionSql, s: { asOf?: string | undefined; timeZone: string }): Promise<string> {
+  const wanted: Record<string, string> = { time_zone: s.timeZone, data_origin: 'import' };
+  const current = new Map((await tx<{ key: string; value: string }[]>`SELECT key, value FROM siyu.settings`).map((r) => [r.key, r.value]));
+  // The time zone first: the latest fact date is read in it.
+  if (current.get('time_zone') !== s.timeZone) {
+    await tx`INSERT INTO siyu.settings (key, value) VALUES ('time_zone', ${s.timeZone}) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
+  }
+  const asOf = s.asOf ?? (await latestFactDate(tx));
+  wanted.as_of = asOf;
+  const changed = Object.entries(wanted).filter(([k, v]) => k !== 'time_zone' && current.get(k) !== v);
+  if (changed.length > 0) {
+    await tx`INSERT INTO siyu.settings ${tx(changed.map(([key, value]) => ({ key, value })))}
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
+  }
+  return asOf;
+}
+
+/** After the commit: statistics for the written tables, then the classification as of the data date (migration 009). */
+export async function refreshDerived(sql: Sql, tables: string[]): Promise<void> {
+  for (const table of tables) await sql.unsafe(`ANALYZE siyu.${table}`);
+  await sql`SELECT siyu.classification_now_version()`;
+}
+
+export async function recordRun(sql: Sql, options: ImportOptions, report: ImportReport): Promise<number> {
+  const result = report.result;
+  const [row] = await sql<{ id: number }[]>`
+    INSERT INTO siyu.import_runs (finished_at, username, source, check_only, files, entities, merges, problems, result)
+    VALUES (now(), ${options.username}, ${options.source}, ${options.check}, ${sql.json(report.files)}, ${sql.json(report.entities as Record<string, never>)},
+            ${report.merges.length}, ${report.problems.length}, ${result})
+    RETURNING id::int`;
+  return row!.id;
+}

@@ -1,0 +1,222 @@
+/**
+ * Records to rows of the product's tables, inside the import's transaction:
+ * codes mapped to ids (siyu.import_codes, migration 016), the rows COPYed
+ * into a temporary table, the unchanged ones dropped, the rest updated or
+ * inserted by id. A table none of whose rows changed is not written at all, so its
+ * change counter (siyu.data_changes) and everything keyed on it stay put.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { TransactionSql } from 'postgres';
+import type { EntityName } from './contract.ts';
+
+export type Ids = Record<EntityName, Map<string, number>>;
+export const emptyIds = (): Ids => Object.fromEntries(
+  ['teams', 'employees', 'channels', 'customers', 'identities', 'campaigns', 'spend', 'participations', 'orders', 'events', 'follow_ups', 'appointments']
+    .map((e) => [e, new Map()])) as Ids;
+
+export interface Counts {
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** Each entity's table and its columns, each filled from a column of the entity (by name) or the row's id. */
+export const TARGET: Record<EntityName, { table: string; columns: readonly (readonly [string, string])[] }> = {
+  teams: { table: 'teams', columns: [['name', 'name'], ['region', 'region']] },
+  employees: { table: 'employees', columns: [['name', 'name'], ['team_id', 'team_code'], ['role', 'role'], ['hired_at', 'hired_on'], ['active', 'active']] },
+  channels: { table: 'channels', columns: [['code', 'channel_code'], ['name', 'name'], ['kind', 'kind'], ['type', 'type']] },
+  customers: {
+    table: 'customers',
+    columns: [['name', 'name'], ['phone', 'phone'], ['gender', 'gender'], ['birthday', 'birthday'], ['city_tier', 'city_tier'],
+      ['source_channel_id', 'source_channel_code'], ['owner_employee_id', 'owner_employee_code'], ['registered_at', 'registered_at'],
+      ['member_level', 'member_level'], ['referred_by_customer_id', 'referred_by_customer_code']],
+  },
+  identities: { table: 'customer_identities', columns: [['customer_id', 'customer_code'], ['system', 'system'], ['external_id', 'external_id']] },
+  campaigns: {
+    table: 'campaigns',
+    columns: [['name', 'name'], ['type', 'type'], ['starts_at', 'starts_at'], ['ends_at', 'ends_at'], ['budget', 'budget'], ['target_gmv', 'target_gmv']],
+  },
+  spend: {
+    table: 'campaign_spend',
+    columns: [['campaign_id', 'campaign_code'], ['channel_id', 'channel_code'], ['employee_id', 'employee_code'], ['spent_on', 'spent_on'], ['amount', 'amount']],
+  },
+  participations: {
+    table: 'campaign_participations',
+    columns: [['campaign_id', 'campaign_code'], ['customer_id', 'customer_code'], ['employee_id', 'employee_code'], ['channel_id', 'channel_code'],
+      ['joined_at', 'joined_at'], ['invited_by_customer_id', 'invited_by_customer_code']],
+  },
+  orders: {
+    table: 'orders',
+    columns: [['customer_id', 'customer_code'], ['employee_id', 'employee_code'], ['channel_id', 'channel_code'], ['campaign_id', 'campaign_code'],
+      ['ordered_at', 'ordered_at'], ['amount', 'amount'], ['items', 'items'], ['category', 'category'], ['status', 'status']],
+  },
+  events: { table: 'events', columns: [['customer_id', 'customer_code'], ['type', 'type'], ['channel_id', 'channel_code'], ['occurred_at', 'occurred_at']] },
+  follow_ups: { table: 'follow_ups', columns: [['customer_id', 'customer_code'], ['employee_id', 'employee_code'], ['kind', 'kind'], ['occurred_at', 'occurred_at']] },
+  appointments: {
+    table: 'appointments',
+    columns: [['customer_id', 'customer_code'], ['employee_id', 'employee_code'], ['booked_at', 'booked_at'], ['scheduled_for', 'scheduled_for'], ['arrived_at', 'arrived_at']],
+  },
+};
+
+/** Entities whose rows are found by their natural key in the table itself (a UNIQUE constraint), not by a code. */
+export const NATURAL_KEY: Partial<Record<EntityName, readonly string[]>> = {
+  identities: ['system', 'external_id'],
+  participations: ['campaign_id', 'customer_id'],
+};
+
+function copyCell(v: string | number | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'number') return String(v);
+  return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
+}
+
+type Cells = readonly (string | number | null)[];
+
+export function copyText(rows: readonly Cells[], from = 0, to = rows.length): string {
+  const parts: string[] = new Array(Math.max(0, to - from));
+  for (let r = from; r < to; r++) {
+    const row = rows[r]!;
+    let line = copyCell(row[0]!);
+    for (let i = 1; i < row.length; i++) line += `\t${copyCell(row[i]!)}`;
+    parts[r - from] = line;
+  }
+  return parts.length ? `${parts.join('\n')}\n` : '';
+}
+
+/**
+ * COPYs rows into a table, their text made a block at a time while
+ * PostgreSQL takes in the previous one (two cores: both work at once).
+ */
+export async function copyInto(tx: TransactionSql, target: string, columns: readonly string[], rows: readonly Cells[]): Promise<void> {
+  if (rows.length === 0) return;
+  const writable = await tx.unsafe(`COPY ${target} (${columns.join(', ')}) FROM STDIN`).writable();
+  const BLOCK = 20_000;
+  await pipeline(Readable.from((function* () {
+    for (let at = 0; at < rows.length; at += BLOCK) yield Buffer.from(copyText(rows, at, Math.min(rows.length, at + BLOCK)));
+  })()), writable);
+}
+
+/**
+ * Ids for codes (returns how many were new): those in the map keep theirs, new ones get the next free
+ * ids of the table (after its largest id and the map's) and go into the map.
+ * `sharedNew` gives several new codes one id (OneID groups): code → group.
+ */
+export async function mapCodes(tx: TransactionSql, entity: EntityName, codes: readonly string[], ids: Map<string, number>,
+  group?: (code: string) => string, mergedCode?: (code: string) => boolean): Promise<number> {
+  const unknown = codes.filter((c) => !ids.has(c));
+  if (unknown.length === 0) return 0;
+  const [{ any } = { any: false }] = await tx<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM siyu.import_codes WHERE entity = ${entity}) AS any`;
+  if (any) {
+    for (const r of await tx<{ code: string; id: number }[]>`
+      SELECT code, id::int FROM siyu.import_codes WHERE entity = ${entity} AND code = ANY(${unknown}::text[])`) ids.set(r.code, r.id);
+  }
+  const fresh = unknown.filter((c) => !ids.has(c));
+  if (fresh.length === 0) return 0;
+  const table = TARGET[entity].table;
+  const [{ base } = { base: 0 }] = await tx.unsafe<{ base: number }[]>(`
+    SELECT greatest((SELECT coalesce(max(id), 0) FROM siyu.${table}),
+                    (SELECT coalesce(max(id), 0) FROM siyu.import_codes WHERE entity = $1))::bigint AS base`, [entity]);
+  let next = Number(base);
+  const byGroup = new Map<string, number>();
+  const rows: (string | number)[][] = [];
+  for (const code of fresh) {
+    const g = group?.(code);
+    let id = g === undefined ? undefined : byGroup.get(g);
+    if (id === undefined) {
+      id = ++next;
+      if (g !== undefined) byGroup.set(g, id);
+    }
+    ids.set(code, id);
+    rows.push([entity, code, id, mergedCode?.(code) ? 'true' : 'false']);
+  }
+  const bulk = rows.length >= BULK_ROWS && rows.length >= (await tableSize(tx, 'import_codes')) ? await dropForBulk(tx, 'import_codes', true) : null;
+  await copyInto(tx, 'siyu.import_codes', ['entity', 'code', 'id', 'merged'], rows);
+  if (bulk) for (const statement of bulk) await tx.unsafe(statement);
+  return fresh.length;
+}
+
+/**
+ * Upserts staged rows (id first, then TARGET's columns) into the entity's
+ * table: only what is new or changed is written.
+ */
+export async function upsert(tx: TransactionSql, entity: EntityName, rows: (string | number | null)[][], allNew = false): Promise<Counts> {
+  const { table, columns } = TARGET[entity];
+  const cols = ['id', ...columns.map(([c]) => c)];
+  if (allNew && rows.length >= BULK_ROWS && rows.length >= (await tableSize(tx, table))) {
+    // Every code is new, so every id is past the table's largest: nothing to compare, straight into the table.
+    const rebuild = await dropForBulk(tx, table);
+    await copyInto(tx, `siyu.${table}`, cols, rows);
+    for (const statement of rebuild) await tx.unsafe(statement);
+    return { rows: rows.length, inserted: rows.length, updated: 0, unchanged: 0 };
+  }
+  const stage = `pg_temp.stage_${table}`;
+  await tx.unsafe(`DROP TABLE IF EXISTS ${stage}`);
+  await tx.unsafe(`CREATE TEMP TABLE stage_${table} ON COMMIT DROP AS SELECT ${cols.join(', ')} FROM siyu.${table} WITH NO DATA`);
+  await copyInto(tx, stage, cols, rows);
+  const natural = NATURAL_KEY[entity];
+  if (natural) {
+    const on = natural.map((c) => `t.${c} = s.${c}`).join(' AND ');
+    await tx.unsafe(`UPDATE ${stage} AS s SET id = t.id FROM siyu.${table} AS t WHERE ${on}`);
+    await tx.unsafe(`
+      WITH base AS (SELECT coalesce(max(id), 0) AS m FROM siyu.${table}),
+           fresh AS (SELECT ctid, row_number() OVER () AS n FROM ${stage} WHERE id IS NULL)
+      UPDATE ${stage} AS s SET id = base.m + fresh.n FROM fresh, base WHERE s.ctid = fresh.ctid`);
+  }
+  await tx.unsafe(`ANALYZE ${stage}`);
+  const data = columns.map(([c]) => c);
+  const removed = await tx.unsafe(`
+    DELETE FROM ${stage} AS s USING siyu.${table} AS t
+    WHERE t.id = s.id AND (${data.map((c) => `t.${c}`).join(', ')}) IS NOT DISTINCT FROM (${data.map((c) => `s.${c}`).join(', ')})`);
+  const unchanged = removed.count;
+  const [{ total, updated } = { total: 0, updated: 0 }] = await tx.unsafe<{ total: number; updated: number }[]>(`
+    SELECT count(*)::int AS total, count(t.id)::int AS updated FROM ${stage} AS s LEFT JOIN siyu.${table} AS t ON t.id = s.id`);
+  if (total > 0) {
+    const inserted = total - updated;
+    const bulk = inserted >= BULK_ROWS && inserted >= (await tableSize(tx, table)) ? await dropForBulk(tx, table) : null;
+    // The changed rows first, then the new ones: a row renamed in the files frees its name for a new row.
+    if (updated > 0) {
+      await tx.unsafe(`
+        UPDATE siyu.${table} AS t SET ${data.map((c) => `${c} = s.${c}`).join(', ')}
+        FROM ${stage} AS s WHERE s.id = t.id`);
+    }
+    if (inserted > 0) {
+      await tx.unsafe(`
+        INSERT INTO siyu.${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${stage} AS s
+        WHERE NOT EXISTS (SELECT 1 FROM siyu.${table} AS t WHERE t.id = s.id)`);
+    }
+    if (bulk) for (const statement of bulk) await tx.unsafe(statement);
+  }
+  return { rows: rows.length, inserted: total - updated, updated, unchanged };
+}
+
+/** From this many new rows, more than the table holds, indexes and foreign keys are rebuilt once instead of maintained per row. */
+const BULK_ROWS = 20_000;
+
+async function tableSize(tx: TransactionSql, table: string): Promise<number> {
+  const [row] = await tx.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM siyu.${table} LIMIT ${BULK_ROWS * 50}) AS t`);
+  return row!.n;
+}
+
+/**
+ * A first load (as the seed does, seed/load.ts): the table's own foreign
+ * keys and secondary indexes are dropped before the insert and rebuilt
+ * after it by one sort and one check each, in the same transaction (the
+ * primary key stays, unless `primaryKeyToo`: the code
+ * map, written by COPY). Returns what rebuilds them: keys first.
+ */
+async function dropForBulk(tx: TransactionSql, table: string, primaryKeyToo = false): Promise<string[]> {
+  const keys = await tx<{ drop: string; add: string }[]>`
+    SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop,
+           format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS add
+    FROM pg_constraint WHERE conrelid = ${`siyu.${table}`}::regclass AND (contype = 'f' OR (${primaryKeyToo} AND contype = 'p'))
+    ORDER BY contype = 'f'`;
+  const indexes = await tx<{ drop: string; add: string }[]>`
+    SELECT format('DROP INDEX %s', i.indexrelid::regclass) AS drop, pg_get_indexdef(i.indexrelid) AS add
+    FROM pg_index i WHERE i.indrelid = ${`siyu.${table}`}::regclass
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`;
+  for (const k of [...keys, ...indexes]) await tx.unsafe(k.drop);
+  await tx.unsafe(`SET LOCAL maintenance_work_mem = '256MB'`);
+  return [...keys.filter((k) => !k.add.includes('FOREIGN KEY')), ...indexes, ...keys.filter((k) => k.add.includes('FOREIGN KEY'))].map((k) => k.add);
+}

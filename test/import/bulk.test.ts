@@ -1,0 +1,56 @@
+/**
+ * A first load of many rows takes the bulk path (write.ts: the table's and
+ * the code map's keys and indexes rebuilt once): the rows, every key, index
+ * and foreign key are there after it, a re-import changes nothing, and a
+ * small incremental import afterwards takes the row-by-row path.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { count, fingerprint, importFolder, scratchFolder } from './helpers.ts';
+
+const ORDERS = 25_000;
+
+describe('a large first load', () => {
+  let db: TestDatabase;
+  const folder = scratchFolder(false);
+  beforeAll(async () => {
+    db = await createTestDatabase('import_bulk');
+    folder.write('teams.csv', 'team_code,name,region\nT1,一组,华东\n');
+    folder.write('employees.csv', 'employee_code,name,team_code,role,hired_on\nE1,王静,T1,advisor,2024-01-01\n');
+    folder.write('channels.csv', 'channel_code,name,kind,type\nCH1,企微,private,wecom\n');
+    const customers = ['customer_code,name,phone,city_tier,source_channel_code,owner_employee_code,registered_at'];
+    for (let i = 0; i < 500; i++) customers.push(`C${i},客户${i},139${String(i).padStart(8, '0')},tier1,CH1,E1,2026-01-01 10:00`);
+    folder.write('customers.csv', customers.join('\n'));
+    const orders = ['order_code,customer_code,employee_code,channel_code,ordered_at,amount,category,status'];
+    for (let i = 0; i < ORDERS; i++) orders.push(`O${i},C${i % 500},E1,CH1,2026-0${1 + (i % 9)}-1${i % 10} 10:00,"¥1,${String(i % 1000).padStart(3, '0')}.50",core,${i % 10 ? 'paid' : 'refunded'}`);
+    folder.write('orders.csv', orders.join('\n'));
+  });
+  afterAll(async () => {
+    folder.remove();
+    await db?.drop();
+  });
+
+  it('loads every row and leaves every key, index and foreign key in place; a re-import changes nothing', async () => {
+    const indexes = async () => (await db.sql`SELECT indexname FROM pg_indexes WHERE schemaname = 'siyu' AND tablename IN ('orders', 'import_codes') ORDER BY 1`).map((r) => r.indexname);
+    const keys = async () => (await db.sql`SELECT conname FROM pg_constraint WHERE conrelid IN ('siyu.orders'::regclass, 'siyu.import_codes'::regclass) ORDER BY 1`).map((r) => r.conname);
+    const report = await importFolder(db.sql, folder.dir, { check: true });
+    const [indexesBefore, keysBefore] = [await indexes(), await keys()];
+    expect(report.entities.orders).toEqual({ rows: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0 });
+    const loaded = await importFolder(db.sql, folder.dir);
+    expect(loaded.result).toBe('imported');
+    expect(await count(db.sql, 'orders')).toBe(ORDERS);
+    expect(await count(db.sql, 'import_codes')).toBe(ORDERS + 503);
+    expect(await indexes()).toEqual(indexesBefore);
+    expect(await keys()).toEqual(keysBefore);
+    expect(keysBefore).toEqual(expect.arrayContaining(['orders_customer_id_fkey', 'orders_pkey', 'import_codes_pkey']));
+    const [sum] = await db.sql`SELECT sum(amount)::text AS s FROM siyu.orders WHERE status = 'paid'`;
+    // Σ of ¥1,000.50 + (i mod 1000) over the paid orders (every i not a multiple of 10), summed apart in cents.
+    let expected = 0;
+    for (let i = 0; i < ORDERS; i++) if (i % 10) expected += 100_050 + (i % 1000) * 100;
+    expect(sum!.s).toBe((expected / 100).toFixed(2));
+
+    const before = await fingerprint(db.sql);
+    await importFolder(db.sql, folder.dir);
+    expect(await fingerprint(db.sql)).toEqual(before);
+  });
+});
