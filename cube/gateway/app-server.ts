@@ -16,6 +16,7 @@ import { BUILD_TIMEOUT_MS } from '../engine/cube-server.ts';
 import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
 import { CubeProxy } from './cube-proxy.ts';
 import { csvStream, parseExportPayload, remainderTail, safeFilename } from './csv-export.ts';
+import { xlsxStream } from './xlsx-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
 import { registerContactRoutes } from './contacts.ts';
 import { HttpError } from './http-error.ts';
@@ -216,7 +217,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   });
 
   // A POST from the product's own page (refuseCrossSite) with the session's token: no link or form of another site can start one.
-  app.post('/api/export.csv', async (request, reply: FastifyReply) => {
+  const exportList = (format: 'csv' | 'xlsx') => async (request: FastifyRequest, reply: FastifyReply) => {
     const account = requireAccount(request);
     const body = (request.body ?? {}) as { payload?: unknown; csrf?: unknown };
     csrf.check(request.cookies[SESSION_COOKIE], body.csrf);
@@ -249,17 +250,21 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     };
     await loadPage({ ...query, limit: 1 });
     const tail = payload.remainder ? await remainderTail(payload.remainder, payload.columns, (q) => proxy.check(account, q), loadPage) : undefined;
-    const name = safeFilename(payload.filename);
+    const name = safeFilename(payload.filename, format);
     const masked = await proxy.maskedMembers(account);
     const orderable = new Set(((query.dimensions as string[] | undefined) ?? []).filter((d) => !masked.has(d)));
-    const stream = csvStream({ query, columns: payload.columns, filename: name, orderable, signal: stop.signal, tail }, loadPage);
+    const { timeZone } = await businessCalendar(up().sql);
+    const exportRequest = { query, columns: payload.columns, comment: payload.comment, timeZone, filename: name, orderable, signal: stop.signal, tail };
+    const stream = format === 'csv' ? csvStream(exportRequest, loadPage) : xlsxStream(exportRequest, loadPage);
     stream.on('error', (error) => options.log?.(`export stopped: ${error.message}`));
     return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="export.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('Content-Disposition', `attachment; filename="export.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`)
       .header('Cache-Control', 'no-store')
       .send(stream);
-  });
+  };
+  app.post('/api/export.csv', exportList('csv'));
+  app.post('/api/export.xlsx', exportList('xlsx'));
 
   app.get('/api/peer-comparison', async (request) => {
     const account = requireAccount(request);

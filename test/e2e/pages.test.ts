@@ -337,7 +337,9 @@ describe('pages with drill-down in Chromium', () => {
     expect(page.url()).toContain('/customers?');
     const body = await readFile((await download.path())!);
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = body.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+    const [comment, ...lines] = body.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+    expect(comment).toMatch(/^# 指标: .*数据日期: \d{4}-\d{2}-\d{2}$/);
+    expect(download.suggestedFilename()).toMatch(/_asof-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(lines[0]).toContain('客户姓名');
     expect(lines.length - 1).toBe(n);
     expect(n).toBeGreaterThan(20);
