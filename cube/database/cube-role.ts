@@ -48,6 +48,9 @@ export async function ensureCubeRole(sql: Sql, ownerUrl: string, statementTimeou
       // The audit trail (who revealed which phone, from where; migration 012) is the app server's alone.
       const [audit] = await tx<{ present: boolean }[]>`SELECT to_regclass('siyu.audit_log') IS NOT NULL AS present`;
       if (audit?.present) await tx.unsafe(`REVOKE ALL ON siyu.audit_log FROM ${r}`);
+      // Saved views are a person's own (migration 014): nothing a query of Cube's needs.
+      const [views] = await tx<{ present: boolean }[]>`SELECT to_regclass('siyu.saved_views') IS NOT NULL AS present`;
+      if (views?.present) await tx.unsafe(`REVOKE ALL ON siyu.saved_views FROM ${r}`);
       await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${PRE_AGGREGATIONS_SCHEMA}`);
       await tx.unsafe(`GRANT USAGE, CREATE ON SCHEMA ${PRE_AGGREGATIONS_SCHEMA} TO ${r}`);
     });

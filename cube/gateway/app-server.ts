@@ -19,6 +19,7 @@ import { csvStream, parseExportPayload, remainderTail, safeFilename } from './cs
 import { xlsxStream } from './xlsx-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
 import { registerContactRoutes } from './contacts.ts';
+import { registerSavedViewRoutes } from './saved-views.ts';
 import { HttpError } from './http-error.ts';
 import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
@@ -279,6 +280,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   });
 
   registerContactRoutes(app, { up, requireAccount });
+  registerSavedViewRoutes(app, { up, requireAccount });
 
   app.all('/cubejs-api/*', async () => {
     throw new HttpError(404, 'Only /cubejs-api/v1/load and /cubejs-api/v1/meta are available.');
