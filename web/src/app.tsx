@@ -22,6 +22,8 @@ const PlannerPage = lazy(() => import('./features/planner/planner-page.tsx').the
 const ActionsPage = lazy(() => import('./features/actions/actions-page.tsx').then((m) => ({ default: m.ActionsPage })));
 const BigScreenPage = lazy(() => import('./features/big-screen/big-screen-page.tsx'));
 const GlossaryPage = lazy(() => import('./features/glossary/glossary-page.tsx').then((m) => ({ default: m.GlossaryPage })));
+const SavedViewsPage = lazy(() => import('./features/saved-views/saved-views-page.tsx').then((m) => ({ default: m.SavedViewsPage })));
+const SharedViewPage = lazy(() => import('./features/saved-views/saved-views-page.tsx').then((m) => ({ default: m.SharedViewPage })));
 const NotFoundPage = lazy(() => import('./features/not-found/not-found-page.tsx').then((m) => ({ default: m.NotFoundPage })));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -59,6 +61,8 @@ export function App() {
               <Route path="/planner" element={page(<PlannerPage />)} />
               <Route path="/actions" element={page(<ActionsPage />)} />
               <Route path="/glossary" element={page(<GlossaryPage />)} />
+              <Route path="/views" element={page(<SavedViewsPage />)} />
+              <Route path="/v/:token" element={page(<SharedViewPage />)} />
               <Route path="*" element={page(<NotFoundPage />)} />
             </Routes>
           </BrowserRouter>
