@@ -190,7 +190,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     sessions.destroy(request.cookies[SESSION_COOKIE]);
     const id = sessions.create(account);
     reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie(request), maxAge: sessions.maxAgeSeconds });
-    return { ...me(account, csrf.tokenFor(id)), ...(await businessCalendar(up().sql)) };
+    return { ...me(account, csrf.tokenFor(id)), ...(await businessCalendar(up().sql)), teamName: await teamName(up().sql, account) };
   });
 
   app.post('/api/logout', async (request, reply) => {
@@ -199,9 +199,10 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     return { ok: true };
   });
 
-  app.get('/api/me', async (request) => ({
-    ...me(requireAccount(request), csrf.tokenFor(request.cookies[SESSION_COOKIE]!)), ...(await businessCalendar(up().sql)),
-  }));
+  app.get('/api/me', async (request) => {
+    const account = requireAccount(request);
+    return { ...me(account, csrf.tokenFor(request.cookies[SESSION_COOKIE]!)), ...(await businessCalendar(up().sql)), teamName: await teamName(up().sql, account) };
+  });
 
   app.get('/cubejs-api/v1/meta', async (request) => up().proxy.metaFor(requireAccount(request)));
   app.get('/cubejs-api/v1/load', async (request) => {
@@ -335,6 +336,13 @@ async function businessCalendar(sql: Sql): Promise<{ asOf: string; timeZone: str
     value.catch(() => { calendarCache = null; });
   }
   return calendarCache.value;
+}
+
+/** The team's name, as the pages filter by it (a manager's /staff opens on it); null without a team. */
+async function teamName(sql: Sql, account: Account): Promise<string | null> {
+  if (account.teamId === null) return null;
+  const [row] = await sql<{ name: string }[]>`SELECT name FROM siyu.teams WHERE id = ${account.teamId}`;
+  return row?.name ?? null;
 }
 
 function me(account: Account, csrfToken: string): Record<string, unknown> {
