@@ -37,7 +37,6 @@ const VIEW_PAGES = new Set(PAGES.map((p) => p.to));
 
 export function parseName(raw: unknown): string {
   const name = typeof raw === 'string' ? raw.normalize('NFC').trim().replace(/\s+/g, ' ') : '';
-  // eslint-disable-next-line no-control-regex
   if (name.length === 0 || name.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
     throw new HttpError(400, `Give the view a name of 1 to ${MAX_NAME_LENGTH} characters.`);
   }
