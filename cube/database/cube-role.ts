@@ -51,6 +51,9 @@ export async function ensureCubeRole(sql: Sql, ownerUrl: string, statementTimeou
       // So are the import's code map and history (migration 016): who imported what is not a metric.
       const [imports] = await tx<{ present: boolean }[]>`SELECT to_regclass('siyu.import_runs') IS NOT NULL AS present`;
       if (imports?.present) await tx.unsafe(`REVOKE ALL ON siyu.import_runs, siyu.import_codes FROM ${r}`);
+      // Saved views are a person's own (migration 014): nothing a query of Cube's needs.
+      const [views] = await tx<{ present: boolean }[]>`SELECT to_regclass('siyu.saved_views') IS NOT NULL AS present`;
+      if (views?.present) await tx.unsafe(`REVOKE ALL ON siyu.saved_views FROM ${r}`);
       await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${PRE_AGGREGATIONS_SCHEMA}`);
       await tx.unsafe(`GRANT USAGE, CREATE ON SCHEMA ${PRE_AGGREGATIONS_SCHEMA} TO ${r}`);
     });

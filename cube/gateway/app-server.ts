@@ -17,9 +17,11 @@ import { BUILD_TIMEOUT_MS } from '../engine/cube-server.ts';
 import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
 import { CubeProxy } from './cube-proxy.ts';
 import { csvStream, parseExportPayload, remainderTail, safeFilename } from './csv-export.ts';
+import { xlsxStream } from './xlsx-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
 import { registerContactRoutes } from './contacts.ts';
 import { registerImportRoutes } from './import-routes.ts';
+import { registerSavedViewRoutes } from './saved-views.ts';
 import { HttpError } from './http-error.ts';
 import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
@@ -193,7 +195,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     sessions.destroy(request.cookies[SESSION_COOKIE]);
     const id = sessions.create(account);
     reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie(request), maxAge: sessions.maxAgeSeconds });
-    return { ...me(account, csrf.tokenFor(id)), ...(await businessCalendar(up().sql)) };
+    return { ...me(account, csrf.tokenFor(id)), ...(await businessCalendar(up().sql)), teamName: await teamName(up().sql, account) };
   });
 
   app.post('/api/logout', async (request, reply) => {
@@ -202,9 +204,10 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     return { ok: true };
   });
 
-  app.get('/api/me', async (request) => ({
-    ...me(requireAccount(request), csrf.tokenFor(request.cookies[SESSION_COOKIE]!)), ...(await businessCalendar(up().sql)),
-  }));
+  app.get('/api/me', async (request) => {
+    const account = requireAccount(request);
+    return { ...me(account, csrf.tokenFor(request.cookies[SESSION_COOKIE]!)), ...(await businessCalendar(up().sql)), teamName: await teamName(up().sql, account) };
+  });
 
   app.get('/cubejs-api/v1/meta', async (request) => up().proxy.metaFor(requireAccount(request)));
   // Who asks is checked before what is asked: an anonymous request is 401 whatever it sends.
@@ -227,7 +230,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   });
 
   // A POST from the product's own page (refuseCrossSite) with the session's token: no link or form of another site can start one.
-  app.post('/api/export.csv', async (request, reply: FastifyReply) => {
+  const exportList = (format: 'csv' | 'xlsx') => async (request: FastifyRequest, reply: FastifyReply) => {
     const account = requireAccount(request);
     const body = (request.body ?? {}) as { payload?: unknown; csrf?: unknown };
     csrf.check(request.cookies[SESSION_COOKIE], body.csrf);
@@ -260,17 +263,21 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
     };
     await loadPage({ ...query, limit: 1 });
     const tail = payload.remainder ? await remainderTail(payload.remainder, payload.columns, (q) => proxy.check(account, q), loadPage) : undefined;
-    const name = safeFilename(payload.filename);
+    const name = safeFilename(payload.filename, format);
     const masked = await proxy.maskedMembers(account);
     const orderable = new Set(((query.dimensions as string[] | undefined) ?? []).filter((d) => !masked.has(d)));
-    const stream = csvStream({ query, columns: payload.columns, filename: name, orderable, signal: stop.signal, tail }, loadPage);
+    const { timeZone } = await businessCalendar(up().sql);
+    const exportRequest = { query, columns: payload.columns, comment: payload.comment, timeZone, filename: name, orderable, signal: stop.signal, tail };
+    const stream = format === 'csv' ? csvStream(exportRequest, loadPage) : xlsxStream(exportRequest, loadPage);
     stream.on('error', (error) => options.log?.(`export stopped: ${error.message}`));
     return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="export.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('Content-Disposition', `attachment; filename="export.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`)
       .header('Cache-Control', 'no-store')
       .send(stream);
-  });
+  };
+  app.post('/api/export.csv', exportList('csv'));
+  app.post('/api/export.xlsx', exportList('xlsx'));
 
   app.get('/api/peer-comparison', async (request) => {
     const account = requireAccount(request);
@@ -286,6 +293,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
 
   registerContactRoutes(app, { up, requireAccount });
   registerImportRoutes(app, { up, requireAccount });
+  registerSavedViewRoutes(app, { up, requireAccount });
 
   app.all('/cubejs-api/*', async () => {
     throw new HttpError(404, 'Only /cubejs-api/v1/load and /cubejs-api/v1/meta are available.');
@@ -344,6 +352,13 @@ async function businessCalendar(sql: Sql): Promise<{ asOf: string; timeZone: str
     value.catch(() => { calendarCache = null; });
   }
   return calendarCache.value;
+}
+
+/** The team's name, as the pages filter by it (a manager's /staff opens on it); null without a team. */
+async function teamName(sql: Sql, account: Account): Promise<string | null> {
+  if (account.teamId === null) return null;
+  const [row] = await sql<{ name: string }[]>`SELECT name FROM siyu.teams WHERE id = ${account.teamId}`;
+  return row?.name ?? null;
 }
 
 function me(account: Account, csrfToken: string): Record<string, unknown> {

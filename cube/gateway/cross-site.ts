@@ -12,8 +12,8 @@ import type { FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** The one endpoint a page reaches with a form post (the browser streams the file to disk). */
-export const FORM_ENDPOINTS = new Set(['/api/export.csv']);
+/** The endpoints a page reaches with a form post (the browser streams the file to disk). */
+export const FORM_ENDPOINTS = new Set(['/api/export.csv', '/api/export.xlsx']);
 
 const CROSS_SITE = 'Requests from other sites are refused: use the product\'s own pages.';
 

@@ -7,17 +7,27 @@
 import { Readable } from 'node:stream';
 import { HttpError } from './http-error.ts';
 import type { CubeQuery } from './query-schema.ts';
-import { csvCell } from '../../web/src/lib/csv.ts';
+import { CSV_KINDS, csvCell, csvText, type CsvColumnFormat } from '../../web/src/lib/csv.ts';
 
 export { csvCell };
+
+/** A column of the file: the member it reads, its title in the page's words, and how its values are written. */
+export interface ExportColumn extends CsvColumnFormat {
+  member: string;
+  title: string;
+}
 
 export const EXPORT_PAGE_ROWS = 10_000;
 export const EXPORT_MAX_ROWS = 1_000_000;
 
 export interface ExportRequest {
   query: CubeQuery;
-  columns: Array<{ member: string; title: string }>;
+  columns: ExportColumn[];
   filename: string;
+  /** The first line, `# ` and the filters and data date in the page's words; none when empty. */
+  comment?: string;
+  /** The business time zone: times are written in it. */
+  timeZone: string;
   /** Dimensions that may be ordered by (masked ones may not), to make pages stable. */
   orderable: ReadonlySet<string>;
   /** Aborted when the client goes away: no further page is read. */
@@ -37,7 +47,7 @@ export interface RemainderRequest {
 }
 
 /** The export's payload: JSON text (a form field) or the object itself (a JSON body). */
-export function parseExportPayload(raw: unknown): { query: unknown; columns: ExportRequest['columns']; filename: string; remainder?: RemainderRequest } {
+export function parseExportPayload(raw: unknown): { query: unknown; columns: ExportColumn[]; filename: string; comment?: string; remainder?: RemainderRequest } {
   let value: unknown;
   try {
     value = typeof raw === 'string' ? JSON.parse(raw) : raw;
@@ -52,8 +62,24 @@ export function parseExportPayload(raw: unknown): { query: unknown; columns: Exp
     || !v.columns.every((c) => c && typeof c.member === 'string' && typeof c.title === 'string' && c.title.length <= 100)) {
     throw new HttpError(400, 'columns must list 1 to 50 {"member", "title"} pairs.');
   }
+  const columns = (v.columns as unknown[]).map(parseColumnFormat);
   const filename = typeof v.filename === 'string' ? v.filename : 'export';
-  return { query: v.query, columns: v.columns as ExportRequest['columns'], filename, remainder: parseRemainder((v as { remainder?: unknown }).remainder) };
+  const comment = (v as { comment?: unknown }).comment;
+  if (comment !== undefined && (typeof comment !== 'string' || comment.length > 500)) throw new HttpError(400, 'comment must be text of at most 500 characters.');
+  return { query: v.query, columns, filename, comment: comment || undefined, remainder: parseRemainder((v as { remainder?: unknown }).remainder) };
+}
+
+function parseColumnFormat(raw: unknown): ExportColumn {
+  const c = raw as { member: string; title: string; kind?: unknown; labels?: unknown };
+  if (c.kind !== undefined && !CSV_KINDS.includes(c.kind as never)) {
+    throw new HttpError(400, `A column's kind is one of ${CSV_KINDS.join(', ')}.`);
+  }
+  const labels = c.labels;
+  if (labels !== undefined && (typeof labels !== 'object' || labels === null || Array.isArray(labels)
+    || Object.keys(labels).length > 200 || !Object.values(labels).every((l) => typeof l === 'string' && l.length <= 100))) {
+    throw new HttpError(400, 'A column\'s labels map at most 200 values to texts of at most 100 characters.');
+  }
+  return { member: c.member, title: c.title, kind: c.kind as ExportColumn['kind'], labels: labels as ExportColumn['labels'] };
 }
 
 function parseRemainder(raw: unknown): RemainderRequest | undefined {
@@ -110,9 +136,9 @@ export function remainderRow(request: RemainderRequest, columns: ExportRequest['
 }
 
 /** A file name safe in a header: letters of any script, digits, dash, underscore, dot. */
-export function safeFilename(name: string): string {
+export function safeFilename(name: string, extension = 'csv'): string {
   const cleaned = name.normalize('NFKC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '').slice(0, 120);
-  return `${cleaned || 'export'}.csv`;
+  return `${cleaned || 'export'}.${extension}`;
 }
 
 /** Rows' keys are Cube's member names; a time dimension with a granularity is `member.granularity`. */
@@ -121,29 +147,39 @@ export function rowKey(member: string, query: CubeQuery): string {
   return td ? `${member}.${td.granularity}` : member;
 }
 
+/** The list as CSV: the comment line, the titles, then each cell written as its column's kind. */
+export function csvStream(request: ExportRequest, loadPage: (query: CubeQuery) => Promise<Array<Record<string, unknown>>>): Readable {
+  const { columns, timeZone } = request;
+  const cells = (row: unknown[]) => `${row.map((v, i) => csvCell(csvText(v, columns[i]!, timeZone))).join(',')}\r\n`;
+  async function* lines(): AsyncGenerator<string> {
+    const comment = request.comment ? `${csvCell(request.comment.startsWith('#') ? request.comment : `# ${request.comment}`)}\r\n` : '';
+    yield `\uFEFF${comment}${columns.map((c) => csvCell(c.title)).join(',')}\r\n`;
+    for await (const rows of exportPages(request, loadPage)) {
+      if (rows.length > 0) yield rows.map(cells).join('');
+    }
+  }
+  return Readable.from(lines());
+}
+
 /**
- * Pages through `loadPage` (offset, limit) until a short page, writing CSV.
+ * The list's rows, cells in column order, a page at a time, then the tail.
  * Orderable dimensions are added to the order so pages never overlap or skip rows.
  */
-export function csvStream(request: ExportRequest, loadPage: (query: CubeQuery) => Promise<Array<Record<string, unknown>>>): Readable {
+export async function* exportPages(request: ExportRequest, loadPage: (query: CubeQuery) => Promise<Array<Record<string, unknown>>>): AsyncGenerator<unknown[][]> {
   const { query, columns } = request;
   const ordered = (query.order as Array<[string, string]> | undefined) ?? [];
   const tiebreak = ((query.dimensions as string[] | undefined) ?? [])
     .filter((d) => request.orderable.has(d) && !ordered.some(([m]) => m === d)).map((d) => [d, 'asc']);
   const base: CubeQuery = { ...query, order: [...ordered, ...tiebreak] };
   const keys = columns.map((c) => rowKey(c.member, query));
-  async function* lines(): AsyncGenerator<string> {
-    yield `\uFEFF${columns.map((c) => csvCell(c.title)).join(',')}\r\n`;
-    for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += EXPORT_PAGE_ROWS) {
-      if (request.signal?.aborted) return;
-      const rows = await loadPage({ ...base, limit: EXPORT_PAGE_ROWS, offset });
-      if (rows.length > 0) yield rows.map((row) => `${keys.map((k) => csvCell(row[k])).join(',')}\r\n`).join('');
-      if (rows.length < EXPORT_PAGE_ROWS) break;
-    }
-    const last = request.signal?.aborted ? null : await request.tail?.();
-    if (last) yield `${last.map((cell) => csvCell(cell)).join(',')}\r\n`;
+  for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += EXPORT_PAGE_ROWS) {
+    if (request.signal?.aborted) return;
+    const rows = await loadPage({ ...base, limit: EXPORT_PAGE_ROWS, offset });
+    yield rows.map((row) => keys.map((k) => row[k]));
+    if (rows.length < EXPORT_PAGE_ROWS) break;
   }
-  return Readable.from(lines());
+  const last = request.signal?.aborted ? null : await request.tail?.();
+  if (last) yield [last];
 }
 
 /**

@@ -37,7 +37,10 @@ describe('action lists in Chromium', () => {
     expect(download.failure ? await download.failure() : null).toBeNull();
     const body = await readFile((await download.path())!);
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    return body.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+    const [comment, ...lines] = body.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+    // The first line names the list and the data date; then the titles and the rows.
+    expect(comment).toMatch(/^# 清单: .*数据日期: \d{4}-\d{2}-\d{2}$/);
+    return lines;
   };
 
   it('exports "booked, not arrived" as CSV with exactly the customers plain SQL finds, owners and reasons on every row', async () => {

@@ -65,7 +65,12 @@ describe('pages with drill-down in Chromium', () => {
         expect(await page.textContent(`[data-testid="kpi-${id}"] [data-testid="kpi-value"]`)).toMatch(/\d/);
       }
       await visit('/channels', ['channel-roi'], 'channels');
-      await visit('/staff', ['team-leaderboard'], 'staff');
+      // A manager lands on the own team's employees (no one-bar leaderboard); the others on the leaderboard.
+      if (username === 'manager') {
+        await page.goto(`${ctx.stack.url}/staff`);
+        await page.waitForSelector('[data-testid="table-staff"] [data-testid="employee-row"]', { timeout: 60_000 });
+        await noSkeletons(page);
+      } else await visit('/staff', ['team-leaderboard'], 'staff');
       await visit('/segments', ['rfm', 'lifecycle', 'aipl', 'five-a', 'journey'], 'segments');
       expect(await page.$$('[data-testid="chart-value-quadrant"] [data-testid="segment-cell"]')).toHaveLength(4);
       await visit('/activities', ['campaign-gmv'], 'activities');
@@ -284,11 +289,10 @@ describe('pages with drill-down in Chromium', () => {
 
   it('a staff drill: team → employee page → owned customers, the list as long as the number', async () => {
     const { page, errors } = await open('manager');
+    // The manager lands on the own team: the team is put in the URL.
     await page.goto(`${ctx.stack.url}/staff?range=all`);
-    const team = page.locator('[data-testid="table-teams"] [data-testid="team-row"] a').first();
-    await team.waitFor({ timeout: 60_000 });
-    await team.click();
     await page.waitForURL(/team=/);
+    expect(await page.$('[data-testid="table-teams"]')).toBeNull();
     const employee = page.locator('[data-testid="table-staff"] [data-testid="employee-row"] a').first();
     await employee.waitFor({ timeout: 60_000 });
     await shot(page, 'staff-team');
@@ -337,7 +341,9 @@ describe('pages with drill-down in Chromium', () => {
     expect(page.url()).toContain('/customers?');
     const body = await readFile((await download.path())!);
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = body.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+    const [comment, ...lines] = body.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+    expect(comment).toMatch(/^# 指标: .*数据日期: \d{4}-\d{2}-\d{2}$/);
+    expect(download.suggestedFilename()).toMatch(/_asof-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(lines[0]).toContain('客户姓名');
     expect(lines.length - 1).toBe(n);
     expect(n).toBeGreaterThan(20);

@@ -23,6 +23,8 @@ const ActionsPage = lazy(() => import('./features/actions/actions-page.tsx').the
 const BigScreenPage = lazy(() => import('./features/big-screen/big-screen-page.tsx'));
 const GlossaryPage = lazy(() => import('./features/glossary/glossary-page.tsx').then((m) => ({ default: m.GlossaryPage })));
 const AdminImportPage = lazy(() => import('./features/admin-import/admin-import-page.tsx').then((m) => ({ default: m.AdminImportPage })));
+const SavedViewsPage = lazy(() => import('./features/saved-views/saved-views-page.tsx').then((m) => ({ default: m.SavedViewsPage })));
+const SharedViewPage = lazy(() => import('./features/saved-views/saved-views-page.tsx').then((m) => ({ default: m.SharedViewPage })));
 const NotFoundPage = lazy(() => import('./features/not-found/not-found-page.tsx').then((m) => ({ default: m.NotFoundPage })));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -61,6 +63,8 @@ export function App() {
               <Route path="/actions" element={page(<ActionsPage />)} />
               <Route path="/glossary" element={page(<GlossaryPage />)} />
               <Route path="/admin/import" element={page(<AdminImportPage />)} />
+              <Route path="/views" element={page(<SavedViewsPage />)} />
+              <Route path="/v/:token" element={page(<SharedViewPage />)} />
               <Route path="*" element={page(<NotFoundPage />)} />
             </Routes>
           </BrowserRouter>

@@ -44,14 +44,15 @@ describe('app server', () => {
 
   it('describes the logged-in person, with ids taken from the data', async () => {
     expect((await exec.request('GET', '/api/me')).body).toEqual({
-      username: 'exec', role: 'executive', employeeId: null, teamId: null, displayName: expect.any(String),
+      username: 'exec', role: 'executive', employeeId: null, teamId: null, teamName: null, displayName: expect.any(String),
       asOf: '2026-11-20', timeZone: 'Asia/Shanghai', csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
-    const [lead] = await ctx.db.sql<{ id: number; team_id: number; name: string }[]>`
-      SELECT e.id, e.team_id, e.name FROM siyu.teams t JOIN siyu.employees e ON e.id = t.manager_id ORDER BY t.id LIMIT 1`;
+    const [lead] = await ctx.db.sql<{ id: number; team_id: number; name: string; team: string }[]>`
+      SELECT e.id, e.team_id, e.name, t.name AS team FROM siyu.teams t JOIN siyu.employees e ON e.id = t.manager_id ORDER BY t.id LIMIT 1`;
     const manager = await ctx.stack.client('manager');
+    // The team's name too: the manager's /staff opens on it.
     expect((await manager.request('GET', '/api/me')).body).toMatchObject({
-      username: 'manager', role: 'manager', employeeId: lead!.id, teamId: lead!.team_id, displayName: lead!.name,
+      username: 'manager', role: 'manager', employeeId: lead!.id, teamId: lead!.team_id, teamName: lead!.team, displayName: lead!.name,
     });
     const [advisor] = await ctx.db.sql<{ id: number; team_id: number }[]>`
       SELECT id, team_id FROM siyu.employees WHERE role = 'advisor' ORDER BY id DESC LIMIT 1`;

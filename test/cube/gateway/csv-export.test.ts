@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { csvStream, EXPORT_PAGE_ROWS } from '../../../cube/gateway/csv-export.ts';
 
 const request = (signal?: AbortSignal) => ({
-  query: { dimensions: ['v.customer'] }, columns: [{ member: 'v.customer', title: 'id' }], filename: 'x', orderable: new Set(['v.customer']), signal,
+  query: { dimensions: ['v.customer'] }, columns: [{ member: 'v.customer', title: 'id' }], filename: 'x', timeZone: 'Asia/Shanghai', orderable: new Set(['v.customer']), signal,
 });
 /** Pages of a list of `total` rows, counting the pages asked for (and those asked for after `stop`). */
 const pages = (total: number, stop?: AbortSignal) => {

@@ -107,14 +107,48 @@ describe('the comparison choice (compare=…)', () => {
   it('asks only for the periods the choice shows', async () => {
     const { comparisonRanges } = await import('../../../web/src/lib/date-range.ts');
     const week: [string, string] = ['2026-11-16', '2026-11-20'];
-    expect(comparisonRanges(week, 'both')).toEqual({ mom: ['2026-11-11', '2026-11-15'], yoy: ['2025-11-16', '2025-11-20'] });
-    expect(comparisonRanges(week, 'mom')).toEqual({ mom: ['2026-11-11', '2026-11-15'], yoy: null });
+    expect(comparisonRanges(week, 'both')).toEqual({ mom: ['2026-11-11', '2026-11-15'], yoy: ['2025-11-16', '2025-11-20'], custom: null });
+    expect(comparisonRanges(week, 'mom')).toEqual({ mom: ['2026-11-11', '2026-11-15'], yoy: null, custom: null });
     // 近12个月 (365 days): the previous period is the year-ago period, shown once as 同比.
     const year: [string, string] = ['2025-11-21', '2026-11-20'];
-    expect(comparisonRanges(year, 'both')).toEqual({ mom: null, yoy: ['2024-11-21', '2025-11-20'] });
-    expect(comparisonRanges(year, 'mom')).toEqual({ mom: ['2024-11-21', '2025-11-20'], yoy: null });
-    expect(comparisonRanges(week, 'yoy')).toEqual({ mom: null, yoy: ['2025-11-16', '2025-11-20'] });
-    expect(comparisonRanges(week, 'none')).toEqual({ mom: null, yoy: null });
-    expect(comparisonRanges(null, 'both')).toEqual({ mom: null, yoy: null });
+    expect(comparisonRanges(year, 'both')).toEqual({ mom: null, yoy: ['2024-11-21', '2025-11-20'], custom: null });
+    expect(comparisonRanges(year, 'mom')).toEqual({ mom: ['2024-11-21', '2025-11-20'], yoy: null, custom: null });
+    expect(comparisonRanges(week, 'yoy')).toEqual({ mom: null, yoy: ['2025-11-16', '2025-11-20'], custom: null });
+    expect(comparisonRanges(week, 'none')).toEqual({ mom: null, yoy: null, custom: null });
+    expect(comparisonRanges(null, 'both')).toEqual({ mom: null, yoy: null, custom: null });
+  });
+
+  it('compares with a chosen period: exactly the days chosen, in the URL as cmp_from and cmp_to', async () => {
+    const { comparisonRanges, parseCompare, parseCompareRange } = await import('../../../web/src/lib/date-range.ts');
+    expect(parseCompare('custom')).toBe('custom');
+    const week: [string, string] = ['2026-11-16', '2026-11-20'];
+    // Any length, any place: the 30 days of a campaign a year and a half ago.
+    const chosen = parseCompareRange('2025-05-01', '2025-05-30');
+    expect(chosen).toEqual(['2025-05-01', '2025-05-30']);
+    expect(comparisonRanges(week, 'custom', chosen)).toEqual({ mom: null, yoy: null, custom: ['2025-05-01', '2025-05-30'] });
+    // One day is a period too.
+    expect(parseCompareRange('2026-11-09', '2026-11-09')).toEqual(['2026-11-09', '2026-11-09']);
+    // Only under `custom`, and only with a range to compare.
+    expect(comparisonRanges(week, 'both', chosen).custom).toBeNull();
+    expect(comparisonRanges(null, 'custom', chosen)).toEqual({ mom: null, yoy: null, custom: null });
+    // Until both days are valid nothing is compared.
+    expect(comparisonRanges(week, 'custom', parseCompareRange('2025-05-01', null))).toEqual({ mom: null, yoy: null, custom: null });
+  });
+
+  it('refuses a chosen period that is not one', async () => {
+    const { parseCompareRange, MAX_COMPARE_DAYS } = await import('../../../web/src/lib/date-range.ts');
+    expect(parseCompareRange('2025-05-30', '2025-05-01')).toBeNull();
+    expect(parseCompareRange('2026-02-30', '2026-03-05')).toBeNull();
+    expect(parseCompareRange('2026-02-28', '2026-02-31')).toBeNull();
+    expect(parseCompareRange('2025-5-1', '2025-05-30')).toBeNull();
+    expect(parseCompareRange('', '')).toBeNull();
+    expect(parseCompareRange(null, null)).toBeNull();
+    // 2024 is a leap year: 29 Feb is a day.
+    expect(parseCompareRange('2024-02-29', '2024-02-29')).toEqual(['2024-02-29', '2024-02-29']);
+    // 3,660 days is the longest. By hand: 2016–2025 hold 3 leap days, so 2016-01-01 + 3,653 days is 2026-01-01,
+    // and the 3,660th day counted from 2016-01-01 is 2026-01-07.
+    expect(MAX_COMPARE_DAYS).toBe(3660);
+    expect(parseCompareRange('2016-01-01', '2026-01-07')).toEqual(['2016-01-01', '2026-01-07']);
+    expect(parseCompareRange('2016-01-01', '2026-01-08')).toBeNull();
   });
 });

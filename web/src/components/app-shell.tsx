@@ -3,6 +3,7 @@ import { NavLink, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../lib/i18n.tsx';
 import { pagesFor } from '../lib/page-access.ts';
 import { useSession } from '../lib/session.tsx';
+import { SavedViewsMenu, SharedViewNote } from './saved-views-menu.tsx';
 
 export function AppShell({ children }: { children: ReactNode }) {
   const { t, toggle } = useI18n();
@@ -26,6 +27,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="topbar-right">
+          {me && <SavedViewsMenu />}
           <button type="button" className="link" onClick={toggle}>{t('lang.switch')}</button>
           {me && <span className="who" data-testid="who">{me.displayName}</span>}
           <button type="button" className="link" onClick={() => { void logout().then(() => navigate('/login')); }}>
@@ -33,7 +35,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
-      <main className="content">{children}</main>
+      <main className="content"><SharedViewNote />{children}</main>
     </div>
   );
 }

@@ -45,6 +45,17 @@ export default function EChartCore({ option, height = 320, testId, onItemClick }
     return () => fonts.removeEventListener('loadingdone', redraw);
   }, [themed]);
 
+  // Printing lays the page out at the paper's width: the canvas is redrawn to it, and again after.
+  useEffect(() => {
+    const resize = () => {
+      const instance = ref.current?.getEchartsInstance();
+      if (instance && !instance.isDisposed()) instance.resize();
+    };
+    window.addEventListener('beforeprint', resize);
+    window.addEventListener('afterprint', resize);
+    return () => { window.removeEventListener('beforeprint', resize); window.removeEventListener('afterprint', resize); };
+  }, []);
+
   return (
     <div className={onItemClick ? 'echart clickable' : 'echart'} data-testid={testId}>
       <ReactEChartsCore ref={ref} echarts={echarts} option={themed} notMerge lazyUpdate style={{ height, width: '100%' }} onEvents={onEvents}

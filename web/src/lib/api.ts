@@ -4,6 +4,8 @@ export interface Me {
   role: 'executive' | 'operator' | 'manager' | 'staff' | 'admin';
   employeeId: number | null;
   teamId: number | null;
+  /** The team's name (managers and staff), as the pages' team filter names it. */
+  teamName: string | null;
   displayName: string;
   /** What "today" means for the data (YYYY-MM-DD). */
   asOf: string;
@@ -84,6 +86,23 @@ export interface ImportRun {
   result: 'imported' | 'checked' | 'refused' | 'failed';
 }
 
+/** A saved view (`/api/views`): a page and its URL state under a name; `token` makes its share link. */
+export interface SavedView {
+  id: number;
+  name: string;
+  page: string;
+  state: string;
+  token: string;
+}
+
+/** What a share link gives: the page and its filters, and who shared it (never data: the follower queries as themselves). */
+export interface SharedView {
+  name: string;
+  page: string;
+  state: string;
+  sharedBy: string;
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -118,6 +137,11 @@ export const api = {
   /** `idempotencyKey` once per save: a double click or a retry writes one follow-up. */
   recordContact: (customer: number, contact: { channel: ContactChannel; outcome: ContactOutcome; note?: string; idempotencyKey: string }) =>
     call<{ followUp: number; created: boolean }>(`/api/customers/${customer}/contacts`, { method: 'POST', body: JSON.stringify(contact) }),
+  views: () => call<{ views: SavedView[] }>('/api/views'),
+  saveView: (view: { name: string; page: string; state: string }) => call<SavedView>('/api/views', { method: 'POST', body: JSON.stringify(view) }),
+  renameView: (id: number, name: string) => call<SavedView>(`/api/views/${id}`, { method: 'PATCH', body: JSON.stringify({ name }) }),
+  deleteView: (id: number) => call<Record<string, never>>(`/api/views/${id}`, { method: 'DELETE' }),
+  sharedView: (token: string) => call<SharedView>(`/api/views/shared/${encodeURIComponent(token)}`),
   logout: () => call<{ ok: boolean }>('/api/logout', { method: 'POST', body: '{}' }),
   /** Files as base64; `check`: report without writing (the CLI's --check). */
   importFiles: (files: Array<{ name: string; content: string }>, check: boolean) =>

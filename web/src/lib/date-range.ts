@@ -92,10 +92,12 @@ export const PRESET_MENU: readonly RangePreset[] = [
   'last_7_days', 'last_30_days', 'last_90_days', 'last_12_months', 'all',
 ];
 
-/** What the overview's tiles compare with: 环比 and 同比 (the default), one of them, or nothing. */
-export const COMPARE_MODES = ['both', 'mom', 'yoy', 'none'] as const;
+/** What the overview's tiles compare with: 环比 and 同比 (the default), one of them, a chosen period, or nothing. */
+export const COMPARE_MODES = ['both', 'mom', 'yoy', 'custom', 'none'] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];
 export const DEFAULT_COMPARE: CompareMode = 'both';
+/** A chosen period longer than this (ten years) is a typo, not a comparison. */
+export const MAX_COMPARE_DAYS = 3660;
 
 /** `compare` from the URL; anything else (absent, misspelt) means the default. */
 export function parseCompare(value: string | null): CompareMode {
@@ -103,13 +105,26 @@ export function parseCompare(value: string | null): CompareMode {
 }
 
 /**
+ * The chosen period (`cmp_from`, `cmp_to` in the URL): two real days, in
+ * order, at most MAX_COMPARE_DAYS long; null otherwise (nothing is compared
+ * until both are valid).
+ */
+export function parseCompareRange(from: string | null, to: string | null): DateRange | null {
+  if (!isIsoDate(from) || !isIsoDate(to) || from > to) return null;
+  // Date.parse accepts 2026-02-30 (as 2 March): only a day that round-trips is a day.
+  if (addDays(from, 0) !== from || addDays(to, 0) !== to) return null;
+  return days([from, to]) <= MAX_COMPARE_DAYS ? [from, to] : null;
+}
+
+/**
  * The ranges to compare `range` with under `mode`; null where that comparison is off.
  * For a range of a whole year (近12个月) the previous period is the same year-ago
  * period: `both` then shows it once, as 同比, rather than two equal changes.
+ * `custom` compares with the chosen period alone, whatever its length.
  */
-export function comparisonRanges(range: DateRange | null, mode: CompareMode): { mom: DateRange | null; yoy: DateRange | null } {
+export function comparisonRanges(range: DateRange | null, mode: CompareMode, chosen: DateRange | null = null): { mom: DateRange | null; yoy: DateRange | null; custom: DateRange | null } {
   const yoy = range && (mode === 'both' || mode === 'yoy') ? yearAgo(range) : null;
   const mom = range && (mode === 'both' || mode === 'mom') ? previousPeriod(range) : null;
   const same = mode === 'both' && mom !== null && yoy !== null && mom[0] === yoy[0] && mom[1] === yoy[1];
-  return { mom: same ? null : mom, yoy };
+  return { mom: same ? null : mom, yoy, custom: range && mode === 'custom' ? chosen : null };
 }

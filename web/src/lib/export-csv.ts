@@ -6,8 +6,10 @@
  * Pure: a query and columns in, form fields and a file name out.
  */
 import type { Query } from './cube.ts';
+import type { CsvColumnFormat } from './csv.ts';
 
-export interface ExportColumn {
+/** A column of the file: its member, its title and how its values read (labels, dates, money, ratios) as on the page. */
+export interface ExportColumn extends CsvColumnFormat {
   member: string;
   title: string;
 }
@@ -34,6 +36,8 @@ export interface ExportPayload {
   query: Query;
   columns: ExportColumn[];
   filename: string;
+  /** The file's first line: the filters and the data date, in the page's words. */
+  comment?: string;
   remainder?: ExportRemainder;
 }
 
@@ -48,14 +52,24 @@ function part(value: string): string {
   return value.trim().replace(/[\\/:*?"<>|\s]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
 }
 
-/** `customers_<what>_<filter values…>_<from>_<to>`; "all" when there is no date range. */
-export function exportFileName(what: string, filters: ReadonlyArray<string | number | null | undefined>, range: [string, string] | null): string {
+/**
+ * `customers_<what>_<filter values…>_<from>_<to>[_asof-<data date>]`; "all"
+ * when there is no date range. The data date says which day's data it is.
+ */
+export function exportFileName(what: string, filters: ReadonlyArray<string | number | null | undefined>, range: [string, string] | null, asOf?: string): string {
   const pieces = ['customers', what, ...filters.filter((f): f is string | number => f !== null && f !== undefined && f !== '').map((f) => String(f))];
   pieces.push(...(range ?? ['all']));
+  if (asOf) pieces.push(`asof-${asOf}`);
   return pieces.map(part).filter(Boolean).join('_');
 }
 
+/** The first line: `# 指标: 新增客户; 渠道: 企业微信; 数据日期: 2026-11-20`, the filters that are set, in the page's words. */
+export function exportComment(filters: ReadonlyArray<readonly [string, string | number | null | undefined]>): string {
+  return `# ${filters.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([label, v]) => `${label}: ${v}`).join('; ')}`;
+}
+
 export const EXPORT_ACTION = '/api/export.csv';
+export const EXPORT_XLSX_ACTION = '/api/export.xlsx';
 
 /** The export form's fields: the whole list's payload as JSON text, and the session's token. */
 export function exportFormFields(payload: ExportPayload, csrfToken: string): { payload: string; csrf: string } {

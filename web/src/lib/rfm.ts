@@ -16,3 +16,8 @@ export function rfmLabel(value: string, t: Translate): string {
   const key = RFM_KEYS[value];
   return key ? t(key) : value;
 }
+
+/** Every segment's word in the page's language, for a file that shows what the page shows. */
+export function rfmLabels(t: Translate): Record<string, string> {
+  return Object.fromEntries(Object.entries(RFM_KEYS).map(([value, key]) => [value, t(key)]));
+}

@@ -3,7 +3,8 @@ import { Link, useSearchParams } from 'react-router';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { QueryState } from '../../components/query-state.tsx';
-import { exportFileName } from '../../lib/export-csv.ts';
+import { exportComment, exportFileName } from '../../lib/export-csv.ts';
+import { exportFormat, type ColumnFormat } from '../../lib/export-columns.ts';
 import { ExportCsvButton } from '../../components/export-csv-button.tsx';
 import { formatInteger, toNumber } from '../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
@@ -12,7 +13,7 @@ import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import type { Query } from '../../lib/cube.ts';
 import {
   ACTION_COLUMNS, ACTION_LISTS, listCount, PAGE_SIZE, parseActionFilter,
-  toActionRows, toOwnerCounts, type ActionList, type ActionRow, type OwnerCount,
+  toActionRows, toOwnerCounts, type ActionColumnId, type ActionList, type ActionRow, type OwnerCount,
 } from './build-queries.ts';
 import { ACTIONS_FILTERS, actionListsQueries } from './page-queries.ts';
 import { TodayPanel } from './today-list.tsx';
@@ -28,6 +29,12 @@ function ListTab({ list, query, active, onSelect }: { list: ActionList; query: Q
     </button>
   );
 }
+
+/** How each column reads in the file, as the table shows it. */
+const ACTION_COLUMN_FORMAT: Record<ActionColumnId, ColumnFormat> = {
+  customer_name: 'text', phone: 'text', action_reason: 'text', owner: 'text', owner_team: 'text',
+  lifecycle_stage: 'lifecycle', last_paid_date: 'date', last_contact_date: 'date',
+};
 
 /** Staff and managers work from today's list (their own customers, their team's); it is their default tab. */
 const hasToday = (role: string | undefined): boolean => role === 'staff' || role === 'manager';
@@ -120,8 +127,12 @@ function ActionListsPage() {
 
   const exportPayload = {
     query: listQuery,
-    columns: ACTION_COLUMNS.map((c) => ({ member: c.member, title: columnTitle(c.id) })),
-    filename: exportFileName(filter.list, [filter.team, ownerName], null),
+    columns: ACTION_COLUMNS.map((c) => ({ member: c.member, title: columnTitle(c.id), ...exportFormat(ACTION_COLUMN_FORMAT[c.id], t) })),
+    filename: exportFileName(filter.list, [filter.team, ownerName], null, me?.asOf),
+    comment: exportComment([
+      [t('export.list'), t(`actions.list.${filter.list}` as MessageKey)], [t('filter.team'), filter.team], [t('export.owner'), ownerName],
+      [t('export.dataDate'), me?.asOf],
+    ]),
   };
 
   return (

@@ -11,7 +11,8 @@ import {
 import { anonymousRow, buildExportRemainder, buildRatioCountQueries, remainder, type CountQuery } from '../../lib/drill-scope.ts';
 import { filterNoteText } from '../../lib/filter-note.ts';
 import type { CubeQueryState } from '../../lib/use-cube-query.ts';
-import { exportFileName } from '../../lib/export-csv.ts';
+import { exportComment, exportFileName } from '../../lib/export-csv.ts';
+import { exportFormat } from '../../lib/export-columns.ts';
 import { ExportCsvButton } from '../../components/export-csv-button.tsx';
 import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../lib/format.ts';
 import { useI18n, type MessageKey, type Translate } from '../../lib/i18n.tsx';
@@ -116,8 +117,15 @@ export function CustomersPage() {
   const value = (short: string) => summaryRow?.[`${def.view}.${short}`];
   const exportPayload = {
     query: buildDrillQuery(slice, page),
-    columns: columns.map((c) => ({ member: c.member, title: t(`col.${c.id}` as MessageKey) })),
-    filename: exportFileName(slice.metric, [slice.segment?.value, slice.journey?.from, slice.journey?.fromDate, slice.journey?.to, slice.journey?.toDate, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], def.date ? slice.range : null),
+    columns: columns.map((c) => ({
+      member: c.member, title: t(`col.${c.id}` as MessageKey), ...exportFormat(c.id === 'rfm_segment' ? 'rfm' : c.format, t),
+    })),
+    filename: exportFileName(slice.metric, [slice.segment?.value, slice.journey?.from, slice.journey?.fromDate, slice.journey?.to, slice.journey?.toDate, slice.channel, slice.campaign, slice.team, slice.employee, slice.owner, slice.cityTier], def.date ? slice.range : null, me!.asOf),
+    comment: exportComment([
+      [t('export.metric'), `${label}${sliceText ? ` · ${sliceText}` : ''}`],
+      [t('export.range'), def.date && slice.range ? `${slice.range[0]} ~ ${slice.range[1]}` : t('export.allDates')],
+      [t('export.dataDate'), me!.asOf],
+    ]),
     // The file closes with the anonymised row too, so it adds up as the page does.
     remainder: buildExportRemainder(slice, limited, t('customers.anonymousRow', { who, count: '{count}' })) ?? undefined,
   };

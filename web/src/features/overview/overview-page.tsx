@@ -1,7 +1,7 @@
 import { useSearchParams } from 'react-router';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { KpiTile, type KpiChange } from '../../components/kpi-tile.tsx';
-import { COMPARE_MODES, comparisonRanges, DEFAULT_COMPARE, parseCompare, type DateRange } from '../../lib/date-range.ts';
+import { COMPARE_MODES, comparisonRanges, DEFAULT_COMPARE, parseCompare, parseCompareRange, type DateRange } from '../../lib/date-range.ts';
 import { ignoredFilters, type DrillMetric } from '../../lib/drill.ts';
 import { filterNoteText } from '../../lib/filter-note.ts';
 import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
@@ -45,15 +45,22 @@ export function OverviewPage() {
   const slice = { team: filters.team, channel: filters.channel, campaign: filters.campaign };
   const compare = parseCompare(params.get('compare'));
   // The periods compared with, for the tiles' hover text (overviewQueries asks for the same).
-  const { mom: prev, yoy } = comparisonRanges(range, compare);
+  const chosen = parseCompareRange(params.get('cmp_from'), params.get('cmp_to'));
+  const { mom, yoy, custom } = comparisonRanges(range, compare, chosen);
   const period = (r: DateRange | null) => r ? t('compare.period', { from: r[0], to: r[1] }) : undefined;
   const setCompare = (mode: typeof compare) => setParams((p) => {
     const next = new URLSearchParams(p);
     if (mode === DEFAULT_COMPARE) next.delete('compare'); else next.set('compare', mode);
+    if (mode !== 'custom') { next.delete('cmp_from'); next.delete('cmp_to'); }
+    return next;
+  });
+  const setChosen = (key: 'cmp_from' | 'cmp_to', value: string) => setParams((p) => {
+    const next = new URLSearchParams(p);
+    if (value) next.set(key, value); else next.delete(key);
     return next;
   });
 
-  const queries = overviewQueries(range, slice, compare);
+  const queries = overviewQueries(range, slice, compare, chosen);
   const q = {
     sales: [useCubeQuery(queries.sales_kpis), useCubeQuery(queries.sales_kpis_mom), useCubeQuery(queries.sales_kpis_yoy)],
     newCustomers: [useCubeQuery(queries.new_customers), useCubeQuery(queries.new_customers_mom), useCubeQuery(queries.new_customers_yoy)],
@@ -82,13 +89,21 @@ export function OverviewPage() {
           </button>
         ))}
       </div>}
+      {range && compare === 'custom' && (
+        <div className="filter compare-custom" data-testid="compare-custom">
+          <label>{t('compare.from')} <input type="date" value={params.get('cmp_from') ?? ''} onChange={(e) => setChosen('cmp_from', e.target.value)} data-testid="compare-from" /></label>
+          <label>{t('compare.to')} <input type="date" value={params.get('cmp_to') ?? ''} onChange={(e) => setChosen('cmp_to', e.target.value)} data-testid="compare-to" /></label>
+          {!chosen && <span className="muted small" role="note">{t('compare.choose')}</span>}
+        </div>
+      )}
       <div className="kpis">
         {TILES.map((tile) => {
           const [current, before, yearBefore] = q[tile.source];
           const row = (s: CubeQueryState | undefined) => s?.rows[0] as Row | undefined;
           const v = kpiValue(tile.member, row(current), row(before), row(yearBefore));
           const changes: KpiChange[] | undefined = tile.source === 'asOf' || !range ? undefined : [
-            ...(prev ? [{ label: t('kpi.mom'), value: v.mom, kind: 'mom', period: period(prev) }] : []),
+            ...(mom ? [{ label: t('kpi.mom'), value: v.mom, kind: 'mom', period: period(mom) }] : []),
+            ...(custom ? [{ label: t('compare.customShort'), value: v.mom, kind: 'custom', period: period(custom) }] : []),
             ...(yoy ? [{ label: t('kpi.yoy'), value: v.yoy, kind: 'yoy', period: period(yoy) }] : []),
           ];
           return (

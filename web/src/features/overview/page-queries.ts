@@ -9,9 +9,12 @@ import {
 
 export const OVERVIEW_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
-export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode) {
+export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode, chosen: DateRange | null = null) {
   // Only the comparisons chosen are asked for: 不对比 costs no extra query.
-  const { mom, yoy } = comparisonRanges(range, compare);
+  const ranges = comparisonRanges(range, compare, chosen);
+  const yoy = ranges.yoy;
+  // A chosen period takes the previous period's place (the *_mom queries): one of the two is asked for at most.
+  const mom = ranges.mom ?? ranges.custom;
   return {
     ...filterBarQueries(OVERVIEW_FILTERS),
     sales_kpis: buildSalesKpiQuery(range, slice),

@@ -14,13 +14,14 @@ import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } f
 
 export const STAFF_FILTERS: FilterKind[] = ['team'];
 
-export function staffQueries(range: DateRange | null, team: string | null, employeeId: number | null) {
+/** `teamBoard`: whether the teams' leaderboard is shown (not to a manager, whose board would be one bar: see landing.ts). */
+export function staffQueries(range: DateRange | null, team: string | null, employeeId: number | null, teamBoard = true) {
   const employee = employeeId !== null;
   return {
     ...filterBarQueries(STAFF_FILTERS),
-    sales_by_team: buildStaffSalesQuery('team', range, null),
-    activity_by_team: buildStaffActivityQuery('team', range, null),
-    owned_by_team: buildStaffOwnedQuery('team', null),
+    sales_by_team: teamBoard ? buildStaffSalesQuery('team', range, null) : null,
+    activity_by_team: teamBoard ? buildStaffActivityQuery('team', range, null) : null,
+    owned_by_team: teamBoard ? buildStaffOwnedQuery('team', null) : null,
     sales_by_employee: team !== null ? buildStaffSalesQuery('employee', range, team) : null,
     activity_by_employee: team !== null ? buildStaffActivityQuery('employee', range, team) : null,
     owned_by_employee: team !== null ? buildStaffOwnedQuery('employee', team) : null,

@@ -1,5 +1,5 @@
 import { MetricHelp } from '../../components/metric-help.tsx';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
 import { EChart } from '../../components/echart.tsx';
@@ -9,6 +9,7 @@ import { linkWith, parseFilters, resolveDateRange } from '../../lib/filters.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
+import { showsTeamBoard, staffLanding } from './landing.ts';
 import { EmployeeDetail } from './employee-detail/employee-detail.tsx';
 import { StaffTable } from './team-employees/staff-table.tsx';
 import type { Query } from '../../lib/cube.ts';
@@ -31,21 +32,25 @@ export function StaffPage() {
   const { t, lang } = useI18n();
   const { me } = useSession();
   const navigate = useNavigate();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
+  const landing = staffLanding(me!, params);
+  useEffect(() => { if (landing) setParams(landing, { replace: true }); }, [landing?.toString()]);
+  const board = showsTeamBoard(me!);
   const filters = parseFilters(params);
   const range = resolveDateRange(filters, me!.asOf);
   const team = filters.team;
   const employeeParam = Number(params.get('employee'));
   const employeeId = Number.isInteger(employeeParam) && employeeParam > 0 ? employeeParam : null;
 
-  const queries = staffQueries(range, team, employeeId);
+  const queries = staffQueries(range, team, employeeId, board && !landing);
   const teams = useStaffRows('team', queries.sales_by_team, queries.activity_by_team, queries.owned_by_team);
   const employees = useStaffRows('employee', queries.sales_by_employee, queries.activity_by_employee, queries.owned_by_employee);
   const option = useMemo(() => transformLeaderboard(teams.rows, lang, t('kpi.gmv')), [teams.rows, lang, t]);
   const here = (extra: Record<string, string | number | null>) => linkWith('/staff', params, extra);
   const employeeName = employees.rows.find((r) => r.employeeId === employeeId)?.key;
 
-  const crumbs: Crumb[] = [{ label: t('staff.title'), to: here({ team: null, employee: null }) }];
+  // A manager's root is the own team (the leaderboard is one bar).
+  const crumbs: Crumb[] = board ? [{ label: t('staff.title'), to: here({ team: null, employee: null }) }] : [];
   if (team) crumbs.push({ label: team, to: here({ employee: null }) });
   if (employeeId) crumbs.push({ label: employeeName ?? `#${employeeId}` });
 
@@ -58,7 +63,8 @@ export function StaffPage() {
         <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} queries={queries} />
       ) : (
         <>
-          <div className="grid-2">
+          {/* Chart above table: beside each other the table's nine columns would scroll at 1366–1440 px. */}
+          {board && <div className="staff-board">
             <section className="panel" data-testid="chart-team-leaderboard">
               <h2>{t('chart.teamLeaderboard')}<MetricHelp id={['gmv', 'team']} /></h2>
               <QueryState isLoading={teams.isLoading} error={teams.error} isEmpty={teams.rows.length === 0} onRetry={teams.refetch} minHeight={320}>
@@ -67,7 +73,7 @@ export function StaffPage() {
             </section>
             <StaffTable by="team" title={t('staff.teams')} testId="table-teams" {...teams} onRetry={teams.refetch}
               stepTo={(r) => here({ team: r.key, employee: null })} ownedTo={() => null} />
-          </div>
+          </div>}
           {team && (
             <StaffTable by="employee" title={t('staff.employees', { team })} testId="table-staff" {...employees} onRetry={employees.refetch}
               stepTo={(r) => here({ employee: r.employeeId })}
