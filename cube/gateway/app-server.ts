@@ -18,6 +18,7 @@ import { CubeProxy } from './cube-proxy.ts';
 import { csvStream, parseExportPayload, remainderTail, safeFilename } from './csv-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
 import { registerContactRoutes } from './contacts.ts';
+import { registerTargetRoutes } from './targets.ts';
 import { HttpError } from './http-error.ts';
 import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
@@ -274,6 +275,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   });
 
   registerContactRoutes(app, { up, requireAccount });
+  registerTargetRoutes(app, { up, requireAccount });
 
   app.all('/cubejs-api/*', async () => {
     throw new HttpError(404, 'Only /cubejs-api/v1/load and /cubejs-api/v1/meta are available.');
