@@ -8,6 +8,7 @@ import * as customers from './i18n/customers.ts';
 import * as bigScreen from './i18n/big-screen.ts';
 import * as planner from './i18n/planner.ts';
 import * as actions from './i18n/actions.ts';
+import * as targets from './i18n/targets.ts';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -16,13 +17,13 @@ export type Lang = 'zh-CN' | 'en';
  * words in both languages; its `en` is typed by its `zh`, and the merged `en`
  * by the merged `zh`, so a missing translation does not compile.
  */
-export const MESSAGE_MODULES = { app, filters, metrics, classes, pages, customers, bigScreen, planner, actions };
+export const MESSAGE_MODULES = { app, filters, metrics, classes, pages, customers, bigScreen, planner, actions, targets };
 
-const zh = { ...app.zh, ...filters.zh, ...metrics.zh, ...classes.zh, ...pages.zh, ...customers.zh, ...bigScreen.zh, ...planner.zh, ...actions.zh };
+const zh = { ...app.zh, ...filters.zh, ...metrics.zh, ...classes.zh, ...pages.zh, ...customers.zh, ...bigScreen.zh, ...planner.zh, ...actions.zh, ...targets.zh };
 
 export type MessageKey = keyof typeof zh;
 
-const en: Record<MessageKey, string> = { ...app.en, ...filters.en, ...metrics.en, ...classes.en, ...pages.en, ...customers.en, ...bigScreen.en, ...planner.en, ...actions.en };
+const en: Record<MessageKey, string> = { ...app.en, ...filters.en, ...metrics.en, ...classes.en, ...pages.en, ...customers.en, ...bigScreen.en, ...planner.en, ...actions.en, ...targets.en };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
 const STORAGE_KEY = 'siyu.lang';
