@@ -11,43 +11,7 @@ import { expectValues } from '../helpers/expect-values.ts';
 import { useTestStack } from '../helpers/stack.ts';
 import { loadDataSet } from '../fixtures/factories.ts';
 import { smallBrand } from '../fixtures/small-brand.ts';
-
-/**
- * The targets. Actuals by hand (paid orders only, up to the end of as-of):
- *  1 乙 2026-06 gmv 400: o1 100 + o2 200 (o3 refunded) = 300 → 0.75.
- *  2 一队 2026-06 gmv 500: 甲 has no June order, 乙 300 → 0.6.
- *  3 丙 2026 gmv 500: o9 60 (Feb) + o10 90 (May) + o6 80 (31 May 23:30 in Shanghai) = 230 → 0.46.
- *  4 乙 2026-Q3 follow_ups 5: the quarter starts after as-of → 0, time progress 0, no forecast.
- *  5 乙 2026-06 follow_ups 4: f1 (1 Jun), f2 (15 Jun) = 2 → 0.5.
- *  6 乙 2026-07 gmv 1000: o11 (5 Jul) is after as-of → 0.
- *  7 二队 campaign:夏促 gmv 40: the campaign's orders by 丙 or 丁 in its window: o5 20 → 0.5.
- *  8 丁 campaign:夏促 participants 4: p2, p3 (王三, 赵四) → 2 → 0.5.
- *  9 丁 2026-06 gmv 100: o5 20 → 0.2.
- */
-const TARGETS = [
-  [1, '2026-06', 'gmv', 2, null, 400],
-  [2, '2026-06', 'gmv', null, 1, 500],
-  [3, '2026', 'gmv', 3, null, 500],
-  [4, '2026-Q3', 'follow_ups', 2, null, 5],
-  [5, '2026-06', 'follow_ups', 2, null, 4],
-  [6, '2026-07', 'gmv', 2, null, 1000],
-  [7, 'campaign:夏促', 'gmv', null, 2, 40],
-  [8, 'campaign:夏促', 'participants', 4, null, 4],
-  [9, '2026-06', 'gmv', 4, null, 100],
-] as const;
-
-/**
- * Two schemes. June GMV on the achievement rate: from 0.5 10 % of the
- * actual, from 0.7 a fixed 50, from 1.0 20 %; at most 45. 乙 (0.75) reaches
- * the 0.7 tier: 50, capped to 45. 丁 (0.2) reaches none: 0. The team target
- * has no bonus (schemes pay employees).
- * 2026 GMV on the metric itself: from 100, 10 %: 丙's 230 → 23.00.
- */
-const SCHEMES = `
-  INSERT INTO siyu.bonus_schemes (id, name, period, metric, basis, cap) VALUES
-    (1, '六月', '2026-06', 'gmv', 'achievement_rate', 45), (2, '年度', '2026', 'gmv', 'metric', NULL);
-  INSERT INTO siyu.bonus_tiers (scheme_id, threshold, rate, amount) VALUES
-    (1, 0.5, 0.1, NULL), (1, 0.7, NULL, 50), (1, 1.0, 0.2, NULL), (2, 100, 0.1, NULL);`;
+import { loadTargets, TARGETS } from '../fixtures/small-brand-targets.ts';
 
 /**
  * Time progress at the end of 30 June (1 July 00:00 in Shanghai): June 30/30
@@ -91,11 +55,7 @@ describe('targets and completion on the hand-made brand', () => {
     prepare: async (db) => {
       await migrate(db.sql);
       await loadDataSet(db.sql, smallBrand);
-      for (const [id, period, metric, employee, team, value] of TARGETS) {
-        await db.sql`INSERT INTO siyu.targets (id, period, metric, employee_id, team_id, value, updated_by)
-                     VALUES (${id}, ${period}, ${metric}, ${employee}, ${team}, ${value}, 'test')`;
-      }
-      await db.sql.unsafe(SCHEMES);
+      await loadTargets(db.sql);
     },
   });
 
