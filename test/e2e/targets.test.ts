@@ -72,6 +72,14 @@ describe('targets page', () => {
     for (const r of rows) expect(r).toContain(name);
     expect(await page.$('[data-testid="set-target"]')).toBeNull();
     expect(await page.$('[data-testid="edit-target"]')).toBeNull();
+    // Their own page on /staff: the month's completion and the bonus so far with the next threshold.
+    const { id } = one(await ctx.db.sql<{ id: number }[]>`SELECT employee_id AS id FROM siyu.accounts WHERE username = 'staff'`);
+    await page.goto(`${ctx.stack.url}/staff?employee=${id}`);
+    await page.waitForSelector('[data-testid="staff-completion-row"]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="staff-completion-row"]').count()).toBe(2);
+    await page.waitForSelector('[data-testid="bonus-note"]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid="bonus-note"]').textContent()).toMatch(/GMV 已得提成 ¥[\d,.]+。(还差 ¥[\d,.]+ 到下一档|已达最高一档)/);
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'staff-targets.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -10,6 +10,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { EmployeeDetail } from './employee-detail/employee-detail.tsx';
+import { StaffCompletionPanel } from './completion/completion-panel.tsx';
 import { StaffTable } from './team-employees/staff-table.tsx';
 import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from './team-leaderboard/build-query.ts';
 import { toStaffRows, transformLeaderboard } from './team-leaderboard/transform.ts';
@@ -53,7 +54,10 @@ export function StaffPage() {
       <Breadcrumbs crumbs={crumbs} />
       <FilterBar show={['team']} />
       {employeeId ? (
-        <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} />
+        <>
+          <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} />
+          <StaffCompletionPanel asOf={me!.asOf} employeeId={employeeId} />
+        </>
       ) : (
         <>
           <div className="grid-2">
@@ -71,6 +75,7 @@ export function StaffPage() {
               stepTo={(r) => here({ employee: r.employeeId })}
               ownedTo={(r) => (r.employeeId ? linkWith('/customers', params, { metric: 'owned_customers', owner: r.employeeId, owner_name: r.key, via: 'staff' }) : null)} />
           )}
+          <StaffCompletionPanel asOf={me!.asOf} team={team} />
         </>
       )}
     </div>

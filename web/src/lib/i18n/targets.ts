@@ -58,6 +58,10 @@ export const zh = {
   'targets.metric.participants': '参与人数',
   'targets.metric.fission_count': '裂变人数',
   'targets.metric.converted_count': '转化人数',
+  'staffTargets.title': '{month} 目标达成',
+  'staffTargets.bonusSoFar': '{metric} 已得提成 {amount}。',
+  'staffTargets.nextTier': '还差 {missing} 到下一档（{threshold}，提成 {pays}）。',
+  'staffTargets.topTier': '已达最高一档。',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -119,4 +123,8 @@ export const en: Record<keyof typeof zh, string> = {
   'targets.metric.participants': 'Participants',
   'targets.metric.fission_count': 'Fission',
   'targets.metric.converted_count': 'Conversions',
+  'staffTargets.title': 'Targets for {month}',
+  'staffTargets.bonusSoFar': '{metric}: bonus so far {amount}.',
+  'staffTargets.nextTier': '{missing} to the next tier ({threshold}, paying {pays}).',
+  'staffTargets.topTier': 'The top tier is reached.',
 };
