@@ -83,4 +83,20 @@ describe('targets page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('runs the demo contest on the big-screen, ranked as the server ranks it', async () => {
+    const { page, errors } = await openLoggedIn(chromium.browser, ctx.stack.url, 'exec', { viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${ctx.stack.url}/big-screen?mode=contest&refresh=5`);
+    await page.waitForSelector('[data-testid="contest-screen-row"]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="contest-board"] h2').first().textContent()).toContain('11月冲刺赛');
+    // The first line is the employee with the most November GMV up to as-of.
+    const top = one(await ctx.db.sql<{ name: string }[]>`
+      SELECT e.name FROM siyu.orders o JOIN siyu.employees e ON e.id = o.employee_id
+      WHERE o.status = 'paid' AND o.ordered_at >= '2026-11-01 00:00:00+08' AND o.ordered_at < '2026-11-21 00:00:00+08'
+      GROUP BY e.id, e.name ORDER BY sum(o.amount) DESC, e.id LIMIT 1`);
+    expect(await page.locator('[data-testid="contest-screen-row"]').first().textContent()).toContain(top.name);
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'contest-big-screen.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -14,6 +14,7 @@ import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { buildCompletionQuery, periodChoices, toCompletionRows, type CompletionRow } from './build-query.ts';
 import { MONEY_METRICS } from './metrics.ts';
+import { ContestBoards } from './contest-board.tsx';
 import { ImportTargets, metricLabel, SetTargetForm } from './target-forms.tsx';
 import { targetApi, TargetApiError, type TargetChange } from './targets-api.ts';
 import './targets.css';
@@ -156,6 +157,7 @@ export function TargetsPage() {
           <ImportTargets period={period} onImported={() => changed()} />
         </div>
       )}
+      <ContestBoards role={role ?? 'staff'} />
       <History period={period} version={version} />
     </div>
   );
