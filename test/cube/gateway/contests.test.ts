@@ -62,4 +62,43 @@ describe('contest leaderboards', () => {
     const t = [{ id: 2, name: 'b', values: [5] }, { id: 1, name: 'a', values: [5] }, { id: 3, name: 'c', values: [4] }];
     expect(rank(t, 'shared_rank').map((x) => [x.name, x.rank])).toEqual([['a', 1], ['b', 1], ['c', 3]]);
   });
+
+  describe('honours', () => {
+    type Honours = { closed: boolean; honours: Array<{ metric: string; scope: string; rank: number; name: string; value: number | null }> };
+    const lines = (h: Honours) => h.honours.map((x) => [x.metric, x.scope, x.rank, x.name, x.value]);
+
+    it('fixes a closed period\'s honours once: a late order changes nothing', async () => {
+      // May up to as-of: 丙 o10 90 (1 May) + o6 80 (31 May 23:30 in Shanghai) = 170, buyers 吴八 and 赵四;
+      // follow-ups: 丁 f3 (20 May). Nobody else sold or followed up in May.
+      const first = await as.ops!.request<Honours>('GET', '/api/honours?period=2026-05');
+      expect(first.body.closed).toBe(true);
+      const expected = [
+        ['buyers', 'employees', 1, '丙', 2], ['buyers', 'teams', 1, '二队', 2],
+        ['follow_ups', 'employees', 1, '丁', 1], ['follow_ups', 'teams', 1, '二队', 1],
+        ['gmv', 'employees', 1, '丙', 170], ['gmv', 'teams', 1, '二队', 170],
+      ];
+      expect(lines(first.body)).toEqual(expected);
+      // A late May order for 乙, bigger than 丙's month: the honours stay as fixed.
+      await ctx.db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+                       VALUES (100, 1, 2, 1, '2026-05-15 10:00:00+08', 1000.00, 1, 'core', 'paid')`;
+      // Once the model sees it (its refresh key is checked every 2 s), 乙 leads May's GMV...
+      await expect.poll(async () => {
+        const rows = await as.ops!.load({
+          measures: ['sales_overview.gmv'], dimensions: ['sales_overview.employee'],
+          timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: ['2026-05-01', '2026-05-31'] }],
+        });
+        return Number(rows.find((r) => r['sales_overview.employee'] === '乙')?.['sales_overview.gmv'] ?? 0);
+      }, { timeout: 30_000, interval: 1000 }).toBe(1000);
+      // ...and the fixed honours do not move.
+      const again = await as.ops!.request<Honours>('GET', '/api/honours?period=2026-05');
+      expect(lines(again.body)).toEqual(expected);
+    });
+
+    it('has none for an open period, and shows others\' numbers only to the whole-brand roles', async () => {
+      expect((await as.ops!.request<Honours>('GET', '/api/honours?period=2026-Q3')).body).toEqual({ period: '2026-Q3', closed: false, honours: [] });
+      const staff = await as.staff!.request<Honours>('GET', '/api/honours?period=2026-05');
+      expect(staff.body.honours.every((h) => h.value === null)).toBe(true);
+      expect(staff.body.honours.map((h) => h.name)).toContain('丙');
+    });
+  });
 });

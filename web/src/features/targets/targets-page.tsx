@@ -15,6 +15,7 @@ import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { buildCompletionQuery, periodChoices, toCompletionRows, type CompletionRow } from './build-query.ts';
 import { MONEY_METRICS } from './metrics.ts';
 import { ContestBoards } from './contest-board.tsx';
+import { HonoursPanel } from './honours-panel.tsx';
 import { ImportTargets, metricLabel, SetTargetForm } from './target-forms.tsx';
 import { targetApi, TargetApiError, type TargetChange } from './targets-api.ts';
 import './targets.css';
@@ -158,6 +159,7 @@ export function TargetsPage() {
         </div>
       )}
       <ContestBoards role={role ?? 'staff'} />
+      <HonoursPanel period={period} />
       <History period={period} version={version} />
     </div>
   );
