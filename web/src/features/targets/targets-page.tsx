@@ -140,6 +140,7 @@ export function TargetsPage() {
         </label>
       </div>
       {!editor && <p className="muted">{t('targets.readOnly')}</p>}
+      {role === 'admin' && <p><a href={`/api/targets/payouts?period=${encodeURIComponent(period)}`} data-testid="payouts">{t('targets.payouts')}</a></p>}
       {warnings.length > 0 && (
         <div className="filter-note" data-testid="team-sum-warnings">
           <strong>{t('targets.warnings')}</strong>
