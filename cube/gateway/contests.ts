@@ -95,8 +95,10 @@ export function registerContestRoutes(app: FastifyInstance, deps: Deps): void {
           limit: 50_000,
         });
         for (const r of rows) {
-          const id = Number(r[`${home.view}.${key}_id`]);
-          if (!Number.isInteger(id) || (c.members.length > 0 && !c.members.includes(id))) continue;
+          // Facts credited to nobody (an order without an employee) are in no one's standing.
+          const raw = r[`${home.view}.${key}_id`];
+          const id = Number(raw);
+          if (raw === null || raw === undefined || !Number.isInteger(id) || (c.members.length > 0 && !c.members.includes(id))) continue;
           const s = byId.get(id) ?? { id, name: String(r[`${home.view}.${key}`]), values: c.metrics.map(() => null) };
           const v = r[`${home.view}.${metric}`];
           s.values[i] = v === null || v === undefined ? null : Number(v);

@@ -26,6 +26,9 @@ describe('contest leaderboards', () => {
           (4, 'D buyers, by id', '2026-06', ARRAY['buyers'], 'employees', '{}', 'next_metric_then_id'),
           (5, 'E teams', '2026-06', ARRAY['gmv'], 'teams', '{}', 'next_metric_then_id'),
           (6, 'F May', '2026-05', ARRAY['gmv'], 'employees', '{}', 'next_metric_then_id')`;
+      // A June order credited to nobody: in no one's standing.
+      await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+                   VALUES (101, 5, NULL, 1, '2026-06-10 10:00:00+08', 5000.00, 1, 'core', 'paid')`;
     },
   });
   const as: Record<string, Client> = {};

@@ -71,7 +71,7 @@ function History({ period, version }: { period: string; version: number }) {
     <section className="panel" data-testid="target-history">
       <h2>{t('targets.history')}</h2>
       <QueryState isLoading={changes === null && !error} error={error} isEmpty={changes?.length === 0} onRetry={() => setRetry((n) => n + 1)} skeleton="table">
-        <DataTable columns={columns} rows={changes ?? []} rowKey={(c) => c.id} rowTestId="change-row" />
+        <DataTable columns={columns} rows={(changes ?? []).slice(0, 50)} rowKey={(c) => c.id} rowTestId="change-row" />
       </QueryState>
     </section>
   );
@@ -92,7 +92,13 @@ export function TargetsPage() {
   const role = me?.role;
   const editor = role === 'operator' || role === 'admin' || role === 'manager';
   const refetch = completion.refetch;
-  const changed = useCallback((w: string[] = []) => { setWarnings(w); setVersion((v) => v + 1); refetch(); }, [refetch]);
+  // The model checks its refresh key every 2 s (later on a busy server): ask now and a few times after, until it has seen the write.
+  const changed = useCallback((w: string[] = []) => {
+    setWarnings(w);
+    setVersion((v) => v + 1);
+    refetch();
+    for (const ms of [2500, 5000, 9000]) window.setTimeout(refetch, ms);
+  }, [refetch]);
   useEffect(() => {
     if (!period || !editor) return;
     let live = true;
