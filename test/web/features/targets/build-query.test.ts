@@ -30,3 +30,17 @@ describe('targets page query and rows', () => {
     expect(previousMonth('2026-Q1')).toBeNull();
   });
 });
+
+describe('target errors in the product\'s words', async () => {
+  const { targetErrorText } = await import('../../../../web/src/features/targets/target-forms.tsx');
+  const { TargetApiError } = await import('../../../../web/src/features/targets/targets-api.ts');
+  const { translate } = await import('../../../../web/src/lib/i18n.tsx');
+  const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('zh-CN', k, p);
+  it('says a refusal and a bad value in Chinese, keeping what the server says is wrong', () => {
+    expect(targetErrorText(t, new TargetApiError(403, 'Managers set targets only for their own team\'s employees.')))
+      .toBe('无权设定：运营和管理员可设定所有目标，经理只能设定本团队员工的目标。');
+    expect(targetErrorText(t, new TargetApiError(400, 'The target cannot be saved: value "-5" is not a positive number with at most two decimals.')))
+      .toBe('目标未保存（value "-5" is not a positive number with at most two decimals）');
+    expect(targetErrorText(t, new TargetApiError(0, 'network'))).toBe('无法连接服务器，请稍后再试');
+  });
+});

@@ -18,7 +18,7 @@ function Messages({ warnings, error, problems, done }: { warnings: string[]; err
   return (
     <>
       {done && <p className="muted" role="status" data-testid="target-done">{done}</p>}
-      {error && <p className="error" role="alert" data-testid="target-error">{t('targets.error', { message: error })}</p>}
+      {error && <p className="error" role="alert" data-testid="target-error">{error}</p>}
       {problems.length > 0 && (
         <ul className="error" data-testid="import-problems">
           {problems.map((p) => <li key={`${p.line}:${p.message}`}>{t('targets.line', { line: p.line })}: {p.message}</li>)}
@@ -34,7 +34,14 @@ function Messages({ warnings, error, problems, done }: { warnings: string[]; err
   );
 }
 
-const errorText = (e: unknown): string => (e instanceof TargetApiError ? e.message : String(e));
+/** A refusal or a bad value in the product's words; the server's own sentence names what is wrong. */
+export function targetErrorText(t: (k: MessageKey, p?: Record<string, string | number>) => string, e: unknown): string {
+  if (!(e instanceof TargetApiError)) return String(e);
+  if (e.status === 0) return t('targets.network');
+  if (e.status === 403) return t('targets.refused');
+  if (e.status === 400) return t('targets.invalid', { message: e.message.replace(/^The target cannot be saved: /, '').replace(/\.$/, '') });
+  return t('targets.error', { message: e.message });
+}
 
 /** Choose whom, which metric and the value; operators and admins may also name a team. */
 export function SetTargetForm({ period, teamsToo, onSaved }: { period: string; teamsToo: boolean; onSaved(): void }) {
@@ -67,7 +74,7 @@ export function SetTargetForm({ period, teamsToo, onSaved }: { period: string; t
       setState({ warnings: r.warnings, error: null, done: t('targets.saved') });
       onSaved();
     } catch (err) {
-      setState({ warnings: [], error: errorText(err), done: null });
+      setState({ warnings: [], error: targetErrorText(t, err), done: null });
     }
   };
 
@@ -109,7 +116,7 @@ export function ImportTargets({ period, onImported }: { period: string; onImport
       onImported();
     } catch (err) {
       const problems = err instanceof TargetApiError ? err.problems : [];
-      setState({ warnings: [], error: problems.length > 0 ? t('targets.importFailed') : errorText(err), problems, done: null });
+      setState({ warnings: [], error: problems.length > 0 ? t('targets.importFailed') : targetErrorText(t, err), problems, done: null });
     }
   };
   const previous = previousMonth(period);

@@ -16,8 +16,8 @@ import { buildCompletionQuery, periodChoices, toCompletionRows, type CompletionR
 import { MONEY_METRICS } from './metrics.ts';
 import { ContestBoards } from './contest-board.tsx';
 import { HonoursPanel } from './honours-panel.tsx';
-import { ImportTargets, metricLabel, SetTargetForm } from './target-forms.tsx';
-import { targetApi, TargetApiError, type TargetChange } from './targets-api.ts';
+import { ImportTargets, metricLabel, SetTargetForm, targetErrorText } from './target-forms.tsx';
+import { targetApi, type TargetChange } from './targets-api.ts';
 import './targets.css';
 
 const PERIOD = /^(20\d{2}(-(0[1-9]|1[0-2])|-Q[1-4])?|campaign:.{1,100})$/;
@@ -36,7 +36,7 @@ function EditValue({ row, period, onSaved }: { row: CompletionRow; period: strin
       setError(null);
       onSaved(r.warnings);
     } catch (e) {
-      setError(e instanceof TargetApiError ? e.message : String(e));
+      setError(targetErrorText(t, e));
     }
   };
   return (
