@@ -53,13 +53,25 @@ export function permission(account: Account, t: TargetInput, dir: Directory): st
   return null;
 }
 
-/** A team's target beside the sum of its employees' (period and metric): a warning when they differ. */
-export function teamSumWarning(team: string, teamTarget: number | null, employeesSum: number): string | null {
+/** A team's target beside the sum of its employees' for one period and metric, when they differ. */
+export interface TeamSumWarning {
+  period: string;
+  metric: string;
+  team: string;
+  teamTarget: number;
+  employeesSum: number;
+  /** above: the employees' targets add up to more than the team's; differs: to less. */
+  kind: 'above' | 'differs';
+  /** The same in a sentence, for readers of the API. */
+  message: string;
+}
+
+export function teamSumWarning(period: string, metric: string, team: string, teamTarget: number | null, employeesSum: number): TeamSumWarning | null {
   if (teamTarget === null) return null;
   if (Math.abs(employeesSum - teamTarget) < 0.005) return null;
-  return employeesSum > teamTarget
-    ? `The employees' targets of ${team} add up to ${employeesSum}, above the team's target of ${teamTarget}.`
-    : `The employees' targets of ${team} add up to ${employeesSum}, not the team's target of ${teamTarget}.`;
+  const kind = employeesSum > teamTarget ? 'above' : 'differs';
+  const message = `${period} ${metric}: the employees' targets of ${team} add up to ${employeesSum}, ${kind === 'above' ? 'above' : 'not'} the team's target of ${teamTarget}.`;
+  return { period, metric, team, teamTarget, employeesSum, kind, message };
 }
 
 /** The CSV's columns, in order: the export writes them and the import reads them. */

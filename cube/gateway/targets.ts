@@ -11,7 +11,7 @@ import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 import { csvCell } from '../../web/src/lib/csv.ts';
 import {
-  CSV_HEADER, permission, readTargetsCsv, targetProblem, teamSumWarning, type Directory, type TargetInput,
+  CSV_HEADER, permission, readTargetsCsv, targetProblem, teamSumWarning, type Directory, type TargetInput, type TeamSumWarning,
 } from './target-rules.ts';
 
 interface Deps {
@@ -69,8 +69,8 @@ async function writeTarget(tx: Sql, account: Account, t: TargetInput, source: 'p
 }
 
 /** Per team touched: its target beside the sum of its employees' for the period and metric, when they differ. */
-async function teamWarnings(tx: Sql, keys: Array<{ period: string; metric: string; teamId: number }>): Promise<string[]> {
-  const warnings: string[] = [];
+async function teamWarnings(tx: Sql, keys: Array<{ period: string; metric: string; teamId: number }>): Promise<TeamSumWarning[]> {
+  const warnings: TeamSumWarning[] = [];
   const seen = new Set<string>();
   for (const k of keys) {
     const id = `${k.period}|${k.metric}|${k.teamId}`;
@@ -83,8 +83,8 @@ async function teamWarnings(tx: Sql, keys: Array<{ period: string; metric: strin
               WHERE t.period = ${k.period} AND t.metric = ${k.metric} AND e.team_id = ${k.teamId}) AS employees
       FROM siyu.teams tm WHERE tm.id = ${k.teamId}`;
     if (!row || row.employees === null) continue;
-    const warning = teamSumWarning(row.team, row.target === null ? null : Number(row.target), Number(row.employees));
-    if (warning) warnings.push(`${k.period} ${k.metric}: ${warning}`);
+    const warning = teamSumWarning(k.period, k.metric, row.team, row.target === null ? null : Number(row.target), Number(row.employees));
+    if (warning) warnings.push(warning);
   }
   return warnings;
 }

@@ -50,9 +50,10 @@ describe('setting targets', () => {
 
   it('a manager sets the team\'s employees, is warned when their sum differs from the team\'s target, and is refused elsewhere', async () => {
     // 乙 600 + 甲 100 = 700, above 一队's 500.
-    const ok = await as.manager!.request<{ warnings: string[] }>('PUT', '/api/targets', { period: '2026-06', metric: 'gmv', employeeId: 1, value: 100 });
+    const ok = await as.manager!.request<{ warnings: unknown[] }>('PUT', '/api/targets', { period: '2026-06', metric: 'gmv', employeeId: 1, value: 100 });
     expect(ok.status).toBe(200);
-    expect(ok.body.warnings).toEqual(['2026-06 gmv: The employees\' targets of 一队 add up to 700, above the team\'s target of 500.']);
+    expect(ok.body.warnings).toEqual([{ period: '2026-06', metric: 'gmv', team: '一队', teamTarget: 500, employeesSum: 700, kind: 'above',
+      message: '2026-06 gmv: the employees\' targets of 一队 add up to 700, above the team\'s target of 500.' }]);
     const before = await counts();
     const outside = await as.manager!.request('PUT', '/api/targets', { period: '2026-06', metric: 'gmv', employeeId: 4, value: 100 });
     expect(outside).toEqual({ status: 403, body: { error: 'Managers set targets only for their own team\'s employees.' } });
@@ -108,10 +109,10 @@ describe('setting targets', () => {
     expect(text.trim().split('\r\n')).toEqual([
       'period,metric,employee,team,value', '2026-06,gmv,,一队,500.00', '2026-06,gmv,甲,一队,100.00', '2026-06,gmv,乙,一队,600.00',
     ]);
-    const imported = await as.admin!.request<{ lines: number; changed: number; warnings: string[] }>('POST', '/api/targets/import', { csv: text.replaceAll('2026-06', '2026-07') });
+    const imported = await as.admin!.request<{ lines: number; changed: number; warnings: Array<{ period: string; kind: string; employeesSum: number }> }>('POST', '/api/targets/import', { csv: text.replaceAll('2026-06', '2026-07') });
     expect(imported.status).toBe(200);
     expect(imported.body).toMatchObject({ lines: 3, changed: 3 });
-    expect(imported.body.warnings).toEqual(['2026-07 gmv: The employees\' targets of 一队 add up to 700, above the team\'s target of 500.']);
+    expect(imported.body.warnings).toMatchObject([{ period: '2026-07', kind: 'above', employeesSum: 700 }]);
     const july = await ctx.db.sql`SELECT employee_id, team_id, value::float8 AS value FROM siyu.targets WHERE period = '2026-07' ORDER BY employee_id NULLS FIRST`;
     expect(july).toEqual([{ employee_id: null, team_id: 1, value: 500 }, { employee_id: 1, team_id: null, value: 100 }, { employee_id: 2, team_id: null, value: 600 }]);
     expect(one(await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.target_changes WHERE period = '2026-07' AND source = 'csv' AND changed_by = 'admin'`).n).toBe(3);

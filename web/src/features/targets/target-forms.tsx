@@ -8,12 +8,33 @@ import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { previousMonth } from './build-query.ts';
 import { TARGET_METRIC_IDS } from './metrics.ts';
-import { targetApi, TargetApiError } from './targets-api.ts';
+import { targetApi, TargetApiError, type TeamSumWarning } from './targets-api.ts';
 
 export const metricLabel = (t: (k: MessageKey) => string, metric: string): string =>
   (TARGET_METRIC_IDS as readonly string[]).includes(metric) ? t(`targets.metric.${metric}` as MessageKey) : metric;
 
-function Messages({ warnings, error, problems, done }: { warnings: string[]; error: string | null; problems: Array<{ line: number; message: string }>; done: string | null }) {
+/** The team's-sum warnings in the reader's language. */
+export function WarningList({ warnings, testId }: { warnings: TeamSumWarning[]; testId: string }) {
+  const { t, lang } = useI18n();
+  if (warnings.length === 0) return null;
+  return (
+    <div className="filter-note" data-testid={testId}>
+      <strong>{t('targets.warnings')}</strong>
+      <ul>
+        {warnings.map((w) => (
+          <li key={`${w.period}|${w.metric}|${w.team}`}>
+            {t(w.kind === 'above' ? 'targets.warn.above' : 'targets.warn.differs', {
+              period: w.period, metric: metricLabel(t, w.metric), team: w.team,
+              sum: w.employeesSum.toLocaleString(lang), target: w.teamTarget.toLocaleString(lang),
+            })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Messages({ warnings, error, problems, done }: { warnings: TeamSumWarning[]; error: string | null; problems: Array<{ line: number; message: string }>; done: string | null }) {
   const { t } = useI18n();
   return (
     <>
@@ -24,12 +45,7 @@ function Messages({ warnings, error, problems, done }: { warnings: string[]; err
           {problems.map((p) => <li key={`${p.line}:${p.message}`}>{t('targets.line', { line: p.line })}: {p.message}</li>)}
         </ul>
       )}
-      {warnings.length > 0 && (
-        <div className="filter-note" data-testid="target-warnings">
-          <strong>{t('targets.warnings')}</strong>
-          <ul>{warnings.map((w) => <li key={w}>{w}</li>)}</ul>
-        </div>
-      )}
+      <WarningList warnings={warnings} testId="target-warnings" />
     </>
   );
 }
@@ -64,7 +80,7 @@ export function SetTargetForm({ period, teamsToo, onSaved }: { period: string; t
   const [who, setWho] = useState('');
   const [metric, setMetric] = useState('gmv');
   const [value, setValue] = useState('');
-  const [state, setState] = useState<{ warnings: string[]; error: string | null; done: string | null }>({ warnings: [], error: null, done: null });
+  const [state, setState] = useState<{ warnings: TeamSumWarning[]; error: string | null; done: string | null }>({ warnings: [], error: null, done: null });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -106,7 +122,7 @@ export function SetTargetForm({ period, teamsToo, onSaved }: { period: string; t
 /** A CSV file (last month's export is the template): all lines or none. */
 export function ImportTargets({ period, onImported }: { period: string; onImported(): void }) {
   const { t } = useI18n();
-  const [state, setState] = useState<{ warnings: string[]; error: string | null; problems: Array<{ line: number; message: string }>; done: string | null }>(
+  const [state, setState] = useState<{ warnings: TeamSumWarning[]; error: string | null; problems: Array<{ line: number; message: string }>; done: string | null }>(
     { warnings: [], error: null, problems: [], done: null });
   const upload = async (file: File | undefined) => {
     if (!file) return;

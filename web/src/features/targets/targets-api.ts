@@ -11,6 +11,16 @@ export interface TargetChange {
   source: 'page' | 'csv' | 'seed';
 }
 
+/** A team's target beside its employees' sum (cube/gateway/target-rules.ts). */
+export interface TeamSumWarning {
+  period: string;
+  metric: string;
+  team: string;
+  teamTarget: number;
+  employeesSum: number;
+  kind: 'above' | 'differs';
+}
+
 export class TargetApiError extends Error {
   constructor(readonly status: number, message: string, readonly problems: Array<{ line: number; message: string }> = []) {
     super(message);
@@ -30,11 +40,11 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
 }
 
 export const targetApi = {
-  targets: (period: string) => call<{ warnings: string[] }>(`/api/targets?period=${encodeURIComponent(period)}`),
+  targets: (period: string) => call<{ warnings: TeamSumWarning[] }>(`/api/targets?period=${encodeURIComponent(period)}`),
   changes: (period: string) => call<{ changes: TargetChange[] }>(`/api/targets/changes?period=${encodeURIComponent(period)}`),
   set: (body: { period: string; metric: string; employeeId?: number; teamId?: number; value: string }) =>
-    call<{ changed: boolean; warnings: string[] }>('/api/targets', { method: 'PUT', body: JSON.stringify(body) }),
+    call<{ changed: boolean; warnings: TeamSumWarning[] }>('/api/targets', { method: 'PUT', body: JSON.stringify(body) }),
   importCsv: (csv: string) =>
-    call<{ lines: number; changed: number; warnings: string[] }>('/api/targets/import', { method: 'POST', body: JSON.stringify({ csv }) }),
+    call<{ lines: number; changed: number; warnings: TeamSumWarning[] }>('/api/targets/import', { method: 'POST', body: JSON.stringify({ csv }) }),
   exportUrl: (period: string) => `/api/targets/export?period=${encodeURIComponent(period)}`,
 };

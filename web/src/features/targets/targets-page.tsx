@@ -16,13 +16,13 @@ import { buildCompletionQuery, periodChoices, toCompletionRows, type CompletionR
 import { MONEY_METRICS } from './metrics.ts';
 import { ContestBoards } from './contest-board.tsx';
 import { HonoursPanel } from './honours-panel.tsx';
-import { ImportTargets, metricLabel, SetTargetForm, targetErrorText } from './target-forms.tsx';
-import { targetApi, type TargetChange } from './targets-api.ts';
+import { ImportTargets, metricLabel, SetTargetForm, targetErrorText, WarningList } from './target-forms.tsx';
+import { targetApi, type TargetChange, type TeamSumWarning } from './targets-api.ts';
 import './targets.css';
 
 const PERIOD = /^(20\d{2}(-(0[1-9]|1[0-2])|-Q[1-4])?|campaign:.{1,100})$/;
 
-function EditValue({ row, period, onSaved }: { row: CompletionRow; period: string; onSaved(warnings: string[]): void }) {
+function EditValue({ row, period, onSaved }: { row: CompletionRow; period: string; onSaved(warnings: TeamSumWarning[]): void }) {
   const { t } = useI18n();
   const [value, setValue] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -88,12 +88,12 @@ export function TargetsPage() {
   const completion = useCubeQuery(period ? buildCompletionQuery(period) : null);
   const rows = useMemo(() => toCompletionRows(completion.rows), [completion.rows]);
   const [version, setVersion] = useState(0);
-  const [warnings, setWarnings] = useState<string[]>([]);
+  const [warnings, setWarnings] = useState<TeamSumWarning[]>([]);
   const role = me?.role;
   const editor = role === 'operator' || role === 'admin' || role === 'manager';
   const refetch = completion.refetch;
   // The model checks its refresh key every 2 s (later on a busy server): ask now and a few times after, until it has seen the write.
-  const changed = useCallback((w: string[] = []) => {
+  const changed = useCallback((w: TeamSumWarning[] = []) => {
     setWarnings(w);
     setVersion((v) => v + 1);
     refetch();
@@ -147,12 +147,7 @@ export function TargetsPage() {
       </div>
       {!editor && <p className="muted">{t('targets.readOnly')}</p>}
       {role === 'admin' && <p><a href={`/api/targets/payouts?period=${encodeURIComponent(period)}`} data-testid="payouts">{t('targets.payouts')}</a></p>}
-      {warnings.length > 0 && (
-        <div className="filter-note" data-testid="team-sum-warnings">
-          <strong>{t('targets.warnings')}</strong>
-          <ul>{warnings.map((w) => <li key={w}>{w}</li>)}</ul>
-        </div>
-      )}
+      <WarningList warnings={warnings} testId="team-sum-warnings" />
       <section className="panel" data-testid="completion">
         <h2>{t('targets.completion')}</h2>
         <QueryState isLoading={completion.isLoading} error={completion.error} isEmpty={rows.length === 0} onRetry={refetch} skeleton="table">
