@@ -85,6 +85,23 @@ describe('targets page', () => {
     await page.close();
   });
 
+  it("shows a manager the team's 达成率 against 时间进度 with the gap per employee on /staff", async () => {
+    const { team, n } = one(await ctx.db.sql<{ team: string; n: number }[]>`
+      SELECT tm.name AS team, (SELECT count(*)::int FROM siyu.targets t JOIN siyu.employees e ON e.id = t.employee_id
+                               WHERE e.team_id = tm.id AND t.period = '2026-11') AS n
+      FROM siyu.accounts a JOIN siyu.employees m ON m.id = a.employee_id JOIN siyu.teams tm ON tm.id = m.team_id
+      WHERE a.username = 'manager'`);
+    const { page, errors } = await openLoggedIn(chromium.browser, ctx.stack.url, 'manager');
+    await page.goto(`${ctx.stack.url}/staff?team=${encodeURIComponent(team)}`);
+    await page.waitForSelector('[data-testid="staff-completion-row"]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="staff-completion-row"]').count()).toBe(n);
+    // The headers, each help tooltip's text after its "?" left out.
+    const headers = (await page.locator('[data-testid="staff-completion"] th').allTextContents()).map((h) => h.split('?')[0]);
+    expect(headers).toEqual(['员工', '指标', '目标', '达成率', '时间进度', '差距']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('runs the demo contest on the big-screen, ranked as the server ranks it', async () => {
     const { page, errors } = await openLoggedIn(chromium.browser, ctx.stack.url, 'exec', { viewport: { width: 1920, height: 1080 } });
     await page.goto(`${ctx.stack.url}/big-screen?mode=contest&refresh=5`);
