@@ -19,6 +19,7 @@ import { BRAND_TABLES, CUSTOMER_TABLES, TABLE_COLUMNS, TABLES, type TableName } 
 import { planBrand, type GenerateOptions } from './brand-plan.ts';
 import { copyLine, numberRows } from './copy-text.ts';
 import { customerBlocks } from './parallel.ts';
+import { seedTargets } from './targets.ts';
 
 export interface SeedProgress {
   /**
@@ -106,6 +107,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         rowsIndexed += counts[key.table as TableName] ?? 0;
       }
       report({ phase: 'index', done: keys.rebuild.length, total: keys.rebuild.length, label: 'keys and indexes', rows: rowsIndexed });
+      await seedTargets(tx);
       // Marks the data as the generator's: demo accounts are given only to such data.
       await tx`INSERT INTO siyu.settings (key, value) VALUES ('data_origin', 'demo_generator')
                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;

@@ -123,6 +123,10 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   customer_timeline_events: { limit: OWNER, customers: 'owned' },
   customer_timeline_follow_ups: { limit: OWNER, customers: 'owned' },
   customer_timeline_appointments: { limit: OWNER, customers: 'owned' },
+  // Targets and their completion: a staff member's own targets, a manager's
+  // team's (the team's and its employees'). No customer member: nothing
+  // here names a customer.
+  target_completion: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: 'owned' },
   // The executives' big-screen audience: the whole brand's campaign.
   campaign_audience: { limit: null },
   // Journey flows: the customer's owner; always between two named days.

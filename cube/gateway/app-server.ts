@@ -22,6 +22,10 @@ import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
 import { registerContactRoutes } from './contacts.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerSavedViewRoutes } from './saved-views.ts';
+import { registerTargetRoutes } from './targets.ts';
+import { registerBonusRoutes } from './target-bonus.ts';
+import { registerContestRoutes } from './contests.ts';
+import { registerHonourRoutes } from './honours.ts';
 import { HttpError } from './http-error.ts';
 import { LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { comparePeers, parsePeerRequest } from './peer-comparison.ts';
@@ -294,6 +298,10 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   registerContactRoutes(app, { up, requireAccount });
   registerImportRoutes(app, { up, requireAccount });
   registerSavedViewRoutes(app, { up, requireAccount });
+  registerTargetRoutes(app, { up, requireAccount });
+  registerBonusRoutes(app, { up, requireAccount });
+  registerContestRoutes(app, { up, requireAccount });
+  registerHonourRoutes(app, { up, requireAccount });
 
   app.all('/cubejs-api/*', async () => {
     throw new HttpError(404, 'Only /cubejs-api/v1/load and /cubejs-api/v1/meta are available.');

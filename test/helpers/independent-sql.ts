@@ -7,6 +7,7 @@
  */
 import { expect } from 'vitest';
 import { TIME_DIMENSION_IDS } from './offering-view.ts';
+import { TARGET_METRICS, targetsSql } from './independent-targets-sql.ts';
 
 const TZ = 'Asia/Shanghai';
 export const RANGE: [string, string] = ['2025-12-01', '2026-11-20'];
@@ -233,6 +234,7 @@ export function independentSql(metric: string, dim: string | null): string {
   if (['spend', 'attributed_gmv', 'roi', 'cac'].includes(metric)) return returnsSql(metric, dim);
   if (['participants', 'fission_count', 'converted_count', 'campaign_conversion_rate', 'budget', 'budget_used'].includes(metric)) return activitySql(metric, dim);
   if (metric === 'repurchase_rate') return repurchaseSql(dim);
+  if (TARGET_METRICS.includes(metric)) return targetsSql(metric, dim);
   if (['customers', 'new_customers', 'referral_rate', 'ltv', 'churn_rate'].includes(metric)) return customerSql(metric, dim);
   return staffSql(metric, dim);
 }

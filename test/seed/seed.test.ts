@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../../seed/tables.ts';
 import { seedDatabase } from '../../seed/load.ts';
 import { migrate } from '../../cube/database/migrate.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, one, type TestDatabase } from '../helpers/database.ts';
 
 const OPTIONS = { customers: 3000, seed: 7, asOf: '2026-11-20' };
 
@@ -62,6 +62,31 @@ describe('seed', () => {
     await seedDatabase(db.sql, OPTIONS);
     expect(await checksums(db)).toEqual(first);
     for (const table of TABLES) expect(Number(first[table]!.split(':')[0]), table).toBeGreaterThan(0);
+  });
+
+  it('ships targets for the as-of month and the one before (every active employee and team), one bonus scheme and one running contest, the same each time', async () => {
+    const targetsMd5 = async () => one(await db.sql<{ md5: string }[]>`
+      SELECT md5(string_agg(t::text, E'\n' ORDER BY t.id)) AS md5 FROM siyu.targets t`).md5;
+    const { employees, teams } = one(await db.sql<{ employees: number; teams: number }[]>`
+      SELECT (SELECT count(*)::int FROM siyu.employees WHERE active) AS employees, (SELECT count(DISTINCT team_id)::int FROM siyu.employees WHERE active) AS teams`);
+    const perPeriod = await db.sql<{ period: string; metric: string; employees: number; teams: number }[]>`
+      SELECT period, metric, count(employee_id)::int AS employees, count(team_id)::int AS teams FROM siyu.targets GROUP BY 1, 2 ORDER BY 1, 2`;
+    expect(perPeriod).toEqual(['2026-10', '2026-11'].flatMap((period) =>
+      ['follow_ups', 'gmv'].map((metric) => ({ period, metric, employees, teams }))));
+    // The demo's team targets are the sums of their employees'.
+    expect(await db.sql`
+      SELECT t.id FROM siyu.targets t
+      WHERE t.team_id IS NOT NULL
+        AND t.value <> (SELECT sum(x.value) FROM siyu.targets x JOIN siyu.employees e ON e.id = x.employee_id
+                        WHERE e.team_id = t.team_id AND x.period = t.period AND x.metric = t.metric)`).toEqual([]);
+    // Every target has its first change kept.
+    expect(one(await db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM siyu.targets t WHERE NOT EXISTS (SELECT 1 FROM siyu.target_changes c WHERE c.target_id = t.id AND c.new_value = t.value)`).n).toBe(0);
+    expect(await db.sql`SELECT period, metric, basis FROM siyu.bonus_schemes`).toEqual([{ period: '2026-11', metric: 'gmv', basis: 'achievement_rate' }]);
+    expect(await db.sql`SELECT name, period, metrics FROM siyu.contests`).toEqual([{ name: '11月冲刺赛', period: '2026-11', metrics: ['gmv', 'buyers'] }]);
+    const before = await targetsMd5();
+    await seedDatabase(db.sql, OPTIONS);
+    expect(await targetsMd5()).toBe(before);
   });
 
   it('gives different data for a different seed', async () => {

@@ -21,6 +21,7 @@ const Customer360Page = lazy(() => import('./features/customer-360/customer-360-
 const PlannerPage = lazy(() => import('./features/planner/planner-page.tsx').then((m) => ({ default: m.PlannerPage })));
 const ActionsPage = lazy(() => import('./features/actions/actions-page.tsx').then((m) => ({ default: m.ActionsPage })));
 const BigScreenPage = lazy(() => import('./features/big-screen/big-screen-page.tsx'));
+const TargetsPage = lazy(() => import('./features/targets/targets-page.tsx').then((m) => ({ default: m.TargetsPage })));
 const GlossaryPage = lazy(() => import('./features/glossary/glossary-page.tsx').then((m) => ({ default: m.GlossaryPage })));
 const AdminImportPage = lazy(() => import('./features/admin-import/admin-import-page.tsx').then((m) => ({ default: m.AdminImportPage })));
 const SavedViewsPage = lazy(() => import('./features/saved-views/saved-views-page.tsx').then((m) => ({ default: m.SavedViewsPage })));
@@ -61,6 +62,7 @@ export function App() {
               <Route path="/customers/:id" element={page(<Customer360Page />)} />
               <Route path="/planner" element={page(<PlannerPage />)} />
               <Route path="/actions" element={page(<ActionsPage />)} />
+              <Route path="/targets" element={page(<TargetsPage />)} />
               <Route path="/glossary" element={page(<GlossaryPage />)} />
               <Route path="/admin/import" element={page(<AdminImportPage />)} />
               <Route path="/views" element={page(<SavedViewsPage />)} />

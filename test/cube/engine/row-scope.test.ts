@@ -13,9 +13,10 @@ import { offeringView, TIME_DIMENSION_IDS } from '../../helpers/offering-view.ts
 import { one } from '../../helpers/database.ts';
 import { useTestStack, type Client, type MetaResponse } from '../../helpers/stack.ts';
 
-type Family = 'sales' | 'returns' | 'activity' | 'customers' | 'staff';
+type Family = 'sales' | 'returns' | 'activity' | 'customers' | 'staff' | 'targets';
 
 function familyOf(metric: string): Family {
+  if (['target', 'achievement_rate', 'time_progress', 'forecast_achievement', 'bonus_earned'].includes(metric)) return 'targets';
   if (['spend', 'attributed_gmv', 'roi', 'cac'].includes(metric)) return 'returns';
   if (['participants', 'fission_count', 'converted_count', 'campaign_conversion_rate', 'budget', 'budget_used'].includes(metric)) return 'activity';
   if (['customers', 'new_customers', 'referral_rate', 'ltv', 'churn_rate', 'repurchase_rate'].includes(metric)) return 'customers';
@@ -37,6 +38,11 @@ function restrictions(family: Family, ids: string): Record<string, string> {
     case 'activity': return { campaign_participations: credited };
     case 'customers': return { customers: owned, profile: owned };
     case 'staff': return { customers: owned, follow_ups: credited, appointments: credited };
+    // An employee's targets by the employee; a team's target only to a scope that is the whole team (a manager).
+    case 'targets': return {
+      targets: `${credited} OR team_id IN (SELECT e.team_id FROM siyu.employees e WHERE e.id IN (${ids}) GROUP BY e.team_id
+                 HAVING count(*) = (SELECT count(*) FROM siyu.employees m WHERE m.team_id = e.team_id))`,
+    };
   }
 }
 
@@ -70,7 +76,7 @@ describe('row scope per role', () => {
       const client = await ctx.stack.client(username);
       people[username] = { client, ids, meta: await client.meta() };
       if (!ids) continue;
-      for (const family of ['sales', 'returns', 'activity', 'customers', 'staff'] as const) {
+      for (const family of ['sales', 'returns', 'activity', 'customers', 'staff', 'targets'] as const) {
         const schema = `scope_${username}_${family}`;
         await ctx.db.sql.unsafe(`CREATE SCHEMA ${schema}`);
         for (const [table, where] of Object.entries(restrictions(family, ids))) {

@@ -9,7 +9,7 @@ describe('pages by role', () => {
       expect(mayQueryView(role, 'campaign_audience')).toBe(false);
       expect(mayQueryView(role, 'campaign_budgets')).toBe(false);
       const menu = pagesFor(role).map((p) => p.to);
-      expect(menu).toEqual(['/', '/channels', '/staff', '/segments', '/activities', '/customers', '/actions', '/glossary']);
+      expect(menu).toEqual(['/', '/channels', '/staff', '/segments', '/activities', '/customers', '/actions', '/targets', '/glossary']);
       expect(mayOpen(role, '/big-screen')).toBe(false);
       expect(mayOpen(role, '/big-screen/')).toBe(false);
       expect(mayOpen(role, '/planner')).toBe(false);
@@ -19,7 +19,7 @@ describe('pages by role', () => {
 
   it('shows the whole-brand roles every page, the glossary to everyone', () => {
     for (const role of ['executive', 'operator', 'admin'] as const) {
-      expect(pagesFor(role)).toHaveLength(role === 'admin' ? 11 : 10);
+      expect(pagesFor(role)).toHaveLength(role === 'admin' ? 12 : 11);
       expect(mayOpen(role, '/big-screen')).toBe(true);
     }
     // Importing a brand's files is the administrator's alone (/admin/import).

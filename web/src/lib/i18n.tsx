@@ -10,6 +10,7 @@ import * as planner from './i18n/planner.ts';
 import * as actions from './i18n/actions.ts';
 import * as adminImport from './i18n/admin-import.ts';
 import * as daily from './i18n/daily.ts';
+import * as targets from './i18n/targets.ts';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -18,13 +19,13 @@ export type Lang = 'zh-CN' | 'en';
  * words in both languages; its `en` is typed by its `zh`, and the merged `en`
  * by the merged `zh`, so a missing translation does not compile.
  */
-export const MESSAGE_MODULES = { app, filters, metrics, classes, pages, customers, bigScreen, planner, actions, adminImport, daily };
+export const MESSAGE_MODULES = { app, filters, metrics, classes, pages, customers, bigScreen, planner, actions, adminImport, daily, targets };
 
-const zh = { ...app.zh, ...filters.zh, ...metrics.zh, ...classes.zh, ...pages.zh, ...customers.zh, ...bigScreen.zh, ...planner.zh, ...actions.zh, ...adminImport.zh, ...daily.zh };
+const zh = { ...app.zh, ...filters.zh, ...metrics.zh, ...classes.zh, ...pages.zh, ...customers.zh, ...bigScreen.zh, ...planner.zh, ...actions.zh, ...adminImport.zh, ...daily.zh, ...targets.zh };
 
 export type MessageKey = keyof typeof zh;
 
-const en: Record<MessageKey, string> = { ...app.en, ...filters.en, ...metrics.en, ...classes.en, ...pages.en, ...customers.en, ...bigScreen.en, ...planner.en, ...actions.en, ...adminImport.en, ...daily.en };
+const en: Record<MessageKey, string> = { ...app.en, ...filters.en, ...metrics.en, ...classes.en, ...pages.en, ...customers.en, ...bigScreen.en, ...planner.en, ...actions.en, ...adminImport.en, ...daily.en, ...targets.en };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
 const STORAGE_KEY = 'siyu.lang';

@@ -31,6 +31,7 @@ export const PAGES: readonly PageEntry[] = [
   { to: '/customers', key: 'nav.customers', roles: EVERYONE },
   { to: '/planner', key: 'nav.planner', roles: WHOLE_BRAND },
   { to: '/actions', key: 'nav.actions', roles: EVERYONE },
+  { to: '/targets', key: 'nav.targets', roles: EVERYONE },
   { to: '/glossary', key: 'nav.glossary', roles: EVERYONE },
   { to: '/admin/import', key: 'nav.adminImport', roles: ['admin'] },
 ];

@@ -26,12 +26,19 @@ import { NewCustomersTile } from './tiles/new-customers-tile.tsx';
 import { ParticipationTile } from './tiles/participation-tile.tsx';
 import { RoiByChannelTile } from './tiles/roi-by-channel-tile.tsx';
 import { useBusinessCalendar, useLiveQuery, useNow, useRefreshTick, type LiveResult } from './use-live.ts';
+import { ContestScreen } from './contest-screen.tsx';
 import './big-screen.css';
 
 const DESIGN_WIDTH = 1920;
 const DESIGN_HEIGHT = 1080;
 
+/** `?mode=contest` shows the running contests' leaderboards instead of the campaign. */
 export default function BigScreenPage() {
+  const [params] = useSearchParams();
+  return params.get('mode') === 'contest' ? <ContestScreen /> : <CampaignScreen />;
+}
+
+function CampaignScreen() {
   const { t, lang } = useI18n();
   const [params, setParams] = useSearchParams();
   const screen = parseScreenParams(params);

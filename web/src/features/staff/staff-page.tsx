@@ -11,6 +11,7 @@ import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { showsTeamBoard, staffLanding } from './landing.ts';
 import { EmployeeDetail } from './employee-detail/employee-detail.tsx';
+import { StaffCompletionPanel } from './completion/completion-panel.tsx';
 import { StaffTable } from './team-employees/staff-table.tsx';
 import type { Query } from '../../lib/cube.ts';
 import { STAFF_FILTERS, staffQueries } from './page-queries.ts';
@@ -60,7 +61,10 @@ export function StaffPage() {
       <Breadcrumbs crumbs={crumbs} />
       <FilterBar show={STAFF_FILTERS} />
       {employeeId ? (
-        <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} queries={queries} />
+        <>
+          <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} queries={queries} />
+          <StaffCompletionPanel asOf={me!.asOf} employeeId={employeeId} />
+        </>
       ) : (
         <>
           {/* Chart above table: beside each other the table's nine columns would scroll at 1366–1440 px. */}
@@ -79,6 +83,7 @@ export function StaffPage() {
               stepTo={(r) => here({ employee: r.employeeId })}
               ownedTo={(r) => (r.employeeId ? linkWith('/customers', params, { metric: 'owned_customers', owner: r.employeeId, owner_name: r.key, via: 'staff' }) : null)} />
           )}
+          <StaffCompletionPanel asOf={me!.asOf} team={team} />
         </>
       )}
     </div>

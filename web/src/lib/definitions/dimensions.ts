@@ -104,6 +104,14 @@ export const DIMENSION_DEFINITIONS = {
     zh: { name: '日期', definition: '把多种记录对齐到同一日历时使用的日期（花费日、下单日、注册日）。' },
     en: { name: 'Date', definition: "The fact's day on a calendar shared by several facts (spend day, order day, registration day)." },
   },
+  period: {
+    zh: { name: '周期', definition: '目标的周期：YYYY-MM（月）、YYYY-Qn（季）、YYYY（年）或 campaign:活动名。' },
+    en: { name: 'Period', definition: "A target's period: YYYY-MM (month), YYYY-Qn (quarter), YYYY (year) or campaign:<name>." },
+  },
+  target_metric: {
+    zh: { name: '目标指标', definition: '目标所设定的指标（指标目录中的编号）。' },
+    en: { name: 'Target metric', definition: 'The catalogue metric the target is set on.' },
+  },
 } satisfies Record<string, Definition>;
 
 export type DimensionId = keyof typeof DIMENSION_DEFINITIONS;

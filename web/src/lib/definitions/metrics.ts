@@ -170,6 +170,32 @@ export const METRIC_DEFINITIONS = {
     zh: { name: '到店率', definition: '到店数除以预约数。' },
     en: { name: 'Arrival rate', definition: 'Arrivals divided by bookings.' },
   },
+  // ── Targets, completion and incentives ──
+  target: {
+    formula: 'Σ target value (period, metric, employee or team)',
+    zh: { name: '目标', definition: '为某个周期（月、季、年或活动）、某个指标、某位员工或某个团队设定的目标值。' },
+    en: { name: 'Target', definition: 'The value set for a period (month, quarter, year or campaign), a metric and an employee or team.' },
+  },
+  achievement_rate: {
+    formula: 'actual / target',
+    zh: { name: '达成率', definition: '实际值除以目标值；实际值按目标所选指标的同一口径，统计周期开始到数据日（或周期结束）。' },
+    en: { name: 'Achievement rate', definition: "Actual divided by target; the actual is the target's metric, by its own definition, from the period's start to the data date (or the period's end)." },
+  },
+  time_progress: {
+    formula: 'elapsed days / days in the period (end of as-of)',
+    zh: { name: '时间进度', definition: '到数据日结束时，周期已过去的比例（业务时区的已过天数 ÷ 周期天数；活动按其起止时间）。' },
+    en: { name: 'Time progress', definition: "The share of the period elapsed at the end of the data date (days elapsed over days in the period, business time zone; a campaign by its own start and end)." },
+  },
+  forecast_achievement: {
+    formula: 'achievement_rate / time_progress',
+    zh: { name: '预计达成率', definition: '按目前的速度到周期结束时的达成率：达成率除以时间进度；周期未开始时为空。' },
+    en: { name: 'Forecast achievement', definition: "The achievement rate at the period's end at the current run-rate: achievement rate over time progress; empty before the period starts." },
+  },
+  bonus_earned: {
+    formula: 'highest tier reached: rate × actual or fixed amount, ≤ cap',
+    zh: { name: '已得提成', definition: '阶梯提成方案到目前为止的应发金额：达到的最高一档按比例（乘实际值）或固定金额计，不超过封顶。' },
+    en: { name: 'Bonus earned', definition: "The tiered scheme's payout so far: the highest tier reached pays its rate times the actual or its fixed amount, up to the cap." },
+  },
 } satisfies Record<string, Definition>;
 
 /**
@@ -198,4 +224,5 @@ export const METRIC_SECTIONS: ReadonlyArray<{ zh: string; en: string; ids: reado
     ids: ['customers', 'new_customers', 'repurchase_rate', 'referral_rate', 'ltv', 'churn_rate', 'owned_customers', 'converted_customers',
       'per_capita_gmv', 'follow_ups', 'bookings', 'arrivals', 'arrival_rate'],
   },
+  { zh: '目标与激励', en: 'Targets and incentives', ids: ['target', 'achievement_rate', 'time_progress', 'forecast_achievement', 'bonus_earned'] },
 ];
