@@ -22,8 +22,12 @@ CREATE TABLE siyu.customer_days (
   paid_orders integer NOT NULL,
   paid_amount numeric(16, 2) NOT NULL,
   CONSTRAINT customer_days_key UNIQUE NULLS NOT DISTINCT (customer_id, day_start, channel_id, campaign_id, employee_id)
+    INCLUDE (paid_orders, paid_amount)
 );
--- A range of days: btree, measured against BRIN in docs/performance.md.
+-- The key holds the counts too (INCLUDE), so a long range is counted from
+-- the index alone, in customer order: COUNT(DISTINCT) then needs no sort. A
+-- short range reads the day index and sorts its few rows. Both measured in
+-- docs/performance.md (against BRIN on the day, too).
 CREATE INDEX customer_days_day_idx ON siyu.customer_days (day_start);
 
 -- Its writes change the answers: a counter like every data table's
@@ -133,10 +137,12 @@ CREATE TRIGGER customer_days_truncate AFTER TRUNCATE ON siyu.orders
   FOR EACH STATEMENT EXECUTE FUNCTION siyu.customer_days_on_truncate();
 
 -- The whole table from the orders: at the end of the seed (whose COPY runs
--- with the triggers above disabled) and below for an existing database.
+-- with the insert trigger disabled) and below for an existing database.
 -- Writers of orders wait meanwhile (SHARE: readers do not), so no order
--- falls between the read and the swap. Sorted by the key, so the unique
--- index is built in order.
+-- falls between the read and the swap. The rows go in by day, so a range of
+-- days reads neighbouring pages (new days are appended by the triggers, in
+-- day order too), and the indexes are built after them by one sort each,
+-- not grown row by row (8 s instead of 11 s at 200,000 customers).
 CREATE FUNCTION siyu.rebuild_customer_days() RETURNS bigint
   LANGUAGE plpgsql
   AS $$
@@ -144,14 +150,20 @@ CREATE FUNCTION siyu.rebuild_customer_days() RETURNS bigint
       built bigint;
     BEGIN
       LOCK TABLE siyu.orders IN SHARE MODE;
+      ALTER TABLE siyu.customer_days DROP CONSTRAINT customer_days_key;
+      DROP INDEX siyu.customer_days_day_idx;
       TRUNCATE siyu.customer_days;
       INSERT INTO siyu.customer_days
       SELECT o.customer_id, siyu.local_midnight(siyu.local_date(o.ordered_at)), o.channel_id, o.campaign_id, o.employee_id,
              COUNT(*), SUM(o.amount)
       FROM siyu.paid_orders AS o
       GROUP BY 1, 2, 3, 4, 5
-      ORDER BY 1, 2, 3, 4, 5;
+      ORDER BY 2, 1;
       GET DIAGNOSTICS built = ROW_COUNT;
+      ALTER TABLE siyu.customer_days
+        ADD CONSTRAINT customer_days_key UNIQUE NULLS NOT DISTINCT (customer_id, day_start, channel_id, campaign_id, employee_id)
+    INCLUDE (paid_orders, paid_amount);
+      CREATE INDEX customer_days_day_idx ON siyu.customer_days (day_start);
       RETURN built;
     END
   $$;

@@ -8,12 +8,12 @@ const slice = { team: '华东一部', channel: '企业微信', campaign: null };
 describe('overview KPI queries cut each number as its drill list does', () => {
   it('sales: credited team and order channel, on the order date', () => {
     expect(buildSalesKpiQuery(range, slice)).toEqual({
-      measures: ['sales_overview.gmv', 'sales_overview.buyers', 'sales_overview.spend_per_buyer'],
+      measures: ['sales_buyers.gmv', 'sales_buyers.buyers', 'sales_buyers.spend_per_buyer'],
       filters: [
-        { member: 'sales_overview.team', operator: 'equals', values: ['华东一部'] },
-        { member: 'sales_overview.channel', operator: 'equals', values: ['企业微信'] },
+        { member: 'sales_buyers.team', operator: 'equals', values: ['华东一部'] },
+        { member: 'sales_buyers.channel', operator: 'equals', values: ['企业微信'] },
       ],
-      timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: range }],
+      timeDimensions: [{ dimension: 'sales_buyers.order_date', dateRange: range }],
     });
   });
 

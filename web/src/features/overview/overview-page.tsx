@@ -27,9 +27,9 @@ interface Tile {
 }
 
 const TILES: Tile[] = [
-  { id: 'gmv', member: 'sales_overview.gmv', format: 'currency', source: 'sales' },
-  { id: 'buyers', member: 'sales_overview.buyers', format: 'integer', source: 'sales' },
-  { id: 'spend_per_buyer', member: 'sales_overview.spend_per_buyer', format: 'currency', source: 'sales' },
+  { id: 'gmv', member: 'sales_buyers.gmv', format: 'currency', source: 'sales' },
+  { id: 'buyers', member: 'sales_buyers.buyers', format: 'integer', source: 'sales' },
+  { id: 'spend_per_buyer', member: 'sales_buyers.spend_per_buyer', format: 'currency', source: 'sales' },
   { id: 'new_customers', member: 'customer_insights.new_customers', format: 'integer', source: 'newCustomers' },
   { id: 'repurchase_rate', member: 'customer_insights.repurchase_rate', format: 'percent', source: 'repurchase' },
   { id: 'churn_rate', member: 'customer_insights.churn_rate', format: 'percent', source: 'asOf' },

@@ -17,12 +17,16 @@ function filtersFor(view: string, metric: DrillMetric, slice: KpiSlice) {
 
 const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
 
-/** GMV, buyers and 客单价 on paid orders of the range. */
+/**
+ * GMV, buyers and 客单价 on paid orders of the range, from the customer-day
+ * table (sales_buyers: sales_overview's numbers and members, without reading
+ * the orders for the distinct buyers).
+ */
 export function buildSalesKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
   return {
-    measures: ['sales_overview.gmv', 'sales_overview.buyers', 'sales_overview.spend_per_buyer'],
-    filters: filtersFor('sales_overview', 'gmv', slice),
-    timeDimensions: within('sales_overview.order_date', range),
+    measures: ['sales_buyers.gmv', 'sales_buyers.buyers', 'sales_buyers.spend_per_buyer'],
+    filters: filtersFor('sales_buyers', 'gmv', slice),
+    timeDimensions: within('sales_buyers.order_date', range),
   };
 }
 
