@@ -26,9 +26,13 @@ CREATE TABLE siyu.customer_days (
 );
 -- The key holds the counts too (INCLUDE), so a long range is counted from
 -- the index alone, in customer order: COUNT(DISTINCT) then needs no sort. A
--- short range reads the day index and sorts its few rows. Both measured in
--- docs/performance.md (against BRIN on the day, too).
-CREATE INDEX customer_days_day_idx ON siyu.customer_days (day_start);
+-- short range reads its days' pages through a BRIN index: the rows are in
+-- day order (the rebuild writes them so, the triggers append today's), and
+-- it answered as fast as a btree on the day at 200,000 customers, at 24 kB
+-- instead of 6 MB and less work per insert (docs/performance.md). A row
+-- written out of day order (an old order refunded) only widens its block
+-- range: more pages read, never a wrong answer. A range is about a day.
+CREATE INDEX customer_days_day_idx ON siyu.customer_days USING brin (day_start) WITH (pages_per_range = 16, autosummarize = on);
 -- One employee's days (a staff member's every query is limited to them, a
 -- manager's to their team's few): 8 ms instead of 47 ms for a year at 200k.
 CREATE INDEX customer_days_employee_idx ON siyu.customer_days (employee_id, day_start);
@@ -166,7 +170,7 @@ CREATE FUNCTION siyu.rebuild_customer_days() RETURNS bigint
       ALTER TABLE siyu.customer_days
         ADD CONSTRAINT customer_days_key UNIQUE NULLS NOT DISTINCT (customer_id, day_start, channel_id, campaign_id, employee_id)
     INCLUDE (paid_orders, paid_amount);
-      CREATE INDEX customer_days_day_idx ON siyu.customer_days (day_start);
+      CREATE INDEX customer_days_day_idx ON siyu.customer_days USING brin (day_start) WITH (pages_per_range = 16, autosummarize = on);
       CREATE INDEX customer_days_employee_idx ON siyu.customer_days (employee_id, day_start);
       RETURN built;
     END
