@@ -13,7 +13,9 @@
  *    paid order (so every cache key on the orders and the customer-day table
  *    changes), waits 2.5 s, then asks each rerouted page query as the pages
  *    ask it now (sales_buyers: the customer-day table) and as they asked it
- *    before (sales_overview: the orders), in alternating order.
+ *    before (sales_overview: the orders), in alternating order. With
+ *    `--defeat limit` no order is written: each run asks with another row
+ *    limit instead (Cube's cache misses; no rollup rebuild runs meanwhile).
  * Prints one JSON document with the figures and the machine's load average.
  */
 import os from 'node:os';
@@ -29,12 +31,18 @@ import { startProduct } from './product.ts';
 import { latency } from './stats.ts';
 
 const { values: args } = parseArgs({
-  options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '7' }, inserts: { type: 'string', default: '200' } },
+  options: {
+    'data-dir': { type: 'string' }, runs: { type: 'string', default: '7' }, inserts: { type: 'string', default: '200' },
+    defeat: { type: 'string', default: 'write' },
+  },
 });
 if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
 const dataDir = path.resolve(args['data-dir']);
 const runs = Number(args.runs);
 const inserts = Number(args.inserts);
+// write: a new order before each run (every cache key changes, the rollups rebuild meanwhile, as in use);
+// limit: the query with another row limit (Cube's cache misses, nothing else runs): the query's own cost.
+const defeat = args.defeat === 'limit' ? 'limit' : 'write';
 const say = (m: string): void => { process.stderr.write(`[distinct-buyers ${new Date().toISOString().slice(11, 19)}] ${m}\n`); };
 const load: number[] = [];
 const sampler = setInterval(() => load.push(os.loadavg()[0]!), 2000);
@@ -110,12 +118,15 @@ async function tiles(pgPort: number): Promise<Record<string, unknown>> {
     const written: number[] = [];
     for (let run = 0; run < runs; run++) {
       for (const c of cases) {
-        written.push(next);
-        await NEW_ORDER(sql, next++, asOf);
-        await new Promise((resolve) => setTimeout(resolve, 2500));
+        if (defeat === 'write') {
+          written.push(next);
+          await NEW_ORDER(sql, next++, asOf);
+          await new Promise((resolve) => setTimeout(resolve, 2500));
+        }
         const order = run % 2 === 0 ? (['after', 'before'] as const) : (['before', 'after'] as const);
         for (const which of order) {
-          const answer = await c.client.load(which === 'after' ? c.query : before(c.query));
+          const query = defeat === 'write' ? c.query : { ...c.query, limit: 9_000 - run };
+          const answer = await c.client.load(which === 'after' ? query : before(query));
           times.get(c.name)![which].push(answer.ms);
         }
       }
@@ -131,12 +142,12 @@ async function tiles(pgPort: number): Promise<Record<string, unknown>> {
 
 const pgPort = await freePort();
 say('trigger cost');
-const trigger = await triggerCost(pgPort);
+const trigger = inserts > 0 ? await triggerCost(pgPort) : null;
 say(JSON.stringify(trigger));
 say('tiles');
 const tileFigures = await tiles(pgPort);
 clearInterval(sampler);
 process.stdout.write(`${JSON.stringify({
-  data_dir: dataDir, runs, inserts, trigger, tiles: tileFigures,
+  data_dir: dataDir, runs, inserts, defeat, trigger, tiles: tileFigures,
   load_average: { mean: Math.round((load.reduce((a, b) => a + b, 0) / load.length) * 10) / 10, max: Math.max(...load) },
 }, null, 2)}\n`);
