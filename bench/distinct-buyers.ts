@@ -12,8 +12,9 @@
  *    on), logged in as exec and as the demo manager; each run writes one new
  *    paid order (so every cache key on the orders and the customer-day table
  *    changes), waits 2.5 s, then asks each rerouted page query as the pages
- *    ask it now (sales_buyers: the customer-day table) and as they asked it
- *    before (sales_overview: the orders), in alternating order. With
+ *    ask it now (sales_buyers, buyer_repurchase: the customer-day table) and
+ *    as they asked it before (sales_overview, customer_insights: the orders),
+ *    in alternating order. With
  *    `--defeat limit` no order is written: each run asks with another row
  *    limit instead (Cube's cache misses; no rollup rebuild runs meanwhile).
  * Prints one JSON document with the figures and the machine's load average.
@@ -104,12 +105,13 @@ async function tiles(pgPort: number): Promise<Record<string, unknown>> {
     const asOf = String(((await exec.get('/api/me')).body as { asOf: string }).asOf).slice(0, 10);
     const [someone] = (await exec.load({ dimensions: ['staff_performance.team', 'staff_performance.employee_id'], order: { 'staff_performance.team': 'asc' }, limit: 1 })).rows;
     const page: PageContext = { asOf, campaignRows: [], channel: '', team: String(someone!['staff_performance.team']), employeeId: Number(someone!['staff_performance.employee_id']) };
-    const wanted = ['sales_kpis', 'sales_kpis_mom', 'sales_kpis_yoy', 'sales_by_team', 'sales_by_employee', 'employee_sales'];
+    const wanted = ['sales_kpis', 'sales_kpis_mom', 'sales_kpis_yoy', 'sales_by_team', 'sales_by_employee', 'employee_sales', 'repurchase', 'repurchase_mom'];
     const named = [...overview(page).queries, ...staff(page, true).queries].filter((q) => wanted.includes(q.name));
-    const before = (q: CubeQuery): CubeQuery => JSON.parse(JSON.stringify(q).replaceAll('sales_buyers.', 'sales_overview.')) as CubeQuery;
+    const before = (q: CubeQuery): CubeQuery =>
+      JSON.parse(JSON.stringify(q).replaceAll('sales_buyers.', 'sales_overview.').replaceAll('buyer_repurchase.', 'customer_insights.')) as CubeQuery;
     const cases = [
       ...named.map((q) => ({ name: `exec · ${q.name}`, client: exec, query: q.query })),
-      ...named.filter((q) => q.name === 'sales_kpis').map((q) => ({ name: `manager · ${q.name}`, client: manager, query: q.query })),
+      ...named.filter((q) => q.name === 'sales_kpis' || q.name === 'repurchase').map((q) => ({ name: `manager · ${q.name}`, client: manager, query: q.query })),
     ];
     // Warm-up: every rollup and query plan in place once, as on a product that has been up for a while.
     for (const c of cases) { await c.client.load(c.query); await c.client.load(before(c.query)); }

@@ -99,6 +99,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     customers: 'owned',
     closedToTeamRoles: ['referrer'],
   },
+  // Repurchase as customer_insights gives it (the customer's owner and their team), from the customer-day table (migration 013).
+  buyer_repurchase: { limit: OWNER, customers: 'owned' },
   // Owned customers, follow-ups and bookings: the employee on the row.
   staff_performance: {
     limit: { staff: 'employee_id', manager: 'team_id' },

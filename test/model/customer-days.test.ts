@@ -17,7 +17,10 @@ import { startRollupProbe, type RollupProbe } from '../../bench/rollup-probe.ts'
 import { useTestStack } from '../helpers/stack.ts';
 
 /** The page queries that read the customer-day table, by their name in bench/pages.ts. */
-const REROUTED = ['sales_kpis', 'sales_kpis_mom', 'sales_kpis_yoy', 'sales_by_team', 'sales_by_employee', 'employee_sales'];
+const REROUTED = [
+  'sales_kpis', 'sales_kpis_mom', 'sales_kpis_yoy', 'sales_by_team', 'sales_by_employee', 'employee_sales',
+  'repurchase', 'repurchase_mom', 'repurchase_yoy',
+];
 const USERS = ['exec', 'ops', 'manager', 'staff'];
 
 type Row = Record<string, unknown>;
@@ -30,8 +33,35 @@ function comparable(rows: readonly Row[], members: readonly string[]): string[] 
   }))).sort();
 }
 
+/**
+ * The repurchase rate as plain SQL on the orders, within the role's scope
+ * (docs/security.md: the customer's owner, or the owner's team): repeat
+ * buyers (two or more paid orders in the range) over buyers.
+ */
+async function repurchase(db: ReturnType<typeof useTestStack>['db'], who: SecurityContext, query: CubeQuery): Promise<Row[]> {
+  const range = (query.timeDimensions as Array<{ dateRange?: [string, string] }> | undefined)?.[0]?.dateRange ?? null;
+  expect(query.filters ?? []).toEqual([]);
+  const team = who.role === 'manager' ? who.teamId : null;
+  const owner = who.role === 'staff' ? who.employeeId : null;
+  const [row] = await db.sql<{ rate: string | null }[]>`
+    SELECT count(*) FILTER (WHERE n >= 2)::numeric / NULLIF(count(*), 0) AS rate
+    FROM (
+      SELECT o.customer_id, count(*) AS n
+      FROM siyu.orders AS o
+      JOIN siyu.customers AS c ON c.id = o.customer_id
+      LEFT JOIN siyu.employees AS ow ON ow.id = c.owner_employee_id
+      WHERE o.status = 'paid'
+        AND (${range?.[0] ?? null}::date IS NULL OR (o.ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN ${range?.[0] ?? null}::date AND ${range?.[1] ?? null}::date)
+        AND (${team}::int IS NULL OR ow.team_id = ${team}::int)
+        AND (${owner}::int IS NULL OR c.owner_employee_id = ${owner}::int)
+      GROUP BY o.customer_id
+    ) AS buyers`;
+  return [{ 'buyer_repurchase.repurchase_rate': row!.rate }];
+}
+
 /** The same query as plain SQL on the orders, within the role's scope (docs/security.md: credited employee, or their team). */
 async function independent(db: ReturnType<typeof useTestStack>['db'], who: SecurityContext, query: CubeQuery): Promise<Row[]> {
+  if (JSON.stringify(query.measures).includes('buyer_repurchase.')) return repurchase(db, who, query);
   const dims = (query.dimensions ?? []) as string[];
   const range = (query.timeDimensions as Array<{ dateRange?: [string, string] }> | undefined)?.[0]?.dateRange ?? null;
   const filters = (query.filters ?? []) as Array<{ member: string; values: string[] }>;
@@ -92,9 +122,9 @@ describe('distinct buyers from the customer-day table', () => {
     await probe?.stop();
   });
 
-  it('asks every rerouted page query of the sales_buyers view', () => {
+  it('asks every rerouted page query of the sales_buyers or buyer_repurchase view', () => {
     expect(queries.map((q) => q.name).sort()).toEqual([...REROUTED].sort());
-    for (const { name, query } of queries) expect(JSON.stringify(query), name).not.toContain('sales_overview.');
+    for (const { name, query } of queries) expect(JSON.stringify(query), name).not.toMatch(/sales_overview\.|customer_insights\./);
   });
 
   it('answers each from siyu.customer_days, never the orders, under every role', async () => {
@@ -124,6 +154,8 @@ describe('distinct buyers from the customer-day table', () => {
     const [exec] = people;
     const [total] = await exec!.api.load(queries.find((q) => q.name === 'sales_kpis')!.query);
     expect(Number(total!['sales_buyers.buyers'])).toBeGreaterThan(10);
+    const [rate] = await exec!.api.load(queries.find((q) => q.name === 'repurchase')!.query);
+    expect(Number(rate!['buyer_repurchase.repurchase_rate'])).toBeGreaterThan(0.05);
   }, 240_000);
 
   it('still equals it after new, refunded, moved and deleted orders (the triggers, then Cube\'s refresh key)', async () => {
@@ -139,7 +171,12 @@ describe('distinct buyers from the customer-day table', () => {
       SELECT ${next} + n, (${fresh.map((c) => c.id)}::int[])[n + 1], (ARRAY[${staffMember.employeeId}, ${teamMate!.id}, NULL]::int[])[n + 1],
              (SELECT min(id) FROM siyu.channels), NULL, (${asOf}::date + time '10:00') AT TIME ZONE 'Asia/Shanghai', 100.50 + n, 1, 'core', 'paid'
       FROM generate_series(0, 2) AS n`;
-    await checkAll('after three new orders');
+    // A second order of the first customer on the same day, channel and employee: one customer-day row
+    // holding two orders, a repeat buyer only if the rows' counts are added up, not the rows counted.
+    await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+      SELECT ${next + 3}, customer_id, employee_id, channel_id, campaign_id, ordered_at + interval '1 hour', 12.30, 1, 'core', 'paid'
+      FROM siyu.orders WHERE id = ${next}`;
+    await checkAll('after four new orders');
     await db`UPDATE siyu.orders SET status = 'refunded' WHERE id = ${next}`;
     await db`UPDATE siyu.orders SET employee_id = ${staffMember.employeeId} WHERE id = ${next + 1}`;
     await db`DELETE FROM siyu.orders WHERE id = ${next + 2}`;

@@ -34,7 +34,7 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   // The distinct buyers are counted on the customer-day table instead (migration 013; that they are, and
   // exactly, is test/model/customer-days.test.ts).
   sales_kpis: 'buyers (customer-day table)', sales_kpis_mom: 'buyers (customer-day table)', sales_kpis_yoy: 'buyers (customer-day table)',
-  repurchase: 'repeat buyers (distinct)', repurchase_mom: 'repeat buyers (distinct)', repurchase_yoy: 'repeat buyers (distinct)',
+  repurchase: 'repeat buyers (customer-day table)', repurchase_mom: 'repeat buyers (customer-day table)', repurchase_yoy: 'repeat buyers (customer-day table)',
   participation: 'participants (distinct)', participants_by_city_tier: 'participants (distinct)',
   conversion_by_channel: 'participants (distinct)', conversion_by_campaign: 'participants (distinct)',
   participation_by_campaign: 'participants (distinct)', participation_history: 'participants (distinct)',

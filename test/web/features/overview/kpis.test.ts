@@ -24,7 +24,7 @@ describe('overview KPI queries cut each number as its drill list does', () => {
   });
 
   it('repurchase: the order channel; churn and LTV: no range at all', () => {
-    expect(buildRepurchaseKpiQuery(range, slice).filters).toContainEqual({ member: 'customer_insights.channel', operator: 'equals', values: ['企业微信'] });
+    expect(buildRepurchaseKpiQuery(range, slice).filters).toContainEqual({ member: 'buyer_repurchase.channel', operator: 'equals', values: ['企业微信'] });
     expect(buildAsOfKpiQuery(slice).timeDimensions).toBeUndefined();
   });
 
@@ -73,7 +73,7 @@ describe('every overview number applies every filter, or says it does not', asyn
     });
   }
   it('repurchase follows the campaign through its orders; new customers, churn and LTV through its participants', () => {
-    expect(buildRepurchaseKpiQuery(range, full).filters).toContainEqual({ member: 'customer_insights.campaign', operator: 'equals', values: ['2026 双11狂欢节'] });
+    expect(buildRepurchaseKpiQuery(range, full).filters).toContainEqual({ member: 'buyer_repurchase.campaign', operator: 'equals', values: ['2026 双11狂欢节'] });
     const participants = { member: 'customer_insights.participated_campaign', operator: 'equals', values: ['2026 双11狂欢节'] };
     expect(buildNewCustomersKpiQuery(range, full).filters).toContainEqual(participants);
     expect(buildAsOfKpiQuery(full).filters).toContainEqual(participants);

@@ -39,12 +39,15 @@ export function buildNewCustomersKpiQuery(range: DateRange | null, slice: KpiSli
   };
 }
 
-/** Repurchase within the range's orders. */
+/**
+ * Repurchase within the range's orders, from the customer-day table
+ * (buyer_repurchase: customer_insights' members and owner limits for it).
+ */
 export function buildRepurchaseKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
   return {
-    measures: ['customer_insights.repurchase_rate'],
-    filters: filtersFor('customer_insights', 'repurchase_rate', slice),
-    timeDimensions: within('customer_insights.order_date', range),
+    measures: ['buyer_repurchase.repurchase_rate'],
+    filters: filtersFor('buyer_repurchase', 'repurchase_rate', slice),
+    timeDimensions: within('buyer_repurchase.order_date', range),
   };
 }
 
