@@ -62,6 +62,14 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
       ownerLimit: OWNER,
     },
   },
+  // The same facts and limits as sales_overview, answered from the customer-day table (migration 013).
+  sales_buyers: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: {
+      factMembers: ['gmv', 'order_count', 'buyers', 'spend_per_buyer', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED],
+      ownerLimit: OWNER,
+    },
+  },
   // Spend, attributed sales and acquisitions: the employee on the row. Spend
   // without an employee and acquisitions (which carry none) are outside every
   // staff or team scope, so CAC is empty there.
@@ -91,6 +99,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     customers: 'owned',
     closedToTeamRoles: ['referrer'],
   },
+  // Repurchase as customer_insights gives it (the customer's owner and their team), from the customer-day table (migration 013).
+  buyer_repurchase: { limit: OWNER, customers: 'owned' },
   // Owned customers, follow-ups and bookings: the employee on the row.
   staff_performance: {
     limit: { staff: 'employee_id', manager: 'team_id' },

@@ -85,14 +85,14 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
       timeDimensions: within('customer_insights.registered_date'),
     }),
   ]);
-  const members = [...new Set([...owned, ...staff].map((r) => Number(r['staff_performance.employee_id'])).concat(sales.map((r) => Number(r['sales_overview.employee_id']))))]
+  const members = [...new Set([...owned, ...staff].map((r) => Number(r['staff_performance.employee_id'])).concat(sales.map((r) => Number(r['sales_buyers.employee_id']))))]
     .filter((id) => Number.isInteger(id) && id > 0)
     .sort((a, b) => a - b);
   put(owned, 'staff_performance.employee_id', [['owned_customers', 'staff_performance.owned_customers']]);
   put(staff, 'staff_performance.employee_id', [['converted_customers', 'staff_performance.converted_customers'],
     ['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
     ['arrivals', 'staff_performance.arrivals'], ['arrival_rate', 'staff_performance.arrival_rate']]);
-  put(sales, 'sales_overview.employee_id', [['gmv', 'sales_overview.gmv'], ['spend_per_buyer', 'sales_overview.spend_per_buyer']]);
+  put(sales, 'sales_buyers.employee_id', [['gmv', 'sales_buyers.gmv'], ['spend_per_buyer', 'sales_buyers.spend_per_buyer']]);
   put(returns, 'channel_roi.employee_id', [['roi', 'channel_roi.roi']]);
   put(fresh, 'customer_insights.owner_id', [['new_customers', 'customer_insights.new_customers']]);
   return { values: out, members };

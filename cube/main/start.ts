@@ -27,6 +27,7 @@ const SEED_STEP: Record<SeedProgress['phase'], (label: string) => string> = {
   generate: () => 'generating demo data',
   load: (label) => `loading ${label}`,
   index: () => 'rebuilding indexes',
+  summarize: () => 'building the customer-day table',
   analyze: () => 'analyzing',
   classify: () => 'classifying customers',
 };

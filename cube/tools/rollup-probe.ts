@@ -29,6 +29,8 @@ export interface RollupProbe {
   rollupsFor(context: SecurityContext, query: CubeQuery): Promise<string[] | null>;
   /** The answer and who gave it; throws with Cube's message when the query fails. */
   answer(context: SecurityContext, query: CubeQuery): Promise<ProbeAnswer>;
+  /** The SQL Cube sends PostgreSQL for the query under the context's row limits (`/v1/sql`), without running it. */
+  sql(context: SecurityContext, query: CubeQuery): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -53,8 +55,9 @@ export async function startRollupProbe(options: { databaseUrl: string; modelDir:
  * so no second one races it to build the same table.
  */
 export function attachRollupProbe(options: { cubeUrl: string; systemSecret: string; timeZone: string; stop?: () => Promise<void> }): RollupProbe {
+  const tokenFor = (context: SecurityContext): string => jwt.sign({ ...context }, options.systemSecret, { algorithm: 'HS256', expiresIn: 600 });
   const answer = async (context: SecurityContext, query: CubeQuery): Promise<ProbeAnswer> => {
-    const token = jwt.sign({ ...context }, options.systemSecret, { algorithm: 'HS256', expiresIn: 600 });
+    const token = tokenFor(context);
     const { status, body } = await untilAnswered(async () => {
       const response = await fetch(`${options.cubeUrl}/cubejs-api/v1/load`, {
         method: 'POST',
@@ -69,6 +72,16 @@ export function attachRollupProbe(options: { cubeUrl: string; systemSecret: stri
   };
   return {
     answer,
+    async sql(context, query) {
+      const response = await fetch(`${options.cubeUrl}/cubejs-api/v1/sql`, {
+        method: 'POST',
+        headers: { Authorization: tokenFor(context), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query: { ...query, timezone: options.timeZone } }),
+      });
+      const body = (await response.json()) as { error?: string; sql?: { sql?: [string, unknown[]] } };
+      if (response.status !== 200 || !body.sql?.sql) throw new Error(`Cube answered ${response.status}: ${body.error ?? 'no SQL'}`);
+      return body.sql.sql[0];
+    },
     async rollupsFor(context, query) {
       try {
         return (await answer(context, query)).rollups;

@@ -198,6 +198,26 @@ describe('the model on a hand-made brand', () => {
       expectValues(june, null, 'customer_insights.repurchase_rate', { all: 0.5 }); // 张一 (o1 o2) and 王三 (o5)
     });
 
+    // The same hand-worked numbers from the customer-day table (migration 013), which the overview and staff pages ask.
+    it('the customer-day table: sales and repurchase as above (sales_buyers, buyer_repurchase)', async () => {
+      const sales = await by('sales_buyers', ['gmv', 'order_count', 'buyers', 'spend_per_buyer'], null);
+      expectValues(sales, null, 'sales_buyers.gmv', { all: 2249 });
+      expectValues(sales, null, 'sales_buyers.order_count', { all: 10 });
+      expectValues(sales, null, 'sales_buyers.buyers', { all: 6 });
+      expectValues(sales, null, 'sales_buyers.spend_per_buyer', { all: 2249 / 6 });
+      expectValues(await by('sales_buyers', ['buyers'], 'channel'), 'sales_buyers.channel', 'sales_buyers.buyers', { 企微: 3, 抖音: 3, 老带新: 2 });
+      const rate = 'buyer_repurchase.repurchase_rate';
+      expectValues(await by('buyer_repurchase', ['repurchase_rate'], null), null, rate, { all: 4 / 6 });
+      expectValues(await by('buyer_repurchase', ['repurchase_rate'], null, { timeDimensions: [{ dimension: 'buyer_repurchase.order_date', dateRange: TO_AS_OF }] }),
+        null, rate, { all: 3 / 6 });
+      // Only buyers are rows here: no ∅ slice of customers who never bought.
+      expectValues(await by('buyer_repurchase', ['repurchase_rate'], 'channel'), 'buyer_repurchase.channel', rate, { 企微: 1 / 3, 抖音: 1 / 3, 老带新: 0 });
+      expectValues(await by('buyer_repurchase', ['repurchase_rate'], 'owner'), 'buyer_repurchase.owner', rate, { 乙: 1, 丁: 0, 甲: 1, 丙: 1 });
+      expectValues(await by('buyer_repurchase', ['repurchase_rate'], 'owner_team'), 'buyer_repurchase.owner_team', rate, { 一队: 1, 二队: 1 / 3 });
+      expectValues(await by('buyer_repurchase', ['repurchase_rate'], null, { timeDimensions: [{ dimension: 'buyer_repurchase.order_date', dateRange: JUNE }] }),
+        null, rate, { all: 0.5 });
+    });
+
     // As of 2026-06-30, paid orders up to then (o11 is later):
     // 张一 F2 M300 first 06-05 (25 d) last 06-20 (R10); 李二 F1 M300 R166; 王三 F1 M20 first 06-01 (29 d);
     // 赵四 F1 M80 first 05-31 (30 d); 周七 F2 M400 first 241 d, R71; 吴八 F2 M150 R60; 钱五, 孙六 never bought.

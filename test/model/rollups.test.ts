@@ -32,12 +32,14 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   // customers of two days are not the sum of each day's. PostgreSQL has no
   // mergeable distinct-count sketch without the hll extension, and that one
   // would be approximate.
-  sales_kpis: 'buyers (distinct)', sales_kpis_mom: 'buyers (distinct)', sales_kpis_yoy: 'buyers (distinct)',
-  repurchase: 'repeat buyers (distinct)', repurchase_mom: 'repeat buyers (distinct)', repurchase_yoy: 'repeat buyers (distinct)',
+  // The distinct buyers are counted on the customer-day table instead (migration 013; that they are, and
+  // exactly, is test/model/customer-days.test.ts).
+  sales_kpis: 'buyers (customer-day table)', sales_kpis_mom: 'buyers (customer-day table)', sales_kpis_yoy: 'buyers (customer-day table)',
+  repurchase: 'repeat buyers (customer-day table)', repurchase_mom: 'repeat buyers (customer-day table)', repurchase_yoy: 'repeat buyers (customer-day table)',
   participation: 'participants (distinct)', participants_by_city_tier: 'participants (distinct)',
   conversion_by_channel: 'participants (distinct)', conversion_by_campaign: 'participants (distinct)',
   participation_by_campaign: 'participants (distinct)',
-  sales_by_team: 'buyers (distinct)', sales_by_employee: 'buyers (distinct)', employee_sales: 'buyers (distinct)',
+  sales_by_team: 'buyers (customer-day table)', sales_by_employee: 'buyers (customer-day table)', employee_sales: 'buyers (customer-day table)',
   activity_by_team: 'owned customers (distinct)', activity_by_employee: 'owned customers (distinct)', employee_activity: 'owned customers (distinct)',
   owned_by_team: 'owned customers (distinct)', owned_by_employee: 'owned customers (distinct)', employee_owned: 'owned customers (distinct)',
   // The campaigns themselves (one row each, a few hundred at most): two calendars per row, nothing to sum.

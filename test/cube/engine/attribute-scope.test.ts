@@ -17,6 +17,8 @@ import { useTestStack, type Client, type MetaCube, type MetaResponse } from '../
 /** Fact views whose customers are limited by owner, with the measure that counts their facts and its plain SQL. */
 const FACTS: Record<string, { measure: string; from: string; credited: string; value: string }> = {
   sales_overview: { measure: 'order_count', from: 'siyu.orders f', credited: 'f.employee_id', value: `count(*) FILTER (WHERE f.status = 'paid')` },
+  // Its paid orders are summed per customer day (migration 013); counted here on the orders themselves.
+  sales_buyers: { measure: 'order_count', from: 'siyu.orders f', credited: 'f.employee_id', value: `count(*) FILTER (WHERE f.status = 'paid')` },
   sales_drill: { measure: 'order_count', from: 'siyu.orders f', credited: 'f.employee_id', value: `count(*) FILTER (WHERE f.status = 'paid')` },
   activity_drill: { measure: 'participants', from: 'siyu.campaign_participations f', credited: 'f.employee_id', value: 'count(DISTINCT f.customer_id)' },
   staff_touch_drill: { measure: 'follow_ups', from: 'siyu.follow_ups f', credited: 'f.employee_id', value: 'count(*)' },

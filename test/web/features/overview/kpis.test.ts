@@ -8,12 +8,12 @@ const slice = { team: '华东一部', channel: '企业微信', campaign: null };
 describe('overview KPI queries cut each number as its drill list does', () => {
   it('sales: credited team and order channel, on the order date', () => {
     expect(buildSalesKpiQuery(range, slice)).toEqual({
-      measures: ['sales_overview.gmv', 'sales_overview.buyers', 'sales_overview.spend_per_buyer'],
+      measures: ['sales_buyers.gmv', 'sales_buyers.buyers', 'sales_buyers.spend_per_buyer'],
       filters: [
-        { member: 'sales_overview.team', operator: 'equals', values: ['华东一部'] },
-        { member: 'sales_overview.channel', operator: 'equals', values: ['企业微信'] },
+        { member: 'sales_buyers.team', operator: 'equals', values: ['华东一部'] },
+        { member: 'sales_buyers.channel', operator: 'equals', values: ['企业微信'] },
       ],
-      timeDimensions: [{ dimension: 'sales_overview.order_date', dateRange: range }],
+      timeDimensions: [{ dimension: 'sales_buyers.order_date', dateRange: range }],
     });
   });
 
@@ -24,7 +24,7 @@ describe('overview KPI queries cut each number as its drill list does', () => {
   });
 
   it('repurchase: the order channel; churn and LTV: no range at all', () => {
-    expect(buildRepurchaseKpiQuery(range, slice).filters).toContainEqual({ member: 'customer_insights.channel', operator: 'equals', values: ['企业微信'] });
+    expect(buildRepurchaseKpiQuery(range, slice).filters).toContainEqual({ member: 'buyer_repurchase.channel', operator: 'equals', values: ['企业微信'] });
     expect(buildAsOfKpiQuery(slice).timeDimensions).toBeUndefined();
   });
 
@@ -73,7 +73,7 @@ describe('every overview number applies every filter, or says it does not', asyn
     });
   }
   it('repurchase follows the campaign through its orders; new customers, churn and LTV through its participants', () => {
-    expect(buildRepurchaseKpiQuery(range, full).filters).toContainEqual({ member: 'customer_insights.campaign', operator: 'equals', values: ['2026 双11狂欢节'] });
+    expect(buildRepurchaseKpiQuery(range, full).filters).toContainEqual({ member: 'buyer_repurchase.campaign', operator: 'equals', values: ['2026 双11狂欢节'] });
     const participants = { member: 'customer_insights.participated_campaign', operator: 'equals', values: ['2026 双11狂欢节'] };
     expect(buildNewCustomersKpiQuery(range, full).filters).toContainEqual(participants);
     expect(buildAsOfKpiQuery(full).filters).toContainEqual(participants);

@@ -6,7 +6,7 @@ import { toStaffRows, transformLeaderboard } from '../../../../web/src/features/
 
 describe("team leaderboard and a team's employees", () => {
   it('queries per team, or per employee of one team', () => {
-    expect(buildStaffSalesQuery('team', null, null).dimensions).toEqual(['sales_overview.team']);
+    expect(buildStaffSalesQuery('team', null, null).dimensions).toEqual(['sales_buyers.team']);
     const q = buildStaffActivityQuery('employee', ['2026-01-01', '2026-01-31'], 'T');
     expect(q.dimensions).toEqual(['staff_performance.employee', 'staff_performance.employee_id']);
     expect(q.filters).toEqual([{ member: 'staff_performance.team', operator: 'equals', values: ['T'] }]);
@@ -14,8 +14,8 @@ describe("team leaderboard and a team's employees", () => {
 
   it('merges sales, activity and owned customers, ranks by GMV, conversion = converted in the range / owned now', () => {
     const rows = toStaffRows('employee',
-      [{ 'sales_overview.employee': '甲', 'sales_overview.employee_id': 1, 'sales_overview.gmv': '100' },
-        { 'sales_overview.employee': '乙', 'sales_overview.employee_id': 2, 'sales_overview.gmv': '300' }],
+      [{ 'sales_buyers.employee': '甲', 'sales_buyers.employee_id': 1, 'sales_buyers.gmv': '100' },
+        { 'sales_buyers.employee': '乙', 'sales_buyers.employee_id': 2, 'sales_buyers.gmv': '300' }],
       [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.converted_customers': '4' }],
       [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.owned_customers': '10' },
         { 'staff_performance.employee': '丙', 'staff_performance.employee_id': 3, 'staff_performance.owned_customers': '5' }]);
@@ -38,7 +38,7 @@ describe('one employee beside the team', () => {
   });
 
   it('uses the peer comparison when there is one, own values otherwise', () => {
-    const own = ownValues({ 'staff_performance.converted_customers': '5' }, { 'sales_overview.gmv': '1000' }, undefined, undefined, { 'staff_performance.owned_customers': '20' });
+    const own = ownValues({ 'staff_performance.converted_customers': '5' }, { 'sales_buyers.gmv': '1000' }, undefined, undefined, { 'staff_performance.owned_customers': '20' });
     expect(own.conversion_rate).toBe(0.25);
     const alone = employeeMetrics(own, null);
     expect(alone.find((m) => m.id === 'gmv')).toEqual({ id: 'gmv', value: 1000, teamAverage: null, rank: null });

@@ -25,11 +25,11 @@ interface Tile {
 }
 
 const TILES: Tile[] = [
-  { id: 'gmv', member: 'sales_overview.gmv', format: 'currency', source: 'sales' },
-  { id: 'buyers', member: 'sales_overview.buyers', format: 'integer', source: 'sales' },
-  { id: 'spend_per_buyer', member: 'sales_overview.spend_per_buyer', format: 'currency', source: 'sales' },
+  { id: 'gmv', member: 'sales_buyers.gmv', format: 'currency', source: 'sales' },
+  { id: 'buyers', member: 'sales_buyers.buyers', format: 'integer', source: 'sales' },
+  { id: 'spend_per_buyer', member: 'sales_buyers.spend_per_buyer', format: 'currency', source: 'sales' },
   { id: 'new_customers', member: 'customer_insights.new_customers', format: 'integer', source: 'newCustomers' },
-  { id: 'repurchase_rate', member: 'customer_insights.repurchase_rate', format: 'percent', source: 'repurchase' },
+  { id: 'repurchase_rate', member: 'buyer_repurchase.repurchase_rate', format: 'percent', source: 'repurchase' },
   { id: 'churn_rate', member: 'customer_insights.churn_rate', format: 'percent', source: 'asOf' },
   { id: 'ltv', member: 'customer_insights.ltv', format: 'currency', source: 'asOf' },
   { id: 'roi', member: 'channel_roi.roi', format: 'ratio', source: 'roi' },

@@ -17,12 +17,16 @@ function filtersFor(view: string, metric: DrillMetric, slice: KpiSlice) {
 
 const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
 
-/** GMV, buyers and 客单价 on paid orders of the range. */
+/**
+ * GMV, buyers and 客单价 on paid orders of the range, from the customer-day
+ * table (sales_buyers: sales_overview's numbers and members, without reading
+ * the orders for the distinct buyers).
+ */
 export function buildSalesKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
   return {
-    measures: ['sales_overview.gmv', 'sales_overview.buyers', 'sales_overview.spend_per_buyer'],
-    filters: filtersFor('sales_overview', 'gmv', slice),
-    timeDimensions: within('sales_overview.order_date', range),
+    measures: ['sales_buyers.gmv', 'sales_buyers.buyers', 'sales_buyers.spend_per_buyer'],
+    filters: filtersFor('sales_buyers', 'gmv', slice),
+    timeDimensions: within('sales_buyers.order_date', range),
   };
 }
 
@@ -35,12 +39,15 @@ export function buildNewCustomersKpiQuery(range: DateRange | null, slice: KpiSli
   };
 }
 
-/** Repurchase within the range's orders. */
+/**
+ * Repurchase within the range's orders, from the customer-day table
+ * (buyer_repurchase: customer_insights' members and owner limits for it).
+ */
 export function buildRepurchaseKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
   return {
-    measures: ['customer_insights.repurchase_rate'],
-    filters: filtersFor('customer_insights', 'repurchase_rate', slice),
-    timeDimensions: within('customer_insights.order_date', range),
+    measures: ['buyer_repurchase.repurchase_rate'],
+    filters: filtersFor('buyer_repurchase', 'repurchase_rate', slice),
+    timeDimensions: within('buyer_repurchase.order_date', range),
   };
 }
 

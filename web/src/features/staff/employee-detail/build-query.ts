@@ -20,11 +20,12 @@ export function buildEmployeeOwnedQuery(employeeId: number): Query {
   return { measures: ['staff_performance.owned_customers'], filters: eq('staff_performance.employee_id', employeeId) };
 }
 
+/** From the customer-day table (sales_buyers), as the team table. */
 export function buildEmployeeSalesQuery(employeeId: number, range: DateRange | null): Query {
   return {
-    measures: ['sales_overview.gmv', 'sales_overview.spend_per_buyer'],
-    filters: eq('sales_overview.employee_id', employeeId),
-    timeDimensions: within('sales_overview.order_date', range),
+    measures: ['sales_buyers.gmv', 'sales_buyers.spend_per_buyer'],
+    filters: eq('sales_buyers.employee_id', employeeId),
+    timeDimensions: within('sales_buyers.order_date', range),
   };
 }
 

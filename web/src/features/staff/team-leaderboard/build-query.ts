@@ -3,14 +3,14 @@ import type { DateRange } from '../../../lib/date-range.ts';
 
 const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
 
-/** GMV and 客单价 credited per team (or per employee of one team). */
+/** GMV, buyers and 客单价 credited per team (or per employee of one team), from the customer-day table (sales_buyers). */
 export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
   return {
-    dimensions: by === 'team' ? ['sales_overview.team'] : ['sales_overview.employee', 'sales_overview.employee_id'],
-    measures: ['sales_overview.gmv', 'sales_overview.buyers', 'sales_overview.spend_per_buyer'],
-    filters: team ? [{ member: 'sales_overview.team', operator: 'equals', values: [team] }] : [],
-    timeDimensions: within('sales_overview.order_date', range),
-    order: { 'sales_overview.gmv': 'desc' },
+    dimensions: by === 'team' ? ['sales_buyers.team'] : ['sales_buyers.employee', 'sales_buyers.employee_id'],
+    measures: ['sales_buyers.gmv', 'sales_buyers.buyers', 'sales_buyers.spend_per_buyer'],
+    filters: team ? [{ member: 'sales_buyers.team', operator: 'equals', values: [team] }] : [],
+    timeDimensions: within('sales_buyers.order_date', range),
+    order: { 'sales_buyers.gmv': 'desc' },
   };
 }
 

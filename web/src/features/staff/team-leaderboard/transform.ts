@@ -23,7 +23,7 @@ export interface StaffRow {
 /** Rows of the sales, activity and owned-customers queries (build-query.ts) merged by team or employee. */
 export function toStaffRows(by: 'team' | 'employee', sales: readonly Row[], activity: readonly Row[], owners: readonly Row[] = []): StaffRow[] {
   const keyOf = (r: Row, view: string) => String(r[`${view}.${by}`] ?? '');
-  const bySales = new Map(sales.map((r) => [keyOf(r, 'sales_overview'), r]));
+  const bySales = new Map(sales.map((r) => [keyOf(r, 'sales_buyers'), r]));
   const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_performance'), r]));
   const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_performance'), r]));
   const keys = [...new Set([...bySales.keys(), ...byActivity.keys(), ...byOwned.keys()])].filter((k) => k !== '');
@@ -37,10 +37,10 @@ export function toStaffRows(by: 'team' | 'employee', sales: readonly Row[], acti
     const converted = zero(a?.['staff_performance.converted_customers']);
     return {
       key,
-      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? o?.['staff_performance.employee_id'] ?? s?.['sales_overview.employee_id']),
-      gmv: zero(s?.['sales_overview.gmv']),
-      buyers: zero(s?.['sales_overview.buyers']),
-      spendPerBuyer: toNumber(s?.['sales_overview.spend_per_buyer']),
+      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? o?.['staff_performance.employee_id'] ?? s?.['sales_buyers.employee_id']),
+      gmv: zero(s?.['sales_buyers.gmv']),
+      buyers: zero(s?.['sales_buyers.buyers']),
+      spendPerBuyer: toNumber(s?.['sales_buyers.spend_per_buyer']),
       owned,
       converted,
       conversionRate: owned ? converted / owned : null,

@@ -1,0 +1,170 @@
+/**
+ * The customer-day table (migration 013) stays equal to the paid orders
+ * summed per customer, business day, channel, campaign and credited employee,
+ * written here as plain SQL, through every kind of write to the orders: single
+ * and bulk inserts, refunds, channel, campaign, employee and day moves,
+ * amount corrections, single and bulk deletes, a TRUNCATE, and writers of the
+ * same customer at the same time.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sql } from 'postgres';
+import { migrate } from '../../../cube/database/migrate.ts';
+import { seedDatabase } from '../../../seed/load.ts';
+import { createTestDatabase, one, type TestDatabase } from '../../helpers/database.ts';
+
+/** Rows of the table the orders say should be there and are not, and the reverse, as text. */
+async function differences(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ side: string; row: string }[]>`
+    WITH expected AS (
+      SELECT customer_id, ((ordered_at AT TIME ZONE 'Asia/Shanghai')::date::timestamp AT TIME ZONE 'Asia/Shanghai') AS day_start,
+             channel_id, campaign_id, employee_id, count(*)::int AS paid_orders, sum(amount) AS paid_amount
+      FROM siyu.orders WHERE status = 'paid'
+      GROUP BY 1, 2, 3, 4, 5),
+    actual AS (SELECT customer_id, day_start, channel_id, campaign_id, employee_id, paid_orders, paid_amount FROM siyu.customer_days)
+    (SELECT 'missing' AS side, (e.*)::text AS row FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM actual) AS e)
+    UNION ALL
+    (SELECT 'extra', (a.*)::text FROM (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected) AS a)
+    ORDER BY 1, 2 LIMIT 20`;
+  return rows.map((r) => `${r.side} ${r.row}`);
+}
+
+/** A deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('the customer-day table', () => {
+  let db: TestDatabase;
+  let ids: { customers: number[]; channels: number[]; campaigns: number[]; employees: number[] };
+  let nextId: number;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('customer_days');
+    await migrate(db.sql);
+    await seedDatabase(db.sql, { customers: 600, seed: 5, asOf: '2026-11-20' });
+    const pick = async (table: string): Promise<number[]> =>
+      (await db.sql.unsafe<{ id: number }[]>(`SELECT id FROM siyu.${table} ORDER BY id LIMIT 12`)).map((r) => r.id);
+    ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees') };
+    nextId = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
+  }, 120_000);
+  afterAll(async () => db?.drop());
+
+  it('is built by the seed equal to the paid orders, and counted as a data table', async () => {
+    expect(one(await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customer_days`).n).toBeGreaterThan(500);
+    expect(await differences(db.sql)).toEqual([]);
+    const before = one(await db.sql<{ v: string }[]>`SELECT siyu.data_version('customer_days') AS v`).v;
+    await db.sql`INSERT INTO siyu.orders (id, customer_id, channel_id, ordered_at, amount, items, category, status)
+                 VALUES (${nextId++}, ${ids.customers[0]!}, ${ids.channels[0]!}, '2026-11-20 09:00+08', 10.00, 1, 'core', 'paid')`;
+    expect(one(await db.sql<{ v: string }[]>`SELECT siyu.data_version('customer_days') AS v`).v).not.toBe(before);
+  });
+
+  it('stays equal through a random mix of inserts, refunds, moves, corrections and deletes', async () => {
+    const rnd = random(19);
+    const any = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const orNull = <T,>(xs: readonly T[]): T | null => (rnd() < 0.3 ? null : any(xs));
+    // Days near each other and around midnight in Shanghai, so moves land on keys that already exist.
+    const when = (): string => `2026-11-${String(15 + Math.floor(rnd() * 5)).padStart(2, '0')} ${any(['00:10', '09:00', '15:59', '16:01', '23:50'])}+08`;
+    const kinds: Record<string, number> = {};
+    for (let step = 0; step < 400; step++) {
+      const customer = any(ids.customers.slice(0, 4));
+      const roll = rnd();
+      const kind = roll < 0.25 ? 'insert' : roll < 0.35 ? 'bulk insert' : roll < 0.5 ? 'refund' : roll < 0.55 ? 'unrefund'
+        : roll < 0.65 ? 'move channel' : roll < 0.72 ? 'move employee' : roll < 0.77 ? 'move campaign' : roll < 0.82 ? 'move day'
+          : roll < 0.87 ? 'correct amount' : roll < 0.95 ? 'delete' : 'bulk delete';
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+      const mine = db.sql`SELECT id FROM siyu.orders WHERE customer_id = ${customer} ORDER BY random() LIMIT 1`;
+      switch (kind) {
+        case 'insert':
+          await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+            VALUES (${nextId++}, ${customer}, ${orNull(ids.employees)}, ${any(ids.channels)}, ${orNull(ids.campaigns)}, ${when()},
+                    ${(1 + Math.floor(rnd() * 50000) / 100).toFixed(2)}, 1, 'core', ${rnd() < 0.85 ? 'paid' : 'refunded'})`;
+          break;
+        case 'bulk insert': {
+          const n = 2 + Math.floor(rnd() * 30);
+          await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+            SELECT ${nextId} + g, (${ids.customers}::int[])[1 + g % 4], (${ids.employees}::int[])[1 + g % 3], ${any(ids.channels)},
+                   CASE WHEN g % 2 = 0 THEN ${any(ids.campaigns)}::int END, ${when()}::timestamptz + g * interval '7 minutes',
+                   (g * 3.17)::numeric(14, 2), 1, 'traffic', CASE WHEN g % 5 = 0 THEN 'refunded' ELSE 'paid' END
+            FROM generate_series(0, ${n - 1}) AS g`;
+          nextId += n;
+          break;
+        }
+        case 'refund': await db.sql`UPDATE siyu.orders SET status = 'refunded' WHERE id IN (${mine}) `; break;
+        case 'unrefund': await db.sql`UPDATE siyu.orders SET status = 'paid' WHERE customer_id = ${customer} AND status = 'refunded'`; break;
+        case 'move channel': await db.sql`UPDATE siyu.orders SET channel_id = ${any(ids.channels)} WHERE id IN (${mine})`; break;
+        case 'move employee': await db.sql`UPDATE siyu.orders SET employee_id = ${orNull(ids.employees)} WHERE customer_id = ${customer}`; break;
+        case 'move campaign': await db.sql`UPDATE siyu.orders SET campaign_id = ${orNull(ids.campaigns)} WHERE id IN (${mine})`; break;
+        case 'move day': await db.sql`UPDATE siyu.orders SET ordered_at = ${when()} WHERE id IN (${mine})`; break;
+        case 'correct amount': await db.sql`UPDATE siyu.orders SET amount = amount + 1.01, items = items + 1 WHERE id IN (${mine})`; break;
+        case 'delete': await db.sql`DELETE FROM siyu.orders WHERE id IN (${mine})`; break;
+        case 'bulk delete': await db.sql`DELETE FROM siyu.orders WHERE customer_id = ${customer} AND ordered_at >= ${when()}`; break;
+      }
+      if (step % 50 === 49) expect(await differences(db.sql), `after step ${step} (${kind})`).toEqual([]);
+    }
+    expect(Object.keys(kinds).length).toBe(11);
+    expect(await differences(db.sql)).toEqual([]);
+  }, 120_000);
+
+  it('stays equal when two writers change the same customer at once', async () => {
+    const customer = ids.customers[5]!;
+    const [channel, employee] = [ids.channels[1]!, ids.employees[1]!];
+    const base = nextId;
+    nextId += 1000;
+    // Both write the same key (customer, day, channel, employee); the second waits for the first's lock.
+    const a = db.sql.begin(async (tx) => {
+      await tx`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+               VALUES (${base}, ${customer}, ${employee}, ${channel}, '2026-11-18 10:00+08', 100.00, 1, 'core', 'paid')`;
+      await tx`SELECT pg_sleep(0.3)`;
+      await tx`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+               VALUES (${base + 1}, ${customer}, ${employee}, ${channel}, '2026-11-18 11:00+08', 50.00, 1, 'core', 'paid')`;
+    });
+    const b = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await db.sql.begin(async (tx) => {
+        await tx`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+                 VALUES (${base + 2}, ${customer}, ${employee}, ${channel}, '2026-11-18 12:00+08', 7.00, 1, 'core', 'paid')`;
+      });
+    })();
+    await Promise.all([a, b]);
+    expect(await differences(db.sql)).toEqual([]);
+
+    // Many writers at once on four customers: inserts, refunds, moves and deletes interleaved.
+    const rnd = random(7);
+    const writers = Array.from({ length: 6 }, (_, w) => (async () => {
+      for (let k = 0; k < 15; k++) {
+        const c = ids.customers[6 + ((w + k) % 4)]!;
+        const id = base + 10 + w * 100 + k;
+        const day = `2026-11-${17 + (k % 3)} 1${k % 10}:00+08`;
+        await db.sql.begin(async (tx) => {
+          await tx`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+                   VALUES (${id}, ${c}, ${ids.employees[k % 2]!}, ${ids.channels[k % 2]!}, ${day}, ${(k + 1) * 1.5}, 1, 'core', 'paid')`;
+          const roll = rnd();
+          if (roll < 0.3) await tx`UPDATE siyu.orders SET status = 'refunded' WHERE customer_id = ${c} AND id <> ${id} AND status = 'paid' AND id >= ${base}`;
+          else if (roll < 0.6) await tx`UPDATE siyu.orders SET channel_id = ${ids.channels[2]!}, employee_id = NULL WHERE customer_id = ${c} AND id >= ${base}`;
+          else if (roll < 0.8) await tx`DELETE FROM siyu.orders WHERE customer_id = ${c} AND id >= ${base} AND id < ${id}`;
+          await tx`SELECT pg_sleep(0.01)`;
+        });
+      }
+    })());
+    await Promise.all(writers);
+    expect(await differences(db.sql)).toEqual([]);
+  }, 120_000);
+
+  it('is emptied with the orders and rebuilt equal by siyu.rebuild_customer_days()', async () => {
+    await db.sql`DELETE FROM siyu.customer_days WHERE customer_id = ${ids.customers[0]!}`;
+    expect(await differences(db.sql)).not.toEqual([]);
+    await db.sql`SELECT siyu.rebuild_customer_days()`;
+    expect(await differences(db.sql)).toEqual([]);
+    await db.sql.begin(async (tx) => {
+      await tx`TRUNCATE siyu.orders CASCADE`;
+      expect(one(await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customer_days`).n).toBe(0);
+      throw new Error('rollback');
+    }).catch((error: unknown) => { if (String(error) !== 'Error: rollback') throw error; });
+  });
+});
