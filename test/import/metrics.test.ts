@@ -22,6 +22,8 @@ const SQL: Record<string, string> = {
   gmv: `SELECT 'all' AS k, sum(amount) AS v FROM siyu.orders WHERE status = 'paid'`,
   gmv_channel: `SELECT ch.name AS k, sum(o.amount) AS v FROM siyu.orders o JOIN siyu.channels ch ON ch.id = o.channel_id WHERE o.status = 'paid' GROUP BY 1`,
   buyers: `SELECT 'all' AS k, count(DISTINCT customer_id) AS v FROM siyu.orders WHERE status = 'paid'`,
+  // The overview's buyers tile reads the customer-day table (sales_buyers, migration 013): the import's writes must keep it.
+  buyers_tile: `SELECT 'all' AS k, count(DISTINCT customer_id) AS v FROM siyu.orders WHERE status = 'paid'`,
   buyers_channel: `SELECT ch.name AS k, count(DISTINCT o.customer_id) AS v FROM siyu.orders o JOIN siyu.channels ch ON ch.id = o.channel_id WHERE o.status = 'paid' GROUP BY 1`,
   roi_channel: `
     SELECT ch.name AS k,
@@ -71,6 +73,7 @@ describe('catalogue metrics on imported data, through Cube', () => {
   const all = async (): Promise<Record<string, Values>> => ({
     gmv: await cube('gmv', null), gmv_channel: await cube('gmv', 'channel'),
     buyers: await cube('buyers', null), buyers_channel: await cube('buyers', 'channel'),
+    buyers_tile: Object.fromEntries((await api.load({ measures: ['sales_buyers.buyers'] })).map((r) => ['all', Number(r['sales_buyers.buyers'])])),
     roi_channel: await cube('roi', 'channel'), owned_customers_employee: await cube('owned_customers', 'employee'),
   });
 
