@@ -13,6 +13,8 @@ import { loadConfig } from '../../cube/config.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import type { Client } from '../../cube/tools/api-client.ts';
 import { overview, staff, type CubeQuery, type NamedQuery, type PageContext } from '../../web/src/page-loads.ts';
+import { overviewQueries } from '../../web/src/features/overview/page-queries.ts';
+import { addDays } from '../../web/src/lib/date-range.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
@@ -115,7 +117,10 @@ describe('distinct buyers from the customer-day table', () => {
       asOf, campaignRows: [], channel: '',
       team: String(someone!['staff_performance.team']), employeeId: Number(someone!['staff_performance.employee_id']),
     };
-    queries = [...overview(page).queries, ...staff(page, true).queries].filter((q) => REROUTED.includes(q.name));
+    // The overview's default 12 months ask no 环比 (it would be the 同比's period); 30 days ask both.
+    const last30 = Object.entries(overviewQueries([addDays(asOf, -29), asOf], { team: null, channel: null, campaign: null }, 'both'))
+      .flatMap(([name, query]) => (query && name.endsWith('_mom') ? [{ name, query: query as CubeQuery }] : []));
+    queries = [...overview(page).queries, ...last30, ...staff(page, true).queries].filter((q) => REROUTED.includes(q.name));
   }, 120_000);
 
   afterAll(async () => {
