@@ -11,6 +11,7 @@ import type { Sql } from 'postgres';
 import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 import { PAGES } from '../../web/src/lib/page-access.ts';
+import type { SavedView } from '../../web/src/lib/api.ts';
 
 /** Views one account may keep. */
 export const MAX_VIEWS_PER_ACCOUNT = 50;
@@ -22,15 +23,8 @@ interface Deps {
   requireAccount(request: FastifyRequest): Account;
 }
 
-export interface SavedView {
-  id: number;
-  name: string;
-  page: string;
-  state: string;
-  token: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** The wire format is the client's (web/src/lib/api.ts), defined once there. */
+export type { SavedView };
 
 /** The pages a view may open: the menu's. */
 const VIEW_PAGES = new Set(PAGES.map((p) => p.to));

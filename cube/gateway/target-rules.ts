@@ -3,6 +3,7 @@
  * of targets (the export is the import's template): pure, so the routes in
  * targets.ts only read and write.
  */
+import type { TeamSumWarning } from '../../web/src/features/targets/targets-api.ts';
 import type { Account } from './accounts.ts';
 
 /** The metrics a target may name (siyu.is_target_metric, migration 015). */
@@ -53,18 +54,8 @@ export function permission(account: Account, t: TargetInput, dir: Directory): st
   return null;
 }
 
-/** A team's target beside the sum of its employees' for one period and metric, when they differ. */
-export interface TeamSumWarning {
-  period: string;
-  metric: string;
-  team: string;
-  teamTarget: number;
-  employeesSum: number;
-  /** above: the employees' targets add up to more than the team's; differs: to less. */
-  kind: 'above' | 'differs';
-  /** The same in a sentence, for readers of the API. */
-  message: string;
-}
+/** A team's target beside the sum of its employees' for one period and metric, when they differ (the wire format, defined once by the page's client). */
+export type { TeamSumWarning };
 
 export function teamSumWarning(period: string, metric: string, team: string, teamTarget: number | null, employeesSum: number): TeamSumWarning | null {
   if (teamTarget === null) return null;

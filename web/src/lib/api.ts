@@ -93,6 +93,8 @@ export interface SavedView {
   page: string;
   state: string;
   token: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** What a share link gives: the page and its filters, and who shared it (never data: the follower queries as themselves). */

@@ -18,7 +18,10 @@ export interface TeamSumWarning {
   team: string;
   teamTarget: number;
   employeesSum: number;
+  /** above: the employees' targets add up to more than the team's; differs: to less. */
   kind: 'above' | 'differs';
+  /** The same in a sentence, for readers of the API (the page words it in the reader's language). */
+  message: string;
 }
 
 export class TargetApiError extends Error {
