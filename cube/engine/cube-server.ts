@@ -2,11 +2,13 @@
  * The Cube 0.33.65 semantic layer, run in-process on 127.0.0.1 only. It
  * trusts nothing but tokens signed with the secret the app server holds.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import CubejsServerCore from '@cubejs-backend/server-core';
 import express from 'express';
+import postgres from 'postgres';
 import jwt from 'jsonwebtoken';
 import { UserError } from '@cubejs-backend/api-gateway';
 import { AccessError, applyAccessRules } from './access-rules.ts';
@@ -84,12 +86,15 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
 
   // Kept so that stopping closes every pool Cube opened, not only the ones it tracks itself.
   const drivers: GuardedPostgresDriver[] = [];
+  // Its connections' name in pg_stat_activity: another Cube on the same database (a test's probe) has its own.
+  const applicationName = `siyu-cube-${process.pid}-${randomBytes(4).toString('hex')}`;
   const core = new CubejsServerCore({
     dbType: 'postgres',
     driverFactory: () => {
       const driver = new GuardedPostgresDriver({
         connectionString: options.databaseUrl, maxPoolSize: MAX_POOL_SIZE,
         queryTimeoutMs: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS, buildTimeoutMs: options.buildTimeoutMs ?? BUILD_TIMEOUT_MS,
+        applicationName,
       });
       // An idle connection closed by the server (a restart, Ctrl-C reaching
       // PostgreSQL first) is dropped by the pool; the driver's own handler
@@ -187,11 +192,29 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
       const internals = core as unknown as { scheduledRefreshTimerInterval: { cancel(wait: boolean): Promise<void> } | null };
       await internals.scheduledRefreshTimerInterval?.cancel(false).catch(() => undefined);
       internals.scheduledRefreshTimerInterval = null;
+      // A statement in flight (a rollup build: seconds, minutes at scale)
+      // would hold the pools' end until it finished, and a stop past its
+      // 20 s bound: cancel this server's own statements; a cancelled build
+      // leaves the previous one in place.
+      await cancelOwnStatements(options.databaseUrl, applicationName);
       await core.beforeShutdown().catch(() => undefined);
       await core.shutdown().catch(() => undefined);
       await Promise.all(drivers.map((d) => d.release().catch(() => undefined)));
     },
   };
+}
+
+/** Cancels the statements running on connections named `applicationName`; a database already gone is no error. */
+async function cancelOwnStatements(databaseUrl: string, applicationName: string): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await sql`SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+              WHERE application_name = ${applicationName} AND state = 'active' AND pid <> pg_backend_pid()`;
+  } catch {
+    // Nothing to cancel on a database that is down.
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+  }
 }
 
 /** A short-lived token for one request, carrying the session's security context. */

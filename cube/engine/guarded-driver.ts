@@ -32,6 +32,8 @@ export interface GuardedDriverOptions {
   queryTimeoutMs: number;
   /** A rollup build or a journey day's classification. */
   buildTimeoutMs: number;
+  /** Names this server's connections in pg_stat_activity, so that stopping cancels its own statements only. */
+  applicationName?: string;
 }
 
 const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.classification_(on|now_version)\s*\(/i;
@@ -50,7 +52,11 @@ interface DriverInternals {
 
 export class GuardedPostgresDriver extends PostgresDriver {
   constructor(private readonly guard: GuardedDriverOptions) {
-    super({ connectionString: guard.connectionString, maxPoolSize: guard.maxPoolSize, executionTimeout: guard.queryTimeoutMs / 1000 });
+    // The stock driver spreads its configuration into pg's Pool, which takes application_name.
+    super({
+      connectionString: guard.connectionString, maxPoolSize: guard.maxPoolSize, executionTimeout: guard.queryTimeoutMs / 1000,
+      ...(guard.applicationName ? { application_name: guard.applicationName } : {}),
+    } as ConstructorParameters<typeof PostgresDriver>[0]);
   }
 
   /** The stock queryResponse (PostgresDriver.js), with the timeout chosen per statement. */

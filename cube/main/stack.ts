@@ -31,7 +31,13 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
   const log = events.log ?? (() => {});
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
-    for (const s of stops.reverse()) await s().catch((e: Error) => log(`while stopping: ${e.message}`));
+    for (const s of stops.reverse()) {
+      const began = performance.now();
+      await s().catch((e: Error) => log(`while stopping: ${e.message}`));
+      // A slow step is named, so a stop that overruns its bound (start.ts) says where.
+      const seconds = (performance.now() - began) / 1000;
+      if (seconds > 5) log(`stopping ${s.name || 'a part'} took ${seconds.toFixed(1)} s`);
+    }
     stops.length = 0;
   };
   try {
@@ -41,7 +47,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
       sessionRefreshMs: config.sessionRefreshMs, admissionLimits: config.admissionLimits,
     });
     await server.app.listen({ port: config.port, host: config.host });
-    stops.push(() => server.app.close());
+    stops.push(function appServer() { return server.app.close(); });
     const address = server.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -49,11 +55,11 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     if (!databaseUrl) {
       log(`starting embedded PostgreSQL (data in ${config.dataDir})`);
       const db = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
-      stops.push(db.stop);
+      stops.push(function embeddedPostgres() { return db.stop(); });
       databaseUrl = db.url;
     }
     const sql = openSql(databaseUrl, 6);
-    stops.push(() => sql.end({ timeout: 5 }));
+    stops.push(function connectionPool() { return sql.end({ timeout: 5 }); });
     const applied = await migrate(sql);
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
     if (!(await isSeeded(sql))) {
@@ -72,7 +78,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
       queryTimeoutMs: config.queryTimeoutMs,
       ...(config.cubeSystemSecret ? { systemSecret: config.cubeSystemSecret } : {}),
     });
-    stops.push(cube.stop);
+    stops.push(function cubeServer() { return cube.stop(); });
     server.ready({ sql, cubeUrl: cube.url });
     return { url: `http://localhost:${port}`, databaseUrl, cubeUrl: cube.url, sql, stop };
   } catch (error) {
