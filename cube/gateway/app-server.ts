@@ -379,4 +379,3 @@ function me(account: Account, csrfToken: string): Record<string, unknown> {
     displayName: account.displayName,
   };
 }
-

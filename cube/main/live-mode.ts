@@ -26,4 +26,3 @@ export function liveConfig(config: Config, nowMs: number): Config {
     dataDir: config.dataDirFromEnv ? config.dataDir : path.join(ROOT_DIR, '.data-live'),
   };
 }
-

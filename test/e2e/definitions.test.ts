@@ -110,7 +110,7 @@ describe('definitions, glossary and navigation by role in Chromium', () => {
     await page.close();
   });
 
-  it("shows managers and staff only pages they can use: none answers 403, and a direct URL to another says 无权访问", async () => {
+  it('shows managers and staff only pages they can use: none answers 403, and a direct URL to another says 无权访问', async () => {
     for (const username of ['manager', 'staff']) {
       const { page, errors } = await open(username);
       const refused: string[] = [];

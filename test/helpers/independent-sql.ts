@@ -264,4 +264,3 @@ export function compare(label: string, cube: Values, sql: Values): void {
     expect(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${label} [${k}]: Cube ${a}, SQL ${b}`).toBe(true);
   }
 }
-

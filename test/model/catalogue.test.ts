@@ -15,7 +15,6 @@ import { DRILL_METRICS, drillColumns, drillDef, isDrillMetric } from '../../web/
 import { offeringView, TIME_DIMENSION_IDS } from '../helpers/offering-view.ts';
 import { useTestStack, type MetaResponse } from '../helpers/stack.ts';
 
-
 describe('metric catalogue', () => {
   const catalogue = readCatalogue();
   const ctx = useTestStack('catalogue', { demoCustomers: 1200 });

@@ -91,4 +91,3 @@ describe('the planner\'s monthly history equals independent SQL', () => {
       + `back-test all MAPE ${test.mape?.toFixed(3)} R² ${test.r2?.toFixed(3)}, private MAPE ${privateTest.mape?.toFixed(3)} R² ${privateTest.r2?.toFixed(3)}`);
   });
 });
-

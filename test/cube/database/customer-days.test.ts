@@ -66,8 +66,8 @@ describe('the customer-day table', () => {
 
   it('stays equal through a random mix of inserts, refunds, moves, corrections and deletes', async () => {
     const rnd = random(19);
-    const any = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-    const orNull = <T,>(xs: readonly T[]): T | null => (rnd() < 0.3 ? null : any(xs));
+    const any = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const orNull = <T>(xs: readonly T[]): T | null => (rnd() < 0.3 ? null : any(xs));
     // Days near each other and around midnight in Shanghai, so moves land on keys that already exist.
     const when = (): string => `2026-11-${String(15 + Math.floor(rnd() * 5)).padStart(2, '0')} ${any(['00:10', '09:00', '15:59', '16:01', '23:50'])}+08`;
     const kinds: Record<string, number> = {};

@@ -44,7 +44,7 @@ describe('security of the app server', () => {
       ['time zone with a quote', { query: { measures: ['sales_overview.gmv'], timezone: "Asia/Shanghai' || pg_read_file('/etc/passwd') || '" } }, 400],
       ['another time zone', { query: { measures: ['sales_overview.gmv'], timezone: 'UTC' } }, 400],
       ['SQL in a value', { query: { measures: ['sales_overview.gmv'], filters: [{ member: 'sales_overview.channel', operator: 'equals', values: ["x') OR 1=1 --"] }] } }, 200],
-      ['SQL in a member', { query: { measures: ["sales_overview.gmv) FROM siyu.accounts --"] } }, 400],
+      ['SQL in a member', { query: { measures: ['sales_overview.gmv) FROM siyu.accounts --'] } }, 400],
       ['a cube member', { query: { measures: ['orders.gmv'] } }, 403],
       ['a view closed to the role', { query: { measures: ['campaign_budgets.budget'] } }, 403],
       ['phone with a granularity', { query: { dimensions: ['customer_insights.phone.day'] } }, 400],
@@ -229,7 +229,7 @@ describe('security of the app server', () => {
     expect((await staff.request('GET', `/api/peer-comparison?employee=${staffId}&from=bad&to=${to}`)).status).toBe(400);
   });
 
-  it("gives Cube a database role that reads the data, not the accounts, and cannot read files", async () => {
+  it('gives Cube a database role that reads the data, not the accounts, and cannot read files', async () => {
     const [row0] = await ctx.db.sql<{ db: string }[]>`SELECT current_database() AS db`;
     const role = cubeRoleName(row0!.db);
     // The role's password is random per start; a known one is set here to log in as it.

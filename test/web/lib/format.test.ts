@@ -12,5 +12,4 @@ describe('formatting', () => {
     expect(toNumber('abc')).toBeNull();
   });
 
-
 });

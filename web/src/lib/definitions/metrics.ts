@@ -184,7 +184,7 @@ export const METRIC_DEFINITIONS = {
   time_progress: {
     formula: 'elapsed days / days in the period (end of as-of)',
     zh: { name: '时间进度', definition: '到数据日结束时，周期已过去的比例（业务时区的已过天数 ÷ 周期天数；活动按其起止时间）。' },
-    en: { name: 'Time progress', definition: "The share of the period elapsed at the end of the data date (days elapsed over days in the period, business time zone; a campaign by its own start and end)." },
+    en: { name: 'Time progress', definition: 'The share of the period elapsed at the end of the data date (days elapsed over days in the period, business time zone; a campaign by its own start and end).' },
   },
   forecast_achievement: {
     formula: 'achievement_rate / time_progress',
