@@ -15,7 +15,7 @@ import { mapCustomers, mergeMessage, planCustomers, type Merge } from './oneid.t
 import { readSheets, type FileProblem, type InputFile } from './read.ts';
 import { columnIndex, validateSheet, type EntityRows } from './validate.ts';
 import { timeParser } from './values.ts';
-import { emptyIds, mapCodes, NATURAL_KEY, TARGET, upsert, type Counts, type Ids } from './write.ts';
+import { emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids } from './write.ts';
 import { recordRun, refreshDerived, writeSettings } from './settings.ts';
 
 export interface ImportOptions {
@@ -128,7 +128,10 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
   report.problems = problems.filter((p) => !p.warning).map(out);
   report.warnings = problems.filter((p) => p.warning).map(out);
   report.merges = merges.map((m) => ({ ...m, reason: both(mergeMessage(m)) }));
-  if (report.result === 'imported') await refreshDerived(sql, Object.keys(report.entities).map((e) => TARGET[e as EntityName].table));
+  if (report.result === 'imported') {
+    const tables = Object.keys(report.entities).map((e) => TARGET[e as EntityName].table);
+    await refreshDerived(sql, [...tables, ...tables.flatMap((t) => SUMMARIES[t]?.table ?? [])]);
+  }
   report.runId = await recordRun(sql, options, report);
   return report;
 }

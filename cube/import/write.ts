@@ -91,11 +91,24 @@ export function copyText(rows: readonly Cells[], from = 0, to = rows.length): st
  */
 export async function copyInto(tx: TransactionSql, target: string, columns: readonly string[], rows: readonly Cells[]): Promise<void> {
   if (rows.length === 0) return;
-  const writable = await tx.unsafe(`COPY ${target} (${columns.join(', ')}) FROM STDIN`).writable();
+  const query = tx.unsafe(`COPY ${target} (${columns.join(', ')}) FROM STDIN`);
+  // postgres.js (3.4) settles the COPY's promise when the server asks for the data and never
+  // ends the stream when the server refuses the COPY after its last byte (a statement trigger,
+  // a check on the last rows): the refusal reaches only the query's reject, so it is caught there.
+  const failed = new Promise<never>((_, reject) => {
+    const q = query as unknown as { reject: (e: unknown) => void };
+    const original = q.reject;
+    q.reject = (e) => {
+      reject(e);
+      original(e);
+    };
+  });
+  failed.catch(() => {});
+  const writable = await query.writable();
   const BLOCK = 20_000;
-  await pipeline(Readable.from((function* () {
+  await Promise.race([failed, pipeline(Readable.from((function* () {
     for (let at = 0; at < rows.length; at += BLOCK) yield Buffer.from(copyText(rows, at, Math.min(rows.length, at + BLOCK)));
-  })()), writable);
+  })()), writable)]);
 }
 
 /**
@@ -147,8 +160,10 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
   if (allNew && rows.length >= BULK_ROWS && rows.length >= (await tableSize(tx, table))) {
     // Every code is new, so every id is past the table's largest: nothing to compare, straight into the table.
     const rebuild = await dropForBulk(tx, table);
+    const summary = await pauseSummary(tx, table);
     await copyInto(tx, `siyu.${table}`, cols, rows);
     for (const statement of rebuild) await tx.unsafe(statement);
+    await summary?.();
     return { rows: rows.length, inserted: rows.length, updated: 0, unchanged: 0 };
   }
   const stage = `pg_temp.stage_${table}`;
@@ -175,6 +190,7 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
   if (total > 0) {
     const inserted = total - updated;
     const bulk = inserted >= BULK_ROWS && inserted >= (await tableSize(tx, table)) ? await dropForBulk(tx, table) : null;
+    const summary = bulk ? await pauseSummary(tx, table) : null;
     // The changed rows first, then the new ones: a row renamed in the files frees its name for a new row.
     if (updated > 0) {
       await tx.unsafe(`
@@ -187,8 +203,33 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
         WHERE NOT EXISTS (SELECT 1 FROM siyu.${table} AS t WHERE t.id = s.id)`);
     }
     if (bulk) for (const statement of bulk) await tx.unsafe(statement);
+    await summary?.();
   }
   return { rows: rows.length, inserted: total - updated, updated, unchanged };
+}
+
+/**
+ * Summary tables kept by statement-level triggers on a table: the customer-day
+ * table (migration 013) on the orders. Its insert trigger would hold every
+ * inserted order in a transition table and take an advisory lock per customer
+ * (past a few thousand customers PostgreSQL runs out of lock slots), so a
+ * bulk insert runs without it and the table is rebuilt once from the orders
+ * after it, in the same transaction, as `npm run seed` does (seed/load.ts).
+ * Updates and deletes keep their triggers.
+ */
+export const SUMMARIES: Partial<Record<string, { table: string; trigger: string; rebuild: string }>> = {
+  orders: { table: 'customer_days', trigger: 'customer_days_insert', rebuild: 'SELECT siyu.rebuild_customer_days()' },
+};
+
+/** Disables the table's summary insert trigger; returns what rebuilds the summary and enables the trigger again (null: no summary). */
+async function pauseSummary(tx: TransactionSql, table: string): Promise<(() => Promise<void>) | null> {
+  const summary = SUMMARIES[table];
+  if (!summary) return null;
+  await tx.unsafe(`ALTER TABLE siyu.${table} DISABLE TRIGGER ${summary.trigger}`);
+  return async () => {
+    await tx.unsafe(summary.rebuild);
+    await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${summary.trigger}`);
+  };
 }
 
 /** From this many new rows, more than the table holds, indexes and foreign keys are rebuilt once instead of maintained per row. */
