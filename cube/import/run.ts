@@ -208,13 +208,18 @@ function tableRows(entity: EntityName, records: EntityRows['records'], rows: Ent
     return { at, ref: type.kind === 'ref' ? type.entity : null };
   });
   const natural = NATURAL_KEY[entity];
+  const own = ids[entity];
+  const maps = sources.map((s) => (s.ref ? ids[s.ref] : null));
+  const ats = sources.map((s) => s.at);
   const out: (string | number | null)[][] = [];
   const seen = new Map<string, number>();
   for (const r of records) {
-    const cells: (string | number | null)[] = [natural ? null : ids[entity].get(r.key)!];
-    for (const s of sources) {
-      const v = r.v[s.at] ?? null;
-      cells.push(s.ref && v !== null ? ids[s.ref].get(v)! : v);
+    const cells: (string | number | null)[] = new Array(1 + ats.length);
+    cells[0] = natural ? null : own.get(r.key)!;
+    for (let k = 0; k < ats.length; k++) {
+      const v = r.v[ats[k]!] ?? null;
+      const map = maps[k];
+      cells[k + 1] = map && v !== null ? map.get(v)! : v;
     }
     if (entity === 'customers' && cells[10] === cells[0]) cells[10] = null; // referred by a code merged into the customer
     if (natural) {
