@@ -193,7 +193,7 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
   if (total > 0) {
     const inserted = total - updated;
     const bulk = inserted >= BULK_ROWS && inserted >= (await tableSize(tx, table)) ? await dropForBulk(tx, table) : null;
-    const summary = bulk ? await pauseSummary(tx, table) : null;
+    const summary = bulk || (await touchesMany(tx, table, stage)) ? await pauseSummary(tx, table) : null;
     // The changed rows first, then the new ones: a row renamed in the files frees its name for a new row.
     if (updated > 0) {
       await tx.unsafe(`
@@ -214,26 +214,39 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
 /**
  * Summary tables kept by statement-level triggers on a table: the customer-day
  * table (migration 013) on the orders. Its insert trigger would hold every
- * inserted order in a transition table and take an advisory lock per customer
- * (past a few thousand customers PostgreSQL runs out of lock slots), so a
- * bulk insert runs without it and the table is rebuilt once from the orders
- * after it, in the same transaction, as `npm run seed` does (seed/load.ts).
- * Updates and deletes keep their triggers.
+ * inserted order in a transition table, and its triggers take an advisory lock
+ * per customer held to the commit (past a few thousand customers in one
+ * transaction PostgreSQL runs out of lock slots: `out of shared memory`). So a
+ * bulk insert, and a write touching more than `customers` customers, runs
+ * without them and the table is rebuilt once from the orders after it, in the
+ * same transaction, as `npm run seed` does (seed/load.ts). A smaller
+ * incremental write keeps the triggers.
  */
-export const SUMMARIES: Partial<Record<string, { table: string; trigger: string; rebuild: string }>> = {
-  orders: { table: 'customer_days', trigger: 'customer_days_insert', rebuild: 'SELECT siyu.rebuild_customer_days()' },
+export const SUMMARIES: Partial<Record<string, { table: string; triggers: readonly string[]; rebuild: string; customers: number }>> = {
+  orders: { table: 'customer_days', triggers: ['customer_days_insert', 'customer_days_update'], rebuild: 'SELECT siyu.rebuild_customer_days()', customers: 1_000 },
 };
 
-/** Disables the table's summary insert trigger; returns what rebuilds the summary and enables the trigger again (null: no summary). */
+/** Whether the staged rows (new and changed) touch more customers than the summary's triggers should lock. */
+async function touchesMany(tx: TransactionSql, table: string, stage: string): Promise<boolean> {
+  const summary = SUMMARIES[table];
+  if (!summary) return false;
+  const [row] = await tx.unsafe<{ n: number }[]>(`
+    SELECT count(*)::int AS n FROM (
+      SELECT customer_id FROM ${stage} UNION SELECT t.customer_id FROM siyu.${table} AS t JOIN ${stage} AS s ON s.id = t.id
+      LIMIT ${summary.customers + 1}) AS touched`);
+  return row!.n > summary.customers;
+}
+
+/** Disables the table's summary triggers; returns what rebuilds the summary and enables them again (null: no summary). */
 async function pauseSummary(tx: TransactionSql, table: string): Promise<(() => Promise<void>) | null> {
   const summary = SUMMARIES[table];
   if (!summary) return null;
-  await tx.unsafe(`ALTER TABLE siyu.${table} DISABLE TRIGGER ${summary.trigger}`);
+  for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} DISABLE TRIGGER ${trigger}`);
   return async () => {
     // The rebuild groups and sorts every paid order: in memory rather than through temporary files (the seed's setting).
     await tx.unsafe(`SET LOCAL work_mem = '256MB'`);
     await tx.unsafe(summary.rebuild);
-    await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${summary.trigger}`);
+    for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);
   };
 }
 

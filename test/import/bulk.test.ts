@@ -81,6 +81,25 @@ describe('a large first load', () => {
     }
   });
 
+  it('keeps it exact when an incremental import touches more customers than the triggers should lock (rebuilt instead)', async () => {
+    const next = scratchFolder(false);
+    try {
+      // 1,500 customers (the triggers' per-customer locks stop at 1,000, write.ts): refunds of existing orders and new ones.
+      const orders = ['order_code,customer_code,employee_code,channel_code,ordered_at,amount,category,status'];
+      for (let i = 100; i < 700; i++) orders.push(`O${i},C${i % CUSTOMERS},E1,CH1,2026-0${1 + (i % 9)}-1${i % 10} 10:00,"¥1,${String(i % 1000).padStart(3, '0')}.50",core,refunded`);
+      for (let c = 0; c < 1_500; c++) orders.push(`N${c},C${(c * 3) % CUSTOMERS},,CH1,2026-11-2${c % 10} 0${c % 10}:30,${c % 50}.25,premium,paid`);
+      next.write('orders.csv', orders.join('\n'));
+      const report = await importFolder(db.sql, next.dir);
+      expect(report.result).toBe('imported');
+      expect(report.entities.orders?.inserted).toBe(1_500);
+      expect(await customerDayDifferences(db.sql)).toEqual([]);
+      const [triggers] = await db.sql`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'siyu.orders'::regclass AND tgname LIKE 'customer_days%' AND tgenabled = 'O'`;
+      expect(triggers!.n).toBe(4);
+    } finally {
+      next.remove();
+    }
+  });
+
   it('reports a COPY the server refuses once every row is in (a statement trigger) instead of waiting forever', async () => {
     const refused = db.sql.begin(async (tx) => {
       await tx.unsafe('CREATE TEMP TABLE copied (n int) ON COMMIT DROP');
