@@ -15,7 +15,7 @@ import { mapCustomers, mergeMessage, planCustomers, type Merge } from './oneid.t
 import { readSheets, type FileProblem, type InputFile } from './read.ts';
 import { columnIndex, validateSheet, type EntityRows } from './validate.ts';
 import { timeParser } from './values.ts';
-import { emptyIds, mapCodes, NATURAL_KEY, TARGET, upsert, type Counts, type Ids } from './write.ts';
+import { emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids } from './write.ts';
 import { recordRun, refreshDerived, writeSettings } from './settings.ts';
 
 export interface ImportOptions {
@@ -128,7 +128,10 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
   report.problems = problems.filter((p) => !p.warning).map(out);
   report.warnings = problems.filter((p) => p.warning).map(out);
   report.merges = merges.map((m) => ({ ...m, reason: both(mergeMessage(m)) }));
-  if (report.result === 'imported') await refreshDerived(sql, Object.keys(report.entities).map((e) => TARGET[e as EntityName].table));
+  if (report.result === 'imported') {
+    const tables = Object.keys(report.entities).map((e) => TARGET[e as EntityName].table);
+    await refreshDerived(sql, [...tables, ...tables.flatMap((t) => SUMMARIES[t]?.table ?? [])]);
+  }
   report.runId = await recordRun(sql, options, report);
   return report;
 }
@@ -205,13 +208,18 @@ function tableRows(entity: EntityName, records: EntityRows['records'], rows: Ent
     return { at, ref: type.kind === 'ref' ? type.entity : null };
   });
   const natural = NATURAL_KEY[entity];
+  const own = ids[entity];
+  const maps = sources.map((s) => (s.ref ? ids[s.ref] : null));
+  const ats = sources.map((s) => s.at);
   const out: (string | number | null)[][] = [];
   const seen = new Map<string, number>();
   for (const r of records) {
-    const cells: (string | number | null)[] = [natural ? null : ids[entity].get(r.key)!];
-    for (const s of sources) {
-      const v = r.v[s.at] ?? null;
-      cells.push(s.ref && v !== null ? ids[s.ref].get(v)! : v);
+    const cells: (string | number | null)[] = new Array(1 + ats.length);
+    cells[0] = natural ? null : own.get(r.key)!;
+    for (let k = 0; k < ats.length; k++) {
+      const v = r.v[ats[k]!] ?? null;
+      const map = maps[k];
+      cells[k + 1] = map && v !== null ? map.get(v)! : v;
     }
     if (entity === 'customers' && cells[10] === cells[0]) cells[10] = null; // referred by a code merged into the customer
     if (natural) {

@@ -109,7 +109,7 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
       }
     }
     if (bad) continue;
-    let key = keyAt.map((k) => v[k] ?? '').join('\u0001');
+    let key = keyAt.length === 1 ? v[keyAt[0]!] ?? '' : keyAt.map((k) => v[k] ?? '').join('\u0001');
     const keyless = spec.keyOptional && keyAt.every((k) => v[k] === null);
     if (keyless) key = `#${v.join('\u0001')}`;
     const other = seen.get(key);

@@ -7,26 +7,12 @@
  * same customer at the same time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sql } from 'postgres';
 import { migrate } from '../../../cube/database/migrate.ts';
 import { seedDatabase } from '../../../seed/load.ts';
+import { customerDayDifferences } from '../../helpers/customer-days.ts';
 import { createTestDatabase, one, type TestDatabase } from '../../helpers/database.ts';
 
-/** Rows of the table the orders say should be there and are not, and the reverse, as text. */
-async function differences(sql: Sql): Promise<string[]> {
-  const rows = await sql<{ side: string; row: string }[]>`
-    WITH expected AS (
-      SELECT customer_id, ((ordered_at AT TIME ZONE 'Asia/Shanghai')::date::timestamp AT TIME ZONE 'Asia/Shanghai') AS day_start,
-             channel_id, campaign_id, employee_id, count(*)::int AS paid_orders, sum(amount) AS paid_amount
-      FROM siyu.orders WHERE status = 'paid'
-      GROUP BY 1, 2, 3, 4, 5),
-    actual AS (SELECT customer_id, day_start, channel_id, campaign_id, employee_id, paid_orders, paid_amount FROM siyu.customer_days)
-    (SELECT 'missing' AS side, (e.*)::text AS row FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM actual) AS e)
-    UNION ALL
-    (SELECT 'extra', (a.*)::text FROM (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected) AS a)
-    ORDER BY 1, 2 LIMIT 20`;
-  return rows.map((r) => `${r.side} ${r.row}`);
-}
+const differences = customerDayDifferences;
 
 /** A deterministic generator (mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
