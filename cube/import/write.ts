@@ -214,16 +214,15 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
 /**
  * Summary tables kept by statement-level triggers on a table: the customer-day
  * table (migration 013) on the orders. Its insert trigger would hold every
- * inserted order in a transition table, and its triggers take an advisory lock
- * per customer held to the commit (past a few thousand customers in one
- * transaction PostgreSQL runs out of lock slots: `out of shared memory`). So a
- * bulk insert, and a write touching more than `customers` customers, runs
- * without them and the table is rebuilt once from the orders after it, in the
- * same transaction, as `npm run seed` does (seed/load.ts). A smaller
- * incremental write keeps the triggers.
+ * inserted order in a transition table and merge it row by row. So a bulk
+ * insert, and a write touching more than `customers` customers (a large share
+ * of a brand: one sort of the whole table is then cheaper than the merge),
+ * runs without them and the table is rebuilt once from the orders after it,
+ * in the same transaction, as `npm run seed` does (seed/load.ts). A smaller
+ * incremental write keeps the triggers: O(change), not O(history).
  */
 export const SUMMARIES: Partial<Record<string, { table: string; triggers: readonly string[]; rebuild: string; customers: number }>> = {
-  orders: { table: 'customer_days', triggers: ['customer_days_insert', 'customer_days_update'], rebuild: 'SELECT siyu.rebuild_customer_days()', customers: 1_000 },
+  orders: { table: 'customer_days', triggers: ['customer_days_insert', 'customer_days_update'], rebuild: 'SELECT siyu.rebuild_customer_days()', customers: 50_000 },
 };
 
 /** Whether the staged rows (new and changed) touch more customers than the summary's triggers should lock. */

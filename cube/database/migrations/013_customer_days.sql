@@ -43,12 +43,15 @@ INSERT INTO siyu.data_changes (table_name) VALUES ('customer_days');
 CREATE TRIGGER customer_days_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON siyu.customer_days
   FOR EACH STATEMENT EXECUTE FUNCTION siyu.count_data_change();
 
--- Adds signed rows (the orders' change, summed per key) to the table. The
--- per-customer lock makes two writers of one customer take turns, in
--- customer order so two statements touching the same customers cannot
--- deadlock; it is held to the end of the writer's transaction, so the second
--- writer's statements see the first's rows (READ COMMITTED takes a snapshot
--- per statement). A row whose count falls to zero is removed.
+-- Adds signed rows (the orders' change, summed per key) to the table. A lock
+-- per customer bucket (customer id modulo 256) makes two writers of one
+-- customer take turns, in bucket order so two statements cannot deadlock; it
+-- is held to the end of the writer's transaction, so the second writer's
+-- statements see the first's rows (READ COMMITTED takes a snapshot per
+-- statement). Buckets, not customers: a statement touching thousands of
+-- customers would otherwise hold a lock for each to the commit and run out
+-- of PostgreSQL's lock slots (`out of shared memory`, about 4,500 here); 256
+-- at most per transaction. A row whose count falls to zero is removed.
 CREATE FUNCTION siyu.customer_days_add(changes siyu.customer_days[]) RETURNS void
   LANGUAGE plpgsql
   AS $$
@@ -56,8 +59,8 @@ CREATE FUNCTION siyu.customer_days_add(changes siyu.customer_days[]) RETURNS voi
       IF cardinality(changes) = 0 THEN
         RETURN;
       END IF;
-      PERFORM pg_advisory_xact_lock(hashtext('siyu.customer_days'), touched.customer_id)
-      FROM (SELECT DISTINCT c.customer_id FROM UNNEST(changes) AS c ORDER BY 1) AS touched;
+      PERFORM pg_advisory_xact_lock(hashtext('siyu.customer_days'), touched.bucket)
+      FROM (SELECT DISTINCT c.customer_id % 256 AS bucket FROM UNNEST(changes) AS c ORDER BY 1) AS touched;
 
       INSERT INTO siyu.customer_days AS cd
       SELECT * FROM UNNEST(changes)

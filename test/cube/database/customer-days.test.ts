@@ -142,6 +142,24 @@ describe('the customer-day table', () => {
     expect(await differences(db.sql)).toEqual([]);
   }, 120_000);
 
+  it('takes a bounded number of locks, whatever a write touches: 100,000 customers in one statement', async () => {
+    // A lock per customer held to the commit ran out of PostgreSQL's lock slots (`out of shared memory`)
+    // on an import of 50,000 customers' orders; a lock per bucket (customer id modulo 256) cannot.
+    let locks = -1;
+    // Rolled back: the rows are made up (no such customers), only the locks matter.
+    await db.sql.begin(async (tx) => {
+      await tx`SELECT siyu.customer_days_add(ARRAY(
+                 SELECT ROW(g, '2026-11-20T00:00:00+08:00'::timestamptz, 1, NULL, NULL, 1, 1)::siyu.customer_days
+                 FROM generate_series(1000001, 1100000) AS g))`;
+      locks = one(await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`).n;
+      throw new Error('roll back');
+    }).catch((error: Error) => {
+      if (error.message !== 'roll back') throw error;
+    });
+    expect(locks).toBeLessThanOrEqual(256);
+    expect(await customerDayDifferences(db.sql)).toEqual([]);
+  });
+
   it('is emptied with the orders and rebuilt equal by siyu.rebuild_customer_days()', async () => {
     await db.sql`DELETE FROM siyu.customer_days WHERE customer_id = ${ids.customers[0]!}`;
     expect(await differences(db.sql)).not.toEqual([]);
