@@ -10,7 +10,8 @@
  * Campaign targets (period `campaign:<name>`): for the campaigns running at
  * as-of and those that ended in the 30 days before, every active employee
  * who promoted the campaign gets a participants, fission, conversions and
- * GMV target, and each team the sum of its employees'. A campaign's history
+ * GMV target on each of them they have some of so far, and each team the
+ * sum of its employees'. A campaign's history
  * is not long enough to set them from the past, so each is the employee's
  * run-rate to the campaign's end (actual so far ÷ time progress) over a
  * factor between 0.8 and 1.25 fixed by the employee and campaign ids: the
@@ -102,10 +103,12 @@ async function seedCampaignTargets(tx: TransactionSql): Promise<void> {
       SELECT 'campaign:' || name AS period, employee_id, metric, floor_value,
              v / progress / (0.8 + ((employee_id * 7 + campaign_id * 13) % 10) * 0.05) AS run
       FROM actual
-      CROSS JOIN LATERAL (VALUES ('participants', participants::numeric, 5),
-                                 ('fission_count', fission_count::numeric, 2),
-                                 ('converted_count', converted_count::numeric, 2),
-                                 ('gmv', gmv, 1000)) m (metric, v, floor_value)
+      CROSS JOIN LATERAL (VALUES ('participants', participants::numeric, 1),
+                                 ('fission_count', fission_count::numeric, 1),
+                                 ('converted_count', converted_count::numeric, 1),
+                                 ('gmv', gmv, 100)) m (metric, v, floor_value)
+      -- No run-rate, no target: an employee with none of a metric yet is not given one on it.
+      WHERE v > 0
     )
     INSERT INTO siyu.targets (period, metric, employee_id, value, updated_by, updated_at)
     SELECT period, metric, employee_id,

@@ -37,21 +37,28 @@ export function CampaignTargetsTile({ query, name }: { query: Query | null; name
       stale={staleText(result)}>
       <div className="bs-row">
         <div data-testid="kpi-achievement_rate" className="bs-kpi">
+          <div className="bs-kpi-label">{t('targets.col.achievement')} · GMV</div>
           <AnimatedNumber value={result.rows && data.overall !== null ? data.overall : null} format={percent} className="bs-number bs-mid" />
         </div>
         <div data-testid="kpi-time_progress" className="bs-kpi bs-right">
+          <div className="bs-kpi-label">{t('targets.col.timeProgress')}</div>
           <AnimatedNumber value={result.rows ? data.timeProgress : null} format={percent} className="bs-number bs-mid" />
         </div>
       </div>
       {result.rows && data.teams.length === 0 && data.top.length === 0 ? <Empty /> : (
         <div className="bs-targets">
-          <ul className="bs-bars">
-            {data.teams.map((l) => <RateBar key={l.label} line={l} progress={data.timeProgress} testId="target-team" onPick={() => href && openInNewTab(href)} />)}
-          </ul>
-          <div className="bs-muted bs-targets-sub">{t('campaignTargets.tileTop')}</div>
-          <ul className="bs-bars">
-            {data.top.map((l) => <RateBar key={l.label} line={l} progress={data.timeProgress} testId="target-employee" onPick={() => pickEmployee(l.label)} />)}
-          </ul>
+          <div>
+            <div className="bs-muted bs-targets-sub">{t('campaignTargets.tileTeams')}</div>
+            <ul className="bs-bars">
+              {data.teams.map((l) => <RateBar key={l.label} line={l} progress={data.timeProgress} testId="target-team" onPick={() => href && openInNewTab(href)} />)}
+            </ul>
+          </div>
+          <div>
+            <div className="bs-muted bs-targets-sub">{t('campaignTargets.tileTop')}</div>
+            <ul className="bs-bars">
+              {data.top.map((l) => <RateBar key={l.label} line={l} progress={data.timeProgress} testId="target-employee" onPick={() => pickEmployee(l.label)} />)}
+            </ul>
+          </div>
         </div>
       )}
     </Tile>
