@@ -172,7 +172,6 @@ describe('targets page', () => {
     const top = await tile.locator('[data-testid="target-employee"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-achievement'))));
     expect(top.length).toBeGreaterThan(0);
     expect(top).toEqual([...top].sort((a, b) => b - a));
-    await screen.page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'campaign-big-screen.png') });
     expect(screen.errors).toEqual([]);
     await screen.page.close();
   });
