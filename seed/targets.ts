@@ -6,6 +6,16 @@
  * sum of its employees' (so the demo's team targets agree with their
  * employees'). Derived from the seeded facts by SQL, so the same options
  * give the same targets.
+ *
+ * Campaign targets (period `campaign:<name>`): for the campaigns running at
+ * as-of and those that ended in the 30 days before, every active employee
+ * who promoted the campaign gets a participants, fission, conversions and
+ * GMV target on each of them they have some of so far, and each team the
+ * sum of its employees'. A campaign's history
+ * is not long enough to set them from the past, so each is the employee's
+ * run-rate to the campaign's end (actual so far ÷ time progress) over a
+ * factor between 0.8 and 1.25 fixed by the employee and campaign ids: the
+ * demo shows some employees ahead of 时间进度 and some behind.
  */
 import type { TransactionSql } from 'postgres';
 
@@ -44,6 +54,7 @@ export async function seedTargets(tx: TransactionSql): Promise<void> {
     SELECT t.period, t.metric, e.team_id, sum(t.value), 'seed', siyu.local_midnight(siyu.as_of())
     FROM siyu.targets t JOIN siyu.employees e ON e.id = t.employee_id
     GROUP BY t.period, t.metric, e.team_id`);
+  await seedCampaignTargets(tx);
   await tx.unsafe(`
     INSERT INTO siyu.target_changes (target_id, period, metric, employee_id, team_id, old_value, new_value, changed_by, changed_at, source)
     SELECT id, period, metric, employee_id, team_id, NULL, value, updated_by, updated_at, 'seed'
@@ -61,4 +72,54 @@ export async function seedTargets(tx: TransactionSql): Promise<void> {
     INSERT INTO siyu.contests (name, period, metrics, scope, prizes)
     VALUES (to_char(siyu.as_of(), 'FMMM') || '月冲刺赛', to_char(siyu.as_of(), 'YYYY-MM'), ARRAY['gmv', 'buyers'], 'employees',
             ARRAY['¥3000', '¥2000', '¥1000'])`);
+}
+
+/** The campaign targets (see above); run after the month targets, before their changes are logged. */
+async function seedCampaignTargets(tx: TransactionSql): Promise<void> {
+  await tx.unsafe(`
+    WITH chosen AS (
+      SELECT c.id, c.name, siyu.time_progress('campaign:' || c.name) AS progress
+      FROM siyu.campaigns c
+      WHERE c.starts_at < siyu.local_midnight(siyu.as_of() + 1)
+        AND c.ends_at >= siyu.local_midnight(siyu.as_of() - 30)
+    ),
+    actual AS (
+      SELECT c.id AS campaign_id, c.name, c.progress, p.employee_id,
+             count(DISTINCT p.customer_id) AS participants,
+             count(*) FILTER (WHERE p.invited_by_customer_id IS NOT NULL) AS fission_count,
+             count(DISTINCT p.customer_id) FILTER (WHERE EXISTS (
+               SELECT 1 FROM siyu.paid_orders o WHERE o.customer_id = p.customer_id AND o.campaign_id = c.id)) AS converted_count,
+             (SELECT coalesce(sum(o.amount), 0) FROM siyu.paid_orders o
+              WHERE o.campaign_id = c.id AND o.employee_id = p.employee_id
+                AND o.ordered_at < siyu.local_midnight(siyu.as_of() + 1)) AS gmv
+      FROM chosen c
+      JOIN siyu.campaign_participations p ON p.campaign_id = c.id
+        AND p.joined_at < siyu.local_midnight(siyu.as_of() + 1)
+      JOIN siyu.employees e ON e.id = p.employee_id AND e.active
+      WHERE c.progress > 0
+      GROUP BY c.id, c.name, c.progress, p.employee_id
+    ),
+    planned AS (
+      SELECT 'campaign:' || name AS period, employee_id, metric, floor_value,
+             v / progress / (0.8 + ((employee_id * 7 + campaign_id * 13) % 10) * 0.05) AS run
+      FROM actual
+      CROSS JOIN LATERAL (VALUES ('participants', participants::numeric, 1),
+                                 ('fission_count', fission_count::numeric, 1),
+                                 ('converted_count', converted_count::numeric, 1),
+                                 ('gmv', gmv, 100)) m (metric, v, floor_value)
+      -- No run-rate, no target: an employee with none of a metric yet is not given one on it.
+      WHERE v > 0
+    )
+    INSERT INTO siyu.targets (period, metric, employee_id, value, updated_by, updated_at)
+    SELECT period, metric, employee_id,
+           greatest(CASE WHEN metric = 'gmv' THEN round(run / 100) * 100 ELSE round(run) END, floor_value),
+           'seed', siyu.local_midnight(siyu.as_of())
+    FROM planned
+    ORDER BY period, employee_id, metric`);
+  await tx.unsafe(`
+    INSERT INTO siyu.targets (period, metric, team_id, value, updated_by, updated_at)
+    SELECT t.period, t.metric, e.team_id, sum(t.value), 'seed', siyu.local_midnight(siyu.as_of())
+    FROM siyu.targets t JOIN siyu.employees e ON e.id = t.employee_id
+    WHERE t.period LIKE 'campaign:%'
+    GROUP BY t.period, t.metric, e.team_id`);
 }

@@ -26,7 +26,7 @@ const TZ = 'Asia/Shanghai';
 
 const TILES = [
   'gmv-today', 'gmv-campaign', 'participation', 'gmv-by-hour', 'roi-by-channel', 'staff-leaderboard', 'funnel',
-  'new-customers-by-source', 'customers-by-city-tier',
+  'new-customers-by-source', 'customers-by-city-tier', 'campaign-targets',
 ];
 
 /** A TCP relay to PostgreSQL that the test can cut and restore. */

@@ -117,4 +117,62 @@ describe('targets page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("shows a campaign's completion by team → employee on /activities and on the big-screen, as plain SQL computes it", async () => {
+    // The latest-started campaign with targets, its teams' GMV 达成率 and its own 时间进度, from the raw tables.
+    const { campaign } = one(await ctx.db.sql<{ campaign: string }[]>`
+      SELECT c.name AS campaign FROM siyu.campaigns c
+      WHERE EXISTS (SELECT 1 FROM siyu.targets t WHERE t.period = 'campaign:' || c.name)
+      ORDER BY c.starts_at DESC, c.name LIMIT 1`);
+    const teams = await ctx.db.sql<{ team: string; rate: number; progress: number; employees: number }[]>`
+      SELECT tm.name AS team,
+             ((SELECT coalesce(sum(o.amount), 0) FROM siyu.orders o JOIN siyu.employees e ON e.id = o.employee_id
+               WHERE o.status = 'paid' AND e.team_id = t.team_id AND o.campaign_id = c.id
+                 AND o.ordered_at >= c.starts_at AND o.ordered_at < least(c.ends_at, '2026-11-21 00:00:00+08')) / t.value)::float8 AS rate,
+             greatest(0, least(1, extract(epoch FROM '2026-11-21 00:00:00+08'::timestamptz - c.starts_at) / extract(epoch FROM c.ends_at - c.starts_at)))::float8 AS progress,
+             (SELECT count(*)::int FROM siyu.targets x JOIN siyu.employees e ON e.id = x.employee_id
+              WHERE x.period = t.period AND x.metric = 'gmv' AND e.team_id = t.team_id) AS employees
+      FROM siyu.targets t JOIN siyu.teams tm ON tm.id = t.team_id JOIN siyu.campaigns c ON t.period = 'campaign:' || c.name
+      WHERE c.name = ${campaign} AND t.metric = 'gmv' ORDER BY tm.name`;
+    expect(teams.length).toBeGreaterThan(0);
+
+    const { page, errors } = await openLoggedIn(chromium.browser, ctx.stack.url, 'ops');
+    await page.goto(`${ctx.stack.url}/activities?campaign=${encodeURIComponent(campaign)}`);
+    const panel = page.locator('[data-testid="campaign-completion"]');
+    await panel.locator('[data-testid="campaign-completion-team"]').first().waitFor({ timeout: 60_000 });
+    await panel.locator('[data-testid="campaign-completion-metric-gmv"]').click();
+    // A team's button reads "▸ <team>": matched whole, as one team's name may begin another's.
+    const teamButton = (team: string) => panel.locator('[data-testid="campaign-completion-team"]', { hasText: new RegExp(`^[▸▾] ${team.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+    for (const t of teams) {
+      const row = teamButton(t.team).locator('xpath=ancestor::tr');
+      await expect.poll(() => row.locator('[data-testid="achievement"]').textContent(), { timeout: 30_000, message: t.team }).toBe(pct(t.rate));
+      expect(await row.locator('[data-testid="time-progress"]').textContent()).toBe(pct(t.progress));
+    }
+    // A team opens onto its employees' targets.
+    const first = teams.find((t) => t.employees > 0)!;
+    await teamButton(first.team).click();
+    await expect.poll(() => panel.locator('[data-testid="campaign-completion-employee"]').count(), { timeout: 30_000 }).toBe(first.employees);
+    const headers = (await panel.locator('th').allTextContents()).map((h) => h.split('?')[0]);
+    expect(headers).toEqual(['团队 / 员工', '目标', '实际', '达成率', '时间进度', '差距', '预计达成率']);
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'campaign-targets.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // The big-screen's tile: each team's 达成率 and the campaign's 时间进度; the top employees by 达成率.
+    const screen = await openLoggedIn(chromium.browser, ctx.stack.url, 'exec', { viewport: { width: 1920, height: 1080 } });
+    await screen.page.goto(`${ctx.stack.url}/big-screen?campaign=${encodeURIComponent(campaign)}`);
+    const tile = screen.page.locator('[data-testid="tile-campaign-targets"]');
+    await expect.poll(() => tile.locator('[data-testid="target-team"]').count(), { timeout: 60_000 }).toBe(teams.length);
+    const shown = await tile.locator('[data-testid="target-team"]').evaluateAll((els) =>
+      els.map((e) => ({ team: e.querySelector('.bs-bar-label')!.textContent, rate: Number(e.getAttribute('data-achievement')) })));
+    expect(shown.map((s) => s.team).sort()).toEqual(teams.map((t) => t.team).sort());
+    for (const s of shown) expect(s.rate, s.team!).toBeCloseTo(teams.find((t) => t.team === s.team)!.rate, 9);
+    await expect.poll(async () => Number(await tile.locator('[data-testid="kpi-time_progress"] [data-testid="kpi-value"]').getAttribute('data-value')), { timeout: 30_000 })
+      .toBeCloseTo(teams[0]!.progress, 9);
+    const top = await tile.locator('[data-testid="target-employee"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-achievement'))));
+    expect(top.length).toBeGreaterThan(0);
+    expect(top).toEqual([...top].sort((a, b) => b - a));
+    expect(screen.errors).toEqual([]);
+    await screen.page.close();
+  });
 });

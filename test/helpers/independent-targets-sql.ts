@@ -15,6 +15,11 @@ const FACTS: Record<string, { from: string; at: string; campaign: string | null;
   follow_ups: { from: 'siyu.follow_ups x WHERE TRUE', at: 'x.occurred_at', campaign: null, agg: 'count(*)' },
   participants: { from: 'siyu.campaign_participations x WHERE TRUE', at: 'x.joined_at', campaign: 'x.campaign_id', agg: 'count(DISTINCT x.customer_id)' },
   fission_count: { from: 'siyu.campaign_participations x WHERE x.invited_by_customer_id IS NOT NULL', at: 'x.joined_at', campaign: 'x.campaign_id', agg: 'count(*)' },
+  // A participant who has a paid order carrying that campaign (at any time, as the catalogue's converted_count).
+  converted_count: {
+    from: `siyu.campaign_participations x WHERE EXISTS (SELECT 1 FROM siyu.orders o WHERE o.status = 'paid' AND o.customer_id = x.customer_id AND o.campaign_id = x.campaign_id)`,
+    at: 'x.joined_at', campaign: 'x.campaign_id', agg: 'count(DISTINCT x.customer_id)',
+  },
 };
 
 const actualOf = (metric: string): string => {

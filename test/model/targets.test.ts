@@ -109,4 +109,51 @@ describe('targets and completion on the hand-made brand', () => {
     expect(Number(gmv['target_completion.actual'])).toBe(620);
     expect(Number(gmv['target_completion.achievement_rate'])).toBeCloseTo(0.62, 6);
   });
+
+  it('a running campaign: time progress from its own start to its end, achievement by team, as by hand and by independent SQL', async () => {
+    // 夏促 runs 1 June 00:00 to 10 July 00:00 (Shanghai) for this test: at the end of 30 June 30 of its 39 days are gone.
+    // GMV targets by team: 二队 40 (target 7; 丁's o5 20 → 0.5) and 一队 400 (乙's o1 100, o3 refunded; 甲 none → 0.25).
+    const progress = 30 / 39;
+    await ctx.db.sql`UPDATE siyu.campaigns SET ends_at = '2026-07-10 00:00:00+08' WHERE name = '夏促'`;
+    await ctx.db.sql`INSERT INTO siyu.targets (id, period, metric, team_id, value, updated_by) VALUES (10, 'campaign:夏促', 'gmv', 1, 400, 'test')`;
+    try {
+      const byTeam = async (as?: 'manager') => (as ? await ctx.stack.client(as) : ctx.api).load({
+        measures: ['target', 'actual', 'achievement_rate', 'time_progress', 'forecast_achievement'].map((m) => `target_completion.${m}`),
+        dimensions: ['target_completion.team'],
+        filters: [
+          { member: 'target_completion.period', operator: 'equals', values: ['campaign:夏促'] },
+          { member: 'target_completion.target_metric', operator: 'equals', values: ['gmv'] },
+          { member: 'target_completion.level', operator: 'equals', values: ['team'] },
+        ],
+        order: { 'target_completion.team': 'asc' },
+      });
+      // Cube's cache follows the campaign's new end within its refresh key (2 s).
+      await expect.poll(async () => (await byTeam()).map((r) => Number(r['target_completion.time_progress'])), { timeout: 20_000, interval: 500 })
+        .toEqual([progress, progress].map((p) => expect.closeTo(p, 9)));
+      const rows = await byTeam();
+      const team = 'target_completion.team';
+      expectValues(rows, team, 'target_completion.achievement_rate', { 一队: 0.25, 二队: 0.5 });
+      expectValues(rows, team, 'target_completion.forecast_achievement', { 一队: 0.25 / progress, 二队: 0.5 / progress });
+
+      const sql = await ctx.db.sql<{ team: string; rate: number; progress: number }[]>`
+        SELECT tm.name AS team,
+               ((SELECT coalesce(sum(o.amount), 0) FROM siyu.orders o JOIN siyu.employees e ON e.id = o.employee_id
+                 WHERE o.status = 'paid' AND e.team_id = t.team_id AND o.campaign_id = c.id
+                   AND o.ordered_at >= c.starts_at AND o.ordered_at < least(c.ends_at, '2026-07-01 00:00:00+08')) / t.value)::float8 AS rate,
+               (extract(epoch FROM least(c.ends_at, '2026-07-01 00:00:00+08') - c.starts_at) / extract(epoch FROM c.ends_at - c.starts_at))::float8 AS progress
+        FROM siyu.targets t JOIN siyu.teams tm ON tm.id = t.team_id JOIN siyu.campaigns c ON t.period = 'campaign:' || c.name
+        WHERE t.metric = 'gmv' AND c.name = '夏促' ORDER BY tm.name`;
+      expect(sql.map((r) => r.team)).toEqual(rows.map((r) => r[team]));
+      for (const r of sql) {
+        const row = rows.find((x) => x[team] === r.team)!;
+        expect(Number(row['target_completion.achievement_rate']), r.team).toBeCloseTo(r.rate, 9);
+        expect(Number(row['target_completion.time_progress']), r.team).toBeCloseTo(r.progress, 9);
+      }
+      // The manager of 一队 sees the team's own row only.
+      expect((await byTeam('manager')).map((r) => r[team])).toEqual(['一队']);
+    } finally {
+      await ctx.db.sql`DELETE FROM siyu.targets WHERE id = 10`;
+      await ctx.db.sql`UPDATE siyu.campaigns SET ends_at = '2026-06-20 23:59:59+08' WHERE name = '夏促'`;
+    }
+  });
 });

@@ -70,7 +70,8 @@ describe('seed', () => {
     const { employees, teams } = one(await db.sql<{ employees: number; teams: number }[]>`
       SELECT (SELECT count(*)::int FROM siyu.employees WHERE active) AS employees, (SELECT count(DISTINCT team_id)::int FROM siyu.employees WHERE active) AS teams`);
     const perPeriod = await db.sql<{ period: string; metric: string; employees: number; teams: number }[]>`
-      SELECT period, metric, count(employee_id)::int AS employees, count(team_id)::int AS teams FROM siyu.targets GROUP BY 1, 2 ORDER BY 1, 2`;
+      SELECT period, metric, count(employee_id)::int AS employees, count(team_id)::int AS teams FROM siyu.targets
+      WHERE period NOT LIKE 'campaign:%' GROUP BY 1, 2 ORDER BY 1, 2`;
     expect(perPeriod).toEqual(['2026-10', '2026-11'].flatMap((period) =>
       ['follow_ups', 'gmv'].map((metric) => ({ period, metric, employees, teams }))));
     // The demo's team targets are the sums of their employees'.
@@ -87,6 +88,36 @@ describe('seed', () => {
     const before = await targetsMd5();
     await seedDatabase(db.sql, OPTIONS);
     expect(await targetsMd5()).toBe(before);
+  });
+
+  it('ships campaign targets (participants, fission, conversions, GMV) for the running and recently ended campaigns, by employee and team', async () => {
+    // The campaigns that started by the end of as-of (20 Nov, Shanghai) and ended on or after 21 Oct.
+    const expected = (await db.sql<{ name: string }[]>`
+      SELECT name FROM siyu.campaigns
+      WHERE starts_at < '2026-11-21 00:00:00+08' AND ends_at >= '2026-10-21 00:00:00+08' ORDER BY name`).map((r) => `campaign:${r.name}`);
+    expect(expected.length).toBeGreaterThan(0);
+    const rows = await db.sql<{ period: string; metrics: string[]; employees: number; teams: number }[]>`
+      SELECT period, array_agg(DISTINCT metric ORDER BY metric) AS metrics,
+             count(DISTINCT employee_id)::int AS employees, count(DISTINCT team_id)::int AS teams
+      FROM siyu.targets WHERE period LIKE 'campaign:%' GROUP BY period ORDER BY period`;
+    expect(rows.map((r) => r.period)).toEqual(expected);
+    // Each metric on some campaign (an employee is given a target on a metric they have some of so far).
+    expect([...new Set(rows.flatMap((r) => r.metrics))].sort()).toEqual(['converted_count', 'fission_count', 'gmv', 'participants']);
+    for (const r of rows) {
+      expect(r.metrics, r.period).toContain('participants');
+      expect(r.employees, r.period).toBeGreaterThan(0);
+      expect(r.teams, r.period).toBeGreaterThan(0);
+    }
+    // Plausible: each employee's GMV run-rate lands within 60–150 % of the target (rounding aside).
+    const { inside, all } = one(await db.sql<{ inside: number; all: number }[]>`
+      SELECT count(*) FILTER (WHERE r BETWEEN 0.6 AND 1.5)::int AS inside, count(*)::int AS all
+      FROM (
+        SELECT (SELECT coalesce(sum(o.amount), 0) FROM siyu.paid_orders o JOIN siyu.campaigns c ON c.id = o.campaign_id
+                WHERE 'campaign:' || c.name = t.period AND o.employee_id = t.employee_id AND o.ordered_at < '2026-11-21 00:00:00+08')
+               / t.value / siyu.time_progress(t.period) AS r
+        FROM siyu.targets t WHERE t.period LIKE 'campaign:%' AND t.metric = 'gmv' AND t.employee_id IS NOT NULL AND t.value >= 1000
+      ) x`);
+    expect(inside).toBe(all);
   });
 
   it('gives different data for a different seed', async () => {

@@ -11,6 +11,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { ActivityTable } from './campaign-breakdown/activity-table.tsx';
+import { CampaignCompletionPanel } from './campaign-completion/completion-panel.tsx';
 import type { ActivityBy } from './campaign-breakdown/build-query.ts';
 import { toActivityRows } from './campaign-breakdown/transform.ts';
 import { transformCampaignGmv } from './campaign-gmv-chart/transform.ts';
@@ -68,6 +69,7 @@ export function ActivitiesPage() {
       </section>
       <ActivityTable by="campaign" title={t('activities.table')} testId="table-campaigns" {...campaigns} onRetry={campaigns.refetch} showBudget={budgets}
         stepTo={(key) => here({ campaign: key, channel: null })} drillTo={(key, metric) => customers({ campaign: key }, metric)} />
+      {campaign && <CampaignCompletionPanel campaign={campaign} />}
       {campaign && (
         <ActivityTable by="channel" title={t('activities.channels', { campaign })} testId="table-campaign-channels" {...channels} onRetry={channels.refetch}
           stepTo={(key) => here({ channel: key })} drillTo={(key, metric) => customers({ channel: key }, metric)} />

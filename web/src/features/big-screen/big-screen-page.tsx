@@ -16,6 +16,7 @@ import { isRunning, pickCampaign, toCampaignOptions } from './campaigns.ts';
 import { LiveBoardProvider, type LiveBoard } from './live-board.tsx';
 import { bigScreenQueries } from './page-queries.ts';
 import { currentHourOf, parseScreenParams, zonedParts } from './screen-params.ts';
+import { CampaignTargetsTile } from './tiles/campaign-targets-tile.tsx';
 import { CityTierTile } from './tiles/city-tier-tile.tsx';
 import { FunnelTile } from './tiles/funnel-tile.tsx';
 import { GmvByHourTile } from './tiles/gmv-by-hour-tile.tsx';
@@ -136,6 +137,7 @@ function CampaignScreen() {
               <FunnelTile participation={participation} name={name} />
               <NewCustomersTile query={queries.new_customers_by_source} window={window_} />
               <CityTierTile query={queries.participants_by_city_tier} name={name} />
+              <CampaignTargetsTile query={queries.campaign_targets} name={name} />
             </div>
           </LiveBoardProvider>
           {campaignList.rows && options.length === 0 && <div className="bs-banner">{t('bigScreen.noCampaign')}</div>}

@@ -8,6 +8,7 @@ import {
   buildCampaignSalesQuery, buildGmvByHourQuery, buildLeaderboardQuery, buildNewCustomersBySourceQuery,
   buildParticipantsByCityTierQuery, buildParticipationQuery, buildRoiByChannelQuery, campaignWindow,
 } from './build-queries.ts';
+import { buildCampaignTargetsQuery } from './campaign-targets.ts';
 import { buildCampaignListQuery, type CampaignOption } from './campaigns.ts';
 
 export function bigScreenQueries(campaign: CampaignOption | null, asOf: string | null) {
@@ -24,5 +25,6 @@ export function bigScreenQueries(campaign: CampaignOption | null, asOf: string |
     leaderboard: ready ? buildLeaderboardQuery(name) : null,
     new_customers_by_source: window ? buildNewCustomersBySourceQuery(window[0], window[1]) : null,
     participants_by_city_tier: ready ? buildParticipantsByCityTierQuery(name) : null,
+    campaign_targets: ready ? buildCampaignTargetsQuery(name) : null,
   };
 }

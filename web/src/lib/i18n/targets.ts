@@ -83,6 +83,12 @@ export const zh = {
   'honours.none': '该周期尚未结束，或暂无评优',
   'honours.employees': '员工',
   'honours.teams': '团队',
+  'campaignTargets.title': '{campaign} · 目标达成',
+  'campaignTargets.progress': '时间进度 {progress}（按活动自身的开始与结束计算）；点团队看员工',
+  'campaignTargets.none': '该活动没有设定目标',
+  'campaignTargets.tile': '目标达成 · 达成率 vs 时间进度',
+  'campaignTargets.tileTeams': '团队',
+  'campaignTargets.tileTop': '员工前五',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -169,4 +175,10 @@ export const en: Record<keyof typeof zh, string> = {
   'honours.none': 'The period is not closed yet, or has no honours',
   'honours.employees': 'Employees',
   'honours.teams': 'Teams',
+  'campaignTargets.title': '{campaign} · target completion',
+  'campaignTargets.progress': 'Time progress {progress} (from the campaign\'s own start to its end); click a team for its employees',
+  'campaignTargets.none': 'No targets are set for this campaign',
+  'campaignTargets.tile': 'Targets · achievement vs time progress',
+  'campaignTargets.tileTeams': 'Teams',
+  'campaignTargets.tileTop': 'Top 5 employees',
 };
