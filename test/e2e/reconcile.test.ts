@@ -244,9 +244,20 @@ describe('numbers that agree, in Chromium', () => {
         const employee = new URL(row.href, ctx.stack.url).searchParams.get('employee');
         const [book] = await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.customers WHERE owner_employee_id = ${Number(employee)}`;
         expect(num(row.cells[4]), `${employee} owned`).toBe(book!.n);
+        const asked: string[] = [];
+        const listen = (request: { url(): string; postData(): string | null }): void => {
+          if (request.url().includes('/cubejs-api/v1/load')) asked.push(decodeURIComponent(request.url()) + (request.postData() ?? ''));
+        };
+        page.on('request', listen);
         await page.goto(`${ctx.stack.url}/staff?range=${range}&team=${encodeURIComponent(scope.team)}&employee=${employee}`);
         await page.waitForSelector('[data-testid="employee-detail"] .kpi-changes', { timeout: 60_000 });
         await noSkeletons(page);
+        page.off('request', listen);
+        // The card's numbers are the peer comparison's answer (the same as its averages): the
+        // employee's own sales, ROI, new and owned customers are not asked of Cube as well.
+        const own = asked.filter((q) => /sales_buyers\.gmv|channel_roi\.roi|customer_insights\.new_customers|staff_performance\.owned_customers/.test(q)
+          && q.includes(`"values":["${employee}"]`));
+        expect(own, `${employee}: the card's own queries`).toEqual([]);
         for (const [index, id, tolerance] of columns) {
           const tile = page.locator(`[data-testid="employee-detail"] [data-testid="kpi-${id}"]`);
           const value = num(await tile.locator('[data-testid="kpi-value"]').textContent());

@@ -1,8 +1,10 @@
 /**
  * Every query the staff page sends, by name (see lib/page-queries.ts): the
  * teams, a team's employees once a team is chosen, one employee's numbers
- * once an employee is. The employee's averages and rank come from the app
- * server (`/api/peer-comparison`, employee-detail/use-peer-comparison.ts).
+ * once an employee is. The employee's numbers, averages and rank come from
+ * the app server (`/api/peer-comparison`, employee-detail/use-peer-comparison.ts);
+ * of the employee_* queries the page sends employee_activity (the name and
+ * team) always, the others only when that comparison is unavailable.
  */
 import type { DateRange } from '../../lib/date-range.ts';
 import type { FilterKind } from '../../lib/filters.ts';

@@ -28,17 +28,21 @@ export function EmployeeDetail({ employeeId, range, asOf, queries }: {
 }) {
   const { t, lang } = useI18n();
   const [params] = useSearchParams();
-  const activity = useCubeQuery(queries.employee_activity);
-  const sales = useCubeQuery(queries.employee_sales);
-  const roi = useCubeQuery(queries.employee_roi);
-  const fresh = useCubeQuery(queries.employee_new_customers);
-  const owned = useCubeQuery(queries.employee_owned);
-  // The same range as the team table (none: all time), so the card reads the table's numbers.
+  // The same range as the team table (none: all time), so the card reads the table's numbers: its
+  // values come from that answer, the same as its averages and rank. The employee's name and team
+  // come from the activity query; the other numbers are asked of Cube only when the comparison is
+  // unavailable (the page then shows the employee's own numbers without the team's).
   const peers = usePeerComparison(employeeId, range);
+  const own = peers.status === 'unavailable';
+  const activity = useCubeQuery(queries.employee_activity);
+  const sales = useCubeQuery(own ? queries.employee_sales : null);
+  const roi = useCubeQuery(own ? queries.employee_roi : null);
+  const fresh = useCubeQuery(own ? queries.employee_new_customers : null);
+  const owned = useCubeQuery(own ? queries.employee_owned : null);
   const name = String(activity.rows[0]?.['staff_performance.employee'] ?? `#${employeeId}`);
   const team = activity.rows[0]?.['staff_performance.team'];
   const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0], owned.rows[0]), peers.status === 'ok' ? peers.data : null);
-  const loading = activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading || owned.isLoading;
+  const loading = peers.status === 'loading' || activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading || owned.isLoading;
   const error = activity.error ?? sales.error ?? roi.error ?? fresh.error ?? owned.error;
   const format = (id: EmployeeMetric, v: number | null) =>
     CURRENCY.has(id) ? formatCurrency(v, lang) : PERCENT.has(id) ? formatPercent(v, lang) : id === 'roi' ? (v === null ? '—' : v.toFixed(2)) : formatInteger(v, lang);
