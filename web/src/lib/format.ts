@@ -15,6 +15,8 @@ export function formatCurrency(value: unknown, lang: Lang, compact = false): str
       ? `¥${(n / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 1 })}万`
       : `¥${(n / 1_000).toLocaleString('en-US', { maximumFractionDigits: 1 })}k`;
   }
+  // Compact (axis ticks, a screen's headline): whole yuan below ¥1万 too, so one axis reads ¥9,000 beside ¥1.2万, not ¥9,000.00.
+  if (compact) return `¥${Math.round(n).toLocaleString(lang)}`;
   return `¥${n.toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
