@@ -10,6 +10,7 @@ import { buildDrillQuery, drillColumns, parseDrill, parsePage } from '../../../w
 import { exportComment, exportFormFields, type ExportPayload } from '../../../web/src/lib/export-csv.ts';
 import { exportFormat } from '../../../web/src/lib/export-columns.ts';
 import { translate, type MessageKey } from '../../../web/src/lib/i18n.tsx';
+import { csvCells as cells } from '../../helpers/csv-cells.ts';
 import { type Client, useTestStack } from '../../helpers/stack.ts';
 
 const AS_OF = '2026-11-20';
@@ -17,21 +18,6 @@ const cookieOf = (client: Client): string => (client as unknown as { cookie: str
 const zh = (key: MessageKey) => translate('zh-CN', key);
 /** The lifecycle words as the page writes them, typed here by hand. */
 const LIFECYCLE_ZH: Record<string, string> = { prospect: '潜客', new: '新客', active: '活跃', sleeping: '沉睡', churned: '流失' };
-
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(cell); cell = ''; } else cell += ch;
-  }
-  out.push(cell);
-  return out;
-}
 
 interface Expected { id: number; name: string; lifecycle: string; ltv: string | null; last: string | null; churned: boolean }
 

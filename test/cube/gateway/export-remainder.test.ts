@@ -9,26 +9,11 @@ import { buildExportRemainder } from '../../../web/src/lib/drill-scope.ts';
 import { buildDrillQuery, drillColumns, parseDrill, parsePage } from '../../../web/src/lib/drill.ts';
 import { exportFormFields } from '../../../web/src/lib/export-csv.ts';
 import { one } from '../../helpers/database.ts';
+import { csvCells as cells } from '../../helpers/csv-cells.ts';
 import { type Client, useTestStack } from '../../helpers/stack.ts';
 
 const AS_OF = '2026-11-20';
 const cookieOf = (client: Client): string => (client as unknown as { cookie: string }).cookie;
-
-/** One CSV line into cells (quoted cells may hold commas and doubled quotes). */
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(cell); cell = ''; } else cell += ch;
-  }
-  out.push(cell);
-  return out;
-}
 
 /** Money text → cents, exactly. */
 const cents = (text: string): bigint => {
