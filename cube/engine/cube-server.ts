@@ -194,7 +194,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
       internals.scheduledRefreshTimerInterval = null;
       // A statement in flight (a rollup build: seconds, minutes at scale)
       // would hold the pools' end until it finished, and a stop past its
-      // 20 s bound: cancel this server's own statements; a cancelled build
+      // bound (start.ts): cancel this server's own statements; a cancelled build
       // leaves the previous one in place.
       await cancelOwnStatements(options.databaseUrl, applicationName);
       await core.beforeShutdown().catch(() => undefined);

@@ -25,19 +25,24 @@ export interface RunningStack {
   cubeUrl: string;
   sql: Sql;
   stop(): Promise<void>;
+  /** The part being stopped (empty when none): what a stop past its bound was waiting for. */
+  stopping(): string;
 }
 
 export async function startStack(config: Config, events: StackEvents = {}): Promise<RunningStack> {
   const log = events.log ?? (() => {});
   const stops: Array<() => Promise<void>> = [];
+  let current = '';
   const stop = async (): Promise<void> => {
     for (const s of stops.reverse()) {
+      current = s.name || 'a part';
       const began = performance.now();
       await s().catch((e: Error) => log(`while stopping: ${e.message}`));
       // A slow step is named, so a stop that overruns its bound (start.ts) says where.
       const seconds = (performance.now() - began) / 1000;
-      if (seconds > 5) log(`stopping ${s.name || 'a part'} took ${seconds.toFixed(1)} s`);
+      if (seconds > 5) log(`stopping ${current} took ${seconds.toFixed(1)} s`);
     }
+    current = '';
     stops.length = 0;
   };
   try {
@@ -80,7 +85,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     });
     stops.push(function cubeServer() { return cube.stop(); });
     server.ready({ sql, cubeUrl: cube.url });
-    return { url: `http://localhost:${port}`, databaseUrl, cubeUrl: cube.url, sql, stop };
+    return { url: `http://localhost:${port}`, databaseUrl, cubeUrl: cube.url, sql, stop, stopping: () => current };
   } catch (error) {
     await stop();
     throw error;
