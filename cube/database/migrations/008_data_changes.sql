@@ -19,21 +19,10 @@ CREATE FUNCTION siyu.count_data_change() RETURNS trigger
     END
   $$;
 
-DO $$
-  DECLARE
-    data_table text;
-  BEGIN
-    FOREACH data_table IN ARRAY ARRAY['settings', 'teams', 'employees', 'channels', 'customers',
-      'customer_identities', 'campaigns', 'campaign_spend', 'campaign_participations', 'orders',
-      'events', 'follow_ups', 'appointments']
-    LOOP
-      INSERT INTO siyu.data_changes (table_name) VALUES (data_table);
-      EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON siyu.%I
-                      FOR EACH STATEMENT EXECUTE FUNCTION siyu.count_data_change()',
-                     data_table || '_changes', data_table);
-    END LOOP;
-  END
-$$;
+-- Each data table's counter and trigger (definitions/track_data_changes.sql).
+SELECT siyu.track_data_changes('settings', 'teams', 'employees', 'channels', 'customers',
+  'customer_identities', 'campaigns', 'campaign_spend', 'campaign_participations', 'orders',
+  'events', 'follow_ups', 'appointments');
 
 -- The refresh key of a cube or rollup: the change counters of the tables it
 -- reads, e.g. siyu.data_version('orders', 'employees').

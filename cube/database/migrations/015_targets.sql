@@ -184,16 +184,4 @@ CREATE TABLE siyu.honours (
 
 -- Writes to targets and schemes change what the completion shows: counted
 -- like the facts (migration 008), so a cached answer is renewed.
-DO $$
-  DECLARE
-    data_table text;
-  BEGIN
-    FOREACH data_table IN ARRAY ARRAY['targets', 'bonus_schemes', 'bonus_tiers', 'contests']
-    LOOP
-      INSERT INTO siyu.data_changes (table_name) VALUES (data_table);
-      EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON siyu.%I
-                      FOR EACH STATEMENT EXECUTE FUNCTION siyu.count_data_change()',
-                     data_table || '_changes', data_table);
-    END LOOP;
-  END
-$$;
+SELECT siyu.track_data_changes('targets', 'bonus_schemes', 'bonus_tiers', 'contests');

@@ -1,11 +1,13 @@
 /**
- * A migration that changes a classification rule (011: high_value_slipping)
- * reaches a database whose classification was already built, with no fact
- * changed: the version every reader keys on changes, so the materialized
- * classification and the rollups keyed on it are rebuilt with the new rule.
+ * A changed classification rule (an edit of
+ * cube/database/definitions/customer_classification.sql; here 011's
+ * high_value_slipping, from the rule before it) reaches a database whose
+ * classification was already built, with no fact changed: the version every
+ * reader keys on changes, so the materialized classification and the
+ * rollups keyed on it are rebuilt with the new rule.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, readMigrations } from '../../../cube/database/migrate.ts';
+import { migrate, readDefinitions } from '../../../cube/database/migrate.ts';
 import { seedDatabase } from '../../../seed/load.ts';
 import { createTestDatabase, one, type TestDatabase } from '../../helpers/database.ts';
 
@@ -30,16 +32,21 @@ describe('a changed classification rule on a database built before it', () => {
   afterAll(async () => db?.drop());
 
   it('changes the version and rebuilds the materialized classification with the new rule', async () => {
-    const all = await readMigrations();
-    await migrate(db.sql, all.filter((m) => m.version <= 10));
-    // The seed ends by building the classification (as of 010's rules).
+    const current = await readDefinitions();
+    const rule = current.find((d) => d.name === 'customer_classification')!;
+    // The rule as it was before 011: 重要保持 or 重要挽留, however long ago the last order.
+    const newRule = /COALESCE\(LEFT\(rfm_segment, 2\) = '重要'\s+AND recency_days BETWEEN 45 AND 120, FALSE\)/;
+    expect(rule.sql).toMatch(newRule);
+    const earlierRule = { ...rule, sql: rule.sql.replace(newRule, "COALESCE(rfm_segment IN ('重要保持', '重要挽留'), FALSE)"), checksum: 'earlier' };
+    await migrate(db.sql, undefined, current.map((d) => (d === rule ? earlierRule : d)));
+    // The seed ends by building the classification (with the earlier rule).
     await seedDatabase(db.sql, { customers: 1500, seed: 3, asOf: '2026-11-20' });
     const before = one(await db.sql<{ v: string }[]>`SELECT siyu.classification_now_version() AS v`).v;
     const old = one(await db.sql.unsafe<{ n: number; expected: number }[]>(DIFFERENCES));
     expect(old.expected).toBeGreaterThan(5);
     expect(old.n).toBeGreaterThan(0);
 
-    expect(await migrate(db.sql, all.filter((m) => m.version <= 11))).toEqual(['011_high_value_slipping']);
+    expect(await migrate(db.sql)).toEqual(['definitions/customer_classification']);
     const after = one(await db.sql<{ v: string }[]>`SELECT siyu.classification_now_version() AS v`).v;
     expect(after).not.toBe(before);
     expect(one(await db.sql<{ version: string }[]>`SELECT version FROM siyu.classification_builds`).version).toBe(after);

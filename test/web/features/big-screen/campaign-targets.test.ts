@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCampaignTargetsQuery, toCampaignTargets } from '../../../../web/src/features/big-screen/campaign-targets.ts';
-import { teamThenEmployees, toCampaignCompletionRows } from '../../../../web/src/features/activities/campaign-completion/build-query.ts';
+import { teamThenEmployees } from '../../../../web/src/features/activities/campaign-completion/build-query.ts';
+import { toCompletionRows } from '../../../../web/src/lib/target-completion.ts';
 
 const row = (level: string, team: string, employee: string | null, target: number, actual: number, metric = 'gmv') => ({
   'target_completion.id': `${team}/${employee ?? ''}/${metric}`, 'target_completion.level': level, 'target_completion.team': team,
@@ -33,7 +34,7 @@ describe('campaign targets', () => {
   });
 
   it('lists one metric team → employee, a team\'s employees under it when open', () => {
-    const rows = toCampaignCompletionRows(ROWS);
+    const rows = toCompletionRows(ROWS);
     expect(teamThenEmployees(rows, 'gmv', null).map((r) => r.employee ?? r.team)).toEqual(['A', 'B']);
     expect(teamThenEmployees(rows, 'gmv', 'A').map((r) => r.employee ?? r.team)).toEqual(['A', '甲', '乙', 'B']);
     expect(rows.find((r) => r.employee === '甲')!.gap).toBe(300);

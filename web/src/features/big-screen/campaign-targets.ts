@@ -5,8 +5,7 @@
  */
 import type { Query } from '../../lib/cube.ts';
 import { toNumber } from '../../lib/format.ts';
-
-const V = (m: string) => `target_completion.${m}`;
+import { completionMember as V } from '../../lib/target-completion.ts';
 
 /** The metric the tile reads: the campaign's money. */
 export const TILE_TARGET_METRIC = 'gmv';

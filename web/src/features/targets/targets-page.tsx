@@ -12,7 +12,8 @@ import { formatCurrency, formatInteger, formatPercent } from '../../lib/format.t
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
-import { buildCompletionQuery, periodChoices, toCompletionRows, type CompletionRow } from './build-query.ts';
+import { toCompletionRows, type CompletionRow } from '../../lib/target-completion.ts';
+import { buildCompletionQuery, periodChoices } from './build-query.ts';
 import { MONEY_METRICS } from './metrics.ts';
 import { ContestBoards } from './contest-board.tsx';
 import { HonoursPanel } from './honours-panel.tsx';
@@ -31,7 +32,7 @@ function EditValue({ row, period, onSaved }: { row: CompletionRow; period: strin
   }
   const save = async () => {
     try {
-      const r = await targetApi.set({ period, metric: row.metric, value: value.trim(), ...(row.level === 'team' ? { teamId: row.teamId } : { employeeId: row.employeeId! }) });
+      const r = await targetApi.set({ period, metric: row.metric, value: value.trim(), ...(row.level === 'team' ? { teamId: row.teamId! } : { employeeId: row.employeeId! }) });
       setValue(null);
       setError(null);
       onSaved(r.warnings);

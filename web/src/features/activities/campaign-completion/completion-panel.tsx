@@ -9,7 +9,8 @@ import { QueryState } from '../../../components/query-state.tsx';
 import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
-import { buildCampaignCompletionQuery, metricsOf, teamThenEmployees, toCampaignCompletionRows, type CampaignCompletionRow } from './build-query.ts';
+import { toCompletionRows, type CompletionRow } from '../../../lib/target-completion.ts';
+import { buildCampaignCompletionQuery, metricsOf, teamThenEmployees } from './build-query.ts';
 import './completion.css';
 
 const MONEY = new Set(['gmv', 'spend_per_buyer']);
@@ -17,7 +18,7 @@ const MONEY = new Set(['gmv', 'spend_per_buyer']);
 export function CampaignCompletionPanel({ campaign }: { campaign: string }) {
   const { t, lang } = useI18n();
   const query = useCubeQuery(useMemo(() => buildCampaignCompletionQuery(campaign), [campaign]));
-  const all = useMemo(() => toCampaignCompletionRows(query.rows), [query.rows]);
+  const all = useMemo(() => toCompletionRows(query.rows), [query.rows]);
   const metrics = useMemo(() => metricsOf(all), [all]);
   const [picked, setPicked] = useState<string | null>(null);
   const [openTeam, setOpenTeam] = useState<string | null>(null);
@@ -26,7 +27,7 @@ export function CampaignCompletionPanel({ campaign }: { campaign: string }) {
   const progress = all.find((r) => r.timeProgress !== null)?.timeProgress ?? null;
 
   const value = (v: number | null) => (MONEY.has(metric) ? formatCurrency(v, lang) : formatInteger(v, lang));
-  const columns: Column<CampaignCompletionRow>[] = [
+  const columns: Column<CompletionRow>[] = [
     {
       id: 'who', title: `${t('targets.col.team')} / ${t('targets.col.employee')}`,
       render: (r) => (r.level === 'team'
@@ -38,7 +39,7 @@ export function CampaignCompletionPanel({ campaign }: { campaign: string }) {
     { id: 'actual', title: t('targets.col.actual'), align: 'right', render: (r) => value(r.actual) },
     {
       id: 'achievement', title: t('targets.col.achievement'), align: 'right', help: 'achievement_rate', testId: 'achievement',
-      render: (r) => <span className={r.achievement !== null && r.timeProgress !== null && r.achievement < r.timeProgress ? 'behind' : 'ahead'}>{formatPercent(r.achievement, lang)}</span>,
+      render: (r) => <span className={r.behind ? 'behind' : 'ahead'}>{formatPercent(r.achievement, lang)}</span>,
     },
     { id: 'time', title: t('targets.col.timeProgress'), align: 'right', help: 'time_progress', testId: 'time-progress', render: (r) => formatPercent(r.timeProgress, lang) },
     { id: 'gap', title: t('targets.col.gap'), align: 'right', testId: 'gap', render: (r) => value(r.gap) },

@@ -9,24 +9,13 @@ import { useEffect, useMemo, useState } from 'react';
 import { DataTable, type Column } from '../../../components/data-table.tsx';
 import { QueryState } from '../../../components/query-state.tsx';
 import type { Query } from '../../../lib/cube.ts';
-import { formatCurrency, formatInteger, formatPercent, toNumber } from '../../../lib/format.ts';
+import { formatCurrency, formatInteger, formatPercent } from '../../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../../lib/i18n.tsx';
+import { completionMember as V, toCompletionRows, type CompletionRow } from '../../../lib/target-completion.ts';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
 import './completion.css';
 
-const V = (m: string) => `target_completion.${m}`;
 const MONEY = new Set(['gmv', 'spend_per_buyer']);
-
-interface Row {
-  key: string;
-  who: string;
-  metric: string;
-  target: number | null;
-  actual: number | null;
-  achievement: number | null;
-  timeProgress: number | null;
-  gap: number | null;
-}
 
 /** The as-of month's targets of one employee, of a team's employees, or of the teams themselves. */
 export function buildStaffCompletionQuery(month: string, scope: { employeeId?: number | null; team?: string | null }): Query {
@@ -84,27 +73,15 @@ export function StaffCompletionPanel({ asOf, employeeId, team }: { asOf: string;
   const { t, lang } = useI18n();
   const month = asOf.slice(0, 7);
   const query = useCubeQuery(buildStaffCompletionQuery(month, { employeeId, team }));
-  const rows: Row[] = useMemo(() => query.rows.map((r) => {
-    const target = toNumber(r[V('target')]);
-    const actual = toNumber(r[V('actual')]);
-    return {
-      key: String(r[V('id')]),
-      who: (r[V('employee')] as string | null) ?? String(r[V('team')]),
-      metric: String(r[V('target_metric')]),
-      target, actual,
-      achievement: toNumber(r[V('achievement_rate')]),
-      timeProgress: toNumber(r[V('time_progress')]),
-      gap: target === null || actual === null ? null : Math.max(0, target - actual),
-    };
-  }), [query.rows]);
-  const value = (r: Row, v: number | null) => (MONEY.has(r.metric) ? formatCurrency(v, lang) : formatInteger(v, lang));
-  const columns: Column<Row>[] = [
-    { id: 'who', title: employeeId || team ? t('targets.col.employee') : t('targets.col.team'), render: (r) => r.who },
+  const rows = useMemo(() => toCompletionRows(query.rows), [query.rows]);
+  const value = (r: CompletionRow, v: number | null) => (MONEY.has(r.metric) ? formatCurrency(v, lang) : formatInteger(v, lang));
+  const columns: Column<CompletionRow>[] = [
+    { id: 'who', title: employeeId || team ? t('targets.col.employee') : t('targets.col.team'), render: (r) => r.employee ?? r.team },
     { id: 'metric', title: t('targets.col.metric'), render: (r) => t(`targets.metric.${r.metric}` as MessageKey) },
     { id: 'target', title: t('targets.col.target'), align: 'right', help: 'target', render: (r) => value(r, r.target) },
     {
       id: 'achievement', title: t('targets.col.achievement'), align: 'right', help: 'achievement_rate', testId: 'achievement',
-      render: (r) => <span className={r.achievement !== null && r.timeProgress !== null && r.achievement < r.timeProgress ? 'behind' : 'ahead'}>{formatPercent(r.achievement, lang)}</span>,
+      render: (r) => <span className={r.behind ? 'behind' : 'ahead'}>{formatPercent(r.achievement, lang)}</span>,
     },
     { id: 'time', title: t('targets.col.timeProgress'), align: 'right', help: 'time_progress', render: (r) => formatPercent(r.timeProgress, lang) },
     { id: 'gap', title: t('targets.col.gap'), align: 'right', render: (r) => value(r, r.gap) },
