@@ -85,10 +85,10 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
       timeDimensions: within('customer_insights.registered_date'),
     }),
   ]);
-  const members = [...new Set([...owned, ...staff].map((r) => Number(r['staff_performance.employee_id'])).concat(sales.map((r) => Number(r['sales_buyers.employee_id']))))]
+  const members = [...new Set([...owned.map((r) => Number(r['staff_owned.employee_id'])), ...staff.map((r) => Number(r['staff_performance.employee_id'])), ...sales.map((r) => Number(r['sales_buyers.employee_id']))])]
     .filter((id) => Number.isInteger(id) && id > 0)
     .sort((a, b) => a - b);
-  put(owned, 'staff_performance.employee_id', [['owned_customers', 'staff_performance.owned_customers']]);
+  put(owned, 'staff_owned.employee_id', [['owned_customers', 'staff_owned.owned_customers']]);
   put(staff, 'staff_performance.employee_id', [['converted_customers', 'staff_performance.converted_customers'],
     ['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
     ['arrivals', 'staff_performance.arrivals'], ['arrival_rate', 'staff_performance.arrival_rate']]);

@@ -17,8 +17,8 @@ describe("team leaderboard and a team's employees", () => {
       [{ 'sales_buyers.employee': '甲', 'sales_buyers.employee_id': 1, 'sales_buyers.gmv': '100' },
         { 'sales_buyers.employee': '乙', 'sales_buyers.employee_id': 2, 'sales_buyers.gmv': '300' }],
       [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.converted_customers': '4' }],
-      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.owned_customers': '10' },
-        { 'staff_performance.employee': '丙', 'staff_performance.employee_id': 3, 'staff_performance.owned_customers': '5' }]);
+      [{ 'staff_owned.employee': '甲', 'staff_owned.employee_id': 1, 'staff_owned.owned_customers': '10' },
+        { 'staff_owned.employee': '丙', 'staff_owned.employee_id': 3, 'staff_owned.owned_customers': '5' }]);
     // 丙 owns customers but sold nothing in the range: a row of the team all the same.
     expect(rows.map((r) => r.key)).toEqual(['乙', '甲', '丙']);
     expect(rows[2]).toMatchObject({ employeeId: 3, owned: 5, gmv: 0, converted: 0, conversionRate: 0 });
@@ -30,7 +30,7 @@ describe("team leaderboard and a team's employees", () => {
 
 describe('one employee beside the team', () => {
   it('own queries filter on the employee id (owned customers by owner, with no range)', () => {
-    expect(buildEmployeeOwnedQuery(7)).toEqual({ measures: ['staff_performance.owned_customers'], filters: [{ member: 'staff_performance.employee_id', operator: 'equals', values: ['7'] }] });
+    expect(buildEmployeeOwnedQuery(7)).toEqual({ measures: ['staff_owned.owned_customers'], filters: [{ member: 'staff_owned.employee_id', operator: 'equals', values: ['7'] }] });
     expect(buildStaffOwnedQuery('employee', 'T').timeDimensions).toBeUndefined();
     expect(buildStaffActivityQuery('employee', ['2026-01-01', '2026-11-20'], 'T').measures).not.toContain('staff_performance.owned_customers');
     expect(buildEmployeeActivityQuery(7, null).filters).toEqual([{ member: 'staff_performance.employee_id', operator: 'equals', values: ['7'] }]);
@@ -38,7 +38,7 @@ describe('one employee beside the team', () => {
   });
 
   it('uses the peer comparison when there is one, own values otherwise', () => {
-    const own = ownValues({ 'staff_performance.converted_customers': '5' }, { 'sales_buyers.gmv': '1000' }, undefined, undefined, { 'staff_performance.owned_customers': '20' });
+    const own = ownValues({ 'staff_performance.converted_customers': '5' }, { 'sales_buyers.gmv': '1000' }, undefined, undefined, { 'staff_owned.owned_customers': '20' });
     expect(own.conversion_rate).toBe(0.25);
     const alone = employeeMetrics(own, null);
     expect(alone.find((m) => m.id === 'gmv')).toEqual({ id: 'gmv', value: 1000, teamAverage: null, rank: null });

@@ -15,9 +15,9 @@ export function buildEmployeeActivityQuery(employeeId: number, range: DateRange 
   };
 }
 
-/** 名下客户: the customers the employee owns now, whatever the range (as the team table). */
+/** 名下客户: the customers the employee owns now, whatever the range (as the team table, from staff_owned). */
 export function buildEmployeeOwnedQuery(employeeId: number): Query {
-  return { measures: ['staff_performance.owned_customers'], filters: eq('staff_performance.employee_id', employeeId) };
+  return { measures: ['staff_owned.owned_customers'], filters: eq('staff_owned.employee_id', employeeId) };
 }
 
 /** From the customer-day table (sales_buyers), as the team table. */

@@ -18,13 +18,14 @@ export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange |
  * 名下客户 per team (or employee): the customers they own now, whatever the
  * range. With a range the measure would count only those registered in it,
  * which is 新增客户数 again, and 转化率 (converted in the range / owned)
- * could pass 100 %.
+ * could pass 100 %. Counted on the customers (staff_owned), not on
+ * staff_performance's stacked facts (docs/performance.md).
  */
 export function buildStaffOwnedQuery(by: 'team' | 'employee', team: string | null): Query {
   return {
-    dimensions: by === 'team' ? ['staff_performance.team'] : ['staff_performance.employee', 'staff_performance.employee_id'],
-    measures: ['staff_performance.owned_customers'],
-    filters: team ? [{ member: 'staff_performance.team', operator: 'equals', values: [team] }] : [],
+    dimensions: by === 'team' ? ['staff_owned.team'] : ['staff_owned.employee', 'staff_owned.employee_id'],
+    measures: ['staff_owned.owned_customers'],
+    filters: team ? [{ member: 'staff_owned.team', operator: 'equals', values: [team] }] : [],
   };
 }
 

@@ -25,7 +25,7 @@ export function toStaffRows(by: 'team' | 'employee', sales: readonly Row[], acti
   const keyOf = (r: Row, view: string) => String(r[`${view}.${by}`] ?? '');
   const bySales = new Map(sales.map((r) => [keyOf(r, 'sales_buyers'), r]));
   const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_performance'), r]));
-  const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_performance'), r]));
+  const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_owned'), r]));
   const keys = [...new Set([...bySales.keys(), ...byActivity.keys(), ...byOwned.keys()])].filter((k) => k !== '');
   // A count or sum with no facts is 0, not unknown: the employee is a row of the table, and the team average counts them.
   const zero = (v: unknown) => toNumber(v) ?? 0;
@@ -33,11 +33,11 @@ export function toStaffRows(by: 'team' | 'employee', sales: readonly Row[], acti
     const s = bySales.get(key);
     const a = byActivity.get(key);
     const o = byOwned.get(key);
-    const owned = zero(o?.['staff_performance.owned_customers']);
+    const owned = zero(o?.['staff_owned.owned_customers']);
     const converted = zero(a?.['staff_performance.converted_customers']);
     return {
       key,
-      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? o?.['staff_performance.employee_id'] ?? s?.['sales_buyers.employee_id']),
+      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? o?.['staff_owned.employee_id'] ?? s?.['sales_buyers.employee_id']),
       gmv: zero(s?.['sales_buyers.gmv']),
       buyers: zero(s?.['sales_buyers.buyers']),
       spendPerBuyer: toNumber(s?.['sales_buyers.spend_per_buyer']),
