@@ -10,8 +10,11 @@
  * role (`/v1/sql`, the role's row limits applied), which is then run with
  * `EXPLAIN (ANALYZE, BUFFERS)` straight on PostgreSQL: Cube's cache and
  * queue play no part, so each figure is the statement's own cost with the
- * cache defeated. Prints the median execution time per query and role (and,
- * with `--plans`, the plans) as JSON.
+ * cache defeated (and no rollup: the raw tables' cost, what a query falls
+ * back to). Each staff query is also run as it was asked before the
+ * staff_owned and staff_converted views ("(before)": the same members on
+ * staff_performance). Prints the median execution time per query and role
+ * (and, with `--plans`, the SQL and plans) as JSON.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -74,15 +77,27 @@ try {
   } catch (e) {
     say(`big-screen skipped: ${(e as Error).message}`);
   }
-  const queries: NamedQuery[] = [
+  const pages: NamedQuery[] = [
     ...staff(ctx, true).queries, ...channels(ctx, false).queries, ...big,
     ...Object.entries(drilled).flatMap(([name, query]) => (query ? [{ name: `activities:${name}`, query: query as CubeQuery }] : [])),
-  ].filter((q) => DISTINCT.test(JSON.stringify(q.query.measures ?? [])))
-    .filter((q) => !args.only || args.only.split(',').includes(q.name));
+  ];
+  // Each staff query as it was asked before staff_owned and staff_converted (issue 19): the same members on
+  // staff_performance, the touches' query with the converted customers in it.
+  const before = (q: NamedQuery): NamedQuery | null => {
+    const text = JSON.stringify(q.query);
+    if (!/staff_owned\.|staff_converted\./.test(text)) return null;
+    const old = JSON.parse(text.replace(/staff_owned\.|staff_converted\./g, 'staff_performance.').replace(/staff_performance\.order_date/g, 'staff_performance.date')) as CubeQuery;
+    return { name: `${q.name} (before)`, query: old };
+  };
+  const activityBefore = (q: NamedQuery): NamedQuery | null => (/^(activity_by_|employee_activity)/.test(q.name)
+    ? { name: `${q.name} (before)`, query: { ...q.query, measures: ['staff_performance.converted_customers', ...(q.query.measures as string[])] } } : null);
+  const all = pages.flatMap((q) => [q, before(q), activityBefore(q)].filter((x): x is NamedQuery => x !== null))
+    .filter((q) => DISTINCT.test(JSON.stringify(q.query.measures ?? [])) || /^(activity_by_|employee_activity)/.test(q.name))
+    .filter((q) => !args.only || args.only.split(',').includes(q.name.replace(' (before)', '')));
   const results: Array<Record<string, unknown>> = [];
   for (const who of people) {
     const token = jwt.sign({ ...who }, secret, { algorithm: 'HS256', expiresIn: 3600 });
-    for (const { name, query } of queries) {
+    for (const { name, query } of all) {
       const response = await fetch(`${cube.url}/cubejs-api/v1/sql`, {
         method: 'POST', headers: { Authorization: token, 'Content-Type': 'application/json' },
         body: JSON.stringify({ query: { ...query, timezone: config.timeZone } }),
