@@ -109,6 +109,10 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
       ownerLimit: null,
     },
   },
+  // Owned customers from the customers themselves: the employee on the row is the owner, so every row is the scope's own customer.
+  staff_owned: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: 'owned' },
+  // Converted customers: the owner again (the customer-day table joined to the customer's owner).
+  staff_converted: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: 'owned' },
   // Drill lists of facts: the fact's scope, and only customers the scope owns.
   sales_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },

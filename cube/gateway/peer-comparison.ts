@@ -12,7 +12,7 @@
  * mean of its column and the rank their place in it.
  */
 import type { Sql } from 'postgres';
-import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from '../../web/src/features/staff/team-leaderboard/build-query.ts';
+import { buildStaffActivityQuery, buildStaffConvertedQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from '../../web/src/features/staff/team-leaderboard/build-query.ts';
 import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 
@@ -75,8 +75,9 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
   };
   const within = (dimension: string) => (range ? [{ dimension, dateRange: range }] : []);
   // The team scope comes from the loader's limits, so the table's team filter is not needed.
-  const [owned, staff, sales, returns, fresh] = await Promise.all([
+  const [owned, converted, staff, sales, returns, fresh] = await Promise.all([
     load(teamId, buildStaffOwnedQuery('employee', null) as Record<string, unknown>),
+    load(teamId, buildStaffConvertedQuery('employee', range, null) as Record<string, unknown>),
     load(teamId, buildStaffActivityQuery('employee', range, null) as Record<string, unknown>),
     load(teamId, buildStaffSalesQuery('employee', range, null) as Record<string, unknown>),
     load(teamId, { measures: ['channel_roi.roi'], dimensions: ['channel_roi.employee_id'], timeDimensions: within('channel_roi.date') }),
@@ -85,12 +86,12 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
       timeDimensions: within('customer_insights.registered_date'),
     }),
   ]);
-  const members = [...new Set([...owned, ...staff].map((r) => Number(r['staff_performance.employee_id'])).concat(sales.map((r) => Number(r['sales_buyers.employee_id']))))]
+  const members = [...new Set([...owned.map((r) => Number(r['staff_owned.employee_id'])), ...staff.map((r) => Number(r['staff_performance.employee_id'])), ...sales.map((r) => Number(r['sales_buyers.employee_id']))])]
     .filter((id) => Number.isInteger(id) && id > 0)
     .sort((a, b) => a - b);
-  put(owned, 'staff_performance.employee_id', [['owned_customers', 'staff_performance.owned_customers']]);
-  put(staff, 'staff_performance.employee_id', [['converted_customers', 'staff_performance.converted_customers'],
-    ['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
+  put(owned, 'staff_owned.employee_id', [['owned_customers', 'staff_owned.owned_customers']]);
+  put(converted, 'staff_converted.employee_id', [['converted_customers', 'staff_converted.converted_customers']]);
+  put(staff, 'staff_performance.employee_id', [['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
     ['arrivals', 'staff_performance.arrivals'], ['arrival_rate', 'staff_performance.arrival_rate']]);
   put(sales, 'sales_buyers.employee_id', [['gmv', 'sales_buyers.gmv'], ['spend_per_buyer', 'sales_buyers.spend_per_buyer']]);
   put(returns, 'channel_roi.employee_id', [['roi', 'channel_roi.roi']]);

@@ -289,6 +289,9 @@ describe('the model on a hand-made brand', () => {
       const byTeam = await by('staff_performance', ['bookings', 'arrivals', 'arrival_rate', 'owned_customers'], 'team');
       expectValues(byTeam, 'staff_performance.team', 'staff_performance.arrival_rate', { 一队: 1 / 3, 二队: 0 });
       expectValues(byTeam, 'staff_performance.team', 'staff_performance.owned_customers', { 一队: 4, 二队: 4 });
+      // The same owned customers counted on the customers themselves (staff_owned).
+      expectValues(await by('staff_owned', ['owned_customers'], 'employee'), 'staff_owned.employee', 'staff_owned.owned_customers', { 甲: 2, 乙: 2, 丙: 2, 丁: 2 });
+      expectValues(await by('staff_owned', ['owned_customers'], 'team'), 'staff_owned.team', 'staff_owned.owned_customers', { 一队: 4, 二队: 4 });
     });
 
     it('converted customers and per-capita output in a range', async () => {

@@ -40,8 +40,11 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   conversion_by_channel: 'participants (distinct)', conversion_by_campaign: 'participants (distinct)',
   participation_by_campaign: 'participants (distinct)',
   sales_by_team: 'buyers (customer-day table)', sales_by_employee: 'buyers (customer-day table)', employee_sales: 'buyers (customer-day table)',
-  activity_by_team: 'owned customers (distinct)', activity_by_employee: 'owned customers (distinct)', employee_activity: 'owned customers (distinct)',
-  owned_by_team: 'owned customers (distinct)', owned_by_employee: 'owned customers (distinct)', employee_owned: 'owned customers (distinct)',
+  // Owned customers are counted on the customers (one row each), converted customers on the customer-day
+  // table made distinct per customer first (test/model/staff-owned.test.ts, staff-converted.test.ts).
+  owned_by_team: 'owned customers (the customers)', owned_by_employee: 'owned customers (the customers)', employee_owned: 'owned customers (the customers)',
+  converted_by_team: 'converted customers (customer-day table)', converted_by_employee: 'converted customers (customer-day table)',
+  employee_converted: 'converted customers (customer-day table)',
   // The campaigns themselves (one row each, a few hundred at most): two calendars per row, nothing to sum.
   campaign_list: 'the campaign table', budget_by_campaign: 'the campaign table',
   // Any two days the person picks, classified on the fly.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery, buildEmployeeOwnedQuery } from '../../../../web/src/features/staff/employee-detail/build-query.ts';
+import { buildEmployeeActivityQuery, buildEmployeeConvertedQuery, buildEmployeeNewCustomersQuery, buildEmployeeOwnedQuery } from '../../../../web/src/features/staff/employee-detail/build-query.ts';
 import { employeeMetrics, ownValues } from '../../../../web/src/features/staff/employee-detail/transform.ts';
-import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from '../../../../web/src/features/staff/team-leaderboard/build-query.ts';
+import { buildStaffActivityQuery, buildStaffConvertedQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from '../../../../web/src/features/staff/team-leaderboard/build-query.ts';
 import { toStaffRows, transformLeaderboard } from '../../../../web/src/features/staff/team-leaderboard/transform.ts';
 
 describe("team leaderboard and a team's employees", () => {
@@ -16,13 +16,14 @@ describe("team leaderboard and a team's employees", () => {
     const rows = toStaffRows('employee',
       [{ 'sales_buyers.employee': '甲', 'sales_buyers.employee_id': 1, 'sales_buyers.gmv': '100' },
         { 'sales_buyers.employee': '乙', 'sales_buyers.employee_id': 2, 'sales_buyers.gmv': '300' }],
-      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.converted_customers': '4' }],
-      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.owned_customers': '10' },
-        { 'staff_performance.employee': '丙', 'staff_performance.employee_id': 3, 'staff_performance.owned_customers': '5' }]);
+      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.follow_ups': '2' }],
+      [{ 'staff_owned.employee': '甲', 'staff_owned.employee_id': 1, 'staff_owned.owned_customers': '10' },
+        { 'staff_owned.employee': '丙', 'staff_owned.employee_id': 3, 'staff_owned.owned_customers': '5' }],
+      [{ 'staff_converted.employee': '甲', 'staff_converted.employee_id': 1, 'staff_converted.converted_customers': '4' }]);
     // 丙 owns customers but sold nothing in the range: a row of the team all the same.
     expect(rows.map((r) => r.key)).toEqual(['乙', '甲', '丙']);
     expect(rows[2]).toMatchObject({ employeeId: 3, owned: 5, gmv: 0, converted: 0, conversionRate: 0 });
-    expect(rows[1]).toMatchObject({ employeeId: 1, owned: 10, converted: 4, conversionRate: 0.4 });
+    expect(rows[1]).toMatchObject({ employeeId: 1, owned: 10, converted: 4, conversionRate: 0.4, followUps: 2 });
     expect(rows[0]).toMatchObject({ employeeId: 2, owned: 0, followUps: 0, conversionRate: null });
     expect((transformLeaderboard(rows, 'zh-CN', 'GMV') as { yAxis: { data: string[] } }).yAxis.data).toEqual(['丙', '甲', '乙']);
   });
@@ -30,15 +31,23 @@ describe("team leaderboard and a team's employees", () => {
 
 describe('one employee beside the team', () => {
   it('own queries filter on the employee id (owned customers by owner, with no range)', () => {
-    expect(buildEmployeeOwnedQuery(7)).toEqual({ measures: ['staff_performance.owned_customers'], filters: [{ member: 'staff_performance.employee_id', operator: 'equals', values: ['7'] }] });
+    expect(buildEmployeeOwnedQuery(7)).toEqual({ measures: ['staff_owned.owned_customers'], filters: [{ member: 'staff_owned.employee_id', operator: 'equals', values: ['7'] }] });
     expect(buildStaffOwnedQuery('employee', 'T').timeDimensions).toBeUndefined();
-    expect(buildStaffActivityQuery('employee', ['2026-01-01', '2026-11-20'], 'T').measures).not.toContain('staff_performance.owned_customers');
+    // Distinct counts have queries of their own: the touches' query is one the rollup answers.
+    expect(buildStaffActivityQuery('employee', ['2026-01-01', '2026-11-20'], 'T').measures).toEqual(
+      ['staff_performance.follow_ups', 'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate']);
+    expect(buildStaffConvertedQuery('employee', ['2026-01-01', '2026-11-20'], 'T')).toEqual({
+      dimensions: ['staff_converted.employee', 'staff_converted.employee_id'], measures: ['staff_converted.converted_customers'],
+      filters: [{ member: 'staff_converted.team', operator: 'equals', values: ['T'] }],
+      timeDimensions: [{ dimension: 'staff_converted.order_date', dateRange: ['2026-01-01', '2026-11-20'] }],
+    });
+    expect(buildEmployeeConvertedQuery(7, null)).toEqual({ measures: ['staff_converted.converted_customers'], filters: [{ member: 'staff_converted.employee_id', operator: 'equals', values: ['7'] }], timeDimensions: [] });
     expect(buildEmployeeActivityQuery(7, null).filters).toEqual([{ member: 'staff_performance.employee_id', operator: 'equals', values: ['7'] }]);
     expect(buildEmployeeNewCustomersQuery(7, null).filters).toEqual([{ member: 'customer_insights.owner_id', operator: 'equals', values: ['7'] }]);
   });
 
   it('uses the peer comparison when there is one, own values otherwise', () => {
-    const own = ownValues({ 'staff_performance.converted_customers': '5' }, { 'sales_buyers.gmv': '1000' }, undefined, undefined, { 'staff_performance.owned_customers': '20' });
+    const own = ownValues({}, { 'sales_buyers.gmv': '1000' }, undefined, undefined, { 'staff_owned.owned_customers': '20' }, { 'staff_converted.converted_customers': '5' });
     expect(own.conversion_rate).toBe(0.25);
     const alone = employeeMetrics(own, null);
     expect(alone.find((m) => m.id === 'gmv')).toEqual({ id: 'gmv', value: 1000, teamAverage: null, rank: null });

@@ -5,14 +5,18 @@
  * the app server (`/api/peer-comparison`, employee-detail/use-peer-comparison.ts);
  * of the employee_* queries the page sends employee_activity (the name and
  * team) always, the others only when that comparison is unavailable.
+ * Owned and converted customers have queries of their own (staff_owned,
+ * staff_converted): distinct counts, kept out of the touches' query so that
+ * one is answered by its rollup.
  */
 import type { DateRange } from '../../lib/date-range.ts';
 import type { FilterKind } from '../../lib/filters.ts';
 import { filterBarQueries } from '../../lib/page-queries.ts';
 import {
-  buildEmployeeActivityQuery, buildEmployeeNewCustomersQuery, buildEmployeeOwnedQuery, buildEmployeeRoiQuery, buildEmployeeSalesQuery,
+  buildEmployeeActivityQuery, buildEmployeeConvertedQuery, buildEmployeeNewCustomersQuery, buildEmployeeOwnedQuery, buildEmployeeRoiQuery,
+  buildEmployeeSalesQuery,
 } from './employee-detail/build-query.ts';
-import { buildStaffActivityQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from './team-leaderboard/build-query.ts';
+import { buildStaffActivityQuery, buildStaffConvertedQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from './team-leaderboard/build-query.ts';
 
 export const STAFF_FILTERS: FilterKind[] = ['team'];
 
@@ -24,14 +28,17 @@ export function staffQueries(range: DateRange | null, team: string | null, emplo
     sales_by_team: teamBoard ? buildStaffSalesQuery('team', range, null) : null,
     activity_by_team: teamBoard ? buildStaffActivityQuery('team', range, null) : null,
     owned_by_team: teamBoard ? buildStaffOwnedQuery('team', null) : null,
+    converted_by_team: teamBoard ? buildStaffConvertedQuery('team', range, null) : null,
     sales_by_employee: team !== null ? buildStaffSalesQuery('employee', range, team) : null,
     activity_by_employee: team !== null ? buildStaffActivityQuery('employee', range, team) : null,
     owned_by_employee: team !== null ? buildStaffOwnedQuery('employee', team) : null,
+    converted_by_employee: team !== null ? buildStaffConvertedQuery('employee', range, team) : null,
     employee_activity: employee ? buildEmployeeActivityQuery(employeeId, range) : null,
     employee_sales: employee ? buildEmployeeSalesQuery(employeeId, range) : null,
     employee_roi: employee ? buildEmployeeRoiQuery(employeeId, range) : null,
     employee_new_customers: employee ? buildEmployeeNewCustomersQuery(employeeId, range) : null,
     employee_owned: employee ? buildEmployeeOwnedQuery(employeeId) : null,
+    employee_converted: employee ? buildEmployeeConvertedQuery(employeeId, range) : null,
   };
 }
 

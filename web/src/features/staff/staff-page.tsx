@@ -17,14 +17,17 @@ import type { Query } from '../../lib/cube.ts';
 import { STAFF_FILTERS, staffQueries } from './page-queries.ts';
 import { toStaffRows, transformLeaderboard } from './team-leaderboard/transform.ts';
 
-function useStaffRows(by: 'team' | 'employee', salesQuery: Query | null, activityQuery: Query | null, ownedQuery: Query | null) {
+function useStaffRows(by: 'team' | 'employee', salesQuery: Query | null, activityQuery: Query | null, ownedQuery: Query | null, convertedQuery: Query | null) {
   const sales = useCubeQuery(salesQuery);
   const activity = useCubeQuery(activityQuery);
   const owned = useCubeQuery(ownedQuery);
-  const rows = useMemo(() => toStaffRows(by, sales.rows, activity.rows, owned.rows), [by, sales.rows, activity.rows, owned.rows]);
+  const converted = useCubeQuery(convertedQuery);
+  const rows = useMemo(() => toStaffRows(by, sales.rows, activity.rows, owned.rows, converted.rows), [by, sales.rows, activity.rows, owned.rows, converted.rows]);
   return {
-    rows, isLoading: sales.isLoading || activity.isLoading || owned.isLoading, error: sales.error ?? activity.error ?? owned.error,
-    refetch: () => { sales.refetch(); activity.refetch(); owned.refetch(); },
+    rows,
+    isLoading: sales.isLoading || activity.isLoading || owned.isLoading || converted.isLoading,
+    error: sales.error ?? activity.error ?? owned.error ?? converted.error,
+    refetch: () => { sales.refetch(); activity.refetch(); owned.refetch(); converted.refetch(); },
   };
 }
 
@@ -44,8 +47,8 @@ export function StaffPage() {
   const employeeId = Number.isInteger(employeeParam) && employeeParam > 0 ? employeeParam : null;
 
   const queries = staffQueries(range, team, employeeId, board && !landing);
-  const teams = useStaffRows('team', queries.sales_by_team, queries.activity_by_team, queries.owned_by_team);
-  const employees = useStaffRows('employee', queries.sales_by_employee, queries.activity_by_employee, queries.owned_by_employee);
+  const teams = useStaffRows('team', queries.sales_by_team, queries.activity_by_team, queries.owned_by_team, queries.converted_by_team);
+  const employees = useStaffRows('employee', queries.sales_by_employee, queries.activity_by_employee, queries.owned_by_employee, queries.converted_by_employee);
   const option = useMemo(() => transformLeaderboard(teams.rows, lang, t('kpi.gmv')), [teams.rows, lang, t]);
   const here = (extra: Record<string, string | number | null>) => linkWith('/staff', params, extra);
   const employeeName = employees.rows.find((r) => r.employeeId === employeeId)?.key;

@@ -8,16 +8,24 @@ const eq = (member: string, id: number) => [{ member, operator: 'equals' as cons
 export function buildEmployeeActivityQuery(employeeId: number, range: DateRange | null): Query {
   return {
     dimensions: ['staff_performance.employee', 'staff_performance.team'],
-    measures: ['staff_performance.converted_customers', 'staff_performance.follow_ups',
-      'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate'],
+    measures: ['staff_performance.follow_ups', 'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate'],
     filters: eq('staff_performance.employee_id', employeeId),
     timeDimensions: within('staff_performance.date', range),
   };
 }
 
-/** 名下客户: the customers the employee owns now, whatever the range (as the team table). */
+/** 名下客户: the customers the employee owns now, whatever the range (as the team table, from staff_owned). */
 export function buildEmployeeOwnedQuery(employeeId: number): Query {
-  return { measures: ['staff_performance.owned_customers'], filters: eq('staff_performance.employee_id', employeeId) };
+  return { measures: ['staff_owned.owned_customers'], filters: eq('staff_owned.employee_id', employeeId) };
+}
+
+/** 转化用户: owned customers with a paid order in the range (staff_converted, as the team table). */
+export function buildEmployeeConvertedQuery(employeeId: number, range: DateRange | null): Query {
+  return {
+    measures: ['staff_converted.converted_customers'],
+    filters: eq('staff_converted.employee_id', employeeId),
+    timeDimensions: within('staff_converted.order_date', range),
+  };
 }
 
 /** From the customer-day table (sales_buyers), as the team table. */

@@ -39,11 +39,12 @@ export function EmployeeDetail({ employeeId, range, asOf, queries }: {
   const roi = useCubeQuery(own ? queries.employee_roi : null);
   const fresh = useCubeQuery(own ? queries.employee_new_customers : null);
   const owned = useCubeQuery(own ? queries.employee_owned : null);
+  const converted = useCubeQuery(own ? queries.employee_converted : null);
   const name = String(activity.rows[0]?.['staff_performance.employee'] ?? `#${employeeId}`);
   const team = activity.rows[0]?.['staff_performance.team'];
-  const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0], owned.rows[0]), peers.status === 'ok' ? peers.data : null);
-  const loading = peers.status === 'loading' || activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading || owned.isLoading;
-  const error = activity.error ?? sales.error ?? roi.error ?? fresh.error ?? owned.error;
+  const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0], owned.rows[0], converted.rows[0]), peers.status === 'ok' ? peers.data : null);
+  const loading = peers.status === 'loading' || activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading || owned.isLoading || converted.isLoading;
+  const error = activity.error ?? sales.error ?? roi.error ?? fresh.error ?? owned.error ?? converted.error;
   const format = (id: EmployeeMetric, v: number | null) =>
     CURRENCY.has(id) ? formatCurrency(v, lang) : PERCENT.has(id) ? formatPercent(v, lang) : id === 'roi' ? (v === null ? '—' : v.toFixed(2)) : formatInteger(v, lang);
   const drillTo = (id: EmployeeMetric) => {
@@ -70,7 +71,7 @@ export function EmployeeDetail({ employeeId, range, asOf, queries }: {
       <div className="kpis">
         {metrics.map((m) => (
           <KpiTile key={m.id} metricId={m.id} label={t(`kpi.${m.id}` as MessageKey)} help={m.id} value={format(m.id, m.value)}
-            isLoading={loading} error={error} onRetry={() => { activity.refetch(); sales.refetch(); roi.refetch(); fresh.refetch(); owned.refetch(); }}
+            isLoading={loading} error={error} onRetry={() => { activity.refetch(); sales.refetch(); roi.refetch(); fresh.refetch(); owned.refetch(); converted.refetch(); }}
             drillTo={drillTo(m.id)}
             note={peers.status === 'ok'
               ? `${t('staff.teamAverage')} ${format(m.id, m.teamAverage)} · ${t('staff.rank')} ${m.rank === null ? '—' : t('staff.rankOf', { rank: m.rank, size: peers.data.teamSize })}`

@@ -17,9 +17,11 @@ export interface EmployeeMetricValue {
 
 export type Row = Record<string, unknown>;
 
-export function ownValues(activity: Row | undefined, sales: Row | undefined, roi: Row | undefined, newCustomers: Row | undefined, owners?: Row): Record<EmployeeMetric, number | null> {
-  const owned = toNumber(owners?.['staff_performance.owned_customers']);
-  const converted = toNumber(activity?.['staff_performance.converted_customers']);
+export function ownValues(
+  activity: Row | undefined, sales: Row | undefined, roi: Row | undefined, newCustomers: Row | undefined, owners?: Row, converts?: Row,
+): Record<EmployeeMetric, number | null> {
+  const owned = toNumber(owners?.['staff_owned.owned_customers']);
+  const converted = toNumber(converts?.['staff_converted.converted_customers']);
   return {
     owned_customers: owned,
     new_customers: toNumber(newCustomers?.['customer_insights.new_customers']),

@@ -18,24 +18,36 @@ export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange |
  * 名下客户 per team (or employee): the customers they own now, whatever the
  * range. With a range the measure would count only those registered in it,
  * which is 新增客户数 again, and 转化率 (converted in the range / owned)
- * could pass 100 %.
+ * could pass 100 %. Counted on the customers (staff_owned), not on
+ * staff_performance's stacked facts (docs/performance.md).
  */
 export function buildStaffOwnedQuery(by: 'team' | 'employee', team: string | null): Query {
   return {
-    dimensions: by === 'team' ? ['staff_performance.team'] : ['staff_performance.employee', 'staff_performance.employee_id'],
-    measures: ['staff_performance.owned_customers'],
-    filters: team ? [{ member: 'staff_performance.team', operator: 'equals', values: [team] }] : [],
+    dimensions: by === 'team' ? ['staff_owned.team'] : ['staff_owned.employee', 'staff_owned.employee_id'],
+    measures: ['staff_owned.owned_customers'],
+    filters: team ? [{ member: 'staff_owned.team', operator: 'equals', values: [team] }] : [],
   };
 }
 
-/** Converted customers, follow-ups, bookings and arrivals in the range, per team (or employee). */
+/**
+ * 转化用户 per team (or employee): the customers they own now with a paid
+ * order in the range, from the customer-day table (staff_converted), one row
+ * per customer before the count (docs/performance.md).
+ */
+export function buildStaffConvertedQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
+  return {
+    dimensions: by === 'team' ? ['staff_converted.team'] : ['staff_converted.employee', 'staff_converted.employee_id'],
+    measures: ['staff_converted.converted_customers'],
+    filters: team ? [{ member: 'staff_converted.team', operator: 'equals', values: [team] }] : [],
+    timeDimensions: within('staff_converted.order_date', range),
+  };
+}
+
+/** Follow-ups, bookings and arrivals in the range, per team (or employee): counts, answered by the touches rollup. */
 export function buildStaffActivityQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
   return {
     dimensions: by === 'team' ? ['staff_performance.team'] : ['staff_performance.employee', 'staff_performance.employee_id'],
-    measures: [
-      'staff_performance.converted_customers', 'staff_performance.follow_ups',
-      'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate',
-    ],
+    measures: ['staff_performance.follow_ups', 'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate'],
     filters: team ? [{ member: 'staff_performance.team', operator: 'equals', values: [team] }] : [],
     timeDimensions: within('staff_performance.date', range),
   };

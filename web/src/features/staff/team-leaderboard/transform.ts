@@ -20,24 +20,28 @@ export interface StaffRow {
   arrivalRate: number | null;
 }
 
-/** Rows of the sales, activity and owned-customers queries (build-query.ts) merged by team or employee. */
-export function toStaffRows(by: 'team' | 'employee', sales: readonly Row[], activity: readonly Row[], owners: readonly Row[] = []): StaffRow[] {
+/** Rows of the sales, activity, owned- and converted-customers queries (build-query.ts) merged by team or employee. */
+export function toStaffRows(
+  by: 'team' | 'employee', sales: readonly Row[], activity: readonly Row[], owners: readonly Row[] = [], converts: readonly Row[] = [],
+): StaffRow[] {
   const keyOf = (r: Row, view: string) => String(r[`${view}.${by}`] ?? '');
   const bySales = new Map(sales.map((r) => [keyOf(r, 'sales_buyers'), r]));
   const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_performance'), r]));
-  const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_performance'), r]));
-  const keys = [...new Set([...bySales.keys(), ...byActivity.keys(), ...byOwned.keys()])].filter((k) => k !== '');
+  const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_owned'), r]));
+  const byConverted = new Map(converts.map((r) => [keyOf(r, 'staff_converted'), r]));
+  const keys = [...new Set([...bySales.keys(), ...byActivity.keys(), ...byOwned.keys(), ...byConverted.keys()])].filter((k) => k !== '');
   // A count or sum with no facts is 0, not unknown: the employee is a row of the table, and the team average counts them.
   const zero = (v: unknown) => toNumber(v) ?? 0;
   const rows = keys.map((key) => {
     const s = bySales.get(key);
     const a = byActivity.get(key);
     const o = byOwned.get(key);
-    const owned = zero(o?.['staff_performance.owned_customers']);
-    const converted = zero(a?.['staff_performance.converted_customers']);
+    const c = byConverted.get(key);
+    const owned = zero(o?.['staff_owned.owned_customers']);
+    const converted = zero(c?.['staff_converted.converted_customers']);
     return {
       key,
-      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? o?.['staff_performance.employee_id'] ?? s?.['sales_buyers.employee_id']),
+      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? o?.['staff_owned.employee_id'] ?? c?.['staff_converted.employee_id'] ?? s?.['sales_buyers.employee_id']),
       gmv: zero(s?.['sales_buyers.gmv']),
       buyers: zero(s?.['sales_buyers.buyers']),
       spendPerBuyer: toNumber(s?.['sales_buyers.spend_per_buyer']),
