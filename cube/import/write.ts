@@ -192,10 +192,17 @@ export async function mapCodes(tx: TransactionSql, entity: EntityName, codes: re
 export async function upsert(tx: TransactionSql, entity: EntityName, rows: (string | number | null)[][], allNew = false): Promise<Counts> {
   const { table, columns } = TARGET[entity];
   const cols = ['id', ...columns.map(([c]) => c)];
-  if (allNew && rows.length >= BULK_ROWS && rows.length >= (await tableSize(tx, table))) {
+  const size = allNew && rows.length >= BULK_ROWS ? await tableSize(tx, table) : null;
+  if (size !== null && rows.length >= size) {
     // Every code is new, so every id is past the table's largest: nothing to compare, straight into the table.
     const rebuild = await dropForBulk(tx, table);
     const summary = await pauseSummary(tx, table);
+    if (size === 0 && !(await isReferenced(tx, table))) {
+      // An empty table truncated in the transaction gets new files: with wal_level=minimal (the embedded
+      // cluster) the COPY then writes no WAL and the files are synced at the commit (2.0-3.3 s → 1.6 s for
+      // 500,000 orders). Its summary is empty too (its truncate trigger empties it; rebuilt below).
+      await tx.unsafe(`TRUNCATE siyu.${table}`);
+    }
     await copyInto(tx, `siyu.${table}`, cols, rows);
     for (const statement of rebuild) await tx.unsafe(statement);
     await summary?.();
@@ -279,6 +286,12 @@ async function pauseSummary(tx: TransactionSql, table: string): Promise<(() => P
     await tx.unsafe(summary.rebuild);
     for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);
   };
+}
+
+/** Whether another table's foreign key names this one (TRUNCATE refuses it, even empty). */
+async function isReferenced(tx: TransactionSql, table: string): Promise<boolean> {
+  const [row] = await tx<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = ${`siyu.${table}`}::regclass) AS any`;
+  return row!.any;
 }
 
 /** From this many new rows, more than the table holds, indexes and foreign keys are rebuilt once instead of maintained per row. */
