@@ -13,6 +13,8 @@ import { msg, type Message } from './messages.ts';
 export interface InputFile {
   name: string;
   bytes: Uint8Array;
+  /** Seconds taken to read the bytes from disk (a file read by `readFolder`). */
+  readSeconds?: number;
 }
 
 export interface Sheet {
@@ -20,8 +22,15 @@ export interface Sheet {
   entity: EntityName;
   encoding: 'UTF-8' | 'UTF-8 BOM' | 'GB18030' | 'xlsx';
   header: string[];
-  /** Data rows with their line (CSV: the physical line the record starts on; xlsx: the row number). */
-  rows: { line: number; cells: string[] }[];
+  /**
+   * Hands over the data rows in order, trimmed, empty ones skipped, each
+   * with its line (CSV: the physical line the record starts on; xlsx: the
+   * row number); a CSV is parsed meanwhile. Returns the line of a quote never
+   * closed (the rows after it are lost), else null.
+   */
+  eachRow(row: (line: number, cells: string[]) => void): number | null;
+  /** Seconds spent reading and decoding the file (the parse is timed with the rows' checks). */
+  seconds: number;
 }
 
 export interface FileProblem {
@@ -35,7 +44,14 @@ export interface FileProblem {
 
 export async function readFolder(folder: string): Promise<InputFile[]> {
   const names = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.') && !d.name.startsWith('~$'));
-  return Promise.all(names.map(async (d) => ({ name: d.name, bytes: await readFile(path.join(folder, d.name)) })));
+  // One after the other, so each file's time is its own.
+  const files: InputFile[] = [];
+  for (const d of names) {
+    const started = performance.now();
+    const bytes = await readFile(path.join(folder, d.name));
+    files.push({ name: d.name, bytes, readSeconds: (performance.now() - started) / 1000 });
+  }
+  return files;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -62,12 +78,17 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: Sheet['
   }
 }
 
-/** RFC 4180 records: quoted fields may hold the separator, quotes ("") and line breaks. */
-export function parseDelimited(text: string, separator: string): { records: { line: number; cells: string[] }[]; unclosedAt: number | null } {
-  const records: { line: number; cells: string[] }[] = [];
+/**
+ * RFC 4180 records from `from` on: quoted fields may hold the separator,
+ * quotes ("") and line breaks. Each record goes to `record` as it is parsed
+ * (true: stop after it), so its cells can die young: rows kept until the
+ * whole file was parsed made garbage collection the largest cost of reading.
+ */
+function scanRecords(text: string, separator: string, from: { at: number; line: number },
+  record: (line: number, cells: string[]) => boolean | void): { unclosedAt: number | null } {
   const n = text.length;
-  let i = 0;
-  let line = 1;
+  let i = from.at;
+  let line = from.line;
   const sepCode = separator.charCodeAt(0);
   while (i < n) {
     const start = line;
@@ -78,7 +99,7 @@ export function parseDelimited(text: string, separator: string): { records: { li
         let from = ++i;
         for (;;) {
           const q = text.indexOf('"', i);
-          if (q < 0) return { records, unclosedAt: start };
+          if (q < 0) return { unclosedAt: start };
           for (let k = text.indexOf('\n', i); k >= 0 && k < q; k = text.indexOf('\n', k + 1)) line++;
           if (text.charCodeAt(q + 1) === 34) {
             value += text.slice(from, q + 1);
@@ -114,9 +135,26 @@ export function parseDelimited(text: string, separator: string): { records: { li
       line++;
       break;
     }
-    records.push({ line: start, cells });
+    if (record(start, cells)) {
+      from.at = i;
+      from.line = line;
+      return { unclosedAt: null };
+    }
   }
-  return { records, unclosedAt: null };
+  from.at = i;
+  from.line = line;
+  return { unclosedAt: null };
+}
+
+/** Trims a row's cells in place; whether any is left. */
+function trimmed(cells: string[]): boolean {
+  let any = false;
+  for (let k = 0; k < cells.length; k++) {
+    const c = cells[k]!.trim();
+    cells[k] = c;
+    if (c !== '') any = true;
+  }
+  return any;
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -177,7 +215,9 @@ export async function readSheets(files: InputFile[]): Promise<{ sheets: Sheet[];
       continue;
     }
     seen.set(kind.entity, f.name);
-    let records: { line: number; cells: string[] }[];
+    const started = performance.now();
+    let header = null as string[] | null;
+    let eachRow: Sheet['eachRow'];
     let encoding: Sheet['encoding'] = 'xlsx';
     if (kind.format === 'xlsx') {
       const read = await readXlsx(f.bytes);
@@ -185,7 +225,12 @@ export async function readSheets(files: InputFile[]): Promise<{ sheets: Sheet[];
         fileProblem(f.name, read);
         continue;
       }
-      records = read;
+      const rows = read.filter((r) => trimmed(r.cells));
+      header = rows.shift()?.cells ?? null;
+      eachRow = (row) => {
+        for (const r of rows) row(r.line, r.cells);
+        return null;
+      };
     } else {
       const decoded = decodeText(f.bytes);
       if ('key' in decoded) {
@@ -193,24 +238,28 @@ export async function readSheets(files: InputFile[]): Promise<{ sheets: Sheet[];
         continue;
       }
       encoding = decoded.encoding;
-      const firstLine = decoded.text.slice(0, decoded.text.search(/\r?\n|$/));
+      const { text } = decoded;
+      const firstLine = text.slice(0, text.search(/\r?\n|$/));
       const separator = kind.format === 'tsv' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
-      const parsed = parseDelimited(decoded.text, separator);
-      if (parsed.unclosedAt !== null) {
-        problems.push({ file: f.name, line: parsed.unclosedAt, column: null, value: null, reason: msg('bad_quotes') });
+      const after = { at: 0, line: 1 };
+      const { unclosedAt } = scanRecords(text, separator, after, (_, cells) => {
+        if (trimmed(cells)) header = cells;
+        return header !== null;
+      });
+      if (unclosedAt !== null) {
+        problems.push({ file: f.name, line: unclosedAt, column: null, value: null, reason: msg('bad_quotes') });
         continue;
       }
-      records = parsed.records;
+      eachRow = (row) => scanRecords(text, separator, { ...after }, (line, cells) => {
+        if (trimmed(cells)) row(line, cells);
+      }).unclosedAt;
     }
-    const rows = records
-      .map((r) => ({ line: r.line, cells: r.cells.map((c) => c.trim()) }))
-      .filter((r) => r.cells.some((c) => c !== ''));
-    const head = rows.shift();
-    if (!head) {
+    if (!header) {
       fileProblem(f.name, msg('empty_file'));
       continue;
     }
-    sheets.push({ file: f.name, entity: kind.entity, encoding, header: head.cells, rows });
+    const seconds = (performance.now() - started) / 1000 + (f.readSeconds ?? 0);
+    sheets.push({ file: f.name, entity: kind.entity, encoding, header, eachRow, seconds });
   }
   return { sheets, problems };
 }

@@ -10,6 +10,7 @@ const T = {
   read: ['读取', 'read'],
   write: ['写入', 'wrote'],
   rowsPerSecond: ['行/秒', 'rows/s'],
+  whole: ['读取+检查+写入', 'read+checked+written'],
   rows: ['行', 'rows'],
   file: ['文件', 'file'],
   line: ['行号', 'line'],
@@ -30,9 +31,16 @@ const T = {
 const t = (key: keyof typeof T, lang: Lang): string => T[key][lang === 'zh' ? 0 : 1];
 const n = (x: number): string => x.toLocaleString('en-US');
 
+const rate = (rows: number, seconds: number): number => (seconds > 0 ? Math.round(rows / seconds) : rows);
+
+/**
+ * `read`: the file read, decoded, parsed and checked. `wrote`: its write,
+ * then the file's whole processing and the rows per second over it.
+ */
 export function progressLine(p: Progress, lang: Lang): string {
-  const rate = p.seconds > 0 ? Math.round(p.rows / p.seconds) : p.rows;
-  return `${t(p.phase, lang)} ${p.file} (${entityLabel(p.entity, lang)}): ${n(p.rows)} ${t('rows', lang)}, ${p.seconds.toFixed(2)} s, ${n(rate)} ${t('rowsPerSecond', lang)}`;
+  const head = `${t(p.phase, lang)} ${p.file} (${entityLabel(p.entity, lang)}): ${n(p.rows)} ${t('rows', lang)}, ${p.seconds.toFixed(2)} s`;
+  if (p.total === undefined) return `${head}, ${n(rate(p.rows, p.seconds))} ${t('rowsPerSecond', lang)}`;
+  return `${head}; ${t('whole', lang)} ${p.total.toFixed(2)} s, ${n(rate(p.rows, p.total))} ${t('rowsPerSecond', lang)}`;
 }
 
 function problemLines(list: ProblemOut[], lang: Lang): string[] {

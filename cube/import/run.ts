@@ -15,7 +15,7 @@ import { mapCustomers, mergeMessage, planCustomers, type Merge } from './oneid.t
 import { readSheets, type FileProblem, type InputFile } from './read.ts';
 import { columnIndex, validateSheet, type EntityRows } from './validate.ts';
 import { timeParser } from './values.ts';
-import { emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids } from './write.ts';
+import { emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids, type Mapped } from './write.ts';
 import { recordRun, refreshDerived, writeSettings } from './settings.ts';
 
 export interface ImportOptions {
@@ -35,8 +35,20 @@ export interface Progress {
   file: string;
   entity: EntityName;
   rows: number;
+  /** The phase's seconds: read (from disk), decoded, parsed and checked; or written. */
   seconds: number;
+  /**
+   * Written: the file's whole processing, its read and write plus each check
+   * across files that reads its rows, counted in full (not shared out): the
+   * references for a file with reference columns, OneID for customers and
+   * identities, the names against the database for teams, employees,
+   * channels and campaigns.
+   */
+  total?: number;
 }
+
+/** Entities another refers to by code: their ids are kept in memory for those references. */
+const REFERENCED = new Set(ENTITIES.flatMap((s) => s.columns.flatMap((c) => (c.type.kind === 'ref' ? [c.type.entity] : []))));
 
 export interface ProblemOut {
   file: string;
@@ -70,11 +82,14 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
   const parseTime = timeParser(options.timeZone);
   const byEntity = new Map<EntityName, EntityRows>();
   const files: ImportReport['files'] = [];
+  const readSeconds = new Map<EntityName, number>();
   for (const sheet of sheets) {
     const started = performance.now();
-    const rows = validateSheet(sheet, parseTime, problems);
-    files.push({ file: sheet.file, entity: sheet.entity, encoding: sheet.encoding, rows: sheet.rows.length });
-    options.onProgress?.({ phase: 'read', file: sheet.file, entity: sheet.entity, rows: sheet.rows.length, seconds: (performance.now() - started) / 1000 });
+    const { rows, rowCount } = validateSheet(sheet, parseTime, problems);
+    files.push({ file: sheet.file, entity: sheet.entity, encoding: sheet.encoding, rows: rowCount });
+    const seconds = sheet.seconds + (performance.now() - started) / 1000;
+    readSeconds.set(sheet.entity, seconds);
+    options.onProgress?.({ phase: 'read', file: sheet.file, entity: sheet.entity, rows: rowCount, seconds });
     if (rows) byEntity.set(sheet.entity, rows);
   }
   const report: ImportReport = { result: 'refused', files, entities: {}, problems: [], warnings: [], merges: [], asOf: null, runId: null };
@@ -95,24 +110,38 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           siyu.appointments, siyu.accounts, siyu.import_codes CASCADE`);
       }
       const ids = emptyIds();
-      const plan = await planCustomers(tx, byEntity.get('customers'), byEntity.get('identities'), problems);
+      const checks = new Map<EntityName, number>();
+      const timed = async <T>(entities: Iterable<EntityName>, work: () => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        const result = await work();
+        for (const e of entities) checks.set(e, (checks.get(e) ?? 0) + (performance.now() - started) / 1000);
+        return result;
+      };
+      const plan = await timed(['customers', 'identities'], () => planCustomers(tx, byEntity.get('customers'), byEntity.get('identities'), problems));
       merges = plan.merges;
-      await checkReferences(tx, byEntity, ids, problems);
-      await checkNamesAgainstDatabase(tx, byEntity, problems);
+      const referring = [...byEntity.values()].filter((r) => r.spec.columns.some((c) => c.type.kind === 'ref')).map((r) => r.spec.name);
+      await timed(referring, () => checkReferences(tx, byEntity, ids, problems));
+      await timed(['teams', 'employees', 'channels', 'campaigns'], () => checkNamesAgainstDatabase(tx, byEntity, problems));
       if (isBad()) throw new Stop();
 
       for (const spec of ENTITIES) {
         const rows = byEntity.get(spec.name);
         if (!rows) continue;
         const started = performance.now();
-        let fresh = 0;
+        let mapped: Mapped = { fresh: 0, firstId: null, settled: async () => {} };
         if (spec.name === 'customers') await mapCustomers(tx, plan, ids.customers);
-        else if (!NATURAL_KEY[spec.name]) fresh = await mapCodes(tx, spec.name, rows.records.map((r) => r.key), ids[spec.name]);
+        else if (!NATURAL_KEY[spec.name]) mapped = await mapCodes(tx, spec.name, rows.records.map((r) => r.key), ids[spec.name], !REFERENCED.has(spec.name));
         const records = spec.name === 'customers' ? plan.rows.map((r) => r.record) : rows.records;
-        const table = tableRows(spec.name, records, rows, ids, problems);
-        report.entities[spec.name] = await upsert(tx, spec.name, table, fresh === records.length && fresh > 0);
+        // Made while PostgreSQL rebuilds the code map's keys (a first load).
+        const table = tableRows(spec.name, records, rows, ids, problems, mapped.firstId);
+        await mapped.settled();
+        report.entities[spec.name] = await upsert(tx, spec.name, table, mapped.fresh === records.length && mapped.fresh > 0);
         if (spec.name === 'employees') await setTeamManagers(tx);
-        options.onProgress?.({ phase: 'write', file: rows.file, entity: spec.name, rows: records.length, seconds: (performance.now() - started) / 1000 });
+        const seconds = (performance.now() - started) / 1000;
+        options.onProgress?.({
+          phase: 'write', file: rows.file, entity: spec.name, rows: rows.rowCount, seconds,
+          total: (readSeconds.get(spec.name) ?? 0) + (checks.get(spec.name) ?? 0) + seconds,
+        });
       }
       report.asOf = await writeSettings(tx, { asOf: options.asOf, timeZone: options.timeZone });
       if (options.check) throw new Stop();
@@ -163,6 +192,8 @@ async function checkReferences(tx: TransactionSql, byEntity: Map<EntityName, Ent
       SELECT code, id::int FROM siyu.import_codes WHERE entity = ${entity} AND code = ANY(${[...codes]}::text[])`) ids[entity].set(r.code, r.id);
   }
   for (const { rows, at, entity } of uses) {
+    // Every code was found (the usual case): no row to blame, no second pass over the rows.
+    if ([...wanted.get(entity)!].every((code) => ids[entity].has(code))) continue;
     const keys = fileKeys.get(entity)!;
     for (const r of rows.records) {
       const code = r.v[at];
@@ -200,7 +231,8 @@ async function checkNamesAgainstDatabase(tx: TransactionSql, byEntity: Map<Entit
 }
 
 /** Records to the table's cells: the row's id, then TARGET's columns, codes replaced by ids. */
-function tableRows(entity: EntityName, records: EntityRows['records'], rows: EntityRows, ids: Ids, problems: FileProblem[]): (string | number | null)[][] {
+function tableRows(entity: EntityName, records: EntityRows['records'], rows: EntityRows, ids: Ids, problems: FileProblem[],
+  firstId: number | null): (string | number | null)[][] {
   const spec = ENTITY[entity];
   const sources = TARGET[entity].columns.map(([, name]) => {
     const at = columnIndex(entity, name);
@@ -213,9 +245,10 @@ function tableRows(entity: EntityName, records: EntityRows['records'], rows: Ent
   const ats = sources.map((s) => s.at);
   const out: (string | number | null)[][] = [];
   const seen = new Map<string, number>();
-  for (const r of records) {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
     const cells: (string | number | null)[] = new Array(1 + ats.length);
-    cells[0] = natural ? null : own.get(r.key)!;
+    cells[0] = natural ? null : firstId !== null ? firstId + i : own.get(r.key)!;
     for (let k = 0; k < ats.length; k++) {
       const v = r.v[ats[k]!] ?? null;
       const map = maps[k];

@@ -35,7 +35,8 @@ export function columnIndex(entity: EntityName, name: string): number {
   return i;
 }
 
-export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: FileProblem[]): EntityRows | null {
+/** The sheet's records (null when the file is refused as a whole) and how many data rows it has. */
+export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: FileProblem[]): { rows: EntityRows | null; rowCount: number } {
   const spec = ENTITY[sheet.entity];
   const { file } = sheet;
   const positions: number[] = spec.columns.map(() => -1);
@@ -58,9 +59,14 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
     positions[i] = at;
     headers[i] = h;
   });
+  const refused = (): { rows: null; rowCount: number } => {
+    let rowCount = 0;
+    sheet.eachRow(() => rowCount++);
+    return { rows: null, rowCount };
+  };
   if (recognised === 0) {
     problems.push({ file, line: 1, column: null, value: sheet.header.slice(0, 4).join(','), reason: msg('wrong_encoding', { encoding: sheet.encoding }) });
-    return null;
+    return refused();
   }
   problems.push(...headerProblems);
   let missing = false;
@@ -70,7 +76,7 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
       missing = true;
     }
   });
-  if (missing || headerProblems.some((p) => !p.warning)) return null;
+  if (missing || headerProblems.some((p) => !p.warning)) return refused();
 
   const keyAt = spec.key.map((k) => spec.columns.findIndex((c) => c.name === k));
   const width = sheet.header.length;
@@ -78,11 +84,13 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
   const identityOwners = new Map<string, string>();
   const records: Record_[] = [];
   const columns = spec.columns;
-  for (const row of sheet.rows) {
+  let rowCount = 0;
+  const unclosedAt = sheet.eachRow((line, cells) => {
+    rowCount++;
     let bad = false;
-    for (let k = width; k < row.cells.length; k++) {
-      if (row.cells[k] !== '') {
-        problems.push({ file, line: row.line, column: null, value: row.cells[k]!, reason: msg('too_many_cells', { extra: row.cells.length - width }) });
+    for (let k = width; k < cells.length; k++) {
+      if (cells[k] !== '') {
+        problems.push({ file, line, column: null, value: cells[k]!, reason: msg('too_many_cells', { extra: cells.length - width }) });
         bad = true;
         break;
       }
@@ -91,10 +99,10 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
       const at = positions[i]!;
-      const text = at >= 0 ? (row.cells[at] ?? '') : '';
+      const text = at >= 0 ? (cells[at] ?? '') : '';
       if (text === '') {
         if (c.required && !(spec.keyOptional && spec.key.includes(c.name))) {
-          problems.push({ file, line: row.line, column: headers[i] || c.name, value: '', reason: msg('required') });
+          problems.push({ file, line, column: headers[i] || c.name, value: '', reason: msg('required') });
           bad = true;
         }
         v[i] = c.fallback ?? null;
@@ -102,13 +110,13 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
       }
       const parsed = parseValue(c.type, text, parseTime);
       if (isProblem(parsed)) {
-        problems.push({ file, line: row.line, column: headers[i]!, value: text, reason: parsed });
+        problems.push({ file, line, column: headers[i]!, value: text, reason: parsed });
         bad = true;
       } else {
         v[i] = parsed;
       }
     }
-    if (bad) continue;
+    if (bad) return;
     let key = keyAt.length === 1 ? v[keyAt[0]!] ?? '' : keyAt.map((k) => v[k] ?? '').join('\u0001');
     const keyless = spec.keyOptional && keyAt.every((k) => v[k] === null);
     if (keyless) key = `#${v.join('\u0001')}`;
@@ -117,28 +125,32 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
     const merging = other !== undefined && spec.name === 'identities' && ['unionid', 'phone'].includes(v[1]!)
       && identityOwners.get(key) !== v[0];
     if (merging) {
-      records.push({ line: row.line, v, key });
-      continue;
+      records.push({ line, v, key });
+      return;
     }
     if (other !== undefined) {
       problems.push({
-        file, line: row.line, column: keyless ? null : spec.key.map((k) => headers[columns.findIndex((c) => c.name === k)] || k).join('+'),
+        file, line, column: keyless ? null : spec.key.map((k) => headers[columns.findIndex((c) => c.name === k)] || k).join('+'),
         value: keyless ? null : keyAt.map((k) => v[k]).join('+'), reason: msg(keyless ? 'duplicate_row' : 'duplicate_key', { other }),
       });
-      continue;
+      return;
     }
-    seen.set(key, row.line);
+    seen.set(key, line);
     if (spec.name === 'identities') identityOwners.set(key, v[0]!);
     const rowProblem = crossCheck(sheet.entity, v);
     if (rowProblem) {
       const i = columnIndex(sheet.entity, rowProblem.column);
-      problems.push({ file, line: row.line, column: headers[i] || rowProblem.column, value: v[i] ?? '', reason: msg(rowProblem.reason) });
-      continue;
+      problems.push({ file, line, column: headers[i] || rowProblem.column, value: v[i] ?? '', reason: msg(rowProblem.reason) });
+      return;
     }
-    records.push({ line: row.line, v, key });
+    records.push({ line, v, key });
+  });
+  if (unclosedAt !== null) {
+    problems.push({ file, line: unclosedAt, column: null, value: null, reason: msg('bad_quotes') });
+    return { rows: null, rowCount };
   }
   if (['teams', 'employees', 'channels', 'campaigns'].includes(spec.name)) uniqueNames(spec, file, headers, records, problems);
-  return { spec, file, encoding: sheet.encoding, headers, records, rowCount: sheet.rows.length };
+  return { rows: { spec, file, encoding: sheet.encoding, headers, records, rowCount }, rowCount };
 }
 
 type CrossReason = 'ends_before_start' | 'scheduled_before_booked' | 'arrived_before_booked';

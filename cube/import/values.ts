@@ -83,8 +83,28 @@ export function zonedTime(timeZone: string): (y: number, mo: number, d: number, 
 
 export type TimeParser = (text: string) => Parsed;
 
+/**
+ * An instant (whole seconds) as `toISOString` writes it, without a Date per
+ * value: the text of its UTC hour is made once per hour (the orders of one
+ * hour share it), minutes and seconds appended.
+ */
+function isoFormatter(): (utc: number) => string {
+  const hours = new Map<number, string>();
+  return (utc) => {
+    const hour = Math.floor(utc / 3_600_000);
+    let head = hours.get(hour);
+    if (head === undefined) {
+      head = new Date(hour * 3_600_000).toISOString().slice(0, 14);
+      hours.set(hour, head);
+    }
+    const rest = utc - hour * 3_600_000;
+    return `${head}${pad(Math.floor(rest / 60_000))}:${pad(Math.floor(rest / 1000) % 60)}.000Z`;
+  };
+}
+
 export function timeParser(timeZone: string): TimeParser {
   const zoned = zonedTime(timeZone);
+  const iso = isoFormatter();
   return (text) => {
     const m = TIME.exec(text);
     if (!m) return msg('bad_time');
@@ -99,7 +119,7 @@ export function timeParser(timeZone: string): TimeParser {
     } else {
       utc = zoned(y, mo, d, h, mi, s);
     }
-    return new Date(utc).toISOString();
+    return iso(utc);
   };
 }
 

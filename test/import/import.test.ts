@@ -171,6 +171,18 @@ describe('importing a folder', () => {
     }
   });
 
+  it('refuses a quote never closed, at the line its record starts (after a quoted line break)', async () => {
+    const folder = scratchFolder(false);
+    try {
+      folder.write('channels.csv', 'channel_code,name,kind,type\nCHQ,"两行\n名称",private,wecom\nCHR,"未闭合,private,wecom\nCHS,三,private,wecom\n');
+      const report = await importFolder(db.sql, folder.dir, { check: true });
+      expect(report.result).toBe('refused');
+      expect(report.problems.map((p) => [p.file, p.line, p.column, p.value, p.reason.zh])).toEqual([['channels.csv', 4, null, null, '引号没有闭合']]);
+    } finally {
+      folder.remove();
+    }
+  });
+
   it('an incremental import updates only what changed: a refund, an owner change, new orders and a new customer', async () => {
     const folder = scratchFolder(false);
     try {

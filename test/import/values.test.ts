@@ -22,4 +22,19 @@ describe('dates and times: the days of each month', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('writes each time as the UTC instant, as Date would, in a zone of whole hours, of half hours and with an offset given', () => {
+    const shanghai = timeParser('Asia/Shanghai');
+    const kolkata = timeParser('Asia/Kolkata');
+    const wrong: string[] = [];
+    // A minute and a second that walk through every value, over days of 1992-2200 (both zones' offsets fixed since: no summer time).
+    for (let k = 0; k < 40_000; k++) {
+      const [y, mo, d, h, mi, s] = [1992 + (k % 209), 1 + (k % 12), 1 + (k % 28), k % 24, (k * 7) % 60, (k * 13) % 60];
+      const text = `${y}-${mo}-${d} ${h}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+      const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+      const want = [[shanghai(text), wall - 8 * 3_600_000], [kolkata(text), wall - 330 * 60_000], [shanghai(`${text}-03:30`), wall + 210 * 60_000]] as const;
+      for (const [got, utc] of want) if (got !== new Date(utc).toISOString()) wrong.push(`${text}: ${String(got)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });
