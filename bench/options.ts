@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, ROOT_DIR } from '../cube/config.ts';
+import { DEFAULT_RANGE, isRangePreset, PRESET_MENU, type RangePreset } from '../web/src/lib/date-range.ts';
 
 export const { values: args } = parseArgs({
   options: {
@@ -9,6 +10,9 @@ export const { values: args } = parseArgs({
     runs: { type: 'string', default: '20' },
     'open-runs': { type: 'string', default: '10' },
     'compare-runs': { type: 'string', default: '5' },
+    presets: { type: 'string', default: PRESET_MENU.join(',') },
+    'custom-runs': { type: 'string', default: '5' },
+    'freshness-runs': { type: 'string', default: '5' },
     users: { type: 'string', default: '50' },
     duration: { type: 'string', default: '60' },
     think: { type: 'string', default: '1000' },
@@ -30,7 +34,16 @@ export const config = loadConfig({ logLevel: 'silent' });
 export const customers = whole('customers', args.customers ?? String(config.demoCustomers));
 export const runs = whole('runs', args.runs);
 export const openRuns = whole('open-runs', args['open-runs']);
-export const compareRuns = whole('compare-runs', args['compare-runs']);
+export const compareRuns = whole('compare-runs', args['compare-runs'], 0);
+export const customRuns = whole('custom-runs', args['custom-runs']);
+export const freshnessRuns = whole('freshness-runs', args['freshness-runs']);
+/** The date presets whose tiles are timed; the pages' default (last 12 months) always is, first. */
+export const presets: RangePreset[] = ((): RangePreset[] => {
+  const list = args.presets!.split(',').map((p) => p.trim()).filter(Boolean);
+  const bad = list.filter((p) => !isRangePreset(p));
+  if (bad.length > 0) throw new Error(`--presets: ${bad.join(', ')} is no preset; the presets are ${PRESET_MENU.join(', ')}`);
+  return [...new Set([DEFAULT_RANGE, ...list])] as RangePreset[];
+})();
 export const users = whole('users', args.users);
 export const durationMs = whole('duration', args.duration) * 1000;
 export const thinkMs = whole('think', args.think, 0);
