@@ -10,9 +10,9 @@
  */
 import type { BrowserClient } from '../http-client.ts';
 import type { OrderWriter } from '../new-order.ts';
-import { addDays, dateRangeFor, RANGE_PRESETS } from '../../web/src/lib/date-range.ts';
 import { tilePages, type NamedQuery, type PageContext, type PageLoad } from '../../web/src/page-loads.ts';
 import { customRuns, openRuns, presets, runs, say } from '../options.ts';
+import { customRange } from '../ranges.ts';
 import type { PageFigures, QueryFigures, RangeFigures } from '../report.ts';
 import { latency, ms } from '../stats.ts';
 import { openPage, timed, uncached } from '../timing.ts';
@@ -82,16 +82,6 @@ export async function timeTiles(exec: BrowserClient, writer: OrderWriter, pages:
 function ranged(page: PageLoad, base: PageLoad | undefined): NamedQuery[] {
   const before = new Map((base?.queries ?? []).map((q) => [q.name, JSON.stringify(q.query)]));
   return page.queries.filter((q) => before.get(q.name) !== JSON.stringify(q.query));
-}
-
-/** A range that is no preset: neither ends on the data date nor on a month's end, a different one each run. */
-export function customRange(asOf: string, i: number): [string, string] {
-  const presetRanges = new Set(RANGE_PRESETS.map((p) => JSON.stringify(dateRangeFor(p, asOf))));
-  for (let shift = i; ; shift += 17) {
-    const range: [string, string] = [addDays(asOf, -(150 + 11 * shift)), addDays(asOf, -(12 + 5 * shift))];
-    const monthEnd = addDays(range[1], 1).endsWith('-01');
-    if (!monthEnd && !presetRanges.has(JSON.stringify(range))) return range;
-  }
 }
 
 /** Every other preset the pages offer, and custom ranges: the ranged tiles, and (presets) the pages opened whole. */
