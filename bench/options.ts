@@ -13,6 +13,7 @@ export const { values: args } = parseArgs({
     presets: { type: 'string', default: PRESET_MENU.join(',') },
     'custom-runs': { type: 'string', default: '5' },
     'freshness-runs': { type: 'string', default: '5' },
+    deadline: { type: 'string' },
     users: { type: 'string', default: '50' },
     duration: { type: 'string', default: '60' },
     think: { type: 'string', default: '1000' },
@@ -49,6 +50,14 @@ export const durationMs = whole('duration', args.duration) * 1000;
 export const thinkMs = whole('think', args.think, 0);
 export const csvRows = whole('csv-rows', args['csv-rows']);
 export const budgetMs = whole('budget', args.budget) * 1000;
+/** Past this moment (an ISO time) the ranges' timing, the last phase, stops where it is and the report is written. */
+export const deadline = ((): number | null => {
+  if (!args.deadline) return null;
+  const at = Date.parse(args.deadline);
+  if (Number.isNaN(at)) throw new Error(`--deadline must be a moment such as 2026-12-03T20:25:00Z, got ${args.deadline}`);
+  return at;
+})();
+export const pastDeadline = (): boolean => deadline !== null && Date.now() > deadline;
 export const docFile = path.resolve(ROOT_DIR, args.doc!);
 export const password = config.demoPassword;
 export const RESULTS_FILE = path.join(ROOT_DIR, 'bench', 'results.json');

@@ -159,6 +159,7 @@ function rangeSections(r: Results): string[] {
     '',
     'The same pages with another date range in the URL: every preset the filter bar offers that was asked for (`presets` above; the pages\' 环比 and 同比 come with them), and custom ranges, a different one each run. Only the queries the range changes are timed (after a write, as above); the page is then opened whole after a write (presets). "Tiles" is how many queries the range changed; p50 / p95.',
     '',
+    ...(r.ranges_cut ? ['**Cut short**: the run reached its `--deadline` here, so the ranges below are those it had timed by then.', ''] : []),
     '| range | page | tiles | slowest tile | its p50 / p95 | open p50 / p95 |',
     '|---|---|---:|---|---:|---:|',
     ...ranges.map((x) => {

@@ -87,6 +87,8 @@ export interface Results {
   pages: PageFigures[];
   /** Other presets and custom ranges; absent in results from before issue 19. */
   ranges?: RangeFigures[];
+  /** The ranges' timing stopped at --deadline before it was through. */
+  ranges_cut?: boolean;
   /** Orders written by the benchmark (each timed run after a write). */
   orders_written?: number;
   drill: {

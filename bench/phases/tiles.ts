@@ -11,7 +11,7 @@
 import type { BrowserClient } from '../http-client.ts';
 import type { OrderWriter } from '../new-order.ts';
 import { tilePages, type NamedQuery, type PageContext, type PageLoad } from '../../web/src/page-loads.ts';
-import { customRuns, openRuns, presets, runs, say } from '../options.ts';
+import { customRuns, openRuns, pastDeadline, presets, runs, say } from '../options.ts';
 import { customRange } from '../ranges.ts';
 import type { PageFigures, QueryFigures, RangeFigures } from '../report.ts';
 import { latency, ms } from '../stats.ts';
@@ -60,15 +60,16 @@ export async function timeTiles(exec: BrowserClient, writer: OrderWriter, pages:
       let rows = 0;
       await orError(t, async () => (rows = (await exec.load(named.query)).rows.length));
       // Warm: the same query again, right away (within the live cubes' 2-s refresh-key window).
-      const warm = await timed(runs, () => orError(t, async () => (await exec.load(named.query)).ms));
-      const cold = await timed(runs, (i) => afterWrite(exec, writer, named, i, t));
+      // A query that answered an error has no answer to keep warm: once is enough to tell.
+      const warm = await timed(t.errors > 0 ? 1 : runs, () => orError(t, async () => (await exec.load(named.query)).ms));
+      const cold = await timed(runs, (i) => afterWrite(exec, writer, named, i, t), () => t.errors >= 2);
       queries.push({ name: named.name, rollups: null, tables: null, rows, cold: latency(cold), warm: latency(warm), ...withErrors(t) });
       // Figures as they come, so a run stopped early still tells what it measured.
       say(`  ${named.name}: after a write p95 ${ms(latency(cold).p95)}, warm p95 ${ms(latency(warm).p95)}${t.errors ? `; ${t.errors} errors: ${t.error}` : ''}`);
     }
     const t = tally();
-    const openWarm = await timed(openRuns, () => orError(t, () => openPage(exec, page)));
-    const openCold = await timed(openRuns, (i) => openAfterWrite(exec, writer, page, 1000 + i, t));
+    const openWarm = await timed(openRuns, () => orError(t, () => openPage(exec, page)), () => t.errors >= 2);
+    const openCold = await timed(openRuns, (i) => openAfterWrite(exec, writer, page, 1000 + i, t), () => t.errors >= 2);
     figures.push({
       page: page.page, route: page.route, requests: page.requests, first_open_ms: Math.round(firstOpen.get(page.page) ?? Number.NaN),
       queries, open: { cold: latency(openCold), warm: latency(openWarm), ...withErrors(t) },
@@ -84,34 +85,19 @@ function ranged(page: PageLoad, base: PageLoad | undefined): NamedQuery[] {
   return page.queries.filter((q) => before.get(q.name) !== JSON.stringify(q.query));
 }
 
-/** Every other preset the pages offer, and custom ranges: the ranged tiles, and (presets) the pages opened whole. */
-export async function timeRanges(exec: BrowserClient, writer: OrderWriter, ctx: PageContext): Promise<RangeFigures[]> {
+/**
+ * Custom ranges, then every other preset the pages offer: the ranged tiles,
+ * and (presets) the pages opened whole. Past --deadline it stops where it is
+ * (`cut` says so).
+ */
+export async function timeRanges(exec: BrowserClient, writer: OrderWriter, ctx: PageContext): Promise<{ ranges: RangeFigures[]; cut: boolean }> {
   const defaults = tilePages(ctx);
   const out: RangeFigures[] = [];
-  for (const preset of presets.slice(1)) {
-    const pages = tilePages({ ...ctx, range: `range=${preset}` });
-    say(`timing the ranged tiles on ${preset}`);
-    let nonce = 5000;
-    for (const [pi, page] of pages.entries()) {
-      const queries = ranged(page, defaults[pi]);
-      if (queries.length === 0) continue;
-      const tiles = [];
-      for (const named of queries) {
-        const t = tally();
-        const cold = await timed(runs, () => afterWrite(exec, writer, named, nonce++, t));
-        tiles.push({ name: named.name, cold: latency(cold), ...withErrors(t) });
-      }
-      const t = tally();
-      const open = latency(await timed(openRuns, () => openAfterWrite(exec, writer, page, nonce++, t)));
-      const worst = tiles.reduce((a, b) => (b.cold.p95 > a.cold.p95 ? b : a));
-      out.push({ range: preset, page: page.page, tiles, open, ...withErrors(t) });
-      say(`  ${page.page}: slowest ${worst.name} p95 ${ms(worst.cold.p95)}, open p95 ${ms(open.p95)}`);
-    }
-  }
+  let cut = false;
 
   say(`timing the ranged tiles on ${customRuns} custom ranges`);
   const custom = new Map<string, { page: string; name: string; times: number[]; t: Tally }>();
-  for (let i = 0; i < customRuns; i++) {
+  for (let i = 0; i < customRuns && !(cut ||= pastDeadline()); i++) {
     const [from, to] = customRange(ctx.asOf, i);
     const pages = tilePages({ ...ctx, range: `from=${from}&to=${to}` });
     for (const [pi, page] of pages.entries()) {
@@ -129,5 +115,27 @@ export async function timeRanges(exec: BrowserClient, writer: OrderWriter, ctx: 
     const worst = tiles.reduce((a, b) => (b.cold.p95 > a.cold.p95 ? b : a));
     say(`  custom, ${page}: slowest ${worst.name} p95 ${ms(worst.cold.p95)}`);
   }
-  return out;
+
+  for (const preset of presets.slice(1)) {
+    const pages = tilePages({ ...ctx, range: `range=${preset}` });
+    say(`timing the ranged tiles on ${preset}`);
+    let nonce = 5000;
+    for (const [pi, page] of pages.entries()) {
+      const queries = ranged(page, defaults[pi]);
+      if (queries.length === 0 || (cut ||= pastDeadline())) continue;
+      const tiles = [];
+      for (const named of queries) {
+        const t = tally();
+        const cold = await timed(runs, () => afterWrite(exec, writer, named, nonce++, t), () => t.errors >= 2);
+        tiles.push({ name: named.name, cold: latency(cold), ...withErrors(t) });
+      }
+      const t = tally();
+      const open = latency(await timed(openRuns, () => openAfterWrite(exec, writer, page, nonce++, t), () => t.errors >= 2));
+      const worst = tiles.reduce((a, b) => (b.cold.p95 > a.cold.p95 ? b : a));
+      out.push({ range: preset, page: page.page, tiles, open, ...withErrors(t) });
+      say(`  ${page.page}: slowest ${worst.name} p95 ${ms(worst.cold.p95)}, open p95 ${ms(open.p95)}`);
+    }
+  }
+  if (cut) say('past --deadline: the ranges\' timing stopped there');
+  return { ranges: out, cut };
 }
