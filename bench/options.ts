@@ -14,6 +14,7 @@ export const { values: args } = parseArgs({
     'custom-runs': { type: 'string', default: '5' },
     'freshness-runs': { type: 'string', default: '5' },
     deadline: { type: 'string' },
+    'skip-tiles': { type: 'boolean', default: false },
     users: { type: 'string', default: '50' },
     duration: { type: 'string', default: '60' },
     think: { type: 'string', default: '1000' },
@@ -57,6 +58,7 @@ export const deadline = ((): number | null => {
   if (Number.isNaN(at)) throw new Error(`--deadline must be a moment such as 2026-12-03T20:25:00Z, got ${args.deadline}`);
   return at;
 })();
+export const skipTiles = args['skip-tiles']!;
 export const pastDeadline = (): boolean => deadline !== null && Date.now() > deadline;
 export const docFile = path.resolve(ROOT_DIR, args.doc!);
 export const password = config.demoPassword;

@@ -11,6 +11,7 @@
  *   --presets P,Q     the date presets timed besides the default (all the filter bar offers)
  *   --custom-runs N   custom ranges timed, one run each (5)
  *   --freshness-runs N  new orders followed to the screens (5)
+ *   --skip-tiles      no page or tile timing (nor first opens, ranges, rollup probe): the other phases alone, at a scale where the tiles take an hour
  *   --deadline ISO    past this moment the last phase (other presets, custom ranges) stops and the report is written
  *   --compare-runs N  runs per compared query, each way (5; 0: no second product, no comparison)
  *   --users N --duration S --think MS   the concurrent users (50, 60 s, 1000 ms)
@@ -37,7 +38,7 @@ import { buildCampaignListQuery, pickCampaign, toCampaignOptions } from '../web/
 import { comparisons } from './compare.ts';
 import { buildWeb, bundleSizes, commit, loadSampler, machine, seed } from './environment.ts';
 import { BrowserClient } from './http-client.ts';
-import { args, compareRuns, csvRows, customers, customRuns, budgetMs, deadline, docFile, durationMs, freshnessRuns, openRuns, password, presets, RESULTS_FILE, runs, say, thinkMs, users } from './options.ts';
+import { args, compareRuns, csvRows, customers, customRuns, budgetMs, deadline, docFile, skipTiles, durationMs, freshnessRuns, openRuns, password, presets, RESULTS_FILE, runs, say, thinkMs, users } from './options.ts';
 import { tilePages, drillList, type CubeQuery, type PageContext } from '../web/src/page-loads.ts';
 import { orderWriter } from './new-order.ts';
 import { compareRollups } from './phases/comparison.ts';
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
 
     // First opening of every page: rollups not built yet are built now (or the raw tables answer meanwhile).
     const firstOpen = new Map<string, number>();
-    for (const page of pages) {
+    for (const page of skipTiles ? [] : pages) {
       say(`first open: ${page.page}`);
       const t0 = performance.now();
       // A page that answers an error here is timed until it: the timing below counts the error.
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     // Every timed run after this one is preceded by a new order, in the big-screen's campaign.
     const [campaignRow] = await owner<{ id: number }[]>`SELECT id FROM siyu.campaigns WHERE name = ${campaign.name}`;
     const writer = await orderWriter(owner, campaignRow?.id ?? null);
-    const figures = await timeTiles(exec, writer, pages, firstOpen);
+    const figures = skipTiles ? [] : await timeTiles(exec, writer, pages, firstOpen);
     const freshness = await measureFreshness(exec, writer, pages, freshnessRuns);
 
     const { total, deepPage, first, deep } = await timeDrillList(exec, asOf, drillBase);
@@ -166,10 +167,10 @@ async function main(): Promise<void> {
       comparisonFigures = await compareRollups(exec, rawClient, owner, compared);
     }
 
-    await probeRollups({ productUrl: product.url, ownerUrl, timeZone, owner, pages, figures, compared, comparisonFigures });
+    if (!skipTiles) await probeRollups({ productUrl: product.url, ownerUrl, timeZone, owner, pages, figures, compared, comparisonFigures });
 
     // Last, as the longest and the one --deadline may cut: the other presets and custom ranges.
-    const { ranges, cut: rangesCut } = await timeRanges(exec, writer, context);
+    const { ranges, cut: rangesCut } = skipTiles ? { ranges: [], cut: false } : await timeRanges(exec, writer, context);
 
     pgMemory.stop();
     load.stop();
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
       options: {
         runs, open_runs: openRuns, presets: presets.join(' '), custom_runs: customRuns, freshness_runs: freshnessRuns, compare_runs: compareRuns,
         budget_s: budgetMs / 1000, users, duration_s: durationMs / 1000, think_ms: thinkMs, csv_rows: csvRows,
-        ...(deadline !== null ? { deadline: new Date(deadline).toISOString() } : {}),
+        ...(deadline !== null ? { deadline: new Date(deadline).toISOString() } : {}), ...(skipTiles ? { skip_tiles: true } : {}),
       },
       seed: seeded ? { rows: seeded.rows, ms: seeded.ms, rows_per_second: seeded.rows_per_second, classify_ms: seeded.classify_ms } : null,
       web: bundleSizes(web.build_ms),
