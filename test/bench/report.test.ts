@@ -88,3 +88,12 @@ describe('the targets', () => {
     expect(t.gap).toContain('load answered 503: busy');
   });
 });
+
+describe('a margin past the target', () => {
+  it('reads as a negative figure in the same units', async () => {
+    const { ms } = await import('../../bench/stats.ts');
+    expect(ms(-23_000)).toBe('−23.0 s');
+    expect(ms(-450)).toBe('−450 ms');
+    expect(ms(2500)).toBe('2500 ms');
+  });
+});
