@@ -89,6 +89,7 @@ export async function seed(dataDir: string, pgPort: number): Promise<Results['se
     const done = performance.now();
     const elapsed = (classifyFrom ?? done) - t0;
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+    say(`  ${rows.toLocaleString('en-US')} rows in ${Math.round(elapsed / 1000)} s: ${Math.round(rows / (elapsed / 1000)).toLocaleString('en-US')} rows/s; then ${Math.round((done - (classifyFrom ?? done)) / 1000)} s building what follows the load`);
     return {
       rows, ms: Math.round(elapsed), rows_per_second: Math.round(rows / (elapsed / 1000)),
       classify_ms: Math.round(done - (classifyFrom ?? done)), tables: counts,

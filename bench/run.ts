@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --customers N]`: the product at one scale, against the
- * targets of issue #12. Builds the web app, seeds its own embedded
+ * targets of issue #19. Builds the web app, seeds its own embedded
  * PostgreSQL, starts the product (and, for the comparison, a second one with
  * SIYU_PRE_AGGREGATIONS=off), talks to them over HTTP as browsers do, prints
  * a table and writes bench/results.json and docs/benchmarks.md.
@@ -8,7 +8,12 @@
  *   --customers N     seed size (default: the demo size)
  *   --runs N          timed runs per query, cold and warm (20)
  *   --open-runs N     timed openings per page, cold and warm (10)
- *   --compare-runs N  runs per compared query, each way (5)
+ *   --presets P,Q     the date presets timed besides the default (all the filter bar offers)
+ *   --custom-runs N   custom ranges timed, one run each (5)
+ *   --freshness-runs N  new orders followed to the screens (5)
+ *   --skip-tiles      no page or tile timing (nor first opens, ranges, rollup probe): the other phases alone, at a scale where the tiles take an hour
+ *   --deadline ISO    past this moment the last phase (other presets, custom ranges) stops and the report is written
+ *   --compare-runs N  runs per compared query, each way (5; 0: no second product, no comparison)
  *   --users N --duration S --think MS   the concurrent users (50, 60 s, 1000 ms)
  *   --csv-rows N      rows of the CSV export (100000)
  *   --budget S        a query's (or page's) runs stop early, after at least 3, once they took S seconds (30)
@@ -33,15 +38,18 @@ import { buildCampaignListQuery, pickCampaign, toCampaignOptions } from '../web/
 import { comparisons } from './compare.ts';
 import { buildWeb, bundleSizes, commit, loadSampler, machine, seed } from './environment.ts';
 import { BrowserClient } from './http-client.ts';
-import { args, compareRuns, csvRows, customers, budgetMs, docFile, durationMs, openRuns, password, RESULTS_FILE, runs, say, thinkMs, users } from './options.ts';
+import { args, compareRuns, csvRows, customers, customRuns, budgetMs, deadline, docFile, skipTiles, durationMs, freshnessRuns, openRuns, password, presets, RESULTS_FILE, runs, say, thinkMs, users } from './options.ts';
 import { tilePages, drillList, type CubeQuery, type PageContext } from '../web/src/page-loads.ts';
+import { orderWriter } from './new-order.ts';
 import { compareRollups } from './phases/comparison.ts';
+import { measureFreshness } from './phases/freshness.ts';
 import { timeCsvExport, timeCustomer360, timeDrillList } from './phases/lists.ts';
 import { runConcurrency, runNoisyNeighbour } from './phases/load.ts';
 import { probeRollups } from './phases/rollups.ts';
-import { timeTiles } from './phases/tiles.ts';
+import { timeRanges, timeTiles } from './phases/tiles.ts';
 import { postgresMemorySampler, startProduct, type RunningProduct } from './product.ts';
-import { consoleTable, evaluateTargets, markdown, type Results } from './report.ts';
+import { consoleTable, evaluateTargets, type Results } from './report.ts';
+import { markdown } from './report-markdown.ts';
 import { latency, ms } from './stats.ts';
 import { openPage } from './timing.ts';
 
@@ -109,9 +117,11 @@ async function main(): Promise<void> {
 
     // First opening of every page: rollups not built yet are built now (or the raw tables answer meanwhile).
     const firstOpen = new Map<string, number>();
-    for (const page of pages) {
+    for (const page of skipTiles ? [] : pages) {
       say(`first open: ${page.page}`);
-      firstOpen.set(page.page, await openPage(exec, page));
+      const t0 = performance.now();
+      // A page that answers an error here is timed until it: the timing below counts the error.
+      firstOpen.set(page.page, await openPage(exec, page).catch((error: Error) => (say(`  ${error.message}`), performance.now() - t0)));
       say(`  first open took ${ms(firstOpen.get(page.page))}`);
     }
     const drillBase = `metric=gmv&from=${range[0]}`;
@@ -124,9 +134,14 @@ async function main(): Promise<void> {
     product = await start();
     const readyAgainMs = product.readyMs;
     exec = await BrowserClient.login(product.url, 'exec', password);
-    const firstOverviewMs = await openPage(exec, pages[0]!);
+    const overviewFrom = performance.now();
+    const firstOverviewMs = await openPage(exec, pages[0]!).catch(() => performance.now() - overviewFrom);
 
-    const figures = await timeTiles(exec, pages, firstOpen);
+    // Every timed run after this one is preceded by a new order, in the big-screen's campaign.
+    const [campaignRow] = await owner<{ id: number }[]>`SELECT id FROM siyu.campaigns WHERE name = ${campaign.name}`;
+    const writer = await orderWriter(owner, campaignRow?.id ?? null);
+    const figures = skipTiles ? [] : await timeTiles(exec, writer, pages, firstOpen);
+    const freshness = await measureFreshness(exec, writer, pages, freshnessRuns);
 
     const { total, deepPage, first, deep } = await timeDrillList(exec, asOf, drillBase);
 
@@ -140,16 +155,22 @@ async function main(): Promise<void> {
     const noisy = await runNoisyNeighbour(exec, product.url, pages, asOf);
 
     // The same queries with rollups, without (a second product on the same database), and as hand-written SQL.
-    say('starting a second product with SIYU_PRE_AGGREGATIONS=off on the same database');
     const ownerUrl = embeddedUrl(dataDir, pgPort);
-    // Its own Cube role would be given a fresh password and lock the first product's pool out: it reads as the owner.
-    const raw = await start({ DATABASE_URL: ownerUrl, CUBE_DATABASE_URL: ownerUrl, SIYU_PRE_AGGREGATIONS: 'off' });
-    const rawClient = await BrowserClient.login(raw.url, 'exec', password);
     const window = campaignWindow(campaign.startsOn, campaign.endsOn, asOf);
-    const compared = comparisons(pages, range, timeZone, window);
-    const comparisonFigures = await compareRollups(exec, rawClient, owner, compared);
+    const compared = compareRuns > 0 ? comparisons(pages, range, timeZone, window) : [];
+    let comparisonFigures: Awaited<ReturnType<typeof compareRollups>> = [];
+    if (compared.length > 0) {
+      say('starting a second product with SIYU_PRE_AGGREGATIONS=off on the same database');
+      // Its own Cube role would be given a fresh password and lock the first product's pool out: it reads as the owner.
+      const raw = await start({ DATABASE_URL: ownerUrl, CUBE_DATABASE_URL: ownerUrl, SIYU_PRE_AGGREGATIONS: 'off' });
+      const rawClient = await BrowserClient.login(raw.url, 'exec', password);
+      comparisonFigures = await compareRollups(exec, rawClient, owner, compared);
+    }
 
-    await probeRollups({ productUrl: product.url, ownerUrl, timeZone, owner, pages, figures, compared, comparisonFigures });
+    if (!skipTiles) await probeRollups({ productUrl: product.url, ownerUrl, timeZone, owner, pages, figures, compared, comparisonFigures });
+
+    // Last, as the longest and the one --deadline may cut: the other presets and custom ranges.
+    const { ranges, cut: rangesCut } = skipTiles ? { ranges: [], cut: false } : await timeRanges(exec, writer, context);
 
     pgMemory.stop();
     load.stop();
@@ -168,12 +189,20 @@ async function main(): Promise<void> {
       date: started.toISOString(),
       commit: commit(),
       command: `npm run bench -- ${process.argv.slice(2).join(' ') || `--customers ${customers}`}`.replace(/ -- $/, ''),
-      options: { runs, open_runs: openRuns, compare_runs: compareRuns, budget_s: budgetMs / 1000, users, duration_s: durationMs / 1000, think_ms: thinkMs, csv_rows: csvRows },
+      options: {
+        runs, open_runs: openRuns, presets: presets.join(' '), custom_runs: customRuns, freshness_runs: freshnessRuns, compare_runs: compareRuns,
+        budget_s: budgetMs / 1000, users, duration_s: durationMs / 1000, think_ms: thinkMs, csv_rows: csvRows,
+        ...(deadline !== null ? { deadline: new Date(deadline).toISOString() } : {}), ...(skipTiles ? { skip_tiles: true } : {}),
+      },
       seed: seeded ? { rows: seeded.rows, ms: seeded.ms, rows_per_second: seeded.rows_per_second, classify_ms: seeded.classify_ms } : null,
       web: bundleSizes(web.build_ms),
       start: { first_ready_ms: Math.round(firstReadyMs), ready_again_ms: Math.round(readyAgainMs), first_overview_after_restart_ms: Math.round(firstOverviewMs) },
       memory: { product_peak_rss_mb: peakRss, postgres_peak_pss_mb: pgMemory.peakMb() },
       pages: figures,
+      ranges,
+      ranges_cut: rangesCut,
+      orders_written: writer.written,
+      freshness,
       drill: {
         url: `/customers?${drillBase}&to=<as-of − n days>`, total_rows: total,
         first_page: { list: { cold: latency(first.cold), warm: latency(first.warm) }, page_cold: latency(first.page) },

@@ -21,5 +21,7 @@ export function latency(values: readonly number[]): Latency {
 
 export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  // A margin can be negative: the sign, then the magnitude in the same units.
+  if (value < 0) return `−${ms(-value)}`;
   return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
 }

@@ -10,17 +10,29 @@ import { uncached } from '../timing.ts';
 
 /** Concurrent people, spread over the demo accounts. */
 export async function runConcurrency(owner: postgres.Sql, productUrl: string, context: PageContext) {
-  // Accounts that may log in: active, and their employee (if any) still active.
-  const accountNames = (await owner`
-    SELECT account.username FROM siyu.accounts AS account
+  // Accounts that may log in (active, and their employee, if any, still active), by role.
+  const rows = await owner`
+    SELECT account.username, account.role FROM siyu.accounts AS account
     LEFT JOIN siyu.employees AS employee ON employee.id = account.employee_id
-    WHERE account.active AND (account.employee_id IS NULL OR employee.active)`).map((r) => String(r.username));
-  const named = ['exec', 'manager', 'staff', 'ops', 'admin'].filter((a) => accountNames.includes(a));
-  const employees = accountNames.filter((a) => /^e\d+$/.test(a)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-  const spread = Math.max(0, users - named.length);
-  const accounts = [...named, ...Array.from({ length: Math.min(spread, employees.length) }, (_, i) => employees[Math.floor((i * employees.length) / Math.min(spread, employees.length))]!)];
-  say(`${users} concurrent users for ${durationMs / 1000} s over ${accounts.length} accounts`);
-  const concurrency = await runLoadTest({ baseUrl: productUrl, accounts, password, users, durationMs, thinkMs, context });
+    WHERE account.active AND (account.employee_id IS NULL OR employee.active)
+    ORDER BY account.role, account.username`;
+  const byRole = new Map<string, string[]>();
+  for (const r of rows) byRole.set(String(r.role), [...(byRole.get(String(r.role)) ?? []), String(r.username)]);
+  // A brand's people: a few executives and operators, managers, most of them staff; each person their own account while there are enough.
+  const mix: Array<[string, number]> = [['executive', 0.1], ['operator', 0.1], ['manager', 0.2], ['staff', 0.6]];
+  const present = mix.filter(([role]) => (byRole.get(role)?.length ?? 0) > 0);
+  const share = present.reduce((a, [, w]) => a + w, 0);
+  const accounts: string[] = [];
+  const roles: Record<string, number> = {};
+  for (const [k, [role, weight]] of present.entries()) {
+    const n = k === present.length - 1 ? users - accounts.length : Math.max(1, Math.round((users * weight) / share));
+    const pool = byRole.get(role)!;
+    for (let i = 0; i < n && accounts.length < users; i++) accounts.push(pool[Math.floor((i * pool.length) / n) % pool.length]!);
+    roles[role] = Math.min(n, users);
+  }
+  say(`${users} concurrent users for ${durationMs / 1000} s over ${new Set(accounts).size} accounts (${JSON.stringify(roles)})`);
+  const result = await runLoadTest({ baseUrl: productUrl, accounts, password, users, durationMs, thinkMs, context });
+  const concurrency = { ...result, accounts: new Set(accounts).size, roles };
   say(`  page p95 ${ms(concurrency.page.p95)}, request p95 ${ms(concurrency.request.p95)}, ${concurrency.errors} errors of ${concurrency.requests} requests`);
   return concurrency;
 }

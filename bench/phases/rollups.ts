@@ -10,7 +10,18 @@ import { config, password, say } from '../options.ts';
 import type { ComparisonFigures, PageFigures, Rollups } from '../report.ts';
 import { startRollupProbe } from '../../cube/tools/rollup-probe.ts';
 
-/** Fills in `rollups` of every figure (the pages' queries and the compared ones). */
+/** The siyu.* tables a query's SQL reads, dimension tables (the small ones every query joins) left out. */
+async function tablesRead(probe: Awaited<ReturnType<typeof startRollupProbe>>, ctx: SecurityContext, query: PageLoad['queries'][number]['query']): Promise<string[] | null> {
+  try {
+    const sql = await probe.sql(ctx, query);
+    const small = new Set(['channels', 'teams', 'employees', 'campaigns', 'settings', 'accounts']);
+    return [...new Set([...sql.matchAll(/siyu\.([a-z_]+)/g)].map((m) => m[1]!))].filter((t) => !small.has(t) && !t.startsWith('as_of') && !t.startsWith('business_tz') && !t.startsWith('local_')).sort();
+  } catch {
+    return null;
+  }
+}
+
+/** Fills in `rollups` (and `tables`) of every figure (the pages' queries and the compared ones). */
 export async function probeRollups(o: {
   productUrl: string; ownerUrl: string; timeZone: string; owner: postgres.Sql;
   pages: readonly PageLoad[]; figures: PageFigures[]; compared: ReturnType<typeof comparisons>; comparisonFigures: ComparisonFigures[];
@@ -34,6 +45,9 @@ export async function probeRollups(o: {
         const rollups: Rollups = {};
         for (const ctx of roles) rollups[ctx.role] = await probe.rollupsFor(ctx, query);
         figures[pi]!.queries[qi]!.rollups = rollups;
+        const execContext = roles.find((r) => r.role === 'executive');
+        // No rollup answered: the product's tables the SQL reads instead (a derived table such as customer_days, or the facts).
+        if (execContext && rollups.executive?.length === 0) figures[pi]!.queries[qi]!.tables = await tablesRead(probe, execContext, query);
       }
     }
     const execContext = roles.find((r) => r.role === 'executive');

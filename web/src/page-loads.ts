@@ -54,6 +54,11 @@ export interface PageContext {
   employeeId: number;
   /** A channel, for the channels page's drill. */
   channel: string;
+  /**
+   * The date range as the URL carries it (`range=last_30_days`, or
+   * `from=…&to=…` for a custom one); absent: each page's default.
+   */
+  range?: string;
 }
 
 /** The queries a page sends in this state, in its list's order (the nulls are not sent). */
@@ -69,8 +74,13 @@ function rangeOf(url: string, asOf: string): DateRange | null {
   return resolveDateRange(filtersOf(url), asOf);
 }
 
+/** A page's URL with the context's date range in it, as the filter bar writes it. */
+function withRange(url: string, ctx: PageContext): string {
+  return ctx.range ? `${url}${url.includes('?') ? '&' : '?'}${ctx.range}` : url;
+}
+
 export function overview(ctx: PageContext): PageLoad {
-  const range = rangeOf('/', ctx.asOf);
+  const range = rangeOf(withRange('/', ctx), ctx.asOf);
   return {
     page: 'overview', route: '/', requests: [],
     queries: named(overviewQueries(range, { team: null, channel: null, campaign: null }, DEFAULT_COMPARE)),
@@ -85,7 +95,7 @@ export function bigScreen(ctx: PageContext): PageLoad {
 }
 
 export function channels(ctx: PageContext, drilled: boolean): PageLoad {
-  const url = drilled ? `/channels?channel=${encodeURIComponent(ctx.channel)}` : '/channels';
+  const url = withRange(drilled ? `/channels?channel=${encodeURIComponent(ctx.channel)}` : '/channels', ctx);
   return {
     page: drilled ? 'channels → a channel' : 'channels', route: drilled ? '/channels?channel=…' : '/channels', requests: [],
     queries: named(channelsQueries(rangeOf(url, ctx.asOf), filtersOf(url))),
@@ -93,7 +103,7 @@ export function channels(ctx: PageContext, drilled: boolean): PageLoad {
 }
 
 export function staff(ctx: PageContext, employee: boolean): PageLoad {
-  const range = rangeOf('/staff', ctx.asOf);
+  const range = rangeOf(withRange('/staff', ctx), ctx.asOf);
   return {
     page: employee ? 'staff → an employee' : 'staff', route: employee ? '/staff?team=…&employee=…' : '/staff',
     // The employee beside the team: the server's peer comparison, over the page's range.
@@ -111,8 +121,8 @@ export function segments(ctx: PageContext): PageLoad {
 
 /** As an executive opens it: with the budgets. */
 export function activities(ctx: PageContext): PageLoad {
-  const url = '/activities';
-  return { page: 'activities', route: url, requests: [], queries: named(activitiesQueries(rangeOf(url, ctx.asOf), filtersOf(url), true)) };
+  const url = withRange('/activities', ctx);
+  return { page: 'activities', route: '/activities', requests: [], queries: named(activitiesQueries(rangeOf(url, ctx.asOf), filtersOf(url), true)) };
 }
 
 export function planner(ctx: PageContext): PageLoad {
