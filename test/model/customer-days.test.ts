@@ -16,6 +16,7 @@ import { overview, staff, type CubeQuery, type NamedQuery, type PageContext } fr
 import { overviewQueries } from '../../web/src/features/overview/page-queries.ts';
 import { addDays } from '../../web/src/lib/date-range.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
+import { expectEachEquals, signInAll } from '../helpers/people.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 /** The page queries that read the customer-day table, by their name in the pages' page-queries.ts. */
@@ -104,11 +105,7 @@ describe('distinct buyers from the customer-day table', () => {
 
   beforeAll(async () => {
     probe = await startRollupProbe({ databaseUrl: ctx.db.url, modelDir: config.modelDir, timeZone: config.timeZone });
-    for (const username of USERS) {
-      const api = await ctx.stack.client(username);
-      const me = (await api.request<SecurityContext & { asOf: string }>('GET', '/api/me')).body;
-      people.push({ who: { username: me.username, role: me.role, employeeId: me.employeeId, teamId: me.teamId }, api });
-    }
+    people.push(...(await signInAll(ctx.stack, USERS)));
     const asOf = String((await ctx.api.request<{ asOf: string }>('GET', '/api/me')).body.asOf).slice(0, 10);
     const [someone] = await ctx.api.load({
       dimensions: ['staff_performance.team', 'staff_performance.employee_id'], order: { 'staff_performance.team': 'asc' }, limit: 1,
@@ -142,16 +139,8 @@ describe('distinct buyers from the customer-day table', () => {
     }
   });
 
-  const checkAll = async (label: string): Promise<void> => {
-    for (const { who, api } of people) {
-      for (const { name, query } of queries) {
-        const members = [...((query.dimensions ?? []) as string[]), ...((query.measures ?? []) as string[])];
-        const expected = comparable(await independent(ctx.db, who, query), members);
-        await expect.poll(async () => comparable(await api.load(query), members), { timeout: 20_000, interval: 500, message: `${label} · ${who.role} · ${name}` })
-          .toEqual(expected);
-      }
-    }
-  };
+  const checkAll = (label: string): Promise<void> =>
+    expectEachEquals(people, queries, label, (who, { query }) => independent(ctx.db, who, query), comparable);
 
   it('equals plain SQL on the orders for each role', async () => {
     await checkAll('as seeded');

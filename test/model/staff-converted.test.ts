@@ -20,6 +20,7 @@ import { staffQueries } from '../../web/src/features/staff/page-queries.ts';
 import { addDays, type DateRange } from '../../web/src/lib/date-range.ts';
 import { parseFilters, resolveDateRange } from '../../web/src/lib/filters.ts';
 import type { CubeQuery } from '../../web/src/page-loads.ts';
+import { expectEachEquals, signInAll } from '../helpers/people.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 const REROUTED = ['converted_by_team', 'converted_by_employee', 'employee_converted'] as const;
@@ -76,11 +77,7 @@ describe('converted customers from the customer-day table (staff_converted)', ()
 
   beforeAll(async () => {
     probe = await startRollupProbe({ databaseUrl: ctx.db.url, modelDir: config.modelDir, timeZone: config.timeZone });
-    for (const username of USERS) {
-      const api = await ctx.stack.client(username);
-      const me = (await api.request<SecurityContext & { asOf: string }>('GET', '/api/me')).body;
-      people.push({ who: { username: me.username, role: me.role, employeeId: me.employeeId, teamId: me.teamId }, api });
-    }
+    people.push(...(await signInAll(ctx.stack, USERS)));
     asOf = String((await ctx.api.request<{ asOf: string }>('GET', '/api/me')).body.asOf).slice(0, 10);
     const manager = people.find((p) => p.who.role === 'manager')!.who;
     const [someone] = await ctx.db.sql<{ team: string; id: number }[]>`
@@ -117,17 +114,9 @@ describe('converted customers from the customer-day table (staff_converted)', ()
     }
   });
 
-  const checkAll = async (label: string): Promise<void> => {
-    for (const { who, api } of people) {
-      for (const named of queries) {
-        const members = [...((named.query.dimensions ?? []) as string[]), ...((named.query.measures ?? []) as string[])];
-        const expected = comparable(await independent(ctx.db, who, named), members);
-        await expect.poll(async () => comparable(await api.load(named.query), members), {
-          timeout: 20_000, interval: 500, message: `${label} · ${who.role} · ${named.name} · ${named.range?.join('..') ?? 'all time'}`,
-        }).toEqual(expected);
-      }
-    }
-  };
+  const checkAll = (label: string): Promise<void> =>
+    expectEachEquals(people, queries, label, (who, named) => independent(ctx.db, who, named), comparable,
+      (named) => `${named.name} · ${named.range?.join('..') ?? 'all time'}`);
 
   it('equals plain SQL on the orders for each role', async () => {
     await checkAll('as seeded');

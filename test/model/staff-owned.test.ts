@@ -15,6 +15,7 @@ import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import type { Client } from '../../cube/tools/api-client.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { staff, type CubeQuery, type NamedQuery, type PageContext } from '../../web/src/page-loads.ts';
+import { expectEachEquals, signInAll } from '../helpers/people.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 /** The staff page's queries that read staff_owned, by their name in its page-queries.ts. */
@@ -65,11 +66,7 @@ describe('owned customers from the customers (staff_owned)', () => {
 
   beforeAll(async () => {
     probe = await startRollupProbe({ databaseUrl: ctx.db.url, modelDir: config.modelDir, timeZone: config.timeZone });
-    for (const username of USERS) {
-      const api = await ctx.stack.client(username);
-      const me = (await api.request<SecurityContext & { asOf: string }>('GET', '/api/me')).body;
-      people.push({ who: { username: me.username, role: me.role, employeeId: me.employeeId, teamId: me.teamId }, api });
-    }
+    people.push(...(await signInAll(ctx.stack, USERS)));
     const asOf = String((await ctx.api.request<{ asOf: string }>('GET', '/api/me')).body.asOf).slice(0, 10);
     // The manager's team and its first employee who owns customers: the drill the page opens.
     const manager = people.find((p) => p.who.role === 'manager')!.who;
@@ -100,16 +97,8 @@ describe('owned customers from the customers (staff_owned)', () => {
     }
   });
 
-  const checkAll = async (label: string): Promise<void> => {
-    for (const { who, api } of people) {
-      for (const { name, query } of queries) {
-        const members = [...((query.dimensions ?? []) as string[]), ...((query.measures ?? []) as string[])];
-        const expected = comparable(await independent(ctx.db, who, query), members);
-        await expect.poll(async () => comparable(await api.load(query), members), { timeout: 20_000, interval: 500, message: `${label} · ${who.role} · ${name}` })
-          .toEqual(expected);
-      }
-    }
-  };
+  const checkAll = (label: string): Promise<void> =>
+    expectEachEquals(people, queries, label, (who, { query }) => independent(ctx.db, who, query), comparable);
 
   it('equals plain SQL on the customers for each role', async () => {
     await checkAll('as seeded');
