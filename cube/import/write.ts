@@ -261,7 +261,11 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
  * incremental write keeps the triggers: O(change), not O(history).
  */
 export const SUMMARIES: Partial<Record<string, { table: string; triggers: readonly string[]; rebuild: string; customers: number }>> = {
-  orders: { table: 'customer_days', triggers: ['customer_days_insert', 'customer_days_update'], rebuild: 'SELECT siyu.rebuild_customer_days()', customers: 50_000 },
+  // The day counters (migration 021) too: every day is marked changed after the load instead.
+  orders: {
+    table: 'customer_days', triggers: ['customer_days_insert', 'customer_days_update', 'orders_day_changes_insert', 'orders_day_changes_update'],
+    rebuild: "SELECT siyu.rebuild_customer_days(), siyu.touch_all_days('orders')", customers: 50_000,
+  },
 };
 
 /** Whether the staged rows (new and changed) touch more customers than the summary's triggers should lock. */

@@ -100,7 +100,10 @@ describe('repeatable definitions', () => {
     dbs.push(db);
     await migrate(db.sql, earlier!, []);
     const applied = await migrate(db.sql);
-    expect(applied.sort()).toEqual((await readDefinitions()).map((d) => `definitions/${d.name}`).sort());
+    // The definitions, and the migrations written since (after the earlier texts' last).
+    const last = Math.max(...earlier!.map((m) => m.version));
+    const since = (await readMigrations()).filter((m) => m.version > last).map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`);
+    expect(applied.sort()).toEqual([...(await readDefinitions()).map((d) => `definitions/${d.name}`), ...since].sort());
     expect(await catalogue(db.sql)).toEqual(fresh);
   });
 
