@@ -22,7 +22,7 @@ import { customerBlocks } from './parallel.ts';
 import { seedTargets } from './targets.ts';
 
 /** The tables whose writes are counted per business day (migration 021), for the rollups' partitions. */
-const DAY_TRACKED = ['orders', 'campaign_spend', 'customers'] as const;
+const DAY_TRACKED = ['orders', 'campaign_spend', 'customers', 'follow_ups', 'appointments'] as const;
 
 export interface SeedProgress {
   /**
@@ -83,16 +83,19 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       const keys = await dropKeysAndIndexes(tx);
       // Tables of later migrations (013 customer days, 015 targets) are filled only where they exist:
       // a test of an older migration seeds a database migrated only up to it.
-      const [later] = await tx<{ days: boolean; targets: boolean; dayChanges: boolean }[]>`
-        SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets,
-               to_regclass('siyu.data_changes_by_day') IS NOT NULL AS "dayChanges"`;
+      const [later] = await tx<{ days: boolean; targets: boolean }[]>`
+        SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets`;
+      // The tables whose day counters (migrations 021, 022) exist here.
+      const dayTracked = (await tx<{ name: string }[]>`
+        SELECT c.relname AS name FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
+        WHERE t.tgname = c.relname || '_day_changes_insert' AND c.relname = ANY (${[...DAY_TRACKED]})`).map((r) => r.name);
       hasCustomerDays = later!.days;
       // The customer-day table (migration 013) is built once from the loaded
       // orders below: its per-statement triggers would otherwise hold every
       // copied order in a transition table and merge each block into it.
       if (later!.days) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER customer_days_insert`;
       // So would the day counters' (migration 021); every day is marked changed once at the end instead.
-      if (later!.dayChanges) for (const t of DAY_TRACKED) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
+      for (const t of dayTracked) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
 
       for (const table of BRAND_TABLES) await copyInto(tx, table, Buffer.from(brandText[table]));
       let loadedRows = brandRows;
@@ -130,11 +133,9 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER customer_days_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'customer days', rows: Number(summary!.rows) });
       }
-      if (later!.dayChanges) {
-        for (const t of DAY_TRACKED) {
-          await tx`SELECT siyu.touch_all_days(${t})`;
-          await tx.unsafe(`ALTER TABLE siyu.${t} ENABLE TRIGGER ${t}_day_changes_insert`);
-        }
+      for (const t of dayTracked) {
+        await tx`SELECT siyu.touch_all_days(${t})`;
+        await tx.unsafe(`ALTER TABLE siyu.${t} ENABLE TRIGGER ${t}_day_changes_insert`);
       }
       if (later!.targets) await seedTargets(tx);
       // Marks the data as the generator's: demo accounts are given only to such data.
