@@ -126,10 +126,12 @@ describe('target actuals from the fast structures (target_completion)', () => {
     const seed = Date.now() % 100_000;
     const random = generator(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-    const [{ campaignId }] = await db<{ campaignId: number }[]>`SELECT id AS "campaignId" FROM siyu.campaigns WHERE name = ${PART_DAY}`;
+    const campaignId = (await db<{ id: number }[]>`SELECT id FROM siyu.campaigns WHERE name = ${PART_DAY}`)[0]!.id;
     const running = await db<{ id: number }[]>`SELECT id FROM siyu.campaigns WHERE name = ANY (${campaigns})`;
+    // Mostly the employees of the targets added above (the manager's team, the staff member, another team's employee).
     const members = (await db<{ id: number }[]>`
-      SELECT DISTINCT e.id FROM siyu.targets t JOIN siyu.employees e ON e.id = t.employee_id OR e.team_id = t.team_id ORDER BY 1`).map((r) => r.id);
+      SELECT DISTINCT e.id FROM siyu.targets t JOIN siyu.employees e ON e.id = t.employee_id OR e.team_id = t.team_id
+      WHERE t.updated_by = 'test' OR e.id % 5 = 0 ORDER BY 1`).map((r) => r.id);
     const customers = (await db<{ id: number }[]>`SELECT id FROM siyu.customers ORDER BY id LIMIT 400`).map((r) => r.id);
     const channel = (await db<{ id: number }[]>`SELECT min(id) AS id FROM siyu.channels`)[0]!.id;
     // Moments around the cut days: the part-day campaign's first and last days, month and quarter starts, as-of.
@@ -144,6 +146,16 @@ describe('target actuals from the fast structures (target_completion)', () => {
     let nextCustomer = (await db<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.customers`)[0]!.n;
     let nextParticipation = (await db<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.campaign_participations`)[0]!.n;
     const placed: number[] = [];
+    // The part-day campaign's cut days, credited to the staff member (a target of theirs and of the manager's
+    // team, who owns customers): 14:29 on the first day and 18:00 on the last are outside it, 14:30 and 17:59 inside.
+    const staffMember = people.find((p) => p.who.role === 'staff')!.who;
+    const own = (await db<{ id: number }[]>`SELECT id FROM siyu.customers WHERE owner_employee_id = ${staffMember.employeeId} ORDER BY id LIMIT 4`).map((r) => r.id);
+    for (const [k, m] of ['-12|869', '-12|870', '-1|1079', '-1|1080'].entries()) {
+      await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+        VALUES (${nextOrder}, ${own[k % own.length]!}, ${staffMember.employeeId}, ${channel}, ${campaignId}, ${at(m)}, ${100 + k}, ${1 + k}, 'core', 'paid')`;
+      placed.push(nextOrder++);
+    }
+    await checkAll('after orders on the part-day campaign\'s cut days');
     for (let i = 0; i < 60; i++) {
       const kind = pick(['order', 'order', 'order', 'orders', 'refund', 'redate', 'move', 'delete', 'follow_up', 'customer', 'owner', 'participation']);
       const campaign = pick([null, campaignId, campaignId, pick(running).id]);
