@@ -144,7 +144,8 @@ try {
              (SELECT min(id) FROM siyu.channels) AS channel, (SELECT id FROM siyu.campaigns WHERE name = ${campaign}) AS campaign`;
     const times = new Map<string, number[]>();
     let next = order!.id;
-    for (let w = 1; w <= writes; w++) {
+    // Run 0 is a warm-up, not recorded: Cube compiles each query's SQL the first time it sees it.
+    for (let w = 0; w <= writes; w++) {
       for (const { name, query } of all) {
         await sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
           VALUES (${++next}, ${order!.customer}, ${order!.employee}, ${order!.channel}, ${order!.campaign},
@@ -153,14 +154,16 @@ try {
         for (;;) {
           const response = await fetch(`${cube.url}/cubejs-api/v1/load`, {
             method: 'POST', headers: { Authorization: token, 'Content-Type': 'application/json' },
-            body: JSON.stringify({ query: { ...query, timezone: config.timeZone } }),
+            // renewQuery, as the big-screen asks its live tiles: the refresh keys are read again now, so the
+            // write is seen and nothing is served from before it.
+            body: JSON.stringify({ query: { ...query, timezone: config.timeZone, renewQuery: true } }),
           });
           const body = (await response.json()) as { error?: string };
           if (body.error === 'Continue wait') continue;
           if (body.error) throw new Error(`${name}: ${body.error}`);
           break;
         }
-        times.set(name, [...(times.get(name) ?? []), performance.now() - started]);
+        if (w > 0) times.set(name, [...(times.get(name) ?? []), performance.now() - started]);
         load.push(os.loadavg()[0]!);
       }
     }
