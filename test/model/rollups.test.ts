@@ -51,7 +51,8 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   campaign_list: 'the campaign table', budget_by_campaign: 'the campaign table',
   // Any two days the person picks, classified on the fly.
   journey_flows: 'two chosen days',
-  // Targets: each target's actual is a sub-query over the facts in its own window (up to as-of), not a sum by day.
+  // Targets: each target's actual is computed per target over its own window (up to as-of), from the
+  // customer-day table for sales (test/model/target-actuals.test.ts), not a sum by day.
   campaign_targets: 'targets (actual per target, own window)',
   // A list of customers, not a total.
   list: 'a list of rows',
