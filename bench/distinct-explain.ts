@@ -13,7 +13,9 @@
  * cache defeated (and no rollup: the raw tables' cost, what a query falls
  * back to). Each staff query is also run as it was asked before the
  * staff_owned and staff_converted views ("(before)": the same members on
- * staff_performance). Prints the median execution time per query and role
+ * staff_performance), and each participation query as it was asked before
+ * the participant conversions table (activity_performance,
+ * campaign_audience). Prints the median execution time per query and role
  * (and, with `--plans`, the SQL and plans) as JSON.
  */
 import os from 'node:os';
@@ -28,6 +30,7 @@ import { startCubeServer } from '../cube/engine/cube-server.ts';
 import type { SecurityContext } from '../cube/engine/security-context.ts';
 import { freePort } from '../cube/ports.ts';
 import { activitiesQueries } from '../web/src/features/activities/page-queries.ts';
+import { buildParticipantsByCityTierQuery, buildParticipationQuery } from '../web/src/features/big-screen/build-queries.ts';
 import { bigScreen, channels, staff, type CubeQuery, type NamedQuery, type PageContext } from '../web/src/page-loads.ts';
 import { parseFilters, resolveDateRange } from '../web/src/lib/filters.ts';
 
@@ -77,6 +80,11 @@ try {
   } catch (e) {
     say(`big-screen skipped: ${(e as Error).message}`);
   }
+  // The big-screen's participation tiles for the busiest campaign, when the data has no running one to show.
+  if (big.length === 0) {
+    big = [{ name: 'participation', query: buildParticipationQuery(campaign!.name) as CubeQuery },
+      { name: 'participants_by_city_tier', query: buildParticipantsByCityTierQuery(campaign!.name) as CubeQuery }];
+  }
   const pages: NamedQuery[] = [
     ...staff(ctx, true).queries, ...channels(ctx, false).queries, ...big,
     ...Object.entries(drilled).flatMap(([name, query]) => (query ? [{ name: `activities:${name}`, query: query as CubeQuery }] : [])),
@@ -85,6 +93,11 @@ try {
   // staff_performance, the touches' query with the converted customers in it.
   const before = (q: NamedQuery): NamedQuery | null => {
     const text = JSON.stringify(q.query);
+    // The participation queries as they were asked before the participant conversions table (migration 019).
+    if (/participation_performance\.|participation_audience\./.test(text)) {
+      const old = JSON.parse(text.replace(/participation_performance\./g, 'activity_performance.').replace(/participation_audience\./g, 'campaign_audience.')) as CubeQuery;
+      return { name: `${q.name} (before)`, query: old };
+    }
     if (!/staff_owned\.|staff_converted\./.test(text)) return null;
     const old = JSON.parse(text.replace(/staff_owned\.|staff_converted\./g, 'staff_performance.').replace(/staff_performance\.order_date/g, 'staff_performance.date')) as CubeQuery;
     return { name: `${q.name} (before)`, query: old };

@@ -28,7 +28,7 @@ export interface SeedProgress {
   /**
    * generate: the brand; load: the customer blocks, generated and copied;
    * index: keys and indexes; summarize: the customer-day table (migration
-   * 013); analyze: statistics; classify: the customers' classification as
+   * 013) and the participant conversions (019), by label; analyze: statistics; classify: the customers' classification as
    * of the as-of date, materialized (migration 009).
    */
   phase: 'generate' | 'load' | 'index' | 'summarize' | 'analyze' | 'classify';
@@ -75,6 +75,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
 
   const blocks = customerBlocks(data, plan, workers);
   let hasCustomerDays = false;
+  let hasParticipants = false;
   try {
     await sql.begin(async (tx) => {
       await tx`SET LOCAL synchronous_commit = off`;
@@ -83,19 +84,26 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       const keys = await dropKeysAndIndexes(tx);
       // Tables of later migrations (013 customer days, 015 targets) are filled only where they exist:
       // a test of an older migration seeds a database migrated only up to it.
-      const [later] = await tx<{ days: boolean; targets: boolean }[]>`
-        SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets`;
+      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean }[]>`
+        SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets,
+               to_regclass('siyu.participant_conversions') IS NOT NULL AS participants`;
       // The tables whose day counters (migrations 021, 022) exist here.
       const dayTracked = (await tx<{ name: string }[]>`
         SELECT c.relname AS name FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
         WHERE t.tgname = c.relname || '_day_changes_insert' AND c.relname = ANY (${[...DAY_TRACKED]})`).map((r) => r.name);
       hasCustomerDays = later!.days;
+      hasParticipants = later!.participants;
       // The customer-day table (migration 013) is built once from the loaded
       // orders below: its per-statement triggers would otherwise hold every
       // copied order in a transition table and merge each block into it.
       if (later!.days) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER customer_days_insert`;
       // So would the day counters' (migration 021); every day is marked changed once at the end instead.
       for (const t of dayTracked) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
+      // The participations' converted flags (migration 019) likewise: built once at the end.
+      if (later!.participants) {
+        await tx`ALTER TABLE siyu.orders DISABLE TRIGGER participant_conversions_insert`;
+        await tx`ALTER TABLE siyu.campaign_participations DISABLE TRIGGER participant_conversions_insert`;
+      }
 
       for (const table of BRAND_TABLES) await copyInto(tx, table, Buffer.from(brandText[table]));
       let loadedRows = brandRows;
@@ -128,10 +136,17 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       }
       report({ phase: 'index', done: keys.rebuild.length, total: keys.rebuild.length, label: 'keys and indexes', rows: rowsIndexed });
       if (later!.days) {
-        report({ phase: 'summarize', done: 0, total: 1, label: 'customer days', rows: 0 });
+        report({ phase: 'summarize', done: 0, total: 1, label: 'customer-day table', rows: 0 });
         const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_customer_days() AS rows`;
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER customer_days_insert`;
-        report({ phase: 'summarize', done: 1, total: 1, label: 'customer days', rows: Number(summary!.rows) });
+        report({ phase: 'summarize', done: 1, total: 1, label: 'customer-day table', rows: Number(summary!.rows) });
+      }
+      if (later!.participants) {
+        report({ phase: 'summarize', done: 0, total: 1, label: 'participant conversions', rows: 0 });
+        const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_participant_conversions() AS rows`;
+        await tx`ALTER TABLE siyu.orders ENABLE TRIGGER participant_conversions_insert`;
+        await tx`ALTER TABLE siyu.campaign_participations ENABLE TRIGGER participant_conversions_insert`;
+        report({ phase: 'summarize', done: 1, total: 1, label: 'participant conversions', rows: Number(summary!.rows) });
       }
       for (const t of dayTracked) {
         await tx`SELECT siyu.touch_all_days(${t})`;
@@ -150,6 +165,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   // Statistics for the planner, the largest tables first, on the pool's connections side by side.
   const order: string[] = [...TABLES].sort((a, b) => counts[b] - counts[a]);
   if (hasCustomerDays) order.splice(1, 0, 'customer_days');
+  if (hasParticipants) order.push('participant_conversions');
   let analyzed = 0;
   let rowsAnalyzed = 0;
   report({ phase: 'analyze', done: 0, total: order.length, label: 'statistics', rows: 0 });

@@ -91,6 +91,16 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     },
     closedToTeamRoles: ['budget', 'budget_used', 'target_gmv'],
   },
+  // The same participations and limits as activity_performance (without the budgets), answered from the participant
+  // conversions table (migration 019).
+  participation_performance: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: {
+      factMembers: ['participants', 'fission_count', 'converted_count', 'campaign_conversion_rate', 'joined_date', 'campaign', 'campaign_type',
+        'channel', 'channel_type', ...CREDITED],
+      ownerLimit: null,
+    },
+  },
   // Campaign budgets are the whole brand's money: executives, operators, admins.
   campaign_budgets: { limit: null },
   // Customers: their owner (and the owner's team). The referrer may be anyone's customer.
@@ -143,6 +153,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   target_completion: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: 'owned' },
   // The executives' big-screen audience: the whole brand's campaign.
   campaign_audience: { limit: null },
+  // The same audience from the participant conversions table (migration 019).
+  participation_audience: { limit: null },
   // Journey flows: the customer's owner; always between two named days.
   journey_flows: {
     limit: OWNER,

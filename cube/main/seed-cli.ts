@@ -64,14 +64,16 @@ async function main(): Promise<void> {
     const bar = progressBar();
     const started = performance.now();
     let classifyFrom: number | null = null;
-    const summary = { from: 0, ms: 0, rows: 0 };
+    // Each summary table built at the end of the load (the customer-day table, the participant conversions).
+    const summaries = new Map<string, { from: number; ms: number; rows: number }>();
     const counts = await seedDatabase(sql, {
       customers, seed, asOf, timeZone: config.timeZone,
       onProgress: (p) => {
         if (p.phase === 'classify' && classifyFrom === null) classifyFrom = performance.now();
-        if (p.phase === 'summarize' && p.done === 0) summary.from = performance.now();
-        if (p.phase === 'summarize' && p.done === 1) Object.assign(summary, { ms: performance.now() - summary.from, rows: p.rows });
-        bar(STEP[p.phase], p.done, p.total, p.rows,
+        if (p.phase === 'summarize' && p.done === 0) summaries.set(p.label, { from: performance.now(), ms: 0, rows: 0 });
+        const summary = summaries.get(p.label);
+        if (p.phase === 'summarize' && p.done === 1 && summary) Object.assign(summary, { ms: performance.now() - summary.from, rows: p.rows });
+        bar(p.phase === 'summarize' ? `building the ${p.label}` : STEP[p.phase], p.done, p.total, p.rows,
           p.generated === undefined ? undefined : `generated ${Math.round((100 * p.generated) / customers)}%`);
       },
     });
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     process.stdout.write(`seeded ${total.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s (seed ${seed}, as of ${asOf}); `
       + `classified the customers in ${((done - (classifyFrom ?? done)) / 1000).toFixed(1)} s\n`
-      + `  (of the load: the customer-day table, ${summary.rows.toLocaleString('en-US')} rows, in ${(summary.ms / 1000).toFixed(1)} s)\n`);
+      + [...summaries].map(([label, summary]) => `  (of the load: the ${label}, ${summary.rows.toLocaleString('en-US')} rows, in ${(summary.ms / 1000).toFixed(1)} s)\n`).join(''));
     for (const [table, n] of Object.entries(counts)) process.stdout.write(`  ${table.padEnd(24)} ${n.toLocaleString('en-US')}\n`);
   });
 }

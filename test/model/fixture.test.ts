@@ -156,6 +156,23 @@ describe('the model on a hand-made brand', () => {
       // 王三 joined at 07:00 on 1 June in Shanghai (31 May in UTC).
       expectValues(monthly, 'activity_performance.joined_date.month', 'activity_performance.participants', { '2026-05': 1, '2026-06': 3 });
     });
+
+    // The same hand-worked numbers from the participant conversions table (migration 019), which the pages ask.
+    it('the participant conversions table: the same as above (participation_performance)', async () => {
+      const v = 'participation_performance';
+      const rows = await by(v, ['participants', 'fission_count', 'converted_count', 'campaign_conversion_rate'], 'campaign');
+      expectValues(rows, `${v}.campaign`, `${v}.participants`, { 夏促: 3, 品牌周: 1 });
+      expectValues(rows, `${v}.campaign`, `${v}.fission_count`, { 夏促: 2, 品牌周: 0 });
+      expectValues(rows, `${v}.campaign`, `${v}.converted_count`, { 夏促: 2, 品牌周: 0 });
+      expectValues(rows, `${v}.campaign`, `${v}.campaign_conversion_rate`, { 夏促: 2 / 3, 品牌周: 0 });
+      expectValues(await by(v, ['participants', 'campaign_conversion_rate'], null), null, `${v}.campaign_conversion_rate`, { all: 0.5 });
+      const byChannel = await by(v, ['participants', 'converted_count'], 'channel');
+      expectValues(byChannel, `${v}.channel`, `${v}.participants`, { 企微: 1, 老带新: 2, 抖音: 1 });
+      expectValues(byChannel, `${v}.channel`, `${v}.converted_count`, { 企微: 1, 老带新: 1, 抖音: 0 });
+      expectValues(await by(v, ['participants', 'campaign_conversion_rate'], 'employee'), `${v}.employee`, `${v}.campaign_conversion_rate`, { 乙: 1, 丁: 0.5, 甲: 0 });
+      const monthly = await by(v, ['participants'], null, { timeDimensions: [{ dimension: `${v}.joined_date`, granularity: 'month' }] });
+      expectValues(monthly, `${v}.joined_date.month`, `${v}.participants`, { '2026-05': 1, '2026-06': 3 });
+    });
   });
 
   describe('customers', () => {

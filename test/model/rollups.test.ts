@@ -36,9 +36,11 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   // exactly, is test/model/customer-days.test.ts).
   sales_kpis: 'buyers (customer-day table)', sales_kpis_mom: 'buyers (customer-day table)', sales_kpis_yoy: 'buyers (customer-day table)',
   repurchase: 'repeat buyers (customer-day table)', repurchase_mom: 'repeat buyers (customer-day table)', repurchase_yoy: 'repeat buyers (customer-day table)',
-  participation: 'participants (distinct)', participants_by_city_tier: 'participants (distinct)',
-  conversion_by_channel: 'participants (distinct)', conversion_by_campaign: 'participants (distinct)',
-  participation_by_campaign: 'participants (distinct)',
+  // Participants are counted on the participant conversions table (migration 019; that they are, and exactly, is
+  // test/model/participant-conversions.test.ts).
+  participation: 'participants (participant conversions)', participants_by_city_tier: 'participants (participant conversions)',
+  conversion_by_channel: 'participants (participant conversions)', conversion_by_campaign: 'participants (participant conversions)',
+  participation_by_campaign: 'participants (participant conversions)',
   sales_by_team: 'buyers (customer-day table)', sales_by_employee: 'buyers (customer-day table)', employee_sales: 'buyers (customer-day table)',
   // Owned customers are counted on the customers (one row each), converted customers on the customer-day
   // table made distinct per customer first (test/model/staff-owned.test.ts, staff-converted.test.ts).
@@ -49,7 +51,8 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   campaign_list: 'the campaign table', budget_by_campaign: 'the campaign table',
   // Any two days the person picks, classified on the fly.
   journey_flows: 'two chosen days',
-  // Targets: each target's actual is a sub-query over the facts in its own window (up to as-of), not a sum by day.
+  // Targets: each target's actual is computed per target over its own window (up to as-of), from the
+  // customer-day table for sales (test/model/target-actuals.test.ts), not a sum by day.
   campaign_targets: 'targets (actual per target, own window)',
   // A list of customers, not a total.
   list: 'a list of rows',

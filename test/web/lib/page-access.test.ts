@@ -4,9 +4,10 @@ import { mayOpen, pagesFor } from '../../../web/src/lib/page-access.ts';
 
 describe('pages by role', () => {
   it('shows managers and staff no page built on whole-brand views the server refuses them', () => {
-    // The big-screen reads campaign_audience and campaign_budgets; the server closes both to team roles.
+    // The big-screen reads participation_audience and campaign_budgets; the server closes both to team roles.
     for (const role of ['manager', 'staff'] as const) {
       expect(mayQueryView(role, 'campaign_audience')).toBe(false);
+      expect(mayQueryView(role, 'participation_audience')).toBe(false);
       expect(mayQueryView(role, 'campaign_budgets')).toBe(false);
       const menu = pagesFor(role).map((p) => p.to);
       expect(menu).toEqual(['/', '/channels', '/staff', '/segments', '/activities', '/customers', '/actions', '/targets', '/glossary']);

@@ -2,7 +2,7 @@
  * Which pages each role can use: the menu shows only these, and a page the
  * role may not open says so instead of failing on its queries. Mirrors the
  * server's rules (cube/engine/access-rules.ts): the big-screen reads the whole
- * brand's campaign audience and budgets (`campaign_audience`,
+ * brand's campaign audience and budgets (`participation_audience`,
  * `campaign_budgets`), and the planner allocates the whole brand's spend, both
  * closed to managers and staff.
  */

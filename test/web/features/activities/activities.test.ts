@@ -6,8 +6,8 @@ import { transformCampaignGmv } from '../../../../web/src/features/activities/ca
 describe('campaign → channels → employees', () => {
   it('filters each level by the steps above it', () => {
     const q = buildParticipationQuery('channel', ['2026-01-01', '2026-01-31'], { team: null, channel: null, campaign: 'X' });
-    expect(q.dimensions).toEqual(['activity_performance.channel']);
-    expect(q.filters).toEqual([{ member: 'activity_performance.campaign', operator: 'equals', values: ['X'] }]);
+    expect(q.dimensions).toEqual(['participation_performance.channel']);
+    expect(q.filters).toEqual([{ member: 'participation_performance.campaign', operator: 'equals', values: ['X'] }]);
     expect(buildCampaignGmvQuery('employee', null, { team: null, channel: 'C', campaign: 'X' }).filters).toEqual([
       { member: 'channel_roi.channel', operator: 'equals', values: ['C'] },
       { member: 'channel_roi.campaign', operator: 'equals', values: ['X'] },
@@ -17,7 +17,7 @@ describe('campaign → channels → employees', () => {
 
   it('merges participation, money and budget per campaign, by GMV', () => {
     const rows = toActivityRows('campaign',
-      [{ 'activity_performance.campaign': 'A', 'activity_performance.participants': '10', 'activity_performance.converted_count': '2', 'activity_performance.campaign_conversion_rate': '0.2' }],
+      [{ 'participation_performance.campaign': 'A', 'participation_performance.participants': '10', 'participation_performance.converted_count': '2', 'participation_performance.campaign_conversion_rate': '0.2' }],
       [{ 'channel_roi.campaign': 'A', 'channel_roi.attributed_gmv': '50', 'channel_roi.spend': '20', 'channel_roi.roi': '2.5' },
         { 'channel_roi.campaign': 'B', 'channel_roi.attributed_gmv': '90', 'channel_roi.spend': '0', 'channel_roi.roi': null }],
       [{ 'campaign_budgets.campaign': 'A', 'campaign_budgets.budget_used': '0.4' }]);

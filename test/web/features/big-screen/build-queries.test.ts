@@ -7,7 +7,7 @@ import { buildCampaignListQuery, pickCampaign, toCampaignOptions, type CampaignO
 import { drillLinks } from '../../../../web/src/features/big-screen/drill-links.ts';
 import { currentHourOf, parseScreenParams } from '../../../../web/src/features/big-screen/screen-params.ts';
 
-const VIEWS = ['sales_overview', 'activity_performance', 'channel_roi', 'customer_insights', 'campaign_audience', 'campaign_budgets'];
+const VIEWS = ['sales_overview', 'participation_performance', 'channel_roi', 'customer_insights', 'participation_audience', 'campaign_budgets'];
 const C = '2026 老客回馈季';
 
 const all = [
@@ -27,8 +27,8 @@ describe('big-screen queries', () => {
 
   it('scope every campaign tile to the campaign by name', () => {
     expect(buildCampaignSalesQuery(C).filters).toEqual([{ member: 'sales_overview.campaign', operator: 'equals', values: [C] }]);
-    expect(buildParticipationQuery(C).filters).toEqual([{ member: 'activity_performance.campaign', operator: 'equals', values: [C] }]);
-    expect(buildParticipantsByCityTierQuery(C).filters![0]).toEqual({ member: 'campaign_audience.campaign', operator: 'equals', values: [C] });
+    expect(buildParticipationQuery(C).filters).toEqual([{ member: 'participation_performance.campaign', operator: 'equals', values: [C] }]);
+    expect(buildParticipantsByCityTierQuery(C).filters![0]).toEqual({ member: 'participation_audience.campaign', operator: 'equals', values: [C] });
   });
 
   it('asks one business day by hour, and the top ten staff with a named employee', () => {

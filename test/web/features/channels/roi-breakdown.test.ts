@@ -16,13 +16,13 @@ describe('channel → campaigns → employees', () => {
       { member: 'channel_roi.employee', operator: 'set' },
     ]);
     expect(buildConversionBreakdownQuery('campaign', ['2026-01-01', '2026-01-31'], { team: 'T', channel: 'C', campaign: null }).timeDimensions)
-      .toEqual([{ dimension: 'activity_performance.joined_date', dateRange: ['2026-01-01', '2026-01-31'] }]);
+      .toEqual([{ dimension: 'participation_performance.joined_date', dateRange: ['2026-01-01', '2026-01-31'] }]);
   });
 
   it('merges conversion onto the ROI rows by key', () => {
     const rows = toBreakdownRows('channel',
       [{ 'channel_roi.channel': 'A', 'channel_roi.spend': '100', 'channel_roi.attributed_gmv': '250', 'channel_roi.roi': '2.5', 'channel_roi.cac': null }],
-      [{ 'activity_performance.channel': 'A', 'activity_performance.campaign_conversion_rate': '0.25' }]);
+      [{ 'participation_performance.channel': 'A', 'participation_performance.campaign_conversion_rate': '0.25' }]);
     expect(rows).toEqual([{ key: 'A', spend: 100, attributedGmv: 250, roi: 2.5, cac: null, conversionRate: 0.25 }]);
   });
 

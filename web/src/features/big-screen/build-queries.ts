@@ -31,12 +31,12 @@ export function buildGmvByHourQuery(campaign: string, day: string): Query {
 export function buildParticipationQuery(campaign: string): Query {
   return {
     measures: [
-      'activity_performance.participants',
-      'activity_performance.fission_count',
-      'activity_performance.converted_count',
-      'activity_performance.campaign_conversion_rate',
+      'participation_performance.participants',
+      'participation_performance.fission_count',
+      'participation_performance.converted_count',
+      'participation_performance.campaign_conversion_rate',
     ],
-    filters: [campaignFilter('activity_performance.campaign', campaign)],
+    filters: [campaignFilter('participation_performance.campaign', campaign)],
   };
 }
 
@@ -79,10 +79,10 @@ export function buildNewCustomersBySourceQuery(from: string, to: string): Query 
 /** The campaign's participants by the customer's city tier. */
 export function buildParticipantsByCityTierQuery(campaign: string): Query {
   return {
-    measures: ['campaign_audience.participants', 'campaign_audience.converted_count'],
-    dimensions: ['campaign_audience.city_tier'],
-    filters: [campaignFilter('campaign_audience.campaign', campaign)],
-    order: { 'campaign_audience.city_tier': 'asc' },
+    measures: ['participation_audience.participants', 'participation_audience.converted_count'],
+    dimensions: ['participation_audience.city_tier'],
+    filters: [campaignFilter('participation_audience.campaign', campaign)],
+    order: { 'participation_audience.city_tier': 'asc' },
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Campaign numbers by campaign, by one campaign's channels, or by the
  * employees of a campaign and channel: participation from
- * activity_performance, GMV from sales_overview, spend and ROI from
+ * participation_performance, GMV from sales_overview, spend and ROI from
  * channel_roi, budget use from campaign_budgets. Pure.
  */
 import type { Query } from '../../../lib/cube.ts';
@@ -28,11 +28,11 @@ const within = (dimension: string, range: DateRange | null) => (range ? [{ dimen
 
 export function buildParticipationQuery(by: ActivityBy, range: DateRange | null, slice: ActivitySlice): Query {
   return {
-    dimensions: [`activity_performance.${by}`],
-    measures: ['activity_performance.participants', 'activity_performance.fission_count', 'activity_performance.converted_count', 'activity_performance.campaign_conversion_rate'],
-    filters: eq('activity_performance', slice),
-    timeDimensions: within('activity_performance.joined_date', range),
-    order: { 'activity_performance.participants': 'desc' },
+    dimensions: [`participation_performance.${by}`],
+    measures: ['participation_performance.participants', 'participation_performance.fission_count', 'participation_performance.converted_count', 'participation_performance.campaign_conversion_rate'],
+    filters: eq('participation_performance', slice),
+    timeDimensions: within('participation_performance.joined_date', range),
+    order: { 'participation_performance.participants': 'desc' },
   };
 }
 

@@ -17,7 +17,7 @@ export interface ActivityRow {
 
 /** One row per key that has participants or money; budgets only by campaign. Pure. */
 export function toActivityRows(by: ActivityBy, participation: readonly Row[], money: readonly Row[], budgets: readonly Row[]): ActivityRow[] {
-  const p = new Map(participation.map((r) => [String(r[`activity_performance.${by}`] ?? ''), r]));
+  const p = new Map(participation.map((r) => [String(r[`participation_performance.${by}`] ?? ''), r]));
   const m = new Map(money.map((r) => [String(r[`channel_roi.${by}`] ?? ''), r]));
   const b = new Map(budgets.map((r) => [String(r['campaign_budgets.campaign'] ?? ''), r]));
   const keys = [...new Set([...p.keys(), ...m.keys()])].filter((k) => k !== '' && k !== 'null');
@@ -27,10 +27,10 @@ export function toActivityRows(by: ActivityBy, participation: readonly Row[], mo
       const mr = m.get(key);
       return {
         key,
-        participants: toNumber(pr?.['activity_performance.participants']),
-        fission: toNumber(pr?.['activity_performance.fission_count']),
-        converted: toNumber(pr?.['activity_performance.converted_count']),
-        conversionRate: toNumber(pr?.['activity_performance.campaign_conversion_rate']),
+        participants: toNumber(pr?.['participation_performance.participants']),
+        fission: toNumber(pr?.['participation_performance.fission_count']),
+        converted: toNumber(pr?.['participation_performance.converted_count']),
+        conversionRate: toNumber(pr?.['participation_performance.campaign_conversion_rate']),
         gmv: toNumber(mr?.['channel_roi.attributed_gmv']),
         spend: toNumber(mr?.['channel_roi.spend']),
         roi: toNumber(mr?.['channel_roi.roi']),

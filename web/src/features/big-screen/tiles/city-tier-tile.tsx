@@ -13,7 +13,7 @@ export function CityTierTile({ query, name }: { query: Query | null; name: strin
   const { integer } = useScreenFormats();
   const cityTiers = useTileQuery('participants_by_city_tier', query);
   const tiers = useMemo(
-    () => toBreakdown(cityTiers.rows ?? [], 'campaign_audience.city_tier', 'campaign_audience.participants', 5, t('bigScreen.other'), CITY_TIER_ORDER),
+    () => toBreakdown(cityTiers.rows ?? [], 'participation_audience.city_tier', 'participation_audience.participants', 5, t('bigScreen.other'), CITY_TIER_ORDER),
     [cityTiers.rows, t],
   );
   return (

@@ -1,7 +1,7 @@
 /**
  * Spend, attributed GMV, ROI and CAC by channel, by one channel's campaigns,
  * or by the employees credited in a channel (and campaign); campaign
- * conversion by the same key from activity_performance. Pure.
+ * conversion by the same key from participation_performance. Pure.
  */
 import type { Query } from '../../../lib/cube.ts';
 import type { DateRange } from '../../../lib/date-range.ts';
@@ -32,9 +32,9 @@ export function buildRoiBreakdownQuery(by: BreakdownBy, range: DateRange | null,
 
 export function buildConversionBreakdownQuery(by: BreakdownBy, range: DateRange | null, slice: BreakdownSlice): Query {
   return {
-    dimensions: [`activity_performance.${by}`],
-    measures: ['activity_performance.participants', 'activity_performance.converted_count', 'activity_performance.campaign_conversion_rate'],
-    filters: sliceFilters('activity_performance', { team: 'team', channel: 'channel', campaign: 'campaign' }, { ...slice, ...NO_SLICE }),
-    timeDimensions: range ? [{ dimension: 'activity_performance.joined_date', dateRange: range }] : [],
+    dimensions: [`participation_performance.${by}`],
+    measures: ['participation_performance.participants', 'participation_performance.converted_count', 'participation_performance.campaign_conversion_rate'],
+    filters: sliceFilters('participation_performance', { team: 'team', channel: 'channel', campaign: 'campaign' }, { ...slice, ...NO_SLICE }),
+    timeDimensions: range ? [{ dimension: 'participation_performance.joined_date', dateRange: range }] : [],
   };
 }

@@ -14,7 +14,7 @@ export interface BreakdownRow {
 }
 
 export function toBreakdownRows(by: BreakdownBy, roiRows: readonly Row[], conversionRows: readonly Row[]): BreakdownRow[] {
-  const conversion = new Map(conversionRows.map((r) => [String(r[`activity_performance.${by}`]), toNumber(r['activity_performance.campaign_conversion_rate'])]));
+  const conversion = new Map(conversionRows.map((r) => [String(r[`participation_performance.${by}`]), toNumber(r['participation_performance.campaign_conversion_rate'])]));
   return roiRows
     .filter((r) => r[`channel_roi.${by}`] !== null && r[`channel_roi.${by}`] !== undefined)
     .map((r) => {
