@@ -22,7 +22,7 @@ import { customerBlocks } from './parallel.ts';
 import { seedTargets } from './targets.ts';
 
 /** The tables whose writes are counted per business day (migration 021), for the rollups' partitions. */
-const DAY_TRACKED = ['orders', 'campaign_spend', 'customers'] as const;
+const DAY_TRACKED = ['orders', 'campaign_spend', 'customers', 'follow_ups', 'appointments'] as const;
 
 export interface SeedProgress {
   /**
