@@ -88,8 +88,9 @@ CREATE FUNCTION siyu.period_slice(grouping_bits integer) RETURNS text
 -- combination of {nothing, team, team and employee} with channel and
 -- campaign: what the overview (team, channel, campaign filters), the staff
 -- page (by team, by a team's employees) and the role limits (a manager's
--- team, a staff member's own id) cut by.
-CREATE FUNCTION siyu.period_sales_apply(facts siyu.period_fact[]) RETURNS void
+-- team, a staff member's own id) cut by. With `target`, the facts are that
+-- one range's (the caller has cut both sides to its days: the roll-over).
+CREATE FUNCTION siyu.period_sales_apply(facts siyu.period_fact[], target text DEFAULT NULL) RETURNS void
   LANGUAGE plpgsql
   AS $$
     DECLARE
@@ -110,7 +111,8 @@ CREATE FUNCTION siyu.period_sales_apply(facts siyu.period_fact[]) RETURNS void
                  SUM(f.was_orders) AS was_orders, SUM(f.now_orders) AS now_orders,
                  SUM(f.was_amount) AS was_amount, SUM(f.now_amount) AS now_amount
           FROM UNNEST(facts) AS f
-          JOIN siyu.sales_periods AS p ON f.day_start >= p.starts_at AND f.day_start < p.ends_at
+          JOIN siyu.sales_periods AS p
+            ON CASE WHEN target IS NULL THEN f.day_start >= p.starts_at AND f.day_start < p.ends_at ELSE p.period = target END
           GROUP BY p.period, f.customer_id, GROUPING SETS (
             (), (f.channel_id), (f.campaign_id), (f.channel_id, f.campaign_id),
             (f.team_id), (f.team_id, f.channel_id), (f.team_id, f.campaign_id), (f.team_id, f.channel_id, f.campaign_id),
@@ -267,17 +269,57 @@ CREATE FUNCTION siyu.build_period_sales(periods text[] DEFAULT NULL) RETURNS big
     END
   $$;
 
+-- A new range from an old one it overlaps (a rolling window a day later,
+-- 本月 with one more day): the old range's rows copied under the new key,
+-- then the change of the customers with a row on a day in one range and not
+-- the other ("before": their rows in the old range; "after": in the new),
+-- instead of counting the new range from scratch. Exact for any two ranges;
+-- cheap when they differ by a few days.
+CREATE FUNCTION siyu.shift_period_sales(source siyu.sales_periods, target siyu.sales_periods) RETURNS bigint
+  LANGUAGE plpgsql
+  AS $$
+    DECLARE
+      copied bigint;
+    BEGIN
+      INSERT INTO siyu.period_sales
+      SELECT target.period, ps.slice, ps.team_id, ps.employee_id, ps.channel_id, ps.campaign_id, ps.buyers, ps.paid_orders, ps.paid_amount
+      FROM siyu.period_sales AS ps WHERE ps.period = source.period;
+      GET DIAGNOSTICS copied = ROW_COUNT;
+      PERFORM siyu.period_sales_apply(ARRAY(
+        SELECT ROW(cd.customer_id, cd.day_start, e.team_id, cd.employee_id, cd.channel_id, cd.campaign_id,
+                   CASE WHEN in_source THEN cd.paid_orders ELSE 0 END, CASE WHEN in_source THEN cd.paid_amount ELSE 0 END,
+                   CASE WHEN in_target THEN cd.paid_orders ELSE 0 END, CASE WHEN in_target THEN cd.paid_amount ELSE 0 END)::siyu.period_fact
+        FROM siyu.customer_days AS cd
+        LEFT JOIN siyu.employees AS e ON e.id = cd.employee_id
+        CROSS JOIN LATERAL (SELECT cd.day_start >= source.starts_at AND cd.day_start < source.ends_at AS in_source,
+                                   cd.day_start >= target.starts_at AND cd.day_start < target.ends_at AS in_target) AS w
+        WHERE (in_source OR in_target)
+          AND cd.customer_id IN (
+            SELECT c.customer_id FROM siyu.customer_days AS c
+            WHERE (c.day_start >= source.starts_at AND c.day_start < source.ends_at)
+               <> (c.day_start >= target.starts_at AND c.day_start < target.ends_at)
+              AND c.day_start >= least(source.starts_at, target.starts_at) AND c.day_start < greatest(source.ends_at, target.ends_at))),
+        target.period);
+      RETURN copied;
+    END
+  $$;
+
 -- Moves the table to the ranges of siyu.as_of(): ranges no longer offered
 -- go, ranges still offered (上月 and its comparisons all month, the earlier
--- ranges of the calendar presets) stay as they are, new ones are built.
--- `whole` rebuilds every range (after the customer-day table was rebuilt).
--- Writers of orders wait meanwhile (EXCLUSIVE: readers do not).
+-- ranges of the calendar presets) stay as they are; a new range is shifted
+-- from the held range nearest to it (fewest days in one and not the other)
+-- when fewer days differ than it has, else counted from the customer-day
+-- table. `whole` counts every range afresh (after the customer-day table
+-- was rebuilt). Writers of orders wait meanwhile (EXCLUSIVE: readers do
+-- not).
 CREATE FUNCTION siyu.roll_period_sales(whole boolean DEFAULT false) RETURNS bigint
   LANGUAGE plpgsql
   AS $$
     DECLARE
       today date := siyu.as_of();
-      fresh text[];
+      done bigint := 0;
+      fresh siyu.sales_periods;
+      nearest siyu.sales_periods;
     BEGIN
       IF NOT whole AND EXISTS (SELECT 1 FROM siyu.sales_periods)
          AND NOT EXISTS (SELECT 1 FROM siyu.sales_periods WHERE as_of IS DISTINCT FROM today) THEN
@@ -286,22 +328,37 @@ CREATE FUNCTION siyu.roll_period_sales(whole boolean DEFAULT false) RETURNS bigi
       LOCK TABLE siyu.period_sales IN EXCLUSIVE MODE;
       IF whole THEN
         TRUNCATE siyu.period_sales;
+        DELETE FROM siyu.sales_periods;
       END IF;
-      DELETE FROM siyu.sales_periods AS sp
-      WHERE whole OR NOT EXISTS (SELECT 1 FROM siyu.preset_ranges(today) AS r WHERE r.period = sp.period);
-      DELETE FROM siyu.period_sales AS ps WHERE NOT EXISTS (SELECT 1 FROM siyu.sales_periods AS sp WHERE sp.period = ps.period);
+      CREATE TEMPORARY TABLE IF NOT EXISTS period_sales_held (LIKE siyu.sales_periods) ON COMMIT DROP;
+      TRUNCATE period_sales_held;
+      INSERT INTO period_sales_held SELECT * FROM siyu.sales_periods;
       UPDATE siyu.sales_periods SET as_of = today WHERE as_of IS DISTINCT FROM today;
-      WITH added AS (
+      FOR fresh IN
         INSERT INTO siyu.sales_periods (period, starts_at, ends_at, as_of)
         SELECT r.period, coalesce(siyu.local_midnight(r.first_day), '-infinity'), coalesce(siyu.local_midnight(r.last_day + 1), 'infinity'), today
         FROM siyu.preset_ranges(today) AS r
         ON CONFLICT (period) DO NOTHING
-        RETURNING period)
-      SELECT ARRAY_AGG(period) INTO fresh FROM added;
-      IF fresh IS NULL THEN
-        RETURN 0;
-      END IF;
-      RETURN siyu.build_period_sales(fresh);
+        RETURNING *
+      LOOP
+        SELECT h.* INTO nearest FROM period_sales_held AS h
+        WHERE fresh.starts_at > '-infinity' AND h.starts_at > '-infinity'
+          AND abs(extract(EPOCH FROM h.starts_at - fresh.starts_at)) + abs(extract(EPOCH FROM h.ends_at - fresh.ends_at))
+              < extract(EPOCH FROM fresh.ends_at - fresh.starts_at)
+        ORDER BY abs(extract(EPOCH FROM h.starts_at - fresh.starts_at)) + abs(extract(EPOCH FROM h.ends_at - fresh.ends_at)), h.period
+        LIMIT 1;
+        IF FOUND THEN
+          done := done + siyu.shift_period_sales(nearest, fresh);
+        ELSE
+          done := done + siyu.build_period_sales(ARRAY[fresh.period]);
+        END IF;
+      END LOOP;
+      DELETE FROM siyu.sales_periods AS sp
+      WHERE NOT EXISTS (SELECT 1 FROM siyu.preset_ranges(today) AS r WHERE r.period = sp.period);
+      DELETE FROM siyu.period_sales AS ps
+      WHERE ps.period IN (SELECT h.period FROM period_sales_held AS h)
+        AND NOT EXISTS (SELECT 1 FROM siyu.sales_periods AS sp WHERE sp.period = ps.period);
+      RETURN done;
     END
   $$;
 
