@@ -172,10 +172,17 @@ CREATE FUNCTION siyu.period_sales_add(changes siyu.customer_days[]) RETURNS void
 
 -- Migration 013's function with the period table fed before the change is
 -- added (the bucket locks are taken first, then the period's delta is read
--- against the rows as they are, then the rows change).
+-- against the rows as they are, then the rows change). The delta costs
+-- per touched customer (their rows × ranges × slices); past 5,000 customers
+-- in one statement counting every range afresh after the change costs less
+-- (a statement touching 100,000 customers took over 2 minutes as a delta
+-- on a 600-customer database), under an EXCLUSIVE lock so that no other
+-- writer's delta lands between the count and the commit.
 CREATE OR REPLACE FUNCTION siyu.customer_days_add(changes siyu.customer_days[]) RETURNS void
   LANGUAGE plpgsql
   AS $$
+    DECLARE
+      bulk boolean;
     BEGIN
       IF cardinality(changes) = 0 THEN
         RETURN;
@@ -183,7 +190,12 @@ CREATE OR REPLACE FUNCTION siyu.customer_days_add(changes siyu.customer_days[]) 
       PERFORM pg_advisory_xact_lock(hashtext('siyu.customer_days'), touched.bucket)
       FROM (SELECT DISTINCT c.customer_id % 256 AS bucket FROM UNNEST(changes) AS c ORDER BY 1) AS touched;
 
-      PERFORM siyu.period_sales_add(changes);
+      bulk := (SELECT count(DISTINCT c.customer_id) FROM UNNEST(changes) AS c) > 5000;
+      IF bulk THEN
+        LOCK TABLE siyu.period_sales IN EXCLUSIVE MODE;
+      ELSE
+        PERFORM siyu.period_sales_add(changes);
+      END IF;
 
       INSERT INTO siyu.customer_days AS cd
       SELECT * FROM UNNEST(changes)
@@ -195,6 +207,10 @@ CREATE OR REPLACE FUNCTION siyu.customer_days_add(changes siyu.customer_days[]) 
       DELETE FROM siyu.customer_days AS cd
       USING (SELECT DISTINCT c.customer_id, c.day_start FROM UNNEST(changes) AS c) AS touched
       WHERE cd.customer_id = touched.customer_id AND cd.day_start = touched.day_start AND cd.paid_orders = 0;
+
+      IF bulk THEN
+        PERFORM siyu.build_period_sales();
+      END IF;
     END
   $$;
 

@@ -99,7 +99,8 @@ describe('repeatable definitions', () => {
     const db = await createTestDatabase('definitions_earlier');
     dbs.push(db);
     await migrate(db.sql, earlier!, []);
-    const applied = await migrate(db.sql);
+    // Migrations newer than the earlier texts are applied too; the definitions are what this checks.
+    const applied = (await migrate(db.sql)).filter((a) => a.startsWith('definitions/'));
     expect(applied.sort()).toEqual((await readDefinitions()).map((d) => `definitions/${d.name}`).sort());
     expect(await catalogue(db.sql)).toEqual(fresh);
   });
