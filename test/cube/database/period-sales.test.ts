@@ -170,14 +170,13 @@ describe('the period table', () => {
 
   it('counts every range afresh after a statement touching more than 5,000 customers', async () => {
     const today = `${asOf}..${asOf}`;
-    const brand = (tx: typeof db.sql) => tx<{ buyers: number }[]>`SELECT buyers FROM siyu.period_sales WHERE period = ${today} AND slice = 'brand'`;
-    const before = (await brand(db.sql))[0]?.buyers ?? 0;
+    const before = (await db.sql<{ buyers: number }[]>`SELECT buyers FROM siyu.period_sales WHERE period = ${today} AND slice = 'brand'`)[0]?.buyers ?? 0;
     // Rolled back: made-up customers, only the period table's answer matters.
     await db.sql.begin(async (tx) => {
       await tx`SELECT siyu.customer_days_add(ARRAY(
                  SELECT ROW(g, siyu.local_midnight(${asOf}::date), ${ids.channels[0]!}, NULL, NULL, 1, 1)::siyu.customer_days
                  FROM generate_series(2000001, 2006000) AS g))`;
-      expect((await brand(tx))[0]!.buyers).toBe(before + 6000);
+      expect((await tx<{ buyers: number }[]>`SELECT buyers FROM siyu.period_sales WHERE period = ${today} AND slice = 'brand'`)[0]!.buyers).toBe(before + 6000);
       throw new Error('roll back');
     }).catch((error: Error) => { if (error.message !== 'roll back') throw error; });
     await expectExact('after the rolled-back bulk statement');
