@@ -38,9 +38,6 @@ CREATE TABLE siyu.period_sales (
   CONSTRAINT period_sales_key UNIQUE NULLS NOT DISTINCT (period, slice, team_id, employee_id, channel_id, campaign_id)
 );
 SELECT siyu.track_data_changes('period_sales');
--- The rows a change brought to no buyer, removed in the same call: a few at
--- a time, found without reading a range's other rows.
-CREATE INDEX period_sales_emptied_idx ON siyu.period_sales (period) WHERE buyers = 0;
 
 -- A fact as the maintenance reads it: a customer-day row with its employee's
 -- team, its paid orders and amount before ("was") and after ("now") a change.
@@ -73,6 +70,7 @@ CREATE FUNCTION siyu.period_sales_apply(facts siyu.period_fact[], target text DE
   AS $$
     DECLARE
       deltas siyu.period_sales[];
+      emptied tid[];
     BEGIN
       IF cardinality(facts) = 0 THEN
         RETURN;
@@ -105,15 +103,23 @@ CREATE FUNCTION siyu.period_sales_apply(facts siyu.period_fact[], target text DE
         RETURN;
       END IF;
 
-      INSERT INTO siyu.period_sales AS ps
-      SELECT * FROM UNNEST(deltas) ORDER BY period, slice, team_id, employee_id, channel_id, campaign_id
-      ON CONFLICT ON CONSTRAINT period_sales_key DO UPDATE
-        SET buyers = ps.buyers + EXCLUDED.buyers,
-            paid_orders = ps.paid_orders + EXCLUDED.paid_orders,
-            paid_amount = ps.paid_amount + EXCLUDED.paid_amount;
-
-      -- Only a changed row can have fallen to no buyer (period_sales_emptied_idx).
-      DELETE FROM siyu.period_sales WHERE buyers = 0;
+      -- The rows left with no buyer are removed by their row address, as the
+      -- upsert returns it: matching the changed keys again could not use the
+      -- key's index (nulls compared with IS NOT DISTINCT FROM), and an index
+      -- on the buyers would make every update of a hot row (the brand's
+      -- today) a non-HOT one.
+      WITH upserted AS (
+        INSERT INTO siyu.period_sales AS ps
+        SELECT * FROM UNNEST(deltas) ORDER BY period, slice, team_id, employee_id, channel_id, campaign_id
+        ON CONFLICT ON CONSTRAINT period_sales_key DO UPDATE
+          SET buyers = ps.buyers + EXCLUDED.buyers,
+              paid_orders = ps.paid_orders + EXCLUDED.paid_orders,
+              paid_amount = ps.paid_amount + EXCLUDED.paid_amount
+        RETURNING ps.ctid AS address, ps.buyers)
+      SELECT ARRAY_AGG(address) FILTER (WHERE buyers = 0) INTO emptied FROM upserted;
+      IF emptied IS NOT NULL THEN
+        DELETE FROM siyu.period_sales WHERE ctid = ANY (emptied);
+      END IF;
     END
   $$;
 
