@@ -27,7 +27,10 @@ import { ROOT_DIR } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { freePort } from '../cube/ports.ts';
 import { BrowserClient } from './http-client.ts';
-import { overview, staff, type CubeQuery, type PageContext } from '../web/src/page-loads.ts';
+import type { CubeQuery, PageContext } from '../web/src/page-loads.ts';
+import { overviewQueries } from '../web/src/features/overview/page-queries.ts';
+import { staffQueries } from '../web/src/features/staff/page-queries.ts';
+import { dateRangeFor, DEFAULT_COMPARE, DEFAULT_RANGE } from '../web/src/lib/date-range.ts';
 import { startProduct } from './product.ts';
 import { latency } from './stats.ts';
 
@@ -106,7 +109,10 @@ async function tiles(pgPort: number): Promise<Record<string, unknown>> {
     const [someone] = (await exec.load({ dimensions: ['staff_performance.team', 'staff_performance.employee_id'], order: { 'staff_performance.team': 'asc' }, limit: 1 })).rows;
     const page: PageContext = { asOf, campaignRows: [], channel: '', team: String(someone!['staff_performance.team']), employeeId: Number(someone!['staff_performance.employee_id']) };
     const wanted = ['sales_kpis', 'sales_kpis_mom', 'sales_kpis_yoy', 'sales_by_team', 'sales_by_employee', 'employee_sales', 'repurchase', 'repurchase_mom'];
-    const named = [...overview(page).queries, ...staff(page, true).queries].filter((q) => wanted.includes(q.name));
+    // The customer-day table's queries: on a preset the pages now ask the period table (bench/period-sales.ts measures that).
+    const range = dateRangeFor(DEFAULT_RANGE, asOf);
+    const named = Object.entries({ ...overviewQueries(range, { team: null, channel: null, campaign: null }, DEFAULT_COMPARE), ...staffQueries(range, page.team, page.employeeId) })
+      .flatMap(([name, query]) => (query && wanted.includes(name) ? [{ name, query: query as CubeQuery }] : []));
     const before = (q: CubeQuery): CubeQuery =>
       JSON.parse(JSON.stringify(q).replaceAll('sales_buyers.', 'sales_overview.').replaceAll('buyer_repurchase.', 'customer_insights.')) as CubeQuery;
     const cases = [

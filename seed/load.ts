@@ -166,6 +166,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   const order: string[] = [...TABLES].sort((a, b) => counts[b] - counts[a]);
   if (hasCustomerDays) order.splice(1, 0, 'customer_days');
   if (hasParticipants) order.push('participant_conversions');
+  // The period table (migration 018), built with it by siyu.rebuild_customer_days().
+  if (hasCustomerDays && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_sales') IS NOT NULL AS ok`)[0]!.ok) order.push('period_sales');
   let analyzed = 0;
   let rowsAnalyzed = 0;
   report({ phase: 'analyze', done: 0, total: order.length, label: 'statistics', rows: 0 });

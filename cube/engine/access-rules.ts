@@ -70,6 +70,12 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
       ownerLimit: OWNER,
     },
   },
+  // The same facts for the preset ranges, one stored row per answer (migration 018): always one period, sliced by cube/engine/period-slice.ts.
+  sales_periods: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['gmv', 'order_count', 'buyers', 'spend_per_buyer', 'period', 'slice', 'channel', 'campaign', ...CREDITED], ownerLimit: null },
+    requiredFilters: ['period'],
+  },
   // Spend, attributed sales and acquisitions: the employee on the row. Spend
   // without an employee and acquisitions (which carry none) are outside every
   // staff or team scope, so CAC is empty there.

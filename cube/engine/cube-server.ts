@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import jwt from 'jsonwebtoken';
 import { UserError } from '@cubejs-backend/api-gateway';
 import { AccessError, applyAccessRules } from './access-rules.ts';
+import { applyPeriodSlice } from './period-slice.ts';
 import { isSecurityContext, type SecurityContext } from './security-context.ts';
 import { modelWithoutPreAggregations } from './model-without-pre-aggregations.ts';
 import { GuardedPostgresDriver } from './guarded-driver.ts';
@@ -141,7 +142,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     queryRewrite: (query: Record<string, unknown>, request: { securityContext?: unknown }) => {
       if (!isSecurityContext(request.securityContext)) throw new UserError('No valid security context.');
       try {
-        return applyAccessRules(query, request.securityContext as SecurityContext);
+        return applyPeriodSlice(applyAccessRules(query, request.securityContext as SecurityContext));
       } catch (error) {
         if (error instanceof AccessError) throw new UserError(error.message);
         throw error;

@@ -33,15 +33,16 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   // mergeable distinct-count sketch without the hll extension, and that one
   // would be approximate.
   // The distinct buyers are counted on the customer-day table instead (migration 013; that they are, and
-  // exactly, is test/model/customer-days.test.ts).
-  sales_kpis: 'buyers (customer-day table)', sales_kpis_mom: 'buyers (customer-day table)', sales_kpis_yoy: 'buyers (customer-day table)',
+  // exactly, is test/model/customer-days.test.ts), or read from the period table on a preset's range
+  // (migration 018, test/model/period-sales.test.ts).
+  sales_kpis: 'buyers (period table)', sales_kpis_mom: 'buyers (period table)', sales_kpis_yoy: 'buyers (period table)',
   repurchase: 'repeat buyers (customer-day table)', repurchase_mom: 'repeat buyers (customer-day table)', repurchase_yoy: 'repeat buyers (customer-day table)',
   // Participants are counted on the participant conversions table (migration 019; that they are, and exactly, is
   // test/model/participant-conversions.test.ts).
   participation: 'participants (participant conversions)', participants_by_city_tier: 'participants (participant conversions)',
   conversion_by_channel: 'participants (participant conversions)', conversion_by_campaign: 'participants (participant conversions)',
   participation_by_campaign: 'participants (participant conversions)',
-  sales_by_team: 'buyers (customer-day table)', sales_by_employee: 'buyers (customer-day table)', employee_sales: 'buyers (customer-day table)',
+  sales_by_team: 'buyers (period table)', sales_by_employee: 'buyers (period table)', employee_sales: 'buyers (customer-day table)',
   // Owned customers are counted on the customers (one row each), converted customers on the customer-day
   // table made distinct per customer first (test/model/staff-owned.test.ts, staff-converted.test.ts).
   owned_by_team: 'owned customers (the customers)', owned_by_employee: 'owned customers (the customers)', employee_owned: 'owned customers (the customers)',

@@ -83,7 +83,7 @@ export function overview(ctx: PageContext): PageLoad {
   const range = rangeOf(withRange('/', ctx), ctx.asOf);
   return {
     page: 'overview', route: '/', requests: [],
-    queries: named(overviewQueries(range, { team: null, channel: null, campaign: null }, DEFAULT_COMPARE)),
+    queries: named(overviewQueries(range, { team: null, channel: null, campaign: null }, DEFAULT_COMPARE, null, ctx.asOf)),
   };
 }
 
@@ -108,7 +108,7 @@ export function staff(ctx: PageContext, employee: boolean): PageLoad {
     page: employee ? 'staff → an employee' : 'staff', route: employee ? '/staff?team=…&employee=…' : '/staff',
     // The employee beside the team: the server's peer comparison, over the page's range.
     requests: employee ? [`/api/peer-comparison?${new URLSearchParams({ employee: String(ctx.employeeId), from: range?.[0] ?? '2000-01-01', to: range?.[1] ?? ctx.asOf })}`] : [],
-    queries: named(staffQueries(range, employee ? ctx.team : null, employee ? ctx.employeeId : null)),
+    queries: named(staffQueries(range, employee ? ctx.team : null, employee ? ctx.employeeId : null, true, ctx.asOf)),
   };
 }
 

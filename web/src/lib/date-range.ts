@@ -128,3 +128,19 @@ export function comparisonRanges(range: DateRange | null, mode: CompareMode, cho
   const same = mode === 'both' && mom !== null && yoy !== null && mom[0] === yoy[0] && mom[1] === yoy[1];
   return { mom: same ? null : mom, yoy, custom: range && mode === 'custom' ? chosen : null };
 }
+
+/**
+ * The key of the period table's row set (siyu.period_sales, migration 018)
+ * for a range, when the range is a preset's or one of its comparisons as of
+ * `asOf` ('from..to'; 'all' for all time), else null: a custom range is
+ * counted from the customer-day table instead.
+ */
+export function presetPeriodKey(range: DateRange | null, asOf: string): string | null {
+  if (range === null) return 'all';
+  for (const preset of RANGE_PRESETS) {
+    const r = dateRangeFor(preset, asOf);
+    if (!r) continue;
+    for (const c of [r, previousPeriod(r), yearAgo(r)]) if (c[0] === range[0] && c[1] === range[1]) return `${c[0]}..${c[1]}`;
+  }
+  return null;
+}

@@ -12,6 +12,7 @@ import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery, type CubeQueryState } from '../../lib/use-cube-query.ts';
 import { GmvSpendTrendChart } from './gmv-spend-trend/gmv-spend-trend-chart.tsx';
 import { kpiValue, type Row } from './kpis/transform.ts';
+import { asSalesBuyersRow } from './kpis/build-query.ts';
 import { OVERVIEW_FILTERS, overviewQueries } from './page-queries.ts';
 
 type Format = 'currency' | 'integer' | 'percent' | 'ratio';
@@ -60,7 +61,7 @@ export function OverviewPage() {
     return next;
   });
 
-  const queries = overviewQueries(range, slice, compare, chosen);
+  const queries = overviewQueries(range, slice, compare, chosen, asOf);
   const q = {
     sales: [useCubeQuery(queries.sales_kpis), useCubeQuery(queries.sales_kpis_mom), useCubeQuery(queries.sales_kpis_yoy)],
     newCustomers: [useCubeQuery(queries.new_customers), useCubeQuery(queries.new_customers_mom), useCubeQuery(queries.new_customers_yoy)],
@@ -99,7 +100,7 @@ export function OverviewPage() {
       <div className="kpis">
         {TILES.map((tile) => {
           const [current, before, yearBefore] = q[tile.source];
-          const row = (s: CubeQueryState | undefined) => s?.rows[0] as Row | undefined;
+          const row = (s: CubeQueryState | undefined) => (tile.source === 'sales' ? asSalesBuyersRow(s?.rows[0]) : s?.rows[0]) as Row | undefined;
           const v = kpiValue(tile.member, row(current), row(before), row(yearBefore));
           const changes: KpiChange[] | undefined = tile.source === 'asOf' || !range ? undefined : [
             ...(mom ? [{ label: t('kpi.mom'), value: v.mom, kind: 'mom', period: period(mom) }] : []),

@@ -1,5 +1,5 @@
 /** Every query the overview sends, by name (see lib/page-queries.ts). */
-import { comparisonRanges, type CompareMode, type DateRange } from '../../lib/date-range.ts';
+import { comparisonRanges, presetPeriodKey, type CompareMode, type DateRange } from '../../lib/date-range.ts';
 import type { FilterKind } from '../../lib/filters.ts';
 import { filterBarQueries } from '../../lib/page-queries.ts';
 import { buildGmvTrendQuery, buildSpendTrendQuery } from './gmv-spend-trend/build-query.ts';
@@ -9,17 +9,19 @@ import {
 
 export const OVERVIEW_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
-export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode, chosen: DateRange | null = null) {
+/** With `asOf`, the sales tiles of a preset's ranges ask the period table (presetPeriodKey); without, the customer-day table. */
+export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode, chosen: DateRange | null = null, asOf: string | null = null) {
   // Only the comparisons chosen are asked for: 不对比 costs no extra query.
   const ranges = comparisonRanges(range, compare, chosen);
   const yoy = ranges.yoy;
   // A chosen period takes the previous period's place (the *_mom queries): one of the two is asked for at most.
   const mom = ranges.mom ?? ranges.custom;
+  const period = (r: DateRange | null) => (asOf === null ? null : presetPeriodKey(r, asOf));
   return {
     ...filterBarQueries(OVERVIEW_FILTERS),
-    sales_kpis: buildSalesKpiQuery(range, slice),
-    sales_kpis_mom: mom && buildSalesKpiQuery(mom, slice),
-    sales_kpis_yoy: yoy && buildSalesKpiQuery(yoy, slice),
+    sales_kpis: buildSalesKpiQuery(range, slice, period(range)),
+    sales_kpis_mom: mom && buildSalesKpiQuery(mom, slice, period(mom)),
+    sales_kpis_yoy: yoy && buildSalesKpiQuery(yoy, slice, period(yoy)),
     new_customers: buildNewCustomersKpiQuery(range, slice),
     new_customers_mom: mom && buildNewCustomersKpiQuery(mom, slice),
     new_customers_yoy: yoy && buildNewCustomersKpiQuery(yoy, slice),

@@ -9,7 +9,7 @@
  * staff_converted): distinct counts, kept out of the touches' query so that
  * one is answered by its rollup.
  */
-import type { DateRange } from '../../lib/date-range.ts';
+import { presetPeriodKey, type DateRange } from '../../lib/date-range.ts';
 import type { FilterKind } from '../../lib/filters.ts';
 import { filterBarQueries } from '../../lib/page-queries.ts';
 import {
@@ -20,16 +20,20 @@ import { buildStaffActivityQuery, buildStaffConvertedQuery, buildStaffOwnedQuery
 
 export const STAFF_FILTERS: FilterKind[] = ['team'];
 
-/** `teamBoard`: whether the teams' leaderboard is shown (not to a manager, whose board would be one bar: see landing.ts). */
-export function staffQueries(range: DateRange | null, team: string | null, employeeId: number | null, teamBoard = true) {
+/**
+ * `teamBoard`: whether the teams' leaderboard is shown (not to a manager, whose board would be one bar: see landing.ts).
+ * With `asOf`, the sales by team and by employee of a preset's range ask the period table (presetPeriodKey).
+ */
+export function staffQueries(range: DateRange | null, team: string | null, employeeId: number | null, teamBoard = true, asOf: string | null = null) {
   const employee = employeeId !== null;
+  const period = asOf === null ? null : presetPeriodKey(range, asOf);
   return {
     ...filterBarQueries(STAFF_FILTERS),
-    sales_by_team: teamBoard ? buildStaffSalesQuery('team', range, null) : null,
+    sales_by_team: teamBoard ? buildStaffSalesQuery('team', range, null, period) : null,
     activity_by_team: teamBoard ? buildStaffActivityQuery('team', range, null) : null,
     owned_by_team: teamBoard ? buildStaffOwnedQuery('team', null) : null,
     converted_by_team: teamBoard ? buildStaffConvertedQuery('team', range, null) : null,
-    sales_by_employee: team !== null ? buildStaffSalesQuery('employee', range, team) : null,
+    sales_by_employee: team !== null ? buildStaffSalesQuery('employee', range, team, period) : null,
     activity_by_employee: team !== null ? buildStaffActivityQuery('employee', range, team) : null,
     owned_by_employee: team !== null ? buildStaffOwnedQuery('employee', team) : null,
     converted_by_employee: team !== null ? buildStaffConvertedQuery('employee', range, team) : null,

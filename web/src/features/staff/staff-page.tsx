@@ -46,7 +46,7 @@ export function StaffPage() {
   const employeeParam = Number(params.get('employee'));
   const employeeId = Number.isInteger(employeeParam) && employeeParam > 0 ? employeeParam : null;
 
-  const queries = staffQueries(range, team, employeeId, board && !landing);
+  const queries = staffQueries(range, team, employeeId, board && !landing, me!.asOf);
   const teams = useStaffRows('team', queries.sales_by_team, queries.activity_by_team, queries.owned_by_team, queries.converted_by_team);
   const employees = useStaffRows('employee', queries.sales_by_employee, queries.activity_by_employee, queries.owned_by_employee, queries.converted_by_employee);
   const option = useMemo(() => transformLeaderboard(teams.rows, lang, t('kpi.gmv')), [teams.rows, lang, t]);

@@ -18,11 +18,19 @@ function filtersFor(view: string, metric: DrillMetric, slice: KpiSlice) {
 const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
 
 /**
- * GMV, buyers and 客单价 on paid orders of the range, from the customer-day
- * table (sales_buyers: sales_overview's numbers and members, without reading
- * the orders for the distinct buyers).
+ * GMV, buyers and 客单价 on paid orders of the range: from the period table
+ * when `period` names the range's stored rows (presetPeriodKey), else from
+ * the customer-day table (sales_buyers: sales_overview's numbers and
+ * members, without reading the orders for the distinct buyers).
  */
-export function buildSalesKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
+export function buildSalesKpiQuery(range: DateRange | null, slice: KpiSlice, period: string | null = null): Query {
+  // A preset's range (or its 环比/同比) is one stored row of the period table (sales_periods, same members).
+  if (period !== null) {
+    return {
+      measures: ['sales_periods.gmv', 'sales_periods.buyers', 'sales_periods.spend_per_buyer'],
+      filters: [...filtersFor('sales_periods', 'gmv', slice), { member: 'sales_periods.period', operator: 'equals', values: [period] }],
+    };
+  }
   return {
     measures: ['sales_buyers.gmv', 'sales_buyers.buyers', 'sales_buyers.spend_per_buyer'],
     filters: filtersFor('sales_buyers', 'gmv', slice),
@@ -66,4 +74,9 @@ export function buildRoiKpiQuery(range: DateRange | null, slice: KpiSlice): Quer
     filters: filtersFor('channel_roi', 'roi', slice),
     timeDimensions: within('channel_roi.date', range),
   };
+}
+
+/** A row of sales_periods under sales_buyers' member names, which the tiles read. */
+export function asSalesBuyersRow(row: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^sales_periods\./, 'sales_buyers.'), v]));
 }

@@ -3,8 +3,25 @@ import type { DateRange } from '../../../lib/date-range.ts';
 
 const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
 
-/** GMV, buyers and 客单价 credited per team (or per employee of one team), from the customer-day table (sales_buyers). */
-export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
+/**
+ * GMV, buyers and 客单价 credited per team (or per employee of one team):
+ * from the period table when `period` names the range's stored rows
+ * (presetPeriodKey; sales_periods, one row per team or employee), else from
+ * the customer-day table (sales_buyers). The rows are read under
+ * sales_buyers' names (asSalesBuyersRows).
+ */
+export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null, period: string | null = null): Query {
+  if (period !== null) {
+    return {
+      dimensions: by === 'team' ? ['sales_periods.team'] : ['sales_periods.employee', 'sales_periods.employee_id'],
+      measures: ['sales_periods.gmv', 'sales_periods.buyers', 'sales_periods.spend_per_buyer'],
+      filters: [
+        ...(team ? [{ member: 'sales_periods.team', operator: 'equals' as const, values: [team] }] : []),
+        { member: 'sales_periods.period', operator: 'equals', values: [period] },
+      ],
+      order: { 'sales_periods.gmv': 'desc' },
+    };
+  }
   return {
     dimensions: by === 'team' ? ['sales_buyers.team'] : ['sales_buyers.employee', 'sales_buyers.employee_id'],
     measures: ['sales_buyers.gmv', 'sales_buyers.buyers', 'sales_buyers.spend_per_buyer'],
