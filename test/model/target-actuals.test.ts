@@ -98,13 +98,15 @@ describe('target actuals from the fast structures (target_completion)', () => {
     await probe?.stop();
   });
 
-  it('computes the actuals in the targets\' own SQL from the customer-day table, not by sub-queries over every target', async () => {
+  it('computes the actuals in the targets\' own SQL from the customer-day and participant conversions tables, not by sub-queries over every target', async () => {
     for (const { who } of people) {
       for (const { name, query } of queries) {
         const sql = await probe.sql(who, query);
         const label = `${who.role} · ${name}`;
         expect(sql, label).toMatch(/\bsiyu\.customer_days\b/);
-        expect(sql, label).not.toMatch(/_subquery|\bsiyu\.target_members\b|\bstaff_activity\b/);
+        // Participants from the participant conversions table (migration 019), not the participations with a probe of the orders each.
+        expect(sql, label).toMatch(/\bsiyu\.participant_conversions\b/);
+        expect(sql, label).not.toMatch(/_subquery|\bsiyu\.target_members\b|\bstaff_activity\b|\bsiyu\.campaign_participations\b/);
       }
     }
   });
