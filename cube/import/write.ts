@@ -100,14 +100,6 @@ export async function copyInto(tx: TransactionSql, target: string, columns: read
 async function copyBlocks(tx: TransactionSql, target: string, columns: readonly string[], count: number,
   block: (from: number, to: number) => string): Promise<void> {
   if (count === 0) return;
-  const BLOCK = 20_000;
-  await copyChunks(tx, target, columns, (function* () {
-    for (let at = 0; at < count; at += BLOCK) yield Buffer.from(block(at, Math.min(count, at + BLOCK)));
-  })());
-}
-
-/** COPYs chunks of COPY text (made as they are asked for) into a table. */
-async function copyChunks(tx: TransactionSql, target: string, columns: readonly string[], chunks: Iterable<Buffer>): Promise<void> {
   const query = tx.unsafe(`COPY ${target} (${columns.join(', ')}) FROM STDIN`);
   // postgres.js (3.4) settles the COPY's promise when the server asks for the data and never
   // ends the stream when the server refuses the COPY after its last byte (a statement trigger,
@@ -122,7 +114,10 @@ async function copyChunks(tx: TransactionSql, target: string, columns: readonly 
   });
   failed.catch(() => {});
   const writable = await query.writable();
-  await Promise.race([failed, pipeline(Readable.from(chunks), writable)]);
+  const BLOCK = 20_000;
+  await Promise.race([failed, pipeline(Readable.from((function* () {
+    for (let at = 0; at < count; at += BLOCK) yield Buffer.from(block(at, Math.min(count, at + BLOCK)));
+  })()), writable)]);
 }
 
 /**
@@ -265,22 +260,11 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
  * insert, and a write touching more than `customers` customers (a large share
  * of a brand: one sort of the whole table is then cheaper than the merge),
  * runs without them and the table is rebuilt once from the orders after it,
- * in the same transaction, as siyu.rebuild_customer_days() does (`rows` is its
- * SELECT; test/import/bulk.test.ts compares the result with the paid orders
- * summed apart). A small incremental write keeps the triggers: O(change), not
- * O(history).
+ * in the same transaction, as `npm run seed` does (seed/load.ts). A smaller
+ * incremental write keeps the triggers: O(change), not O(history).
  */
-export const SUMMARIES: Partial<Record<string, { table: string; triggers: readonly string[]; columns: readonly string[]; rows: string; customers: number }>> = {
-  orders: {
-    table: 'customer_days', triggers: ['customer_days_insert', 'customer_days_update'],
-    columns: ['customer_id', 'day_start', 'channel_id', 'campaign_id', 'employee_id', 'paid_orders', 'paid_amount'],
-    rows: `SELECT o.customer_id, siyu.local_midnight(siyu.local_date(o.ordered_at)), o.channel_id, o.campaign_id, o.employee_id,
-                  COUNT(*), SUM(o.amount)
-           FROM siyu.paid_orders AS o
-           GROUP BY 1, 2, 3, 4, 5
-           ORDER BY 2, 1`,
-    customers: 50_000,
-  },
+export const SUMMARIES: Partial<Record<string, { table: string; triggers: readonly string[]; rebuild: string; customers: number }>> = {
+  orders: { table: 'customer_days', triggers: ['customer_days_insert', 'customer_days_update'], rebuild: 'SELECT siyu.rebuild_customer_days()', customers: 50_000 },
 };
 
 /** Whether the staged rows (new and changed) touch more customers than the summary's triggers should lock. */
@@ -302,36 +286,9 @@ async function pauseSummary(tx: TransactionSql, table: string): Promise<(() => P
   return async () => {
     // The rebuild groups and sorts every paid order: in memory rather than through temporary files (the seed's setting).
     await tx.unsafe(`SET LOCAL work_mem = '256MB'`);
-    await tx.unsafe(`LOCK TABLE siyu.${table} IN SHARE MODE`);
-    const rebuild = await dropForBulk(tx, summary.table, true);
-    await tx.unsafe(`TRUNCATE siyu.${summary.table}`);
-    // Out as COPY text and back in: INSERT … SELECT writes a row at a time, COPY in batches
-    // (450,000 customer-days: 1.7 s of PostgreSQL's CPU as INSERT … SELECT, 0.5 + 0.3 s so).
-    const text = Buffer.concat(await copyOut(tx, summary.rows));
-    // The server sends a message per row: written back in blocks, not a socket write per row.
-    const BLOCK = 1 << 20;
-    await copyChunks(tx, `siyu.${summary.table}`, summary.columns, (function* () {
-      for (let at = 0; at < text.length; at += BLOCK) yield text.subarray(at, Math.min(text.length, at + BLOCK));
-    })());
-    for (const statement of rebuild) await tx.unsafe(statement);
+    await tx.unsafe(summary.rebuild);
     for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);
   };
-}
-
-/**
- * A query's rows as COPY text. Read in flowing mode: postgres.js (3.4) pauses
- * its socket when the stream's buffer is full and resumes it only when the
- * stream is read again, so a paused (async-iterated) stream that ends with a
- * full buffer left the connection deaf to the next statement's answer.
- */
-async function copyOut(tx: TransactionSql, query: string): Promise<Buffer[]> {
-  const readable = await tx.unsafe(`COPY (${query}) TO STDOUT`).readable();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    readable.on('data', (chunk: Buffer) => chunks.push(chunk));
-    readable.on('end', () => resolve(chunks));
-    readable.on('error', reject);
-  });
 }
 
 /** Whether another table's foreign key names this one (TRUNCATE refuses it, even empty). */
@@ -352,14 +309,15 @@ async function tableSize(tx: TransactionSql, table: string): Promise<number> {
  * A first load (as the seed does, seed/load.ts): the table's own foreign
  * keys and secondary indexes are dropped before the insert and rebuilt
  * after it by one sort and one check each, in the same transaction (the
- * primary and unique keys stay, unless `keysToo`). Returns what rebuilds
- * them: keys first.
+ * primary key stays, unless `primaryKeyToo`: the code map, written by
+ * COPY, and a table no foreign key names). Returns what rebuilds them: keys
+ * first.
  */
-async function dropForBulk(tx: TransactionSql, table: string, keysToo = false): Promise<string[]> {
+async function dropForBulk(tx: TransactionSql, table: string, primaryKeyToo = false): Promise<string[]> {
   const keys = await tx<{ drop: string; add: string }[]>`
     SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop,
            format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS add
-    FROM pg_constraint WHERE conrelid = ${`siyu.${table}`}::regclass AND (contype = 'f' OR (${keysToo} AND contype IN ('p', 'u')))
+    FROM pg_constraint WHERE conrelid = ${`siyu.${table}`}::regclass AND (contype = 'f' OR (${primaryKeyToo} AND contype = 'p'))
     ORDER BY contype = 'f'`;
   const indexes = await tx<{ drop: string; add: string }[]>`
     SELECT format('DROP INDEX %s', i.indexrelid::regclass) AS drop, pg_get_indexdef(i.indexrelid) AS add
