@@ -11,24 +11,14 @@ import { migrate } from '../../../cube/database/migrate.ts';
 import { seedDatabase } from '../../../seed/load.ts';
 import { customerDayDifferences } from '../../helpers/customer-days.ts';
 import { createTestDatabase, one, type TestDatabase } from '../../helpers/database.ts';
+import { ORDER_WRITE_KINDS, random, randomOrderWrite } from '../../helpers/order-writes.ts';
 
 const differences = customerDayDifferences;
-
-/** A deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the customer-day table', () => {
   let db: TestDatabase;
   let ids: { customers: number[]; channels: number[]; campaigns: number[]; employees: number[] };
-  let nextId: number;
+  const next = { id: 0 };
 
   beforeAll(async () => {
     db = await createTestDatabase('customer_days');
@@ -37,7 +27,7 @@ describe('the customer-day table', () => {
     const pick = async (table: string): Promise<number[]> =>
       (await db.sql.unsafe<{ id: number }[]>(`SELECT id FROM siyu.${table} ORDER BY id LIMIT 12`)).map((r) => r.id);
     ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees') };
-    nextId = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
+    next.id = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
   }, 120_000);
   afterAll(async () => db?.drop());
 
@@ -46,7 +36,7 @@ describe('the customer-day table', () => {
     expect(await differences(db.sql)).toEqual([]);
     const before = one(await db.sql<{ v: string }[]>`SELECT siyu.data_version('customer_days') AS v`).v;
     await db.sql`INSERT INTO siyu.orders (id, customer_id, channel_id, ordered_at, amount, items, category, status)
-                 VALUES (${nextId++}, ${ids.customers[0]!}, ${ids.channels[0]!}, '2026-11-20 09:00+08', 10.00, 1, 'core', 'paid')`;
+                 VALUES (${next.id++}, ${ids.customers[0]!}, ${ids.channels[0]!}, '2026-11-20 09:00+08', 10.00, 1, 'core', 'paid')`;
     expect(one(await db.sql<{ v: string }[]>`SELECT siyu.data_version('customer_days') AS v`).v).not.toBe(before);
   });
 
@@ -58,50 +48,19 @@ describe('the customer-day table', () => {
     const when = (): string => `2026-11-${String(15 + Math.floor(rnd() * 5)).padStart(2, '0')} ${any(['00:10', '09:00', '15:59', '16:01', '23:50'])}+08`;
     const kinds: Record<string, number> = {};
     for (let step = 0; step < 400; step++) {
-      const customer = any(ids.customers.slice(0, 4));
-      const roll = rnd();
-      const kind = roll < 0.25 ? 'insert' : roll < 0.35 ? 'bulk insert' : roll < 0.5 ? 'refund' : roll < 0.55 ? 'unrefund'
-        : roll < 0.65 ? 'move channel' : roll < 0.72 ? 'move employee' : roll < 0.77 ? 'move campaign' : roll < 0.82 ? 'move day'
-          : roll < 0.87 ? 'correct amount' : roll < 0.95 ? 'delete' : 'bulk delete';
+      const kind = await randomOrderWrite(db.sql, { rnd, ids, when, next, bulk: { customers: 4, spacing: '7 minutes' }, bulkDelete: 'customer' });
       kinds[kind] = (kinds[kind] ?? 0) + 1;
-      const mine = db.sql`SELECT id FROM siyu.orders WHERE customer_id = ${customer} ORDER BY random() LIMIT 1`;
-      switch (kind) {
-        case 'insert':
-          await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
-            VALUES (${nextId++}, ${customer}, ${orNull(ids.employees)}, ${any(ids.channels)}, ${orNull(ids.campaigns)}, ${when()},
-                    ${(1 + Math.floor(rnd() * 50000) / 100).toFixed(2)}, 1, 'core', ${rnd() < 0.85 ? 'paid' : 'refunded'})`;
-          break;
-        case 'bulk insert': {
-          const n = 2 + Math.floor(rnd() * 30);
-          await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
-            SELECT ${nextId} + g, (${ids.customers}::int[])[1 + g % 4], (${ids.employees}::int[])[1 + g % 3], ${any(ids.channels)},
-                   CASE WHEN g % 2 = 0 THEN ${any(ids.campaigns)}::int END, ${when()}::timestamptz + g * interval '7 minutes',
-                   (g * 3.17)::numeric(14, 2), 1, 'traffic', CASE WHEN g % 5 = 0 THEN 'refunded' ELSE 'paid' END
-            FROM generate_series(0, ${n - 1}) AS g`;
-          nextId += n;
-          break;
-        }
-        case 'refund': await db.sql`UPDATE siyu.orders SET status = 'refunded' WHERE id IN (${mine}) `; break;
-        case 'unrefund': await db.sql`UPDATE siyu.orders SET status = 'paid' WHERE customer_id = ${customer} AND status = 'refunded'`; break;
-        case 'move channel': await db.sql`UPDATE siyu.orders SET channel_id = ${any(ids.channels)} WHERE id IN (${mine})`; break;
-        case 'move employee': await db.sql`UPDATE siyu.orders SET employee_id = ${orNull(ids.employees)} WHERE customer_id = ${customer}`; break;
-        case 'move campaign': await db.sql`UPDATE siyu.orders SET campaign_id = ${orNull(ids.campaigns)} WHERE id IN (${mine})`; break;
-        case 'move day': await db.sql`UPDATE siyu.orders SET ordered_at = ${when()} WHERE id IN (${mine})`; break;
-        case 'correct amount': await db.sql`UPDATE siyu.orders SET amount = amount + 1.01, items = items + 1 WHERE id IN (${mine})`; break;
-        case 'delete': await db.sql`DELETE FROM siyu.orders WHERE id IN (${mine})`; break;
-        case 'bulk delete': await db.sql`DELETE FROM siyu.orders WHERE customer_id = ${customer} AND ordered_at >= ${when()}`; break;
-      }
       if (step % 50 === 49) expect(await differences(db.sql), `after step ${step} (${kind})`).toEqual([]);
     }
-    expect(Object.keys(kinds).length).toBe(11);
+    expect(Object.keys(kinds).length).toBe(ORDER_WRITE_KINDS);
     expect(await differences(db.sql)).toEqual([]);
   }, 120_000);
 
   it('stays equal when two writers change the same customer at once', async () => {
     const customer = ids.customers[5]!;
     const [channel, employee] = [ids.channels[1]!, ids.employees[1]!];
-    const base = nextId;
-    nextId += 1000;
+    const base = next.id;
+    next.id += 1000;
     // Both write the same key (customer, day, channel, employee); the second waits for the first's lock.
     const a = db.sql.begin(async (tx) => {
       await tx`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)

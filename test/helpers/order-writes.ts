@@ -1,0 +1,78 @@
+/**
+ * Random writes to the orders for the tests of the tables kept from them by
+ * triggers (the customer-day table, the period table): every kind of write a
+ * writer can make, on a few customers so that writes meet on the same keys,
+ * from a seed so that a failure can be replayed.
+ */
+import type { Sql } from 'postgres';
+
+/** A deterministic generator (mulberry32), so a failure can be replayed. */
+export function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** How many kinds of write randomOrderWrite makes. */
+export const ORDER_WRITE_KINDS = 11;
+
+export interface OrderWrites {
+  rnd: () => number;
+  ids: { customers: number[]; channels: number[]; campaigns: number[]; employees: number[] };
+  /** A time for an order written or moved, as SQL text with its offset. */
+  when: () => string;
+  /** The next free order id, advanced past the ids a write takes. */
+  next: { id: number };
+  /** How many of the first customers one bulk insert spreads over, and the time between its orders (SQL interval, may be negative). */
+  bulk: { customers: number; spacing: string };
+  /** A bulk delete: one customer's orders from a time on, or the first six customers' between two times. */
+  bulkDelete: 'customer' | 'customers';
+}
+
+/** One random write to the orders of one of the first four customers; returns its kind. */
+export async function randomOrderWrite(sql: Sql, w: OrderWrites): Promise<string> {
+  const { rnd, ids, when } = w;
+  const any = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const orNull = <T>(xs: readonly T[]): T | null => (rnd() < 0.3 ? null : any(xs));
+  const customer = any(ids.customers.slice(0, 4));
+  const roll = rnd();
+  const kind = roll < 0.25 ? 'insert' : roll < 0.35 ? 'bulk insert' : roll < 0.5 ? 'refund' : roll < 0.55 ? 'unrefund'
+    : roll < 0.65 ? 'move channel' : roll < 0.72 ? 'move employee' : roll < 0.77 ? 'move campaign' : roll < 0.82 ? 'move day'
+      : roll < 0.87 ? 'correct amount' : roll < 0.95 ? 'delete' : 'bulk delete';
+  const mine = sql`SELECT id FROM siyu.orders WHERE customer_id = ${customer} ORDER BY random() LIMIT 1`;
+  switch (kind) {
+    case 'insert':
+      await sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+        VALUES (${w.next.id++}, ${customer}, ${orNull(ids.employees)}, ${any(ids.channels)}, ${orNull(ids.campaigns)}, ${when()},
+                ${(1 + Math.floor(rnd() * 50000) / 100).toFixed(2)}, 1, 'core', ${rnd() < 0.85 ? 'paid' : 'refunded'})`;
+      break;
+    case 'bulk insert': {
+      // Many customers in one statement.
+      const n = 2 + Math.floor(rnd() * 30);
+      await sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+        SELECT ${w.next.id} + g, (${ids.customers}::int[])[1 + g % ${w.bulk.customers}], (${ids.employees}::int[])[1 + g % 3], ${any(ids.channels)},
+               CASE WHEN g % 2 = 0 THEN ${any(ids.campaigns)}::int END, ${when()}::timestamptz + g * ${w.bulk.spacing}::interval,
+               (g * 3.17)::numeric(14, 2), 1, 'traffic', CASE WHEN g % 5 = 0 THEN 'refunded' ELSE 'paid' END
+        FROM generate_series(0, ${n - 1}) AS g`;
+      w.next.id += n;
+      break;
+    }
+    case 'refund': await sql`UPDATE siyu.orders SET status = 'refunded' WHERE id IN (${mine}) `; break;
+    case 'unrefund': await sql`UPDATE siyu.orders SET status = 'paid' WHERE customer_id = ${customer} AND status = 'refunded'`; break;
+    case 'move channel': await sql`UPDATE siyu.orders SET channel_id = ${any(ids.channels)} WHERE id IN (${mine})`; break;
+    case 'move employee': await sql`UPDATE siyu.orders SET employee_id = ${orNull(ids.employees)} WHERE customer_id = ${customer}`; break;
+    case 'move campaign': await sql`UPDATE siyu.orders SET campaign_id = ${orNull(ids.campaigns)} WHERE id IN (${mine})`; break;
+    case 'move day': await sql`UPDATE siyu.orders SET ordered_at = ${when()} WHERE id IN (${mine})`; break;
+    case 'correct amount': await sql`UPDATE siyu.orders SET amount = amount + 1.01, items = items + 1 WHERE id IN (${mine})`; break;
+    case 'delete': await sql`DELETE FROM siyu.orders WHERE id IN (${mine})`; break;
+    case 'bulk delete':
+      if (w.bulkDelete === 'customer') await sql`DELETE FROM siyu.orders WHERE customer_id = ${customer} AND ordered_at >= ${when()}`;
+      else await sql`DELETE FROM siyu.orders WHERE customer_id = ANY (${ids.customers.slice(0, 6)}::int[]) AND ordered_at >= ${when()} AND ordered_at < ${when()}`;
+      break;
+  }
+  return kind;
+}
