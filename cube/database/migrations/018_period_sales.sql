@@ -6,7 +6,6 @@
 --
 -- Fed from siyu.customer_days (migration 013), so refunds, moves and deletes
 -- of orders reach it through the change that table already computes.
-
 -- The ranges, as of a day: siyu.preset_ranges (definitions/preset_ranges.sql).
 
 -- The ranges the table holds now: those of siyu.as_of() when it was last
