@@ -28,6 +28,7 @@ import { loadConfig } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { startCubeServer } from '../cube/engine/cube-server.ts';
 import type { SecurityContext } from '../cube/engine/security-context.ts';
+import { demoPeople } from './demo-people.ts';
 import { freePort } from '../cube/ports.ts';
 import { activitiesQueries } from '../web/src/features/activities/page-queries.ts';
 import { buildParticipantsByCityTierQuery, buildParticipationQuery } from '../web/src/features/big-screen/build-queries.ts';
@@ -53,17 +54,7 @@ const cube = await startCubeServer({ databaseUrl: url, port: 0, apiSecret: rando
 const load: number[] = [os.loadavg()[0]!];
 try {
   const asOf = String((await sql<{ v: string }[]>`SELECT value AS v FROM siyu.settings WHERE key = 'as_of'`)[0]!.v).slice(0, 10);
-  // The demo accounts' people (cube/gateway/accounts.ts): the first team's lead, the first active advisor who owns customers.
-  const [ids] = await sql<{ lead: number; advisor: number }[]>`
-    SELECT (SELECT t.manager_id FROM siyu.teams AS t ORDER BY t.id LIMIT 1) AS lead,
-           (SELECT a.id FROM siyu.employees AS a WHERE a.role = 'advisor' AND a.active
-              AND EXISTS (SELECT 1 FROM siyu.customers AS c WHERE c.owner_employee_id = a.id) ORDER BY a.id LIMIT 1) AS advisor`;
-  const teamOf = async (id: number): Promise<number> => (await sql<{ t: number }[]>`SELECT team_id AS t FROM siyu.employees WHERE id = ${id}`)[0]!.t;
-  const people: SecurityContext[] = [
-    { username: 'exec', role: 'executive', employeeId: null, teamId: null },
-    { username: 'manager', role: 'manager', employeeId: ids!.lead, teamId: await teamOf(ids!.lead) },
-    { username: 'staff', role: 'staff', employeeId: ids!.advisor, teamId: await teamOf(ids!.advisor) },
-  ];
+  const people = await demoPeople(sql);
   const [member] = await sql<{ team: string; id: number }[]>`
     SELECT t.name AS team, e.id FROM siyu.employees AS e JOIN siyu.teams AS t ON t.id = e.team_id
     WHERE EXISTS (SELECT 1 FROM siyu.customers AS c WHERE c.owner_employee_id = e.id) ORDER BY t.name, e.id LIMIT 1`;

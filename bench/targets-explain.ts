@@ -31,6 +31,7 @@ import { loadConfig } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { startCubeServer } from '../cube/engine/cube-server.ts';
 import type { SecurityContext } from '../cube/engine/security-context.ts';
+import { demoPeople } from './demo-people.ts';
 import { freePort } from '../cube/ports.ts';
 import { bigScreen, type CubeQuery, type PageContext } from '../web/src/page-loads.ts';
 import { buildCompletionQuery } from '../web/src/features/targets/build-query.ts';
@@ -63,16 +64,7 @@ const cube = await startCubeServer({ databaseUrl: url, port: 0, apiSecret: rando
 const load: number[] = [os.loadavg()[0]!];
 try {
   const asOf = String((await sql<{ v: string }[]>`SELECT value AS v FROM siyu.settings WHERE key = 'as_of'`)[0]!.v).slice(0, 10);
-  const [ids] = await sql<{ lead: number; advisor: number }[]>`
-    SELECT (SELECT t.manager_id FROM siyu.teams AS t ORDER BY t.id LIMIT 1) AS lead,
-           (SELECT a.id FROM siyu.employees AS a WHERE a.role = 'advisor' AND a.active
-              AND EXISTS (SELECT 1 FROM siyu.customers AS c WHERE c.owner_employee_id = a.id) ORDER BY a.id LIMIT 1) AS advisor`;
-  const teamOf = async (id: number): Promise<number> => (await sql<{ t: number }[]>`SELECT team_id AS t FROM siyu.employees WHERE id = ${id}`)[0]!.t;
-  const people: SecurityContext[] = [
-    { username: 'exec', role: 'executive', employeeId: null, teamId: null },
-    { username: 'manager', role: 'manager', employeeId: ids!.lead, teamId: await teamOf(ids!.lead) },
-    { username: 'staff', role: 'staff', employeeId: ids!.advisor, teamId: await teamOf(ids!.advisor) },
-  ];
+  const people = await demoPeople(sql);
   const [member] = await sql<{ team: string; id: number }[]>`
     SELECT tm.name AS team, e.id FROM siyu.targets AS t JOIN siyu.employees AS e ON e.id = t.employee_id
     JOIN siyu.teams AS tm ON tm.id = e.team_id WHERE t.period = ${asOf.slice(0, 7)} ORDER BY tm.name, e.id LIMIT 1`;
