@@ -31,7 +31,7 @@ import type { CubeQuery, PageContext } from '../web/src/page-loads.ts';
 import { overviewQueries } from '../web/src/features/overview/page-queries.ts';
 import { staffQueries } from '../web/src/features/staff/page-queries.ts';
 import { dateRangeFor, DEFAULT_COMPARE, DEFAULT_RANGE } from '../web/src/lib/date-range.ts';
-import { startProduct } from './product.ts';
+import { embeddedProductOptions, startProduct } from './product.ts';
 import { latency } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -93,14 +93,7 @@ async function triggerCost(pgPort: number): Promise<Record<string, unknown>> {
 }
 
 async function tiles(pgPort: number): Promise<Record<string, unknown>> {
-  const port = await freePort();
-  const product = await startProduct({
-    port, logFile: path.join(ROOT_DIR, '.tmp', 'distinct-buyers.log'), timeoutMs: 30 * 60_000,
-    env: {
-      PORT: String(port), HOST: '127.0.0.1', CUBE_PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
-      DATABASE_URL: '', CUBE_DATABASE_URL: '', LIVE: '', LIVE_RATES: '', SIYU_PRE_AGGREGATIONS: 'on', LOG_LEVEL: 'warn',
-    },
-  });
+  const product = await startProduct(await embeddedProductOptions(dataDir, pgPort, path.join(ROOT_DIR, '.tmp', 'distinct-buyers.log'), {}, 30 * 60_000));
   const sql = postgres(embeddedUrl(dataDir, pgPort), { max: 1, onnotice: () => {} });
   try {
     const exec = await BrowserClient.login(product.url, 'exec', 'demo');

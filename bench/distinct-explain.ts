@@ -22,13 +22,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import jwt from 'jsonwebtoken';
 import postgres from 'postgres';
 import { loadConfig } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { startCubeServer } from '../cube/engine/cube-server.ts';
 import type { SecurityContext } from '../cube/engine/security-context.ts';
-import { demoPeople } from './demo-people.ts';
+import { cubeSql, demoPeople, tokenFor } from './demo-people.ts';
 import { freePort } from '../cube/ports.ts';
 import { activitiesQueries } from '../web/src/features/activities/page-queries.ts';
 import { buildParticipantsByCityTierQuery, buildParticipationQuery } from '../web/src/features/big-screen/build-queries.ts';
@@ -100,18 +99,14 @@ try {
     .filter((q) => !args.only || args.only.split(',').includes(q.name.replace(' (before)', '')));
   const results: Array<Record<string, unknown>> = [];
   for (const who of people) {
-    const token = jwt.sign({ ...who }, secret, { algorithm: 'HS256', expiresIn: 3600 });
+    const token = tokenFor(who, secret);
     for (const { name, query } of all) {
-      const response = await fetch(`${cube.url}/cubejs-api/v1/sql`, {
-        method: 'POST', headers: { Authorization: token, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ query: { ...query, timezone: config.timeZone } }),
-      });
-      const body = (await response.json()) as { error?: string; sql?: { sql?: [string, unknown[]] } };
-      if (!body.sql?.sql) {
-        results.push({ role: who.role, name, error: body.error });
+      const asked = await cubeSql(cube.url, token, query, config.timeZone);
+      if ('error' in asked) {
+        results.push({ role: who.role, name, error: asked.error });
         continue;
       }
-      const [text, params] = body.sql.sql;
+      const { text, params } = asked;
       say(`${who.role} ${name}: explaining`);
       const times: number[] = [];
       let plan = '';

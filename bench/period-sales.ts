@@ -28,7 +28,7 @@ import { buildStaffSalesQuery } from '../web/src/features/staff/team-leaderboard
 import { addDays, dateRangeFor, presetPeriodKey, type RangePreset } from '../web/src/lib/date-range.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
 import { BrowserClient } from './http-client.ts';
-import { startProduct } from './product.ts';
+import { embeddedProductOptions, startProduct } from './product.ts';
 import { latency } from './stats.ts';
 
 const args = parseArgs({
@@ -101,14 +101,7 @@ async function database(pgPort: number): Promise<Record<string, unknown>> {
 }
 
 async function tiles(pgPort: number): Promise<Record<string, unknown>> {
-  const port = await freePort();
-  const product = await startProduct({
-    port, logFile: path.join(ROOT_DIR, '.tmp', 'period-sales.log'), timeoutMs: 30 * 60_000,
-    env: {
-      PORT: String(port), HOST: '127.0.0.1', CUBE_PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
-      DATABASE_URL: '', CUBE_DATABASE_URL: '', LIVE: '', LIVE_RATES: '', SIYU_PRE_AGGREGATIONS: 'on', LOG_LEVEL: 'warn',
-    },
-  });
+  const product = await startProduct(await embeddedProductOptions(dataDir, pgPort, path.join(ROOT_DIR, '.tmp', 'period-sales.log'), {}, 30 * 60_000));
   const sql = postgres(embeddedUrl(dataDir, pgPort), { max: 1, onnotice: () => {} });
   try {
     const exec = await BrowserClient.login(product.url, 'exec', 'demo');

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT_DIR } from '../cube/config.ts';
+import { freePort } from '../cube/ports.ts';
 
 export interface RunningProduct {
   url: string;
@@ -27,6 +28,24 @@ export interface ProductOptions {
   logFile: string;
   /** How long the start may take before the benchmark gives up. */
   timeoutMs: number;
+}
+
+/**
+ * The product on an embedded PostgreSQL data directory the benchmark seeded,
+ * on free ports, with the live generators off and the rollups on: what every
+ * bench script starts. `extra` wins over these.
+ */
+export async function embeddedProductOptions(
+  dataDir: string, pgPort: number, logFile: string, extra: Record<string, string> = {}, timeoutMs = 60 * 60_000,
+): Promise<ProductOptions> {
+  const port = await freePort();
+  return {
+    port, logFile, timeoutMs,
+    env: {
+      PORT: String(port), HOST: '127.0.0.1', CUBE_PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
+      DATABASE_URL: '', CUBE_DATABASE_URL: '', LIVE: '', LIVE_RATES: '', SIYU_PRE_AGGREGATIONS: 'on', LOG_LEVEL: 'warn', ...extra,
+    },
+  };
 }
 
 const running = new Set<ChildProcess>();

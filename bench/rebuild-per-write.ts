@@ -23,7 +23,7 @@ import { buildCampaignListQuery, pickCampaign, toCampaignOptions } from '../web/
 import { tilePages, type CubeQuery, type PageContext } from '../web/src/page-loads.ts';
 import { BrowserClient } from './http-client.ts';
 import { orderWriter } from './new-order.ts';
-import { startProduct } from './product.ts';
+import { embeddedProductOptions, startProduct } from './product.ts';
 import { ms } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -43,16 +43,9 @@ type Tables = Map<string, number>;
 async function main(): Promise<void> {
   const config = loadConfig({ logLevel: 'silent' });
   const pgPort = await freePort();
-  const port = await freePort();
   const logFile = path.join(ROOT_DIR, '.tmp', 'rebuild-per-write.log');
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const product = await startProduct({
-    port, logFile, timeoutMs: 60 * 60_000,
-    env: {
-      PORT: String(port), HOST: '127.0.0.1', CUBE_PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
-      DATABASE_URL: '', CUBE_DATABASE_URL: '', DEMO_PASSWORD: config.demoPassword, LIVE: '', LIVE_RATES: '', SIYU_PRE_AGGREGATIONS: 'on', LOG_LEVEL: 'info',
-    },
-  });
+  const product = await startProduct(await embeddedProductOptions(dataDir, pgPort, logFile, { DEMO_PASSWORD: config.demoPassword, LOG_LEVEL: 'info' }));
   const owner = postgres(embeddedUrl(dataDir, pgPort), { max: 2, onnotice: () => {} });
   try {
     const tables = async (): Promise<Tables> => new Map((await owner<{ name: string; oid: number }[]>`

@@ -47,7 +47,7 @@ import { timeCsvExport, timeCustomer360, timeDrillList } from './phases/lists.ts
 import { runConcurrency, runNoisyNeighbour } from './phases/load.ts';
 import { probeRollups } from './phases/rollups.ts';
 import { timeRanges, timeTiles } from './phases/tiles.ts';
-import { postgresMemorySampler, startProduct, type RunningProduct } from './product.ts';
+import { embeddedProductOptions, postgresMemorySampler, startProduct, type RunningProduct } from './product.ts';
 import { consoleTable, evaluateTargets, type Results } from './report.ts';
 import { markdown } from './report-markdown.ts';
 import { latency, ms } from './stats.ts';
@@ -74,20 +74,10 @@ async function main(): Promise<void> {
     const web = buildWeb();
     const seeded = await seed(dataDir, pgPort);
 
-    const productEnv = async (extra: Record<string, string> = {}): Promise<{ env: Record<string, string>; port: number }> => {
-      const port = await freePort();
-      return {
-        port,
-        env: {
-          PORT: String(port), HOST: '127.0.0.1', CUBE_PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
-          DATABASE_URL: '', CUBE_DATABASE_URL: '', DEMO_CUSTOMERS: String(customers), DEMO_PASSWORD: password, LIVE: '', LIVE_RATES: '',
-          SIYU_PRE_AGGREGATIONS: 'on', LOG_LEVEL: 'info', ...extra,
-        },
-      };
-    };
     const start = async (extra: Record<string, string> = {}): Promise<RunningProduct> => {
-      const { env, port } = await productEnv(extra);
-      const p = await startProduct({ env, port, logFile, timeoutMs: 60 * 60_000 });
+      const p = await startProduct(await embeddedProductOptions(dataDir, pgPort, logFile, {
+        DEMO_CUSTOMERS: String(customers), DEMO_PASSWORD: password, LOG_LEVEL: 'info', ...extra,
+      }));
       products.push(p);
       return p;
     };

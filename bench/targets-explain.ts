@@ -25,13 +25,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import jwt from 'jsonwebtoken';
 import postgres from 'postgres';
 import { loadConfig } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { startCubeServer } from '../cube/engine/cube-server.ts';
 import type { SecurityContext } from '../cube/engine/security-context.ts';
-import { demoPeople } from './demo-people.ts';
+import { cubeSql, demoPeople, tokenFor } from './demo-people.ts';
 import { freePort } from '../cube/ports.ts';
 import { bigScreen, type CubeQuery, type PageContext } from '../web/src/page-loads.ts';
 import { buildCompletionQuery } from '../web/src/features/targets/build-query.ts';
@@ -88,18 +87,14 @@ try {
   say(`as of ${asOf}, campaign ${campaign}, team ${member!.team}, employee ${member!.id}`);
   const results: Array<Record<string, unknown>> = [];
   for (const who of people) {
-    const token = jwt.sign({ ...who }, secret, { algorithm: 'HS256', expiresIn: 3600 });
+    const token = tokenFor(who, secret);
     for (const { name, query } of all) {
-      const response = await fetch(`${cube.url}/cubejs-api/v1/sql`, {
-        method: 'POST', headers: { Authorization: token, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ query: { ...query, timezone: config.timeZone } }),
-      });
-      const body = (await response.json()) as { error?: string; sql?: { sql?: [string, unknown[]] } };
-      if (!body.sql?.sql) {
-        results.push({ role: who.role, name, error: body.error });
+      const asked = await cubeSql(cube.url, token, query, config.timeZone);
+      if ('error' in asked) {
+        results.push({ role: who.role, name, error: asked.error });
         continue;
       }
-      const [text, params] = body.sql.sql;
+      const { text, params } = asked;
       const times: number[] = [];
       let plan = '';
       let rows = 0;
@@ -130,7 +125,7 @@ try {
   const afterWrite: Array<Record<string, unknown>> = [];
   const writes = Number(args['after-write']);
   if (writes > 0) {
-    const token = jwt.sign({ ...people[0]! }, secret, { algorithm: 'HS256', expiresIn: 3600 });
+    const token = tokenFor(people[0]!, secret);
     const [order] = await sql<{ id: number; customer: number; employee: number; channel: number; campaign: number | null }[]>`
       SELECT (SELECT max(id) FROM siyu.orders) AS id, (SELECT min(id) FROM siyu.customers) AS customer, ${member!.id}::int AS employee,
              (SELECT min(id) FROM siyu.channels) AS channel, (SELECT id FROM siyu.campaigns WHERE name = ${campaign}) AS campaign`;
