@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDrillQuery, journeyDayFilters, JOURNEY_FAMILIES, parseDrill, toDrillRows, type JourneyFamily } from '../../web/src/lib/drill.ts';
 import { buildJourneyQuery, journeyDrillParams } from '../../web/src/features/segments/journey-flows/build-query.ts';
 import { profileSql } from '../helpers/independent-sql.ts';
+import { random, randomOrderWrite } from '../helpers/order-writes.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 const AS_OF = '2026-11-20';
@@ -198,6 +199,36 @@ describe('journey flows', () => {
       expect(rebuilt!.version, what).not.toBe(previous.build!.version);
       previous = { rows, build: rebuilt };
     }
+  });
+
+  it('a kept day equals the classification of that day after random writes either side of it', async () => {
+    const day = '2026-04-10';
+    const pick = async (table: string, where = 'TRUE') =>
+      (await ctx.db.sql.unsafe<{ id: number }[]>(`SELECT id FROM siyu.${table} WHERE ${where} ORDER BY id LIMIT 8`)).map((r) => r.id);
+    const ids = {
+      customers: await pick('customers', `siyu.local_date(registered_at) < '${day}'::date - 3`),
+      channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees'),
+    };
+    const rnd = random(25);
+    // Either side of the day's midnight (Asia/Shanghai, +08): the day before, the day, the day after.
+    const when = (): string => `2026-04-${['09', '10', '11'][Math.floor(rnd() * 3)]} ${['00:10', '12:00', '23:50'][Math.floor(rnd() * 3)]}+08`;
+    const next = { id: Number((await ctx.db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`)[0]!.n) };
+    const version = async () => (await ctx.db.sql<{ v: string }[]>`SELECT version AS v FROM siyu.classification_day_builds WHERE day = ${day}::date`)[0]?.v;
+    const cached = () => ctx.db.sql`
+      SELECT customer_id, lifecycle_stage, rfm_segment, aipl_stage, five_a_stage FROM siyu.classification_on(${day}::date) ORDER BY 1`;
+    const fresh = () => ctx.db.sql`
+      SELECT customer_id, lifecycle_stage, rfm_segment, aipl_stage, five_a_stage FROM siyu.customer_classification(${day}::date) ORDER BY 1`;
+    await cached();
+    const kept = { again: 0, read: 0 };
+    for (let i = 0; i < 30; i++) {
+      const before = await version();
+      const kind = await randomOrderWrite(ctx.db.sql, { rnd, ids, when, next, bulk: { customers: 4, spacing: '7 hours' }, bulkDelete: 'customers' });
+      expect(await cached(), `write ${i}: ${kind}`).toEqual(await fresh());
+      kept[(await version()) === before ? 'read' : 'again']++;
+    }
+    // Both ways were taken: writes after the day left it, writes on or before it had it classified again.
+    expect(kept.read).toBeGreaterThan(0);
+    expect(kept.again).toBeGreaterThan(0);
   });
 
   it('keeps only the most recently built days', async () => {
