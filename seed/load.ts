@@ -21,8 +21,8 @@ import { copyLine, numberRows } from './copy-text.ts';
 import { customerBlocks } from './parallel.ts';
 import { seedTargets } from './targets.ts';
 
-/** The tables whose writes are counted per business day (migration 021), for the rollups' partitions. */
-const DAY_TRACKED = ['orders', 'campaign_spend', 'customers', 'follow_ups', 'appointments'] as const;
+/** The tables whose writes are counted per business day (migrations 021, 022, 025), for the rollups' partitions and the journey days. */
+const DAY_TRACKED = ['orders', 'campaign_spend', 'customers', 'follow_ups', 'appointments', 'events'] as const;
 
 export interface SeedProgress {
   /**
