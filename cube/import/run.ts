@@ -36,7 +36,11 @@ export interface Progress {
   file: string;
   entity: EntityName;
   rows: number;
-  /** The phase's seconds: read (from disk), decoded, parsed and checked; or written. */
+  /**
+   * The phase's seconds: read (from disk), decoded, parsed and checked; or
+   * written. Orders streamed (stream.ts) are read and written at once: the
+   * read is their parse and checks, the write the rest of the span.
+   */
   seconds: number;
   /**
    * Written: the file's whole processing, its read and write plus each check
