@@ -61,6 +61,29 @@ describe('a streamed first load of orders', () => {
     expect(table!.t).toBeNull();
   });
 
+  it('still checks every order when a check across files refuses the import first, and reports the problems of both', async () => {
+    const before = await fingerprint(db.sql);
+    const customers = folder.read('customers.csv');
+    // Found by the reference check, in the transaction, after the first block of orders was parsed.
+    folder.write('customers.csv', `${customers.toString()}\nC-bad,坏客户,13900099999,tier1,CH1,E-nobody,2025-12-01 10:00\n`);
+    const lines = [header];
+    for (let i = 0; i < ORDERS; i++) lines.push(order(i));
+    lines.push(order(7)); // a key seen in the first block, found in the last
+    folder.write('orders.csv', lines.join('\n'));
+    try {
+      const report = await importFolder(db.sql, folder.dir);
+      expect(report.result).toBe('refused');
+      expect(report.problems.map((p) => [p.file, p.line, p.value]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+        ['customers.csv', CUSTOMERS + 2, 'E-nobody'],
+        ['orders.csv', ORDERS + 2, 'O7'],
+      ]);
+      expect(report.files.find((f) => f.file === 'orders.csv')!.rows).toBe(ORDERS + 1);
+      expect(await fingerprint(db.sql)).toEqual(before);
+    } finally {
+      folder.write('customers.csv', customers);
+    }
+  });
+
   it('loads every order, maps every code, and sums the customer days as a rebuild from the whole table does', async () => {
     const lines = [header];
     for (let i = 0; i < ORDERS; i++) lines.push(order(i));
