@@ -29,8 +29,19 @@ export interface Sheet {
    * closed (the rows after it are lost), else null.
    */
   eachRow(row: (line: number, cells: string[]) => void): number | null;
+  /** The same rows a part at a time (a file streamed to the database as it is parsed). */
+  cursor(): RowCursor;
   /** Seconds spent reading and decoding the file (the parse is timed with the rows' checks). */
   seconds: number;
+}
+
+export interface RowCursor {
+  /** Hands over rows until `row` returns true (stopping after that row) or the file ends; false once it has ended. */
+  next(row: (line: number, cells: string[]) => boolean | void): boolean;
+  /** The line of a quote never closed (the rows after it are lost), else null; known once the file has ended. */
+  unclosedAt: number | null;
+  /** The share of the file handed over so far, 0 to 1. */
+  done(): number;
 }
 
 export interface FileProblem {
@@ -217,7 +228,7 @@ export async function readSheets(files: InputFile[]): Promise<{ sheets: Sheet[];
     seen.set(kind.entity, f.name);
     const started = performance.now();
     let header = null as string[] | null;
-    let eachRow: Sheet['eachRow'];
+    let cursor: Sheet['cursor'];
     let encoding: Sheet['encoding'] = 'xlsx';
     if (kind.format === 'xlsx') {
       const read = await readXlsx(f.bytes);
@@ -227,9 +238,19 @@ export async function readSheets(files: InputFile[]): Promise<{ sheets: Sheet[];
       }
       const rows = read.filter((r) => trimmed(r.cells));
       header = rows.shift()?.cells ?? null;
-      eachRow = (row) => {
-        for (const r of rows) row(r.line, r.cells);
-        return null;
+      cursor = () => {
+        let at = 0;
+        return {
+          unclosedAt: null,
+          next(row) {
+            while (at < rows.length) {
+              const r = rows[at++]!;
+              if (row(r.line, r.cells)) break;
+            }
+            return at < rows.length;
+          },
+          done: () => (rows.length === 0 ? 1 : at / rows.length),
+        };
       };
     } else {
       const decoded = decodeText(f.bytes);
@@ -250,16 +271,32 @@ export async function readSheets(files: InputFile[]): Promise<{ sheets: Sheet[];
         problems.push({ file: f.name, line: unclosedAt, column: null, value: null, reason: msg('bad_quotes') });
         continue;
       }
-      eachRow = (row) => scanRecords(text, separator, { ...after }, (line, cells) => {
-        if (trimmed(cells)) row(line, cells);
-      }).unclosedAt;
+      cursor = () => {
+        const state = { ...after };
+        const c: RowCursor = {
+          unclosedAt: null,
+          next(row) {
+            if (state.at >= text.length || c.unclosedAt !== null) return false;
+            c.unclosedAt = scanRecords(text, separator, state, (line, cells) => trimmed(cells) && row(line, cells) === true).unclosedAt;
+            if (c.unclosedAt !== null) state.at = text.length;
+            return state.at < text.length;
+          },
+          done: () => (text.length === 0 ? 1 : state.at / text.length),
+        };
+        return c;
+      };
     }
     if (!header) {
       fileProblem(f.name, msg('empty_file'));
       continue;
     }
     const seconds = (performance.now() - started) / 1000 + (f.readSeconds ?? 0);
-    sheets.push({ file: f.name, entity: kind.entity, encoding, header, eachRow, seconds });
+    const eachRow: Sheet['eachRow'] = (row) => {
+      const c = cursor();
+      while (c.next((line, cells) => void row(line, cells)));
+      return c.unclosedAt;
+    };
+    sheets.push({ file: f.name, entity: kind.entity, encoding, header, eachRow, cursor, seconds });
   }
   return { sheets, problems };
 }

@@ -12,8 +12,9 @@ import { migrate } from '../database/migrate.ts';
 import { ENTITIES, ENTITY, type EntityName } from './contract.ts';
 import { say, msg, type Lang, type Message } from './messages.ts';
 import { mapCustomers, mergeMessage, planCustomers, type Merge } from './oneid.ts';
-import { readSheets, type FileProblem, type InputFile } from './read.ts';
-import { columnIndex, validateSheet, type EntityRows } from './validate.ts';
+import { readSheets, type FileProblem, type InputFile, type RowCursor, type Sheet } from './read.ts';
+import { canStream, firstBlock, streamOrders } from './stream.ts';
+import { columnIndex, sheetChecker, validateSheet, type EntityRows, type SheetChecker } from './validate.ts';
 import { timeParser } from './values.ts';
 import { emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids, type Mapped } from './write.ts';
 import { recordRun, refreshDerived, writeSettings } from './settings.ts';
@@ -35,7 +36,11 @@ export interface Progress {
   file: string;
   entity: EntityName;
   rows: number;
-  /** The phase's seconds: read (from disk), decoded, parsed and checked; or written. */
+  /**
+   * The phase's seconds: read (from disk), decoded, parsed and checked; or
+   * written. Orders streamed (stream.ts) are read and written at once: the
+   * read is their parse and checks, the write the rest of the span.
+   */
   seconds: number;
   /**
    * Written: the file's whole processing, its read and write plus each check
@@ -83,14 +88,22 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
   const byEntity = new Map<EntityName, EntityRows>();
   const files: ImportReport['files'] = [];
   const readSeconds = new Map<EntityName, number>();
-  for (const sheet of sheets) {
-    const started = performance.now();
-    const { rows, rowCount } = validateSheet(sheet, parseTime, problems);
-    files.push({ file: sheet.file, entity: sheet.entity, encoding: sheet.encoding, rows: rowCount });
-    const seconds = sheet.seconds + (performance.now() - started) / 1000;
+  const readDone = (sheet: Sheet, rows: EntityRows | null, rowCount: number, seconds: number): void => {
+    files.find((f) => f.file === sheet.file)!.rows = rowCount;
     readSeconds.set(sheet.entity, seconds);
     options.onProgress?.({ phase: 'read', file: sheet.file, entity: sheet.entity, rows: rowCount, seconds });
     if (rows) byEntity.set(sheet.entity, rows);
+  };
+  const readWhole = (sheet: Sheet): void => {
+    const started = performance.now();
+    const { rows, rowCount } = validateSheet(sheet, parseTime, problems);
+    readDone(sheet, rows, rowCount, sheet.seconds + (performance.now() - started) / 1000);
+  };
+  // The orders are read in the transaction: a first load of many streams to PostgreSQL as it is parsed (stream.ts).
+  const ordersSheet = sheets.find((s) => s.entity === 'orders') ?? null;
+  for (const sheet of sheets) {
+    files.push({ file: sheet.file, entity: sheet.entity, encoding: sheet.encoding, rows: 0 });
+    if (sheet !== ordersSheet) readWhole(sheet);
   }
   const report: ImportReport = { result: 'refused', files, entities: {}, problems: [], warnings: [], merges: [], asOf: null, runId: null };
   const isBad = (): boolean => problems.some((p) => !p.warning);
@@ -103,11 +116,27 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
       if (origin?.value === 'demo_generator') {
         if (!options.replaceDemo) {
           problems.push({ file: '', line: null, column: null, value: null, reason: msg('demo_data') });
+          if (ordersSheet) readWhole(ordersSheet);
           throw new Stop();
         }
         await tx.unsafe(`TRUNCATE siyu.settings, siyu.teams, siyu.employees, siyu.channels, siyu.customers, siyu.customer_identities,
           siyu.campaigns, siyu.campaign_spend, siyu.campaign_participations, siyu.orders, siyu.events, siyu.follow_ups,
           siyu.appointments, siyu.accounts, siyu.import_codes CASCADE`);
+      }
+      let streaming: { cursor: RowCursor; checker: SheetChecker; timing: { parse: number } } | null = null;
+      if (ordersSheet) {
+        const started = performance.now();
+        const checker = sheetChecker(ordersSheet, parseTime, problems);
+        const cursor = checker && !isBad() && (await canStream(tx)) ? ordersSheet.cursor() : null;
+        const timing = { parse: 0 };
+        if (checker && cursor && (await firstBlock(cursor, checker, timing))) streaming = { cursor, checker, timing };
+        else {
+          // Refused by its header (its problems reported): only its rows counted.
+          const refused = { rows: null, rowCount: 0 };
+          if (!checker) ordersSheet.eachRow(() => refused.rowCount++);
+          const { rows, rowCount } = !checker ? refused : checker.finish(cursor ? cursor.unclosedAt : ordersSheet.eachRow(checker.row));
+          readDone(ordersSheet, rows, rowCount, ordersSheet.seconds + (performance.now() - started) / 1000);
+        }
       }
       const ids = emptyIds();
       const checks = new Map<EntityName, number>();
@@ -122,9 +151,37 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
       const referring = [...byEntity.values()].filter((r) => r.spec.columns.some((c) => c.type.kind === 'ref')).map((r) => r.spec.name);
       await timed(referring, () => checkReferences(tx, byEntity, ids, problems));
       await timed(['teams', 'employees', 'channels', 'campaigns'], () => checkNamesAgainstDatabase(tx, byEntity, problems));
+      if (isBad() && streaming) {
+        // Refused already: the rest of the orders is only checked, so that every problem is reported.
+        const { cursor, checker, timing } = streaming;
+        const started = performance.now();
+        while (cursor.next((line, cells) => void checker.row(line, cells)));
+        const { rows, rowCount } = checker.finish(cursor.unclosedAt);
+        if (rows) byEntity.set('orders', rows);
+        if (rows) await checkReferences(tx, byEntity, ids, problems, 'orders');
+        readDone(ordersSheet!, rows, rowCount, ordersSheet!.seconds + timing.parse + (performance.now() - started) / 1000);
+        streaming = null;
+      }
       if (isBad()) throw new Stop();
 
       for (const spec of ENTITIES) {
+        if (spec.name === 'orders' && streaming) {
+          const { cursor, checker, timing } = streaming;
+          const started = performance.now();
+          const parsedBefore = timing.parse;
+          let rowCount = 0;
+          // The read line once the last row is parsed; PostgreSQL goes on with the last blocks, the keys and the summary.
+          const { counts } = await streamOrders(tx, cursor, checker, ids, problems, timing, () => {
+            rowCount = checker.finish(cursor.unclosedAt).rowCount;
+            readDone(ordersSheet!, null, rowCount, ordersSheet!.seconds + timing.parse);
+          });
+          const read = ordersSheet!.seconds + timing.parse;
+          report.entities.orders = counts;
+          // Read and write overlap: the write is the span less its parse.
+          const seconds = (performance.now() - started) / 1000 - (timing.parse - parsedBefore);
+          options.onProgress?.({ phase: 'write', file: ordersSheet!.file, entity: 'orders', rows: rowCount, seconds, total: read + seconds });
+          continue;
+        }
         const rows = byEntity.get(spec.name);
         if (!rows) continue;
         const started = performance.now();
@@ -143,6 +200,8 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           total: (readSeconds.get(spec.name) ?? 0) + (checks.get(spec.name) ?? 0) + seconds,
         });
       }
+      // A bad row of a streamed file is found as late as its block (its last, say): all or nothing still.
+      if (isBad()) throw new Stop();
       report.asOf = await writeSettings(tx, { asOf: options.asOf, timeZone: options.timeZone });
       if (options.check) throw new Stop();
     });
@@ -166,12 +225,14 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
 }
 
 /** Every code a row refers to must be in the files or already in the database. */
-async function checkReferences(tx: TransactionSql, byEntity: Map<EntityName, EntityRows>, ids: Ids, problems: FileProblem[]): Promise<void> {
+async function checkReferences(tx: TransactionSql, byEntity: Map<EntityName, EntityRows>, ids: Ids, problems: FileProblem[],
+  only?: EntityName): Promise<void> {
   const inFiles = (entity: EntityName): Set<string> => new Set((byEntity.get(entity)?.records ?? []).map((r) => r.key));
   const fileKeys = new Map<EntityName, Set<string>>();
   const wanted = new Map<EntityName, Set<string>>();
   const uses: { rows: EntityRows; at: number; entity: EntityName }[] = [];
   for (const rows of byEntity.values()) {
+    if (only && rows.spec.name !== only) continue;
     rows.spec.columns.forEach((c, at) => {
       if (c.type.kind !== 'ref') return;
       const entity = c.type.entity;

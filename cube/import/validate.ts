@@ -37,6 +37,29 @@ export function columnIndex(entity: EntityName, name: string): number {
 
 /** The sheet's records (null when the file is refused as a whole) and how many data rows it has. */
 export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: FileProblem[]): { rows: EntityRows | null; rowCount: number } {
+  const checker = sheetChecker(sheet, parseTime, problems);
+  if (!checker) {
+    let rowCount = 0;
+    sheet.eachRow(() => rowCount++);
+    return { rows: null, rowCount };
+  }
+  return checker.finish(sheet.eachRow(checker.row));
+}
+
+/**
+ * Checks a sheet's rows as they come (`row`), each good one appended to
+ * `rows.records` (which the caller may take and replace, a block at a time:
+ * the keys seen stay, so a key twice in the file is found wherever the two
+ * are); `finish` with the cursor's unclosed quote. Null when the header
+ * refuses the file as a whole (its problems reported).
+ */
+export interface SheetChecker {
+  rows: EntityRows;
+  row: (line: number, cells: string[]) => void;
+  finish: (unclosedAt: number | null) => { rows: EntityRows | null; rowCount: number };
+}
+
+export function sheetChecker(sheet: Sheet, parseTime: TimeParser, problems: FileProblem[]): SheetChecker | null {
   const spec = ENTITY[sheet.entity];
   const { file } = sheet;
   const positions: number[] = spec.columns.map(() => -1);
@@ -59,14 +82,9 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
     positions[i] = at;
     headers[i] = h;
   });
-  const refused = (): { rows: null; rowCount: number } => {
-    let rowCount = 0;
-    sheet.eachRow(() => rowCount++);
-    return { rows: null, rowCount };
-  };
   if (recognised === 0) {
     problems.push({ file, line: 1, column: null, value: sheet.header.slice(0, 4).join(','), reason: msg('wrong_encoding', { encoding: sheet.encoding }) });
-    return refused();
+    return null;
   }
   problems.push(...headerProblems);
   let missing = false;
@@ -76,17 +94,16 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
       missing = true;
     }
   });
-  if (missing || headerProblems.some((p) => !p.warning)) return refused();
+  if (missing || headerProblems.some((p) => !p.warning)) return null;
 
   const keyAt = spec.key.map((k) => spec.columns.findIndex((c) => c.name === k));
   const width = sheet.header.length;
   const seen = new Map<string, number>();
   const identityOwners = new Map<string, string>();
-  const records: Record_[] = [];
+  const rows: EntityRows = { spec, file, encoding: sheet.encoding, headers, records: [], rowCount: 0 };
   const columns = spec.columns;
-  let rowCount = 0;
-  const unclosedAt = sheet.eachRow((line, cells) => {
-    rowCount++;
+  const row = (line: number, cells: string[]): void => {
+    rows.rowCount++;
     let bad = false;
     for (let k = width; k < cells.length; k++) {
       if (cells[k] !== '') {
@@ -125,7 +142,7 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
     const merging = other !== undefined && spec.name === 'identities' && ['unionid', 'phone'].includes(v[1]!)
       && identityOwners.get(key) !== v[0];
     if (merging) {
-      records.push({ line, v, key });
+      rows.records.push({ line, v, key });
       return;
     }
     if (other !== undefined) {
@@ -143,14 +160,17 @@ export function validateSheet(sheet: Sheet, parseTime: TimeParser, problems: Fil
       problems.push({ file, line, column: headers[i] || rowProblem.column, value: v[i] ?? '', reason: msg(rowProblem.reason) });
       return;
     }
-    records.push({ line, v, key });
-  });
-  if (unclosedAt !== null) {
-    problems.push({ file, line: unclosedAt, column: null, value: null, reason: msg('bad_quotes') });
-    return { rows: null, rowCount };
-  }
-  if (['teams', 'employees', 'channels', 'campaigns'].includes(spec.name)) uniqueNames(spec, file, headers, records, problems);
-  return { rows: { spec, file, encoding: sheet.encoding, headers, records, rowCount }, rowCount };
+    rows.records.push({ line, v, key });
+  };
+  const finish = (unclosedAt: number | null): { rows: EntityRows | null; rowCount: number } => {
+    if (unclosedAt !== null) {
+      problems.push({ file, line: unclosedAt, column: null, value: null, reason: msg('bad_quotes') });
+      return { rows: null, rowCount: rows.rowCount };
+    }
+    if (['teams', 'employees', 'channels', 'campaigns'].includes(spec.name)) uniqueNames(spec, file, headers, rows.records, problems);
+    return { rows, rowCount: rows.rowCount };
+  };
+  return { rows, row, finish };
 }
 
 type CrossReason = 'ends_before_start' | 'scheduled_before_booked' | 'arrived_before_booked';

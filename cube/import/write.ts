@@ -72,6 +72,9 @@ function escaped(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
+/** A value as COPY text. */
+export const escapedCopy = (v: string): string => (SPECIAL.test(v) ? escaped(v) : v);
+
 type Cells = readonly (string | number | null)[];
 
 /** Rows as COPY text; one growing string (V8 appends in place) is about three times faster than a string per line joined. */
@@ -314,14 +317,15 @@ async function tableSize(tx: TransactionSql, table: string): Promise<number> {
  * keys and secondary indexes are dropped before the insert and rebuilt
  * after it by one sort and one check each, in the same transaction (the
  * primary key stays, unless `primaryKeyToo`: the code map, written by
- * COPY, and a table no foreign key names). Returns what rebuilds them: keys
- * first.
+ * COPY, and a table no foreign key names; unique constraints too when
+ * `uniqueToo`). Returns what rebuilds them: keys first.
  */
-async function dropForBulk(tx: TransactionSql, table: string, primaryKeyToo = false): Promise<string[]> {
+export async function dropForBulk(tx: TransactionSql, table: string, primaryKeyToo = false, uniqueToo = false): Promise<string[]> {
   const keys = await tx<{ drop: string; add: string }[]>`
     SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop,
            format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS add
-    FROM pg_constraint WHERE conrelid = ${`siyu.${table}`}::regclass AND (contype = 'f' OR (${primaryKeyToo} AND contype = 'p'))
+    FROM pg_constraint WHERE conrelid = ${`siyu.${table}`}::regclass
+      AND (contype = 'f' OR (${primaryKeyToo} AND contype = 'p') OR (${uniqueToo} AND contype = 'u'))
     ORDER BY contype = 'f'`;
   const indexes = await tx<{ drop: string; add: string }[]>`
     SELECT format('DROP INDEX %s', i.indexrelid::regclass) AS drop, pg_get_indexdef(i.indexrelid) AS add

@@ -1,0 +1,267 @@
+/**
+ * A first load of a large orders file, streamed: each block of rows goes to
+ * PostgreSQL as soon as it is parsed and checked, and PostgreSQL takes it in
+ * (the orders' COPY, the code map's COPY, the block's customer-day sums)
+ * while this process parses the next (two cores: both work at once). Still
+ * the one transaction of the import: a bad row anywhere, found in the last
+ * block as well as the first, leaves the import refused and nothing written
+ * (run.ts rolls back), and the checks see the whole file before the commit:
+ * the keys seen stay from block to block (validate.ts), every reference is
+ * resolved against the files' codes and the database before its block is
+ * sent. Taken only when the orders table is empty and no order code is
+ * mapped yet (a first load), and only for a file longer than one block.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { TransactionSql } from 'postgres';
+import { msg } from './messages.ts';
+import type { FileProblem, RowCursor } from './read.ts';
+import { columnIndex, type Record_, type SheetChecker } from './validate.ts';
+import { dropForBulk, escapedCopy, SUMMARIES, TARGET, type Counts, type Ids } from './write.ts';
+
+/** Rows per block sent to PostgreSQL; a file of one block or less takes the usual path. */
+export const STREAM_BLOCK = 20_000;
+/** Rows parsed between two turns of the event loop, so the statements of the block before go on meanwhile. */
+const SLICE = 1_000;
+
+const ENTITY = 'orders';
+
+/** Whether a first load of orders can stream: an empty table nothing references and no order code in the map. */
+export async function canStream(tx: TransactionSql): Promise<boolean> {
+  const [row] = await tx<{ ok: boolean }[]>`
+    SELECT NOT EXISTS (SELECT 1 FROM siyu.orders)
+       AND NOT EXISTS (SELECT 1 FROM siyu.import_codes WHERE entity = ${ENTITY})
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = 'siyu.orders'::regclass) AS ok`;
+  return row!.ok;
+}
+
+/** Parses and checks up to `limit` rows (in slices, yielding between them); false once the file has ended. */
+async function parseRows(cursor: RowCursor, checker: SheetChecker, limit: number, timing: { parse: number },
+  take?: (r: Record_) => void): Promise<boolean> {
+  let more = true;
+  const records = checker.rows.records;
+  for (let done = 0; more && done < limit;) {
+    const started = performance.now();
+    let n = 0;
+    more = cursor.next((line, cells) => {
+      checker.row(line, cells);
+      // Each good row goes on at once: rows held to the end of their block outlived the young generation (GC).
+      if (take && records.length > 0) take(records.pop()!);
+      return ++n >= Math.min(SLICE, limit - done);
+    });
+    done += n;
+    timing.parse += (performance.now() - started) / 1000;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return more;
+}
+
+/** The first block, parsed before the transaction's other work: whether the file goes on past it. */
+export async function firstBlock(cursor: RowCursor, checker: SheetChecker, timing: { parse: number }): Promise<boolean> {
+  return parseRows(cursor, checker, STREAM_BLOCK, timing);
+}
+
+/** One COPY of a whole buffer, settled when the server has taken it in (or refused it). */
+async function copyBuffer(tx: TransactionSql, target: string, columns: readonly string[], text: string): Promise<void> {
+  if (text === '') return;
+  const query = tx.unsafe(`COPY ${target} (${columns.join(', ')}) FROM STDIN`);
+  // As in write.ts (copyBlocks): a refusal after the last byte reaches only the query's reject.
+  const failed = new Promise<never>((_, reject) => {
+    const q = query as unknown as { reject: (e: unknown) => void };
+    const original = q.reject;
+    q.reject = (e) => {
+      reject(e);
+      original(e);
+    };
+  });
+  failed.catch(() => {});
+  const writable = await Promise.race([failed, query.writable()]);
+  await Promise.race([failed, pipeline(Readable.from([Buffer.from(text)]), writable)]);
+}
+
+export interface Streamed {
+  counts: Counts;
+  /** Seconds spent parsing and checking (the rest of the span is the write). */
+  parseSeconds: number;
+}
+
+/**
+ * Streams the orders whose first block `checker` already holds: statements
+ * go one after the other on the transaction's connection (nothing may be
+ * sent while a COPY is open), at most two blocks ahead of the parse.
+ */
+export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checker: SheetChecker, ids: Ids, problems: FileProblem[],
+  timing: { parse: number }, parsed: () => void): Promise<Streamed> {
+  const { table, columns } = TARGET.orders;
+  const cols = ['id', ...columns.map(([c]) => c)];
+  const spec = checker.rows.spec;
+  const refs = columns.map(([, name]) => {
+    const at = columnIndex(ENTITY, name);
+    const type = spec.columns[at]!.type;
+    return { at, entity: type.kind === 'ref' ? type.entity : null };
+  });
+
+  // Everything the bulk path of write.ts does for a first load, before the first row is sent.
+  const [{ base } = { base: 0 }] = await tx<{ base: number }[]>`
+    SELECT greatest((SELECT coalesce(max(id), 0) FROM siyu.orders),
+                    (SELECT coalesce(max(id), 0) FROM siyu.import_codes WHERE entity = ${ENTITY}))::bigint AS base`;
+  const firstId = Number(base) + 1;
+  const estimate = checker.rows.rowCount / Math.max(cursor.done(), 1e-9);
+  const [{ mapped } = { mapped: 0 }] = await tx<{ mapped: number }[]>`SELECT count(*)::int AS mapped FROM (SELECT 1 FROM siyu.import_codes LIMIT 1000000) AS c`;
+  const codeKeys = estimate >= mapped ? await dropForBulk(tx, 'import_codes', true) : [];
+  const orderKeys = await dropForBulk(tx, table, true);
+  const summary = SUMMARIES[table]!;
+  for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} DISABLE TRIGGER ${trigger}`);
+  // A table truncated in the transaction gets new files: with wal_level=minimal its COPY writes no WAL (write.ts).
+  await tx.unsafe(`TRUNCATE siyu.${table}`);
+  // The customer-day rows summed so far, one per key. Not a temporary table: those live in 8 MB of local buffers,
+  // which 450,000 keys outgrow (their final sort and insert took 1.7 s of CPU instead of 0.5 s); unlogged, made and
+  // dropped in the transaction.
+  await tx.unsafe(`CREATE UNLOGGED TABLE siyu.import_order_days (LIKE siyu.customer_days)`);
+  await tx.unsafe(`CREATE UNIQUE INDEX import_order_days_key ON siyu.import_order_days
+    (day_start, customer_id, channel_id, campaign_id, employee_id) NULLS NOT DISTINCT`);
+
+  let failure: unknown = null;
+  let chain: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = chain.then(() => (failure ? Promise.reject(failure) : work()));
+    chain = run.catch((e: unknown) => {
+      failure ??= e;
+    });
+    return run;
+  };
+
+  const missing = new Set<string>();
+  const refAts = refs.map((r) => r.at);
+  const refMaps = refs.map((r) => (r.entity ? ids[r.entity] : null));
+  let written = 0;
+  let startPage = 0;
+  const pending: Promise<unknown>[] = [];
+  let rows: string[] = [];
+  let codes: string[] = [];
+  let held: Record_[] = [];
+  /** A row to the block's COPY text, unless a code of it is still to be looked up (false: held to the block's end). */
+  const append = (r: Record_, lookedUp = false): boolean => {
+    const v = r.v;
+    for (let k = 0; k < refAts.length; k++) {
+      const map = refMaps[k];
+      const code = v[refAts[k]!];
+      if (map && code !== null && code !== undefined && !map.has(code)) {
+        if (!lookedUp) return false;
+        problems.push({ file: checker.rows.file, line: r.line, column: checker.rows.headers[refAts[k]!] || spec.columns[refAts[k]!]!.name, value: code,
+          reason: msg('unknown_ref', { entity: refs[k]!.entity! }) });
+        return true;
+      }
+    }
+    const id = firstId + written++;
+    // A flat string per row, joined once per block: a block's text grown by += was a tree of a quarter of a
+    // million pieces that outlived the young generation (garbage collection was the largest cost of the parse).
+    const cells: (string | number)[] = new Array(1 + refAts.length);
+    cells[0] = id;
+    for (let k = 0; k < refAts.length; k++) {
+      const code = v[refAts[k]!];
+      const map = refMaps[k];
+      cells[k + 1] = code === null || code === undefined ? '\\N' : map ? map.get(code)! : escapedCopy(code);
+    }
+    rows.push(cells.join('\t'));
+    codes.push(`${ENTITY}\t${escapedCopy(r.key)}\t${id}\tfalse`);
+    return true;
+  };
+  const take = (r: Record_): void => {
+    if (!append(r)) held.push(r);
+  };
+  // The first block, parsed before the codes it refers to had ids.
+  const first = checker.rows.records;
+  checker.rows.records = [];
+  let more = true;
+  let from = firstId;
+  for (const r of first) take(r);
+  for (;;) {
+    const started = performance.now();
+    if (held.length > 0) {
+      // Codes neither in the files nor looked up yet: from the database (through the chain: no statement may pass a COPY).
+      const unknown = new Map<string, Set<string>>();
+      for (const r of held) {
+        refs.forEach(({ at, entity }) => {
+          const code = r.v[at];
+          if (entity && code && !ids[entity].has(code) && !missing.has(`${entity}\u0001${code}`)) {
+            let set = unknown.get(entity);
+            if (!set) unknown.set(entity, (set = new Set()));
+            set.add(code);
+          }
+        });
+      }
+      for (const [entity, set] of unknown) {
+        const found = await enqueue(() => tx<{ code: string; id: number }[]>`
+          SELECT code, id::int FROM siyu.import_codes WHERE entity = ${entity} AND code = ANY(${[...set]}::text[])`);
+        for (const f of found) ids[entity as keyof Ids].set(f.code, f.id);
+        for (const code of set) if (!ids[entity as keyof Ids].has(code)) missing.add(`${entity}\u0001${code}`);
+      }
+      for (const r of held) append(r, true);
+      held = [];
+    }
+    timing.parse += (performance.now() - started) / 1000;
+    if (firstId + written > from) {
+      const blockRows = `${rows.join('\n')}\n`;
+      const blockCodes = `${codes.join('\n')}\n`;
+      rows = [];
+      codes = [];
+      const to = firstId + written - 1;
+      const at = from;
+      from = to + 1;
+      const done = enqueue(async () => {
+        await copyBuffer(tx, `siyu.${table}`, cols, blockRows);
+        await copyBuffer(tx, 'siyu.import_codes', ['entity', 'code', 'id', 'merged'], blockCodes);
+        // The block's paid orders summed as siyu.rebuild_customer_days sums them all (siyu.paid_orders: status 'paid'),
+        // and added to the sums of the blocks before (the merge, key by key, as the triggers' siyu.customer_days_add
+        // does). The block's rows are found by their pages: a COPY appends, from the last page the block before filled on.
+        const [row] = await tx.unsafe<{ page: number }[]>(`
+          WITH summed AS (
+            INSERT INTO siyu.import_order_days AS d
+            SELECT o.customer_id, siyu.local_midnight(siyu.local_date(o.ordered_at)), o.channel_id, o.campaign_id, o.employee_id,
+                   COUNT(*), SUM(o.amount)
+            FROM siyu.orders AS o WHERE o.ctid >= $1::tid AND o.id BETWEEN $2 AND $3 AND o.status = 'paid'
+            GROUP BY 1, 2, 3, 4, 5
+            ON CONFLICT (day_start, customer_id, channel_id, campaign_id, employee_id) DO UPDATE
+              SET paid_orders = d.paid_orders + EXCLUDED.paid_orders, paid_amount = d.paid_amount + EXCLUDED.paid_amount)
+          SELECT coalesce(max((o.ctid::text::point)[0]), $4)::int AS page FROM siyu.orders AS o WHERE o.ctid >= $1::tid AND o.id BETWEEN $2 AND $3`,
+        [`(${startPage},0)`, at, to, startPage]);
+        startPage = row!.page;
+      });
+      done.catch(() => {});
+      pending.push(done);
+      // At most two blocks ahead of PostgreSQL.
+      if (pending.length >= 2) await pending[pending.length - 2]!.catch(() => {});
+    }
+    if (failure) throw failure;
+    if (!more) break;
+    more = await parseRows(cursor, checker, STREAM_BLOCK, timing, take);
+  }
+  parsed();
+  await Promise.all(pending);
+  if (failure) throw failure;
+
+  // Indexes, keys and foreign keys once (as write.ts's bulk path), then the customer-day table from the blocks' sums.
+  for (const statement of [...orderKeys, ...codeKeys]) await tx.unsafe(statement);
+  await tx.unsafe(`SET LOCAL work_mem = '256MB'`);
+  const [check] = await tx<{ summed: string; paid: string }[]>`
+    SELECT (SELECT coalesce(sum(paid_orders), 0) FROM siyu.import_order_days)::text AS summed,
+           (SELECT count(*) FROM siyu.paid_orders)::text AS paid`;
+  // Each order is in one block's id range, so a sum short of the paid orders would mean a block's pages were missed.
+  if (check!.summed !== check!.paid) throw new Error(`customer-day sums cover ${check!.summed} of ${check!.paid} paid orders`);
+  const dayKeys = await dropForBulk(tx, 'customer_days', true, true);
+  await tx.unsafe(`TRUNCATE siyu.customer_days`);
+  await tx.unsafe(`DROP INDEX siyu.import_order_days_key`); // read whole and sorted: through the index, row by row, it was slower
+  // Summed and merged already: only put in day order, as the rebuild writes them (its BRIN index reads neighbouring pages).
+  await tx.unsafe(`
+    INSERT INTO siyu.customer_days
+    SELECT customer_id, day_start, channel_id, campaign_id, employee_id, paid_orders, paid_amount
+    FROM siyu.import_order_days
+    ORDER BY day_start, customer_id`);
+  await tx.unsafe(`DROP TABLE siyu.import_order_days`);
+  for (const statement of dayKeys) await tx.unsafe(statement);
+  // What siyu.rebuild_customer_days does after the table (migration 018), and SUMMARIES' day counters.
+  await tx.unsafe(`SELECT siyu.roll_period_sales(true), siyu.touch_all_days('orders')`);
+  for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);
+  return { counts: { rows: written, inserted: written, updated: 0, unchanged: 0 }, parseSeconds: timing.parse };
+}
