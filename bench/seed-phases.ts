@@ -62,7 +62,8 @@ try {
   const pg0 = clusterCpu(postmaster);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const marks: { phase: string; label: string; at: number }[] = [];
+  const marks: { phase: string; label: string; at: number; node: number; pg: number }[] = [];
+  const nodeCpu = (): number => { const c = process.cpuUsage(cpu0); return (c.user + c.system) / 1e6; };
   let last = '';
   let classifyAt = 0;
   let pgAtClassify = 0;
@@ -75,7 +76,7 @@ try {
       if (key === last) return;
       last = key;
       const at = performance.now();
-      marks.push({ phase: p.phase, label: key, at });
+      marks.push({ phase: p.phase, label: key, at, node: nodeCpu(), pg: clusterCpu(postmaster) - pg0 });
       if (p.phase === 'classify' && classifyAt === 0) {
         classifyAt = at;
         pgAtClassify = clusterCpu(postmaster);
@@ -87,13 +88,21 @@ try {
   clearInterval(sampler);
   const rows = Object.values(counts).reduce((a, b) => a + b, 0);
   const seconds = (classifyAt - t0) / 1000;
-  marks.push({ phase: 'end', label: 'end', at: end });
-  const spans = new Map<string, number>();
-  for (let i = 0; i + 1 < marks.length; i++) spans.set(marks[i]!.label, (spans.get(marks[i]!.label) ?? 0) + marks[i + 1]!.at - marks[i]!.at);
+  marks.push({ phase: 'end', label: 'end', at: end, node: nodeCpu(), pg: clusterCpu(postmaster) - pg0 });
+  // Per phase (and key): wall seconds, then the CPU seconds of node and of PostgreSQL spent in it.
+  const spans = new Map<string, [number, number, number]>();
+  for (let i = 0; i + 1 < marks.length; i++) {
+    const [a, b] = [marks[i]!, marks[i + 1]!];
+    const sum = spans.get(a.label) ?? [0, 0, 0];
+    spans.set(a.label, [sum[0] + b.at - a.at, sum[1] + b.node - a.node, sum[2] + b.pg - a.pg]);
+  }
   process.stdout.write(`${customers.toLocaleString('en-US')} customers, ${rows.toLocaleString('en-US')} rows: load ${seconds.toFixed(1)} s, `
     + `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; classification ${((end - classifyAt) / 1000).toFixed(1)} s\n`);
   process.stdout.write(`  from start to the brand generated: ${((marks[0]!.at - t0) / 1000).toFixed(1)} s\n`);
-  for (const [label, ms] of spans) process.stdout.write(`  ${label.padEnd(60)} ${(ms / 1000).toFixed(1).padStart(7)} s\n`);
+  process.stdout.write(`  ${'phase'.padEnd(60)} ${'wall'.padStart(9)} ${'node CPU'.padStart(9)} ${'PG CPU'.padStart(9)}\n`);
+  for (const [label, [ms, node, pg]] of spans) {
+    process.stdout.write(`  ${label.padEnd(60)} ${(ms / 1000).toFixed(1).padStart(7)} s ${node.toFixed(1).padStart(7)} s ${pg.toFixed(1).padStart(7)} s\n`);
+  }
   process.stdout.write(`  CPU until the classification: node ${((cpuAtClassify.user + cpuAtClassify.system) / 1e6).toFixed(1)} s `
     + `(user ${(cpuAtClassify.user / 1e6).toFixed(1)}), PostgreSQL ${(pgAtClassify - pg0).toFixed(1)} s; `
     + `load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} (mean ${(load.reduce((a, b) => a + b, 0) / load.length).toFixed(1)})\n`);
