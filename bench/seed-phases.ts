@@ -77,6 +77,9 @@ try {
       last = key;
       const at = performance.now();
       marks.push({ phase: p.phase, label: key, at, node: nodeCpu(), pg: clusterCpu(postmaster) - pg0 });
+      // Each phase as it ends too (stderr), so a run cut short still tells where its time went.
+      const [a, b] = marks.slice(-2);
+      if (a && b) process.stderr.write(`  (${a.label}: ${((b.at - a.at) / 1000).toFixed(1)} s, node ${(b.node - a.node).toFixed(1)} s, PostgreSQL ${(b.pg - a.pg).toFixed(1)} s)\n`);
       if (p.phase === 'classify' && classifyAt === 0) {
         classifyAt = at;
         pgAtClassify = clusterCpu(postmaster);
