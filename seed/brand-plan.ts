@@ -282,8 +282,7 @@ export function planBrand(options: GenerateOptions, emit: Emit = () => {}): Bran
   for (let d = 0, i = 0; d < HISTORY_DAYS; d++) registrationDays.fill(startDay + d, i, (i += customersOnDay[d]!));
 
   // Blocks: each starts the customer stream where the customers before it left it.
-  const blockCustomers = options.blockCustomers ?? BLOCK_CUSTOMERS;
-  if (!Number.isInteger(blockCustomers) || blockCustomers < 1) throw new Error('blockCustomers must be a whole number ≥ 1');
+  const blockCustomers = customersPerBlock(options);
   const blocks: Block[] = [];
   for (let start = 0; start < options.customers; start += blockCustomers) {
     blocks.push({ start, end: Math.min(options.customers, start + blockCustomers), stream: customerRandom.clone(), quota: [] });
@@ -328,6 +327,17 @@ function cityEditions(national: readonly { template: CampaignTemplate; year: num
     const e = Math.max(s + 1, c.e - r.int(0, trim));
     return { template: c.template, year: c.year, s, e, city };
   });
+}
+
+function customersPerBlock(options: Pick<GenerateOptions, 'blockCustomers'>): number {
+  const blockCustomers = options.blockCustomers ?? BLOCK_CUSTOMERS;
+  if (!Number.isInteger(blockCustomers) || blockCustomers < 1) throw new Error('blockCustomers must be a whole number ≥ 1');
+  return blockCustomers;
+}
+
+/** How many blocks planBrand cuts the customers into, known before planning (so the generator threads can start first). */
+export function blockCount(options: Pick<GenerateOptions, 'customers' | 'blockCustomers'>): number {
+  return Math.ceil(options.customers / customersPerBlock(options));
 }
 
 /**

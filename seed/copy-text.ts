@@ -39,7 +39,7 @@ const ID_WIDTH = 10;
  * agree on a generated data set).
  */
 export class BlockText {
-  private readonly writers = Object.fromEntries(CUSTOMER_TABLES.map((t) => [t, new ByteWriter()])) as Record<CustomerTable, ByteWriter>;
+  private readonly writers = Object.fromEntries(CUSTOMER_TABLES.map((t) => [t, new ByteWriter(sizeHint[t])])) as Record<CustomerTable, ByteWriter>;
   readonly rows = Object.fromEntries(CUSTOMER_TABLES.map((t) => [t, 0])) as Record<CustomerTable, number>;
   private readonly isMoment = Object.fromEntries(CUSTOMER_TABLES.map((t) => [t, TABLE_COLUMNS[t].map((c) => TIMESTAMP_COLUMNS.has(c))])) as Record<CustomerTable, boolean[]>;
   /** Per day from firstDay on: the local date as yyyymmdd (0: not yet known). */
@@ -138,8 +138,13 @@ export class BlockText {
     return pos;
   }
 
-  /** The bytes per table, each in an ArrayBuffer of its own (so it can be moved to another thread). */
+  /**
+   * The bytes per table, each a view on an ArrayBuffer of its own (so it can
+   * be moved to another thread). The next block made in this thread starts
+   * its buffers at about these sizes.
+   */
   bytes(): Record<CustomerTable, Uint8Array> {
+    for (const t of CUSTOMER_TABLES) sizeHint[t] = this.writers[t].pos + (this.writers[t].pos >> 3);
     return Object.fromEntries(CUSTOMER_TABLES.map((t) => [t, this.writers[t].done()])) as Record<CustomerTable, Uint8Array>;
   }
 }
@@ -178,9 +183,20 @@ function writeString(buf: Uint8Array, pos: number, s: string): number {
   return pos;
 }
 
+/**
+ * Per table, the bytes the last block made in this thread wrote, plus an
+ * eighth: the blocks of a data set are of like sizes, so a writer started at
+ * that size seldom grows (each growth copies what was written).
+ */
+const sizeHint = Object.fromEntries(CUSTOMER_TABLES.map((t) => [t, 1 << 16])) as Record<CustomerTable, number>;
+
 class ByteWriter {
-  buf = new Uint8Array(1 << 16);
+  buf: Uint8Array;
   pos = 0;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(Math.max(1 << 16, size));
+  }
 
   room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -189,9 +205,9 @@ class ByteWriter {
     this.buf = grown;
   }
 
-  /** The bytes written, in an exactly sized buffer. */
+  /** The bytes written: a view, not a copy (the room past them is the price of not copying a block's text once more). */
   done(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.buf.subarray(0, this.pos);
   }
 }
 

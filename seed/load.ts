@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Sql, TransactionSql } from 'postgres';
 import { BRAND_TABLES, CUSTOMER_TABLES, TABLE_COLUMNS, TABLES, type TableName } from './tables.ts';
-import { planBrand, type GenerateOptions } from './brand-plan.ts';
+import { planBrand, type BrandPlan, type GenerateOptions } from './brand-plan.ts';
 import { copyLine, numberRows } from './copy-text.ts';
 import { customerBlocks } from './parallel.ts';
 import { seedTargets } from './targets.ts';
@@ -66,17 +66,18 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   const report = onProgress ?? (() => {});
   const counts = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
   const brandText = Object.fromEntries(BRAND_TABLES.map((t) => [t, ''])) as Record<TableName, string>;
-  const plan = planBrand(data, (table, cells) => {
-    brandText[table] += copyLine(cells);
-    counts[table]++;
-  });
-  const brandRows = BRAND_TABLES.reduce((n, t) => n + counts[t], 0);
-  report({ phase: 'generate', done: 1, total: 1, label: 'brand', rows: brandRows });
-
-  const blocks = customerBlocks(data, plan, workers);
+  let plan: BrandPlan | null = null;
+  // Started before the brand is planned here: the threads plan it too, and then make the first blocks meanwhile.
+  const blocks = customerBlocks(data, () => plan!, workers);
   let hasCustomerDays = false;
   let hasParticipants = false;
   try {
+    plan = planBrand(data, (table, cells) => {
+      brandText[table] += copyLine(cells);
+      counts[table]++;
+    });
+    const brandRows = BRAND_TABLES.reduce((n, t) => n + counts[t], 0);
+    report({ phase: 'generate', done: 1, total: 1, label: 'brand', rows: brandRows });
     await sql.begin(async (tx) => {
       await tx`SET LOCAL synchronous_commit = off`;
       await tx.unsafe(`SET LOCAL work_mem = '${WORK_MEM}'`);

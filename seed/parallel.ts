@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { noCustomerIds, type CustomerTable } from './tables.ts';
-import { type BrandPlan, type GenerateOptions } from './brand-plan.ts';
+import { blockCount, type BrandPlan, type GenerateOptions } from './brand-plan.ts';
 import { generateBlock } from './generate.ts';
 import { BlockText } from './copy-text.ts';
 
@@ -42,15 +42,22 @@ export function defaultWorkers(blocks: number): number {
   return blocks > 1 ? Math.min(blocks, availableParallelism()) : 0;
 }
 
-export function customerBlocks(options: GenerateOptions, plan: BrandPlan, workers = defaultWorkers(plan.blocks.length)): BlockSource {
-  return workers > 0 ? workerBlocks(options, plan.blocks.length, workers) : inlineBlocks(plan);
+/**
+ * The blocks' source. The threads start at once, so that loading their
+ * TypeScript, planning the brand and making the first blocks overlap with
+ * what the caller does meanwhile (its own plan, the transaction's set-up);
+ * `plan` is asked for only when the blocks are made in this thread.
+ */
+export function customerBlocks(options: GenerateOptions, plan: () => BrandPlan, workers = defaultWorkers(blockCount(options))): BlockSource {
+  return workers > 0 ? workerBlocks(options, blockCount(options), workers) : inlineBlocks(plan);
 }
 
-function inlineBlocks(plan: BrandPlan): BlockSource {
+function inlineBlocks(planOf: () => BrandPlan): BlockSource {
   let made = 0;
   return {
     made: () => made,
     async *[Symbol.asyncIterator]() {
+      const plan = planOf();
       for (let b = 0; b < plan.blocks.length; b++) {
         const block = makeBlock(plan, b);
         made += block.customers;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CUSTOMER_TABLES, money, type Cell, type TableName } from '../../seed/tables.ts';
-import { planBrand, type GenerateOptions } from '../../seed/brand-plan.ts';
+import { blockCount, planBrand, type GenerateOptions } from '../../seed/brand-plan.ts';
 import { generate } from '../../seed/generate.ts';
 import { copyLine, numberRows } from '../../seed/copy-text.ts';
 import { makeBlock } from '../../seed/parallel.ts';
@@ -126,6 +126,16 @@ describe('generator', () => {
   it('makes each block from the plan alone, so blocks made in any order on any thread are the same', () => {
     const options = { customers: 1000, seed: 9, asOf: '2026-11-20', blockCustomers: 250 };
     expect(blockText(options, [3, 1, 0, 2])).toEqual(blockText(options));
+  });
+
+  it('knows how many blocks the plan cuts before planning (the generator threads start first)', () => {
+    for (const [customers, blockCustomers] of [[1, 1], [999, 250], [1000, 250], [1001, 250], [20_000, undefined], [20_001, undefined]] as const) {
+      const options = { customers, seed: 1, asOf: '2026-11-20', blockCustomers };
+      const plan = planBrand(options);
+      expect(blockCount(options), `${customers} by ${blockCustomers}`).toBe(plan.blocks.length);
+      // Worked out by hand: the last block holds what is left.
+      expect(plan.blocks.at(-1)!.end).toBe(customers);
+    }
   });
 });
 
