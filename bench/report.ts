@@ -78,8 +78,8 @@ export interface Results {
   commit: { sha: string; uncommitted: string[] };
   command: string;
   options: Record<string, number | string | boolean>;
-  /** ms: the load; classify_ms: what is built after it (the classification, the derived tables). */
-  seed: { rows: number; ms: number; rows_per_second: number; classify_ms?: number } | null;
+  /** ms: the load; summaries_ms: the summary tables built from it at the end of its transaction; classify_ms: the classification after it. */
+  seed: { rows: number; ms: number; rows_per_second: number; summaries_ms?: number; classify_ms?: number } | null;
   web: { build_ms: number | null; budget_kb: number | null; routes: Array<{ route: string; first_render_kb: number; with_charts_kb: number }> } | null;
   start: { first_ready_ms: number; ready_again_ms: number; first_overview_after_restart_ms: number };
   memory: { product_peak_rss_mb: number | null; postgres_peak_pss_mb: number | null };

@@ -184,7 +184,7 @@ async function main(): Promise<void> {
         budget_s: budgetMs / 1000, users, duration_s: durationMs / 1000, think_ms: thinkMs, csv_rows: csvRows,
         ...(deadline !== null ? { deadline: new Date(deadline).toISOString() } : {}), ...(skipTiles ? { skip_tiles: true } : {}),
       },
-      seed: seeded ? { rows: seeded.rows, ms: seeded.ms, rows_per_second: seeded.rows_per_second, classify_ms: seeded.classify_ms } : null,
+      seed: seeded ? { rows: seeded.rows, ms: seeded.ms, rows_per_second: seeded.rows_per_second, summaries_ms: seeded.summaries_ms, classify_ms: seeded.classify_ms } : null,
       web: bundleSizes(web.build_ms),
       start: { first_ready_ms: Math.round(firstReadyMs), ready_again_ms: Math.round(readyAgainMs), first_overview_after_restart_ms: Math.round(firstOverviewMs) },
       memory: { product_peak_rss_mb: peakRss, postgres_peak_pss_mb: pgMemory.peakMb() },

@@ -78,11 +78,14 @@ async function main(): Promise<void> {
       },
     });
     const done = performance.now();
-    const seconds = ((classifyFrom ?? done) - started) / 1000;
+    // The tables built from the loaded facts at the end (issue 19: "as the
+    // classification is") are timed beside the load, not inside its rows/s.
+    const summaryMs = [...summaries.values()].reduce((sum, x) => sum + x.ms, 0);
+    const seconds = ((classifyFrom ?? done) - started - summaryMs) / 1000;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     process.stdout.write(`seeded ${total.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s (seed ${seed}, as of ${asOf}); `
       + `classified the customers in ${((done - (classifyFrom ?? done)) / 1000).toFixed(1)} s\n`
-      + [...summaries].map(([label, summary]) => `  (of the load: the ${label}, ${summary.rows.toLocaleString('en-US')} rows, in ${(summary.ms / 1000).toFixed(1)} s)\n`).join(''));
+      + [...summaries].map(([label, summary]) => `  then built the ${label}, ${summary.rows.toLocaleString('en-US')} rows, in ${(summary.ms / 1000).toFixed(1)} s (same transaction)\n`).join(''));
     for (const [table, n] of Object.entries(counts)) process.stdout.write(`  ${table.padEnd(24)} ${n.toLocaleString('en-US')}\n`);
   });
 }
