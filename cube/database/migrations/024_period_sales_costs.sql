@@ -1,10 +1,10 @@
 -- The period table's costs (issue 19, docs/performance.md, "The period table
 -- for the presets"): migration 018 built it range by range with a
--- COUNT(DISTINCT) per slice (twelve sorts of each range's rows, 86 s at
--- 200,000 customers), shifted each new range of a roll-over on its own, and
--- named each changed cell's slice through a SQL function that was not
--- inlined (about 20 µs a row: 10 s of a build, 3 ms of an order). Same
--- table, same answers; these functions replace 018's.
+-- COUNT(DISTINCT) per slice (twelve sorts of each range's rows, 32 ranges),
+-- shifted each new range of a roll-over on its own, summed a changed
+-- customer's cells in every range, and named each cell's slice through a
+-- SQL function that was not inlined. Same table, same answers; these
+-- functions replace 018's.
 
 -- Inlined (not STRICT, one expression): GROUPING(team_id, employee_id,
 -- channel_id, campaign_id) → the slice's name.
