@@ -17,7 +17,7 @@ import type { TransactionSql } from 'postgres';
 import { msg } from './messages.ts';
 import type { FileProblem, RowCursor } from './read.ts';
 import { columnIndex, type Record_, type SheetChecker } from './validate.ts';
-import { dropForBulk, escapedCopy, SUMMARIES, TARGET, type Counts, type Ids } from './write.ts';
+import { copyRefusal, dropForBulk, escapedCopy, SUMMARIES, TARGET, type Counts, type Ids } from './write.ts';
 
 /** Rows per block sent to PostgreSQL; a file of one block or less takes the usual path. */
 export const STREAM_BLOCK = 20_000;
@@ -65,16 +65,7 @@ export async function firstBlock(cursor: RowCursor, checker: SheetChecker, timin
 async function copyBuffer(tx: TransactionSql, target: string, columns: readonly string[], text: string): Promise<void> {
   if (text === '') return;
   const query = tx.unsafe(`COPY ${target} (${columns.join(', ')}) FROM STDIN`);
-  // As in write.ts (copyBlocks): a refusal after the last byte reaches only the query's reject.
-  const failed = new Promise<never>((_, reject) => {
-    const q = query as unknown as { reject: (e: unknown) => void };
-    const original = q.reject;
-    q.reject = (e) => {
-      reject(e);
-      original(e);
-    };
-  });
-  failed.catch(() => {});
+  const failed = copyRefusal(query);
   const writable = await Promise.race([failed, query.writable()]);
   await Promise.race([failed, pipeline(Readable.from([Buffer.from(text)]), writable)]);
 }

@@ -99,16 +99,16 @@ export async function copyInto(tx: TransactionSql, target: string, columns: read
   await copyBlocks(tx, target, columns, rows.length, (from, to) => copyText(rows, from, to));
 }
 
-/** COPYs `count` rows whose text `block(from, to)` makes, a block at a time. */
-async function copyBlocks(tx: TransactionSql, target: string, columns: readonly string[], count: number,
-  block: (from: number, to: number) => string): Promise<void> {
-  if (count === 0) return;
-  const query = tx.unsafe(`COPY ${target} (${columns.join(', ')}) FROM STDIN`);
-  // postgres.js (3.4) settles the COPY's promise when the server asks for the data and never
-  // ends the stream when the server refuses the COPY after its last byte (a statement trigger,
-  // a check on the last rows): the refusal reaches only the query's reject, so it is caught there.
+/**
+ * A COPY's refusal as a promise to race its writes against. postgres.js
+ * (3.4) settles the COPY's promise when the server asks for the data and
+ * never ends the stream when the server refuses the COPY after its last byte
+ * (a statement trigger, a check on the last rows): the refusal reaches only
+ * the query's reject, so it is caught there.
+ */
+export function copyRefusal(query: unknown): Promise<never> {
   const failed = new Promise<never>((_, reject) => {
-    const q = query as unknown as { reject: (e: unknown) => void };
+    const q = query as { reject: (e: unknown) => void };
     const original = q.reject;
     q.reject = (e) => {
       reject(e);
@@ -116,6 +116,15 @@ async function copyBlocks(tx: TransactionSql, target: string, columns: readonly 
     };
   });
   failed.catch(() => {});
+  return failed;
+}
+
+/** COPYs `count` rows whose text `block(from, to)` makes, a block at a time. */
+async function copyBlocks(tx: TransactionSql, target: string, columns: readonly string[], count: number,
+  block: (from: number, to: number) => string): Promise<void> {
+  if (count === 0) return;
+  const query = tx.unsafe(`COPY ${target} (${columns.join(', ')}) FROM STDIN`);
+  const failed = copyRefusal(query);
   const writable = await query.writable();
   const BLOCK = 20_000;
   await Promise.race([failed, pipeline(Readable.from((function* () {
