@@ -22,6 +22,7 @@ import { buildCompletionQuery } from '../../web/src/features/targets/build-query
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { expectEachEquals, signInAll, type Person } from '../helpers/people.ts';
 import { answer, comparable, perTarget, visible } from '../helpers/target-actuals.ts';
+import { random as generator } from '../helpers/order-writes.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 const USERS = ['exec', 'ops', 'manager', 'staff'];
@@ -31,18 +32,6 @@ const METRICS = ['gmv', 'order_count', 'buyers', 'spend_per_buyer', 'items_per_b
 const PART_DAY = '测试半日活动';
 
 interface Named { name: string; query: CubeQuery }
-
-/** A small deterministic generator, so a failure can be replayed (its seed is in the label). */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('target actuals from the fast structures (target_completion)', () => {
   const config = loadConfig();

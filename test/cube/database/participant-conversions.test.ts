@@ -12,17 +12,7 @@ import { migrate } from '../../../cube/database/migrate.ts';
 import { seedDatabase } from '../../../seed/load.ts';
 import { participantConversionDifferences as differences } from '../../helpers/participant-conversions.ts';
 import { createTestDatabase, one, type TestDatabase } from '../../helpers/database.ts';
-
-/** A deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../../helpers/order-writes.ts';
 
 describe('the participant conversions table', () => {
   let db: TestDatabase;
