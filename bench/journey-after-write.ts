@@ -26,7 +26,7 @@ import { addDays } from '../web/src/lib/date-range.ts';
 import { buildJourneyQuery } from '../web/src/features/segments/journey-flows/build-query.ts';
 import { BrowserClient } from './http-client.ts';
 import { orderWriter } from './new-order.ts';
-import { startProduct } from './product.ts';
+import { embeddedProductOptions, startProduct } from './product.ts';
 
 const { values: args } = parseArgs({ options: { 'data-dir': { type: 'string' }, orders: { type: 'string', default: '1' } } });
 if (!args['data-dir']) throw new Error('--data-dir DIR: a data directory seeded by `npm run bench -- --data-dir DIR` or `DATA_DIR=DIR npm run seed`');
@@ -38,16 +38,9 @@ const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 async function main(): Promise<void> {
   const config = loadConfig({ logLevel: 'silent' });
   const pgPort = await freePort();
-  const port = await freePort();
   const logFile = path.join(ROOT_DIR, '.tmp', 'journey-after-write.log');
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const product = await startProduct({
-    port, logFile, timeoutMs: 60 * 60_000,
-    env: {
-      PORT: String(port), HOST: '127.0.0.1', CUBE_PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
-      DATABASE_URL: '', CUBE_DATABASE_URL: '', DEMO_PASSWORD: config.demoPassword, LIVE: '', LIVE_RATES: '', SIYU_PRE_AGGREGATIONS: 'on', LOG_LEVEL: 'info',
-    },
-  });
+  const product = await startProduct(await embeddedProductOptions(dataDir, pgPort, logFile, { DEMO_PASSWORD: config.demoPassword, LOG_LEVEL: 'info' }));
   const owner = postgres(embeddedUrl(dataDir, pgPort), { max: 2, onnotice: () => {} });
   const figures: Array<Record<string, unknown>> = [];
   try {
