@@ -98,8 +98,8 @@ CREATE FUNCTION siyu.period_participants_changes(ranges siyu.participant_periods
       SELECT string_agg(format('CASE WHEN joined_at >= %L AND joined_at < %L THEN %s::bigint ELSE 0 END', u.starts_at, u.ends_at, 1::bigint << (u.k - 1)::integer), ' | ' ORDER BY u.k)
       INTO mask
       FROM unnest(ranges) WITH ORDINALITY AS u (period, starts_at, ends_at, as_of, k);
-      SELECT string_agg(format('sum((((np >> %1$s) & 1) - ((wp >> %1$s) & 1))::integer)', i), ', ' ORDER BY i),
-             string_agg(format('sum((((nc >> %1$s) & 1) - ((wc >> %1$s) & 1))::integer)', i), ', ' ORDER BY i)
+      SELECT string_agg(format('sum((n * (((np >> %1$s) & 1) - ((wp >> %1$s) & 1)))::integer)', i), ', ' ORDER BY i),
+             string_agg(format('sum((n * (((nc >> %1$s) & 1) - ((wc >> %1$s) & 1)))::integer)', i), ', ' ORDER BY i)
       INTO pv, cv
       FROM generate_series(0, width - 1) AS i;
       FOREACH cols IN ARRAY sets LOOP
@@ -108,17 +108,22 @@ CREATE FUNCTION siyu.period_participants_changes(ranges siyu.participant_periods
         FROM unnest(ARRAY['team_id', 'employee_id', 'channel_id', 'campaign_id']) WITH ORDINALITY AS k (c, o);
         grp := CASE WHEN cols = '' THEN '' ELSE ', ' || cols END;
         name := coalesce(nullif(replace(cols, '_id', ''), ''), 'brand');
-        -- Distinct customers: folded per customer and slice value first.
+        -- Distinct customers: folded per customer and slice value first, then
+        -- counted per slice value and masks (few: a mask is a set of ranges),
+        -- so the per-range sums run over those counts, not over customers.
         parts := parts || format(
           'SELECT %1$L, %2$s, ARRAY[%3$s]::bigint[], ARRAY[%4$s]::bigint[], NULL::bigint[]
-           FROM (SELECT customer_id %5$s, bit_or(wp) AS wp, bit_or(np) AS np, bit_or(wc) AS wc, bit_or(nc) AS nc
-                 FROM folded GROUP BY customer_id %5$s) AS x
-           WHERE wp <> np OR wc <> nc GROUP BY 1, 2, 3, 4, 5',
+           FROM (SELECT %2$s, wp, np, wc, nc, count(*) AS n
+                 FROM (SELECT customer_id %5$s, bit_or(wp) AS wp, bit_or(np) AS np, bit_or(wc) AS wc, bit_or(nc) AS nc
+                       FROM folded GROUP BY customer_id %5$s) AS x
+                 WHERE wp <> np OR wc <> nc GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) AS y
+           GROUP BY 1, 2, 3, 4, 5',
           name, keys, pv, cv, grp);
         -- Invited participations: each row counts.
         parts := parts || format(
           'SELECT %1$L, %2$s, NULL::bigint[], NULL::bigint[], ARRAY[%3$s]::bigint[]
-           FROM pr WHERE invited AND wp <> np GROUP BY 1, 2, 3, 4, 5',
+           FROM (SELECT %2$s, wp, np, count(*) AS n FROM pr WHERE invited AND wp <> np GROUP BY 1, 2, 3, 4, 5, 6) AS y
+           GROUP BY 1, 2, 3, 4, 5',
           name, keys, pv);
       END LOOP;
       RETURN QUERY EXECUTE format(
