@@ -127,6 +127,38 @@ describe('the participants period table', () => {
     await expectExact('after the random writes');
   }, 300_000);
 
+  it('stays exact when the same kinds of change go through the mask form meant for large statements', async () => {
+    // Every change through siyu.period_participants_changes (per customer masks), as a statement of more than
+    // 2,000 participations would.
+    const rnd = random(31);
+    const any = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const customers = ids.customers.slice(0, 6);
+    for (let step = 0; step < 40; step++) {
+      await db.sql.begin(async (tx) => {
+        await tx`SET LOCAL siyu.participants_small_limit = 0`;
+        const customer = any(customers);
+        const roll = rnd();
+        if (roll < 0.3) {
+          await tx`INSERT INTO siyu.campaign_participations (id, campaign_id, customer_id, employee_id, channel_id, joined_at, invited_by_customer_id)
+            VALUES (${nextParticipation++}, ${any(ids.campaigns)}, ${customer}, ${any(ids.employees)}, ${any(ids.channels)},
+                    ${any(['2026-11-20 09:00+08', '2026-11-19 23:50+08', '2026-10-31 12:00+08', '2025-11-20 00:10+08'])}, ${rnd() < 0.5 ? ids.customers[11]! : null})
+            ON CONFLICT DO NOTHING`;
+        } else if (roll < 0.5) {
+          await tx`UPDATE siyu.campaign_participations SET channel_id = ${any(ids.channels)}, joined_at = joined_at - interval '1 day'
+                   WHERE id IN (SELECT id FROM siyu.campaign_participations WHERE customer_id = ${customer} ORDER BY random() LIMIT 1)`;
+        } else if (roll < 0.6) {
+          await tx`DELETE FROM siyu.campaign_participations WHERE id IN (SELECT id FROM siyu.campaign_participations WHERE customer_id = ${customer} ORDER BY random() LIMIT 1)`;
+        } else if (roll < 0.85) {
+          await tx`INSERT INTO siyu.orders (id, customer_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+                   VALUES (${nextOrder++}, ${customer}, ${ids.channels[0]!}, ${any(ids.campaigns)}, '2026-11-20 10:00+08', 5, 1, 'core', 'paid')`;
+        } else {
+          await tx`UPDATE siyu.orders SET status = 'refunded' WHERE customer_id = ${customer} AND campaign_id = ANY(${ids.campaigns}) AND status = 'paid'`;
+        }
+      });
+    }
+    await expectExact('after changes through the mask form');
+  }, 120_000);
+
   it('stays exact when writers change the same customers at once', async () => {
     const rnd = random(7);
     const base = nextOrder;
