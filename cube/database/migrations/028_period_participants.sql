@@ -274,17 +274,86 @@ CREATE FUNCTION siyu.build_period_participants(periods text[] DEFAULT NULL) RETU
     END
   $$;
 
+-- New ranges from held ones they overlap (a rolling window a day later,
+-- 本月 with one more day), all at once: the held range's rows copied under
+-- the new key, then only the customers with a participation on a day in one
+-- range of a pair and not the other can count differently, and only in that
+-- pair: per pair, their participations in the held range are "before",
+-- those in the new one "after" (static SQL, as period_participants_small).
+CREATE FUNCTION siyu.shift_period_participants(targets siyu.participant_periods[], sources siyu.participant_periods[]) RETURNS bigint
+  LANGUAGE plpgsql
+  SET work_mem = '256MB'
+  AS $$
+    DECLARE
+      copied bigint;
+    BEGIN
+      INSERT INTO siyu.period_participants
+      SELECT (targets[k]).period, pp.slice, pp.team_id, pp.employee_id, pp.channel_id, pp.campaign_id, pp.participants, pp.converted, pp.fission
+      FROM generate_series(1, cardinality(targets)) AS k
+      JOIN siyu.period_participants AS pp ON pp.period = (sources[k]).period;
+      GET DIAGNOSTICS copied = ROW_COUNT;
+      PERFORM siyu.period_participants_merge(ARRAY(
+        WITH pairs AS (
+          SELECT (targets[k]).period AS period, (sources[k]).starts_at AS was_starts, (sources[k]).ends_at AS was_ends,
+                 (targets[k]).starts_at AS now_starts, (targets[k]).ends_at AS now_ends
+          FROM generate_series(1, cardinality(targets)) AS k),
+        touched AS (
+          SELECT DISTINCT pr.period, pc.customer_id
+          FROM pairs AS pr
+          JOIN siyu.participant_conversions AS pc
+            ON pc.joined_at >= least(pr.was_starts, pr.now_starts) AND pc.joined_at < greatest(pr.was_ends, pr.now_ends)
+           AND (pc.joined_at >= pr.was_starts AND pc.joined_at < pr.was_ends) <> (pc.joined_at >= pr.now_starts AND pc.joined_at < pr.now_ends)),
+        facts AS (
+          SELECT pr.period, pc.customer_id, e.team_id, pc.employee_id, pc.channel_id, pc.campaign_id, pc.converted, pc.invited,
+                 pc.joined_at >= pr.was_starts AND pc.joined_at < pr.was_ends AS was,
+                 pc.joined_at >= pr.now_starts AND pc.joined_at < pr.now_ends AS now
+          FROM touched AS t
+          JOIN pairs AS pr ON pr.period = t.period
+          JOIN siyu.participant_conversions AS pc ON pc.customer_id = t.customer_id
+          LEFT JOIN siyu.employees AS e ON e.id = pc.employee_id)
+        SELECT ROW(c.period,
+               (ARRAY['team,employee,channel,campaign', 'team,employee,channel', 'team,employee,campaign', 'team,employee',
+                      'team,channel,campaign', 'team,channel', 'team,campaign', 'team',
+                      'employee,channel,campaign', 'employee,channel', 'employee,campaign', 'employee',
+                      'channel,campaign', 'channel', 'campaign', 'brand'])[c.g + 1],
+               c.team_id, c.employee_id, c.channel_id, c.campaign_id,
+               SUM(c.now_p::integer - c.was_p::integer)::integer, SUM(c.now_c::integer - c.was_c::integer)::integer, SUM(c.fission)::integer)::siyu.period_participants
+        FROM (
+          SELECT f.period, f.customer_id, f.team_id, f.employee_id, f.channel_id, f.campaign_id,
+                 GROUPING(f.team_id, f.employee_id, f.channel_id, f.campaign_id) AS g,
+                 bool_or(f.was) AS was_p, bool_or(f.now) AS now_p,
+                 coalesce(bool_or(f.was AND f.converted), false) AS was_c, coalesce(bool_or(f.now AND f.converted), false) AS now_c,
+                 SUM(CASE WHEN f.invited THEN f.now::integer - f.was::integer ELSE 0 END) AS fission
+          FROM facts AS f
+          WHERE f.was OR f.now
+          GROUP BY f.period, f.customer_id, GROUPING SETS (
+            (), (f.channel_id), (f.campaign_id), (f.channel_id, f.campaign_id),
+            (f.team_id), (f.team_id, f.channel_id), (f.team_id, f.campaign_id), (f.team_id, f.channel_id, f.campaign_id),
+            (f.team_id, f.employee_id), (f.team_id, f.employee_id, f.channel_id), (f.team_id, f.employee_id, f.campaign_id),
+            (f.team_id, f.employee_id, f.channel_id, f.campaign_id))
+        ) AS c
+        GROUP BY c.period, c.g, c.team_id, c.employee_id, c.channel_id, c.campaign_id
+        HAVING SUM(c.now_p::integer - c.was_p::integer) <> 0 OR SUM(c.now_c::integer - c.was_c::integer) <> 0 OR SUM(c.fission) <> 0));
+      RETURN copied;
+    END
+  $$;
+
 -- Moves the table to the ranges of siyu.as_of(): ranges no longer offered
 -- go, ranges still offered (上月 and its comparisons all month, the earlier
--- ranges of the calendar presets, 全部) stay as they are, the new ones are
--- built together in one pass. `whole` counts every range afresh. Writers of
--- participations and campaign orders wait meanwhile (EXCLUSIVE: readers do
--- not).
+-- ranges of the calendar presets, 全部) stay as they are; a new range is
+-- shifted from the held range nearest to it (fewest days in one and not the
+-- other: migration 018's rule) when fewer days differ than it has, the
+-- others (今日, a range no held one is near) are built together in one
+-- pass. `whole` counts every range afresh. Writers of participations and
+-- campaign orders wait meanwhile (EXCLUSIVE: readers do not).
 CREATE FUNCTION siyu.roll_period_participants(whole boolean DEFAULT false) RETURNS bigint
   LANGUAGE plpgsql
   AS $$
     DECLARE
       today date := siyu.as_of();
+      done bigint := 0;
+      targets siyu.participant_periods[];
+      sources siyu.participant_periods[];
       fresh text[];
     BEGIN
       IF NOT whole AND EXISTS (SELECT 1 FROM siyu.participant_periods)
@@ -296,22 +365,44 @@ CREATE FUNCTION siyu.roll_period_participants(whole boolean DEFAULT false) RETUR
         TRUNCATE siyu.period_participants;
         DELETE FROM siyu.participant_periods;
       END IF;
-      DELETE FROM siyu.participant_periods AS pp
-      WHERE NOT EXISTS (SELECT 1 FROM siyu.preset_ranges(today) AS r WHERE r.period = pp.period);
-      DELETE FROM siyu.period_participants AS p
-      WHERE NOT EXISTS (SELECT 1 FROM siyu.participant_periods AS pp WHERE pp.period = p.period);
+      CREATE TEMPORARY TABLE IF NOT EXISTS participant_periods_held (LIKE siyu.participant_periods) ON COMMIT DROP;
+      TRUNCATE participant_periods_held;
+      INSERT INTO participant_periods_held SELECT * FROM siyu.participant_periods;
       UPDATE siyu.participant_periods SET as_of = today WHERE as_of IS DISTINCT FROM today;
       WITH added AS (
         INSERT INTO siyu.participant_periods (period, starts_at, ends_at, as_of)
         SELECT r.period, coalesce(siyu.local_midnight(r.first_day), '-infinity'), coalesce(siyu.local_midnight(r.last_day + 1), 'infinity'), today
         FROM siyu.preset_ranges(today) AS r
         ON CONFLICT (period) DO NOTHING
-        RETURNING period)
-      SELECT ARRAY_AGG(period) INTO fresh FROM added;
-      IF fresh IS NULL THEN
-        RETURN 0;
+        RETURNING *),
+      paired AS (
+        SELECT ROW(a.period, a.starts_at, a.ends_at, a.as_of)::siyu.participant_periods AS target, n.source, n.source_period
+        FROM added AS a
+        LEFT JOIN LATERAL (
+          SELECT ROW(h.period, h.starts_at, h.ends_at, h.as_of)::siyu.participant_periods AS source, h.period AS source_period
+          FROM participant_periods_held AS h
+          WHERE a.starts_at > '-infinity' AND h.starts_at > '-infinity'
+            AND abs(extract(EPOCH FROM h.starts_at - a.starts_at)) + abs(extract(EPOCH FROM h.ends_at - a.ends_at))
+                < extract(EPOCH FROM a.ends_at - a.starts_at)
+          ORDER BY abs(extract(EPOCH FROM h.starts_at - a.starts_at)) + abs(extract(EPOCH FROM h.ends_at - a.ends_at)), h.period
+          LIMIT 1) AS n ON true)
+      SELECT ARRAY_AGG(target ORDER BY (target).period) FILTER (WHERE source_period IS NOT NULL),
+             ARRAY_AGG(source ORDER BY (target).period) FILTER (WHERE source_period IS NOT NULL),
+             ARRAY_AGG((target).period) FILTER (WHERE source_period IS NULL)
+      INTO targets, sources, fresh
+      FROM paired;
+      IF fresh IS NOT NULL THEN
+        done := done + siyu.build_period_participants(fresh);
       END IF;
-      RETURN siyu.build_period_participants(fresh);
+      IF targets IS NOT NULL THEN
+        done := done + siyu.shift_period_participants(targets, sources);
+      END IF;
+      DELETE FROM siyu.participant_periods AS pp
+      WHERE NOT EXISTS (SELECT 1 FROM siyu.preset_ranges(today) AS r WHERE r.period = pp.period);
+      DELETE FROM siyu.period_participants AS p
+      WHERE p.period IN (SELECT h.period FROM participant_periods_held AS h)
+        AND NOT EXISTS (SELECT 1 FROM siyu.participant_periods AS pp WHERE pp.period = p.period);
+      RETURN done;
     END
   $$;
 
