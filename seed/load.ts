@@ -85,9 +85,10 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       const keys = await dropKeysAndIndexes(tx);
       // Tables of later migrations (013 customer days, 015 targets) are filled only where they exist:
       // a test of an older migration seeds a database migrated only up to it.
-      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean }[]>`
+      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean }[]>`
         SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets,
-               to_regclass('siyu.participant_conversions') IS NOT NULL AS participants`;
+               to_regclass('siyu.participant_conversions') IS NOT NULL AS participants,
+               to_regclass('siyu.period_participants') IS NOT NULL AS "participantPeriods"`;
       // The tables whose day counters (migrations 021, 022) exist here.
       const dayTracked = (await tx<{ name: string }[]>`
         SELECT c.relname AS name FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
@@ -144,10 +145,18 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       }
       if (later!.participants) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'participant conversions', rows: 0 });
+        // The participants' period table (migration 028) is built once after it, not from the rebuild's insert.
+        if (later!.participantPeriods) await tx`ALTER TABLE siyu.participant_conversions DISABLE TRIGGER period_participants_insert`;
         const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_participant_conversions() AS rows`;
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER participant_conversions_insert`;
         await tx`ALTER TABLE siyu.campaign_participations ENABLE TRIGGER participant_conversions_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'participant conversions', rows: Number(summary!.rows) });
+      }
+      if (later!.participantPeriods) {
+        report({ phase: 'summarize', done: 0, total: 1, label: 'participant periods', rows: 0 });
+        const [summary] = await tx<{ rows: string }[]>`SELECT siyu.roll_period_participants(true) AS rows`;
+        await tx`ALTER TABLE siyu.participant_conversions ENABLE TRIGGER period_participants_insert`;
+        report({ phase: 'summarize', done: 1, total: 1, label: 'participant periods', rows: Number(summary!.rows) });
       }
       for (const t of dayTracked) {
         await tx`SELECT siyu.touch_all_days(${t})`;
@@ -167,6 +176,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   const order: string[] = [...TABLES].sort((a, b) => counts[b] - counts[a]);
   if (hasCustomerDays) order.splice(1, 0, 'customer_days');
   if (hasParticipants) order.push('participant_conversions');
+  // The participants' period table (migration 028), built at the end of the load.
+  if (hasParticipants && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_participants') IS NOT NULL AS ok`)[0]!.ok) order.push('period_participants');
   // The period table (migration 018), built with it by siyu.rebuild_customer_days().
   if (hasCustomerDays && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_sales') IS NOT NULL AS ok`)[0]!.ok) order.push('period_sales');
   let analyzed = 0;

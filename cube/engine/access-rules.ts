@@ -107,6 +107,16 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
       ownerLimit: null,
     },
   },
+  // The same participations for the preset ranges, one stored row per answer (migration 028): always one period, sliced by
+  // cube/engine/period-slice.ts.
+  participation_periods: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: {
+      factMembers: ['participants', 'fission_count', 'converted_count', 'campaign_conversion_rate', 'period', 'slice', 'campaign', 'channel', ...CREDITED],
+      ownerLimit: null,
+    },
+    requiredFilters: ['period'],
+  },
   // Campaign budgets are the whole brand's money: executives, operators, admins.
   campaign_budgets: { limit: null },
   // Customers: their owner (and the owner's team). The referrer may be anyone's customer.

@@ -1,5 +1,5 @@
 /**
- * The period table (siyu.period_sales, migration 018) holds one row per
+ * The period tables (siyu.period_sales, migration 018; siyu.period_participants, migration 028) hold one row per
  * range and slice, and its slices overlap: the brand's row, each team's,
  * each of a team's employees'... Summing across them would count a buyer
  * several times, so every query on its view is given the one slice its
@@ -13,6 +13,7 @@ import { AccessError, queryMembers, splitMember } from './access-rules.ts';
 /** The views over a period table, and each slice column's members, in the table's slice order. */
 export const PERIOD_VIEWS: Readonly<Record<string, ReadonlyArray<readonly [string, readonly string[]]>>> = {
   sales_periods: [['team', ['team', 'team_id']], ['employee', ['employee', 'employee_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
+  participation_periods: [['team', ['team', 'team_id']], ['employee', ['employee', 'employee_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
 };
 
 type CubeQuery = Record<string, unknown> & { filters?: unknown };

@@ -2,7 +2,9 @@
  * The participation tiles (participants, fission, converted participants and
  * the conversion rate on /activities, /channels and the big-screen) are
  * answered from the participant conversions table (migration 019) through
- * the participation_performance and participation_audience views, never the
+ * the participation_performance and participation_audience views (on a custom
+ * range; the presets and the big-screen's participation tile ask the period
+ * table, test/model/period-participants.test.ts), never the
  * participations or the orders, and equal plain SQL on the participations
  * and the paid orders under every role's row limits, as seeded and after new
  * participations (single and bulk), a participation moved and one deleted,
@@ -18,71 +20,25 @@ import { loadConfig } from '../../cube/config.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { activitiesQueries } from '../../web/src/features/activities/page-queries.ts';
-import { buildParticipantsByCityTierQuery, buildParticipationQuery } from '../../web/src/features/big-screen/build-queries.ts';
+import { buildParticipantsByCityTierQuery } from '../../web/src/features/big-screen/build-queries.ts';
 import { channelsQueries } from '../../web/src/features/channels/page-queries.ts';
 import { addDays, type DateRange } from '../../web/src/lib/date-range.ts';
 import { parseFilters, resolveDateRange } from '../../web/src/lib/filters.ts';
 import type { CubeQuery } from '../../web/src/page-loads.ts';
+import { participationBySql, participationComparable as comparable } from '../helpers/participant-conversions.ts';
 import { expectEachEquals, signInAll, type Person } from '../helpers/people.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 /** The page queries that count participants, by their name in the pages' page-queries.ts (big-screen: build-queries.ts). */
 const PARTICIPATION_QUERIES = [
   'participation_by_campaign', 'participation_by_channel', 'participation_by_employee', 'conversion_by_channel', 'conversion_by_campaign',
-  'participation', 'participants_by_city_tier',
+  'participants_by_city_tier',
 ] as const;
 const USERS = ['exec', 'ops', 'manager', 'staff'];
 
-type Row = Record<string, unknown>;
 interface Named { name: string; range: DateRange | null; query: CubeQuery }
 
-function comparable(rows: readonly Row[], members: readonly string[]): string[] {
-  return rows.map((row) => JSON.stringify(members.map((m) => {
-    const v = row[m];
-    if (v === null || v === undefined) return null;
-    // The rate is a numeric division: compared to 12 significant digits.
-    return /^-?\d+\.\d+$/.test(String(v)) ? Number(Number(v).toPrecision(12)) : String(v);
-  }))).sort();
-}
-
-const KEYS: Record<string, string> = { campaign: 'c.name', channel: 'ch.name', employee: 'e.name', city_tier: 'cu.city_tier' };
-
-/** The query's numbers as plain SQL on the participations and the paid orders, within the role's scope (docs/security.md: the promoter, or the promoter's team). */
-async function independent(db: ReturnType<typeof useTestStack>['db'], who: SecurityContext, { query, range }: Named): Promise<Row[]> {
-  const [dimension] = (query.dimensions ?? []) as string[];
-  const [view = '', by = ''] = (dimension ?? (query.measures as string[])[0]!).split('.');
-  const key = dimension ? KEYS[by]! : 'NULL';
-  const filters = (query.filters ?? []) as Array<{ member: string; values: string[] }>;
-  const value = (name: string): string | null => filters.find((f) => f.member === `${view}.${name}`)?.values[0] ?? null;
-  const [team, campaign, channel] = [value('team'), value('campaign'), value('channel')];
-  const staff = who.role === 'staff' ? who.employeeId : null;
-  const manager = who.role === 'manager' ? who.teamId : null;
-  const rows = await db.sql<{ key: string | null; participants: string; fission: string; converted: string; rate: string | null }[]>`
-    SELECT ${db.sql.unsafe(key)} AS key, count(DISTINCT p.customer_id) AS participants,
-           count(*) FILTER (WHERE p.invited_by_customer_id IS NOT NULL) AS fission,
-           count(DISTINCT p.customer_id) FILTER (WHERE bought) AS converted,
-           (count(DISTINCT p.customer_id) FILTER (WHERE bought))::numeric / NULLIF(count(DISTINCT p.customer_id), 0) AS rate
-    FROM (SELECT q.*, EXISTS (SELECT 1 FROM siyu.orders AS o WHERE o.status = 'paid' AND o.customer_id = q.customer_id AND o.campaign_id = q.campaign_id) AS bought
-          FROM siyu.campaign_participations AS q) AS p
-    JOIN siyu.campaigns AS c ON c.id = p.campaign_id
-    JOIN siyu.channels AS ch ON ch.id = p.channel_id
-    JOIN siyu.customers AS cu ON cu.id = p.customer_id
-    LEFT JOIN siyu.employees AS e ON e.id = p.employee_id
-    LEFT JOIN siyu.teams AS t ON t.id = e.team_id
-    WHERE (${range?.[0] ?? null}::date IS NULL OR (p.joined_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN ${range?.[0] ?? null}::date AND ${range?.[1] ?? null}::date)
-      AND (${team}::text IS NULL OR t.name = ${team})
-      AND (${campaign}::text IS NULL OR c.name = ${campaign})
-      AND (${channel}::text IS NULL OR ch.name = ${channel})
-      AND (${staff}::int IS NULL OR p.employee_id = ${staff}::int)
-      AND (${manager}::int IS NULL OR e.team_id = ${manager}::int)
-    GROUP BY 1`;
-  // Cube answers one row of zeros for a total over nothing, plain SQL none.
-  const out = rows.length === 0 && !dimension ? [{ key: null, participants: '0', fission: '0', converted: '0', rate: null }] : rows;
-  return out.map((r) => ({
-    [`${view}.${by}`]: r.key, [`${view}.participants`]: r.participants, [`${view}.fission_count`]: r.fission,
-    [`${view}.converted_count`]: r.converted, [`${view}.campaign_conversion_rate`]: r.rate,
-  }));
-}
+const independent = (db: ReturnType<typeof useTestStack>['db'], who: SecurityContext, named: Named) => participationBySql(db.sql, who, named);
 
 describe('participants and converted participants from the participant conversions table', () => {
   const config = loadConfig();
@@ -116,9 +72,9 @@ describe('participants and converted participants from the participant conversio
     queries = ranges.flatMap((range) => pageQueries(range)
       .filter(([name, query]) => query && (PARTICIPATION_QUERIES as readonly string[]).includes(name))
       .map(([name, query]) => ({ name, range, query: query as CubeQuery })));
-    // The big-screen's two tiles: the campaign, all dates.
-    queries.push({ name: 'participation', range: null, query: buildParticipationQuery(campaign) as CubeQuery },
-      { name: 'participants_by_city_tier', range: null, query: buildParticipantsByCityTierQuery(campaign) as CubeQuery });
+    // The big-screen's city tiers: the campaign, all dates (its participation tile asks the period table:
+    // test/model/period-participants.test.ts).
+    queries.push({ name: 'participants_by_city_tier', range: null, query: buildParticipantsByCityTierQuery(campaign) as CubeQuery });
   }, 120_000);
 
   afterAll(async () => {
@@ -160,9 +116,9 @@ describe('participants and converted participants from the participant conversio
 
   it('equals plain SQL on the participations and paid orders for each role', async () => {
     await checkAll('as seeded');
-    const [total] = await people[0]!.api.load(queries.find((q) => q.name === 'participation')!.query);
-    expect(Number(total!['participation_performance.participants'])).toBeGreaterThan(10);
-    expect(Number(total!['participation_performance.converted_count'])).toBeGreaterThan(0);
+    const rows = await people[0]!.api.load(queries.find((q) => q.name === 'participants_by_city_tier')!.query);
+    expect(rows.reduce((n, r) => n + Number(r['participation_audience.participants']), 0)).toBeGreaterThan(10);
+    expect(rows.reduce((n, r) => n + Number(r['participation_audience.converted_count']), 0)).toBeGreaterThan(0);
   }, 400_000);
 
   it('still equals it after participation and order writes (the triggers, then Cube\'s refresh key)', async () => {

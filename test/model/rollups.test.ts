@@ -38,10 +38,11 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   sales_kpis: 'buyers (period table)', sales_kpis_mom: 'buyers (period table)', sales_kpis_yoy: 'buyers (period table)',
   repurchase: 'repeat buyers (customer-day table)', repurchase_mom: 'repeat buyers (customer-day table)', repurchase_yoy: 'repeat buyers (customer-day table)',
   // Participants are counted on the participant conversions table (migration 019; that they are, and exactly, is
-  // test/model/participant-conversions.test.ts).
-  participation: 'participants (participant conversions)', participants_by_city_tier: 'participants (participant conversions)',
-  conversion_by_channel: 'participants (participant conversions)', conversion_by_campaign: 'participants (participant conversions)',
-  participation_by_campaign: 'participants (participant conversions)',
+  // test/model/participant-conversions.test.ts), or read from the participants' period table on a preset's range
+  // and for the big-screen's all-time tile (migration 028, test/model/period-participants.test.ts).
+  participation: 'participants (period table)', participants_by_city_tier: 'participants (participant conversions)',
+  conversion_by_channel: 'participants (period table)', conversion_by_campaign: 'participants (period table)',
+  participation_by_campaign: 'participants (period table)',
   sales_by_team: 'buyers (period table)', sales_by_employee: 'buyers (period table)', employee_sales: 'buyers (customer-day table)',
   // Owned customers are counted on the customers (one row each), converted customers on the customer-day
   // table made distinct per customer first (test/model/staff-owned.test.ts, staff-converted.test.ts).

@@ -98,7 +98,7 @@ export function channels(ctx: PageContext, drilled: boolean): PageLoad {
   const url = withRange(drilled ? `/channels?channel=${encodeURIComponent(ctx.channel)}` : '/channels', ctx);
   return {
     page: drilled ? 'channels → a channel' : 'channels', route: drilled ? '/channels?channel=…' : '/channels', requests: [],
-    queries: named(channelsQueries(rangeOf(url, ctx.asOf), filtersOf(url))),
+    queries: named(channelsQueries(rangeOf(url, ctx.asOf), filtersOf(url), ctx.asOf)),
   };
 }
 
@@ -122,7 +122,7 @@ export function segments(ctx: PageContext): PageLoad {
 /** As an executive opens it: with the budgets. */
 export function activities(ctx: PageContext): PageLoad {
   const url = withRange('/activities', ctx);
-  return { page: 'activities', route: '/activities', requests: [], queries: named(activitiesQueries(rangeOf(url, ctx.asOf), filtersOf(url), true)) };
+  return { page: 'activities', route: '/activities', requests: [], queries: named(activitiesQueries(rangeOf(url, ctx.asOf), filtersOf(url), true, ctx.asOf)) };
 }
 
 export function planner(ctx: PageContext): PageLoad {

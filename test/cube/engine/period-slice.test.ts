@@ -25,6 +25,19 @@ describe('the period table\'s slice', () => {
     expect(sliceOf({ ...tile, dimensions: ['sales_periods.employee', 'sales_periods.employee_id'] }, manager)).toEqual(['team,employee']);
   });
 
+  it('slices the participants\' period table the same way', () => {
+    const p = { member: 'participation_periods.period', operator: 'equals', values: ['2026-11-01..2026-11-20'] };
+    const slice = (query: Record<string, unknown>, who: SecurityContext): unknown =>
+      (applyPeriodSlice(applyAccessRules(query, who)).filters as Array<{ member: string; values: string[] }>).find((f) => f.member === 'participation_periods.slice')?.values;
+    const byCampaign = { measures: ['participation_periods.participants'], dimensions: ['participation_periods.campaign'], filters: [p] };
+    expect(slice(byCampaign, exec)).toEqual(['campaign']);
+    expect(slice(byCampaign, manager)).toEqual(['team,campaign']);
+    expect(slice(byCampaign, staff)).toEqual(['team,employee,campaign']);
+    const byChannel = { ...byCampaign, dimensions: ['participation_periods.channel'], filters: [p, { member: 'participation_periods.campaign', operator: 'equals', values: ['X'] }] };
+    expect(slice(byChannel, exec)).toEqual(['channel,campaign']);
+    expect(() => applyPeriodSlice(applyAccessRules({ measures: ['participation_periods.participants'] }, exec))).toThrow(AccessError);
+  });
+
   it('leaves other views alone and refuses what one stored row per group cannot answer', () => {
     const other = { measures: ['sales_buyers.buyers'] };
     expect(applyPeriodSlice(other)).toBe(other);

@@ -15,6 +15,18 @@ describe('campaign → channels → employees', () => {
     ]);
   });
 
+  it('asks the participants\' period table on a preset\'s range, with the same filters and no dates', () => {
+    const q = buildParticipationQuery('campaign', ['2026-10-22', '2026-11-20'], { team: 'T', channel: null, campaign: null }, '2026-10-22..2026-11-20');
+    expect(q.dimensions).toEqual(['participation_periods.campaign']);
+    expect(q.filters).toEqual([
+      { member: 'participation_periods.team', operator: 'equals', values: ['T'] },
+      { member: 'participation_periods.period', operator: 'equals', values: ['2026-10-22..2026-11-20'] },
+    ]);
+    expect(q.timeDimensions).toBeUndefined();
+    const rows = toActivityRows('campaign', [{ 'participation_periods.campaign': 'A', 'participation_periods.participants': '7', 'participation_periods.fission_count': '1' }], [], []);
+    expect(rows[0]).toMatchObject({ key: 'A', participants: 7, fission: 1 });
+  });
+
   it('merges participation, money and budget per campaign, by GMV', () => {
     const rows = toActivityRows('campaign',
       [{ 'participation_performance.campaign': 'A', 'participation_performance.participants': '10', 'participation_performance.converted_count': '2', 'participation_performance.campaign_conversion_rate': '0.2' }],

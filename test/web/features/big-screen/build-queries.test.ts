@@ -7,7 +7,7 @@ import { buildCampaignListQuery, pickCampaign, toCampaignOptions, type CampaignO
 import { drillLinks } from '../../../../web/src/features/big-screen/drill-links.ts';
 import { currentHourOf, parseScreenParams } from '../../../../web/src/features/big-screen/screen-params.ts';
 
-const VIEWS = ['sales_overview', 'participation_performance', 'channel_roi', 'customer_insights', 'participation_audience', 'campaign_budgets'];
+const VIEWS = ['sales_overview', 'participation_periods', 'channel_roi', 'customer_insights', 'participation_audience', 'campaign_budgets'];
 const C = '2026 老客回馈季';
 
 const all = [
@@ -27,7 +27,9 @@ describe('big-screen queries', () => {
 
   it('scope every campaign tile to the campaign by name', () => {
     expect(buildCampaignSalesQuery(C).filters).toEqual([{ member: 'sales_overview.campaign', operator: 'equals', values: [C] }]);
-    expect(buildParticipationQuery(C).filters).toEqual([{ member: 'participation_performance.campaign', operator: 'equals', values: [C] }]);
+    // All dates: the campaign's stored row of the participants' period table for 全部.
+    expect(buildParticipationQuery(C).filters).toEqual([
+      { member: 'participation_periods.campaign', operator: 'equals', values: [C] }, { member: 'participation_periods.period', operator: 'equals', values: ['all'] }]);
     expect(buildParticipantsByCityTierQuery(C).filters![0]).toEqual({ member: 'participation_audience.campaign', operator: 'equals', values: [C] });
   });
 

@@ -38,8 +38,8 @@ describe('big-screen transforms', () => {
   it('reads the KPI rows, with 0 for an empty answer and a null rate when nobody joined', () => {
     expect(toSalesKpis([{ 'sales_overview.gmv': '1234.50', 'sales_overview.order_count': '7' }])).toEqual({ gmv: 1234.5, orders: 7 });
     expect(toSalesKpis([])).toEqual({ gmv: 0, orders: 0 });
-    expect(toParticipation([{ 'participation_performance.participants': '200', 'participation_performance.fission_count': '30',
-      'participation_performance.converted_count': '50', 'participation_performance.campaign_conversion_rate': '0.25' }]))
+    expect(toParticipation([{ 'participation_periods.participants': '200', 'participation_periods.fission_count': '30',
+      'participation_periods.converted_count': '50', 'participation_periods.campaign_conversion_rate': '0.25' }]))
       .toEqual({ participants: 200, fission: 30, converted: 50, conversionRate: 0.25 });
     expect(toParticipation([]).conversionRate).toBeNull();
     expect(targetProgress(500, 2000)).toBe(0.25);

@@ -19,6 +19,19 @@ describe('channel → campaigns → employees', () => {
       .toEqual([{ dimension: 'participation_performance.joined_date', dateRange: ['2026-01-01', '2026-01-31'] }]);
   });
 
+  it('asks the participants\' period table for the conversion of a preset\'s range', () => {
+    const q = buildConversionBreakdownQuery('channel', ['2026-10-22', '2026-11-20'], { team: null, channel: null, campaign: 'X' }, '2026-10-22..2026-11-20');
+    expect(q.dimensions).toEqual(['participation_periods.channel']);
+    expect(q.filters).toEqual([
+      { member: 'participation_periods.campaign', operator: 'equals', values: ['X'] },
+      { member: 'participation_periods.period', operator: 'equals', values: ['2026-10-22..2026-11-20'] },
+    ]);
+    expect(q.timeDimensions).toBeUndefined();
+    const rows = toBreakdownRows('channel', [{ 'channel_roi.channel': 'A', 'channel_roi.spend': '1' }],
+      [{ 'participation_periods.channel': 'A', 'participation_periods.campaign_conversion_rate': '0.5' }]);
+    expect(rows[0]!.conversionRate).toBe(0.5);
+  });
+
   it('merges conversion onto the ROI rows by key', () => {
     const rows = toBreakdownRows('channel',
       [{ 'channel_roi.channel': 'A', 'channel_roi.spend': '100', 'channel_roi.attributed_gmv': '250', 'channel_roi.roi': '2.5', 'channel_roi.cac': null }],

@@ -44,7 +44,7 @@ export function ActivitiesPage() {
   const { campaign, channel } = filters;
 
   const budgets = SEES_BUDGETS.has(me!.role);
-  const queries = activitiesQueries(range, filters, budgets);
+  const queries = activitiesQueries(range, filters, budgets, me!.asOf);
   const campaigns = useActivityRows('campaign', queries.participation_by_campaign, queries.gmv_by_campaign, queries.budget_by_campaign);
   const channels = useActivityRows('channel', queries.participation_by_channel, queries.gmv_by_channel, null);
   const employees = useActivityRows('employee', queries.participation_by_employee, queries.gmv_by_employee, null);

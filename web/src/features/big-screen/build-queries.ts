@@ -27,16 +27,19 @@ export function buildGmvByHourQuery(campaign: string, day: string): Query {
   };
 }
 
-/** Participants, fission, converted and the conversion rate of the campaign. */
+/**
+ * Participants, fission, converted and the conversion rate of the campaign, all dates: the campaign's stored row of
+ * the participants' period table for 全部 (participation_periods, period 'all').
+ */
 export function buildParticipationQuery(campaign: string): Query {
   return {
     measures: [
-      'participation_performance.participants',
-      'participation_performance.fission_count',
-      'participation_performance.converted_count',
-      'participation_performance.campaign_conversion_rate',
+      'participation_periods.participants',
+      'participation_periods.fission_count',
+      'participation_periods.converted_count',
+      'participation_periods.campaign_conversion_rate',
     ],
-    filters: [campaignFilter('participation_performance.campaign', campaign)],
+    filters: [campaignFilter('participation_periods.campaign', campaign), { member: 'participation_periods.period', operator: 'equals', values: ['all'] }],
   };
 }
 

@@ -44,10 +44,10 @@ export interface Participation {
 export function toParticipation(rows: readonly Row[]): Participation {
   const r = rows[0] ?? {};
   return {
-    participants: toNumber(r['participation_performance.participants']) ?? 0,
-    fission: toNumber(r['participation_performance.fission_count']) ?? 0,
-    converted: toNumber(r['participation_performance.converted_count']) ?? 0,
-    conversionRate: toNumber(r['participation_performance.campaign_conversion_rate']),
+    participants: toNumber(r['participation_periods.participants']) ?? 0,
+    fission: toNumber(r['participation_periods.fission_count']) ?? 0,
+    converted: toNumber(r['participation_periods.converted_count']) ?? 0,
+    conversionRate: toNumber(r['participation_periods.campaign_conversion_rate']),
   };
 }
 

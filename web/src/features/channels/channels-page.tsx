@@ -33,7 +33,7 @@ export function ChannelsPage() {
   const range = resolveDateRange(filters, me!.asOf);
   const { channel, campaign } = filters;
 
-  const queries = channelsQueries(range, filters);
+  const queries = channelsQueries(range, filters, me!.asOf);
   const channels = useBreakdown('channel', queries.roi_by_channel, queries.conversion_by_channel);
   const campaigns = useBreakdown('campaign', queries.roi_by_campaign, queries.conversion_by_campaign);
   const employees = useBreakdown('employee', queries.roi_by_employee, null);

@@ -26,7 +26,20 @@ function eq(view: string, slice: ActivitySlice) {
 
 const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
 
-export function buildParticipationQuery(by: ActivityBy, range: DateRange | null, slice: ActivitySlice): Query {
+/**
+ * With `period` (the range's key, presetPeriodKey) from the participants'
+ * period table (participation_periods, one stored row per key), else from
+ * the participations of the range.
+ */
+export function buildParticipationQuery(by: ActivityBy, range: DateRange | null, slice: ActivitySlice, period: string | null = null): Query {
+  if (period !== null) {
+    return {
+      dimensions: [`participation_periods.${by}`],
+      measures: ['participation_periods.participants', 'participation_periods.fission_count', 'participation_periods.converted_count', 'participation_periods.campaign_conversion_rate'],
+      filters: [...eq('participation_periods', slice), { member: 'participation_periods.period', operator: 'equals', values: [period] }],
+      order: { 'participation_periods.participants': 'desc' },
+    };
+  }
   return {
     dimensions: [`participation_performance.${by}`],
     measures: ['participation_performance.participants', 'participation_performance.fission_count', 'participation_performance.converted_count', 'participation_performance.campaign_conversion_rate'],

@@ -17,7 +17,11 @@ export interface ActivityRow {
 
 /** One row per key that has participants or money; budgets only by campaign. Pure. */
 export function toActivityRows(by: ActivityBy, participation: readonly Row[], money: readonly Row[], budgets: readonly Row[]): ActivityRow[] {
-  const p = new Map(participation.map((r) => [String(r[`participation_performance.${by}`] ?? ''), r]));
+  // The period table's rows (participation_periods) carry the same members as participation_performance's.
+  const p = new Map(participation.map((row) => {
+    const r = Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^participation_periods\./, 'participation_performance.'), v]));
+    return [String(r[`participation_performance.${by}`] ?? ''), r];
+  }));
   const m = new Map(money.map((r) => [String(r[`channel_roi.${by}`] ?? ''), r]));
   const b = new Map(budgets.map((r) => [String(r['campaign_budgets.campaign'] ?? ''), r]));
   const keys = [...new Set([...p.keys(), ...m.keys()])].filter((k) => k !== '' && k !== 'null');

@@ -30,7 +30,22 @@ export function buildRoiBreakdownQuery(by: BreakdownBy, range: DateRange | null,
   };
 }
 
-export function buildConversionBreakdownQuery(by: BreakdownBy, range: DateRange | null, slice: BreakdownSlice): Query {
+/**
+ * Participants and conversion by the key: with `period` (the range's key,
+ * presetPeriodKey) from the participants' period table (participation_periods,
+ * one stored row per key), else from the participations of the range.
+ */
+export function buildConversionBreakdownQuery(by: BreakdownBy, range: DateRange | null, slice: BreakdownSlice, period: string | null = null): Query {
+  if (period !== null) {
+    return {
+      dimensions: [`participation_periods.${by}`],
+      measures: ['participation_periods.participants', 'participation_periods.converted_count', 'participation_periods.campaign_conversion_rate'],
+      filters: [
+        ...sliceFilters('participation_periods', { team: 'team', channel: 'channel', campaign: 'campaign' }, { ...slice, ...NO_SLICE }),
+        { member: 'participation_periods.period', operator: 'equals', values: [period] },
+      ],
+    };
+  }
   return {
     dimensions: [`participation_performance.${by}`],
     measures: ['participation_performance.participants', 'participation_performance.converted_count', 'participation_performance.campaign_conversion_rate'],

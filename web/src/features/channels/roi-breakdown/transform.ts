@@ -14,7 +14,9 @@ export interface BreakdownRow {
 }
 
 export function toBreakdownRows(by: BreakdownBy, roiRows: readonly Row[], conversionRows: readonly Row[]): BreakdownRow[] {
-  const conversion = new Map(conversionRows.map((r) => [String(r[`participation_performance.${by}`]), toNumber(r['participation_performance.campaign_conversion_rate'])]));
+  // The period table's rows (participation_periods) carry the same members as participation_performance's.
+  const view = (r: Row): string => (`participation_periods.${by}` in r ? 'participation_periods' : 'participation_performance');
+  const conversion = new Map(conversionRows.map((r) => [String(r[`${view(r)}.${by}`]), toNumber(r[`${view(r)}.campaign_conversion_rate`])]));
   return roiRows
     .filter((r) => r[`channel_roi.${by}`] !== null && r[`channel_roi.${by}`] !== undefined)
     .map((r) => {
