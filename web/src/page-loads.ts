@@ -154,7 +154,7 @@ export function tilePages(ctx: PageContext): PageLoad[] {
 export function drillList(params: string, asOf: string): PageLoad {
   const search = new URLSearchParams(params);
   const slice = parseDrill(search, asOf);
-  const queries = named(customersQueries(slice, parsePage(search), false)).map((q) =>
+  const queries = named(customersQueries(slice, parsePage(search), false, asOf)).map((q) =>
     q.name === 'list' ? { ...q, then: (rows: ReadonlyArray<Record<string, unknown>>) => attributesQuery(slice, rows) as CubeQuery | null } : q);
   return { page: 'customers (drill-down list)', route: `/customers?${params}`, requests: [], queries };
 }
