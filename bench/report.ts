@@ -96,6 +96,8 @@ export interface Results {
     total_rows: number;
     first_page: { list: { cold: Latency; warm: Latency }; page_cold: Latency };
     deep_page: { page: number; list: { cold: Latency; warm: Latency } };
+    /** The same list on its preset range, each run after a new order (absent in results from before migration 029). */
+    preset?: { url: string; total_rows: number; first_page: Latency; deep_page: { page: number; list: Latency } };
   };
   customer_360: { customers: number; page: Latency; query: Latency };
   csv: { rows: number; ms: number; bytes: number; complete: boolean; ms_per_100k_rows: number; target_rows: number };
