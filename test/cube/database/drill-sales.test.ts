@@ -113,6 +113,23 @@ describe('the drill lists\' table', () => {
     await expectExact('a write after the roll-over');
   }, 120_000);
 
+  it('takes a statement of 60,000 customer days as any other', async () => {
+    const today = `${asOf}..${asOf}`;
+    const count = async (tx: typeof db.sql): Promise<number> =>
+      one(await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.drill_sales WHERE period = ${today}`).n;
+    const before = await count(db.sql);
+    // Rolled back: made-up customers, only this table's answer matters.
+    await db.sql.begin(async (tx) => {
+      await tx`INSERT INTO siyu.customer_days
+               SELECT g, siyu.local_midnight(${asOf}::date), ${ids.channels[0]!}, NULL, NULL, 1, 2.50 FROM generate_series(2000001, 2060000) AS g`;
+      expect(await count(tx as never)).toBe(before + 60000);
+      await tx`UPDATE siyu.customer_days SET paid_orders = 0, paid_amount = 0 WHERE customer_id > 2000000`;
+      expect(await count(tx as never)).toBe(before);
+      throw new Error('roll back');
+    }).catch((error: Error) => { if (error.message !== 'roll back') throw error; });
+    await expectExact('after the rolled-back bulk statement');
+  }, 120_000);
+
   it('is emptied with the orders and built again by the customer-day table\'s rebuild', async () => {
     const kept = await drillSalesRows(db.sql);
     await db.sql.begin(async (tx) => {
