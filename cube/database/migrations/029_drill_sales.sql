@@ -98,57 +98,97 @@ CREATE FUNCTION siyu.build_drill_sales(periods text[] DEFAULT NULL) RETURNS bigi
     END
   $$;
 
--- A statement's change of the customer-day table, summed per range and
--- customer and added; then the rows left with no paid order removed. Run by
--- the triggers below with `changes`, a query over their transition tables
--- (customer_id, day_start, paid_orders, paid_amount; old rows negated), as
--- dynamic SQL: transition tables are visible to the trigger function's own
--- statements only, and read as tables they need no array however large the
--- statement (the customer-day table's whole rebuild, an import's bulk path).
+-- A statement's change of the customer-day table (its transition tables:
+-- new rows +, old rows −), summed per range and customer and added; then the
+-- rows left with no paid order removed. A row at zero paid orders has no
+-- amount left either (both are sums of the same customer days); below zero
+-- is a step of one writer's statement (its update's −1 before its insert's
+-- +1), kept for the next. The transition tables are read as tables, so a
+-- statement of millions of rows (the customer-day table's whole rebuild, an
+-- import's bulk path) is summed like any other; a statement that changed no
+-- row (the customer-day table's delete of emptied rows, mostly) does nothing.
 -- The bucket locks of siyu.customer_days_add (migration 013) are held by the
 -- writer already, so two writers of one customer take turns here too.
-CREATE FUNCTION siyu.drill_sales_add_sql(changes text) RETURNS text[]
-  LANGUAGE sql IMMUTABLE
-  AS $$
-    SELECT ARRAY[
-      format($f$
-        INSERT INTO siyu.drill_sales AS d (period, customer_id, paid_orders, paid_amount)
-        SELECT r.period, c.customer_id, SUM(c.paid_orders), SUM(c.paid_amount)
-        FROM (%s) AS c (customer_id, day_start, paid_orders, paid_amount)
-        JOIN siyu.drill_sales_ranges AS r ON c.day_start >= r.starts_at AND c.day_start < r.ends_at
-        GROUP BY 1, 2
-        HAVING SUM(c.paid_orders) <> 0 OR SUM(c.paid_amount) <> 0
-        ORDER BY 1, 2
-        ON CONFLICT (period, customer_id) DO UPDATE
-          SET paid_orders = d.paid_orders + EXCLUDED.paid_orders, paid_amount = d.paid_amount + EXCLUDED.paid_amount$f$, changes),
-      -- A row at zero paid orders has no amount left either (both are sums of
-      -- the same customer days). Below zero is a step of one writer's
-      -- statement (its update's −1 before its insert's +1): kept for the next.
-      format($f$
-        DELETE FROM siyu.drill_sales AS d
-        USING (SELECT DISTINCT r.period, c.customer_id
-               FROM (%s) AS c (customer_id, day_start, paid_orders, paid_amount)
-               JOIN siyu.drill_sales_ranges AS r ON c.day_start >= r.starts_at AND c.day_start < r.ends_at) AS x
-        WHERE d.period = x.period AND d.customer_id = x.customer_id AND d.paid_orders = 0$f$, changes)]
-  $$;
-
-CREATE FUNCTION siyu.drill_sales_on_change() RETURNS trigger
+CREATE FUNCTION siyu.drill_sales_on_insert() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
-    DECLARE
-      statement text;
     BEGIN
+      IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+        RETURN NULL;
+      END IF;
       -- A roll-over holds EXCLUSIVE while it replaces ranges: wait for it before
-      -- reading the ranges (each statement below takes a snapshot with its ranges).
+      -- reading the ranges (the statements below take snapshots with its ranges).
       LOCK TABLE siyu.drill_sales IN ROW EXCLUSIVE MODE;
-      FOREACH statement IN ARRAY siyu.drill_sales_add_sql(CASE TG_OP
-        WHEN 'INSERT' THEN 'SELECT customer_id, day_start, paid_orders, paid_amount FROM new_rows'
-        WHEN 'UPDATE' THEN 'SELECT customer_id, day_start, paid_orders, paid_amount FROM new_rows
-                            UNION ALL SELECT customer_id, day_start, -paid_orders, -paid_amount FROM old_rows'
-        ELSE 'SELECT customer_id, day_start, -paid_orders, -paid_amount FROM old_rows' END)
-      LOOP
-        EXECUTE statement;
-      END LOOP;
+      INSERT INTO siyu.drill_sales AS d (period, customer_id, paid_orders, paid_amount)
+      SELECT r.period, c.customer_id, SUM(c.paid_orders), SUM(c.paid_amount)
+      FROM (SELECT customer_id, day_start, paid_orders, paid_amount FROM new_rows) AS c (customer_id, day_start, paid_orders, paid_amount)
+      JOIN siyu.drill_sales_ranges AS r ON c.day_start >= r.starts_at AND c.day_start < r.ends_at
+      GROUP BY 1, 2
+      HAVING SUM(c.paid_orders) <> 0 OR SUM(c.paid_amount) <> 0
+      ORDER BY 1, 2
+      ON CONFLICT (period, customer_id) DO UPDATE
+        SET paid_orders = d.paid_orders + EXCLUDED.paid_orders, paid_amount = d.paid_amount + EXCLUDED.paid_amount;
+      DELETE FROM siyu.drill_sales AS d
+      USING (SELECT DISTINCT r.period, c.customer_id
+             FROM (SELECT customer_id, day_start, paid_orders, paid_amount FROM new_rows) AS c (customer_id, day_start, paid_orders, paid_amount)
+             JOIN siyu.drill_sales_ranges AS r ON c.day_start >= r.starts_at AND c.day_start < r.ends_at) AS x
+      WHERE d.period = x.period AND d.customer_id = x.customer_id AND d.paid_orders = 0;
+      RETURN NULL;
+    END
+  $$;
+CREATE FUNCTION siyu.drill_sales_on_update() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+    BEGIN
+      IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+        RETURN NULL;
+      END IF;
+      -- A roll-over holds EXCLUSIVE while it replaces ranges: wait for it before
+      -- reading the ranges (the statements below take snapshots with its ranges).
+      LOCK TABLE siyu.drill_sales IN ROW EXCLUSIVE MODE;
+      INSERT INTO siyu.drill_sales AS d (period, customer_id, paid_orders, paid_amount)
+      SELECT r.period, c.customer_id, SUM(c.paid_orders), SUM(c.paid_amount)
+      FROM (SELECT customer_id, day_start, paid_orders, paid_amount FROM new_rows
+            UNION ALL SELECT customer_id, day_start, -paid_orders, -paid_amount FROM old_rows) AS c (customer_id, day_start, paid_orders, paid_amount)
+      JOIN siyu.drill_sales_ranges AS r ON c.day_start >= r.starts_at AND c.day_start < r.ends_at
+      GROUP BY 1, 2
+      HAVING SUM(c.paid_orders) <> 0 OR SUM(c.paid_amount) <> 0
+      ORDER BY 1, 2
+      ON CONFLICT (period, customer_id) DO UPDATE
+        SET paid_orders = d.paid_orders + EXCLUDED.paid_orders, paid_amount = d.paid_amount + EXCLUDED.paid_amount;
+      DELETE FROM siyu.drill_sales AS d
+      USING (SELECT DISTINCT r.period, c.customer_id
+             FROM (SELECT customer_id, day_start, paid_orders, paid_amount FROM new_rows
+            UNION ALL SELECT customer_id, day_start, -paid_orders, -paid_amount FROM old_rows) AS c (customer_id, day_start, paid_orders, paid_amount)
+             JOIN siyu.drill_sales_ranges AS r ON c.day_start >= r.starts_at AND c.day_start < r.ends_at) AS x
+      WHERE d.period = x.period AND d.customer_id = x.customer_id AND d.paid_orders = 0;
+      RETURN NULL;
+    END
+  $$;
+CREATE FUNCTION siyu.drill_sales_on_delete() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+    BEGIN
+      IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+        RETURN NULL;
+      END IF;
+      -- A roll-over holds EXCLUSIVE while it replaces ranges: wait for it before
+      -- reading the ranges (the statements below take snapshots with its ranges).
+      LOCK TABLE siyu.drill_sales IN ROW EXCLUSIVE MODE;
+      INSERT INTO siyu.drill_sales AS d (period, customer_id, paid_orders, paid_amount)
+      SELECT r.period, c.customer_id, SUM(c.paid_orders), SUM(c.paid_amount)
+      FROM (SELECT customer_id, day_start, -paid_orders, -paid_amount FROM old_rows) AS c (customer_id, day_start, paid_orders, paid_amount)
+      JOIN siyu.drill_sales_ranges AS r ON c.day_start >= r.starts_at AND c.day_start < r.ends_at
+      GROUP BY 1, 2
+      HAVING SUM(c.paid_orders) <> 0 OR SUM(c.paid_amount) <> 0
+      ORDER BY 1, 2
+      ON CONFLICT (period, customer_id) DO UPDATE
+        SET paid_orders = d.paid_orders + EXCLUDED.paid_orders, paid_amount = d.paid_amount + EXCLUDED.paid_amount;
+      DELETE FROM siyu.drill_sales AS d
+      USING (SELECT DISTINCT r.period, c.customer_id
+             FROM (SELECT customer_id, day_start, -paid_orders, -paid_amount FROM old_rows) AS c (customer_id, day_start, paid_orders, paid_amount)
+             JOIN siyu.drill_sales_ranges AS r ON c.day_start >= r.starts_at AND c.day_start < r.ends_at) AS x
+      WHERE d.period = x.period AND d.customer_id = x.customer_id AND d.paid_orders = 0;
       RETURN NULL;
     END
   $$;
@@ -161,11 +201,11 @@ CREATE FUNCTION siyu.drill_sales_on_truncate() RETURNS trigger
     END
   $$;
 CREATE TRIGGER drill_sales_insert AFTER INSERT ON siyu.customer_days
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION siyu.drill_sales_on_change();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION siyu.drill_sales_on_insert();
 CREATE TRIGGER drill_sales_update AFTER UPDATE ON siyu.customer_days
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION siyu.drill_sales_on_change();
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION siyu.drill_sales_on_update();
 CREATE TRIGGER drill_sales_delete AFTER DELETE ON siyu.customer_days
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION siyu.drill_sales_on_change();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION siyu.drill_sales_on_delete();
 CREATE TRIGGER drill_sales_truncate AFTER TRUNCATE ON siyu.customer_days
   FOR EACH STATEMENT EXECUTE FUNCTION siyu.drill_sales_on_truncate();
 
