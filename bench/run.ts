@@ -43,7 +43,7 @@ import { tilePages, drillList, type CubeQuery, type PageContext } from '../web/s
 import { orderWriter } from './new-order.ts';
 import { compareRollups } from './phases/comparison.ts';
 import { measureFreshness } from './phases/freshness.ts';
-import { timeCsvExport, timeCustomer360, timeDrillList } from './phases/lists.ts';
+import { timeCsvExport, timeCustomer360, timeDrillList, timePresetDrillList } from './phases/lists.ts';
 import { runConcurrency, runNoisyNeighbour } from './phases/load.ts';
 import { probeRollups } from './phases/rollups.ts';
 import { timeRanges, timeTiles } from './phases/tiles.ts';
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     const freshness = await measureFreshness(exec, writer, pages, freshnessRuns);
 
     const { total, deepPage, first, deep } = await timeDrillList(exec, asOf, drillBase);
+    const presetDrill = await timePresetDrillList(exec, asOf, writer);
 
     const { someCustomers, c360Page, c360Query } = await timeCustomer360(exec, owner);
 
@@ -197,6 +198,7 @@ async function main(): Promise<void> {
         url: `/customers?${drillBase}&to=<as-of − n days>`, total_rows: total,
         first_page: { list: { cold: latency(first.cold), warm: latency(first.warm) }, page_cold: latency(first.page) },
         deep_page: { page: deepPage, list: { cold: latency(deep.cold), warm: latency(deep.warm) } },
+        preset: { url: '/customers?metric=gmv', total_rows: presetDrill.total, first_page: latency(presetDrill.first), deep_page: { page: presetDrill.deepPage, list: latency(presetDrill.deep) } },
       },
       customer_360: { customers: someCustomers.length, page: latency(c360Page), query: latency(c360Query) },
       csv: { ...csv, ms: Math.round(csv.ms), ms_per_100k_rows: Math.round((csv.ms / Math.max(1, csv.rows)) * 100_000), target_rows: csvRows },

@@ -71,6 +71,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   const blocks = customerBlocks(data, () => plan!, workers);
   let hasCustomerDays = false;
   let hasParticipants = false;
+  let hasDrill = false;
   try {
     plan = planBrand(data, (table, cells) => {
       brandText[table] += copyLine(cells);
@@ -85,16 +86,18 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       const keys = await dropKeysAndIndexes(tx);
       // Tables of later migrations (013 customer days, 015 targets) are filled only where they exist:
       // a test of an older migration seeds a database migrated only up to it.
-      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean }[]>`
+      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean; drill: boolean }[]>`
         SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets,
                to_regclass('siyu.participant_conversions') IS NOT NULL AS participants,
-               to_regclass('siyu.period_participants') IS NOT NULL AS "participantPeriods"`;
+               to_regclass('siyu.period_participants') IS NOT NULL AS "participantPeriods",
+               to_regclass('siyu.drill_sales') IS NOT NULL AS drill`;
       // The tables whose day counters (migrations 021, 022) exist here.
       const dayTracked = (await tx<{ name: string }[]>`
         SELECT c.relname AS name FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
         WHERE t.tgname = c.relname || '_day_changes_insert' AND c.relname = ANY (${[...DAY_TRACKED]})`).map((r) => r.name);
       hasCustomerDays = later!.days;
       hasParticipants = later!.participants;
+      hasDrill = later!.drill;
       // The customer-day table (migration 013) is built once from the loaded
       // orders below: its per-statement triggers would otherwise hold every
       // copied order in a transition table and merge each block into it.
@@ -139,9 +142,17 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       report({ phase: 'index', done: keys.rebuild.length, total: keys.rebuild.length, label: 'keys and indexes', rows: rowsIndexed });
       if (later!.days) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'customer-day table', rows: 0 });
+        // The drill lists' table (migration 029) is counted once below instead of from the whole table's insert.
+        if (later!.drill) await tx`ALTER TABLE siyu.customer_days DISABLE TRIGGER drill_sales_insert`;
         const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_customer_days() AS rows`;
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER customer_days_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'customer-day table', rows: Number(summary!.rows) });
+        if (later!.drill) {
+          report({ phase: 'summarize', done: 0, total: 1, label: 'drill lists', rows: 0 });
+          await tx`ALTER TABLE siyu.customer_days ENABLE TRIGGER drill_sales_insert`;
+          const [drill] = await tx<{ rows: string }[]>`SELECT siyu.roll_drill_sales(true) AS rows`;
+          report({ phase: 'summarize', done: 1, total: 1, label: 'drill lists', rows: Number(drill!.rows) });
+        }
       }
       if (later!.participants) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'participant conversions', rows: 0 });
@@ -178,6 +189,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   if (hasParticipants) order.push('participant_conversions');
   // The participants' period table (migration 028), built at the end of the load.
   if (hasParticipants && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_participants') IS NOT NULL AS ok`)[0]!.ok) order.push('period_participants');
+  if (hasDrill) order.push('drill_sales');
   // The period table (migration 018), built with it by siyu.rebuild_customer_days().
   if (hasCustomerDays && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_sales') IS NOT NULL AS ok`)[0]!.ok) order.push('period_sales');
   let analyzed = 0;
@@ -186,7 +198,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   await Promise.all(order.map(async (table) => {
     // VACUUM too for the customer-day table, written by an INSERT (not COPY FREEZE): its pages are then
     // all-visible, so a year's distinct buyers are counted from its covering key alone.
-    await sql.unsafe(`${table === 'customer_days' ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
+    // The drill lists' table likewise: a page, however deep, is read from its rank index alone.
+    await sql.unsafe(`${table === 'customer_days' || table === 'drill_sales' ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
     rowsAnalyzed += counts[table as TableName] ?? 0;
     report({ phase: 'analyze', done: ++analyzed, total: order.length, label: 'statistics', rows: rowsAnalyzed });
   }));

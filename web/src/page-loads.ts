@@ -149,12 +149,12 @@ export function tilePages(ctx: PageContext): PageLoad[] {
  * The drill-down list as `/customers?<params>` opens it for an executive:
  * the page of rows with its total, then their attributes, the number itself
  * for the header (and the spend for ROI and CAC), and the filter bar.
- * `params` is the URL's query string.
+ * `params` is the URL's query string; `limitedRole`: a staff member's or manager's page (their own slice and its remainder).
  */
-export function drillList(params: string, asOf: string): PageLoad {
+export function drillList(params: string, asOf: string, limitedRole = false): PageLoad {
   const search = new URLSearchParams(params);
   const slice = parseDrill(search, asOf);
-  const queries = named(customersQueries(slice, parsePage(search), false)).map((q) =>
+  const queries = named(customersQueries(slice, parsePage(search), limitedRole, asOf)).map((q) =>
     q.name === 'list' ? { ...q, then: (rows: ReadonlyArray<Record<string, unknown>>) => attributesQuery(slice, rows) as CubeQuery | null } : q);
   return { page: 'customers (drill-down list)', route: `/customers?${params}`, requests: [], queries };
 }

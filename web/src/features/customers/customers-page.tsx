@@ -4,7 +4,7 @@ import { Breadcrumbs, type Crumb } from '../../components/breadcrumbs.tsx';
 import { FilterBar } from '../../components/filter-bar.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import {
-  buildDrillQuery, drillColumns, drillDef,
+  buildDrillQuery, drillColumns, drillDef, drillListRows,
   ignoredFilters, PAGE_SIZES, parseDrill, parsePage, showsNumerator, toDrillRows,
   type DrillSlice,
 } from '../../lib/drill.ts';
@@ -24,7 +24,7 @@ import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { stageLabel } from '../segments/journey-flows/stage-label.ts';
 import { drillPath } from './drill-list/crumbs.ts';
 import { DrillTable } from './drill-list/drill-table.tsx';
-import { attributesQuery, CUSTOMERS_FILTERS, customersQueries } from './page-queries.ts';
+import { attributesQuery, CUSTOMERS_FILTERS, customersQueries, listedCustomers } from './page-queries.ts';
 
 const SEGMENT_LABEL: Record<string, MessageKey> = {
   rfm_segment: 'col.rfm_segment', lifecycle_stage: 'col.lifecycle_stage', aipl_stage: 'chart.aipl', five_a_stage: 'chart.fiveA', value_quadrant: 'chart.valueQuadrant',
@@ -72,8 +72,9 @@ export function CustomersPage() {
 
   // The page ranks customers on the facts, then fetches those customers' attributes by id.
   const limited = me!.role === 'staff' || me!.role === 'manager';
-  const queries = customersQueries(slice, page, limited);
+  const queries = customersQueries(slice, page, limited, me!.asOf);
   const list = useCubeQuery(queries.list);
+  const listTotal = useCubeQuery(queries.list_total);
   const attributes = useCubeQuery(attributesQuery(slice, list.rows));
   const summary = useCubeQuery(queries.summary);
   const spend = useCubeQuery(queries.spend);
@@ -84,7 +85,8 @@ export function CustomersPage() {
   const ratioCounts = buildRatioCountQueries(slice);
   const numeratorCount = useCubeQuery(queries.numerator_count);
   const denominatorCount = useCubeQuery(queries.denominator_count);
-  const owned = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
+  const listed = listedCustomers(queries.list_total, listTotal, list.resultSet);
+  const owned = listed === null ? null : toNumber(listed);
   const scopeReady = queries.scope_all === null || (scopeAll.resultSet !== null && scopeOwned.resultSet !== null);
   // The total counts every customer behind the number, the anonymised ones too.
   const total = owned === null || !scopeReady ? null : owned + (rest?.customers ?? 0);
@@ -113,7 +115,7 @@ export function CustomersPage() {
     ...drillPath(params).map((s) => ({ label: s.key ? t(s.key as MessageKey) : s.text ?? '', to: s.to })),
     { label: `${label}${sliceText ? ` · ${sliceText}` : ''}` },
   ];
-  const summaryRow = summary.rows[0];
+  const summaryRow = useMemo(() => drillListRows(summary.rows)[0], [summary.rows]);
   const value = (short: string) => summaryRow?.[`${def.view}.${short}`];
   const exportPayload = {
     query: buildDrillQuery(slice, page),

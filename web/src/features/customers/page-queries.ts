@@ -2,12 +2,14 @@
  * Every query the drill-down list sends, by name (see lib/page-queries.ts):
  * the page of customers ranked on the facts (`list`; then
  * `attributesQuery`: those customers' attributes by id); the number itself
- * for the header (and the spend for ROI and CAC); under a team role the
+ * for the header (and the spend for ROI and CAC); a brand's sales list on a
+ * preset range reads both from stored rows (`buildDrillListQuery`, its rows
+ * read through `drillListRows`); under a team role the
  * customers behind the number the person may not see (`scope_*`); a ratio's
  * numerator and denominator counts.
  */
 import {
-  buildDrillAttributesQuery, buildDrillPageQuery, buildDrillSpendQuery, buildDrillSummaryQuery, drillCustomers, type DrillPage, type DrillSlice,
+  buildDrillAttributesQuery, buildDrillListQuery, buildDrillListSummaryQuery, buildDrillListTotalQuery, buildDrillSpendQuery, drillCustomers, PERIOD_DRILL_VIEW, type DrillPage, type DrillSlice,
 } from '../../lib/drill.ts';
 import type { Query } from '../../lib/cube.ts';
 import { buildDrillScopeQueries, buildRatioCountQueries } from '../../lib/drill-scope.ts';
@@ -16,19 +18,28 @@ import { filterBarQueries } from '../../lib/page-queries.ts';
 
 export const CUSTOMERS_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
-export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole: boolean) {
+/** `asOf`: the data date, which says whether the range is a preset's (null: never read from stored rows). */
+export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole: boolean, asOf: string | null) {
   const scope = buildDrillScopeQueries(slice, limitedRole);
   const ratio = buildRatioCountQueries(slice);
   return {
     ...filterBarQueries(CUSTOMERS_FILTERS),
-    list: buildDrillPageQuery(slice, page),
-    summary: buildDrillSummaryQuery(slice),
+    list: buildDrillListQuery(slice, page, asOf, limitedRole),
+    // Null when the list carries its own total.
+    list_total: buildDrillListTotalQuery(slice, page, asOf, limitedRole),
+    summary: buildDrillListSummaryQuery(slice, page, asOf, limitedRole),
     spend: buildDrillSpendQuery(slice),
     scope_all: scope?.all ?? null,
     scope_owned: scope?.owned ?? null,
     numerator_count: ratio?.numerator.query ?? null,
     denominator_count: ratio?.denominator.query ?? null,
   };
+}
+
+/** How many customers the list names: its total query's count, else the list's own total (null until answered). */
+export function listedCustomers(totalQuery: Query | null, total: { rows: ReadonlyArray<Record<string, unknown>> }, list: { totalRows: () => number | null | undefined } | null): number | null {
+  if (totalQuery) return total.rows.length > 0 ? Number(total.rows[0]![`${PERIOD_DRILL_VIEW}.buyers`] ?? 0) : null;
+  return list ? list.totalRows() ?? null : null;
 }
 
 /** Sent once `list` has answered: the attributes of the customers on its page (none before). */

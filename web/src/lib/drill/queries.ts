@@ -1,5 +1,6 @@
 /** The Cube queries of a drill list: its page, the page's attributes, the header's number and spend. */
 import type { Query } from '../cube.ts';
+import { dateRangeFor, RANGE_PRESETS } from '../date-range.ts';
 import { drillDef, journeyDayFilters, type DrillDef, type DrillMetric, type DrillView, type SliceMembers } from './catalogue.ts';
 import { ATTRIBUTES, BASE_COLUMNS, drillColumns } from './columns.ts';
 import { showsNumerator, type DrillPage, type DrillSlice } from './url.ts';
@@ -173,7 +174,7 @@ export function buildDrillAttributesQuery(slice: DrillSlice, customers: readonly
 export function drillCustomers(metric: DrillMetric, rows: ReadonlyArray<Record<string, unknown>>): number[] {
   const def = drillDef(metric);
   const member = `${def.view}.${ATTRIBUTES[def.view].customer}`;
-  return rows.map((row) => Number(row[member]));
+  return drillListRows(rows).map((row) => Number(row[member]));
 }
 
 /** The number itself over the same population, for the header; null when the total count says it all. */
@@ -197,4 +198,90 @@ export function buildDrillSpendQuery(slice: DrillSlice): Query | null {
     filters: sliceFilters('channel_roi', members, slice),
     timeDimensions: slice.range ? [{ dimension: 'channel_roi.date', dateRange: slice.range }] : [],
   };
+}
+
+/**
+ * Preset sales lists of the whole brand, stored per customer and range
+ * (siyu.drill_sales, migration 029; docs/performance.md "The drill list"):
+ * the view, and the view whose names its rows are read under.
+ */
+export const PERIOD_DRILL_VIEW = 'sales_drill_periods';
+/** The period table of the tiles (migration 018): the header's GMV and buyers of the same preset, its brand row. */
+export const PERIOD_SUMMARY_VIEW = 'sales_periods';
+
+/** The key of a range the drill table holds: a preset's own range as of `asOf` (not a comparison), or 'all' for none. */
+export function drillPeriodKey(range: DrillSlice['range'], asOf: string): string | null {
+  if (range === null) return 'all';
+  for (const preset of RANGE_PRESETS) {
+    const r = dateRangeFor(preset, asOf);
+    if (r && r[0] === range[0] && r[1] === range[1]) return `${r[0]}..${r[1]}`;
+  }
+  return null;
+}
+
+/**
+ * The stored range that answers this list, or null: a GMV, buyers or 客单价
+ * list (not attributed GMV) on a preset range, cut by nothing, for a role
+ * that sees every fact (a team role's list is its own slice and keeps its
+ * anonymised remainder), ranked as the table's index is (GMV largest first).
+ */
+export function periodDrillKey(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): string | null {
+  const def = drillDef(slice.metric);
+  if (asOf === null || limitedRole || def.view !== 'sales_drill' || def.fixed) return null;
+  if (slice.team || slice.channel || slice.campaign || slice.employee || slice.owner !== null || slice.cityTier || slice.segment || slice.journey) return null;
+  const { sortMember, desc } = sortOf(slice, page);
+  if (!(sortMember === 'sales_drill.gmv' && desc) && !(page.sort === null && sortMember === 'sales_drill.customer')) return null;
+  return drillPeriodKey(slice.range, asOf);
+}
+
+/**
+ * The page of the list as the page sends it: from the stored ranges when
+ * one answers it (same customers, order, numbers and total as
+ * `buildDrillPageQuery`, read from an index instead of summed), else
+ * `buildDrillPageQuery`. Its rows are read through `drillListRows`.
+ */
+export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query {
+  const key = periodDrillKey(slice, page, asOf, limitedRole);
+  if (key === null) return buildDrillPageQuery(slice, page);
+  const v = PERIOD_DRILL_VIEW;
+  const { sortMember } = sortOf(slice, page);
+  return {
+    dimensions: [`${v}.customer`, `${v}.gmv`, `${v}.order_count`],
+    filters: [{ member: `${v}.period`, operator: 'equals', values: [key] }],
+    order: sortMember === 'sales_drill.gmv' ? [[`${v}.gmv`, 'desc'], [`${v}.customer`, 'asc']] : [[`${v}.customer`, 'asc']],
+    limit: page.limit,
+    offset: page.offset,
+    // The total is `buildDrillListTotalQuery`: the range's rows counted from the index, where Cube's total would
+    // group the whole range again.
+  };
+}
+
+/** The list's total when it comes from the stored ranges (its rows counted, one per customer), else null: the list's own total. */
+export function buildDrillListTotalQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
+  const key = periodDrillKey(slice, page, asOf, limitedRole);
+  if (key === null) return null;
+  return { measures: [`${PERIOD_DRILL_VIEW}.buyers`], filters: [{ member: `${PERIOD_DRILL_VIEW}.period`, operator: 'equals', values: [key] }] };
+}
+
+/** The header's number from the tiles' own period row when the list comes from the stored ranges; else `buildDrillSummaryQuery`. */
+export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
+  const key = periodDrillKey(slice, page, asOf, limitedRole);
+  const summary = buildDrillSummaryQuery(slice);
+  if (key === null || summary === null) return summary;
+  return {
+    measures: drillDef(slice.metric).summary.map((s) => `${PERIOD_SUMMARY_VIEW}.${s}`),
+    filters: [{ member: `${PERIOD_SUMMARY_VIEW}.period`, operator: 'equals', values: [key] }],
+  };
+}
+
+/** Rows of either list or summary query under sales_drill's names (the stored ranges' views carry the same members). */
+export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return rows.map((row) => {
+    let renamed: Record<string, unknown> | null = null;
+    for (const [k, value] of Object.entries(row)) {
+      const view = k.slice(0, k.indexOf('.'));
+      if (view === PERIOD_DRILL_VIEW || view === PERIOD_SUMMARY_VIEW) (renamed ??= {})[`sales_drill${k.slice(view.length)}`] = value;
+    }
+    return renamed ? { ...row, ...renamed } : { ...row };
+  });
 }

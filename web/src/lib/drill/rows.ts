@@ -1,7 +1,7 @@
 /** The list query's rows, one object per customer keyed by column. */
 import { drillDef, type DrillMetric } from './catalogue.ts';
 import { ATTRIBUTES, BASE_COLUMNS, drillColumns, type DrillColumnId } from './columns.ts';
-import { INSIGHTS_ATTRIBUTES } from './queries.ts';
+import { drillListRows, INSIGHTS_ATTRIBUTES } from './queries.ts';
 
 export interface DrillRow {
   customer: number;
@@ -24,7 +24,7 @@ export function toDrillRows(
   const columns = drillColumns(metric);
   const customerMember = `${def.view}.${ATTRIBUTES[def.view].customer}`;
   const byCustomer = new Map((attributes ?? []).map((a) => [Number(a[INSIGHTS_ATTRIBUTES[0]!]), a]));
-  return rows.map((row) => {
+  return drillListRows(rows).map((row) => {
     const customer = Number(row[customerMember]);
     const found = byCustomer.get(customer);
     const values: Partial<Record<DrillColumnId, unknown>> = {};
