@@ -89,7 +89,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean; drill: boolean }[]>`
         SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets,
                to_regclass('siyu.participant_conversions') IS NOT NULL AS participants,
-               to_regclass('siyu.period_participants') IS NOT NULL AS "participantPeriods",
+               to_regprocedure('siyu.roll_period_participants(boolean)') IS NOT NULL AS "participantPeriods",
                to_regclass('siyu.drill_sales') IS NOT NULL AS drill`;
       // The tables whose day counters (migrations 021, 022) exist here.
       const dayTracked = (await tx<{ name: string }[]>`
