@@ -131,29 +131,34 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   let rows: string[] = [];
   let codes: string[] = [];
   let held: Record_[] = [];
+  // Only free text and codes can hold a tab, a line break or a backslash: times, amounts, numbers and enums are
+  // written by the parser (values.ts) in forms that cannot, and go into the COPY text as they are.
+  const plain = refs.map(({ at }) => !['code', 'text', 'ref'].includes(spec.columns[at]!.type.kind));
   /** A row to the block's COPY text, unless a code of it is still to be looked up (false: held to the block's end). */
   const append = (r: Record_, lookedUp = false): boolean => {
     const v = r.v;
-    for (let k = 0; k < refAts.length; k++) {
-      const map = refMaps[k];
-      const code = v[refAts[k]!];
-      if (map && code !== null && code !== undefined && !map.has(code)) {
-        if (!lookedUp) return false;
-        problems.push({ file: checker.rows.file, line: r.line, column: checker.rows.headers[refAts[k]!] || spec.columns[refAts[k]!]!.name, value: code,
-          reason: msg('unknown_ref', { entity: refs[k]!.entity! }) });
-        return true;
-      }
-    }
-    const id = firstId + written++;
     // A flat string per row, joined once per block: a block's text grown by += was a tree of a quarter of a
     // million pieces that outlived the young generation (garbage collection was the largest cost of the parse).
     const cells: (string | number)[] = new Array(1 + refAts.length);
-    cells[0] = id;
     for (let k = 0; k < refAts.length; k++) {
       const code = v[refAts[k]!];
       const map = refMaps[k];
-      cells[k + 1] = code === null || code === undefined ? '\\N' : map ? map.get(code)! : escapedCopy(code);
+      if (code === null || code === undefined) cells[k + 1] = '\\N';
+      else if (!map) cells[k + 1] = plain[k] ? code : escapedCopy(code);
+      else {
+        // One look-up per code (a code's hash is made at its first).
+        const id = map.get(code);
+        if (id !== undefined) cells[k + 1] = id;
+        else if (!lookedUp) return false;
+        else {
+          problems.push({ file: checker.rows.file, line: r.line, column: checker.rows.headers[refAts[k]!] || spec.columns[refAts[k]!]!.name, value: code,
+            reason: msg('unknown_ref', { entity: refs[k]!.entity! }) });
+          return true;
+        }
+      }
     }
+    const id = firstId + written++;
+    cells[0] = id;
     rows.push(cells.join('\t'));
     codes.push(`${ENTITY}\t${escapedCopy(r.key)}\t${id}\tfalse`);
     return true;
