@@ -16,7 +16,7 @@ import { readSheets, type FileProblem, type InputFile, type RowCursor, type Shee
 import { canStream, firstBlock, streamOrders } from './stream.ts';
 import { columnIndex, sheetChecker, validateSheet, type EntityRows, type SheetChecker } from './validate.ts';
 import { timeParser } from './values.ts';
-import { emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids, type Mapped } from './write.ts';
+import { afterCustomerDays, emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids, type Mapped, type Pending } from './write.ts';
 import { recordRun, refreshDerived, writeSettings } from './settings.ts';
 
 export interface ImportOptions {
@@ -139,6 +139,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
         }
       }
       const ids = emptyIds();
+      const pending: Pending = { periods: false };
       const checks = new Map<EntityName, number>();
       const timed = async <T>(entities: Iterable<EntityName>, work: () => Promise<T>): Promise<T> => {
         const started = performance.now();
@@ -171,7 +172,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           const parsedBefore = timing.parse;
           let rowCount = 0;
           // The read line once the last row is parsed; PostgreSQL goes on with the last blocks, the keys and the summary.
-          const { counts } = await streamOrders(tx, cursor, checker, ids, problems, timing, () => {
+          const { counts } = await streamOrders(tx, cursor, checker, ids, problems, timing, pending, () => {
             rowCount = checker.finish(cursor.unclosedAt).rowCount;
             readDone(ordersSheet!, null, rowCount, ordersSheet!.seconds + timing.parse);
           });
@@ -192,7 +193,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
         // Made while PostgreSQL rebuilds the code map's keys (a first load).
         const table = tableRows(spec.name, records, rows, ids, problems, mapped.firstId);
         await mapped.settled();
-        report.entities[spec.name] = await upsert(tx, spec.name, table, mapped.fresh === records.length && mapped.fresh > 0);
+        report.entities[spec.name] = await upsert(tx, spec.name, table, pending, mapped.fresh === records.length && mapped.fresh > 0);
         if (spec.name === 'employees') await setTeamManagers(tx);
         const seconds = (performance.now() - started) / 1000;
         options.onProgress?.({
@@ -202,7 +203,9 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
       }
       // A bad row of a streamed file is found as late as its block (its last, say): all or nothing still.
       if (isBad()) throw new Stop();
-      report.asOf = await writeSettings(tx, { asOf: options.asOf, timeZone: options.timeZone });
+      // The period tables after a whole rebuild of the customer-day table: once, for the data date the import sets.
+      report.asOf = await writeSettings(tx, { asOf: options.asOf, timeZone: options.timeZone }, pending.periods);
+      if (pending.periods) await afterCustomerDays(tx);
       if (options.check) throw new Stop();
     });
     report.result = 'imported';

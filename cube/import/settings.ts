@@ -23,8 +23,22 @@ export async function latestFactDate(tx: TransactionSql): Promise<string> {
   return row!.day;
 }
 
-/** Writes the settings that differ; returns the data date. */
-export async function writeSettings(tx: TransactionSql, s: { asOf?: string | undefined; timeZone: string }): Promise<string> {
+/**
+ * Writes the settings that differ; returns the data date. `periodsFollow`:
+ * the period table is rolled whole right after (afterCustomerDays, write.ts),
+ * so the roll the settings' trigger runs when the data date moves
+ * (period_sales_as_of, migration 018) would be thrown away: held back.
+ */
+export async function writeSettings(tx: TransactionSql, s: { asOf?: string | undefined; timeZone: string }, periodsFollow = false): Promise<string> {
+  if (periodsFollow) await tx`ALTER TABLE siyu.settings DISABLE TRIGGER period_sales_as_of`;
+  try {
+    return await writeChangedSettings(tx, s);
+  } finally {
+    if (periodsFollow) await tx`ALTER TABLE siyu.settings ENABLE TRIGGER period_sales_as_of`;
+  }
+}
+
+async function writeChangedSettings(tx: TransactionSql, s: { asOf?: string | undefined; timeZone: string }): Promise<string> {
   const wanted: Record<string, string> = { time_zone: s.timeZone, data_origin: 'import' };
   const current = new Map((await tx<{ key: string; value: string }[]>`SELECT key, value FROM siyu.settings`).map((r) => [r.key, r.value]));
   // The time zone first: the latest fact date is read in it.

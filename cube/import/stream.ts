@@ -17,7 +17,7 @@ import type { TransactionSql } from 'postgres';
 import { msg } from './messages.ts';
 import type { FileProblem, RowCursor } from './read.ts';
 import { columnIndex, type Record_, type SheetChecker } from './validate.ts';
-import { copyRefusal, dropForBulk, escapedCopy, SUMMARIES, TARGET, type Counts, type Ids } from './write.ts';
+import { copyRefusal, dropForBulk, escapedCopy, SUMMARIES, TARGET, type Counts, type Ids, type Pending } from './write.ts';
 
 /** Rows per block sent to PostgreSQL; a file of one block or less takes the usual path. */
 export const STREAM_BLOCK = 20_000;
@@ -82,7 +82,7 @@ export interface Streamed {
  * sent while a COPY is open), at most two blocks ahead of the parse.
  */
 export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checker: SheetChecker, ids: Ids, problems: FileProblem[],
-  timing: { parse: number }, parsed: () => void): Promise<Streamed> {
+  timing: { parse: number }, derived: Pending, parsed: () => void): Promise<Streamed> {
   const { table, columns } = TARGET.orders;
   const cols = ['id', ...columns.map(([c]) => c)];
   const spec = checker.rows.spec;
@@ -105,12 +105,12 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} DISABLE TRIGGER ${trigger}`);
   // A table truncated in the transaction gets new files: with wal_level=minimal its COPY writes no WAL (write.ts).
   await tx.unsafe(`TRUNCATE siyu.${table}`);
-  // The customer-day rows summed so far, one per key. Not a temporary table: those live in 8 MB of local buffers,
-  // which 450,000 keys outgrow (their final sort and insert took 1.7 s of CPU instead of 0.5 s); unlogged, made and
-  // dropped in the transaction.
+  // Each block's customer-day sums, appended as they come: a key's orders may fall in several blocks, so the rows are
+  // summed again once at the end. No index: merging each block into the sums before, key by key through a unique
+  // index, cost the backend three to four times the block's own sum (7.0 s of CPU for 1,000,000 orders) and kept
+  // PostgreSQL, not the parse, the slower side of the stream. Not a temporary table: those live in 8 MB of local
+  // buffers, which a million rows outgrow; unlogged, made and dropped in the transaction.
   await tx.unsafe(`CREATE UNLOGGED TABLE siyu.import_order_days (LIKE siyu.customer_days)`);
-  await tx.unsafe(`CREATE UNIQUE INDEX import_order_days_key ON siyu.import_order_days
-    (day_start, customer_id, channel_id, campaign_id, employee_id) NULLS NOT DISTINCT`);
 
   let failure: unknown = null;
   let chain: Promise<unknown> = Promise.resolve();
@@ -131,29 +131,34 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   let rows: string[] = [];
   let codes: string[] = [];
   let held: Record_[] = [];
+  // Only free text and codes can hold a tab, a line break or a backslash: times, amounts, numbers and enums are
+  // written by the parser (values.ts) in forms that cannot, and go into the COPY text as they are.
+  const plain = refs.map(({ at }) => !['code', 'text', 'ref'].includes(spec.columns[at]!.type.kind));
   /** A row to the block's COPY text, unless a code of it is still to be looked up (false: held to the block's end). */
   const append = (r: Record_, lookedUp = false): boolean => {
     const v = r.v;
-    for (let k = 0; k < refAts.length; k++) {
-      const map = refMaps[k];
-      const code = v[refAts[k]!];
-      if (map && code !== null && code !== undefined && !map.has(code)) {
-        if (!lookedUp) return false;
-        problems.push({ file: checker.rows.file, line: r.line, column: checker.rows.headers[refAts[k]!] || spec.columns[refAts[k]!]!.name, value: code,
-          reason: msg('unknown_ref', { entity: refs[k]!.entity! }) });
-        return true;
-      }
-    }
-    const id = firstId + written++;
     // A flat string per row, joined once per block: a block's text grown by += was a tree of a quarter of a
     // million pieces that outlived the young generation (garbage collection was the largest cost of the parse).
     const cells: (string | number)[] = new Array(1 + refAts.length);
-    cells[0] = id;
     for (let k = 0; k < refAts.length; k++) {
       const code = v[refAts[k]!];
       const map = refMaps[k];
-      cells[k + 1] = code === null || code === undefined ? '\\N' : map ? map.get(code)! : escapedCopy(code);
+      if (code === null || code === undefined) cells[k + 1] = '\\N';
+      else if (!map) cells[k + 1] = plain[k] ? code : escapedCopy(code);
+      else {
+        // One look-up per code (a code's hash is made at its first).
+        const id = map.get(code);
+        if (id !== undefined) cells[k + 1] = id;
+        else if (!lookedUp) return false;
+        else {
+          problems.push({ file: checker.rows.file, line: r.line, column: checker.rows.headers[refAts[k]!] || spec.columns[refAts[k]!]!.name, value: code,
+            reason: msg('unknown_ref', { entity: refs[k]!.entity! }) });
+          return true;
+        }
+      }
     }
+    const id = firstId + written++;
+    cells[0] = id;
     rows.push(cells.join('\t'));
     codes.push(`${ENTITY}\t${escapedCopy(r.key)}\t${id}\tfalse`);
     return true;
@@ -204,17 +209,15 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
         await copyBuffer(tx, `siyu.${table}`, cols, blockRows);
         await copyBuffer(tx, 'siyu.import_codes', ['entity', 'code', 'id', 'merged'], blockCodes);
         // The block's paid orders summed as siyu.rebuild_customer_days sums them all (siyu.paid_orders: status 'paid'),
-        // and added to the sums of the blocks before (the merge, key by key, as the triggers' siyu.customer_days_add
-        // does). The block's rows are found by their pages: a COPY appends, from the last page the block before filled on.
+        // appended to the sums of the blocks before (summed again per key at the end). The block's rows are found by
+        // their pages: a COPY appends, from the last page the block before filled on.
         const [row] = await tx.unsafe<{ page: number }[]>(`
           WITH summed AS (
-            INSERT INTO siyu.import_order_days AS d
+            INSERT INTO siyu.import_order_days
             SELECT o.customer_id, siyu.local_midnight(siyu.local_date(o.ordered_at)), o.channel_id, o.campaign_id, o.employee_id,
                    COUNT(*), SUM(o.amount)
             FROM siyu.orders AS o WHERE o.ctid >= $1::tid AND o.id BETWEEN $2 AND $3 AND o.status = 'paid'
-            GROUP BY 1, 2, 3, 4, 5
-            ON CONFLICT (day_start, customer_id, channel_id, campaign_id, employee_id) DO UPDATE
-              SET paid_orders = d.paid_orders + EXCLUDED.paid_orders, paid_amount = d.paid_amount + EXCLUDED.paid_amount)
+            GROUP BY 1, 2, 3, 4, 5)
           SELECT coalesce(max((o.ctid::text::point)[0]), $4)::int AS page FROM siyu.orders AS o WHERE o.ctid >= $1::tid AND o.id BETWEEN $2 AND $3`,
         [`(${startPage},0)`, at, to, startPage]);
         startPage = row!.page;
@@ -242,17 +245,23 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   if (check!.summed !== check!.paid) throw new Error(`customer-day sums cover ${check!.summed} of ${check!.paid} paid orders`);
   const dayKeys = await dropForBulk(tx, 'customer_days', true, true);
   await tx.unsafe(`TRUNCATE siyu.customer_days`);
-  await tx.unsafe(`DROP INDEX siyu.import_order_days_key`); // read whole and sorted: through the index, row by row, it was slower
-  // Summed and merged already: only put in day order, as the rebuild writes them (its BRIN index reads neighbouring pages).
+  // The blocks' sums summed per key (GROUP BY treats NULLs as equal, as the table's key does: NULLS NOT DISTINCT), by
+  // one sort that also puts them in day order, as the rebuild writes them (its BRIN index reads neighbouring pages).
+  // A sort, not a hash: grouping 900,000 paid orders into as many keys and putting them in day order cost 3.3 s of
+  // CPU sorted, 3.7 s hashed and then sorted.
+  await tx.unsafe(`SET LOCAL enable_hashagg = off`);
   await tx.unsafe(`
     INSERT INTO siyu.customer_days
-    SELECT customer_id, day_start, channel_id, campaign_id, employee_id, paid_orders, paid_amount
+    SELECT customer_id, day_start, channel_id, campaign_id, employee_id, SUM(paid_orders)::int, SUM(paid_amount)
     FROM siyu.import_order_days
+    GROUP BY day_start, customer_id, channel_id, campaign_id, employee_id
     ORDER BY day_start, customer_id`);
+  await tx.unsafe(`RESET enable_hashagg`);
   await tx.unsafe(`DROP TABLE siyu.import_order_days`);
   for (const statement of dayKeys) await tx.unsafe(statement);
-  // What siyu.rebuild_customer_days does after the table (migration 018), and SUMMARIES' day counters.
-  await tx.unsafe(`SELECT siyu.roll_period_sales(true), siyu.touch_all_days('orders')`);
+  // The day counters now (SUMMARIES); the period tables once the data date is set (afterCustomerDays, run.ts).
+  await tx.unsafe(`SELECT siyu.touch_all_days('orders')`);
+  derived.periods = true;
   for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);
   return { counts: { rows: written, inserted: written, updated: 0, unchanged: 0 }, parseSeconds: timing.parse };
 }

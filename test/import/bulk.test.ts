@@ -60,6 +60,19 @@ describe('a large first load', () => {
     const before = await fingerprint(db.sql);
     await importFolder(db.sql, folder.dir);
     expect(await fingerprint(db.sql)).toEqual(before);
+
+    // The period table rolled once after the rebuild, for the data date the import set (afterCustomerDays): every
+    // range is of that date, the table equals a whole roll's, and the settings' own roll is on again.
+    const [periods] = await db.sql`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE as_of IS DISTINCT FROM siyu.as_of())::int AS stale, siyu.as_of()::text AS as_of
+      FROM siyu.sales_periods`;
+    expect(periods).toEqual({ n: expect.any(Number), stale: 0, as_of: '2026-09-19' });
+    expect(periods!.n).toBeGreaterThan(0);
+    expect(Number(before.period_sales!.split(':')[0])).toBeGreaterThan(0);
+    await db.sql`SELECT siyu.roll_period_sales(true)`;
+    expect((await fingerprint(db.sql)).period_sales).toBe(before.period_sales);
+    const [trigger] = await db.sql`SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'siyu.settings'::regclass AND tgname = 'period_sales_as_of'`;
+    expect(trigger!.tgenabled).toBe('O');
   });
 
   it('keeps the customer-day table exact through an incremental import of refunds, moves and new orders', async () => {
