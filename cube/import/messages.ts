@@ -51,6 +51,7 @@ const TEXTS = {
   too_many_cells: ['比表头多出 {extra} 个单元格', '{extra} more cells than the header'],
   constraint: ['数据库拒绝了这批数据（规则 {constraint}），未写入任何数据', 'the database refused the data (rule {constraint}); nothing was written'],
   demo_data: ['数据库里是演示数据；请换一个空数据库（DATA_DIR 或 DATABASE_URL），或加 --replace-demo 替换演示数据', 'the database holds the demo data; use an empty database (DATA_DIR or DATABASE_URL) or add --replace-demo to replace it'],
+  time_zone: ['数据库里的数据按业务时区 {current} 切分日期；这次导入要求 {zone}。请用原来的时区（BUSINESS_TIME_ZONE={current}），或导入到一个空数据库', 'the data in the database is cut into days in the business time zone {current}; this import asks for {zone}. Use the same zone (BUSINESS_TIME_ZONE={current}) or import into an empty database'],
   merged: ['客户 {code} 与 {into} 是同一人（相同的{via}：{value}），已合并为一位客户', 'customer {code} is the same person as {into} (same {via}: {value}); merged into one customer'],
   duplicate_participation: ['合并后与第 {other} 行是同一位客户参加同一活动，保留较早的一行', 'after the merge, the same customer in the same campaign as line {other}; the earlier row is kept'],
 } as const satisfies Record<string, readonly [string, string]>;

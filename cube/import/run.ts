@@ -17,7 +17,7 @@ import { canStream, firstBlock, streamOrders } from './stream.ts';
 import { columnIndex, sheetChecker, validateSheet, type EntityRows, type SheetChecker } from './validate.ts';
 import { timeParser } from './values.ts';
 import { afterCustomerDays, emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids, type Mapped, type Pending } from './write.ts';
-import { recordRun, refreshDerived, writeSettings } from './settings.ts';
+import { recordRun, refreshDerived, settleTimeZone, writeSettings } from './settings.ts';
 
 export interface ImportOptions {
   check: boolean;
@@ -123,6 +123,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           siyu.campaigns, siyu.campaign_spend, siyu.campaign_participations, siyu.orders, siyu.events, siyu.follow_ups,
           siyu.appointments, siyu.accounts, siyu.import_codes CASCADE`);
       }
+      await settleTimeZone(tx, options.timeZone, problems);
       let streaming: { cursor: RowCursor; checker: SheetChecker; timing: { parse: number } } | null = null;
       if (ordersSheet) {
         const started = performance.now();
@@ -204,7 +205,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
       // A bad row of a streamed file is found as late as its block (its last, say): all or nothing still.
       if (isBad()) throw new Stop();
       // The period tables after a whole rebuild of the customer-day table: once, for the data date the import sets.
-      report.asOf = await writeSettings(tx, { asOf: options.asOf, timeZone: options.timeZone }, pending.periods);
+      report.asOf = await writeSettings(tx, { asOf: options.asOf }, pending.periods);
       if (pending.periods) await afterCustomerDays(tx);
       if (options.check) throw new Stop();
     });

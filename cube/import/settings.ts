@@ -6,7 +6,35 @@
  * planner's statistics.
  */
 import type { Sql, TransactionSql } from 'postgres';
+import { msg } from './messages.ts';
+import type { FileProblem } from './read.ts';
 import type { ImportOptions, ImportReport } from './run.ts';
+
+/** What siyu.business_tz() answers while no time zone is recorded (migration 001). */
+const DEFAULT_ZONE = 'Asia/Shanghai';
+
+/**
+ * The business time zone, before any row is written: every local day the
+ * triggers and the streamed orders compute (the customer-day table, the day
+ * counters, the period tables) is read in it, so a first load in another
+ * zone than the default records it first. Data already in the database was
+ * cut into days in its zone: an import asking another is refused (a problem),
+ * not half applied.
+ */
+export async function settleTimeZone(tx: TransactionSql, zone: string, problems: FileProblem[]): Promise<void> {
+  const [row] = await tx<{ value: string }[]>`SELECT value FROM siyu.settings WHERE key = 'time_zone'`;
+  if (row?.value === zone) return;
+  const current = row?.value ?? DEFAULT_ZONE;
+  if (current !== zone) {
+    const [held] = await tx<{ any: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM siyu.customers) OR EXISTS (SELECT 1 FROM siyu.orders) OR EXISTS (SELECT 1 FROM siyu.campaign_spend) AS any`;
+    if (held!.any) {
+      problems.push({ file: '', line: null, column: null, value: zone, reason: msg('time_zone', { current, zone }) });
+      return;
+    }
+  }
+  await tx`INSERT INTO siyu.settings (key, value) VALUES ('time_zone', ${zone}) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
+}
 
 /** The latest local date of any fact in the database, or today's when there is none yet. */
 export async function latestFactDate(tx: TransactionSql): Promise<string> {
@@ -29,7 +57,7 @@ export async function latestFactDate(tx: TransactionSql): Promise<string> {
  * so the roll the settings' trigger runs when the data date moves
  * (period_sales_as_of, migration 018) would be thrown away: held back.
  */
-export async function writeSettings(tx: TransactionSql, s: { asOf?: string | undefined; timeZone: string }, periodsFollow = false): Promise<string> {
+export async function writeSettings(tx: TransactionSql, s: { asOf?: string | undefined }, periodsFollow = false): Promise<string> {
   if (periodsFollow) await tx`ALTER TABLE siyu.settings DISABLE TRIGGER period_sales_as_of`;
   try {
     return await writeChangedSettings(tx, s);
@@ -38,16 +66,13 @@ export async function writeSettings(tx: TransactionSql, s: { asOf?: string | und
   }
 }
 
-async function writeChangedSettings(tx: TransactionSql, s: { asOf?: string | undefined; timeZone: string }): Promise<string> {
-  const wanted: Record<string, string> = { time_zone: s.timeZone, data_origin: 'import' };
+async function writeChangedSettings(tx: TransactionSql, s: { asOf?: string | undefined }): Promise<string> {
+  // The time zone is already written (settleTimeZone, before the rows): the latest fact date is read in it.
+  const wanted: Record<string, string> = { data_origin: 'import' };
   const current = new Map((await tx<{ key: string; value: string }[]>`SELECT key, value FROM siyu.settings`).map((r) => [r.key, r.value]));
-  // The time zone first: the latest fact date is read in it.
-  if (current.get('time_zone') !== s.timeZone) {
-    await tx`INSERT INTO siyu.settings (key, value) VALUES ('time_zone', ${s.timeZone}) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
-  }
   const asOf = s.asOf ?? (await latestFactDate(tx));
   wanted.as_of = asOf;
-  const changed = Object.entries(wanted).filter(([k, v]) => k !== 'time_zone' && current.get(k) !== v);
+  const changed = Object.entries(wanted).filter(([k, v]) => current.get(k) !== v);
   if (changed.length > 0) {
     await tx`INSERT INTO siyu.settings ${tx(changed.map(([key, value]) => ({ key, value })))}
              ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
