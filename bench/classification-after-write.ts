@@ -9,8 +9,9 @@
  * writes one paid order today (bench/new-order.ts, as the product's writers
  * do) and times siyu.classification_now_version() (the refresh the refresh
  * worker's key check triggers), then the same after a follow-up, an event
- * and a new referred customer. Prints each with the build's kind and the
- * rows it changed, and the load average. Figures, not assertions.
+ * and a new referred customer, and after an as-of roll-over (a whole
+ * rebuild). Prints each with the build's kind and the rows it changed, and
+ * the load average. Figures, not assertions.
  */
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -59,8 +60,15 @@ async function main(): Promise<void> {
       VALUES ((SELECT max(id) + 1 FROM siyu.events), ${someone!.id}, 'share', ${someone!.channel}, ${today})`;
     await refresh('a share event today');
     await sql`INSERT INTO siyu.customers (id, name, phone, gender, city_tier, source_channel_id, registered_at, member_level, referred_by_customer_id)
-      VALUES ((SELECT max(id) + 1 FROM siyu.customers), '新客', '13900000001', 'female', 'tier2', ${someone!.channel}, ${today}, 'normal', ${someone!.id})`;
+      SELECT max(id) + 1, '新客', '139' || lpad((max(id) + 1)::text, 8, '0'), 'female', 'tier2', ${someone!.channel}, ${today}, 'normal', ${someone!.id}
+      FROM siyu.customers`;
     await refresh('a new referred customer today');
+    // What reaches every customer: the next day's roll-over (every recency and birthday moves), then back.
+    const [{ asOf }] = await sql<[{ asOf: string }]>`SELECT siyu.as_of()::text AS "asOf"`;
+    await sql`UPDATE siyu.settings SET value = (${asOf}::date + 1)::text WHERE key = 'as_of'`;
+    await refresh('as-of rolled over to the next day');
+    await sql`UPDATE siyu.settings SET value = ${asOf} WHERE key = 'as_of'`;
+    await refresh('as-of back');
   } finally {
     await sql.end();
     await database.stop();

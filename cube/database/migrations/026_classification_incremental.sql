@@ -233,22 +233,28 @@ CREATE FUNCTION siyu.classification_now_refresh() RETURNS text
           WHERE NOT EXISTS (SELECT 1 FROM pg_temp.classification_fresh AS f WHERE f.customer_id = t.customer_id);
         GET DIAGNOSTICS n = ROW_COUNT;
         changed := changed + n;
-        -- Only the rows that differ are written: readers meanwhile read the previous rows.
-        INSERT INTO siyu.classification_now AS t SELECT * FROM pg_temp.classification_fresh
-          ON CONFLICT (customer_id) DO UPDATE SET (
+        -- Only the rows that differ are written (one hash join, not a probe
+        -- per row): readers meanwhile read the previous rows.
+        UPDATE siyu.classification_now AS t SET (
             as_of, paid_orders, paid_amount, first_paid_date, last_paid_date, first_category,
             days_since_first_order, recency_days, engaged, asked, appealed, shared,
             activity_points, value_points, referred_customers, missed_date, last_contact_date, days_to_birthday,
             lifecycle_stage, rfm_segment, aipl_stage, five_a_stage, value_quadrant,
             is_birthday_soon, is_booked_not_arrived, is_high_value_slipping, is_first_order_follow_up
           ) = ROW(
-            EXCLUDED.as_of, EXCLUDED.paid_orders, EXCLUDED.paid_amount, EXCLUDED.first_paid_date, EXCLUDED.last_paid_date, EXCLUDED.first_category,
-            EXCLUDED.days_since_first_order, EXCLUDED.recency_days, EXCLUDED.engaged, EXCLUDED.asked, EXCLUDED.appealed, EXCLUDED.shared,
-            EXCLUDED.activity_points, EXCLUDED.value_points, EXCLUDED.referred_customers, EXCLUDED.missed_date, EXCLUDED.last_contact_date,
-            EXCLUDED.days_to_birthday, EXCLUDED.lifecycle_stage, EXCLUDED.rfm_segment, EXCLUDED.aipl_stage, EXCLUDED.five_a_stage,
-            EXCLUDED.value_quadrant, EXCLUDED.is_birthday_soon, EXCLUDED.is_booked_not_arrived, EXCLUDED.is_high_value_slipping,
-            EXCLUDED.is_first_order_follow_up)
-          WHERE ROW(t.*) IS DISTINCT FROM ROW(EXCLUDED.*);
+            f.as_of, f.paid_orders, f.paid_amount, f.first_paid_date, f.last_paid_date, f.first_category,
+            f.days_since_first_order, f.recency_days, f.engaged, f.asked, f.appealed, f.shared,
+            f.activity_points, f.value_points, f.referred_customers, f.missed_date, f.last_contact_date,
+            f.days_to_birthday, f.lifecycle_stage, f.rfm_segment, f.aipl_stage, f.five_a_stage,
+            f.value_quadrant, f.is_birthday_soon, f.is_booked_not_arrived, f.is_high_value_slipping,
+            f.is_first_order_follow_up)
+          FROM pg_temp.classification_fresh AS f
+          WHERE f.customer_id = t.customer_id AND ROW(t.*) IS DISTINCT FROM ROW(f.*);
+        GET DIAGNOSTICS n = ROW_COUNT;
+        changed := changed + n;
+        INSERT INTO siyu.classification_now
+          SELECT f.* FROM pg_temp.classification_fresh AS f
+          WHERE NOT EXISTS (SELECT 1 FROM siyu.classification_now AS t WHERE t.customer_id = f.customer_id);
         GET DIAGNOSTICS n = ROW_COUNT;
         changed := changed + n;
         DROP TABLE pg_temp.classification_fresh;
