@@ -209,6 +209,32 @@ describe('the as-of classification, kept customer by customer', () => {
     expect(await digest()).toBe(rows);
   });
 
+  it('a write still open while a refresh runs is taken by the next one', async () => {
+    await refresh();
+    const writer = await sql.reserve();
+    try {
+      await writer`BEGIN`;
+      const [prospect] = await writer<{ id: number }[]>`SELECT customer_id AS id FROM siyu.classification_now WHERE paid_orders = 0 ORDER BY customer_id LIMIT 1`;
+      await writer`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+        SELECT max(id) + 1, ${prospect!.id}, NULL, (SELECT min(id) FROM siyu.channels), NULL, siyu.local_midnight(${AS_OF}::date) + interval '10 hours',
+               66.00, 1, 'traffic', 'paid' FROM siyu.orders`;
+      // Another committed write (an event: an order would wait for the open one's period-table rows), and a refresh that cannot see the open one.
+      await sql`INSERT INTO siyu.events (id, customer_id, type, channel_id, occurred_at)
+        SELECT max(id) + 1, ${prospect!.id + 1}, 'consult', (SELECT min(id) FROM siyu.channels), siyu.local_midnight(${AS_OF}::date) FROM siyu.events`;
+      expect((await refresh()).kind).toBe('customers');
+      await expectExact('with a write still open');
+      await writer`COMMIT`;
+      const build = await refresh();
+      expect(build.kind).toBe('customers');
+      expect(build.customers).toBe(1);
+      await expectExact('after it committed');
+      expect(one(await sql<{ stage: string }[]>`SELECT lifecycle_stage AS stage FROM siyu.classification_now WHERE customer_id = ${prospect!.id}`).stage).toBe('new');
+    } finally {
+      await writer`ROLLBACK`.catch(() => {});
+      writer.release();
+    }
+  });
+
   it("one customer's order moves the mean paid amount: customers nobody wrote change RFM segment", async () => {
     await refresh();
     const before = await sql<{ customer_id: number; rfm_segment: string | null }[]>`SELECT customer_id, rfm_segment FROM siyu.classification_now ORDER BY 1`;
