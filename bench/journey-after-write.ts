@@ -81,7 +81,9 @@ async function main(): Promise<void> {
       }
       // The as-of day is the materialized classification: the write is on it once it is rebuilt (by the refresh
       // worker, or by this call when no one is building it), and the next journey query reads the new build.
-      while (!(await owner<{ ok: boolean }[]>`SELECT siyu.classification_now_version() = siyu.classification_version() AS ok`)[0]!.ok) await sleep(500);
+      // Its version changes only when its rows do (migration 026): up to date is the facts' version it was built from.
+      while (!(await owner<{ ok: boolean }[]>`
+        SELECT siyu.classification_now_version() IS NOT NULL AND (SELECT facts_version FROM siyu.classification_builds) = siyu.classification_version() AS ok`)[0]!.ok) await sleep(500);
       const asOfMs = Math.round(performance.now() - written);
       const loadBefore = load();
       const took = await journey('default', true);

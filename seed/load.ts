@@ -104,6 +104,12 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       if (later!.days) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER customer_days_insert`;
       // So would the day counters' (migration 021); every day is marked changed once at the end instead.
       for (const t of dayTracked) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
+      // The as-of classification's dirty-customer queue (migration 026) likewise: its triggers would hold every
+      // copied row; every customer is marked once at the end instead (a whole rebuild, after the commit below).
+      const classificationQueued = (await tx<{ name: string }[]>`
+        SELECT c.relname AS name FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
+        WHERE t.tgname = c.relname || '_classification_dirty_insert'`).map((r) => r.name);
+      for (const t of classificationQueued) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_classification_dirty_insert`);
       // The participations' converted flags (migration 019) likewise: built once at the end.
       if (later!.participants) {
         await tx`ALTER TABLE siyu.orders DISABLE TRIGGER participant_conversions_insert`;
@@ -173,6 +179,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         await tx`SELECT siyu.touch_all_days(${t})`;
         await tx.unsafe(`ALTER TABLE siyu.${t} ENABLE TRIGGER ${t}_day_changes_insert`);
       }
+      if (classificationQueued.length > 0) await tx`SELECT siyu.classification_mark_all()`;
+      for (const t of classificationQueued) await tx.unsafe(`ALTER TABLE siyu.${t} ENABLE TRIGGER ${t}_classification_dirty_insert`);
       if (later!.targets) await seedTargets(tx);
       // Marks the data as the generator's: demo accounts are given only to such data.
       await tx`INSERT INTO siyu.settings (key, value) VALUES ('data_origin', 'demo_generator')

@@ -1,7 +1,8 @@
 /**
- * The classification is materialized (migration 008) and rebuilt when the
- * facts change. A change that adds no row (an order's amount corrected, an
- * order deleted, a follow-up removed) must reach the customer 360 too, and
+ * The classification is materialized (migration 009; a table kept customer
+ * by customer since 026) and brought up to date when the facts change. A
+ * change that adds no row (an order's amount corrected, an order deleted, a
+ * follow-up removed) must reach the customer 360 too, and
  * the materialized rows must equal the classification computed by
  * independent SQL after it (test/helpers/independent-sql.ts).
  */
@@ -92,7 +93,9 @@ describe('materialized classification', () => {
     const builder = await ctx.db.sql.reserve();
     try {
       await builder`SELECT pg_advisory_lock(hashtext('siyu.classification_now'))`;
-      await ctx.db.sql`UPDATE siyu.follow_ups SET kind = kind WHERE id = (SELECT min(id) FROM siyu.follow_ups)`;
+      // A contact on as-of: the customer's last contact date moves, so the table will change.
+      await ctx.db.sql`UPDATE siyu.follow_ups SET occurred_at = siyu.local_midnight(siyu.as_of()) + interval '1 hour'
+        WHERE id = (SELECT min(id) FROM siyu.follow_ups WHERE occurred_at < siyu.local_midnight(siyu.as_of()))`;
       const changed = one(await ctx.db.sql<{ v: string }[]>`SELECT siyu.classification_version() AS v`).v;
       expect(changed).not.toBe(before);
       const during = one(await ctx.db.sql<{ v: string }[]>`SELECT siyu.classification_now_version() AS v`).v;
@@ -112,7 +115,8 @@ describe('materialized classification', () => {
       await tx.unsafe(`SET LOCAL ROLE ${role}`);
       await expect(tx`SELECT siyu.classification_now_version()`).resolves.toHaveLength(1);
       await expect(tx.savepoint((sp) => sp`DELETE FROM siyu.classification_builds`)).rejects.toThrow(/permission denied/);
-      await expect(tx.savepoint((sp) => sp`REFRESH MATERIALIZED VIEW siyu.classification_now`)).rejects.toThrow(/permission denied|must be owner/);
+      await expect(tx.savepoint((sp) => sp`DELETE FROM siyu.classification_now`)).rejects.toThrow(/permission denied/);
+      await expect(tx.savepoint((sp) => sp`SELECT siyu.classification_now_refresh()`)).rejects.toThrow(/permission denied/);
     });
   });
 });
