@@ -259,8 +259,9 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   await tx.unsafe(`RESET enable_hashagg`);
   await tx.unsafe(`DROP TABLE siyu.import_order_days`);
   for (const statement of dayKeys) await tx.unsafe(statement);
-  // The day counters now (SUMMARIES); the period tables once the data date is set (afterCustomerDays, run.ts).
-  await tx.unsafe(`SELECT siyu.touch_all_days('orders')`);
+  // The day counters and the classification's queue now (SUMMARIES); the period tables once the data date is set
+  // (afterCustomerDays, run.ts).
+  await tx.unsafe(`SELECT siyu.touch_all_days('orders'), siyu.classification_mark_all()`);
   derived.periods = true;
   for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);
   return { counts: { rows: written, inserted: written, updated: 0, unchanged: 0 }, parseSeconds: timing.parse };
