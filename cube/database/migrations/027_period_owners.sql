@@ -126,11 +126,19 @@ CREATE FUNCTION siyu.period_owners_apply(facts siyu.period_owner_fact[], target 
   $$;
 
 -- Builds the given ranges' rows from the customer-day table (all of
--- siyu.owner_periods when null), one range at a time: per customer and
--- channel/campaign cut their paid orders in the range (a hash aggregate),
--- then per owner, team or brand the customers with one or more and two or
--- more. The owner and team are the customer's, so a customer is one row of
--- each cut: no COUNT(DISTINCT).
+-- siyu.owner_periods when null) in one pass over the days they cover, 62
+-- ranges at a time (one bit each of a bigint mask; the presets give 32-34).
+-- Each day gets the mask of the ranges holding it. Per customer and
+-- channel/campaign cut, the days in order: the customer bought in range i
+-- when a day's mask has bit i ("once": the OR of the masks), and bought
+-- twice in range i when one day holds two paid orders there or two of their
+-- days both lie in it; ranges are runs of days, so two such days exist
+-- exactly when two consecutive ones of the customer's days do ("twice": the
+-- OR of each day's mask with the one before, lag()). The customers are then
+-- counted per owner, team or brand and cut, and pair of masks, as one vector
+-- of per-range counts (no row per range and customer; no COUNT(DISTINCT)).
+-- The owner and team are the customer's, so a customer is one row of each
+-- cut.
 CREATE FUNCTION siyu.build_period_owners(periods text[] DEFAULT NULL) RETURNS bigint
   LANGUAGE plpgsql
   SET work_mem = '256MB'
@@ -138,29 +146,70 @@ CREATE FUNCTION siyu.build_period_owners(periods text[] DEFAULT NULL) RETURNS bi
     DECLARE
       built bigint := 0;
       added bigint;
-      r siyu.owner_periods;
+      chunk integer := 0;
+      width integer;
+      lo timestamptz;
+      hi timestamptz;
+      once_sums text;
+      twice_sums text;
+      cuts text;
     BEGIN
       DELETE FROM siyu.period_owners WHERE periods IS NULL OR period = ANY (periods);
-      FOR r IN SELECT * FROM siyu.owner_periods WHERE periods IS NULL OR period = ANY (periods) ORDER BY period LOOP
-        -- Literal bounds: a short range reads its days through the BRIN index.
+      IF to_regclass('pg_temp.period_owner_bits') IS NULL THEN
+        CREATE TEMPORARY TABLE period_owner_bits (bit integer, period text, starts_at timestamptz, ends_at timestamptz) ON COMMIT DROP;
+      END IF;
+      LOOP
+        TRUNCATE period_owner_bits;
+        INSERT INTO period_owner_bits
+        SELECT (row_number() OVER (ORDER BY o.period) - 1)::integer, o.period, o.starts_at, o.ends_at
+        FROM (SELECT * FROM siyu.owner_periods WHERE periods IS NULL OR period = ANY (periods) ORDER BY period OFFSET chunk * 62 LIMIT 62) AS o;
+        EXIT WHEN NOT FOUND;
+        SELECT count(*), min(starts_at), max(ends_at) INTO width, lo, hi FROM period_owner_bits;
+        -- GROUPING(channel_id, campaign_id) of each cut: 3 none, 1 channel, 2 campaign, 0 both.
+        SELECT string_agg(format(
+                 'SELECT customer_id, %1$s, %2$s, bit_or(mask), bit_or(CASE WHEN orders >= 2 THEN mask ELSE mask & prev END)
+                  FROM (SELECT x.*, lag(x.mask, 1, 0::bigint) OVER (PARTITION BY customer_id%3$s ORDER BY day_start) AS prev
+                        FROM (SELECT cd.customer_id%4$s, cd.day_start, max(d.mask) AS mask, sum(cd.paid_orders) AS orders
+                              FROM siyu.customer_days AS cd JOIN days AS d ON d.day_start = cd.day_start
+                              WHERE cd.day_start >= %5$L AND cd.day_start < %6$L
+                              GROUP BY cd.customer_id%4$s, cd.day_start) AS x) AS w
+                  GROUP BY customer_id%3$s',
+                 c.g, c.cols, c.part, c.part_cd, lo, hi), ' UNION ALL ' ORDER BY c.g DESC)
+        INTO cuts
+        FROM (VALUES (3, 'NULL::integer, NULL::integer', '', ''), (1, 'channel_id, NULL::integer', ', channel_id', ', cd.channel_id'),
+                     (2, 'NULL::integer, campaign_id', ', campaign_id', ', cd.campaign_id'),
+                     (0, 'channel_id, campaign_id', ', channel_id, campaign_id', ', cd.channel_id, cd.campaign_id')) AS c (g, cols, part, part_cd);
+        SELECT string_agg(format('sum(n * ((once >> %s) & 1))', i), ', ' ORDER BY i),
+               string_agg(format('sum(n * ((twice >> %s) & 1))', i), ', ' ORDER BY i)
+        INTO once_sums, twice_sums
+        FROM generate_series(0, width - 1) AS i;
+        -- Literal bounds: a short range reads its days through the BRIN index, all time the whole table.
         EXECUTE format($q$
+          WITH days AS (
+            SELECT d.day_start, bit_or(1::bigint << b.bit) AS mask
+            FROM (SELECT DISTINCT day_start FROM siyu.customer_days WHERE day_start >= %1$L AND day_start < %2$L) AS d
+            JOIN period_owner_bits AS b ON d.day_start >= b.starts_at AND d.day_start < b.ends_at
+            GROUP BY 1),
+          -- Each cut on its own: its days in order per customer and cut value (one sort of the rows,
+          -- not of four times as many as one GROUPING SETS gives), then folded.
+          folded (customer_id, g, channel_id, campaign_id, once, twice) AS (
+            %5$s),
+          counted AS (
+            SELECT f.g, f.channel_id, f.campaign_id, e.team_id, c.owner_employee_id AS owner_id, f.once, f.twice, count(*) AS n
+            FROM folded AS f JOIN siyu.customers AS c ON c.id = f.customer_id LEFT JOIN siyu.employees AS e ON e.id = c.owner_employee_id
+            GROUP BY 1, 2, 3, 4, 5, 6, 7),
+          vectors AS (
+            SELECT GROUPING(team_id, owner_id) * 4 + g AS bits, team_id, owner_id, channel_id, campaign_id,
+                   ARRAY[%3$s] AS once, ARRAY[%4$s] AS twice
+            FROM counted
+            GROUP BY g, channel_id, campaign_id, GROUPING SETS ((), (team_id), (team_id, owner_id)))
           INSERT INTO siyu.period_owners
-          SELECT %3$L, siyu.period_owner_slice(GROUPING(x.team_id, x.owner_id) * 4 + x.g), x.team_id, x.owner_id, x.channel_id, x.campaign_id,
-                 count(*)::int, (count(*) FILTER (WHERE x.orders >= 2))::int
-          FROM (
-            SELECT cd.customer_id, c.owner_employee_id AS owner_id, e.team_id, cd.channel_id, cd.campaign_id,
-                   GROUPING(cd.channel_id, cd.campaign_id) AS g, sum(cd.paid_orders) AS orders
-            FROM siyu.customer_days AS cd
-            JOIN siyu.customers AS c ON c.id = cd.customer_id
-            LEFT JOIN siyu.employees AS e ON e.id = c.owner_employee_id
-            WHERE cd.day_start >= %1$L AND cd.day_start < %2$L
-            GROUP BY cd.customer_id, c.owner_employee_id, e.team_id, GROUPING SETS ((), (cd.channel_id), (cd.campaign_id), (cd.channel_id, cd.campaign_id))
-          ) AS x
-          WHERE x.orders > 0
-          GROUP BY x.g, x.channel_id, x.campaign_id, GROUPING SETS ((), (x.team_id), (x.team_id, x.owner_id))$q$,
-          r.starts_at, r.ends_at, r.period);
+          SELECT b.period, siyu.period_owner_slice(v.bits), v.team_id, v.owner_id, v.channel_id, v.campaign_id, v.once[b.bit + 1], v.twice[b.bit + 1]
+          FROM vectors AS v JOIN period_owner_bits AS b ON v.once[b.bit + 1] > 0$q$,
+          lo, hi, once_sums, twice_sums, cuts);
         GET DIAGNOSTICS added = ROW_COUNT;
         built := built + added;
+        chunk := chunk + 1;
       END LOOP;
       RETURN built;
     END
@@ -213,6 +262,7 @@ CREATE FUNCTION siyu.roll_period_owners(whole boolean DEFAULT false) RETURNS big
       done bigint := 0;
       fresh siyu.owner_periods;
       nearest siyu.owner_periods;
+      unshifted text[] := '{}';
     BEGIN
       IF NOT whole AND EXISTS (SELECT 1 FROM siyu.owner_periods)
          AND NOT EXISTS (SELECT 1 FROM siyu.owner_periods WHERE as_of IS DISTINCT FROM today) THEN
@@ -243,9 +293,13 @@ CREATE FUNCTION siyu.roll_period_owners(whole boolean DEFAULT false) RETURNS big
         IF FOUND THEN
           done := done + siyu.shift_period_owners(nearest, fresh);
         ELSE
-          done := done + siyu.build_period_owners(ARRAY[fresh.period]);
+          unshifted := unshifted || fresh.period;
         END IF;
       END LOOP;
+      -- The ranges no held one is near (all of them for a whole build; today's), in one pass.
+      IF cardinality(unshifted) > 0 THEN
+        done := done + siyu.build_period_owners(unshifted);
+      END IF;
       DELETE FROM siyu.owner_periods AS op
       WHERE NOT EXISTS (SELECT 1 FROM siyu.preset_ranges(today) AS r WHERE r.period = op.period);
       DELETE FROM siyu.period_owners AS po
@@ -410,7 +464,11 @@ CREATE FUNCTION siyu.period_owners_on_owner_change() RETURNS trigger
       RETURN NULL;
     END
   $$;
-CREATE TRIGGER period_owners_owner_change AFTER UPDATE ON siyu.customers
+-- Named to fire first of the customers' update triggers (before migration
+-- 022's customers_owner_day_changes): the bucket locks are taken before any
+-- day counter row is, as an order writer takes them (its customer_days_*
+-- triggers fire before its day counters'); the other order deadlocked.
+CREATE TRIGGER customers_owner_change_periods AFTER UPDATE ON siyu.customers
   REFERENCING OLD TABLE AS old_customers NEW TABLE AS new_customers FOR EACH STATEMENT EXECUTE FUNCTION siyu.period_owners_on_owner_change();
 
 -- An employee moved to another team takes the rows of the customers they own
