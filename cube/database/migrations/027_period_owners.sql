@@ -125,95 +125,10 @@ CREATE FUNCTION siyu.period_owners_apply(facts siyu.period_owner_fact[], target 
     END
   $$;
 
--- Builds the given ranges' rows from the customer-day table (all of
--- siyu.owner_periods when null) in one pass over the days they cover, 62
--- ranges at a time (one bit each of a bigint mask; the presets give 32-34).
--- Each day gets the mask of the ranges holding it. Per customer and
--- channel/campaign cut, the days in order: the customer bought in range i
--- when a day's mask has bit i ("once": the OR of the masks), and bought
--- twice in range i when one day holds two paid orders there or two of their
--- days both lie in it; ranges are runs of days, so two such days exist
--- exactly when two consecutive ones of the customer's days do ("twice": the
--- OR of each day's mask with the one before, lag()). The customers are then
--- counted per owner, team or brand and cut, and pair of masks, as one vector
--- of per-range counts (no row per range and customer; no COUNT(DISTINCT)).
--- The owner and team are the customer's, so a customer is one row of each
--- cut.
-CREATE FUNCTION siyu.build_period_owners(periods text[] DEFAULT NULL) RETURNS bigint
-  LANGUAGE plpgsql
-  SET work_mem = '256MB'
-  AS $$
-    DECLARE
-      built bigint := 0;
-      added bigint;
-      chunk integer := 0;
-      width integer;
-      lo timestamptz;
-      hi timestamptz;
-      once_sums text;
-      twice_sums text;
-      cuts text;
-    BEGIN
-      DELETE FROM siyu.period_owners WHERE periods IS NULL OR period = ANY (periods);
-      IF to_regclass('pg_temp.period_owner_bits') IS NULL THEN
-        CREATE TEMPORARY TABLE period_owner_bits (bit integer, period text, starts_at timestamptz, ends_at timestamptz) ON COMMIT DROP;
-      END IF;
-      LOOP
-        TRUNCATE period_owner_bits;
-        INSERT INTO period_owner_bits
-        SELECT (row_number() OVER (ORDER BY o.period) - 1)::integer, o.period, o.starts_at, o.ends_at
-        FROM (SELECT * FROM siyu.owner_periods WHERE periods IS NULL OR period = ANY (periods) ORDER BY period OFFSET chunk * 62 LIMIT 62) AS o;
-        EXIT WHEN NOT FOUND;
-        SELECT count(*), min(starts_at), max(ends_at) INTO width, lo, hi FROM period_owner_bits;
-        -- GROUPING(channel_id, campaign_id) of each cut: 3 none, 1 channel, 2 campaign, 0 both.
-        SELECT string_agg(format(
-                 'SELECT customer_id, %1$s, %2$s, bit_or(mask), bit_or(CASE WHEN orders >= 2 THEN mask ELSE mask & prev END)
-                  FROM (SELECT x.*, lag(x.mask, 1, 0::bigint) OVER (PARTITION BY customer_id%3$s ORDER BY day_start) AS prev
-                        FROM (SELECT cd.customer_id%4$s, cd.day_start, max(d.mask) AS mask, sum(cd.paid_orders) AS orders
-                              FROM siyu.customer_days AS cd JOIN days AS d ON d.day_start = cd.day_start
-                              WHERE cd.day_start >= %5$L AND cd.day_start < %6$L
-                              GROUP BY cd.customer_id%4$s, cd.day_start) AS x) AS w
-                  GROUP BY customer_id%3$s',
-                 c.g, c.cols, c.part, c.part_cd, lo, hi), ' UNION ALL ' ORDER BY c.g DESC)
-        INTO cuts
-        FROM (VALUES (3, 'NULL::integer, NULL::integer', '', ''), (1, 'channel_id, NULL::integer', ', channel_id', ', cd.channel_id'),
-                     (2, 'NULL::integer, campaign_id', ', campaign_id', ', cd.campaign_id'),
-                     (0, 'channel_id, campaign_id', ', channel_id, campaign_id', ', cd.channel_id, cd.campaign_id')) AS c (g, cols, part, part_cd);
-        SELECT string_agg(format('sum(n * ((once >> %s) & 1))', i), ', ' ORDER BY i),
-               string_agg(format('sum(n * ((twice >> %s) & 1))', i), ', ' ORDER BY i)
-        INTO once_sums, twice_sums
-        FROM generate_series(0, width - 1) AS i;
-        -- Literal bounds: a short range reads its days through the BRIN index, all time the whole table.
-        EXECUTE format($q$
-          WITH days AS (
-            SELECT d.day_start, bit_or(1::bigint << b.bit) AS mask
-            FROM (SELECT DISTINCT day_start FROM siyu.customer_days WHERE day_start >= %1$L AND day_start < %2$L) AS d
-            JOIN period_owner_bits AS b ON d.day_start >= b.starts_at AND d.day_start < b.ends_at
-            GROUP BY 1),
-          -- Each cut on its own: its days in order per customer and cut value (one sort of the rows,
-          -- not of four times as many as one GROUPING SETS gives), then folded.
-          folded (customer_id, g, channel_id, campaign_id, once, twice) AS (
-            %5$s),
-          counted AS (
-            SELECT f.g, f.channel_id, f.campaign_id, e.team_id, c.owner_employee_id AS owner_id, f.once, f.twice, count(*) AS n
-            FROM folded AS f JOIN siyu.customers AS c ON c.id = f.customer_id LEFT JOIN siyu.employees AS e ON e.id = c.owner_employee_id
-            GROUP BY 1, 2, 3, 4, 5, 6, 7),
-          vectors AS (
-            SELECT GROUPING(team_id, owner_id) * 4 + g AS bits, team_id, owner_id, channel_id, campaign_id,
-                   ARRAY[%3$s] AS once, ARRAY[%4$s] AS twice
-            FROM counted
-            GROUP BY g, channel_id, campaign_id, GROUPING SETS ((), (team_id), (team_id, owner_id)))
-          INSERT INTO siyu.period_owners
-          SELECT b.period, siyu.period_owner_slice(v.bits), v.team_id, v.owner_id, v.channel_id, v.campaign_id, v.once[b.bit + 1], v.twice[b.bit + 1]
-          FROM vectors AS v JOIN period_owner_bits AS b ON v.once[b.bit + 1] > 0$q$,
-          lo, hi, once_sums, twice_sums, cuts);
-        GET DIAGNOSTICS added = ROW_COUNT;
-        built := built + added;
-        chunk := chunk + 1;
-      END LOOP;
-      RETURN built;
-    END
-  $$;
+-- The one-pass build, siyu.build_period_owners, is a definition
+-- (definitions/period_owners_build.sql), as are the owner-change and
+-- team-move trigger functions (definitions/period_owners_owner_change.sql,
+-- period_owners_employee_move.sql): applied before this migration.
 
 -- A new range from a held one it overlaps (a rolling window a day later):
 -- the held rows copied under the new key, then the change of only the
@@ -430,77 +345,17 @@ CREATE FUNCTION siyu.period_owners_on_days() RETURNS trigger
 CREATE TRIGGER period_owners_rebuilt AFTER INSERT ON siyu.customer_days
   FOR EACH STATEMENT EXECUTE FUNCTION siyu.period_owners_on_days();
 
--- A customer given to another owner: all their rows, "before" under the old
--- owner and the old owner's team, "after" under the new. The customers'
--- bucket locks (migration 013's) make an order writer of the same customer
--- wait, or wait for it.
-CREATE FUNCTION siyu.period_owners_on_owner_change() RETURNS trigger
-  LANGUAGE plpgsql
-  AS $$
-    BEGIN
-      IF NOT EXISTS (SELECT 1 FROM new_customers AS n JOIN old_customers AS o ON o.id = n.id
-                     WHERE o.owner_employee_id IS DISTINCT FROM n.owner_employee_id) THEN
-        RETURN NULL;
-      END IF;
-      CREATE TEMPORARY TABLE IF NOT EXISTS period_owners_moved (customer_id integer, old_owner integer, new_owner integer) ON COMMIT DROP;
-      TRUNCATE period_owners_moved;
-      INSERT INTO period_owners_moved
-      SELECT n.id, o.owner_employee_id, n.owner_employee_id
-      FROM new_customers AS n JOIN old_customers AS o ON o.id = n.id
-      WHERE o.owner_employee_id IS DISTINCT FROM n.owner_employee_id
-        AND EXISTS (SELECT 1 FROM siyu.customer_days AS cd WHERE cd.customer_id = n.id);
-      PERFORM pg_advisory_xact_lock(hashtext('siyu.customer_days'), b.bucket)
-      FROM (SELECT DISTINCT customer_id % 256 AS bucket FROM period_owners_moved ORDER BY 1) AS b;
-      -- After the buckets, as an order writer takes them (customer_days_add) before this lock.
-      LOCK TABLE siyu.period_owners IN ROW EXCLUSIVE MODE;
-      PERFORM siyu.period_owners_apply(ARRAY(
-        SELECT ROW(cd.customer_id, cd.day_start, side.team_id, side.owner_id, cd.channel_id, cd.campaign_id,
-                   side.was * cd.paid_orders, (1 - side.was) * cd.paid_orders)::siyu.period_owner_fact
-        FROM period_owners_moved AS m
-        JOIN siyu.customer_days AS cd ON cd.customer_id = m.customer_id
-        LEFT JOIN siyu.employees AS oe ON oe.id = m.old_owner
-        LEFT JOIN siyu.employees AS ne ON ne.id = m.new_owner
-        CROSS JOIN LATERAL (VALUES (1, m.old_owner, oe.team_id), (0, m.new_owner, ne.team_id)) AS side (was, owner_id, team_id)));
-      RETURN NULL;
-    END
-  $$;
--- Named to fire first of the customers' update triggers (before migration
--- 022's customers_owner_day_changes): the bucket locks are taken before any
--- day counter row is, as an order writer takes them (its customer_days_*
+-- A customer given to another owner moves their rows
+-- (siyu.period_owners_on_owner_change, definitions/). Named to fire first
+-- of the customers' update triggers (before migration 022's
+-- customers_owner_day_changes): the bucket locks are taken before any day
+-- counter row is, as an order writer takes them (its customer_days_*
 -- triggers fire before its day counters'); the other order deadlocked.
 CREATE TRIGGER customers_owner_change_periods AFTER UPDATE ON siyu.customers
   REFERENCING OLD TABLE AS old_customers NEW TABLE AS new_customers FOR EACH STATEMENT EXECUTE FUNCTION siyu.period_owners_on_owner_change();
 
--- An employee moved to another team takes the rows of the customers they own
--- to it: all those customers' rows, "before" with the old team, "after" with
--- the new.
-CREATE FUNCTION siyu.period_owners_on_employee_move() RETURNS trigger
-  LANGUAGE plpgsql
-  AS $$
-    BEGIN
-      IF NOT EXISTS (SELECT 1 FROM new_employees AS n JOIN old_employees AS o ON o.id = n.id WHERE o.team_id IS DISTINCT FROM n.team_id) THEN
-        RETURN NULL;
-      END IF;
-      CREATE TEMPORARY TABLE IF NOT EXISTS period_owners_moved_team (customer_id integer, owner_id integer, old_team integer, new_team integer) ON COMMIT DROP;
-      TRUNCATE period_owners_moved_team;
-      INSERT INTO period_owners_moved_team
-      SELECT c.id, n.id, o.team_id, n.team_id
-      FROM new_employees AS n JOIN old_employees AS o ON o.id = n.id
-      JOIN siyu.customers AS c ON c.owner_employee_id = n.id
-      WHERE o.team_id IS DISTINCT FROM n.team_id
-        AND EXISTS (SELECT 1 FROM siyu.customer_days AS cd WHERE cd.customer_id = c.id);
-      PERFORM pg_advisory_xact_lock(hashtext('siyu.customer_days'), b.bucket)
-      FROM (SELECT DISTINCT customer_id % 256 AS bucket FROM period_owners_moved_team ORDER BY 1) AS b;
-      LOCK TABLE siyu.period_owners IN ROW EXCLUSIVE MODE;
-      PERFORM siyu.period_owners_apply(ARRAY(
-        SELECT ROW(cd.customer_id, cd.day_start, side.team_id, m.owner_id, cd.channel_id, cd.campaign_id,
-                   side.was * cd.paid_orders, (1 - side.was) * cd.paid_orders)::siyu.period_owner_fact
-        FROM period_owners_moved_team AS m
-        JOIN siyu.customer_days AS cd ON cd.customer_id = m.customer_id
-        CROSS JOIN LATERAL (VALUES (1, m.old_team), (0, m.new_team)) AS side (was, team_id)));
-      RETURN NULL;
-    END
-  $$;
+-- An employee moved to another team takes their customers' rows to it
+-- (siyu.period_owners_on_employee_move, definitions/).
 CREATE TRIGGER period_owners_employee_move AFTER UPDATE ON siyu.employees
   REFERENCING OLD TABLE AS old_employees NEW TABLE AS new_employees FOR EACH STATEMENT EXECUTE FUNCTION siyu.period_owners_on_employee_move();
 
