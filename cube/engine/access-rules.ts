@@ -127,6 +127,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   },
   // Repurchase as customer_insights gives it (the customer's owner and their team), from the customer-day table (migration 013).
   buyer_repurchase: { limit: OWNER, customers: 'owned' },
+  // The same for the preset ranges, one stored row per answer (migration 027): always one period, sliced by cube/engine/period-slice.ts.
+  repurchase_periods: { limit: OWNER, customers: 'owned', requiredFilters: ['period'] },
   // Owned customers, follow-ups and bookings: the employee on the row.
   staff_performance: {
     limit: { staff: 'employee_id', manager: 'team_id' },
@@ -139,6 +141,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   staff_owned: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: 'owned' },
   // Converted customers: the owner again (the customer-day table joined to the customer's owner).
   staff_converted: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: 'owned' },
+  // The same for the preset ranges (migration 027): the owner again, one stored row per answer, sliced by cube/engine/period-slice.ts.
+  converted_periods: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: 'owned', requiredFilters: ['period'] },
   // Drill lists of facts: the fact's scope, and only customers the scope owns.
   sales_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },

@@ -10,11 +10,25 @@
  */
 import { AccessError, queryMembers, splitMember } from './access-rules.ts';
 
-/** The views over a period table, and each slice column's members, in the table's slice order. */
+/**
+ * The views over a period table, and each slice column's members, in the
+ * table's slice order. The second column (an employee, an owner) is a
+ * person, whose row carries their team: cutting by it cuts by the team too.
+ */
 export const PERIOD_VIEWS: Readonly<Record<string, ReadonlyArray<readonly [string, readonly string[]]>>> = {
   sales_periods: [['team', ['team', 'team_id']], ['employee', ['employee', 'employee_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
   participation_periods: [['team', ['team', 'team_id']], ['employee', ['employee', 'employee_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
+  // siyu.period_owners (migration 027): the customer's owner and owner's team.
+  repurchase_periods: [['team', ['owner_team', 'owner_team_id']], ['owner', ['owner', 'owner_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
+  converted_periods: [['team', ['team', 'team_id']], ['owner', ['employee', 'employee_id']]],
 };
+
+/**
+ * Columns a view's queries are always cut by: converted customers are the
+ * owned ones, counted on the team rows (whose null team is the customers
+ * without an owner), so even a brand total is the teams' rows added up.
+ */
+const ALWAYS_CUT: Readonly<Record<string, readonly string[]>> = { converted_periods: ['team'] };
 
 type CubeQuery = Record<string, unknown> & { filters?: unknown };
 type Filter = { member?: string; dimension?: string; operator?: string; values?: unknown[] };
@@ -42,8 +56,9 @@ export function applyPeriodSlice(query: CubeQuery): CubeQuery {
   if (nested) throw new AccessError(400, `${nested} can only be filtered at the top level on ${view}.`);
 
   const cut = new Set(columns.filter(([, names]) => names.some((n) => members.has(`${view}.${n}`))).map(([column]) => column));
-  // An employee's row carries their team: an employee slice is a team slice too.
-  if (cut.has('employee')) cut.add('team');
+  // An employee's (an owner's) row carries their team: such a slice is a team slice too.
+  if (cut.has('employee') || cut.has('owner')) cut.add('team');
+  for (const column of ALWAYS_CUT[view] ?? []) cut.add(column);
   const slice = columns.map(([column]) => column).filter((c) => cut.has(c)).join(',') || 'brand';
   return { ...query, filters: [...topLevel, { member: `${view}.slice`, operator: 'equals', values: [slice] }] };
 }

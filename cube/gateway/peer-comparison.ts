@@ -13,6 +13,7 @@
  */
 import type { Sql } from 'postgres';
 import { buildStaffActivityQuery, buildStaffConvertedQuery, buildStaffOwnedQuery, buildStaffSalesQuery } from '../../web/src/features/staff/team-leaderboard/build-query.ts';
+import { presetPeriodKey } from '../../web/src/lib/date-range.ts';
 import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 
@@ -62,7 +63,7 @@ export function parsePeerRequest(q: Record<string, unknown>): PeerRequest {
  * Per employee id of the team → the metric's value as Cube gives it (decimal
  * text); `members` are the team table's rows (employees owning customers, or with sales or activity).
  */
-async function perEmployee(load: TeamLoader, teamId: number, range: [string, string] | null): Promise<{ values: Map<number, Partial<Record<PeerMetric, string>>>; members: number[] }> {
+async function perEmployee(load: TeamLoader, teamId: number, range: [string, string] | null, period: string | null): Promise<{ values: Map<number, Partial<Record<PeerMetric, string>>>; members: number[] }> {
   const out = new Map<number, Partial<Record<PeerMetric, string>>>();
   const put = (rows: Row[], idKey: string, pairs: Array<[PeerMetric, string]>): void => {
     for (const row of rows) {
@@ -77,7 +78,7 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
   // The team scope comes from the loader's limits, so the table's team filter is not needed.
   const [owned, converted, staff, sales, returns, fresh] = await Promise.all([
     load(teamId, buildStaffOwnedQuery('employee', null) as Record<string, unknown>),
-    load(teamId, buildStaffConvertedQuery('employee', range, null) as Record<string, unknown>),
+    load(teamId, buildStaffConvertedQuery('employee', range, null, period) as Record<string, unknown>),
     load(teamId, buildStaffActivityQuery('employee', range, null) as Record<string, unknown>),
     load(teamId, buildStaffSalesQuery('employee', range, null) as Record<string, unknown>),
     load(teamId, { measures: ['channel_roi.roi'], dimensions: ['channel_roi.employee_id'], timeDimensions: within('channel_roi.date') }),
@@ -90,7 +91,9 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
     .filter((id) => Number.isInteger(id) && id > 0)
     .sort((a, b) => a - b);
   put(owned, 'staff_owned.employee_id', [['owned_customers', 'staff_owned.owned_customers']]);
-  put(converted, 'staff_converted.employee_id', [['converted_customers', 'staff_converted.converted_customers']]);
+  // On a preset's range from the owner period table (converted_periods), the same members under its name.
+  put(converted.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^converted_periods\./, 'staff_converted.'), v]))),
+    'staff_converted.employee_id', [['converted_customers', 'staff_converted.converted_customers']]);
   put(staff, 'staff_performance.employee_id', [['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
     ['arrivals', 'staff_performance.arrivals'], ['arrival_rate', 'staff_performance.arrival_rate']]);
   put(sales, 'sales_buyers.employee_id', [['gmv', 'sales_buyers.gmv'], ['spend_per_buyer', 'sales_buyers.spend_per_buyer']]);
@@ -108,7 +111,10 @@ export async function comparePeers(sql: Sql, account: Account, request: PeerRequ
   // Out of scope looks the same as not there.
   if (!employee || !allowed) throw new HttpError(404, 'No such employee in your scope.');
   const range: [string, string] | null = request.from && request.to ? [request.from, request.to] : null;
-  const { values, members: teamIds } = await perEmployee(load, employee.team_id, range);
+  // A preset's range (as of the data date) is stored rows of the owner period table, as on the staff page.
+  const [day] = await sql<{ as_of: string }[]>`SELECT siyu.as_of()::text AS as_of`;
+  const period = day ? presetPeriodKey(range, day.as_of) : null;
+  const { values, members: teamIds } = await perEmployee(load, employee.team_id, range, period);
   const metrics: PeerComparison['metrics'] = [];
   for (const id of PEER_METRICS) {
     const valueOf = (e: number): string | null => (id === 'conversion_rate' ? conversion(values.get(e)) : (values.get(e) ?? {})[id] ?? (RATIOS.has(id) ? null : '0'));

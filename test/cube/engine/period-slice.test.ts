@@ -38,6 +38,25 @@ describe('the period table\'s slice', () => {
     expect(() => applyPeriodSlice(applyAccessRules({ measures: ['participation_periods.participants'] }, exec))).toThrow(AccessError);
   });
 
+  it('cuts the owner views by the customer\'s owner and owner\'s team; converted customers always by team', () => {
+    const slice = (query: Record<string, unknown>, who: SecurityContext, view: string): unknown =>
+      (applyPeriodSlice(applyAccessRules(query, who)).filters as Array<{ member: string; values: string[] }>).find((f) => f.member === `${view}.slice`)?.values;
+    const at = (view: string) => ({ member: `${view}.period`, operator: 'equals', values: ['2026-11-01..2026-11-20'] });
+    const rate = { measures: ['repurchase_periods.repurchase_rate'], filters: [at('repurchase_periods')] };
+    expect(slice(rate, exec, 'repurchase_periods')).toEqual(['brand']);
+    expect(slice(rate, manager, 'repurchase_periods')).toEqual(['team']);
+    expect(slice(rate, staff, 'repurchase_periods')).toEqual(['team,owner']);
+    const byChannel = { ...rate, filters: [...rate.filters, { member: 'repurchase_periods.channel', operator: 'equals', values: ['A'] }] };
+    expect(slice(byChannel, staff, 'repurchase_periods')).toEqual(['team,owner,channel']);
+    expect(slice({ ...rate, filters: [...rate.filters, { member: 'repurchase_periods.owner_team', operator: 'equals', values: ['T'] }] }, exec, 'repurchase_periods')).toEqual(['team']);
+    const converted = { measures: ['converted_periods.converted_customers'], filters: [at('converted_periods')] };
+    expect(slice(converted, exec, 'converted_periods')).toEqual(['team']);
+    expect(slice({ ...converted, dimensions: ['converted_periods.team'] }, exec, 'converted_periods')).toEqual(['team']);
+    expect(slice({ ...converted, dimensions: ['converted_periods.employee', 'converted_periods.employee_id'] }, manager, 'converted_periods')).toEqual(['team,owner']);
+    expect(slice(converted, staff, 'converted_periods')).toEqual(['team,owner']);
+    expect(() => applyPeriodSlice(applyAccessRules({ measures: ['converted_periods.converted_customers'] }, exec))).toThrow(AccessError);
+  });
+
   it('leaves other views alone and refuses what one stored row per group cannot answer', () => {
     const other = { measures: ['sales_buyers.buyers'] };
     expect(applyPeriodSlice(other)).toBe(other);

@@ -9,7 +9,7 @@ import {
 
 export const OVERVIEW_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
-/** With `asOf`, the sales tiles of a preset's ranges ask the period table (presetPeriodKey); without, the customer-day table. */
+/** With `asOf`, the sales and repurchase tiles of a preset's ranges ask the period tables (presetPeriodKey); without, the customer-day table. */
 export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode, chosen: DateRange | null = null, asOf: string | null = null) {
   // Only the comparisons chosen are asked for: 不对比 costs no extra query.
   const ranges = comparisonRanges(range, compare, chosen);
@@ -25,9 +25,9 @@ export function overviewQueries(range: DateRange | null, slice: KpiSlice, compar
     new_customers: buildNewCustomersKpiQuery(range, slice),
     new_customers_mom: mom && buildNewCustomersKpiQuery(mom, slice),
     new_customers_yoy: yoy && buildNewCustomersKpiQuery(yoy, slice),
-    repurchase: buildRepurchaseKpiQuery(range, slice),
-    repurchase_mom: mom && buildRepurchaseKpiQuery(mom, slice),
-    repurchase_yoy: yoy && buildRepurchaseKpiQuery(yoy, slice),
+    repurchase: buildRepurchaseKpiQuery(range, slice, period(range)),
+    repurchase_mom: mom && buildRepurchaseKpiQuery(mom, slice, period(mom)),
+    repurchase_yoy: yoy && buildRepurchaseKpiQuery(yoy, slice, period(yoy)),
     churn_ltv: buildAsOfKpiQuery(slice),
     roi: buildRoiKpiQuery(range, slice),
     roi_mom: mom && buildRoiKpiQuery(mom, slice),

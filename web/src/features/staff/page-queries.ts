@@ -22,7 +22,8 @@ export const STAFF_FILTERS: FilterKind[] = ['team'];
 
 /**
  * `teamBoard`: whether the teams' leaderboard is shown (not to a manager, whose board would be one bar: see landing.ts).
- * With `asOf`, the sales by team and by employee of a preset's range ask the period table (presetPeriodKey).
+ * With `asOf`, the sales and converted customers by team and by employee (and one employee's converted customers) of a
+ * preset's range ask the period tables (presetPeriodKey).
  */
 export function staffQueries(range: DateRange | null, team: string | null, employeeId: number | null, teamBoard = true, asOf: string | null = null) {
   const employee = employeeId !== null;
@@ -32,17 +33,17 @@ export function staffQueries(range: DateRange | null, team: string | null, emplo
     sales_by_team: teamBoard ? buildStaffSalesQuery('team', range, null, period) : null,
     activity_by_team: teamBoard ? buildStaffActivityQuery('team', range, null) : null,
     owned_by_team: teamBoard ? buildStaffOwnedQuery('team', null) : null,
-    converted_by_team: teamBoard ? buildStaffConvertedQuery('team', range, null) : null,
+    converted_by_team: teamBoard ? buildStaffConvertedQuery('team', range, null, period) : null,
     sales_by_employee: team !== null ? buildStaffSalesQuery('employee', range, team, period) : null,
     activity_by_employee: team !== null ? buildStaffActivityQuery('employee', range, team) : null,
     owned_by_employee: team !== null ? buildStaffOwnedQuery('employee', team) : null,
-    converted_by_employee: team !== null ? buildStaffConvertedQuery('employee', range, team) : null,
+    converted_by_employee: team !== null ? buildStaffConvertedQuery('employee', range, team, period) : null,
     employee_activity: employee ? buildEmployeeActivityQuery(employeeId, range) : null,
     employee_sales: employee ? buildEmployeeSalesQuery(employeeId, range) : null,
     employee_roi: employee ? buildEmployeeRoiQuery(employeeId, range) : null,
     employee_new_customers: employee ? buildEmployeeNewCustomersQuery(employeeId, range) : null,
     employee_owned: employee ? buildEmployeeOwnedQuery(employeeId) : null,
-    employee_converted: employee ? buildEmployeeConvertedQuery(employeeId, range) : null,
+    employee_converted: employee ? buildEmployeeConvertedQuery(employeeId, range, period) : null,
   };
 }
 

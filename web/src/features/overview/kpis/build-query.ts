@@ -48,10 +48,18 @@ export function buildNewCustomersKpiQuery(range: DateRange | null, slice: KpiSli
 }
 
 /**
- * Repurchase within the range's orders, from the customer-day table
- * (buyer_repurchase: customer_insights' members and owner limits for it).
+ * Repurchase within the range's orders: from the owner period table when
+ * `period` names the range's stored rows (presetPeriodKey; repurchase_periods,
+ * same members), else from the customer-day table (buyer_repurchase:
+ * customer_insights' members and owner limits for it).
  */
-export function buildRepurchaseKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
+export function buildRepurchaseKpiQuery(range: DateRange | null, slice: KpiSlice, period: string | null = null): Query {
+  if (period !== null) {
+    return {
+      measures: ['repurchase_periods.repurchase_rate'],
+      filters: [...filtersFor('repurchase_periods', 'repurchase_rate', slice), { member: 'repurchase_periods.period', operator: 'equals', values: [period] }],
+    };
+  }
   return {
     measures: ['buyer_repurchase.repurchase_rate'],
     filters: filtersFor('buyer_repurchase', 'repurchase_rate', slice),
@@ -79,4 +87,9 @@ export function buildRoiKpiQuery(range: DateRange | null, slice: KpiSlice): Quer
 /** A row of sales_periods under sales_buyers' member names, which the tiles read. */
 export function asSalesBuyersRow(row: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^sales_periods\./, 'sales_buyers.'), v]));
+}
+
+/** A row of repurchase_periods under buyer_repurchase's member names, which the tile reads. */
+export function asBuyerRepurchaseRow(row: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^repurchase_periods\./, 'buyer_repurchase.'), v]));
 }

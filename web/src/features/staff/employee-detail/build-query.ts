@@ -19,8 +19,14 @@ export function buildEmployeeOwnedQuery(employeeId: number): Query {
   return { measures: ['staff_owned.owned_customers'], filters: eq('staff_owned.employee_id', employeeId) };
 }
 
-/** 转化用户: owned customers with a paid order in the range (staff_converted, as the team table). */
-export function buildEmployeeConvertedQuery(employeeId: number, range: DateRange | null): Query {
+/** 转化用户: owned customers with a paid order in the range (converted_periods on a preset's range, else staff_converted, as the team table). */
+export function buildEmployeeConvertedQuery(employeeId: number, range: DateRange | null, period: string | null = null): Query {
+  if (period !== null) {
+    return {
+      measures: ['converted_periods.converted_customers'],
+      filters: [...eq('converted_periods.employee_id', employeeId), { member: 'converted_periods.period', operator: 'equals', values: [period] }],
+    };
+  }
   return {
     measures: ['staff_converted.converted_customers'],
     filters: eq('staff_converted.employee_id', employeeId),

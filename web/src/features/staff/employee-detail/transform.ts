@@ -21,7 +21,8 @@ export function ownValues(
   activity: Row | undefined, sales: Row | undefined, roi: Row | undefined, newCustomers: Row | undefined, owners?: Row, converts?: Row,
 ): Record<EmployeeMetric, number | null> {
   const owned = toNumber(owners?.['staff_owned.owned_customers']);
-  const converted = toNumber(converts?.['staff_converted.converted_customers']);
+  // On a preset's range the count comes from the owner period table (converted_periods), same member.
+  const converted = toNumber(converts?.['staff_converted.converted_customers'] ?? converts?.['converted_periods.converted_customers']);
   return {
     owned_customers: owned,
     new_customers: toNumber(newCustomers?.['customer_insights.new_customers']),

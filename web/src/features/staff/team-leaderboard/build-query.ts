@@ -48,10 +48,24 @@ export function buildStaffOwnedQuery(by: 'team' | 'employee', team: string | nul
 
 /**
  * 转化用户 per team (or employee): the customers they own now with a paid
- * order in the range, from the customer-day table (staff_converted), one row
- * per customer before the count (docs/performance.md).
+ * order in the range: from the owner period table when `period` names the
+ * range's stored rows (presetPeriodKey; converted_periods, one row per team
+ * or employee, staff_converted's members), else from the customer-day table
+ * (staff_converted), one row per customer before the count
+ * (docs/performance.md). The rows are read under staff_converted's names
+ * (toStaffRows).
  */
-export function buildStaffConvertedQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
+export function buildStaffConvertedQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null, period: string | null = null): Query {
+  if (period !== null) {
+    return {
+      dimensions: by === 'team' ? ['converted_periods.team'] : ['converted_periods.employee', 'converted_periods.employee_id'],
+      measures: ['converted_periods.converted_customers'],
+      filters: [
+        ...(team ? [{ member: 'converted_periods.team', operator: 'equals' as const, values: [team] }] : []),
+        { member: 'converted_periods.period', operator: 'equals', values: [period] },
+      ],
+    };
+  }
   return {
     dimensions: by === 'team' ? ['staff_converted.team'] : ['staff_converted.employee', 'staff_converted.employee_id'],
     measures: ['staff_converted.converted_customers'],

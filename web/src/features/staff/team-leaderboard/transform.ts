@@ -29,7 +29,8 @@ export function toStaffRows(
   const bySales = new Map(sales.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^sales_periods\./, 'sales_buyers.'), v]))).map((r) => [keyOf(r, 'sales_buyers'), r]));
   const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_performance'), r]));
   const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_owned'), r]));
-  const byConverted = new Map(converts.map((r) => [keyOf(r, 'staff_converted'), r]));
+  // The owner period table's rows (converted_periods) carry the same members as staff_converted's.
+  const byConverted = new Map(converts.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^converted_periods\./, 'staff_converted.'), v]))).map((r) => [keyOf(r, 'staff_converted'), r]));
   const keys = [...new Set([...bySales.keys(), ...byActivity.keys(), ...byOwned.keys(), ...byConverted.keys()])].filter((k) => k !== '');
   // A count or sum with no facts is 0, not unknown: the employee is a row of the table, and the team average counts them.
   const zero = (v: unknown) => toNumber(v) ?? 0;
