@@ -279,11 +279,12 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
 export const SUMMARIES: Partial<Record<string, { table: string; triggers: readonly string[]; rebuild: string; customers: number }>> = {
   // The day counters (migration 021) too: every day is marked changed after the load instead. And the
   // classification's queue (migration 026), which would hold every order in its transition table: every
-  // customer is queued once after the load instead.
+  // customer is queued once after the load instead. And the owner period table's (migration 027): the
+  // customer-day table's rebuild rebuilds it whole (its period_owners_rebuilt trigger).
   orders: {
     table: 'customer_days',
     triggers: ['customer_days_insert', 'customer_days_update', 'orders_day_changes_insert', 'orders_day_changes_update',
-      'orders_classification_dirty_insert', 'orders_classification_dirty_update'],
+      'orders_classification_dirty_insert', 'orders_classification_dirty_update', 'period_owners_insert', 'period_owners_update'],
     rebuild: "SELECT siyu.rebuild_customer_days_only(), siyu.touch_all_days('orders'), siyu.classification_mark_all()", customers: 50_000,
   },
 };
