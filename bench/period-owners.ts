@@ -19,6 +19,7 @@
  *    table), in alternating order.
  * The data directory is left as it was (the orders written are deleted).
  */
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -108,6 +109,7 @@ async function database(pgPort: number): Promise<Record<string, unknown>> {
 }
 
 async function tiles(pgPort: number): Promise<Record<string, unknown>> {
+  mkdirSync(path.join(ROOT_DIR, '.tmp'), { recursive: true });
   const product = await startProduct(await embeddedProductOptions(dataDir, pgPort, path.join(ROOT_DIR, '.tmp', 'period-owners.log'), {}, 30 * 60_000));
   const sql = postgres(embeddedUrl(dataDir, pgPort), { max: 1, onnotice: () => {} });
   try {
