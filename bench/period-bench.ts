@@ -15,6 +15,8 @@ import postgres from 'postgres';
 import { ROOT_DIR } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { freePort } from '../cube/ports.ts';
+import { overviewQueries } from '../web/src/features/overview/page-queries.ts';
+import { dateRangeFor, presetPeriodKey, type RangePreset } from '../web/src/lib/date-range.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
 import { BrowserClient } from './http-client.ts';
 import { embeddedProductOptions, startProduct } from './product.ts';
@@ -120,6 +122,23 @@ export interface TileCase {
 }
 
 /**
+ * The two forms of a tile on `asOf`: `pair(preset, build)` builds the page's
+ * query with the preset's period key (a period table answers it) and
+ * without (as a custom range of the same days asks it); `overview(preset,
+ * name)` is that pair for one of the overview's queries, unfiltered.
+ */
+export function tilePairs(asOf: string) {
+  const pair = (preset: RangePreset, build: (period: string | null) => unknown) => {
+    const range = dateRangeFor(preset, asOf);
+    return { period: build(presetPeriodKey(range, asOf)) as CubeQuery, days: build(null) as CubeQuery };
+  };
+  const none = { team: null, channel: null, campaign: null };
+  const overview = (preset: RangePreset, name: keyof ReturnType<typeof overviewQueries>) =>
+    pair(preset, (p) => overviewQueries(dateRangeFor(preset, asOf), none, 'both', null, p === null ? null : asOf)[name]);
+  return { pair, overview };
+}
+
+/**
  * Warms each case once, then `runs` times: for each case, `write()` (which
  * changes every cache key the case reads), 2.5 s, then both queries, in an
  * order that alternates from run to run. Returns p50/p95 per case, under
@@ -140,6 +159,16 @@ export async function timeCases(bench: PeriodBench, cases: TileCase[], write: ()
     bench.say(`run ${run + 1}/${bench.runs} done (load ${os.loadavg()[0]!.toFixed(1)})`);
   }
   return Object.fromEntries([...times].map(([name, t]) => [name, { [labels[0]]: latency(t.period), [labels[1]]: latency(t.days) }]));
+}
+
+/** timeCases with one new paid order (NEW_ORDER) as the write before each case; the orders are deleted after. */
+export async function timeCasesAfterOrders(bench: PeriodBench, sql: postgres.Sql, cases: TileCase[], asOf: string,
+  labels: [string, string]): Promise<Record<string, Record<string, unknown>>> {
+  let next = (await sql<{ next: number }[]>`SELECT max(id) + 1 AS next FROM siyu.orders`)[0]!.next;
+  const written: number[] = [];
+  const figures = await timeCases(bench, cases, async () => { written.push(next); await NEW_ORDER(sql, next++, asOf); }, labels);
+  await sql`DELETE FROM siyu.orders WHERE id = ANY(${written})`;
+  return figures;
 }
 
 /** Runs the database part (unless `--inserts` is negative), then the tiles (unless `--runs 0`), and prints both as JSON. */

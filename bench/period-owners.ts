@@ -22,11 +22,9 @@
 import os from 'node:os';
 import { buildEmployeeConvertedQuery } from '../web/src/features/staff/employee-detail/build-query.ts';
 import { buildStaffConvertedQuery } from '../web/src/features/staff/team-leaderboard/build-query.ts';
-import { overviewQueries } from '../web/src/features/overview/page-queries.ts';
-import { addDays, dateRangeFor, presetPeriodKey, type RangePreset } from '../web/src/lib/date-range.ts';
-import type { CubeQuery } from '../web/src/page-loads.ts';
+import { addDays, dateRangeFor } from '../web/src/lib/date-range.ts';
 import { BrowserClient } from './http-client.ts';
-import { alternateInserts, NEW_ORDER, periodBench, report, timeCases, timed, withDatabase, withProduct } from './period-bench.ts';
+import { alternateInserts, NEW_ORDER, periodBench, report, tilePairs, timeCasesAfterOrders, timed, withDatabase, withProduct } from './period-bench.ts';
 
 const bench = periodBench('period-owners');
 
@@ -67,16 +65,7 @@ const tiles = (pgPort: number) => withProduct(bench, pgPort, async ({ sql, url, 
   const [someone] = (await exec.load({ dimensions: ['staff_performance.team'], order: { 'staff_performance.team': 'asc' }, limit: 1 })).rows;
   const team = String(someone!['staff_performance.team']);
   const [staffRow] = await sql<{ id: number }[]>`SELECT employee_id AS id FROM siyu.accounts WHERE username = 'staff'`;
-  const none = { team: null, channel: null, campaign: null };
-  // Each case: the page's query on a preset (owner period table) and the same range as a custom range asks it (customer-day table).
-  const pair = (preset: RangePreset, build: (period: string | null) => unknown) => {
-    const range = dateRangeFor(preset, asOf);
-    return { period: build(presetPeriodKey(range, asOf)) as CubeQuery, days: build(null) as CubeQuery };
-  };
-  const rate = (preset: RangePreset, which: 'repurchase' | 'repurchase_yoy') => pair(preset, (p) => {
-    const q = overviewQueries(dateRangeFor(preset, asOf), none, 'both', null, p === null ? null : asOf);
-    return q[which];
-  });
+  const { pair, overview: rate } = tilePairs(asOf);
   const year = dateRangeFor('last_12_months', asOf);
   const cases = [
     { name: 'exec · overview repurchase, 近12个月', client: exec, ...rate('last_12_months', 'repurchase') },
@@ -88,11 +77,7 @@ const tiles = (pgPort: number) => withProduct(bench, pgPort, async ({ sql, url, 
     { name: 'exec · staff converted by a team\'s employees, 近12个月', client: exec, ...pair('last_12_months', (p) => buildStaffConvertedQuery('employee', year, team, p)) },
     { name: 'staff · one employee\'s converted, 近12个月', client: staff, ...pair('last_12_months', (p) => buildEmployeeConvertedQuery(staffRow!.id, year, p)) },
   ];
-  let next = (await sql<{ next: number }[]>`SELECT max(id) + 1 AS next FROM siyu.orders`)[0]!.next;
-  const written: number[] = [];
-  const figures = await timeCases(bench, cases, async () => { written.push(next); await NEW_ORDER(sql, next++, asOf); }, ['period_table', 'customer_days']);
-  await sql`DELETE FROM siyu.orders WHERE id = ANY(${written})`;
-  return figures;
+  return timeCasesAfterOrders(bench, sql, cases, asOf, ['period_table', 'customer_days']);
 });
 
 await report(bench, database, tiles);

@@ -17,11 +17,9 @@
  * The data directory is left as it was (the orders written are deleted).
  */
 import os from 'node:os';
-import { overviewQueries } from '../web/src/features/overview/page-queries.ts';
 import { buildStaffSalesQuery } from '../web/src/features/staff/team-leaderboard/build-query.ts';
-import { addDays, dateRangeFor, presetPeriodKey, type RangePreset } from '../web/src/lib/date-range.ts';
-import type { CubeQuery } from '../web/src/page-loads.ts';
-import { alternateInserts, NEW_ORDER, periodBench, report, timeCases, timed, withDatabase, withProduct } from './period-bench.ts';
+import { addDays, dateRangeFor } from '../web/src/lib/date-range.ts';
+import { alternateInserts, NEW_ORDER, periodBench, report, tilePairs, timeCasesAfterOrders, timed, withDatabase, withProduct } from './period-bench.ts';
 
 const bench = periodBench('period-sales');
 
@@ -57,16 +55,7 @@ const database = (pgPort: number) => withDatabase(bench, pgPort, async (sql) => 
 const tiles = (pgPort: number) => withProduct(bench, pgPort, async ({ sql, exec, manager, asOf }) => {
   const [someone] = (await exec.load({ dimensions: ['staff_performance.team'], order: { 'staff_performance.team': 'asc' }, limit: 1 })).rows;
   const team = String(someone!['staff_performance.team']);
-  const none = { team: null, channel: null, campaign: null };
-  // Each case: the page's query on a preset (period table) and the same range as a custom range asks it (customer-day table).
-  const pair = (preset: RangePreset, build: (period: string | null) => unknown) => {
-    const range = dateRangeFor(preset, asOf);
-    return { period: build(presetPeriodKey(range, asOf)) as CubeQuery, days: build(null) as CubeQuery };
-  };
-  const kpis = (preset: RangePreset, which: 'sales_kpis' | 'sales_kpis_yoy') => pair(preset, (p) => {
-    const q = overviewQueries(dateRangeFor(preset, asOf), none, 'both', null, p === null ? null : asOf);
-    return q[which];
-  });
+  const { pair, overview: kpis } = tilePairs(asOf);
   const cases = [
     { name: 'exec · overview sales, 近12个月', client: exec, ...kpis('last_12_months', 'sales_kpis') },
     { name: 'exec · overview sales, 近12个月 同比', client: exec, ...kpis('last_12_months', 'sales_kpis_yoy') },
@@ -75,11 +64,7 @@ const tiles = (pgPort: number) => withProduct(bench, pgPort, async ({ sql, exec,
     { name: 'exec · staff sales by a team\'s employees, 近12个月', client: exec, ...pair('last_12_months', (p) => buildStaffSalesQuery('employee', dateRangeFor('last_12_months', asOf), team, p)) },
     { name: 'manager · overview sales, 近12个月', client: manager, ...kpis('last_12_months', 'sales_kpis') },
   ];
-  let next = (await sql<{ next: number }[]>`SELECT max(id) + 1 AS next FROM siyu.orders`)[0]!.next;
-  const written: number[] = [];
-  const figures = await timeCases(bench, cases, async () => { written.push(next); await NEW_ORDER(sql, next++, asOf); }, ['period_table', 'customer_days']);
-  await sql`DELETE FROM siyu.orders WHERE id = ANY(${written})`;
-  return figures;
+  return timeCasesAfterOrders(bench, sql, cases, asOf, ['period_table', 'customer_days']);
 });
 
 await report(bench, database, tiles);
