@@ -22,37 +22,14 @@
  * The data directory is left as it was (the rows written are deleted).
  */
 import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import postgres from 'postgres';
-import { ROOT_DIR } from '../cube/config.ts';
-import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
-import { freePort } from '../cube/ports.ts';
+import type postgres from 'postgres';
 import { activitiesQueries } from '../web/src/features/activities/page-queries.ts';
 import { channelsQueries } from '../web/src/features/channels/page-queries.ts';
 import { addDays, dateRangeFor, type RangePreset } from '../web/src/lib/date-range.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
-import { BrowserClient } from './http-client.ts';
-import { embeddedProductOptions, startProduct } from './product.ts';
-import { latency } from './stats.ts';
+import { alternateInserts, periodBench, report, timeCases, timed, withDatabase, withProduct } from './period-bench.ts';
 
-const args = parseArgs({
-  options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' }, inserts: { type: 'string', default: '200' } },
-}).values;
-if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
-const dataDir = path.resolve(args['data-dir']);
-const runs = Number(args.runs);
-const inserts = Number(args.inserts);
-const say = (m: string): void => { process.stderr.write(`[period-participants ${new Date().toISOString().slice(11, 19)}] ${m}\n`); };
-const load: number[] = [os.loadavg()[0]!];
-const sampler = setInterval(() => load.push(os.loadavg()[0]!), 2000);
-sampler.unref();
-
-async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const out = await run();
-  return [out, Math.round(performance.now() - t0)];
-}
+const bench = periodBench('period-participants');
 
 /** A customer who is not yet in the campaign joins it today (ids above `first`, so they can be deleted after). */
 const JOIN = (sql: postgres.Sql, id: number, campaign: number, asOf: string) => sql`
@@ -72,121 +49,80 @@ const CONVERTING_ORDER = (sql: postgres.Sql, id: number, asOf: string) => sql`
   WHERE NOT pc.converted AND pc.participation_id >= (SELECT min(participation_id) FROM siyu.participant_conversions) + ${(id * 13) % 100_000}
   ORDER BY pc.participation_id LIMIT 1`;
 
-async function database(pgPort: number): Promise<Record<string, unknown>> {
-  const db = await startEmbeddedPostgres(dataDir, pgPort);
-  const sql = postgres(embeddedUrl(dataDir, pgPort), { max: 1, onnotice: () => {} });
-  try {
-    const { firstOrder, firstJoin, asOf, campaign } = (await sql<{ firstOrder: number; firstJoin: number; asOf: string; campaign: number }[]>`
-      SELECT (SELECT max(id) + 1 FROM siyu.orders) AS "firstOrder", (SELECT max(id) + 1 FROM siyu.campaign_participations) AS "firstJoin",
-             (SELECT value FROM siyu.settings WHERE key = 'as_of') AS "asOf",
-             (SELECT campaign_id FROM siyu.campaign_participations GROUP BY 1 ORDER BY count(*) DESC LIMIT 1) AS campaign`)[0]!;
-    const [[built], buildMs] = await timed(() => sql<{ rows: string }[]>`SELECT siyu.roll_period_participants(true) AS rows`);
-    const [size] = await sql<{ periods: number; bytes: string }[]>`
-      SELECT (SELECT count(*)::int FROM siyu.participant_periods) AS periods, pg_total_relation_size('siyu.period_participants')::text AS bytes`;
-    say(`whole build ${buildMs} ms, ${built!.rows} rows`);
-    // Only this table's roll-over: the sales period table's trigger on the settings is off meanwhile (rolled back after).
-    const roll = (day: string) => sql.begin(async (tx) => {
-      await tx`ALTER TABLE siyu.settings DISABLE TRIGGER period_sales_as_of`;
-      const t0 = performance.now();
-      await tx`UPDATE siyu.settings SET value = ${day} WHERE key = 'as_of'`;
-      const ms = Math.round(performance.now() - t0);
-      await tx`ALTER TABLE siyu.settings ENABLE TRIGGER period_sales_as_of`;
-      return ms;
-    });
-    const nextMs = await roll(addDays(asOf, 1));
-    const backMs = await roll(asOf);
-    say(`roll-over ${nextMs} ms, back ${backMs} ms`);
-    const times = { join: { on: [] as number[], off: [] as number[] }, order: { on: [] as number[], off: [] as number[] } };
-    let join = firstJoin + 100_000;
-    let order = firstOrder + 100_000;
-    for (let block = 0; block < inserts / 10; block++) {
-      const on = block % 2 === 0;
-      if (!on) for (const t of ['insert', 'update']) await sql.unsafe(`ALTER TABLE siyu.participant_conversions DISABLE TRIGGER period_participants_${t}`);
-      for (let k = 0; k < 10; k++) {
-        let t0 = performance.now();
-        await JOIN(sql, join++, campaign, asOf);
-        times.join[on ? 'on' : 'off'].push(performance.now() - t0);
-        t0 = performance.now();
-        await CONVERTING_ORDER(sql, order++, asOf);
-        times.order[on ? 'on' : 'off'].push(performance.now() - t0);
-      }
-      if (!on) for (const t of ['insert', 'update']) await sql.unsafe(`ALTER TABLE siyu.participant_conversions ENABLE TRIGGER period_participants_${t}`);
-    }
-    await sql`DELETE FROM siyu.orders WHERE id >= ${firstOrder + 100_000}`;
-    await sql`DELETE FROM siyu.campaign_participations WHERE id >= ${firstJoin + 100_000}`;
-    // The rows written with the trigger off were never in the period table: count it afresh.
-    await sql`SELECT siyu.roll_period_participants(true)`;
-    await sql`VACUUM (ANALYZE) siyu.period_participants`;
-    return {
-      whole_build_ms: buildMs, rows: Number(built!.rows), periods: size!.periods, bytes: Number(size!.bytes),
-      roll_over_next_day_ms: nextMs, roll_over_back_ms: backMs,
-      participation_insert_with: latency(times.join.on), participation_insert_without: latency(times.join.off),
-      converting_order_insert_with: latency(times.order.on), converting_order_insert_without: latency(times.order.off),
-      load_average: os.loadavg()[0],
-    };
-  } finally {
-    await sql.end({ timeout: 5 });
-    await db.stop();
-  }
-}
+const database = (pgPort: number) => withDatabase(bench, pgPort, async (sql) => {
+  const { firstOrder, firstJoin, asOf, campaign } = (await sql<{ firstOrder: number; firstJoin: number; asOf: string; campaign: number }[]>`
+    SELECT (SELECT max(id) + 1 FROM siyu.orders) AS "firstOrder", (SELECT max(id) + 1 FROM siyu.campaign_participations) AS "firstJoin",
+           (SELECT value FROM siyu.settings WHERE key = 'as_of') AS "asOf",
+           (SELECT campaign_id FROM siyu.campaign_participations GROUP BY 1 ORDER BY count(*) DESC LIMIT 1) AS campaign`)[0]!;
+  const [[built], buildMs] = await timed(() => sql<{ rows: string }[]>`SELECT siyu.roll_period_participants(true) AS rows`);
+  const [size] = await sql<{ periods: number; bytes: string }[]>`
+    SELECT (SELECT count(*)::int FROM siyu.participant_periods) AS periods, pg_total_relation_size('siyu.period_participants')::text AS bytes`;
+  bench.say(`whole build ${buildMs} ms, ${built!.rows} rows`);
+  // Only this table's roll-over: the sales period table's trigger on the settings is off meanwhile (rolled back after).
+  const roll = (day: string) => sql.begin(async (tx) => {
+    await tx`ALTER TABLE siyu.settings DISABLE TRIGGER period_sales_as_of`;
+    const t0 = performance.now();
+    await tx`UPDATE siyu.settings SET value = ${day} WHERE key = 'as_of'`;
+    const ms = Math.round(performance.now() - t0);
+    await tx`ALTER TABLE siyu.settings ENABLE TRIGGER period_sales_as_of`;
+    return ms;
+  });
+  const nextMs = await roll(addDays(asOf, 1));
+  const backMs = await roll(asOf);
+  bench.say(`roll-over ${nextMs} ms, back ${backMs} ms`);
+  let join = firstJoin + 100_000;
+  let order = firstOrder + 100_000;
+  const pause = async (on: boolean) => {
+    for (const t of ['insert', 'update']) await sql.unsafe(`ALTER TABLE siyu.participant_conversions ${on ? 'ENABLE' : 'DISABLE'} TRIGGER period_participants_${t}`);
+  };
+  const times = await alternateInserts(bench, pause, {
+    join: () => JOIN(sql, join++, campaign, asOf),
+    order: () => CONVERTING_ORDER(sql, order++, asOf),
+  });
+  await sql`DELETE FROM siyu.orders WHERE id >= ${firstOrder + 100_000}`;
+  await sql`DELETE FROM siyu.campaign_participations WHERE id >= ${firstJoin + 100_000}`;
+  // The rows written with the trigger off were never in the period table: count it afresh.
+  await sql`SELECT siyu.roll_period_participants(true)`;
+  await sql`VACUUM (ANALYZE) siyu.period_participants`;
+  return {
+    whole_build_ms: buildMs, rows: Number(built!.rows), periods: size!.periods, bytes: Number(size!.bytes),
+    roll_over_next_day_ms: nextMs, roll_over_back_ms: backMs,
+    participation_insert_with: times.join!.on, participation_insert_without: times.join!.off,
+    converting_order_insert_with: times.order!.on, converting_order_insert_without: times.order!.off,
+    load_average: os.loadavg()[0],
+  };
+});
 
-async function tiles(pgPort: number): Promise<Record<string, unknown>> {
-  const product = await startProduct(await embeddedProductOptions(dataDir, pgPort, path.join(ROOT_DIR, '.tmp', 'period-participants.log'), {}, 30 * 60_000));
-  const sql = postgres(embeddedUrl(dataDir, pgPort), { max: 1, onnotice: () => {} });
-  try {
-    const exec = await BrowserClient.login(product.url, 'exec', 'demo');
-    const manager = await BrowserClient.login(product.url, 'manager', 'demo');
-    const asOf = String(((await exec.get('/api/me')).body as { asOf: string }).asOf).slice(0, 10);
-    const [top] = await sql<{ campaign: string; campaign_id: number; channel: string }[]>`
-      SELECT c.name AS campaign, c.id AS campaign_id, ch.name AS channel
-      FROM siyu.campaign_participations AS p JOIN siyu.campaigns AS c ON c.id = p.campaign_id JOIN siyu.channels AS ch ON ch.id = p.channel_id
-      WHERE p.joined_at >= now() - interval '400 days' GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 1`;
-    const none = { team: null, campaign: null, channel: null };
-    // Each case: the page's query on a preset (the period table) and the same range as a custom range asks it.
-    const pair = (preset: RangePreset, build: (on: string | null) => unknown) => ({ period: build(asOf) as CubeQuery, days: build(null) as CubeQuery });
-    const range = (preset: RangePreset) => dateRangeFor(preset, asOf);
-    const cases = [
-      { name: 'exec · channels conversion by channel, 近12个月', client: exec, ...pair('last_12_months', (on) => channelsQueries(range('last_12_months'), none, on).conversion_by_channel) },
-      { name: 'exec · channels conversion by channel, 近30天', client: exec, ...pair('last_30_days', (on) => channelsQueries(range('last_30_days'), none, on).conversion_by_channel) },
-      { name: 'exec · channels conversion by campaign (a channel), 近12个月', client: exec, ...pair('last_12_months', (on) => channelsQueries(range('last_12_months'), { ...none, channel: top!.channel }, on).conversion_by_campaign) },
-      { name: 'exec · activities participation by campaign, 近12个月', client: exec, ...pair('last_12_months', (on) => activitiesQueries(range('last_12_months'), none, false, on).participation_by_campaign) },
-      { name: 'exec · activities participation by channel (a campaign), 近12个月', client: exec, ...pair('last_12_months', (on) => activitiesQueries(range('last_12_months'), { ...none, campaign: top!.campaign }, false, on).participation_by_channel) },
-      { name: 'manager · activities participation by campaign, 近12个月', client: manager, ...pair('last_12_months', (on) => activitiesQueries(range('last_12_months'), none, false, on).participation_by_campaign) },
-    ];
-    for (const c of cases) { await c.client.load(c.period); await c.client.load(c.days); }
-    const times = new Map(cases.map((c) => [c.name, { period: [] as number[], days: [] as number[] }]));
-    const written = { orders: [] as number[], joins: [] as number[] };
-    const [firsts] = await sql<{ o: number; p: number }[]>`
-      SELECT (SELECT max(id) + 1 FROM siyu.orders) AS o, (SELECT max(id) + 1 FROM siyu.campaign_participations) AS p`;
-    let [order, join] = [firsts!.o, firsts!.p];
-    for (let run = 0; run < runs; run++) {
-      for (const c of cases) {
-        written.joins.push(join);
-        await JOIN(sql, join++, top!.campaign_id, asOf);
-        written.orders.push(order);
-        await CONVERTING_ORDER(sql, order++, asOf);
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        for (const which of run % 2 === 0 ? (['period', 'days'] as const) : (['days', 'period'] as const)) {
-          times.get(c.name)![which].push((await c.client.load(c[which])).ms);
-        }
-      }
-      say(`run ${run + 1}/${runs} done (load ${os.loadavg()[0]!.toFixed(1)})`);
-    }
-    await sql`DELETE FROM siyu.orders WHERE id = ANY(${written.orders})`;
-    await sql`DELETE FROM siyu.campaign_participations WHERE id = ANY(${written.joins})`;
-    return Object.fromEntries([...times].map(([name, t]) => [name, { period_table: latency(t.period), participations: latency(t.days) }]));
-  } finally {
-    await sql.end({ timeout: 5 });
-    await product.stop();
-  }
-}
+const tiles = (pgPort: number) => withProduct(bench, pgPort, async ({ sql, exec, manager, asOf }) => {
+  const [top] = await sql<{ campaign: string; campaign_id: number; channel: string }[]>`
+    SELECT c.name AS campaign, c.id AS campaign_id, ch.name AS channel
+    FROM siyu.campaign_participations AS p JOIN siyu.campaigns AS c ON c.id = p.campaign_id JOIN siyu.channels AS ch ON ch.id = p.channel_id
+    WHERE p.joined_at >= now() - interval '400 days' GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 1`;
+  const none = { team: null, campaign: null, channel: null };
+  // Each case: the page's query on a preset (the period table) and the same range as a custom range asks it.
+  const pair = (preset: RangePreset, build: (on: string | null) => unknown) => ({ period: build(asOf) as CubeQuery, days: build(null) as CubeQuery });
+  const range = (preset: RangePreset) => dateRangeFor(preset, asOf);
+  const cases = [
+    { name: 'exec · channels conversion by channel, 近12个月', client: exec, ...pair('last_12_months', (on) => channelsQueries(range('last_12_months'), none, on).conversion_by_channel) },
+    { name: 'exec · channels conversion by channel, 近30天', client: exec, ...pair('last_30_days', (on) => channelsQueries(range('last_30_days'), none, on).conversion_by_channel) },
+    { name: 'exec · channels conversion by campaign (a channel), 近12个月', client: exec, ...pair('last_12_months', (on) => channelsQueries(range('last_12_months'), { ...none, channel: top!.channel }, on).conversion_by_campaign) },
+    { name: 'exec · activities participation by campaign, 近12个月', client: exec, ...pair('last_12_months', (on) => activitiesQueries(range('last_12_months'), none, false, on).participation_by_campaign) },
+    { name: 'exec · activities participation by channel (a campaign), 近12个月', client: exec, ...pair('last_12_months', (on) => activitiesQueries(range('last_12_months'), { ...none, campaign: top!.campaign }, false, on).participation_by_channel) },
+    { name: 'manager · activities participation by campaign, 近12个月', client: manager, ...pair('last_12_months', (on) => activitiesQueries(range('last_12_months'), none, false, on).participation_by_campaign) },
+  ];
+  const written = { orders: [] as number[], joins: [] as number[] };
+  const [firsts] = await sql<{ o: number; p: number }[]>`
+    SELECT (SELECT max(id) + 1 FROM siyu.orders) AS o, (SELECT max(id) + 1 FROM siyu.campaign_participations) AS p`;
+  let [order, join] = [firsts!.o, firsts!.p];
+  const figures = await timeCases(bench, cases, async () => {
+    written.joins.push(join);
+    await JOIN(sql, join++, top!.campaign_id, asOf);
+    written.orders.push(order);
+    await CONVERTING_ORDER(sql, order++, asOf);
+  }, ['period_table', 'participations']);
+  await sql`DELETE FROM siyu.orders WHERE id = ANY(${written.orders})`;
+  await sql`DELETE FROM siyu.campaign_participations WHERE id = ANY(${written.joins})`;
+  return figures;
+});
 
-const pgPort = await freePort();
-const figures = inserts >= 0 ? await database(pgPort) : null;
-say(JSON.stringify(figures));
-const tileFigures = runs > 0 ? await tiles(pgPort) : null;
-clearInterval(sampler);
-process.stdout.write(`${JSON.stringify({
-  data_dir: dataDir, runs, inserts, database: figures, tiles: tileFigures,
-  load_average: { mean: Math.round((load.reduce((a, b) => a + b, 0) / load.length) * 10) / 10, max: Math.max(...load) },
-}, null, 2)}\n`);
+await report(bench, database, tiles);

@@ -17,145 +17,54 @@
  * The data directory is left as it was (the orders written are deleted).
  */
 import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import postgres from 'postgres';
-import { ROOT_DIR } from '../cube/config.ts';
-import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
-import { freePort } from '../cube/ports.ts';
-import { overviewQueries } from '../web/src/features/overview/page-queries.ts';
 import { buildStaffSalesQuery } from '../web/src/features/staff/team-leaderboard/build-query.ts';
-import { addDays, dateRangeFor, presetPeriodKey, type RangePreset } from '../web/src/lib/date-range.ts';
-import type { CubeQuery } from '../web/src/page-loads.ts';
-import { BrowserClient } from './http-client.ts';
-import { embeddedProductOptions, startProduct } from './product.ts';
-import { latency } from './stats.ts';
+import { addDays, dateRangeFor } from '../web/src/lib/date-range.ts';
+import { alternateInserts, NEW_ORDER, periodBench, report, tilePairs, timeCasesAfterOrders, timed, withDatabase, withProduct } from './period-bench.ts';
 
-const args = parseArgs({
-  options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' }, inserts: { type: 'string', default: '200' } },
-}).values;
-if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
-const dataDir = path.resolve(args['data-dir']);
-const runs = Number(args.runs);
-const inserts = Number(args.inserts);
-const say = (m: string): void => { process.stderr.write(`[period-sales ${new Date().toISOString().slice(11, 19)}] ${m}\n`); };
-const load: number[] = [os.loadavg()[0]!];
-const sampler = setInterval(() => load.push(os.loadavg()[0]!), 2000);
-sampler.unref();
+const bench = periodBench('period-sales');
 
-const NEW_ORDER = (sql: postgres.Sql, id: number, asOf: string) => sql`
-  INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
-  VALUES (${id}, (SELECT min(id) FROM siyu.customers) + ${id % 1000}, (SELECT min(id) FROM siyu.employees) + ${id % 50},
-          (SELECT min(id) FROM siyu.channels), NULL, (${asOf}::date + time '11:00') AT TIME ZONE siyu.business_tz(), 99.90, 1, 'core', 'paid')`;
+const database = (pgPort: number) => withDatabase(bench, pgPort, async (sql) => {
+  const { first, asOf } = (await sql<{ first: number; asOf: string }[]>`
+    SELECT max(id) + 1 AS first, (SELECT value FROM siyu.settings WHERE key = 'as_of') AS "asOf" FROM siyu.orders`)[0]!;
+  const [[built], buildMs] = await timed(() => sql<{ rows: string }[]>`SELECT siyu.roll_period_sales(true) AS rows`);
+  const [size] = await sql<{ periods: number; bytes: string }[]>`
+    SELECT (SELECT count(*)::int FROM siyu.sales_periods) AS periods, pg_total_relation_size('siyu.period_sales')::text AS bytes`;
+  bench.say(`whole build ${buildMs} ms, ${built!.rows} rows`);
+  const [[next], nextMs] = await timed(() => sql<{ rows: string }[]>`
+    UPDATE siyu.settings SET value = ${addDays(asOf, 1)} WHERE key = 'as_of' RETURNING (SELECT count(*) FROM siyu.period_sales)::text AS rows`);
+  const [, backMs] = await timed(() => sql`UPDATE siyu.settings SET value = ${asOf} WHERE key = 'as_of'`);
+  bench.say(`roll-over ${nextMs} ms, back ${backMs} ms`);
+  let id = first + 10_000;
+  const { order } = await alternateInserts(bench, (on) => sql.unsafe(`ALTER TABLE siyu.orders ${on ? 'ENABLE' : 'DISABLE'} TRIGGER customer_days_insert`),
+    { order: () => NEW_ORDER(sql, id++, asOf) });
+  // The orders inserted with the trigger off are in neither table: delete all without the triggers, then rebuild.
+  await sql`ALTER TABLE siyu.orders DISABLE TRIGGER customer_days_delete`;
+  await sql`DELETE FROM siyu.orders WHERE id >= ${first + 10_000}`;
+  await sql`ALTER TABLE siyu.orders ENABLE TRIGGER customer_days_delete`;
+  const [, rebuildMs] = await timed(() => sql`SELECT siyu.rebuild_customer_days()`);
+  await sql`VACUUM (ANALYZE) siyu.customer_days`;
+  await sql`VACUUM (ANALYZE) siyu.period_sales`;
+  return {
+    whole_build_ms: buildMs, rows: Number(built!.rows), periods: size!.periods, bytes: Number(size!.bytes),
+    roll_over_next_day_ms: nextMs, roll_over_back_ms: backMs, rows_next_day: Number(next!.rows),
+    insert_with_both_tables: order!.on, insert_without: order!.off,
+    rebuild_customer_days_and_periods_ms: rebuildMs, load_average: os.loadavg()[0],
+  };
+});
 
-async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const out = await run();
-  return [out, Math.round(performance.now() - t0)];
-}
+const tiles = (pgPort: number) => withProduct(bench, pgPort, async ({ sql, exec, manager, asOf }) => {
+  const [someone] = (await exec.load({ dimensions: ['staff_performance.team'], order: { 'staff_performance.team': 'asc' }, limit: 1 })).rows;
+  const team = String(someone!['staff_performance.team']);
+  const { pair, overview: kpis } = tilePairs(asOf);
+  const cases = [
+    { name: 'exec · overview sales, 近12个月', client: exec, ...kpis('last_12_months', 'sales_kpis') },
+    { name: 'exec · overview sales, 近12个月 同比', client: exec, ...kpis('last_12_months', 'sales_kpis_yoy') },
+    { name: 'exec · overview sales, 近30天', client: exec, ...kpis('last_30_days', 'sales_kpis') },
+    { name: 'exec · staff sales by team, 近12个月', client: exec, ...pair('last_12_months', (p) => buildStaffSalesQuery('team', dateRangeFor('last_12_months', asOf), null, p)) },
+    { name: 'exec · staff sales by a team\'s employees, 近12个月', client: exec, ...pair('last_12_months', (p) => buildStaffSalesQuery('employee', dateRangeFor('last_12_months', asOf), team, p)) },
+    { name: 'manager · overview sales, 近12个月', client: manager, ...kpis('last_12_months', 'sales_kpis') },
+  ];
+  return timeCasesAfterOrders(bench, sql, cases, asOf, ['period_table', 'customer_days']);
+});
 
-async function database(pgPort: number): Promise<Record<string, unknown>> {
-  const db = await startEmbeddedPostgres(dataDir, pgPort);
-  const sql = postgres(embeddedUrl(dataDir, pgPort), { max: 1, onnotice: () => {} });
-  try {
-    const { first, asOf } = (await sql<{ first: number; asOf: string }[]>`
-      SELECT max(id) + 1 AS first, (SELECT value FROM siyu.settings WHERE key = 'as_of') AS "asOf" FROM siyu.orders`)[0]!;
-    const [[built], buildMs] = await timed(() => sql<{ rows: string }[]>`SELECT siyu.roll_period_sales(true) AS rows`);
-    const [size] = await sql<{ periods: number; bytes: string }[]>`
-      SELECT (SELECT count(*)::int FROM siyu.sales_periods) AS periods, pg_total_relation_size('siyu.period_sales')::text AS bytes`;
-    say(`whole build ${buildMs} ms, ${built!.rows} rows`);
-    const [[next], nextMs] = await timed(() => sql<{ rows: string }[]>`
-      UPDATE siyu.settings SET value = ${addDays(asOf, 1)} WHERE key = 'as_of' RETURNING (SELECT count(*) FROM siyu.period_sales)::text AS rows`);
-    const [, backMs] = await timed(() => sql`UPDATE siyu.settings SET value = ${asOf} WHERE key = 'as_of'`);
-    say(`roll-over ${nextMs} ms, back ${backMs} ms`);
-    const timesOn: number[] = [];
-    const timesOff: number[] = [];
-    let id = first + 10_000;
-    for (let block = 0; block < inserts / 10; block++) {
-      const on = block % 2 === 0;
-      if (!on) await sql`ALTER TABLE siyu.orders DISABLE TRIGGER customer_days_insert`;
-      for (let k = 0; k < 10; k++) {
-        const t0 = performance.now();
-        await NEW_ORDER(sql, id++, asOf);
-        (on ? timesOn : timesOff).push(performance.now() - t0);
-      }
-      if (!on) await sql`ALTER TABLE siyu.orders ENABLE TRIGGER customer_days_insert`;
-    }
-    // The orders inserted with the trigger off are in neither table: delete all without the triggers, then rebuild.
-    await sql`ALTER TABLE siyu.orders DISABLE TRIGGER customer_days_delete`;
-    await sql`DELETE FROM siyu.orders WHERE id >= ${first + 10_000}`;
-    await sql`ALTER TABLE siyu.orders ENABLE TRIGGER customer_days_delete`;
-    const [, rebuildMs] = await timed(() => sql`SELECT siyu.rebuild_customer_days()`);
-    await sql`VACUUM (ANALYZE) siyu.customer_days`;
-    await sql`VACUUM (ANALYZE) siyu.period_sales`;
-    return {
-      whole_build_ms: buildMs, rows: Number(built!.rows), periods: size!.periods, bytes: Number(size!.bytes),
-      roll_over_next_day_ms: nextMs, roll_over_back_ms: backMs, rows_next_day: Number(next!.rows),
-      insert_with_both_tables: latency(timesOn), insert_without: latency(timesOff),
-      rebuild_customer_days_and_periods_ms: rebuildMs, load_average: os.loadavg()[0],
-    };
-  } finally {
-    await sql.end({ timeout: 5 });
-    await db.stop();
-  }
-}
-
-async function tiles(pgPort: number): Promise<Record<string, unknown>> {
-  const product = await startProduct(await embeddedProductOptions(dataDir, pgPort, path.join(ROOT_DIR, '.tmp', 'period-sales.log'), {}, 30 * 60_000));
-  const sql = postgres(embeddedUrl(dataDir, pgPort), { max: 1, onnotice: () => {} });
-  try {
-    const exec = await BrowserClient.login(product.url, 'exec', 'demo');
-    const manager = await BrowserClient.login(product.url, 'manager', 'demo');
-    const asOf = String(((await exec.get('/api/me')).body as { asOf: string }).asOf).slice(0, 10);
-    const [someone] = (await exec.load({ dimensions: ['staff_performance.team'], order: { 'staff_performance.team': 'asc' }, limit: 1 })).rows;
-    const team = String(someone!['staff_performance.team']);
-    const none = { team: null, channel: null, campaign: null };
-    // Each case: the page's query on a preset (period table) and the same range as a custom range asks it (customer-day table).
-    const pair = (preset: RangePreset, build: (period: string | null) => unknown) => {
-      const range = dateRangeFor(preset, asOf);
-      return { period: build(presetPeriodKey(range, asOf)) as CubeQuery, days: build(null) as CubeQuery };
-    };
-    const kpis = (preset: RangePreset, which: 'sales_kpis' | 'sales_kpis_yoy') => pair(preset, (p) => {
-      const q = overviewQueries(dateRangeFor(preset, asOf), none, 'both', null, p === null ? null : asOf);
-      return q[which];
-    });
-    const cases = [
-      { name: 'exec · overview sales, 近12个月', client: exec, ...kpis('last_12_months', 'sales_kpis') },
-      { name: 'exec · overview sales, 近12个月 同比', client: exec, ...kpis('last_12_months', 'sales_kpis_yoy') },
-      { name: 'exec · overview sales, 近30天', client: exec, ...kpis('last_30_days', 'sales_kpis') },
-      { name: 'exec · staff sales by team, 近12个月', client: exec, ...pair('last_12_months', (p) => buildStaffSalesQuery('team', dateRangeFor('last_12_months', asOf), null, p)) },
-      { name: 'exec · staff sales by a team\'s employees, 近12个月', client: exec, ...pair('last_12_months', (p) => buildStaffSalesQuery('employee', dateRangeFor('last_12_months', asOf), team, p)) },
-      { name: 'manager · overview sales, 近12个月', client: manager, ...kpis('last_12_months', 'sales_kpis') },
-    ];
-    for (const c of cases) { await c.client.load(c.period); await c.client.load(c.days); }
-    const times = new Map(cases.map((c) => [c.name, { period: [] as number[], days: [] as number[] }]));
-    let next = (await sql<{ next: number }[]>`SELECT max(id) + 1 AS next FROM siyu.orders`)[0]!.next;
-    const written: number[] = [];
-    for (let run = 0; run < runs; run++) {
-      for (const c of cases) {
-        written.push(next);
-        await NEW_ORDER(sql, next++, asOf);
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        for (const which of run % 2 === 0 ? (['period', 'days'] as const) : (['days', 'period'] as const)) {
-          times.get(c.name)![which].push((await c.client.load(c[which])).ms);
-        }
-      }
-      say(`run ${run + 1}/${runs} done (load ${os.loadavg()[0]!.toFixed(1)})`);
-    }
-    await sql`DELETE FROM siyu.orders WHERE id = ANY(${written})`;
-    return Object.fromEntries([...times].map(([name, t]) => [name, { period_table: latency(t.period), customer_days: latency(t.days) }]));
-  } finally {
-    await sql.end({ timeout: 5 });
-    await product.stop();
-  }
-}
-
-const pgPort = await freePort();
-const figures = inserts >= 0 ? await database(pgPort) : null;
-say(JSON.stringify(figures));
-const tileFigures = runs > 0 ? await tiles(pgPort) : null;
-clearInterval(sampler);
-process.stdout.write(`${JSON.stringify({
-  data_dir: dataDir, runs, inserts, database: figures, tiles: tileFigures,
-  load_average: { mean: Math.round((load.reduce((a, b) => a + b, 0) / load.length) * 10) / 10, max: Math.max(...load) },
-}, null, 2)}\n`);
+await report(bench, database, tiles);

@@ -76,3 +76,29 @@ export async function randomOrderWrite(sql: Sql, w: OrderWrites): Promise<string
   }
   return kind;
 }
+
+/**
+ * Six writers at once, 15 transactions each, on four customers
+ * (`ids.customers[6..9]`), so their writes meet on the same keys: each
+ * inserts a paid order on `day(k)`, then refunds, moves (channel, no
+ * employee) or deletes that customer's earlier orders from id `base` on.
+ * Order ids from `base + 10` to `base + 600`.
+ */
+export async function concurrentOrderWriters(sql: Sql, w: { rnd: () => number; ids: OrderWrites['ids']; base: number; day: (k: number) => string }): Promise<void> {
+  const { rnd, ids, base } = w;
+  await Promise.all(Array.from({ length: 6 }, async (_, writer) => {
+    for (let k = 0; k < 15; k++) {
+      const c = ids.customers[6 + ((writer + k) % 4)]!;
+      const id = base + 10 + writer * 100 + k;
+      await sql.begin(async (tx) => {
+        await tx`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+                 VALUES (${id}, ${c}, ${ids.employees[k % 2]!}, ${ids.channels[k % 2]!}, ${w.day(k)}, ${(k + 1) * 1.5}, 1, 'core', 'paid')`;
+        const roll = rnd();
+        if (roll < 0.3) await tx`UPDATE siyu.orders SET status = 'refunded' WHERE customer_id = ${c} AND id <> ${id} AND status = 'paid' AND id >= ${base}`;
+        else if (roll < 0.6) await tx`UPDATE siyu.orders SET channel_id = ${ids.channels[2]!}, employee_id = NULL WHERE customer_id = ${c} AND id >= ${base}`;
+        else if (roll < 0.8) await tx`DELETE FROM siyu.orders WHERE customer_id = ${c} AND id >= ${base} AND id < ${id}`;
+        await tx`SELECT pg_sleep(0.01)`;
+      });
+    }
+  }));
+}

@@ -71,3 +71,38 @@ export async function participationBySql(sql: Sql, who: SecurityContext, { query
     [`${view}.converted_count`]: r.converted, [`${view}.campaign_conversion_rate`]: r.rate,
   }));
 }
+
+/**
+ * Six writers at once, 15 transactions each, on four customers
+ * (`ids.customers[6..9]`) and three campaigns, so their writes meet on the
+ * same participations: a paid campaign order (id from `base`), a refund or
+ * unrefund of the customer's campaign orders, a participation deleted, or a
+ * participation added (promoted by one of `promoters` when given).
+ */
+export async function concurrentParticipationWriters(sql: Sql, w: {
+  rnd: () => number; ids: { customers: number[]; campaigns: number[]; channels: number[] };
+  base: number; nextParticipation: { id: number }; promoters?: number[];
+}): Promise<void> {
+  const { rnd, ids, base } = w;
+  await Promise.all(Array.from({ length: 6 }, async (_, writer) => {
+    for (let k = 0; k < 15; k++) {
+      const c = ids.customers[6 + ((writer + k) % 4)]!;
+      const campaign = ids.campaigns[k % 3]!;
+      await sql.begin(async (tx) => {
+        const roll = rnd();
+        if (roll < 0.3) {
+          await tx`INSERT INTO siyu.orders (id, customer_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+                   VALUES (${base + writer * 100 + k}, ${c}, ${ids.channels[0]!}, ${campaign}, '2026-11-19 10:00+08', 5, 1, 'core', 'paid')`;
+        } else if (roll < 0.5) {
+          await tx`UPDATE siyu.orders SET status = CASE status WHEN 'paid' THEN 'refunded' ELSE 'paid' END WHERE customer_id = ${c} AND campaign_id = ${campaign}`;
+        } else if (roll < 0.7) {
+          await tx`DELETE FROM siyu.campaign_participations WHERE customer_id = ${c} AND campaign_id = ${campaign}`;
+        } else {
+          await tx`INSERT INTO siyu.campaign_participations (id, campaign_id, customer_id, employee_id, channel_id, joined_at)
+                   VALUES (${w.nextParticipation.id++}, ${campaign}, ${c}, ${w.promoters ? w.promoters[writer % 3]! : null}, ${ids.channels[1]!}, '2026-11-19 09:00+08') ON CONFLICT DO NOTHING`;
+        }
+        await tx`SELECT pg_sleep(0.01)`;
+      });
+    }
+  }));
+}

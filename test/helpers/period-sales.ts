@@ -54,3 +54,16 @@ export async function periodSalesRows(sql: Sql): Promise<string[]> {
   const rows = await sql<{ row: string }[]>`SELECT (p.*)::text AS row FROM siyu.period_sales AS p ORDER BY 1`;
   return rows.map((r) => r.row);
 }
+
+/** The overview filter's slices the period tables' model tests ask: none, a team, a channel, all three (the busiest channel and campaign). */
+export async function presetSlices(sql: Sql, teamName: string): Promise<{ team: string | null; channel: string | null; campaign: string | null }[]> {
+  const [names] = await sql<{ channel: string; campaign: string }[]>`
+    SELECT (SELECT ch.name FROM siyu.orders o JOIN siyu.channels ch ON ch.id = o.channel_id GROUP BY ch.name ORDER BY count(*) DESC LIMIT 1) AS channel,
+           (SELECT ca.name FROM siyu.orders o JOIN siyu.campaigns ca ON ca.id = o.campaign_id GROUP BY ca.name ORDER BY count(*) DESC LIMIT 1) AS campaign`;
+  return [
+    { team: null, channel: null, campaign: null },
+    { team: teamName, channel: null, campaign: null },
+    { team: null, channel: names!.channel, campaign: null },
+    { team: teamName, channel: names!.channel, campaign: names!.campaign },
+  ];
+}

@@ -21,6 +21,7 @@ import { addDays, dateRangeFor, type DateRange, type RangePreset } from '../../w
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { random, randomOrderWrite } from '../helpers/order-writes.ts';
 import { expectEachEquals, signInAll, type Person } from '../helpers/people.ts';
+import { presetSlices } from '../helpers/period-sales.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 const USERS = ['exec', 'ops', 'manager', 'staff'];
@@ -120,17 +121,10 @@ describe('preset repurchase and converted customers from the owner period table'
     people.push(...(await signInAll(ctx.stack, USERS)));
     asOf = String((await ctx.api.request<{ asOf: string }>('GET', '/api/me')).body.asOf).slice(0, 10);
     const staffMember = people.find((p) => p.who.role === 'staff')!.who;
-    const [names] = await ctx.db.sql<{ team: string; channel: string; campaign: string }[]>`
-      SELECT (SELECT t.name FROM siyu.teams AS t JOIN siyu.employees AS e ON e.team_id = t.id WHERE e.id = ${staffMember.employeeId}) AS team,
-             (SELECT ch.name FROM siyu.orders o JOIN siyu.channels ch ON ch.id = o.channel_id GROUP BY ch.name ORDER BY count(*) DESC LIMIT 1) AS channel,
-             (SELECT ca.name FROM siyu.orders o JOIN siyu.campaigns ca ON ca.id = o.campaign_id GROUP BY ca.name ORDER BY count(*) DESC LIMIT 1) AS campaign`;
-    someone = { team: names!.team, id: staffMember.employeeId! };
-    const slices = [
-      { team: null, channel: null, campaign: null },
-      { team: names!.team, channel: null, campaign: null },
-      { team: null, channel: names!.channel, campaign: null },
-      { team: names!.team, channel: names!.channel, campaign: names!.campaign },
-    ];
+    const { team } = (await ctx.db.sql<{ team: string }[]>`
+      SELECT t.name AS team FROM siyu.teams AS t JOIN siyu.employees AS e ON e.team_id = t.id WHERE e.id = ${staffMember.employeeId}`)[0]!;
+    someone = { team: team, id: staffMember.employeeId! };
+    const slices = await presetSlices(ctx.db.sql, team);
     queries = [];
     for (const preset of PRESETS) {
       const range = dateRangeFor(preset, asOf);

@@ -18,6 +18,7 @@ import { addDays, dateRangeFor, presetPeriodKey, type RangePreset } from '../../
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { expectEachEquals, signInAll, type Person } from '../helpers/people.ts';
+import { presetSlices } from '../helpers/period-sales.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 const USERS = ['exec', 'ops', 'manager', 'staff'];
@@ -86,16 +87,8 @@ describe('preset sales tiles from the period table', () => {
     people.push(...(await signInAll(ctx.stack, USERS)));
     asOf = String((await ctx.api.request<{ asOf: string }>('GET', '/api/me')).body.asOf).slice(0, 10);
     const manager = people.find((p) => p.who.role === 'manager')!.who;
-    const [names] = await ctx.db.sql<{ team: string; channel: string; campaign: string }[]>`
-      SELECT (SELECT name FROM siyu.teams WHERE id = ${manager.teamId}) AS team,
-             (SELECT ch.name FROM siyu.orders o JOIN siyu.channels ch ON ch.id = o.channel_id GROUP BY ch.name ORDER BY count(*) DESC LIMIT 1) AS channel,
-             (SELECT ca.name FROM siyu.orders o JOIN siyu.campaigns ca ON ca.id = o.campaign_id GROUP BY ca.name ORDER BY count(*) DESC LIMIT 1) AS campaign`;
-    const slices = [
-      { team: null, channel: null, campaign: null },
-      { team: names!.team, channel: null, campaign: null },
-      { team: null, channel: names!.channel, campaign: null },
-      { team: names!.team, channel: names!.channel, campaign: names!.campaign },
-    ];
+    const { team } = (await ctx.db.sql<{ team: string }[]>`SELECT name AS team FROM siyu.teams WHERE id = ${manager.teamId}`)[0]!;
+    const slices = await presetSlices(ctx.db.sql, team);
     queries = [];
     for (const preset of PRESETS) {
       const range = dateRangeFor(preset, asOf);
@@ -107,7 +100,7 @@ describe('preset sales tiles from the period table', () => {
       });
       const period = presetPeriodKey(range, asOf);
       queries.push({ name: `${preset} staff by team`, query: buildStaffSalesQuery('team', range, null, period) as CubeQuery });
-      queries.push({ name: `${preset} staff by employee`, query: buildStaffSalesQuery('employee', range, names!.team, period) as CubeQuery });
+      queries.push({ name: `${preset} staff by employee`, query: buildStaffSalesQuery('employee', range, team, period) as CubeQuery });
     }
     const odd: [string, string] = [addDays(asOf, -40), addDays(asOf, -3)];
     custom = [

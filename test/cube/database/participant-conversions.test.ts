@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../cube/database/migrate.ts';
 import { seedDatabase } from '../../../seed/load.ts';
-import { participantConversionDifferences as differences } from '../../helpers/participant-conversions.ts';
+import { concurrentParticipationWriters, participantConversionDifferences as differences } from '../../helpers/participant-conversions.ts';
 import { createTestDatabase, one, type TestDatabase } from '../../helpers/database.ts';
 import { random } from '../../helpers/order-writes.ts';
 
@@ -147,28 +147,9 @@ describe('the participant conversions table', () => {
     const rnd = random(7);
     const base = nextOrder;
     nextOrder += 1000;
-    const writers = Array.from({ length: 6 }, (_, w) => (async () => {
-      for (let k = 0; k < 15; k++) {
-        const c = ids.customers[6 + ((w + k) % 4)]!;
-        const campaign = ids.campaigns[k % 3]!;
-        await db.sql.begin(async (tx) => {
-          const roll = rnd();
-          if (roll < 0.3) {
-            await tx`INSERT INTO siyu.orders (id, customer_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
-                     VALUES (${base + w * 100 + k}, ${c}, ${ids.channels[0]!}, ${campaign}, '2026-11-19 10:00+08', 5, 1, 'core', 'paid')`;
-          } else if (roll < 0.5) {
-            await tx`UPDATE siyu.orders SET status = CASE status WHEN 'paid' THEN 'refunded' ELSE 'paid' END WHERE customer_id = ${c} AND campaign_id = ${campaign}`;
-          } else if (roll < 0.7) {
-            await tx`DELETE FROM siyu.campaign_participations WHERE customer_id = ${c} AND campaign_id = ${campaign}`;
-          } else {
-            await tx`INSERT INTO siyu.campaign_participations (id, campaign_id, customer_id, channel_id, joined_at)
-                     VALUES (${nextParticipation++}, ${campaign}, ${c}, ${ids.channels[1]!}, '2026-11-19 09:00+08') ON CONFLICT DO NOTHING`;
-          }
-          await tx`SELECT pg_sleep(0.01)`;
-        });
-      }
-    })());
-    await Promise.all(writers);
+    const participations = { id: nextParticipation };
+    await concurrentParticipationWriters(db.sql, { rnd, ids, base, nextParticipation: participations });
+    nextParticipation = participations.id;
     expect(await differences(db.sql)).toEqual([]);
   }, 120_000);
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../cube/database/migrate.ts';
 import { seedDatabase } from '../../../seed/load.ts';
 import { createTestDatabase, one, type TestDatabase } from '../../helpers/database.ts';
-import { ORDER_WRITE_KINDS, random, randomOrderWrite } from '../../helpers/order-writes.ts';
+import { concurrentOrderWriters, ORDER_WRITE_KINDS, random, randomOrderWrite } from '../../helpers/order-writes.ts';
 import { periodSalesDifferences, periodSalesRows, presetRanges } from '../../helpers/period-sales.ts';
 
 describe('the period table', () => {
@@ -76,23 +76,7 @@ describe('the period table', () => {
     const base = next.id;
     next.id += 2000;
     const rnd = random(7);
-    const writers = Array.from({ length: 6 }, (_, w) => (async () => {
-      for (let k = 0; k < 15; k++) {
-        const c = ids.customers[6 + ((w + k) % 4)]!;
-        const id = base + 10 + w * 100 + k;
-        const day = `2026-11-${14 + (k % 7)} 1${k % 10}:00+08`;
-        await db.sql.begin(async (tx) => {
-          await tx`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
-                   VALUES (${id}, ${c}, ${ids.employees[k % 2]!}, ${ids.channels[k % 2]!}, ${day}, ${(k + 1) * 1.5}, 1, 'core', 'paid')`;
-          const roll = rnd();
-          if (roll < 0.3) await tx`UPDATE siyu.orders SET status = 'refunded' WHERE customer_id = ${c} AND id <> ${id} AND status = 'paid' AND id >= ${base}`;
-          else if (roll < 0.6) await tx`UPDATE siyu.orders SET channel_id = ${ids.channels[2]!}, employee_id = NULL WHERE customer_id = ${c} AND id >= ${base}`;
-          else if (roll < 0.8) await tx`DELETE FROM siyu.orders WHERE customer_id = ${c} AND id >= ${base} AND id < ${id}`;
-          await tx`SELECT pg_sleep(0.01)`;
-        });
-      }
-    })());
-    await Promise.all(writers);
+    await concurrentOrderWriters(db.sql, { rnd, ids, base, day: (k) => `2026-11-${14 + (k % 7)} 1${k % 10}:00+08` });
     await expectExact('after concurrent writers');
   }, 120_000);
 
