@@ -15,6 +15,8 @@
  *   010): the first query for a day classifies every customer on it (over a
  *   minute at a million customers) and keeps it for everyone. Cancelling it
  *   half-way would throw the work away, and the next query would start over.
+ *   The journey cube reads its two days through `siyu.journey_pairs`
+ *   (migration 035), which classifies them the same way.
  *   The same for the as-of classification (`siyu.classification_now_version`,
  *   migration 009), refreshed by the first refresh-key check after a change
  *   (150 s at a million customers, docs/benchmarks.md).
@@ -36,7 +38,7 @@ export interface GuardedDriverOptions {
   applicationName?: string;
 }
 
-const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.classification_(on|now_version)\s*\(/i;
+const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.(classification_(on|now_version)|journey_pairs)\s*\(/i;
 
 /** The statement timeout a statement runs under, in milliseconds. */
 export function statementTimeoutFor(sql: string, options: Pick<GuardedDriverOptions, 'queryTimeoutMs' | 'buildTimeoutMs'>): number {

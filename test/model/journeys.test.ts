@@ -280,4 +280,39 @@ describe('journey flows', () => {
     const want = await expected(9, 'lifecycle_stage');
     await expect.poll(async () => actual('lifecycle_stage', await ctx.api.load(query)), { timeout: 15_000, interval: 1000 }).toEqual(want);
   });
+
+  it('pairs the two days straight on their tables (siyu.journey_pairs) exactly as they classify afresh, after random writes and a start day dropped by the end day\'s build', async () => {
+    const fresh = (from: string, to: string) => ctx.db.sql`
+      SELECT later.customer_id,
+             CASE WHEN earlier.customer_id IS NULL THEN 'not_registered' ELSE earlier.lifecycle_stage END AS from_lifecycle_stage,
+             later.lifecycle_stage AS to_lifecycle_stage,
+             CASE WHEN earlier.customer_id IS NULL THEN 'not_registered' ELSE COALESCE(earlier.rfm_segment, 'none') END AS from_rfm_segment,
+             COALESCE(later.rfm_segment, 'none') AS to_rfm_segment,
+             CASE WHEN earlier.customer_id IS NULL THEN 'not_registered' ELSE earlier.aipl_stage END AS from_aipl_stage,
+             later.aipl_stage AS to_aipl_stage,
+             CASE WHEN earlier.customer_id IS NULL THEN 'not_registered' ELSE earlier.five_a_stage END AS from_five_a_stage,
+             later.five_a_stage AS to_five_a_stage
+      FROM siyu.customer_classification(${to}::date) AS later
+      LEFT JOIN siyu.customer_classification(${from}::date) AS earlier ON earlier.customer_id = later.customer_id
+      ORDER BY 1`;
+    const pairs = (from: string, to: string) => ctx.db.sql`SELECT * FROM siyu.journey_pairs(${from}::date, ${to}::date) ORDER BY 1`;
+    const pick = async (table: string) => (await ctx.db.sql.unsafe<{ id: number }[]>(`SELECT id FROM siyu.${table} ORDER BY id LIMIT 8`)).map((r) => r.id);
+    const ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees') };
+    const rnd = random(35);
+    // Orders either side of the past start day and on as-of.
+    const when = (): string => `${['2026-08-21', '2026-08-22', '2026-08-23', AS_OF][Math.floor(rnd() * 4)]} ${['00:10', '12:00', '23:50'][Math.floor(rnd() * 3)]}+08`;
+    const next = { id: Number((await ctx.db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`)[0]!.n) };
+    const pairsOf: Array<[string, string]> = [WINDOWS[0]!, WINDOWS[1]!, [AS_OF, '2026-08-22'], [AS_OF, AS_OF]];
+    for (const [from, to] of pairsOf) expect(await pairs(from, to), `${from} → ${to}`).toEqual(await fresh(from, to));
+    for (let i = 0; i < 12; i++) {
+      const kind = await randomOrderWrite(ctx.db.sql, { rnd, ids, when, next, bulk: { customers: 4, spacing: '7 hours' }, bulkDelete: 'customers' });
+      expect(await pairs(WINDOWS[0]![0], AS_OF), `write ${i}: ${kind}`).toEqual(await fresh(WINDOWS[0]![0], AS_OF));
+    }
+    // The start day built first of the kept days, then the end day new: its build drops the start day, which is built again.
+    const [{ kept }] = await ctx.db.sql<[{ kept: number }]>`SELECT siyu.classification_days_kept() AS kept`;
+    for (let d = 1; d <= kept; d++) await ctx.db.sql`SELECT count(*) FROM siyu.classification_on(${`2026-02-${String(d).padStart(2, '0')}`}::date)`;
+    expect(await pairs('2026-02-01', '2026-03-15'), 'start day dropped by the end day\'s build').toEqual(await fresh('2026-02-01', '2026-03-15'));
+    const days = (await ctx.db.sql<{ day: string }[]>`SELECT day::text FROM siyu.classification_day_builds`).map((r) => r.day);
+    expect(days).toEqual(expect.arrayContaining(['2026-02-01', '2026-03-15']));
+  }, 300_000);
 });

@@ -1,9 +1,10 @@
 /**
- * The staff pages' owned customers (名下客户数) are counted on the customers
- * themselves (the staff_owned view), not on staff_activity's stacked facts,
- * and equal plain SQL under every role's row limits, before and after new
- * customers, owner changes, a customer deleted and an employee moved to
- * another team.
+ * The staff pages' owned customers (名下客户数) are read from the per-owner
+ * counts kept by the customers' triggers (siyu.owner_customer_counts,
+ * migration 035; the staff_owned view), not from staff_activity's stacked
+ * facts nor every customer, and equal plain SQL under every role's row
+ * limits, before and after new customers, owner changes, a customer deleted,
+ * an employee moved to another team, and random batches of such writes.
  *
  * The queries are the pages' own (web/src/page-loads.ts, built with the
  * pages' query builders); the SQL is what Cube sends PostgreSQL for them
@@ -16,6 +17,7 @@ import type { Client } from '../../cube/tools/api-client.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { staff, type CubeQuery, type NamedQuery, type PageContext } from '../../web/src/page-loads.ts';
 import { expectEachEquals, signInAll } from '../helpers/people.ts';
+import { random } from '../helpers/order-writes.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 /** The staff page's queries that read staff_owned, by their name in its page-queries.ts. */
@@ -86,11 +88,12 @@ describe('owned customers from the customers (staff_owned)', () => {
     for (const { name, query } of queries) expect(JSON.stringify(query), name).not.toMatch(/staff_performance\./);
   });
 
-  it('answers each from the customers alone, never the stacked facts, under every role', async () => {
+  it('answers each from the per-owner counts alone, never the customers or the stacked facts, under every role', async () => {
     for (const { who } of people) {
       for (const { name, query } of queries) {
         const sql = await probe.sql(who, query);
-        expect(sql, `${who.role} · ${name}`).toMatch(/\bsiyu\.customers\b/);
+        expect(sql, `${who.role} · ${name}`).toMatch(/\bsiyu\.owner_customer_counts\b/);
+        expect(sql, `${who.role} · ${name}`).not.toMatch(/\bsiyu\.customers\b/);
         expect(sql, `${who.role} · ${name}`).not.toMatch(/\bsiyu\.(orders|paid_orders|follow_ups|appointments)\b/);
         expect(sql, `${who.role} · ${name}`).not.toMatch(/count\s*\(\s*distinct/i);
       }
@@ -138,4 +141,53 @@ describe('owned customers from the customers (staff_owned)', () => {
     await db`UPDATE siyu.employees SET team_id = ${manager.teamId} WHERE id = ${outsider!.id}`;
     await checkAll('after an employee moved to the manager\'s team');
   }, 300_000);
+
+  /** The kept counts equal a fresh count of the customers, both ways (no zero rows are read: the cube skips them). */
+  const expectCountsExact = async (label: string): Promise<void> => {
+    const diff = await ctx.db.sql<{ side: string; employee_id: number; n: string }[]>`
+      WITH kept AS (SELECT employee_id, customers AS n FROM siyu.owner_customer_counts WHERE customers <> 0),
+           fresh AS (SELECT owner_employee_id AS employee_id, count(*) AS n FROM siyu.customers WHERE owner_employee_id IS NOT NULL GROUP BY 1)
+      (SELECT 'kept' AS side, * FROM kept EXCEPT SELECT 'kept', * FROM fresh)
+      UNION ALL (SELECT 'fresh', * FROM fresh EXCEPT SELECT 'fresh', * FROM kept)`;
+    expect(diff, label).toEqual([]);
+  };
+
+  it('keeps the per-owner counts exact through random batches of customer writes, and the tiles with them', async () => {
+    const db = ctx.db.sql;
+    const rand = random(35);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const employees = (await db<{ id: number }[]>`SELECT id FROM siyu.employees ORDER BY id`).map((r) => r.id);
+    const teams = (await db<{ id: number }[]>`SELECT id FROM siyu.teams ORDER BY id`).map((r) => r.id);
+    const owners = [...employees, null, null];
+    // Team moves spare the signed-in people: their scope is read at each request, the plain SQL's at sign-in.
+    const signedIn = new Set(people.map((p) => p.who.employeeId));
+    const movable = employees.filter((id) => !signedIn.has(id));
+    await expectCountsExact('as seeded');
+    for (let round = 0; round < 12; round++) {
+      const next = (await db<{ next: number }[]>`SELECT max(id) + 1 AS next FROM siyu.customers`)[0]!.next;
+      const n = 1 + Math.floor(rand() * 40);
+      const newOwners = Array.from({ length: n }, () => pick(owners));
+      // New customers in one statement, random owners (some nobody's).
+      await db`INSERT INTO siyu.customers (id, name, phone, gender, city_tier, source_channel_id, owner_employee_id, registered_at, member_level)
+        SELECT ${next} + k, 'r' || k, '138' || lpad((${next} + k)::text, 8, '0'), 'unknown', 'tier2', (SELECT min(id) FROM siyu.channels),
+               (${newOwners}::int[])[k + 1], now(), 'normal'
+        FROM generate_series(0, ${n - 1}) AS k`;
+      // One customer to a random owner; a handful at once to another (or to nobody); some from nobody to someone.
+      await db`UPDATE siyu.customers SET owner_employee_id = ${pick(owners)} WHERE id = ${1 + Math.floor(rand() * (next - 1))}`;
+      await db`UPDATE siyu.customers SET owner_employee_id = ${pick(owners)}
+        WHERE id IN (SELECT id FROM siyu.customers WHERE owner_employee_id = ${pick(employees)} ORDER BY id LIMIT ${1 + Math.floor(rand() * 30)})`;
+      await db`UPDATE siyu.customers SET owner_employee_id = ${pick(employees)}
+        WHERE id IN (SELECT id FROM siyu.customers WHERE owner_employee_id IS NULL ORDER BY random() LIMIT 3)`;
+      // Owners swapped in one statement (each row leaves one owner and joins the other), and a write that moves nobody.
+      const [a, b] = [pick(employees), pick(employees)];
+      await db`UPDATE siyu.customers SET owner_employee_id = CASE owner_employee_id WHEN ${a}::int THEN ${b}::int ELSE ${a}::int END
+        WHERE owner_employee_id IN (${a}, ${b})`;
+      await db`UPDATE siyu.customers SET member_level = member_level WHERE id <= 50`;
+      // Some of this round's new customers deleted; an employee moved to another team.
+      await db`DELETE FROM siyu.customers WHERE id >= ${next} AND id < ${next + Math.floor(rand() * n)}`;
+      await db`UPDATE siyu.employees SET team_id = ${pick(teams)} WHERE id = ${pick(movable)}`;
+      await expectCountsExact(`round ${round}`);
+      if (round % 4 === 3) await checkAll(`after random round ${round}`);
+    }
+  }, 600_000);
 });

@@ -197,6 +197,7 @@ describe('statement timeouts of Cube\'s role, on a direct connection', () => {
     expect(statementTimeoutFor('CREATE TABLE siyu_pre_aggregations.x AS SELECT 1', t)).toBe(2);
     expect(statementTimeoutFor('  create index i on t (a)', t)).toBe(2);
     expect(statementTimeoutFor('SELECT * FROM siyu.classification_on(to_day.day) AS later', t)).toBe(2);
+    expect(statementTimeoutFor('CROSS JOIN LATERAL siyu.journey_pairs(from_day.day, to_day.day) AS pair', t)).toBe(2);
     expect(statementTimeoutFor("SELECT CONCAT_WS('/', siyu.classification_now_version(), siyu.dimensions_version())", t)).toBe(2);
     expect(statementTimeoutFor('SELECT sum(amount) FROM siyu.orders', t)).toBe(1);
     expect(statementTimeoutFor('SELECT 1 -- CREATE TABLE', t)).toBe(1);
