@@ -162,10 +162,10 @@ export class CubeProxy {
   async load(account: Account, rawQuery: unknown, rawQueryType?: unknown, stop?: AbortSignal): Promise<Record<string, Json>> {
     const queryType = checkQueryType(rawQueryType);
     const query = await this.check(account, rawQuery);
-    this.admission.check(account, query);
+    const cost = this.admission.check(account, query);
     const ask = () => this.admission.run(account, query,
       () => this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop),
-      (answer) => answer.status === 200 && stillRunning(answer.body));
+      (answer) => answer.status === 200 && stillRunning(answer.body), cost);
     let { status, body } = await ask();
     // Cube 0.33 can race two builds of one rollup (cube-js/cube#5735): the
     // loser fails although the table is there. The query itself is fine: ask again.
