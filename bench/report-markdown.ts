@@ -137,7 +137,7 @@ function noisyNeighbour(n: Results['noisy_neighbour']): string[] {
   return [
     '## One person\'s heaviest queries beside another\'s fresh query',
     '',
-    `\`${n.heavy_account}\` keeps ${n.heavy_queries} of the heaviest queries its role may send in flight (each answered one followed at once by another) (every measure of \`sales_overview\`, per-second granularity, a year); meanwhile \`${n.other_account}\`'s query is timed with Cube's cache defeated, against the same query alone.`,
+    `\`${n.heavy_account}\` keeps ${n.heavy_queries} of the heaviest queries its role may send in flight (each answered one followed at once by another) (${n.heavy_shape ? `the heaviest the product admits: ${n.heavy_shape} of \`sales_overview\`` : 'every measure of \`sales_overview\`, per-second granularity, a year'}); meanwhile \`${n.other_account}\`'s query is timed with Cube's cache defeated, against the same query alone.`,
     '',
     '| | |',
     '|---|---|',
@@ -145,6 +145,7 @@ function noisyNeighbour(n: Results['noisy_neighbour']): string[] {
     `| beside the heavy queries p50 / p95 | ${ms(n.beside_heavy.p50)} / ${ms(n.beside_heavy.p95)} (${n.beside_heavy.n} runs) |`,
     `| added (p50) / ratio | ${ms(n.added_ms)} / ${n.ratio}× |`,
     `| the heavy queries sent meanwhile | ${Object.entries(n.heavy_answers).map(([status, count]) => `${count} × ${status}`).join(', ')}; slowest ${ms(n.heavy_max_ms)} |`,
+    ...(n.refused ? [`| every measure by second over a year | answered ${n.refused.status}: ${n.refused.message} |`] : []),
     '',
   ];
 }

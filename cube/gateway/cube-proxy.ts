@@ -36,6 +36,8 @@ const TIMED_OUT = /canceling statement due to statement timeout|Query execution 
 /** Two concurrent builds of one rollup table in Cube 0.33: transient, the table exists once the winner is done. */
 const BUILD_RACE = /relation "[^"]+" already exists|Pre-aggregation table is not found for .* after it was successfully created/i;
 const BUILD_RACE_RETRIES = 3;
+/** An answer slower than this is logged with where its time went. */
+const SLOW_MS = 5_000;
 /** Whether Cube's error text is that race (exported for its test). */
 export const isBuildRace = (text: string): boolean => BUILD_RACE.test(text);
 const errorText = (body: Record<string, Json>): string => (typeof body.error === 'string' ? body.error : '');
@@ -162,10 +164,23 @@ export class CubeProxy {
   async load(account: Account, rawQuery: unknown, rawQueryType?: unknown, stop?: AbortSignal): Promise<Record<string, Json>> {
     const queryType = checkQueryType(rawQueryType);
     const query = await this.check(account, rawQuery);
-    this.admission.check(account, query);
+    const cost = this.admission.check(account, query);
+    const asked = performance.now();
+    let ran: number | null = null;
     const ask = () => this.admission.run(account, query,
-      () => this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop),
-      (answer) => answer.status === 200 && stillRunning(answer.body));
+      () => {
+        ran = performance.now();
+        return this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop);
+      },
+      (answer) => answer.status === 200 && stillRunning(answer.body), cost).finally(() => {
+      // Where a slow answer's time went: waiting for a slot here, or in Cube (its queue and the database).
+      const done = performance.now();
+      if (done - asked > SLOW_MS) {
+        const slot = ran ?? done;
+        this.options.log?.(`slow query (${account.role}, ${cost.heavy ? 'heavy' : 'light'}): waited ${Math.round(slot - asked)} ms for a slot, `
+          + `${Math.round(done - slot)} ms in Cube; slots ${JSON.stringify(this.admission.queue.state(), ['running', 'heavy', 'waiting'])}`);
+      }
+    });
     let { status, body } = await ask();
     // Cube 0.33 can race two builds of one rollup (cube-js/cube#5735): the
     // loser fails although the table is there. The query itself is fine: ask again.

@@ -12,6 +12,12 @@
  * reuses the slot. A held slot the browser does not come back for within
  * `holdMs` is freed: Cube may still be running that query (until the
  * statement timeout), but its browser has dropped it.
+ *
+ * Heavy queries (query-cost.ts: they read the facts, not a summary) have a
+ * lane of their own inside these slots: at most `heavyPerPerson` of one
+ * person's and `heavySlots` of everyone's at once. A person's light query
+ * passes their own waiting heavy ones, so one person's heavy queries wait
+ * behind each other, and never take the slots the others' tiles need.
  */
 import { HttpError } from './http-error.ts';
 
@@ -26,6 +32,9 @@ export interface FairQueueLimits {
   waitMs: number;
   /** How long a slot stays held for a query Cube is still running. */
   holdMs: number;
+  /** Heavy queries in Cube at once, everyone together, and one person. */
+  heavySlots: number;
+  heavyPerPerson: number;
 }
 
 export const DEFAULT_FAIR_QUEUE_LIMITS: FairQueueLimits = {
@@ -41,29 +50,36 @@ export const DEFAULT_FAIR_QUEUE_LIMITS: FairQueueLimits = {
   // its query drops the old one), and holding its slot longer would stall
   // the person's next page.
   holdMs: 3_000,
+  // Of Cube's 6 slots, 3 are always left to light queries; one person runs one heavy query at a time.
+  heavySlots: 3,
+  heavyPerPerson: 1,
 };
 
 interface Waiter {
+  heavy: boolean;
   grant(): void;
   timer: NodeJS.Timeout;
 }
 
 interface Person {
   running: number;
+  heavy: number;
   waiting: Waiter[];
-  /** Slots held for queries Cube is still running, by query key: when each is let go. */
-  held: Map<string, NodeJS.Timeout>;
+  /** Slots held for queries Cube is still running, by query key: when each is let go, and its lane. */
+  held: Map<string, { timer: NodeJS.Timeout; heavy: boolean }>;
 }
 
 export interface QueueState {
   running: number;
+  heavy: number;
   waiting: number;
-  people: Record<string, { running: number; waiting: number; held: number }>;
+  people: Record<string, { running: number; heavy: number; waiting: number; held: number }>;
 }
 
 export class FairQueue {
   private readonly people = new Map<string, Person>();
   private running = 0;
+  private heavy = 0;
   /** People with someone waiting, in the order they are next served. */
   private turn: string[] = [];
 
@@ -72,17 +88,20 @@ export class FairQueue {
   /**
    * Runs `work` in one of `person`'s slots. `key` names the query; when
    * `stillRunning(result)` says Cube has not finished it, the slot stays
-   * held for that key until the same key is asked for again.
+   * held for that key until the same key is asked for again. `heavy`:
+   * the query runs in the heavy lane.
    */
-  async run<T>(person: string, key: string, work: () => Promise<T>, stillRunning: (result: T) => boolean = () => false): Promise<T> {
+  async run<T>(person: string, key: string, work: () => Promise<T>, stillRunning: (result: T) => boolean = () => false, heavyQuery = false): Promise<T> {
     const p = this.person(person);
     const held = p.held.get(key);
+    let heavy = heavyQuery;
     if (held) {
-      // The same query asked again: it already has its slot.
-      clearTimeout(held);
+      // The same query asked again: it already has its slot (in the lane it had).
+      clearTimeout(held.timer);
       p.held.delete(key);
+      heavy = held.heavy;
     } else {
-      await this.acquire(person, p);
+      await this.acquire(person, p, heavy);
     }
     let keep = false;
     try {
@@ -90,34 +109,44 @@ export class FairQueue {
       keep = stillRunning(result) && !p.held.has(key);
       return result;
     } finally {
-      if (keep) p.held.set(key, setTimeout(() => this.letGo(person, key), this.limits.holdMs).unref());
-      else this.release(person, p);
+      if (keep) p.held.set(key, { timer: setTimeout(() => this.letGo(person, key), this.limits.holdMs).unref(), heavy });
+      else this.release(person, p, heavy);
     }
   }
 
   state(): QueueState {
     const people: QueueState['people'] = {};
-    for (const [name, p] of this.people) people[name] = { running: p.running, waiting: p.waiting.length, held: p.held.size };
-    return { running: this.running, waiting: [...this.people.values()].reduce((n, p) => n + p.waiting.length, 0), people };
+    for (const [name, p] of this.people) people[name] = { running: p.running, heavy: p.heavy, waiting: p.waiting.length, held: p.held.size };
+    return { running: this.running, heavy: this.heavy, waiting: [...this.people.values()].reduce((n, p) => n + p.waiting.length, 0), people };
   }
 
   private person(name: string): Person {
     let p = this.people.get(name);
     if (!p) {
-      p = { running: 0, waiting: [], held: new Map() };
+      p = { running: 0, heavy: 0, waiting: [], held: new Map() };
       this.people.set(name, p);
     }
     return p;
   }
 
-  private free(p: Person): boolean {
-    return this.running < this.limits.slots && p.running < this.limits.perPerson;
+  private free(p: Person, heavy: boolean): boolean {
+    return this.running < this.limits.slots && p.running < this.limits.perPerson
+      && (!heavy || (this.heavy < this.limits.heavySlots && p.heavy < this.limits.heavyPerPerson));
   }
 
-  private acquire(name: string, p: Person): Promise<void> {
-    if (p.waiting.length === 0 && this.free(p)) {
-      this.running++;
-      p.running++;
+  private take(p: Person, heavy: boolean): void {
+    this.running++;
+    p.running++;
+    if (heavy) {
+      this.heavy++;
+      p.heavy++;
+    }
+  }
+
+  private acquire(name: string, p: Person, heavy: boolean): Promise<void> {
+    // A light query passes the person's waiting heavy ones; a heavy one waits behind anything of theirs waiting.
+    if (!p.waiting.some((w) => heavy || !w.heavy) && this.free(p, heavy)) {
+      this.take(p, heavy);
       return Promise.resolve();
     }
     if (p.waiting.length >= this.limits.queuePerPerson) {
@@ -126,6 +155,7 @@ export class FairQueue {
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
+        heavy,
         grant: () => {
           clearTimeout(waiter.timer);
           resolve();
@@ -142,34 +172,38 @@ export class FairQueue {
     });
   }
 
-  private release(name: string, p: Person): void {
+  private release(name: string, p: Person, heavy: boolean): void {
     this.running--;
     p.running--;
+    if (heavy) {
+      this.heavy--;
+      p.heavy--;
+    }
     this.forget(name, p);
     this.dispatch();
   }
 
   private letGo(name: string, key: string): void {
     const p = this.people.get(name);
-    if (!p?.held.delete(key)) return;
-    this.release(name, p);
+    const held = p?.held.get(key);
+    if (!p || !held) return;
+    p.held.delete(key);
+    this.release(name, p, held.heavy);
   }
 
   /** Grants free slots to waiting people in turn: whoever is served goes to the back of the line. */
   private dispatch(): void {
     while (this.running < this.limits.slots) {
-      const i = this.turn.findIndex((name) => {
-        const p = this.people.get(name)!;
-        return p.waiting.length > 0 && this.free(p);
-      });
+      // Each person's first waiting query that may run now (a light one may pass their heavy ones).
+      const next = (p: Person): number => p.waiting.findIndex((w) => this.free(p, w.heavy));
+      const i = this.turn.findIndex((name) => next(this.people.get(name)!) >= 0);
       if (i < 0) return;
       const name = this.turn[i]!;
       const p = this.people.get(name)!;
       this.turn.splice(i, 1);
-      const waiter = p.waiting.shift()!;
+      const [waiter] = p.waiting.splice(next(p), 1) as [Waiter];
       if (p.waiting.length > 0) this.turn.push(name);
-      this.running++;
-      p.running++;
+      this.take(p, waiter.heavy);
       waiter.grant();
     }
   }

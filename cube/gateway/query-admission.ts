@@ -1,7 +1,9 @@
 /**
  * What one person may ask of the database, beyond what their role may see
  * (query-schema.ts): so that one person cannot hold it for everyone.
- * - Queries wait their turn per person (fair-queue.ts).
+ * - Queries wait their turn per person (fair-queue.ts); shapes no page sends
+ *   that cost far more than the pages' own are refused, and heavy ones run
+ *   in their own lane (query-cost.ts).
  * - `renewQuery` (run again past Cube's cache) only for executives,
  *   operators and admins: the numbers refresh themselves within seconds of a
  *   change, and a staff member or manager repeating it on heavy queries
@@ -17,9 +19,10 @@ import { createHash } from 'node:crypto';
 import type { Account } from './accounts.ts';
 import { FairQueue, DEFAULT_FAIR_QUEUE_LIMITS, type FairQueueLimits } from './fair-queue.ts';
 import { HttpError } from './http-error.ts';
+import { costOf, DEFAULT_COST_LIMITS, type CostLimits, type QueryCost } from './query-cost.ts';
 import type { CubeQuery } from './query-schema.ts';
 
-export interface AdmissionLimits extends FairQueueLimits {
+export interface AdmissionLimits extends FairQueueLimits, CostLimits {
   /** Different journey days one person may ask for within the window. */
   journeyDays: number;
   journeyWindowMs: number;
@@ -27,6 +30,7 @@ export interface AdmissionLimits extends FairQueueLimits {
 
 export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = {
   ...DEFAULT_FAIR_QUEUE_LIMITS,
+  ...DEFAULT_COST_LIMITS,
   // Half of siyu.classification_days_kept() (8).
   journeyDays: 4,
   journeyWindowMs: 10 * 60_000,
@@ -62,20 +66,22 @@ export class QueryAdmission {
     this.queue = new FairQueue(limits);
   }
 
-  /** Refuses what this person may not ask for now; a query that passes is charged to them. */
-  check(account: Pick<Account, 'username' | 'role'>, query: CubeQuery | CubeQuery[]): void {
+  /** Refuses what this person may not ask for now; a query that passes is charged to them. Its cost: which lane it runs in. */
+  check(account: Pick<Account, 'username' | 'role'>, query: CubeQuery | CubeQuery[]): QueryCost {
+    const cost = costOf(query, this.limits);
     const queries = Array.isArray(query) ? query : [query];
     if (!RENEWING_ROLES.has(account.role) && queries.some((q) => q.renewQuery === true)) {
       throw new HttpError(403, 'Your role may not force a query past the cache (renewQuery): '
         + 'the numbers refresh themselves within seconds of a change.');
     }
     this.chargeJourneyDays(personOf(account), journeyDaysOf(query));
+    return cost;
   }
 
-  /** Runs the query in the person's turn (see FairQueue.run). */
-  run<T>(account: Pick<Account, 'username'>, query: unknown, work: () => Promise<T>, stillRunning: (result: T) => boolean): Promise<T> {
+  /** Runs the query in the person's turn, in its lane (see FairQueue.run). */
+  run<T>(account: Pick<Account, 'username'>, query: unknown, work: () => Promise<T>, stillRunning: (result: T) => boolean, cost: QueryCost = { heavy: false }): Promise<T> {
     const key = createHash('sha1').update(JSON.stringify(query)).digest('base64url');
-    return this.queue.run(personOf(account), key, work, stillRunning);
+    return this.queue.run(personOf(account), key, work, stillRunning, cost.heavy);
   }
 
   private chargeJourneyDays(person: string, days: string[]): void {

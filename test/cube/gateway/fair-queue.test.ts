@@ -3,7 +3,7 @@ import { FairQueue, type FairQueueLimits } from '../../../cube/gateway/fair-queu
 import { HttpError } from '../../../cube/gateway/http-error.ts';
 import { QueryAdmission, DEFAULT_ADMISSION_LIMITS, journeyDaysOf } from '../../../cube/gateway/query-admission.ts';
 
-const LIMITS: FairQueueLimits = { slots: 4, perPerson: 2, queuePerPerson: 10, waitMs: 5_000, holdMs: 5_000 };
+const LIMITS: FairQueueLimits = { slots: 4, perPerson: 2, queuePerPerson: 10, waitMs: 5_000, holdMs: 5_000, heavySlots: 4, heavyPerPerson: 2 };
 
 /** A piece of work the test finishes by hand, recording when it started. */
 function gate(log: string[], name: string): { work: () => Promise<string>; finish: () => void } {
@@ -43,7 +43,7 @@ describe('fair queue', () => {
     for (const g of [...a, ...b]) g.finish();
     await Promise.all([...aRuns, ...bRuns]);
     expect(started).toHaveLength(9);
-    expect(q.state()).toEqual({ running: 0, waiting: 0, people: {} });
+    expect(q.state()).toEqual({ running: 0, heavy: 0, waiting: 0, people: {} });
   });
 
   it('refuses a query past the person\'s queue with 429 and Retry-After, others unaffected', async () => {
@@ -80,7 +80,7 @@ describe('fair queue', () => {
     const q = new FairQueue({ ...LIMITS, perPerson: 1, holdMs: 60_000 });
     const continueWait = (r: string): boolean => r === 'Continue wait';
     expect(await q.run('a', 'heavy', async () => 'Continue wait', continueWait)).toBe('Continue wait');
-    expect(q.state().people.a).toEqual({ running: 1, waiting: 0, held: 1 });
+    expect(q.state().people.a).toEqual({ running: 1, heavy: 0, waiting: 0, held: 1 });
     // Another query of a's waits: the heavy one still holds a's only slot.
     const started: string[] = [];
     const other = q.run('a', 'light', async () => { started.push('light'); return 'light'; });
@@ -89,7 +89,7 @@ describe('fair queue', () => {
     // Asking for the heavy one again reuses its slot; its answer frees it.
     expect(await q.run('a', 'heavy', async () => 'rows', continueWait)).toBe('rows');
     expect(await other).toBe('light');
-    expect(q.state()).toEqual({ running: 0, waiting: 0, people: {} });
+    expect(q.state()).toEqual({ running: 0, heavy: 0, waiting: 0, people: {} });
   });
 
   it('lets a held slot go when the browser never asks again', async () => {
@@ -97,7 +97,7 @@ describe('fair queue', () => {
     await q.run('a', 'gone', async () => 'Continue wait', (r) => r === 'Continue wait');
     expect(q.state().running).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(q.state()).toEqual({ running: 0, waiting: 0, people: {} });
+    expect(q.state()).toEqual({ running: 0, heavy: 0, waiting: 0, people: {} });
   });
 });
 
@@ -159,5 +159,42 @@ describe('query admission', () => {
     expect(() => admission.check(staff, journey('2026-07-01', '2026-11-20'))).toThrow(HttpError);
     now = 601_000;
     admission.check(staff, journey('2026-07-01', '2026-11-20'));
+  });
+});
+
+describe('the heavy lane', () => {
+  it('runs one heavy query of a person at a time while light ones pass, and keeps heavySlots for everyone', async () => {
+    const q = new FairQueue({ ...LIMITS, slots: 6, perPerson: 3, heavySlots: 2, heavyPerPerson: 1 });
+    const started: string[] = [];
+    const h = [gate(started, 'h0'), gate(started, 'h1')];
+    const hRuns = h.map((g, i) => q.run('staff', `h${i}`, g.work, () => false, true));
+    await tick();
+    // The person's second heavy query waits behind the first.
+    expect(started).toEqual(['h0']);
+    // Their own light query, and another person's, pass it.
+    const l = gate(started, 'l0');
+    const lRun = q.run('staff', 'l0', l.work);
+    const o = gate(started, 'o0');
+    const oRun = q.run('exec', 'o0', o.work);
+    await tick();
+    expect(started).toEqual(['h0', 'l0', 'o0']);
+    // Another person's heavy query runs beside (2 heavy slots), a third person's waits for one.
+    const x = gate(started, 'x0');
+    const xRun = q.run('ops', 'x0', x.work, () => false, true);
+    const y = gate(started, 'y0');
+    const yRun = q.run('admin', 'y0', y.work, () => false, true);
+    await tick();
+    expect(started).toEqual(['h0', 'l0', 'o0', 'x0']);
+    expect(q.state()).toMatchObject({ running: 4, heavy: 2, waiting: 2 });
+    // A heavy one done: the next heavy one in turn starts (people in turn: staff's second waited longer than admin's).
+    h[0]!.finish();
+    await tick();
+    expect(started).toEqual(['h0', 'l0', 'o0', 'x0', 'h1']);
+    x.finish();
+    await tick();
+    expect(started).toEqual(['h0', 'l0', 'o0', 'x0', 'h1', 'y0']);
+    for (const g of [h[1]!, l, o, y]) g.finish();
+    await Promise.all([...hRuns, lRun, oRun, xRun, yRun]);
+    expect(q.state()).toEqual({ running: 0, heavy: 0, waiting: 0, people: {} });
   });
 });
