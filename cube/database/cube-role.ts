@@ -38,6 +38,15 @@ export async function ensureCubeRole(sql: Sql, ownerUrl: string, statementTimeou
       // A drill list or a distinct count groups hundreds of thousands of customers: with
       // PostgreSQL's default 4 MB the grouping spills to disk and takes twice as long.
       await tx.unsafe(`ALTER ROLE ${r} SET work_mem = '64MB'`);
+      // A COUNT(DISTINCT) by a group (buyers by team, participants by campaign) on a custom
+      // range: PostgreSQL 16+ sorts every row once by the group and the counted customer
+      // together (2.8 M rows, spilled, at 1M customers); off, it sorts by the group alone and
+      // each group's customers apart: 32.4 -> 14.5 s by team, 6.8 -> 3.0 s by campaign, side
+      // by side. A planner choice: the same answers. Brand-wide counts lose the key index's
+      // customer order (docs/performance.md, "Custom ranges").
+      // The setting exists from PostgreSQL 16 on (DATABASE_URL may name an older server).
+      const [version] = await tx<{ n: number }[]>`SELECT current_setting('server_version_num')::int AS n`;
+      if (version!.n >= 160000) await tx.unsafe(`ALTER ROLE ${r} SET enable_presorted_aggregate = off`);
       // One person's query must not hold a connection for minutes after its page has gone.
       await tx.unsafe(`ALTER ROLE ${r} SET statement_timeout = ${statementTimeoutMs}`);
       await tx.unsafe(`ALTER ROLE ${r} SET idle_in_transaction_session_timeout = ${statementTimeoutMs}`);
