@@ -80,7 +80,8 @@ export function CustomersPage() {
   const spend = useCubeQuery(queries.spend);
   const scopeAll = useCubeQuery(queries.scope_all);
   const scopeOwned = useCubeQuery(queries.scope_owned);
-  const rest = remainder(slice, scopeAll.rows[0], scopeOwned.rows[0]);
+  // Read under sales_drill's names: on a stored list they are the tile's period row and the list's total.
+  const rest = remainder(slice, drillListRows(scopeAll.rows)[0], drillListRows(scopeOwned.rows)[0]);
   // The counts' members, to read them (their queries are in the page's list).
   const ratioCounts = buildRatioCountQueries(slice);
   const numeratorCount = useCubeQuery(queries.numerator_count);

@@ -4,12 +4,15 @@
  * `attributesQuery`: those customers' attributes by id); the number itself
  * for the header (and the spend for ROI and CAC); a brand's sales list on a
  * preset range reads both from stored rows (`buildDrillListQuery`, its rows
- * read through `drillListRows`); under a team role the
- * customers behind the number the person may not see (`scope_*`); a ratio's
- * numerator and denominator counts.
+ * read through `drillListRows`), and so does a list cut by one team,
+ * employee, channel or campaign, and a manager's or staff member's own;
+ * under a team role the customers behind the number the person may not see
+ * (`scope_*`: on stored rows the tile's number and the list's total); a
+ * ratio's numerator and denominator counts.
  */
 import {
-  buildDrillAttributesQuery, buildDrillListQuery, buildDrillListSummaryQuery, buildDrillListTotalQuery, buildDrillSpendQuery, drillCustomers, PERIOD_DRILL_VIEW, type DrillPage, type DrillSlice,
+  buildDrillAttributesQuery, buildDrillListQuery, buildDrillListScopeQueries, buildDrillListSummaryQuery, buildDrillListTotalQuery, buildDrillSpendQuery, drillCustomers,
+  storedBuyers, type DrillPage, type DrillSlice,
 } from '../../lib/drill.ts';
 import type { Query } from '../../lib/cube.ts';
 import { buildDrillScopeQueries, buildRatioCountQueries } from '../../lib/drill-scope.ts';
@@ -20,7 +23,7 @@ export const CUSTOMERS_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
 /** `asOf`: the data date, which says whether the range is a preset's (null: never read from stored rows). */
 export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole: boolean, asOf: string | null) {
-  const scope = buildDrillScopeQueries(slice, limitedRole);
+  const scope = buildDrillListScopeQueries(slice, page, asOf, limitedRole) ?? buildDrillScopeQueries(slice, limitedRole);
   const ratio = buildRatioCountQueries(slice);
   return {
     ...filterBarQueries(CUSTOMERS_FILTERS),
@@ -38,7 +41,7 @@ export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole
 
 /** How many customers the list names: its total query's count, else the list's own total (null until answered). */
 export function listedCustomers(totalQuery: Query | null, total: { rows: ReadonlyArray<Record<string, unknown>> }, list: { totalRows: () => number | null | undefined } | null): number | null {
-  if (totalQuery) return total.rows.length > 0 ? Number(total.rows[0]![`${PERIOD_DRILL_VIEW}.buyers`] ?? 0) : null;
+  if (totalQuery) return storedBuyers(total.rows);
   return list ? list.totalRows() ?? null : null;
 }
 
