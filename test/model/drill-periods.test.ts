@@ -1,8 +1,8 @@
 /**
  * The sales drill list of a preset range (issue 19): for the roles that see
  * every fact it is read from the stored ranges (siyu.drill_sales, migration
- * 029), for a team role from its slice of the facts with the anonymised
- * remainder (web/src/lib/drill-scope.ts). Under exec, ops, manager and staff,
+ * 029), for a team role from its slice of the sliced table (migration 033)
+ * with the anonymised remainder (web/src/lib/drill-scope.ts). Under exec, ops, manager and staff,
  * on several presets, as seeded and after random writes to the orders
  * (test/helpers/order-writes.ts):
  * - the list's total (named customers + the remainder) equals the GMV tile's
@@ -11,7 +11,8 @@
  * - the first page and a deep page hold the customers plain SQL ranks there
  *   (GMV largest first, then the customer id), with their GMV and orders;
  * - the list and its total are answered by siyu.drill_sales for exec and ops,
- *   never by the orders or the customer-day table.
+ *   by siyu.drill_sales_slices (migration 033) for a manager and a staff
+ *   member, never by the orders or the customer-day table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
@@ -90,7 +91,7 @@ describe('preset sales drill lists', () => {
     const totalRows = q.list_total ? await person.api.load(q.list_total as CubeQuery) : [];
     const named = listedCustomers(q.list_total, { rows: totalRows }, { totalRows: () => answer.total ?? null })!;
     const rest = q.scope_all && q.scope_owned
-      ? remainder(slice, (await person.api.load(q.scope_all as CubeQuery))[0], (await person.api.load(q.scope_owned as CubeQuery))[0])
+      ? remainder(slice, drillListRows(await person.api.load(q.scope_all as CubeQuery))[0], drillListRows(await person.api.load(q.scope_owned as CubeQuery))[0])
       : null;
     const summary = drillListRows(await person.api.load(q.summary as CubeQuery))[0];
     // The attributes query finds every customer of the page (the 360's scope is the list's).
@@ -142,14 +143,15 @@ describe('preset sales drill lists', () => {
         const q = customersQueries(sliceOf(preset), pageOf(3), limited(who), asOf);
         for (const query of [q.list, q.list_total].filter((x) => x !== null)) {
           const sql = await probe.sql(who, query as CubeQuery);
-          if (limited(who)) {
-            expect(sql, `${who.role} ${preset}`).not.toMatch(/\bsiyu\.drill_sales\b/);
-          } else {
-            expect(sql, `${who.role} ${preset}`).toMatch(/\bsiyu\.drill_sales\b/);
-            expect(sql, `${who.role} ${preset}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b/);
-          }
+          // A team role's list is its own slice of the sliced table (migration 033), the brand's list the brand's table.
+          expect(sql, `${who.role} ${preset}`).toMatch(limited(who) ? /\bsiyu\.drill_sales_slices\b/ : /\bsiyu\.drill_sales\b/);
+          expect(sql, `${who.role} ${preset}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b/);
         }
-        expect(q.list_total === null, `${who.role} ${preset}: total query`).toBe(limited(who));
+        // A team role's remainder: the tile's own period row and the list's total.
+        for (const query of [q.scope_all, q.scope_owned, q.summary].filter((x) => x !== null)) {
+          expect(await probe.sql(who, query as CubeQuery), `${who.role} ${preset} scope`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b/);
+        }
+        expect(q.list_total, `${who.role} ${preset}: total query`).not.toBeNull();
       }
     }
     // A custom range, a filter, or another sort reads the facts as before.
