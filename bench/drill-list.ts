@@ -26,8 +26,8 @@ import { ROOT_DIR } from '../cube/config.ts';
 import { embeddedUrl } from '../cube/database/embedded-postgres.ts';
 import { freePort } from '../cube/ports.ts';
 import { dateRangeFor } from '../web/src/lib/date-range.ts';
-import { remainder } from '../web/src/lib/drill-scope.ts';
-import { drillListRows, parseDrill } from '../web/src/lib/drill.ts';
+import { listRemainder } from '../web/src/features/customers/page-queries.ts';
+import { parseDrill, parsePage } from '../web/src/lib/drill.ts';
 import { drillList } from '../web/src/page-loads.ts';
 import { BrowserClient } from './http-client.ts';
 import { orderWriter } from './new-order.ts';
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     // order. Their total is the named customers plus the anonymised remainder.
     const staff = await BrowserClient.login(product.url, 'staff', 'demo');
     const channel = String((await owner<{ name: string }[]>`SELECT name FROM siyu.channels ORDER BY id LIMIT 1`)[0]!.name);
+    const perQuery: Record<string, number[]> = {};
     for (const [label, client, limited, params] of [
       ['manager', manager, true, 'metric=gmv'], ['staff', staff, true, 'metric=gmv'], ['exec_channel', exec, false, `metric=gmv&channel=${encodeURIComponent(channel)}`],
     ] as const) {
@@ -82,14 +83,19 @@ async function main(): Promise<void> {
           const answer = await client.load(named.query);
           answers.set(named.name, answer);
           const next = named.then?.(answer.rows);
-          if (next) await client.load(next);
+          const then = next ? await client.load(next) : null;
+          // Each query's own time (and the attributes' after the list), to see where a page's time goes.
+          (perQuery[named.name] ??= []).push(answer.ms);
+          if (then) (perQuery.attributes ??= []).push(then.ms);
         }));
         const ms = performance.now() - t0;
         const slice = parseDrill(new URLSearchParams(params), asOf);
         // The stored lists' total is its own query (either stored view's buyers); else the list's own total.
         const stored = answers.get('list_total')?.rows[0];
         const named = stored ? Number(stored['sales_drill_periods.buyers'] ?? stored['sales_drill_slices.buyers'] ?? 0) : answers.get('list')!.total ?? 0;
-        const rest = remainder(slice, drillListRows(answers.get('scope_all')?.rows ?? [])[0], drillListRows(answers.get('scope_owned')?.rows ?? [])[0]);
+        const rest = listRemainder(slice, parsePage(new URLSearchParams(page > 1 ? `page=${page}` : '')), limited, asOf, {
+          summary: answers.get('summary'), list_total: answers.get('list_total'), scope_all: answers.get('scope_all'), scope_owned: answers.get('scope_owned'),
+        });
         return { ms, total: named + (rest?.customers ?? 0), named };
       };
       const opened = await open(1);
@@ -97,6 +103,7 @@ async function main(): Promise<void> {
       const deepPage = Math.max(2, Math.floor((listed * 0.8) / 50));
       const first: number[] = [];
       const deep: number[] = [];
+      for (const k of Object.keys(perQuery)) delete perQuery[k];
       for (let i = 0; i < runs; i++) {
         for (const [times, page] of [[first, 1], [deep, deepPage]] as const) {
           await writer.write();
@@ -104,7 +111,10 @@ async function main(): Promise<void> {
           times.push((await open(page)).ms);
         }
       }
-      results[`preset_${label}`] = { total: opened.total, named: listed, deep_page: deepPage, first_after_write: latency(first), deep_after_write: latency(deep) };
+      results[`preset_${label}`] = {
+        total: opened.total, named: listed, deep_page: deepPage, first_after_write: latency(first), deep_after_write: latency(deep),
+        queries_p50: Object.fromEntries(Object.entries(perQuery).map(([k, v]) => [k, latency(v).p50])),
+      };
       say(`preset ${label}: ${JSON.stringify(results[`preset_${label}`])}`);
     }
     results.load_average = { mean: load.reduce((a, b) => a + b, 0) / load.length, max: Math.max(...load) };

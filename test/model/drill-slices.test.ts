@@ -16,10 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
-import { customersQueries, listedCustomers } from '../../web/src/features/customers/page-queries.ts';
+import { customersQueries, listedCustomers, listRemainder } from '../../web/src/features/customers/page-queries.ts';
 import { overviewQueries } from '../../web/src/features/overview/page-queries.ts';
 import { dateRangeFor, type RangePreset } from '../../web/src/lib/date-range.ts';
-import { remainder } from '../../web/src/lib/drill-scope.ts';
 import { drillListRows, parseDrill, parsePage } from '../../web/src/lib/drill.ts';
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { one } from '../helpers/database.ts';
@@ -95,9 +94,10 @@ describe('preset sales drill lists from the sliced table', () => {
     const q = customersQueries(slice, pageOf(page), limited(person.who), asOf);
     const rows = drillListRows(await person.api.load(q.list as CubeQuery));
     const named = listedCustomers(q.list_total, { rows: await person.api.load(q.list_total as CubeQuery) }, null)!;
-    const rest = q.scope_all && q.scope_owned
-      ? remainder(slice, drillListRows(await person.api.load(q.scope_all as CubeQuery))[0], drillListRows(await person.api.load(q.scope_owned as CubeQuery))[0])
-      : null;
+    const loaded = async (query: unknown) => (query ? { rows: await person.api.load(query as CubeQuery) } : undefined);
+    const rest = listRemainder(slice, pageOf(page), limited(person.who), asOf, {
+      summary: await loaded(q.summary), list_total: await loaded(q.list_total), scope_all: await loaded(q.scope_all), scope_owned: await loaded(q.scope_owned),
+    });
     const summary = drillListRows(await person.api.load(q.summary as CubeQuery))[0];
     return {
       rows: rows.map((r) => `${r['sales_drill.customer']} ${money(r['sales_drill.gmv'])} ${r['sales_drill.order_count']}`),
@@ -147,6 +147,30 @@ describe('preset sales drill lists from the sliced table', () => {
     const two = parseDrill(new URLSearchParams(`metric=gmv&range=last_12_months&team=${encodeURIComponent(cuts[0]!.name)}&channel=${encodeURIComponent(cuts[1]!.name)}`), asOf);
     expect(customersQueries(two, pageOf(1), false, asOf).list_total).toBeNull();
   }, 600_000);
+
+  it('names to a team role no customer, GMV or orders of a customer it does not own', async () => {
+    const v = 'sales_drill_slices';
+    for (const person of people.filter((p) => limited(p.who))) {
+      const staff = person.who.role === 'staff';
+      const period = { member: `${v}.period`, operator: 'equals', values: ['all'] };
+      const outside = { member: `${v}.${staff ? 'owner_id' : 'owner_team_id'}`, operator: 'notEquals', values: [String(staff ? person.who.employeeId : person.who.teamId)] };
+      for (const member of ['customer', 'gmv', 'order_count', 'owner_id', 'owner_team_id']) {
+        expect(await person.api.load({ dimensions: [`${v}.${member}`], filters: [period, outside] }), `${person.who.role} ${member}`).toEqual([]);
+        const [row] = await person.api.load({ measures: [`${v}.buyers`], filters: [period, outside, { member: `${v}.${member}`, operator: 'set' }] });
+        expect(Number(row?.[`${v}.buyers`] ?? 0), `${person.who.role} ${member} set`).toBe(0);
+      }
+      // Grouped by a customer's GMV or orders, only its own customers are counted (the named part of its number).
+      const [owned] = await person.api.load({ measures: [`${v}.buyers`], filters: [period, { member: `${v}.customer`, operator: 'set' }] });
+      for (const member of ['gmv', 'order_count']) {
+        const rows = await person.api.load({ measures: [`${v}.buyers`], dimensions: [`${v}.${member}`], filters: [period] });
+        expect(rows.reduce((n, r) => n + Number(r[`${v}.buyers`]), 0), `${person.who.role} by ${member}`).toBe(Number(owned?.[`${v}.buyers`]));
+      }
+      // Its own slice's rows only, whatever slice it names: another employee's or team's rows are out of its limit.
+      const [all] = await person.api.load({ measures: [`${v}.buyers`], filters: [period] });
+      const [asTile] = drillListRows(await person.api.load({ measures: ['sales_periods.buyers'], filters: [{ member: 'sales_periods.period', operator: 'equals', values: ['all'] }] }));
+      expect(Number(all?.[`${v}.buyers`]), person.who.role).toBe(Number(asTile?.['sales_drill.buyers']));
+    }
+  }, 120_000);
 
   it('still does after random order writes, owner changes and team moves', async () => {
     const db = ctx.db.sql;

@@ -7,15 +7,15 @@
  * read through `drillListRows`), and so does a list cut by one team,
  * employee, channel or campaign, and a manager's or staff member's own;
  * under a team role the customers behind the number the person may not see
- * (`scope_*`: on stored rows the tile's number and the list's total); a
- * ratio's numerator and denominator counts.
+ * (`scope_*`; on stored rows none: the header's number and the list's total,
+ * `listRemainder`); a ratio's numerator and denominator counts.
  */
 import {
-  buildDrillAttributesQuery, buildDrillListQuery, buildDrillListScopeQueries, buildDrillListSummaryQuery, buildDrillListTotalQuery, buildDrillSpendQuery, drillCustomers,
-  storedBuyers, type DrillPage, type DrillSlice,
+  buildDrillAttributesQuery, buildDrillListQuery, buildDrillListSummaryQuery, buildDrillListTotalQuery, buildDrillSpendQuery, drillCustomers,
+  drillListRows, remainderFromList, storedBuyers, type DrillPage, type DrillSlice,
 } from '../../lib/drill.ts';
 import type { Query } from '../../lib/cube.ts';
-import { buildDrillScopeQueries, buildRatioCountQueries } from '../../lib/drill-scope.ts';
+import { buildDrillScopeQueries, buildRatioCountQueries, remainder, type Remainder } from '../../lib/drill-scope.ts';
 import type { FilterKind } from '../../lib/filters.ts';
 import { filterBarQueries } from '../../lib/page-queries.ts';
 
@@ -23,7 +23,8 @@ export const CUSTOMERS_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
 /** `asOf`: the data date, which says whether the range is a preset's (null: never read from stored rows). */
 export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole: boolean, asOf: string | null) {
-  const scope = buildDrillListScopeQueries(slice, page, asOf, limitedRole) ?? buildDrillScopeQueries(slice, limitedRole);
+  // On the slices' table a team role's remainder is read from the header and the list's total (`listRemainder`).
+  const scope = remainderFromList(slice, page, asOf, limitedRole) ? null : buildDrillScopeQueries(slice, limitedRole);
   const ratio = buildRatioCountQueries(slice);
   return {
     ...filterBarQueries(CUSTOMERS_FILTERS),
@@ -48,4 +49,21 @@ export function listedCustomers(totalQuery: Query | null, total: { rows: Readonl
 /** Sent once `list` has answered: the attributes of the customers on its page (none before). */
 export function attributesQuery(slice: DrillSlice, listRows: ReadonlyArray<Record<string, unknown>>): Query | null {
   return buildDrillAttributesQuery(slice, drillCustomers(slice.metric, listRows));
+}
+
+type Answer = { rows: ReadonlyArray<Record<string, unknown>> } | undefined;
+
+/**
+ * A team role's anonymised remainder from the answers of the page's queries
+ * (undefined until those it needs have answered; null when there is none):
+ * the header and the list's total on stored rows (`remainderFromList`), else
+ * the two scope queries.
+ */
+export function listRemainder(slice: DrillSlice, page: DrillPage, limitedRole: boolean, asOf: string | null,
+  answers: { summary: Answer; list_total: Answer; scope_all: Answer; scope_owned: Answer }): Remainder | null | undefined {
+  const fromList = remainderFromList(slice, page, asOf, limitedRole);
+  const [all, owned] = fromList ? [answers.summary, answers.list_total] : [answers.scope_all, answers.scope_owned];
+  if (!fromList && !buildDrillScopeQueries(slice, limitedRole)) return null;
+  if (!all || !owned) return undefined;
+  return remainder(slice, drillListRows(all.rows)[0], drillListRows(owned.rows)[0]);
 }

@@ -312,24 +312,22 @@ export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, a
   const stored = storedDrill(slice, page, asOf, limitedRole);
   const summary = buildDrillSummaryQuery(slice);
   if (stored === null || summary === null) return summary;
+  // A team role's header is also its whole number behind the anonymised remainder (with the orders).
+  const measures = limitedRole ? [...new Set([...drillDef(slice.metric).summary, 'buyers', 'gmv', 'order_count'])] : drillDef(slice.metric).summary;
   return {
-    measures: drillDef(slice.metric).summary.map((s) => `${PERIOD_SUMMARY_VIEW}.${s}`),
+    measures: measures.map((s) => `${PERIOD_SUMMARY_VIEW}.${s}`),
     filters: [{ member: `${PERIOD_SUMMARY_VIEW}.period`, operator: 'equals', values: [stored.period] }, ...sliceFilters(PERIOD_SUMMARY_VIEW, STORED_SLICE, slice)],
   };
 }
 
 /**
- * A team role's anonymised remainder when its list comes from the slices'
- * table: its whole number from the tiles' period row (`all`, the tile's
- * own buyers, GMV and orders), and the part it owns from the list's total
- * query (`owned`). Null otherwise (the list's own scope queries apply).
+ * Whether a team role's anonymised remainder comes from the list's own
+ * queries: on the slices' table its whole number is the header's (the
+ * tiles' period row: buyers, GMV, orders) and its owned part the list's
+ * total (buyers and sums of the customers it owns), so no scope query is sent.
  */
-export function buildDrillListScopeQueries(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): { all: Query; owned: Query } | null {
-  const stored = storedDrill(slice, page, asOf, limitedRole);
-  const owned = buildDrillListTotalQuery(slice, page, asOf, limitedRole);
-  if (!limitedRole || stored?.view !== SLICE_DRILL_VIEW || owned === null) return null;
-  const v = PERIOD_SUMMARY_VIEW;
-  return { all: { measures: [`${v}.buyers`, `${v}.gmv`, `${v}.order_count`], filters: [{ member: `${v}.period`, operator: 'equals', values: [stored.period] }] }, owned };
+export function remainderFromList(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): boolean {
+  return limitedRole && storedDrill(slice, page, asOf, limitedRole)?.view === SLICE_DRILL_VIEW && buildDrillSummaryQuery(slice) !== null;
 }
 
 /** Members of the stored views read under another name on sales_drill (the slices' sums are its measures). */
