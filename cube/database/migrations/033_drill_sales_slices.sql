@@ -58,11 +58,10 @@ CREATE INDEX drill_sales_slices_campaign_idx ON siyu.drill_sales_slices (period,
   INCLUDE (paid_orders) WHERE slice = 'campaign';
 SELECT siyu.track_data_changes('drill_sales_slices');
 
--- Counts the named ranges (all held when null) of the named customers (all
--- when null) from the customer-day table and adds their rows; the caller
--- has removed the old ones. One range at a time, so each aggregate is one
--- range's customer days.
-CREATE FUNCTION siyu.build_drill_sales_slices(periods text[] DEFAULT NULL, customers integer[] DEFAULT NULL) RETURNS bigint
+-- Counts the named ranges (all held when null) from the customer-day table
+-- and adds their rows; the caller has removed the old ones. One range at a
+-- time, so each aggregate is one range's customer days.
+CREATE FUNCTION siyu.build_drill_sales_slices(periods text[] DEFAULT NULL) RETURNS bigint
   LANGUAGE plpgsql
   SET work_mem = '64MB'
   AS $$
@@ -85,7 +84,6 @@ CREATE FUNCTION siyu.build_drill_sales_slices(periods text[] DEFAULT NULL, custo
           FROM siyu.customer_days AS cd
           LEFT JOIN siyu.employees AS e ON e.id = cd.employee_id
           WHERE cd.day_start >= r.starts_at AND cd.day_start < r.ends_at
-            AND (customers IS NULL OR cd.customer_id = ANY (customers))
           GROUP BY cd.customer_id, GROUPING SETS ((e.team_id), (e.team_id, cd.employee_id), (cd.channel_id), (cd.campaign_id))
         ) AS s
         JOIN siyu.customers AS c ON c.id = s.customer_id
@@ -101,7 +99,8 @@ CREATE FUNCTION siyu.build_drill_sales_slices(periods text[] DEFAULT NULL, custo
     END
   $$;
 
--- Recounts the given customers' rows in every held range (see the header).
+-- Recounts the given customers' rows in every held range (see the header):
+-- the same count as siyu.build_drill_sales_slices, for these customers.
 -- The caller holds their bucket locks (migration 013's), so two writers of
 -- one customer take turns; a roll-over holds EXCLUSIVE meanwhile and a
 -- recount waits for it before it reads the ranges.
@@ -120,7 +119,29 @@ CREATE FUNCTION siyu.recount_drill_sales_slices(customers integer[]) RETURNS voi
       END IF;
       LOCK TABLE siyu.drill_sales_slices IN ROW EXCLUSIVE MODE;
       DELETE FROM siyu.drill_sales_slices WHERE customer_id = ANY (customers);
-      PERFORM siyu.build_drill_sales_slices(NULL, customers);
+      -- The build's count for these customers only, every range in one statement: their customer days read by the
+      -- customer-day table's key (a statement of its own, so its plan is the key's, not the build's range scan).
+      INSERT INTO siyu.drill_sales_slices
+        (period, slice, team_id, employee_id, channel_id, campaign_id, customer_id, paid_orders, paid_amount, owner_id, owner_team_id)
+      SELECT s.period, s.slice, s.team_id, s.employee_id, s.channel_id, s.campaign_id, s.customer_id, s.paid_orders, s.paid_amount,
+             c.owner_employee_id, oe.team_id
+      FROM (
+        SELECT r.period, CASE GROUPING(e.team_id, cd.employee_id, cd.channel_id, cd.campaign_id)
+                 WHEN 7 THEN 'team' WHEN 3 THEN 'team,employee' WHEN 13 THEN 'channel' ELSE 'campaign' END AS slice,
+               e.team_id, cd.employee_id, cd.channel_id, cd.campaign_id, cd.customer_id,
+               SUM(cd.paid_orders)::int AS paid_orders, SUM(cd.paid_amount) AS paid_amount
+        FROM siyu.customer_days AS cd
+        JOIN siyu.drill_sales_slice_ranges AS r ON cd.day_start >= r.starts_at AND cd.day_start < r.ends_at
+        LEFT JOIN siyu.employees AS e ON e.id = cd.employee_id
+        WHERE cd.customer_id = ANY (customers)
+        GROUP BY r.period, cd.customer_id, GROUPING SETS ((e.team_id), (e.team_id, cd.employee_id), (cd.channel_id), (cd.campaign_id))
+      ) AS s
+      JOIN siyu.customers AS c ON c.id = s.customer_id
+      LEFT JOIN siyu.employees AS oe ON oe.id = c.owner_employee_id
+      WHERE s.paid_orders > 0
+        AND CASE s.slice WHEN 'team' THEN s.team_id IS NOT NULL WHEN 'team,employee' THEN s.employee_id IS NOT NULL
+                         WHEN 'campaign' THEN s.campaign_id IS NOT NULL ELSE true END
+      ORDER BY 1, 2;
     END
   $$;
 
