@@ -72,6 +72,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   let hasCustomerDays = false;
   let hasParticipants = false;
   let hasDrill = false;
+  let hasDrillSlices = false;
   let hasPeriodOwners = false;
   try {
     plan = planBrand(data, (table, cells) => {
@@ -87,11 +88,12 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       const keys = await dropKeysAndIndexes(tx);
       // Tables of later migrations (013 customer days, 015 targets) are filled only where they exist:
       // a test of an older migration seeds a database migrated only up to it.
-      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean; drill: boolean; owners: boolean }[]>`
+      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean; drill: boolean; owners: boolean; slices: boolean }[]>`
         SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets,
                to_regclass('siyu.participant_conversions') IS NOT NULL AS participants,
                to_regprocedure('siyu.roll_period_participants(boolean)') IS NOT NULL AS "participantPeriods",
-               to_regclass('siyu.drill_sales') IS NOT NULL AS drill, to_regclass('siyu.period_owners') IS NOT NULL AS owners`;
+               to_regclass('siyu.drill_sales') IS NOT NULL AS drill, to_regclass('siyu.period_owners') IS NOT NULL AS owners,
+               to_regclass('siyu.drill_sales_slices') IS NOT NULL AS slices`;
       // The tables whose day counters (migrations 021, 022) exist here.
       const dayTracked = (await tx<{ name: string }[]>`
         SELECT c.relname AS name FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
@@ -99,6 +101,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       hasCustomerDays = later!.days;
       hasParticipants = later!.participants;
       hasDrill = later!.drill;
+      hasDrillSlices = later!.slices;
       // The customer-day table (migration 013) is built once from the loaded
       // orders below: its per-statement triggers would otherwise hold every
       // copied order in a transition table and merge each block into it.
@@ -157,6 +160,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         report({ phase: 'summarize', done: 0, total: 1, label: 'customer-day table', rows: 0 });
         // The drill lists' table (migration 029) is counted once below instead of from the whole table's insert.
         if (later!.drill) await tx`ALTER TABLE siyu.customer_days DISABLE TRIGGER drill_sales_insert`;
+        // The sliced drill lists' table (migration 033) likewise.
+        if (later!.slices) await tx`ALTER TABLE siyu.customer_days DISABLE TRIGGER drill_sales_slices_insert`;
         const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_customer_days() AS rows`;
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER customer_days_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'customer-day table', rows: Number(summary!.rows) });
@@ -165,6 +170,12 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
           await tx`ALTER TABLE siyu.customer_days ENABLE TRIGGER drill_sales_insert`;
           const [drill] = await tx<{ rows: string }[]>`SELECT siyu.roll_drill_sales(true) AS rows`;
           report({ phase: 'summarize', done: 1, total: 1, label: 'drill lists', rows: Number(drill!.rows) });
+        }
+        if (later!.slices) {
+          report({ phase: 'summarize', done: 0, total: 1, label: 'sliced drill lists', rows: 0 });
+          await tx`ALTER TABLE siyu.customer_days ENABLE TRIGGER drill_sales_slices_insert`;
+          const [slices] = await tx<{ rows: string }[]>`SELECT siyu.roll_drill_sales_slices(true) AS rows`;
+          report({ phase: 'summarize', done: 1, total: 1, label: 'sliced drill lists', rows: Number(slices!.rows) });
         }
       }
       if (later!.owners) {
@@ -212,6 +223,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   // The participants' period table (migration 028), built at the end of the load.
   if (hasParticipants && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_participants') IS NOT NULL AS ok`)[0]!.ok) order.push('period_participants');
   if (hasDrill) order.push('drill_sales');
+  if (hasDrillSlices) order.push('drill_sales_slices');
   // The period table (migration 018), built with it by siyu.rebuild_customer_days().
   if (hasCustomerDays && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_sales') IS NOT NULL AS ok`)[0]!.ok) order.push('period_sales');
   if (hasPeriodOwners) order.push('period_owners');
@@ -222,7 +234,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
     // VACUUM too for the customer-day table, written by an INSERT (not COPY FREEZE): its pages are then
     // all-visible, so a year's distinct buyers are counted from its covering key alone.
     // The drill lists' table likewise: a page, however deep, is read from its rank index alone.
-    await sql.unsafe(`${table === 'customer_days' || table === 'drill_sales' ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
+    await sql.unsafe(`${['customer_days', 'drill_sales', 'drill_sales_slices'].includes(table) ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
     rowsAnalyzed += counts[table as TableName] ?? 0;
     report({ phase: 'analyze', done: ++analyzed, total: order.length, label: 'statistics', rows: rowsAnalyzed });
   }));

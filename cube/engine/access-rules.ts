@@ -151,6 +151,14 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   // The same list for a preset range over the whole brand, one stored row per customer (migration 029): no limit to
   // add it to, so closed to team roles (their lists stay on sales_drill with its limits and remainder); one period a query.
   sales_drill_periods: { limit: null, requiredFilters: ['period'] },
+  // The same list for a preset range cut by one slice (migration 033): a team role's is its credited team's (its own)
+  // rows, named only where the row's owner is in its scope, as on sales_drill; one period a query, the slice chosen by
+  // cube/engine/period-slice.ts. The per-customer GMV and orders describe the customer (owner limit), their sums do not.
+  sales_drill_slices: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['buyers', 'total_gmv', 'total_orders', 'period', 'slice', 'channel', 'campaign', 'employee', 'employee_id', 'team', 'team_id'], ownerLimit: OWNER },
+    requiredFilters: ['period'],
+  },
   staff_touch_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: {

@@ -21,6 +21,8 @@ export const PERIOD_VIEWS: Readonly<Record<string, ReadonlyArray<readonly [strin
   // siyu.period_owners (migration 027): the customer's owner and owner's team.
   repurchase_periods: [['team', ['owner_team', 'owner_team_id']], ['owner', ['owner', 'owner_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
   converted_periods: [['team', ['team', 'team_id']], ['owner', ['employee', 'employee_id']]],
+  // siyu.drill_sales_slices (migration 033): one customer's row per range and slice; its slices are single ones.
+  sales_drill_slices: [['team', ['team', 'team_id']], ['employee', ['employee', 'employee_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
 };
 
 /**
@@ -29,6 +31,9 @@ export const PERIOD_VIEWS: Readonly<Record<string, ReadonlyArray<readonly [strin
  * without an owner), so even a brand total is the teams' rows added up.
  */
 const ALWAYS_CUT: Readonly<Record<string, readonly string[]>> = { converted_periods: ['team'] };
+
+/** Views whose table holds only some slices: a query cut otherwise is refused rather than answered empty. */
+const HELD_SLICES: Readonly<Record<string, readonly string[]>> = { sales_drill_slices: ['team', 'team,employee', 'channel', 'campaign'] };
 
 type CubeQuery = Record<string, unknown> & { filters?: unknown };
 type Filter = { member?: string; dimension?: string; operator?: string; values?: unknown[] };
@@ -60,5 +65,7 @@ export function applyPeriodSlice(query: CubeQuery): CubeQuery {
   if (cut.has('employee') || cut.has('owner')) cut.add('team');
   for (const column of ALWAYS_CUT[view] ?? []) cut.add(column);
   const slice = columns.map(([column]) => column).filter((c) => cut.has(c)).join(',') || 'brand';
+  const held = HELD_SLICES[view];
+  if (held && !held.includes(slice)) throw new AccessError(400, `${view} holds no rows cut by ${slice}.`);
   return { ...query, filters: [...topLevel, { member: `${view}.slice`, operator: 'equals', values: [slice] }] };
 }

@@ -1,8 +1,8 @@
 /**
  * The sales drill list of a preset range (issue 19): for the roles that see
  * every fact it is read from the stored ranges (siyu.drill_sales, migration
- * 029), for a team role from its slice of the facts with the anonymised
- * remainder (web/src/lib/drill-scope.ts). Under exec, ops, manager and staff,
+ * 029), for a team role from its slice of the sliced table (migration 033)
+ * with the anonymised remainder (web/src/lib/drill-scope.ts). Under exec, ops, manager and staff,
  * on several presets, as seeded and after random writes to the orders
  * (test/helpers/order-writes.ts):
  * - the list's total (named customers + the remainder) equals the GMV tile's
@@ -11,16 +11,16 @@
  * - the first page and a deep page hold the customers plain SQL ranks there
  *   (GMV largest first, then the customer id), with their GMV and orders;
  * - the list and its total are answered by siyu.drill_sales for exec and ops,
- *   never by the orders or the customer-day table.
+ *   by siyu.drill_sales_slices (migration 033) for a manager and a staff
+ *   member, never by the orders or the customer-day table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
-import { attributesQuery, customersQueries, listedCustomers } from '../../web/src/features/customers/page-queries.ts';
+import { attributesQuery, customersQueries, listedCustomers, listRemainder } from '../../web/src/features/customers/page-queries.ts';
 import { overviewQueries } from '../../web/src/features/overview/page-queries.ts';
 import { dateRangeFor, type RangePreset } from '../../web/src/lib/date-range.ts';
-import { remainder } from '../../web/src/lib/drill-scope.ts';
 import { drillListRows, parseDrill, parsePage, type DrillSlice } from '../../web/src/lib/drill.ts';
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { one } from '../helpers/database.ts';
@@ -89,9 +89,10 @@ describe('preset sales drill lists', () => {
     const rows = drillListRows(answer.data);
     const totalRows = q.list_total ? await person.api.load(q.list_total as CubeQuery) : [];
     const named = listedCustomers(q.list_total, { rows: totalRows }, { totalRows: () => answer.total ?? null })!;
-    const rest = q.scope_all && q.scope_owned
-      ? remainder(slice, (await person.api.load(q.scope_all as CubeQuery))[0], (await person.api.load(q.scope_owned as CubeQuery))[0])
-      : null;
+    const loaded = async (query: unknown) => (query ? { rows: await person.api.load(query as CubeQuery) } : undefined);
+    const rest = listRemainder(slice, pageOf(page), limited(person.who), asOf, {
+      summary: await loaded(q.summary), list_total: await loaded(q.list_total), scope_all: await loaded(q.scope_all), scope_owned: await loaded(q.scope_owned),
+    });
     const summary = drillListRows(await person.api.load(q.summary as CubeQuery))[0];
     // The attributes query finds every customer of the page (the 360's scope is the list's).
     const attributes = attributesQuery(slice, rows);
@@ -136,26 +137,31 @@ describe('preset sales drill lists', () => {
     }
   }
 
-  it('is answered by the stored ranges for the roles that see every fact, and by the facts for a team role', async () => {
+  it('is answered by the stored ranges for the roles that see every fact, and by the sliced table for a team role', async () => {
     for (const { who } of people) {
       for (const preset of PRESETS) {
         const q = customersQueries(sliceOf(preset), pageOf(3), limited(who), asOf);
         for (const query of [q.list, q.list_total].filter((x) => x !== null)) {
           const sql = await probe.sql(who, query as CubeQuery);
-          if (limited(who)) {
-            expect(sql, `${who.role} ${preset}`).not.toMatch(/\bsiyu\.drill_sales\b/);
-          } else {
-            expect(sql, `${who.role} ${preset}`).toMatch(/\bsiyu\.drill_sales\b/);
-            expect(sql, `${who.role} ${preset}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b/);
-          }
+          // A team role's list is its own slice of the sliced table (migration 033), the brand's list the brand's table.
+          expect(sql, `${who.role} ${preset}`).toMatch(limited(who) ? /\bsiyu\.drill_sales_slices\b/ : /\bsiyu\.drill_sales\b/);
+          expect(sql, `${who.role} ${preset}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b/);
         }
-        expect(q.list_total === null, `${who.role} ${preset}: total query`).toBe(limited(who));
+        // A team role's remainder: the tile's own period row and the list's total.
+        for (const query of [q.scope_all, q.scope_owned, q.summary].filter((x) => x !== null)) {
+          expect(await probe.sql(who, query as CubeQuery), `${who.role} ${preset} scope`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b/);
+        }
+        expect(q.list_total, `${who.role} ${preset}: total query`).not.toBeNull();
+        // A team role's remainder is read from the header and the list's total: no scope query of the facts is sent.
+        expect(q.scope_all, `${who.role} ${preset}: scope queries`).toBeNull();
       }
     }
-    // A custom range, a filter, or another sort reads the facts as before.
+    // A custom range, two filters, or another sort reads the facts as before (one filter: test/model/drill-slices.test.ts).
     const exec = people[0]!.who;
-    const custom = parseDrill(new URLSearchParams(`metric=gmv&from=${dateRangeFor('last_30_days', asOf)![0]}&to=${asOf}&team=x`), asOf);
+    const custom = parseDrill(new URLSearchParams(`metric=gmv&from=${dateRangeFor('last_30_days', asOf)![0]}&to=${dateRangeFor('yesterday', asOf)![0]}`), asOf);
     expect(customersQueries(custom, pageOf(1), false, asOf).list_total).toBeNull();
+    const twoFilters = parseDrill(new URLSearchParams(`metric=gmv&range=last_30_days&team=x&channel=y`), asOf);
+    expect(customersQueries(twoFilters, pageOf(1), false, asOf).list_total).toBeNull();
     const sql = await probe.sql(exec, customersQueries(sliceOf('last_12_months'), parsePage(new URLSearchParams('sort=owner')), false, asOf).list as CubeQuery);
     expect(sql).not.toMatch(/\bsiyu\.drill_sales\b/);
   }, 120_000);

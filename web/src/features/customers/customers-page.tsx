@@ -8,7 +8,7 @@ import {
   ignoredFilters, PAGE_SIZES, parseDrill, parsePage, showsNumerator, toDrillRows,
   type DrillSlice,
 } from '../../lib/drill.ts';
-import { anonymousRow, buildExportRemainder, buildRatioCountQueries, remainder, type CountQuery } from '../../lib/drill-scope.ts';
+import { anonymousRow, buildExportRemainder, buildRatioCountQueries, type CountQuery } from '../../lib/drill-scope.ts';
 import { filterNoteText } from '../../lib/filter-note.ts';
 import type { CubeQueryState } from '../../lib/use-cube-query.ts';
 import { exportComment, exportFileName } from '../../lib/export-csv.ts';
@@ -24,7 +24,7 @@ import { useCubeQuery } from '../../lib/use-cube-query.ts';
 import { stageLabel } from '../segments/journey-flows/stage-label.ts';
 import { drillPath } from './drill-list/crumbs.ts';
 import { DrillTable } from './drill-list/drill-table.tsx';
-import { attributesQuery, CUSTOMERS_FILTERS, customersQueries, listedCustomers } from './page-queries.ts';
+import { attributesQuery, CUSTOMERS_FILTERS, customersQueries, listedCustomers, listRemainder } from './page-queries.ts';
 
 const SEGMENT_LABEL: Record<string, MessageKey> = {
   rfm_segment: 'col.rfm_segment', lifecycle_stage: 'col.lifecycle_stage', aipl_stage: 'chart.aipl', five_a_stage: 'chart.fiveA', value_quadrant: 'chart.valueQuadrant',
@@ -80,14 +80,17 @@ export function CustomersPage() {
   const spend = useCubeQuery(queries.spend);
   const scopeAll = useCubeQuery(queries.scope_all);
   const scopeOwned = useCubeQuery(queries.scope_owned);
-  const rest = remainder(slice, scopeAll.rows[0], scopeOwned.rows[0]);
+  // Undefined until answered; on a stored list read from the header and the list's total.
+  const answered = (state: CubeQueryState) => (state.resultSet ? { rows: state.rows } : undefined);
+  const scoped = listRemainder(slice, page, limited, me!.asOf, { summary: answered(summary), list_total: answered(listTotal), scope_all: answered(scopeAll), scope_owned: answered(scopeOwned) });
+  const rest = scoped ?? null;
   // The counts' members, to read them (their queries are in the page's list).
   const ratioCounts = buildRatioCountQueries(slice);
   const numeratorCount = useCubeQuery(queries.numerator_count);
   const denominatorCount = useCubeQuery(queries.denominator_count);
   const listed = listedCustomers(queries.list_total, listTotal, list.resultSet);
   const owned = listed === null ? null : toNumber(listed);
-  const scopeReady = queries.scope_all === null || (scopeAll.resultSet !== null && scopeOwned.resultSet !== null);
+  const scopeReady = scoped !== undefined;
   // The total counts every customer behind the number, the anonymised ones too.
   const total = owned === null || !scopeReady ? null : owned + (rest?.customers ?? 0);
   const pages = owned === null ? 1 : Math.max(1, Math.ceil(owned / page.limit));

@@ -206,6 +206,13 @@ export function buildDrillSpendQuery(slice: DrillSlice): Query | null {
  * the view, and the view whose names its rows are read under.
  */
 export const PERIOD_DRILL_VIEW = 'sales_drill_periods';
+/**
+ * Preset sales lists cut by one slice (a credited team or employee, a
+ * channel, a campaign: an executive's filtered list, a manager's or a staff
+ * member's list), stored per customer, range and slice (siyu.drill_sales_slices,
+ * migration 033).
+ */
+export const SLICE_DRILL_VIEW = 'sales_drill_slices';
 /** The period table of the tiles (migration 018): the header's GMV and buyers of the same preset, its brand row. */
 export const PERIOD_SUMMARY_VIEW = 'sales_periods';
 
@@ -219,35 +226,62 @@ export function drillPeriodKey(range: DrillSlice['range'], asOf: string): string
   return null;
 }
 
+/** A list answered from stored rows: the range's key, the view, and the slice's filter on it (none for the brand's or a team role's own list). */
+export interface StoredDrill {
+  period: string;
+  view: typeof PERIOD_DRILL_VIEW | typeof SLICE_DRILL_VIEW;
+  filters: Filter[];
+}
+
+/** The slice members the stored lists can be cut by (one at a time), named alike on sales_drill, the slices' view and sales_periods. */
+const STORED_SLICE: SliceMembers = { team: 'team', channel: 'channel', campaign: 'campaign', employee: 'employee' };
+
 /**
- * The stored range that answers this list, or null: a GMV, buyers or 客单价
- * list (not attributed GMV) on a preset range, cut by nothing, for a role
- * that sees every fact (a team role's list is its own slice and keeps its
- * anonymised remainder), ranked as the table's index is (GMV largest first).
+ * The stored rows that answer this list, or null: a GMV, buyers or 客单价
+ * list (not attributed GMV) on a preset range, ranked as the tables' indexes
+ * are (GMV largest first); for a role that sees every fact cut by nothing
+ * (the brand's table) or by one team, employee, channel or campaign (the
+ * slices' table); for a manager or staff member cut by nothing (their own
+ * slice of the slices' table, with the anonymised remainder).
  */
-export function periodDrillKey(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): string | null {
+export function storedDrill(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): StoredDrill | null {
   const def = drillDef(slice.metric);
-  if (asOf === null || limitedRole || def.view !== 'sales_drill' || def.fixed) return null;
-  if (slice.team || slice.channel || slice.campaign || slice.employee || slice.owner !== null || slice.cityTier || slice.segment || slice.journey) return null;
+  if (asOf === null || def.view !== 'sales_drill' || def.fixed) return null;
+  if (slice.owner !== null || slice.cityTier || slice.segment || slice.journey) return null;
   const { sortMember, desc } = sortOf(slice, page);
   if (!(sortMember === 'sales_drill.gmv' && desc) && !(page.sort === null && sortMember === 'sales_drill.customer')) return null;
-  return drillPeriodKey(slice.range, asOf);
+  const period = drillPeriodKey(slice.range, asOf);
+  if (period === null) return null;
+  const cuts = [slice.team, slice.channel, slice.campaign, slice.employee].filter(Boolean).length;
+  if (limitedRole) return cuts === 0 ? { period, view: SLICE_DRILL_VIEW, filters: [] } : null;
+  if (cuts === 0) return { period, view: PERIOD_DRILL_VIEW, filters: [] };
+  return cuts === 1 ? { period, view: SLICE_DRILL_VIEW, filters: sliceFilters(SLICE_DRILL_VIEW, STORED_SLICE, slice) } : null;
+}
+
+/** The stored range's key when the brand's table answers the list (see `storedDrill`), else null. */
+export function periodDrillKey(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): string | null {
+  const stored = storedDrill(slice, page, asOf, limitedRole);
+  return stored?.view === PERIOD_DRILL_VIEW ? stored.period : null;
+}
+
+function storedFilters(stored: StoredDrill): Filter[] {
+  return [{ member: `${stored.view}.period`, operator: 'equals', values: [stored.period] }, ...stored.filters];
 }
 
 /**
- * The page of the list as the page sends it: from the stored ranges when
- * one answers it (same customers, order, numbers and total as
+ * The page of the list as the page sends it: from the stored rows when
+ * they answer it (same customers, order, numbers and total as
  * `buildDrillPageQuery`, read from an index instead of summed), else
  * `buildDrillPageQuery`. Its rows are read through `drillListRows`.
  */
 export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query {
-  const key = periodDrillKey(slice, page, asOf, limitedRole);
-  if (key === null) return buildDrillPageQuery(slice, page);
-  const v = PERIOD_DRILL_VIEW;
+  const stored = storedDrill(slice, page, asOf, limitedRole);
+  if (stored === null) return buildDrillPageQuery(slice, page);
+  const v = stored.view;
   const { sortMember } = sortOf(slice, page);
   return {
     dimensions: [`${v}.customer`, `${v}.gmv`, `${v}.order_count`],
-    filters: [{ member: `${v}.period`, operator: 'equals', values: [key] }],
+    filters: storedFilters(stored),
     order: sortMember === 'sales_drill.gmv' ? [[`${v}.gmv`, 'desc'], [`${v}.customer`, 'asc']] : [[`${v}.customer`, 'asc']],
     limit: page.limit,
     offset: page.offset,
@@ -256,31 +290,66 @@ export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: st
   };
 }
 
-/** The list's total when it comes from the stored ranges (its rows counted, one per customer), else null: the list's own total. */
+/**
+ * The list's total when it comes from stored rows (its rows counted, one per
+ * customer; on the slices' table with their sums too, the owned part of a
+ * team role's number), else null: the list's own total. Naming the customer
+ * is what limits a team role's count to the customers it owns, as its list is.
+ */
 export function buildDrillListTotalQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
-  const key = periodDrillKey(slice, page, asOf, limitedRole);
-  if (key === null) return null;
-  return { measures: [`${PERIOD_DRILL_VIEW}.buyers`], filters: [{ member: `${PERIOD_DRILL_VIEW}.period`, operator: 'equals', values: [key] }] };
-}
-
-/** The header's number from the tiles' own period row when the list comes from the stored ranges; else `buildDrillSummaryQuery`. */
-export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
-  const key = periodDrillKey(slice, page, asOf, limitedRole);
-  const summary = buildDrillSummaryQuery(slice);
-  if (key === null || summary === null) return summary;
+  const stored = storedDrill(slice, page, asOf, limitedRole);
+  if (stored === null) return null;
+  const v = stored.view;
+  if (v === PERIOD_DRILL_VIEW) return { measures: [`${v}.buyers`], filters: storedFilters(stored) };
   return {
-    measures: drillDef(slice.metric).summary.map((s) => `${PERIOD_SUMMARY_VIEW}.${s}`),
-    filters: [{ member: `${PERIOD_SUMMARY_VIEW}.period`, operator: 'equals', values: [key] }],
+    measures: [`${v}.buyers`, `${v}.total_gmv`, `${v}.total_orders`],
+    filters: [...storedFilters(stored), { member: `${v}.customer`, operator: 'set' }],
   };
 }
 
-/** Rows of either list or summary query under sales_drill's names (the stored ranges' views carry the same members). */
+/** The header's number from the tiles' own period row (cut by the same slice) when the list comes from stored rows; else `buildDrillSummaryQuery`. */
+export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
+  const stored = storedDrill(slice, page, asOf, limitedRole);
+  const summary = buildDrillSummaryQuery(slice);
+  if (stored === null || summary === null) return summary;
+  // A team role's header is also its whole number behind the anonymised remainder (with the orders).
+  const measures = limitedRole ? [...new Set([...drillDef(slice.metric).summary, 'buyers', 'gmv', 'order_count'])] : drillDef(slice.metric).summary;
+  return {
+    measures: measures.map((s) => `${PERIOD_SUMMARY_VIEW}.${s}`),
+    filters: [{ member: `${PERIOD_SUMMARY_VIEW}.period`, operator: 'equals', values: [stored.period] }, ...sliceFilters(PERIOD_SUMMARY_VIEW, STORED_SLICE, slice)],
+  };
+}
+
+/**
+ * Whether a team role's anonymised remainder comes from the list's own
+ * queries: on the slices' table its whole number is the header's (the
+ * tiles' period row: buyers, GMV, orders) and its owned part the list's
+ * total (buyers and sums of the customers it owns), so no scope query is sent.
+ */
+export function remainderFromList(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): boolean {
+  return limitedRole && storedDrill(slice, page, asOf, limitedRole)?.view === SLICE_DRILL_VIEW && buildDrillSummaryQuery(slice) !== null;
+}
+
+/** Members of the stored views read under another name on sales_drill (the slices' sums are its measures). */
+const STORED_ALIASES: Readonly<Record<string, string>> = { total_gmv: 'gmv', total_orders: 'order_count' };
+
+/** The customers a list's total query counts (either stored view's `buyers`), null until answered. */
+export function storedBuyers(rows: ReadonlyArray<Record<string, unknown>>): number | null {
+  if (rows.length === 0) return null;
+  const row = rows[0]!;
+  return Number(row[`${PERIOD_DRILL_VIEW}.buyers`] ?? row[`${SLICE_DRILL_VIEW}.buyers`] ?? 0);
+}
+
+/** Rows of a list, total, summary or scope query under sales_drill's names (the stored views carry the same members). */
 export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> {
   return rows.map((row) => {
     let renamed: Record<string, unknown> | null = null;
     for (const [k, value] of Object.entries(row)) {
       const view = k.slice(0, k.indexOf('.'));
-      if (view === PERIOD_DRILL_VIEW || view === PERIOD_SUMMARY_VIEW) (renamed ??= {})[`sales_drill${k.slice(view.length)}`] = value;
+      if (view === PERIOD_DRILL_VIEW || view === PERIOD_SUMMARY_VIEW || view === SLICE_DRILL_VIEW) {
+        const name = k.slice(view.length + 1);
+        (renamed ??= {})[`sales_drill.${STORED_ALIASES[name] ?? name}`] = value;
+      }
     }
     return renamed ? { ...row, ...renamed } : { ...row };
   });
