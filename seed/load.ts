@@ -74,6 +74,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   let hasDrill = false;
   let hasDrillSlices = false;
   let hasPeriodOwners = false;
+  let hasSalesHours = false;
   try {
     plan = planBrand(data, (table, cells) => {
       brandText[table] += copyLine(cells);
@@ -88,12 +89,12 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       const keys = await dropKeysAndIndexes(tx);
       // Tables of later migrations (013 customer days, 015 targets) are filled only where they exist:
       // a test of an older migration seeds a database migrated only up to it.
-      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean; drill: boolean; owners: boolean; slices: boolean }[]>`
+      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean; drill: boolean; owners: boolean; slices: boolean; hours: boolean }[]>`
         SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets,
                to_regclass('siyu.participant_conversions') IS NOT NULL AS participants,
                to_regprocedure('siyu.roll_period_participants(boolean)') IS NOT NULL AS "participantPeriods",
                to_regclass('siyu.drill_sales') IS NOT NULL AS drill, to_regclass('siyu.period_owners') IS NOT NULL AS owners,
-               to_regclass('siyu.drill_sales_slices') IS NOT NULL AS slices`;
+               to_regclass('siyu.drill_sales_slices') IS NOT NULL AS slices, to_regclass('siyu.sales_hours') IS NOT NULL AS hours`;
       // The tables whose day counters (migrations 021, 022) exist here.
       const dayTracked = (await tx<{ name: string }[]>`
         SELECT c.relname AS name FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
@@ -102,6 +103,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       hasParticipants = later!.participants;
       hasDrill = later!.drill;
       hasDrillSlices = later!.slices;
+      hasSalesHours = later!.hours;
       // The customer-day table (migration 013) is built once from the loaded
       // orders below: its per-statement triggers would otherwise hold every
       // copied order in a transition table and merge each block into it.
@@ -112,6 +114,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         await tx`ALTER TABLE siyu.orders DISABLE TRIGGER period_owners_insert`;
         await tx`ALTER TABLE siyu.customer_days DISABLE TRIGGER period_owners_rebuilt`;
       }
+      // The hourly sales table (migration 032) likewise: built once from the loaded orders, timed on its own.
+      if (later!.hours) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER sales_hours_insert`;
       // So would the day counters' (migration 021); every day is marked changed once at the end instead.
       for (const t of dayTracked) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
       // The as-of classification's dirty-customer queue (migration 026) likewise: its triggers would hold every
@@ -185,6 +189,12 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         await tx`ALTER TABLE siyu.customer_days ENABLE TRIGGER period_owners_rebuilt`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'owner period table', rows: Number(summary!.rows) });
       }
+      if (later!.hours) {
+        report({ phase: 'summarize', done: 0, total: 1, label: 'hourly sales', rows: 0 });
+        const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_sales_hours() AS rows`;
+        await tx`ALTER TABLE siyu.orders ENABLE TRIGGER sales_hours_insert`;
+        report({ phase: 'summarize', done: 1, total: 1, label: 'hourly sales', rows: Number(summary!.rows) });
+      }
       if (later!.participants) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'participant conversions', rows: 0 });
         // The participants' period table (migration 028) is built once after it, not from the rebuild's insert.
@@ -227,6 +237,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   // The period table (migration 018), built with it by siyu.rebuild_customer_days().
   if (hasCustomerDays && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_sales') IS NOT NULL AS ok`)[0]!.ok) order.push('period_sales');
   if (hasPeriodOwners) order.push('period_owners');
+  if (hasSalesHours) order.push('sales_hours');
   let analyzed = 0;
   let rowsAnalyzed = 0;
   report({ phase: 'analyze', done: 0, total: order.length, label: 'statistics', rows: 0 });

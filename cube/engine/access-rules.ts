@@ -70,6 +70,12 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
       ownerLimit: OWNER,
     },
   },
+  // The same facts by hour (GMV and paid orders only), answered from the hourly sales table (migration 032): the
+  // big-screen's live tiles and the overview's GMV trend. No customer member.
+  sales_live: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED], ownerLimit: null },
+  },
   // The same facts for the preset ranges, one stored row per answer (migration 018): always one period, sliced by cube/engine/period-slice.ts.
   sales_periods: {
     limit: { staff: 'employee_id', manager: 'team_id' },

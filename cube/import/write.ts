@@ -284,7 +284,9 @@ export const SUMMARIES: Partial<Record<string, { table: string; triggers: readon
   orders: {
     table: 'customer_days',
     triggers: ['customer_days_insert', 'customer_days_update', 'orders_day_changes_insert', 'orders_day_changes_update',
-      'orders_classification_dirty_insert', 'orders_classification_dirty_update', 'period_owners_insert', 'period_owners_update'],
+      'orders_classification_dirty_insert', 'orders_classification_dirty_update', 'period_owners_insert', 'period_owners_update',
+      // The hourly sales table (migration 032): rebuilt whole after the load (afterCustomerDays).
+      'sales_hours_insert', 'sales_hours_update'],
     rebuild: "SELECT siyu.rebuild_customer_days_only(), siyu.touch_all_days('orders'), siyu.classification_mark_all()", customers: 50_000,
   },
 };
@@ -308,6 +310,8 @@ export interface Pending {
  */
 export async function afterCustomerDays(tx: TransactionSql): Promise<void> {
   await tx`SELECT siyu.roll_period_sales(true)`;
+  // The hourly sales table (migration 032), whose triggers the load ran without (SUMMARIES).
+  await tx`SELECT siyu.rebuild_sales_hours()`;
 }
 
 /** Whether the staged rows (new and changed) touch more customers than the summary's triggers should lock. */

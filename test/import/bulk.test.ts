@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerDayDifferences } from '../helpers/customer-days.ts';
+import { salesHourDifferences } from '../helpers/sales-hours.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { copyInto } from '../../cube/import/write.ts';
 import { count, fingerprint, importFolder, scratchFolder } from './helpers.ts';
@@ -56,6 +57,7 @@ describe('a large first load', () => {
     expect(sum!.s).toBe((expected / 100).toFixed(2));
     expect(await count(db.sql, 'customer_days')).toBeGreaterThan(0);
     expect(await customerDayDifferences(db.sql)).toEqual([]);
+    expect(await salesHourDifferences(db.sql)).toEqual([]);
 
     const before = await fingerprint(db.sql);
     await importFolder(db.sql, folder.dir);
@@ -89,6 +91,7 @@ describe('a large first load', () => {
       expect(report.result).toBe('imported');
       expect(report.entities.orders).toEqual({ rows: 100, inserted: 60, updated: 30, unchanged: 10 });
       expect(await customerDayDifferences(db.sql)).toEqual([]);
+      expect(await salesHourDifferences(db.sql)).toEqual([]);
     } finally {
       next.remove();
     }
@@ -107,6 +110,7 @@ describe('a large first load', () => {
       expect(report.result).toBe('imported');
       expect(report.entities.orders?.inserted).toBe(CUSTOMERS);
       expect(await customerDayDifferences(db.sql)).toEqual([]);
+      expect(await salesHourDifferences(db.sql)).toEqual([]);
       const [triggers] = await db.sql`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'siyu.orders'::regclass AND tgname LIKE 'customer_days%' AND tgenabled = 'O'`;
       expect(triggers!.n).toBe(4);
     } finally {

@@ -56,6 +56,10 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   // Targets: each target's actual is computed per target over its own window (up to as-of), from the
   // customer-day table for sales (test/model/target-actuals.test.ts), not a sum by day.
   campaign_targets: 'targets (actual per target, own window)',
+  // The big-screen's live sales tiles and the overview's GMV trend read the hourly sales table (migration 032), which a
+  // write changes in place, so nothing is rebuilt after it (that they are, and exactly, is test/model/sales-hours.test.ts).
+  campaign_sales: 'hourly sales table', gmv_by_hour_today: 'hourly sales table', gmv_by_hour_week_ago: 'hourly sales table',
+  leaderboard: 'hourly sales table', gmv_trend: 'hourly sales table',
   // A list of customers, not a total.
   list: 'a list of rows',
 };
@@ -130,7 +134,7 @@ describe('rollups answer the pages', () => {
 
   it('the refresh worker builds every rollup of the model in the background', async () => {
     const expected = modelRollups(config.modelDir);
-    expect(expected).toHaveLength(12);
+    expect(expected).toHaveLength(11);
     const built = async (): Promise<string[]> => {
       const rows = await ctx.db.sql<{ name: string }[]>`SELECT DISTINCT regexp_replace(table_name, '(\\d{6,10})?_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$', '') AS name
         FROM information_schema.tables WHERE table_schema = 'siyu_pre_aggregations'`;

@@ -7,7 +7,7 @@ import { buildCampaignListQuery, pickCampaign, toCampaignOptions, type CampaignO
 import { drillLinks } from '../../../../web/src/features/big-screen/drill-links.ts';
 import { currentHourOf, parseScreenParams } from '../../../../web/src/features/big-screen/screen-params.ts';
 
-const VIEWS = ['sales_overview', 'participation_periods', 'channel_roi', 'customer_insights', 'participation_audience', 'campaign_budgets'];
+const VIEWS = ['sales_live', 'participation_periods', 'channel_roi', 'customer_insights', 'participation_audience', 'campaign_budgets'];
 const C = '2026 老客回馈季';
 
 const all = [
@@ -26,7 +26,7 @@ describe('big-screen queries', () => {
   });
 
   it('scope every campaign tile to the campaign by name', () => {
-    expect(buildCampaignSalesQuery(C).filters).toEqual([{ member: 'sales_overview.campaign', operator: 'equals', values: [C] }]);
+    expect(buildCampaignSalesQuery(C).filters).toEqual([{ member: 'sales_live.campaign', operator: 'equals', values: [C] }]);
     // All dates: the campaign's stored row of the participants' period table for 全部.
     expect(buildParticipationQuery(C).filters).toEqual([
       { member: 'participation_periods.campaign', operator: 'equals', values: [C] }, { member: 'participation_periods.period', operator: 'equals', values: ['all'] }]);
@@ -35,12 +35,12 @@ describe('big-screen queries', () => {
 
   it('asks one business day by hour, and the top ten staff with a named employee', () => {
     expect(buildGmvByHourQuery(C, '2026-11-13').timeDimensions).toEqual([
-      { dimension: 'sales_overview.order_date', granularity: 'hour', dateRange: ['2026-11-13', '2026-11-13'] },
+      { dimension: 'sales_live.order_date', granularity: 'hour', dateRange: ['2026-11-13', '2026-11-13'] },
     ]);
     const board = buildLeaderboardQuery(C);
     expect(board.limit).toBe(10);
-    expect(board.order).toEqual({ 'sales_overview.gmv': 'desc', 'sales_overview.employee': 'asc' });
-    expect(board.filters).toContainEqual({ member: 'sales_overview.employee', operator: 'set' });
+    expect(board.order).toEqual({ 'sales_live.gmv': 'desc', 'sales_live.employee': 'asc' });
+    expect(board.filters).toContainEqual({ member: 'sales_live.employee', operator: 'set' });
   });
 
   it('counts new customers from the campaign start to its end or as-of, whichever is first', () => {

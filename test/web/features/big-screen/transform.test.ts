@@ -4,7 +4,7 @@ import {
   toParticipation, toRoiOption, toSalesKpis,
 } from '../../../../web/src/features/big-screen/transform.ts';
 
-const hourRow = (hour: string, gmv: string) => ({ 'sales_overview.order_date.hour': `2026-11-20T${hour}:00:00.000`, 'sales_overview.gmv': gmv });
+const hourRow = (hour: string, gmv: string) => ({ 'sales_live.order_date.hour': `2026-11-20T${hour}:00:00.000`, 'sales_live.gmv': gmv });
 
 describe('big-screen transforms', () => {
   it('puts GMV in its local hour, 0 where nothing sold', () => {
@@ -36,7 +36,7 @@ describe('big-screen transforms', () => {
   });
 
   it('reads the KPI rows, with 0 for an empty answer and a null rate when nobody joined', () => {
-    expect(toSalesKpis([{ 'sales_overview.gmv': '1234.50', 'sales_overview.order_count': '7' }])).toEqual({ gmv: 1234.5, orders: 7 });
+    expect(toSalesKpis([{ 'sales_live.gmv': '1234.50', 'sales_live.order_count': '7' }])).toEqual({ gmv: 1234.5, orders: 7 });
     expect(toSalesKpis([])).toEqual({ gmv: 0, orders: 0 });
     expect(toParticipation([{ 'participation_periods.participants': '200', 'participation_periods.fission_count': '30',
       'participation_periods.converted_count': '50', 'participation_periods.campaign_conversion_rate': '0.25' }]))
@@ -56,7 +56,7 @@ describe('big-screen transforms', () => {
   });
 
   it('ranks staff by GMV with their team, ten at most', () => {
-    const rows = Array.from({ length: 12 }, (_, i) => ({ 'sales_overview.employee': `e${i}`, 'sales_overview.team': 'T', 'sales_overview.gmv': String(i * 10), 'sales_overview.order_count': '1' }));
+    const rows = Array.from({ length: 12 }, (_, i) => ({ 'sales_live.employee': `e${i}`, 'sales_live.team': 'T', 'sales_live.gmv': String(i * 10), 'sales_live.order_count': '1' }));
     const board = toLeaderboard(rows);
     expect(board).toHaveLength(10);
     expect(board[0]).toEqual({ rank: 1, employee: 'e11', team: 'T', gmv: 110, orders: 1 });

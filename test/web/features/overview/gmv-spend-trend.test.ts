@@ -6,7 +6,7 @@ describe('GMV and spend trend', () => {
   it('queries both by month on the same range', () => {
     const range: [string, string] = ['2025-12-01', '2026-11-20'];
     expect(buildGmvTrendQuery(range, { team: null, channel: null, campaign: null }).timeDimensions)
-      .toEqual([{ dimension: 'sales_overview.order_date', granularity: 'month', dateRange: range }]);
+      .toEqual([{ dimension: 'sales_live.order_date', granularity: 'month', dateRange: range }]);
     expect(buildSpendTrendQuery(null, { team: null, channel: 'C', campaign: null })).toMatchObject({
       filters: [{ member: 'channel_roi.channel', operator: 'equals', values: ['C'] }],
       timeDimensions: [{ dimension: 'channel_roi.spend_date', granularity: 'month' }],
@@ -15,7 +15,7 @@ describe('GMV and spend trend', () => {
 
   it('keeps months of either side, in order, zero where one side is missing', () => {
     const option = transformGmvSpendTrend(
-      [{ 'sales_overview.order_date.month': '2026-02-01T00:00:00.000', 'sales_overview.gmv': '200.50' }],
+      [{ 'sales_live.order_date.month': '2026-02-01T00:00:00.000', 'sales_live.gmv': '200.50' }],
       [{ 'channel_roi.spend_date.month': '2026-01-01T00:00:00.000', 'channel_roi.spend': '30' }, { 'channel_roi.spend_date.month': '2026-02-01T00:00:00.000', 'channel_roi.spend': '40' }],
       'zh-CN', { gmv: 'GMV', spend: '花费' },
     ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
@@ -33,9 +33,9 @@ describe('GMV and spend trend', () => {
     expect(trendGranularity(null)).toBe('month');
     const week: [string, string] = ['2026-11-16', '2026-11-20'];
     expect(buildGmvTrendQuery(week, { team: null, channel: null, campaign: null }).timeDimensions)
-      .toEqual([{ dimension: 'sales_overview.order_date', granularity: 'day', dateRange: week }]);
+      .toEqual([{ dimension: 'sales_live.order_date', granularity: 'day', dateRange: week }]);
     const option = transformGmvSpendTrend(
-      [{ 'sales_overview.order_date.day': '2026-11-17T00:00:00.000', 'sales_overview.gmv': '12.5' }],
+      [{ 'sales_live.order_date.day': '2026-11-17T00:00:00.000', 'sales_live.gmv': '12.5' }],
       [{ 'channel_roi.spend_date.day': '2026-11-16T00:00:00.000', 'channel_roi.spend': '3' }],
       'zh-CN', { gmv: 'GMV', spend: '花费' }, 'day',
     ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };

@@ -1,7 +1,8 @@
 /**
  * The big-screen's Cube queries, one per tile, on views only. Pure: a campaign
  * name and dates in, a query out. No time zone is sent: the server applies the
- * business zone.
+ * business zone. The sales tiles ask sales_live (the hourly sales table,
+ * migration 032): a new order is read at the next tick, nothing is rebuilt.
  */
 import type { Query } from '../../lib/cube.ts';
 
@@ -12,18 +13,18 @@ const campaignFilter = (member: string, campaign: string): Filter => ({ member, 
 /** GMV and paid orders of the campaign, all dates. */
 export function buildCampaignSalesQuery(campaign: string): Query {
   return {
-    measures: ['sales_overview.gmv', 'sales_overview.order_count'],
-    filters: [campaignFilter('sales_overview.campaign', campaign)],
+    measures: ['sales_live.gmv', 'sales_live.order_count'],
+    filters: [campaignFilter('sales_live.campaign', campaign)],
   };
 }
 
 /** The campaign's GMV by hour over one business day (today, or the same weekday a week earlier). */
 export function buildGmvByHourQuery(campaign: string, day: string): Query {
   return {
-    measures: ['sales_overview.gmv', 'sales_overview.order_count'],
-    timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'hour', dateRange: [day, day] }],
-    filters: [campaignFilter('sales_overview.campaign', campaign)],
-    order: { 'sales_overview.order_date': 'asc' },
+    measures: ['sales_live.gmv', 'sales_live.order_count'],
+    timeDimensions: [{ dimension: 'sales_live.order_date', granularity: 'hour', dateRange: [day, day] }],
+    filters: [campaignFilter('sales_live.campaign', campaign)],
+    order: { 'sales_live.order_date': 'asc' },
   };
 }
 
@@ -58,13 +59,13 @@ export const LEADERBOARD_SIZE = 10;
 /** The ten employees with the most campaign GMV, with their team. */
 export function buildLeaderboardQuery(campaign: string): Query {
   return {
-    measures: ['sales_overview.gmv', 'sales_overview.order_count'],
-    dimensions: ['sales_overview.employee', 'sales_overview.team'],
+    measures: ['sales_live.gmv', 'sales_live.order_count'],
+    dimensions: ['sales_live.employee', 'sales_live.team'],
     filters: [
-      campaignFilter('sales_overview.campaign', campaign),
-      { member: 'sales_overview.employee', operator: 'set' },
+      campaignFilter('sales_live.campaign', campaign),
+      { member: 'sales_live.employee', operator: 'set' },
     ],
-    order: { 'sales_overview.gmv': 'desc', 'sales_overview.employee': 'asc' },
+    order: { 'sales_live.gmv': 'desc', 'sales_live.employee': 'asc' },
     limit: LEADERBOARD_SIZE,
   };
 }

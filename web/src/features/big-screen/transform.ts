@@ -31,7 +31,7 @@ export interface SalesKpis {
 
 export function toSalesKpis(rows: readonly Row[]): SalesKpis {
   const r = rows[0] ?? {};
-  return { gmv: toNumber(r['sales_overview.gmv']) ?? 0, orders: toNumber(r['sales_overview.order_count']) ?? 0 };
+  return { gmv: toNumber(r['sales_live.gmv']) ?? 0, orders: toNumber(r['sales_live.order_count']) ?? 0 };
 }
 
 export interface Participation {
@@ -63,10 +63,10 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h);
 export function gmvPerHour(rows: readonly Row[]): number[] {
   const out = HOURS.map(() => 0);
   for (const r of rows) {
-    const stamp = r['sales_overview.order_date.hour'] ?? r['sales_overview.order_date'];
+    const stamp = r['sales_live.order_date.hour'] ?? r['sales_live.order_date'];
     if (typeof stamp !== 'string' || stamp.length < 13) continue;
     const hour = Number(stamp.slice(11, 13));
-    if (hour >= 0 && hour < 24) out[hour]! += toNumber(r['sales_overview.gmv']) ?? 0;
+    if (hour >= 0 && hour < 24) out[hour]! += toNumber(r['sales_live.gmv']) ?? 0;
   }
   return out.map((v) => Math.round(v * 100) / 100);
 }
@@ -186,12 +186,12 @@ export interface LeaderboardRow {
 
 export function toLeaderboard(rows: readonly Row[], size = 10): LeaderboardRow[] {
   return rows
-    .filter((r) => typeof r['sales_overview.employee'] === 'string')
+    .filter((r) => typeof r['sales_live.employee'] === 'string')
     .map((r) => ({
-      employee: r['sales_overview.employee'] as string,
-      team: typeof r['sales_overview.team'] === 'string' ? (r['sales_overview.team'] as string) : '',
-      gmv: toNumber(r['sales_overview.gmv']) ?? 0,
-      orders: toNumber(r['sales_overview.order_count']) ?? 0,
+      employee: r['sales_live.employee'] as string,
+      team: typeof r['sales_live.team'] === 'string' ? (r['sales_live.team'] as string) : '',
+      gmv: toNumber(r['sales_live.gmv']) ?? 0,
+      orders: toNumber(r['sales_live.order_count']) ?? 0,
     }))
     .filter((r) => r.gmv > 0)
     .sort((a, b) => b.gmv - a.gmv || a.employee.localeCompare(b.employee))

@@ -14,13 +14,13 @@ export function trendGranularity(range: DateRange | null): TrendGranularity {
   return days <= 62 ? 'day' : 'month';
 }
 
-/** GMV per day or month of paid orders. */
+/** GMV per day or month of paid orders, from the hourly sales table (sales_live, migration 032: nothing to rebuild after a write). */
 export function buildGmvTrendQuery(range: DateRange | null, slice: KpiSlice): Query {
   return {
-    measures: ['sales_overview.gmv'],
-    filters: sliceFilters('sales_overview', drillDef('gmv').slice, { ...slice, ...NO_SLICE }),
-    timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: trendGranularity(range), ...(range ? { dateRange: range } : {}) }],
-    order: { 'sales_overview.order_date': 'asc' },
+    measures: ['sales_live.gmv'],
+    filters: sliceFilters('sales_live', drillDef('gmv').slice, { ...slice, ...NO_SLICE }),
+    timeDimensions: [{ dimension: 'sales_live.order_date', granularity: trendGranularity(range), ...(range ? { dateRange: range } : {}) }],
+    order: { 'sales_live.order_date': 'asc' },
   };
 }
 
