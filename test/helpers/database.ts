@@ -43,3 +43,17 @@ export function one<T>(rows: readonly T[]): T {
   if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}`);
   return rows[0]!;
 }
+
+/**
+ * Brings the as-of classification up to date with every write so far and
+ * returns its version. `siyu.classification_now_version()` alone serves the
+ * previous build at once when another session (a Cube refresh key) is
+ * refreshing it; here the refresher's advisory lock is waited for first, so
+ * the refresh that follows sees every committed write.
+ */
+export async function currentClassification(sql: Sql): Promise<string> {
+  return sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(hashtext('siyu.classification_now'))`;
+    return one(await tx<{ v: string }[]>`SELECT siyu.classification_now_version() AS v`).v;
+  });
+}
