@@ -56,10 +56,11 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   // Targets: each target's actual is computed per target over its own window (up to as-of), from the
   // customer-day table for sales (test/model/target-actuals.test.ts), not a sum by day.
   campaign_targets: 'targets (actual per target, own window)',
-  // The big-screen's live sales tiles and the overview's GMV trend read the hourly sales table (migration 032), which a
-  // write changes in place, so nothing is rebuilt after it (that they are, and exactly, is test/model/sales-hours.test.ts).
+  // The big-screen's live sales tiles, and the overview's GMV trend up to a month, read the hourly sales table (migration
+  // 032), which a write changes in place, so nothing is rebuilt after it (that they are, and exactly, is
+  // test/model/sales-hours.test.ts); the trend of a longer range (the pages' default year here) reads the rollup.
   campaign_sales: 'hourly sales table', gmv_by_hour_today: 'hourly sales table', gmv_by_hour_week_ago: 'hourly sales table',
-  leaderboard: 'hourly sales table', gmv_trend: 'hourly sales table',
+  leaderboard: 'hourly sales table',
   // A list of customers, not a total.
   list: 'a list of rows',
 };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildGmvTrendQuery, buildSpendTrendQuery, trendGranularity } from '../../../../web/src/features/overview/gmv-spend-trend/build-query.ts';
+import { buildGmvTrendQuery, buildSpendTrendQuery, gmvTrendView, trendGranularity } from '../../../../web/src/features/overview/gmv-spend-trend/build-query.ts';
 import { transformGmvSpendTrend } from '../../../../web/src/features/overview/gmv-spend-trend/transform.ts';
 
 describe('GMV and spend trend', () => {
   it('queries both by month on the same range', () => {
     const range: [string, string] = ['2025-12-01', '2026-11-20'];
     expect(buildGmvTrendQuery(range, { team: null, channel: null, campaign: null }).timeDimensions)
-      .toEqual([{ dimension: 'sales_live.order_date', granularity: 'month', dateRange: range }]);
+      .toEqual([{ dimension: 'sales_overview.order_date', granularity: 'month', dateRange: range }]);
     expect(buildSpendTrendQuery(null, { team: null, channel: 'C', campaign: null })).toMatchObject({
       filters: [{ member: 'channel_roi.channel', operator: 'equals', values: ['C'] }],
       timeDimensions: [{ dimension: 'channel_roi.spend_date', granularity: 'month' }],
@@ -15,7 +15,7 @@ describe('GMV and spend trend', () => {
 
   it('keeps months of either side, in order, zero where one side is missing', () => {
     const option = transformGmvSpendTrend(
-      [{ 'sales_live.order_date.month': '2026-02-01T00:00:00.000', 'sales_live.gmv': '200.50' }],
+      [{ 'sales_overview.order_date.month': '2026-02-01T00:00:00.000', 'sales_overview.gmv': '200.50' }],
       [{ 'channel_roi.spend_date.month': '2026-01-01T00:00:00.000', 'channel_roi.spend': '30' }, { 'channel_roi.spend_date.month': '2026-02-01T00:00:00.000', 'channel_roi.spend': '40' }],
       'zh-CN', { gmv: 'GMV', spend: '花费' },
     ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
@@ -37,10 +37,21 @@ describe('GMV and spend trend', () => {
     const option = transformGmvSpendTrend(
       [{ 'sales_live.order_date.day': '2026-11-17T00:00:00.000', 'sales_live.gmv': '12.5' }],
       [{ 'channel_roi.spend_date.day': '2026-11-16T00:00:00.000', 'channel_roi.spend': '3' }],
-      'zh-CN', { gmv: 'GMV', spend: '花费' }, 'day',
+      'zh-CN', { gmv: 'GMV', spend: '花费' }, 'day', 'sales_live',
     ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
     expect(option.xAxis.data).toEqual(['2026-11-16', '2026-11-17']);
     expect(option.series[0]!.data).toEqual([0, 12.5]);
     expect(option.series[1]!.data).toEqual([3, 0]);
+  });
+
+  it('reads up to a month from the hourly sales table, longer ranges and all time from the rollup', () => {
+    const none = { team: null, channel: null, campaign: null };
+    const month: [string, string] = ['2026-10-21', '2026-11-20'];
+    const longer: [string, string] = ['2026-10-20', '2026-11-20'];
+    expect(gmvTrendView(month)).toBe('sales_live');
+    expect(gmvTrendView(longer)).toBe('sales_overview');
+    expect(gmvTrendView(null)).toBe('sales_overview');
+    expect(buildGmvTrendQuery(longer, none)).toMatchObject({ measures: ['sales_overview.gmv'], timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'day' }] });
+    expect(buildGmvTrendQuery(month, { ...none, team: 'T' })).toMatchObject({ measures: ['sales_live.gmv'], filters: [{ member: 'sales_live.team', values: ['T'] }] });
   });
 });

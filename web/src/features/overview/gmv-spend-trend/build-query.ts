@@ -14,13 +14,28 @@ export function trendGranularity(range: DateRange | null): TrendGranularity {
   return days <= 62 ? 'day' : 'month';
 }
 
-/** GMV per day or month of paid orders, from the hourly sales table (sales_live, migration 032: nothing to rebuild after a write). */
+export type GmvTrendView = 'sales_live' | 'sales_overview';
+
+/**
+ * Where a range's GMV trend is read: up to a month (今日, 本周, 近7天, 本月, 近30天) from the hourly sales
+ * table (sales_live, migration 032), where a new order shows with nothing rebuilt; longer ranges from the
+ * sales rollup by day (sales_overview): at 1,000,000 customers the hourly table is about one row per
+ * order, and twelve months of it took 13 s after a write against the rollup's 4 s (docs/benchmarks.md).
+ */
+export function gmvTrendView(range: DateRange | null): GmvTrendView {
+  if (!range) return 'sales_overview';
+  const days = (Date.parse(`${range[1]}T00:00:00Z`) - Date.parse(`${range[0]}T00:00:00Z`)) / 86_400_000 + 1;
+  return days <= 31 ? 'sales_live' : 'sales_overview';
+}
+
+/** GMV per day or month of paid orders, from the view gmvTrendView chooses. */
 export function buildGmvTrendQuery(range: DateRange | null, slice: KpiSlice): Query {
+  const view = gmvTrendView(range);
   return {
-    measures: ['sales_live.gmv'],
-    filters: sliceFilters('sales_live', drillDef('gmv').slice, { ...slice, ...NO_SLICE }),
-    timeDimensions: [{ dimension: 'sales_live.order_date', granularity: trendGranularity(range), ...(range ? { dateRange: range } : {}) }],
-    order: { 'sales_live.order_date': 'asc' },
+    measures: [`${view}.gmv`],
+    filters: sliceFilters(view, drillDef('gmv').slice, { ...slice, ...NO_SLICE }),
+    timeDimensions: [{ dimension: `${view}.order_date`, granularity: trendGranularity(range), ...(range ? { dateRange: range } : {}) }],
+    order: { [`${view}.order_date`]: 'asc' },
   };
 }
 

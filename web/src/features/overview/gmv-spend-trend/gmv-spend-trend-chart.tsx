@@ -6,7 +6,7 @@ import type { Query } from '../../../lib/cube.ts';
 import type { DateRange } from '../../../lib/date-range.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { useCubeQuery } from '../../../lib/use-cube-query.ts';
-import { trendGranularity } from './build-query.ts';
+import { gmvTrendView, trendGranularity } from './build-query.ts';
 import { transformGmvSpendTrend } from './transform.ts';
 
 /** The queries are the page's (overview/page-queries.ts: gmv_trend, spend_trend). */
@@ -15,9 +15,10 @@ export function GmvSpendTrendChart({ range, gmvQuery, spendQuery }: { range: Dat
   const gmv = useCubeQuery(gmvQuery);
   const spend = useCubeQuery(spendQuery);
   const granularity = trendGranularity(range);
+  const view = gmvTrendView(range);
   const option = useMemo(
-    () => transformGmvSpendTrend(gmv.rows, spend.rows, lang, { gmv: t('kpi.gmv'), spend: t('kpi.spend') }, granularity),
-    [gmv.rows, spend.rows, lang, t, granularity],
+    () => transformGmvSpendTrend(gmv.rows, spend.rows, lang, { gmv: t('kpi.gmv'), spend: t('kpi.spend') }, granularity, view),
+    [gmv.rows, spend.rows, lang, t, granularity, view],
   );
   return (
     <section className="panel" data-testid="chart-gmv-spend-trend">
