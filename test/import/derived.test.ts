@@ -58,7 +58,7 @@ describe.each([
       await db.sql.unsafe(`CREATE TRIGGER zz_log_inserted AFTER INSERT ON siyu.${table} REFERENCING NEW TABLE AS added
         FOR EACH STATEMENT EXECUTE FUNCTION public.log_inserted()`);
     }
-  }, 60_000);
+  });
   afterAll(async () => {
     folder.remove();
     await db?.drop();
@@ -100,5 +100,5 @@ describe.each([
          OR (tgrelid = 'siyu.settings'::regclass AND tgname = ANY(${[...AS_OF_ROLLS]}))`;
     expect(triggers).toHaveLength(DAY_FOLLOWERS.length + AS_OF_ROLLS.length);
     expect(triggers.filter((t) => t.tgenabled !== 'O')).toEqual([]);
-  }, 120_000);
+  });
 });
