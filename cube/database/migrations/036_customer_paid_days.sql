@@ -33,10 +33,12 @@ CREATE TABLE siyu.customer_paid_days (
   CONSTRAINT customer_paid_days_key PRIMARY KEY (customer_id, day_start)
 ) WITH (fillfactor = 90);
 
--- A range's rows from the index alone (index-only once vacuumed), in day order.
-CREATE INDEX customer_paid_days_day_idx ON siyu.customer_paid_days (day_start) INCLUDE (prev_day, next_day, paid_orders, owner_id);
+-- A range's rows from the index alone (index-only once vacuumed), in day order;
+-- the customer id too, which Cube counts (without it each row read the heap:
+-- 1.2-1.7 s instead of 54-98 ms for a manager's tiles at 1M).
+CREATE INDEX customer_paid_days_day_idx ON siyu.customer_paid_days (day_start) INCLUDE (prev_day, next_day, paid_orders, owner_id, customer_id);
 -- One owner's rows (a staff member's queries; a manager's team's few owners).
-CREATE INDEX customer_paid_days_owner_idx ON siyu.customer_paid_days (owner_id, day_start) INCLUDE (prev_day, next_day, paid_orders);
+CREATE INDEX customer_paid_days_owner_idx ON siyu.customer_paid_days (owner_id, day_start) INCLUDE (prev_day, next_day, paid_orders, customer_id);
 
 INSERT INTO siyu.data_changes (table_name) VALUES ('customer_paid_days');
 CREATE TRIGGER customer_paid_days_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON siyu.customer_paid_days
@@ -68,8 +70,8 @@ CREATE FUNCTION siyu.build_customer_paid_days() RETURNS bigint
       ORDER BY d.day_start, d.customer_id;
       GET DIAGNOSTICS built = ROW_COUNT;
       ALTER TABLE siyu.customer_paid_days ADD CONSTRAINT customer_paid_days_key PRIMARY KEY (customer_id, day_start);
-      CREATE INDEX customer_paid_days_day_idx ON siyu.customer_paid_days (day_start) INCLUDE (prev_day, next_day, paid_orders, owner_id);
-      CREATE INDEX customer_paid_days_owner_idx ON siyu.customer_paid_days (owner_id, day_start) INCLUDE (prev_day, next_day, paid_orders);
+      CREATE INDEX customer_paid_days_day_idx ON siyu.customer_paid_days (day_start) INCLUDE (prev_day, next_day, paid_orders, owner_id, customer_id);
+      CREATE INDEX customer_paid_days_owner_idx ON siyu.customer_paid_days (owner_id, day_start) INCLUDE (prev_day, next_day, paid_orders, customer_id);
       RETURN built;
     END
   $$;
