@@ -34,10 +34,10 @@ cube(`range_buyers`, {
   title: `复购（客户）`,
   description: `Each customer with a paid order in the range, once, with whether they had two or more there (siyu.customer_paid_days, migration 036, kept exact by triggers on the customer-day table and the customers).`,
   public: false,
-  // Live data: docs/performance.md, "Refresh keys": the paid days (orders, owners).
+  // Live data: docs/performance.md, "Refresh keys": the paid days (orders, owners) and the teams.
   refresh_key: {
     every: `2 second`,
-    sql: `SELECT siyu.data_version('customer_paid_days', 'customers')`,
+    sql: `SELECT CONCAT_WS('/', siyu.data_version('customer_paid_days', 'customers'), siyu.dimensions_version())`,
   },
 
   joins: {
