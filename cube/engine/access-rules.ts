@@ -133,6 +133,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   },
   // Repurchase as customer_insights gives it (the customer's owner and their team), from the customer-day table (migration 013).
   buyer_repurchase: { limit: OWNER, customers: 'owned' },
+  // The same rate by the owner alone, from the customer paid-day table (migration 036): any range, no channel or campaign.
+  repurchase_buyers: { limit: OWNER, customers: 'owned' },
   // The same for the preset ranges, one stored row per answer (migration 027): always one period, sliced by cube/engine/period-slice.ts.
   repurchase_periods: { limit: OWNER, customers: 'owned', requiredFilters: ['period'] },
   // Owned customers, follow-ups and bookings: the employee on the row.

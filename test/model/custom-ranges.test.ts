@@ -1,15 +1,18 @@
 /**
  * The distinct-count tiles on a custom date range (issue 19;
  * docs/performance.md, "Custom ranges"): no period table answers them, so
- * they are counted on the customer-day table and the participant
- * conversions. Checked here: Cube's role plans a COUNT(DISTINCT) by a group
- * with a sort by the group alone (`enable_presorted_aggregate` off, so not
- * one sort of every row by group and customer), the repurchase rate counts
- * its buyers without a COUNT(DISTINCT), and each tile (the overview's
- * repurchase rate, the staff page's sales and converted customers by team,
- * the channels' conversion and the activities' participation) equals plain
- * SQL on the orders and participations under every role, as seeded and
- * after random order writes.
+ * they are counted on the customer-day table, the customer paid-day table
+ * (migration 036) and the participant conversions. Checked here: Cube's role
+ * plans a COUNT(DISTINCT) by a group with a sort by the group alone
+ * (`enable_presorted_aggregate` off, so not one sort of every row by group
+ * and customer); the repurchase rate (with its 环比, and cut by the owner's
+ * team) and converted customers by team are plain counts on the customer
+ * paid-day table, while the repurchase rate cut by a channel stays on the
+ * customer-day table; and each tile (the overview's repurchase rate, the
+ * staff page's sales and converted customers by team, the channels'
+ * conversion and the activities' participation) equals plain SQL on the
+ * orders and participations under every role, as seeded and after random
+ * order writes, owner changes and team moves.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +22,7 @@ import { loadConfig } from '../../cube/config.ts';
 import { cubeRoleName } from '../../cube/database/cube-role.ts';
 import { startCubeServer, type RunningCube } from '../../cube/engine/cube-server.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
+import { buildRepurchaseKpiQuery } from '../../web/src/features/overview/kpis/build-query.ts';
 import { addDays, type DateRange } from '../../web/src/lib/date-range.ts';
 import { activities, channels, overview, staff, type CubeQuery, type PageContext } from '../../web/src/page-loads.ts';
 import { random, randomOrderWrite } from '../helpers/order-writes.ts';
@@ -29,7 +33,9 @@ import { useTestStack } from '../helpers/stack.ts';
 type Row = Record<string, unknown>;
 interface Named { name: string; range: DateRange; query: CubeQuery }
 
-const TILES = ['repurchase', 'conversion_by_channel', 'sales_by_team', 'converted_by_team', 'participation_by_campaign'];
+const TILES = ['repurchase', 'repurchase_mom', 'conversion_by_channel', 'sales_by_team', 'converted_by_team', 'participation_by_campaign'];
+/** Answered by the customer paid-day table (migration 036): plain counts, no distinct. */
+const PAID_DAYS = ['repurchase', 'repurchase_mom', 'repurchase_by_team', 'converted_by_team'];
 /** The tiles whose COUNT(DISTINCT) is by a group: the ones the planner setting is for. */
 const GROUPED = ['conversion_by_channel', 'sales_by_team', 'participation_by_campaign'];
 
@@ -48,7 +54,13 @@ describe('distinct counts on a custom range', () => {
     range = customRange(asOf, 0);
     const page: PageContext = { asOf, campaignRows: [], team: 'none', employeeId: 0, channel: 'none', range: `from=${range[0]}&to=${range[1]}` };
     queries = [overview(page), channels(page, false), staff(page, false), activities(page)]
-      .flatMap((p) => p.queries).filter((q) => TILES.includes(q.name)).map((q) => ({ name: q.name, range, query: q.query }));
+      .flatMap((p) => p.queries).filter((q) => TILES.includes(q.name))
+      .map((q) => ({ name: q.name, range: (q.query.timeDimensions?.[0]?.dateRange as DateRange | undefined) ?? range, query: q.query }));
+    // The overview cut by the owner's team (still the paid-day table) and by a channel (the customer-day table).
+    const [team] = await ctx.db.sql<{ name: string }[]>`SELECT name FROM siyu.teams ORDER BY id LIMIT 1`;
+    const [channel] = await ctx.db.sql<{ name: string }[]>`SELECT name FROM siyu.channels ORDER BY id LIMIT 1`;
+    queries.push({ name: 'repurchase_by_team', range, query: buildRepurchaseKpiQuery(range, { team: team!.name, channel: null, campaign: null }) as CubeQuery });
+    queries.push({ name: 'repurchase_by_channel', range, query: buildRepurchaseKpiQuery(range, { team: null, channel: channel!.name, campaign: null }) as CubeQuery });
     cube = await startCubeServer({ databaseUrl: ctx.db.url, port: 0, apiSecret: randomBytes(32).toString('hex'), modelDir: config.modelDir, systemSecret: secret, preAggregations: false });
   }, 240_000);
 
@@ -75,7 +87,8 @@ describe('distinct counts on a custom range', () => {
   }
 
   it('asks each tile on the raw tables, not a period table', () => {
-    expect(queries.map((q) => q.name).sort()).toEqual([...TILES].sort());
+    expect(queries.map((q) => q.name).sort()).toEqual([...TILES, 'repurchase_by_team', 'repurchase_by_channel'].sort());
+    expect(queries.find((q) => q.name === 'repurchase_mom')!.range).not.toEqual(range);
     for (const { name, query } of queries) expect(JSON.stringify(query), name).not.toMatch(/_periods\./);
   });
 
@@ -91,11 +104,19 @@ describe('distinct counts on a custom range', () => {
     }
   }, 240_000);
 
-  it('counts the repurchase rate\'s buyers without a COUNT(DISTINCT)', async () => {
-    const repurchase = queries.find((q) => q.name === 'repurchase')!;
+  it('counts the repurchase rate and converted customers on the customer paid-day table, with no COUNT(DISTINCT)', async () => {
     for (const { who } of people) {
-      const { text } = await planAsCubeRole(who, repurchase.query);
-      expect(text, who.role).toMatch(/siyu\.customer_days/);
+      for (const { name, query } of queries.filter((q) => PAID_DAYS.includes(q.name))) {
+        const { text } = await planAsCubeRole(who, query);
+        expect(text, `${who.role} · ${name}`).toMatch(/siyu\.customer_paid_days/);
+        expect(text, `${who.role} · ${name}`).not.toMatch(/siyu\.customer_days\b/);
+        expect(text, `${who.role} · ${name}`).not.toMatch(/count\s*\(\s*distinct/i);
+        // The range's start bounds the previous paid day: each customer's first paid day in the range, once.
+        expect(text, `${who.role} · ${name}`).toMatch(/paid_day\.prev_day < \$\d+::timestamptz/);
+      }
+      // Cut by the order's channel: the customer-day table (the paid days' previous day is over every channel).
+      const { text } = await planAsCubeRole(who, queries.find((q) => q.name === 'repurchase_by_channel')!.query);
+      expect(text, who.role).toMatch(/siyu\.customer_days\b/);
       expect(text, who.role).not.toMatch(/count\s*\(\s*distinct/i);
     }
   }, 240_000);
@@ -127,12 +148,18 @@ describe('distinct counts on a custom range', () => {
         WHERE ${paid} AND ${owned} GROUP BY 1`;
       return rows.map((r) => ({ 'staff_converted.team': r.team, 'staff_converted.converted_customers': r.converted }));
     }
+    const filters = (named.query.filters ?? []) as Array<{ member: string; values: string[] }>;
+    const team = filters.find((f) => f.member.endsWith('.owner_team'))?.values[0] ?? null;
+    const channel = filters.find((f) => f.member.endsWith('.channel'))?.values[0] ?? null;
     const [rate] = await sql<{ rate: string | null }[]>`
       SELECT (count(*) FILTER (WHERE n >= 2))::numeric / NULLIF(count(*), 0) AS rate FROM (
         SELECT o.customer_id, count(*) AS n
         FROM siyu.orders AS o JOIN siyu.customers AS c ON c.id = o.customer_id LEFT JOIN siyu.employees AS w ON w.id = c.owner_employee_id
-        WHERE ${paid} AND ${owned} GROUP BY 1) AS per_customer`;
-    return [{ 'buyer_repurchase.repurchase_rate': rate!.rate }];
+        LEFT JOIN siyu.teams AS t ON t.id = w.team_id JOIN siyu.channels AS ch ON ch.id = o.channel_id
+        WHERE ${paid} AND ${owned} AND (${team}::text IS NULL OR t.name = ${team}) AND (${channel}::text IS NULL OR ch.name = ${channel})
+        GROUP BY 1) AS per_customer`;
+    const [measure] = named.query.measures as string[];
+    return [{ [measure!]: rate!.rate }];
   }
 
   const checkAll = (label: string): Promise<void> =>
@@ -160,9 +187,23 @@ describe('distinct counts on a custom range', () => {
     const any = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const [from, to] = range;
     const when = (): string => `${any([from, addDays(from, -1), addDays(from, 40), to, addDays(to, 1)])} ${any(['00:10', '09:00', '23:50'])}+08`;
-    for (let step = 0; step < 40; step++) {
-      await randomOrderWrite(db, { rnd, ids, when, next, bulk: { customers: 8, spacing: '-9 hours' }, bulkDelete: 'customers' });
+    const teams = (await db<{ id: number }[]>`SELECT id FROM siyu.teams ORDER BY id LIMIT 3`).map((r) => r.id);
+    const owners = (await db<{ id: number }[]>`SELECT id FROM siyu.employees ORDER BY id LIMIT 6`).map((r) => r.id);
+    const signedIn = people.map((p) => p.who.employeeId);
+    const movable = ids.employees.filter((e) => !signedIn.includes(e));
+    expect(movable.length).toBeGreaterThan(0);
+    for (let step = 0; step < 48; step++) {
+      const roll = rnd();
+      if (roll < 0.1) {
+        // A customer given to another owner (one of the manager's team's, or another team's).
+        await db`UPDATE siyu.customers SET owner_employee_id = ${any([...ids.employees, ...owners])} WHERE id = ${any(customers)}`;
+      } else if (roll < 0.15) {
+        // An employee (not the manager or the staff member) moved to another team.
+        await db`UPDATE siyu.employees SET team_id = ${any([...teams, manager.teamId])} WHERE id = ${any(movable)}`;
+      } else {
+        await randomOrderWrite(db, { rnd, ids, when, next, bulk: { customers: 8, spacing: '-9 hours' }, bulkDelete: 'customers' });
+      }
     }
-    await checkAll('after random order writes');
+    await checkAll('after random order writes, owner changes and team moves');
   }, 400_000);
 });

@@ -233,6 +233,15 @@ describe('the model on a hand-made brand', () => {
       expectValues(await by('buyer_repurchase', ['repurchase_rate'], 'owner_team'), 'buyer_repurchase.owner_team', rate, { 一队: 1, 二队: 1 / 3 });
       expectValues(await by('buyer_repurchase', ['repurchase_rate'], null, { timeDimensions: [{ dimension: 'buyer_repurchase.order_date', dateRange: JUNE }] }),
         null, rate, { all: 0.5 });
+      // The same from the customer paid-day table (migration 036: each buyer's first paid day in the range, once).
+      const paid = 'repurchase_buyers.repurchase_rate';
+      expectValues(await by('repurchase_buyers', ['repurchase_rate'], null), null, paid, { all: 4 / 6 });
+      expectValues(await by('repurchase_buyers', ['repurchase_rate'], null, { timeDimensions: [{ dimension: 'repurchase_buyers.order_date', dateRange: TO_AS_OF }] }),
+        null, paid, { all: 3 / 6 });
+      expectValues(await by('repurchase_buyers', ['repurchase_rate'], 'owner'), 'repurchase_buyers.owner', paid, { 乙: 1, 丁: 0, 甲: 1, 丙: 1 });
+      expectValues(await by('repurchase_buyers', ['repurchase_rate'], 'owner_team'), 'repurchase_buyers.owner_team', paid, { 一队: 1, 二队: 1 / 3 });
+      expectValues(await by('repurchase_buyers', ['repurchase_rate'], null, { timeDimensions: [{ dimension: 'repurchase_buyers.order_date', dateRange: JUNE }] }),
+        null, paid, { all: 0.5 });
     });
 
     // As of 2026-06-30, paid orders up to then (o11 is later):

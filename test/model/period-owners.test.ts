@@ -152,7 +152,7 @@ describe('preset repurchase and converted customers from the owner period table'
   it('asks the owner period table for every preset range and its comparisons, the customer-day table for a custom range', () => {
     expect(queries.length).toBeGreaterThan(60);
     for (const { name, query } of queries) expect(JSON.stringify(query), name).toMatch(/"(repurchase_periods\.repurchase_rate|converted_periods\.converted_customers)"/);
-    for (const { name, query } of custom) expect(JSON.stringify(query), name).toMatch(/"(buyer_repurchase\.repurchase_rate|staff_converted\.converted_customers)"/);
+    for (const { name, query } of custom) expect(JSON.stringify(query), name).toMatch(/"((buyer_repurchase|repurchase_buyers)\.repurchase_rate|staff_converted\.converted_customers)"/);
   });
 
   it('answers each from one stored row per group of siyu.period_owners, under every role', async () => {

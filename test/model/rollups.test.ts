@@ -36,7 +36,7 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   // exactly, is test/model/customer-days.test.ts), or read from the period table on a preset's range
   // (migration 018, test/model/period-sales.test.ts).
   sales_kpis: 'buyers (period table)', sales_kpis_mom: 'buyers (period table)', sales_kpis_yoy: 'buyers (period table)',
-  repurchase: 'repeat buyers (customer-day table)', repurchase_mom: 'repeat buyers (customer-day table)', repurchase_yoy: 'repeat buyers (customer-day table)',
+  repurchase: 'repeat buyers (customer paid-day table)', repurchase_mom: 'repeat buyers (customer paid-day table)', repurchase_yoy: 'repeat buyers (customer paid-day table)',
   // Participants are counted on the participant conversions table (migration 019; that they are, and exactly, is
   // test/model/participant-conversions.test.ts), or read from the participants' period table on a preset's range
   // and for the big-screen's all-time tile (migration 028, test/model/period-participants.test.ts).
@@ -44,11 +44,12 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   conversion_by_channel: 'participants (period table)', conversion_by_campaign: 'participants (period table)',
   participation_by_campaign: 'participants (period table)',
   sales_by_team: 'buyers (period table)', sales_by_employee: 'buyers (period table)', employee_sales: 'buyers (customer-day table)',
-  // Owned customers are counted on the customers (one row each), converted customers on the customer-day
-  // table made distinct per customer first (test/model/staff-owned.test.ts, staff-converted.test.ts).
+  // Owned customers are counted on the customers (one row each), converted customers on the customer paid-day
+  // table, one row per customer's first paid day in the range (migration 036; test/model/staff-owned.test.ts,
+  // staff-converted.test.ts). The repurchase rate off a preset likewise (test/model/custom-ranges.test.ts).
   owned_by_team: 'owned customers (the customers)', owned_by_employee: 'owned customers (the customers)', employee_owned: 'owned customers (the customers)',
-  converted_by_team: 'converted customers (customer-day table)', converted_by_employee: 'converted customers (customer-day table)',
-  employee_converted: 'converted customers (customer-day table)',
+  converted_by_team: 'converted customers (customer paid-day table)', converted_by_employee: 'converted customers (customer paid-day table)',
+  employee_converted: 'converted customers (customer paid-day table)',
   // The campaigns themselves (one row each, a few hundred at most): two calendars per row, nothing to sum.
   campaign_list: 'the campaign table', budget_by_campaign: 'the campaign table',
   // Any two days the person picks, classified on the fly.

@@ -1,7 +1,8 @@
 /**
  * The staff pages' converted customers (转化用户数: customers an employee owns
- * now with a paid order in the range) are counted on the customer-day table
- * made distinct per customer first (the staff_converted view), not on
+ * now with a paid order in the range) are counted on the customer paid-day
+ * table (migration 036: each customer's first paid day in the range, a plain
+ * count; the staff_converted view), not on
  * staff_activity's stacked facts, and equal plain SQL on the orders under
  * every role's row limits, for the page's range, a short range and all
  * time, before and after new, refunded, re-dated and deleted orders, owner
@@ -101,15 +102,18 @@ describe('converted customers from the customer-day table (staff_converted)', ()
     for (const q of [all.activity_by_team, all.activity_by_employee, all.employee_activity]) expect(JSON.stringify(q)).not.toMatch(/converted/);
   });
 
-  it('answers each from siyu.customer_days with the range inside the per-customer subquery, never the orders, under every role', async () => {
+  it('answers each from siyu.customer_paid_days with the range inside, never the orders or a distinct count, under every role', async () => {
     for (const { who } of people) {
       for (const { name, query, range } of queries) {
         const sql = await probe.sql(who, query);
         const label = `${who.role} · ${name} · ${range?.join('..') ?? 'all time'}`;
-        expect(sql, label).toMatch(/\bsiyu\.customer_days\b/);
+        expect(sql, label).toMatch(/\bsiyu\.customer_paid_days\b/);
+        expect(sql, label).not.toMatch(/\bsiyu\.customer_days\b/);
         expect(sql, label).not.toMatch(/\bsiyu\.(orders|paid_orders|follow_ups|appointments)\b/);
         expect(sql, label).not.toMatch(/count\s*\(\s*distinct/i);
-        if (range) expect(sql, label).toMatch(/customer_day\.day_start >= \$\d+/);
+        // Each customer's first paid day in the range: the range's start bounds the previous paid day; all time, none.
+        if (range) expect(sql, label).toMatch(/paid_day\.day_start >= \$\d+::timestamptz .*paid_day\.prev_day < \$\d+::timestamptz/s);
+        else expect(sql, label).toMatch(/WHERE paid_day\.prev_day IS NULL/);
       }
     }
   });

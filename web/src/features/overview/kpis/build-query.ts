@@ -60,6 +60,15 @@ export function buildRepurchaseKpiQuery(range: DateRange | null, slice: KpiSlice
       filters: [...filtersFor('repurchase_periods', 'repurchase_rate', slice), { member: 'repurchase_periods.period', operator: 'equals', values: [period] }],
     };
   }
+  // Not cut by the order's channel or campaign: from the customer paid-day table (repurchase_buyers: two plain
+  // counts over the range's index rows), the same numbers as buyer_repurchase (docs/performance.md, "Custom ranges").
+  if (slice.channel === null && slice.campaign === null) {
+    return {
+      measures: ['repurchase_buyers.repurchase_rate'],
+      filters: filtersFor('repurchase_buyers', 'repurchase_rate', slice),
+      timeDimensions: within('repurchase_buyers.order_date', range),
+    };
+  }
   return {
     measures: ['buyer_repurchase.repurchase_rate'],
     filters: filtersFor('buyer_repurchase', 'repurchase_rate', slice),
@@ -89,7 +98,7 @@ export function asSalesBuyersRow(row: Record<string, unknown> | undefined): Reco
   return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^sales_periods\./, 'sales_buyers.'), v]));
 }
 
-/** A row of repurchase_periods under buyer_repurchase's member names, which the tile reads. */
+/** A row of repurchase_periods or repurchase_buyers under buyer_repurchase's member names, which the tile reads. */
 export function asBuyerRepurchaseRow(row: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^repurchase_periods\./, 'buyer_repurchase.'), v]));
+  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^(repurchase_periods|repurchase_buyers)\./, 'buyer_repurchase.'), v]));
 }

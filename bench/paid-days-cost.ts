@@ -1,0 +1,78 @@
+/**
+ * What the customer paid-day table (siyu.customer_paid_days, migration 036)
+ * costs, on a seeded data directory (the product need not run):
+ *
+ *   node --import tsx bench/paid-days-cost.ts --data-dir <dir> [--inserts 200]
+ *
+ * A whole build (siyu.build_customer_paid_days()), and single-order INSERTs
+ * with its triggers on and off, alternating in blocks of 10 (the other
+ * summary tables' maintenance in both). The orders written are deleted
+ * after, and the table built again.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
+import { freePort } from '../cube/ports.ts';
+import { latency } from './stats.ts';
+
+const args = parseArgs({ options: { 'data-dir': { type: 'string' }, inserts: { type: 'string', default: '200' } } }).values;
+if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
+const dataDir = path.resolve(args['data-dir']);
+const inserts = Number(args.inserts);
+const say = (m: string): void => { process.stderr.write(`[paid-days-cost ${new Date().toISOString().slice(11, 19)}] ${m} (load ${os.loadavg()[0]!.toFixed(1)})\n`); };
+const TRIGGERS = ['customer_paid_days_insert', 'customer_paid_days_update', 'customer_paid_days_delete'];
+
+async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const out = await run();
+  return [out, Math.round(performance.now() - t0)];
+}
+
+async function main(): Promise<void> {
+  const pgPort = await freePort();
+  const db = await startEmbeddedPostgres(dataDir, pgPort);
+  const sql = postgres(embeddedUrl(dataDir, pgPort), { max: 1, onnotice: () => {} });
+  const out: Record<string, unknown> = {};
+  try {
+    const { first, asOf } = (await sql<{ first: number; asOf: string }[]>`
+      SELECT max(id) + 1 AS first, (SELECT value FROM siyu.settings WHERE key = 'as_of') AS "asOf" FROM siyu.orders`)[0]!;
+    const [[built], buildMs] = await timed(() => sql<{ rows: string }[]>`SELECT siyu.build_customer_paid_days() AS rows`);
+    await sql`VACUUM (ANALYZE) siyu.customer_paid_days`;
+    const [size] = await sql<{ bytes: string }[]>`SELECT pg_total_relation_size('siyu.customer_paid_days')::text AS bytes`;
+    out.whole_build = { ms: buildMs, rows: Number(built!.rows), mb: Math.round(Number(size!.bytes) / 1_048_576), load: os.loadavg()[0] };
+    say(`whole build ${buildMs} ms, ${built!.rows} rows`);
+    const on: number[] = [];
+    const off: number[] = [];
+    let id = first + 10_000;
+    for (let block = 0; block < inserts / 10; block++) {
+      const withIt = block % 2 === 0;
+      if (!withIt) for (const t of TRIGGERS) await sql.unsafe(`ALTER TABLE siyu.customer_days DISABLE TRIGGER ${t}`);
+      for (let k = 0; k < 10; k++) {
+        const t0 = performance.now();
+        await sql`
+          INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+          VALUES (${id}, (SELECT min(id) FROM siyu.customers) + ${id % 1000}, (SELECT min(id) FROM siyu.employees) + ${id % 50},
+                  (SELECT min(id) FROM siyu.channels), NULL, (${asOf}::date + time '11:00') AT TIME ZONE siyu.business_tz(), 99.90, 1, 'core', 'paid')`;
+        id++;
+        (withIt ? on : off).push(performance.now() - t0);
+      }
+      if (!withIt) for (const t of TRIGGERS) await sql.unsafe(`ALTER TABLE siyu.customer_days ENABLE TRIGGER ${t}`);
+    }
+    out.insert_with = latency(on);
+    out.insert_without = latency(off);
+    say(`insert p50 with ${latency(on).p50} ms, without ${latency(off).p50} ms`);
+    // The orders written with its triggers off are missing from it: delete them all, then count it again.
+    await sql`DELETE FROM siyu.orders WHERE id >= ${first + 10_000}`;
+    await sql`SELECT siyu.build_customer_paid_days()`;
+    await sql`VACUUM (ANALYZE) siyu.customer_paid_days`;
+    out.load_average = os.loadavg()[0];
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } finally {
+    await sql.end({ timeout: 5 });
+    await db.stop();
+  }
+}
+
+main().catch((error: unknown) => { console.error(error); process.exitCode = 1; });
