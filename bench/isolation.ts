@@ -7,7 +7,10 @@
  *   node --import tsx bench/isolation.ts --data-dir DIR --customers N [--users 50 --duration 60 --think 1000 --runs 5]
  *
  * Prints the two results as JSON; the product's log is .tmp/isolation-product.log.
- * ISOLATION_ONLY=noisy or ISOLATION_ONLY=users runs one of the two.
+ * ISOLATION_ONLY=noisy or ISOLATION_ONLY=users runs one of the two; PRODUCT_NODE_OPTIONS is the
+ * product's NODE_OPTIONS (a CPU profile: `--cpu-prof --cpu-prof-dir=DIR`). The users' run reports the
+ * CPU seconds the product's process and PostgreSQL used during it (cpu-split.ts); PG_STATEMENTS=1 adds
+ * the statements that took the database's time (topStatements).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +25,7 @@ import { args, customers, password, say } from './options.ts';
 import { runConcurrency, runNoisyNeighbour } from './phases/load.ts';
 import { embeddedProductOptions, startProduct } from './product.ts';
 import { openPage } from './timing.ts';
+import { cpuSplit } from './cpu-split.ts';
 
 async function main(): Promise<void> {
   if (!args['data-dir']) throw new Error('--data-dir: a seeded data directory');
@@ -32,6 +36,8 @@ async function main(): Promise<void> {
   const pgPort = await freePort();
   const product = await startProduct(await embeddedProductOptions(dataDir, pgPort, logFile, {
     DEMO_CUSTOMERS: String(customers), DEMO_PASSWORD: password, LOG_LEVEL: 'info',
+    // For a profile of the product alone (e.g. `--cpu-prof --cpu-prof-dir=DIR`), not of this process.
+    ...(process.env.PRODUCT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.PRODUCT_NODE_OPTIONS } : {}),
   }));
   const owner = postgres(embeddedUrl(dataDir, pgPort), { max: 2, onnotice: () => {} });
   try {
@@ -51,12 +57,28 @@ async function main(): Promise<void> {
     for (const page of pages) await openPage(exec, page).catch((error: Error) => say(`  ${page.page}: ${error.message}`));
     const only = process.env.ISOLATION_ONLY;
     const noisy = only === 'users' ? null : await runNoisyNeighbour(exec, product.url, pages, asOf);
+    // The CPU each side used while the people were at it: the product's process (app server and Cube) and PostgreSQL.
+    const statements = process.env.PG_STATEMENTS === '1';
+    if (statements) await owner`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.then(() => owner`SELECT pg_stat_statements_reset()`);
+    const cpu = only === 'noisy' ? null : cpuSplit(product.pid, dataDir);
     const concurrency = only === 'noisy' ? null : await runConcurrency(owner, product.url, context);
-    console.log(JSON.stringify({ noisy_neighbour: noisy, concurrency }, null, 2));
+    const cpuUsed = cpu?.stop() ?? null;
+    const top = statements ? await topStatements(owner) : undefined;
+    console.log(JSON.stringify({ noisy_neighbour: noisy, concurrency: concurrency && { ...concurrency, cpu: cpuUsed }, statements: top }, null, 2));
   } finally {
     await owner.end({ timeout: 5 });
     await product.stop();
   }
+}
+
+/**
+ * PG_STATEMENTS=1: the statements that took the database's time during the users' run (pg_stat_statements,
+ * which needs `shared_preload_libraries = 'pg_stat_statements'` in the data directory's postgresql.auto.conf).
+ */
+async function topStatements(owner: postgres.Sql) {
+  return owner`
+    SELECT calls, round(total_exec_time)::int AS total_ms, round(mean_exec_time::numeric, 1) AS mean_ms, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 600) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40`;
 }
 
 main().catch((error: Error) => {

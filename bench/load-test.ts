@@ -37,6 +37,8 @@ export interface LoadTestResult {
   /** A page: all its requests, from the first sent to the last answered. */
   page: Latency;
   pages_opened: number;
+  /** Per page: how often it was opened and the requests (Cube queries and API calls) one opening sent, on average. */
+  pages?: Record<string, { opened: number; requests_per_open: number }>;
   errors: number;
   error_samples: string[];
 }
@@ -48,6 +50,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const requestTimes: number[] = [];
   const pageTimes: number[] = [];
   const loginTimes: number[] = [];
+  const perPage = new Map<string, { opened: number; requests: number }>();
   const errorSamples: string[] = [];
   let errors = 0;
   const fail = (error: unknown): void => {
@@ -62,6 +65,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
 
   async function open(client: BrowserClient, page: PageLoad): Promise<Array<Record<string, unknown>> | null> {
     const t0 = performance.now();
+    let sent = page.queries.length + page.requests.length;
     let firstRows: Array<Record<string, unknown>> | null = null;
     await Promise.all([
       ...page.queries.map(async ({ name, query, then }) => {
@@ -70,7 +74,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
           requestTimes.push(answer.ms);
           if (name === 'list') firstRows = answer.rows;
           const next = then?.(answer.rows);
-          if (next) requestTimes.push((await client.load(next)).ms);
+          if (next) {
+            sent++;
+            requestTimes.push((await client.load(next)).ms);
+          }
         } catch (error) {
           fail(error);
         }
@@ -84,6 +91,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       }),
     ]);
     pageTimes.push(performance.now() - t0);
+    const counted = perPage.get(page.page) ?? { opened: 0, requests: 0 };
+    perPage.set(page.page, { opened: counted.opened + 1, requests: counted.requests + sent });
     return firstRows;
   }
 
@@ -134,6 +143,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     request: latency(requestTimes),
     page: latency(pageTimes),
     pages_opened: pageTimes.length,
+    pages: Object.fromEntries([...perPage].map(([name, c]) => [name, { opened: c.opened, requests_per_open: Math.round((c.requests / c.opened) * 10) / 10 }])),
     errors,
     error_samples: errorSamples,
   };

@@ -12,7 +12,7 @@ import { checkLoadQuery, checkQueryType, type CubeQuery, type Surface } from './
 import { QueryAdmission } from './query-admission.ts';
 import { isDatabaseDown } from '../database/faults.ts';
 import { CONTINUE_WAIT, stillRunning } from '../engine/continue-wait.ts';
-import { mintCubeToken } from '../engine/cube-server.ts';
+import { CubeTokenMinter } from '../engine/cube-token.ts';
 import { mayQueryView, mayUseMember } from '../engine/access-rules.ts';
 import type { MetaCube, MetaResponse } from '../engine/meta.ts';
 import type { Role, SecurityContext } from '../engine/security-context.ts';
@@ -81,9 +81,12 @@ export class CubeProxy {
   private readonly surfaces = new Map<Role, { meta: MetaResponse; surface: Surface }>();
 
   private readonly admission: QueryAdmission;
+  /** A person's token for Cube, reused for half its life (cube-token.ts). */
+  private readonly tokens: CubeTokenMinter;
 
   constructor(private readonly options: CubeProxyOptions) {
     this.admission = options.admission ?? new QueryAdmission();
+    this.tokens = new CubeTokenMinter(options.apiSecret);
   }
 
   private async call(path: string, account: Account, init: RequestInit = {}, stop?: AbortSignal): Promise<{ status: number; body: Record<string, Json> }> {
@@ -92,7 +95,7 @@ export class CubeProxy {
       const timeout = AbortSignal.timeout(120_000);
       response = await fetch(`${this.options.cubeUrl}/cubejs-api/v1/${path}`, {
         ...init,
-        headers: { ...(init.headers ?? {}), Authorization: mintCubeToken(this.options.apiSecret, contextOf(account)), 'Content-Type': 'application/json' },
+        headers: { ...(init.headers ?? {}), Authorization: this.tokens.token(contextOf(account)), 'Content-Type': 'application/json' },
         signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
       });
     } catch (error) {
