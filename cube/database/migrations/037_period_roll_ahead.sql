@@ -17,8 +17,7 @@
 -- as-of date's move fires (each table's settings trigger) then finds the new
 -- ranges held; the ranges no longer offered leave the lists there, and their
 -- rows are dropped after it, a batch per transaction (siyu.roll_drop_step).
--- A move nobody prepared rolls as before (the drill lists' roll-overs drop
--- their old ranges by name now, below; the others are not replaced).
+-- A move nobody prepared rolls as before (the drill lists' drop old ranges by name now).
 --
 -- Lock order. Every order writer takes its customers' bucket locks first
 -- (customer_days_add, lock_customer_buckets), then writes, and bumps the
@@ -43,9 +42,7 @@
 --   period_sales, period_owners): every bucket, then the five tables'
 --   EXCLUSIVE locks in the writers' order, when as-of moved (a team move's
 --   triggers take the tables in another order, after every bucket).
--- Seen: 97 deadlocks (40P01) among 5 order writers, 2 owner changers and 2
--- team movers without these (test/cube/database/period-lock-order.test.ts),
--- and roll-overs deadlocking with orders and with a team move.
+-- test/cube/database/period-lock-order.test.ts saw 97 deadlocks without these.
 
 -- The buckets of the customers whose owner a statement changed.
 CREATE FUNCTION siyu.period_tables_owner_buckets() RETURNS trigger
@@ -63,8 +60,7 @@ CREATE FUNCTION siyu.period_tables_owner_buckets() RETURNS trigger
 CREATE TRIGGER customers_a_owner_buckets AFTER UPDATE ON siyu.customers
   REFERENCING OLD TABLE AS old_customers NEW TABLE AS new_customers
   FOR EACH STATEMENT EXECUTE FUNCTION siyu.period_tables_owner_buckets();
--- The sliced drill lists before the owner period table, as the order writers.
-ALTER TRIGGER drill_sales_slices_owner_change ON siyu.customers RENAME TO customers_owner_change_drill_slices;
+ALTER TRIGGER drill_sales_slices_owner_change ON siyu.customers RENAME TO customers_owner_change_drill_slices; -- before period_owners'
 
 -- Every bucket when a statement moved an employee to another team.
 CREATE FUNCTION siyu.period_tables_move_buckets() RETURNS trigger
@@ -99,6 +95,9 @@ CREATE FUNCTION siyu.roll_ahead_step(next_day date) RETURNS text
     BEGIN
       IF next_day IS NULL OR next_day IS NOT DISTINCT FROM today THEN
         RETURN NULL;
+      END IF;
+      IF siyu.fill_drill_sales_slices() THEN
+        RETURN 'drill_sales_slices: a chunk of customers';
       END IF;
       FOR t IN
         SELECT * FROM (VALUES (1, 'period_sales', 'sales_periods', true), (2, 'drill_sales', 'drill_sales_ranges', false),
@@ -158,11 +157,10 @@ CREATE FUNCTION siyu.roll_ahead_step(next_day date) RETURNS text
                                          ROW(wanted.period, wanted.starts_at, wanted.ends_at, today)::siyu.drill_sales_ranges);
         ELSIF t.tbl = 'drill_sales' THEN
           PERFORM siyu.build_drill_sales(ARRAY[wanted.period]);
-        ELSIF source.period IS NOT NULL THEN
-          PERFORM siyu.shift_drill_sales_slices(ROW(source.period, source.starts_at, source.ends_at, source.as_of)::siyu.drill_sales_slice_ranges,
-                                                ROW(wanted.period, wanted.starts_at, wanted.ends_at, today)::siyu.drill_sales_slice_ranges);
         ELSE
-          PERFORM siyu.build_drill_sales_slices(ARRAY[wanted.period]);
+          -- Listed now, counted a chunk of customers per step after (definitions/drill_sales_shift.sql).
+          INSERT INTO siyu.drill_slice_fills (period, next_customer, last_customer)
+          SELECT wanted.period, coalesce(min(id), 0), coalesce(max(id), 0) FROM siyu.customers;
         END IF;
         RETURN t.tbl || ' ' || wanted.period;
       END LOOP;
@@ -181,6 +179,14 @@ CREATE TABLE siyu.period_range_drops (
   table_name text NOT NULL,
   period     text NOT NULL,
   PRIMARY KEY (table_name, period)
+);
+
+-- The sliced drill lists' ranges listed ahead and not yet counted for every
+-- customer (siyu.fill_drill_sales_slices): from next_customer on.
+CREATE TABLE siyu.drill_slice_fills (
+  period        text PRIMARY KEY,
+  next_customer integer NOT NULL,
+  last_customer integer NOT NULL
 );
 
 -- Drops every waiting range's rows now (the tables' EXCLUSIVE locks held).
@@ -219,6 +225,9 @@ CREATE FUNCTION siyu.period_tables_as_of_locks() RETURNS trigger
       PERFORM pg_advisory_xact_lock(hashtext('siyu.customer_days'), b) FROM generate_series(0, 255) AS b;
       LOCK TABLE siyu.period_sales, siyu.drill_sales, siyu.drill_sales_slices, siyu.period_participants, siyu.period_owners
         IN EXCLUSIVE MODE;
+      -- A range listed ahead and not yet counted for every customer is counted now.
+      WHILE siyu.fill_drill_sales_slices(1000000) LOOP
+      END LOOP;
       PERFORM siyu.period_range_drops_now();
       IF current_setting('siyu.period_drops', true) IS DISTINCT FROM 'later' THEN
         RETURN NULL;
@@ -235,6 +244,12 @@ CREATE FUNCTION siyu.period_tables_as_of_locks() RETURNS trigger
            INSERT INTO siyu.period_range_drops SELECT $2, period FROM gone ON CONFLICT DO NOTHING',
           t.ranges, CASE WHEN t.preset THEN 'siyu.preset_ranges($1)' ELSE 'siyu.drill_ranges($1)' END)
           USING siyu.as_of(), t.tbl;
+        -- Every new range held: the table's own roll-over (next) has nothing to do, and skips its scans.
+        EXECUTE format(
+          'UPDATE siyu.%1$I SET as_of = $1
+           WHERE NOT EXISTS (SELECT 1 FROM %2$s AS r WHERE NOT EXISTS (SELECT 1 FROM siyu.%1$I AS h WHERE h.period = r.period))',
+          t.ranges, CASE WHEN t.preset THEN 'siyu.preset_ranges($1)' ELSE 'siyu.drill_ranges($1)' END)
+          USING siyu.as_of();
       END LOOP;
       RETURN NULL;
     END
@@ -357,6 +372,7 @@ CREATE OR REPLACE FUNCTION siyu.roll_drill_sales_slices(whole boolean DEFAULT fa
       IF whole THEN
         TRUNCATE siyu.drill_sales_slices;
         DELETE FROM siyu.drill_sales_slice_ranges;
+        DELETE FROM siyu.drill_slice_fills;
       END IF;
       WITH dropped AS (
         DELETE FROM siyu.drill_sales_slice_ranges AS h
