@@ -45,6 +45,19 @@ async function startProfiled(): Promise<{ url: string; stop: () => Promise<void>
     '-c', 'logging_collector=on', '-c', 'log_min_duration_statement=0', '-c', 'log_statement_stats=on', '-c', 'log_line_prefix=%m [%p] %d '],
   { stdio: 'ignore', ...(process.getuid?.() === 0 ? { uid: Number(execSync('id -u postgres')), gid: Number(execSync('id -g postgres')) } : {}) });
   for (let i = 0; i < 300 && !(await isPortOpen(port)); i++) await new Promise((r) => setTimeout(r, 100));
+  // The port opens before the cluster takes connections ("the database system is starting up").
+  for (let i = 0; ; i++) {
+    const probe = openSql(embeddedUrl(dataDir!, port), 1);
+    try {
+      await probe`SELECT 1`;
+      break;
+    } catch (error) {
+      if (i >= 300) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await probe.end({ timeout: 1 });
+    }
+  }
   return {
     url: embeddedUrl(dataDir!, port),
     stop: async () => {

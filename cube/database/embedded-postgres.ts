@@ -53,7 +53,17 @@ export interface RunningDatabase {
   stop(): Promise<void>;
 }
 
-function makeCluster(dir: string, port: number, password: string, log: string[]): EmbeddedPostgresClass {
+/**
+ * A scratch cluster (the test run's: made in a temporary directory, removed
+ * at its end) never waits for the disk: with fsync on, each commit of a
+ * transaction that made or truncated tables under `wal_level=minimal` syncs
+ * their files, and on a machine where another process is writing, each such
+ * sync waited on that process's writes too. A crash loses nothing anyone
+ * keeps. The product's own cluster stays durable.
+ */
+const SCRATCH_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+
+function makeCluster(dir: string, port: number, password: string, log: string[], scratch = false): EmbeddedPostgresClass {
   return new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -64,7 +74,8 @@ function makeCluster(dir: string, port: number, password: string, log: string[])
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60', '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'max_wal_size=4GB'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60', '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'max_wal_size=4GB',
+      ...(scratch ? SCRATCH_FLAGS : [])],
     onLog: (m) => { log.push(String(m)); if (log.length > 200) log.shift(); },
     onError: (m) => { log.push(String(m)); if (log.length > 200) log.shift(); },
   });
@@ -105,7 +116,7 @@ export function embeddedUrl(dataDir: string, port: number): string {
  * Starts (initialising first if needed) the cluster in `dataDir/pg` and makes
  * sure the product's database exists.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<RunningDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, port: number, options: { scratch?: boolean } = {}): Promise<RunningDatabase> {
   const log: string[] = [];
   const clusterDir = path.join(dataDir, 'pg');
   mkdirSync(dataDir, { recursive: true });
@@ -137,7 +148,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     throw new Error(`Port ${port} is already in use: is another \`npm start\` running? Stop it, or set EMBEDDED_PG_PORT.`);
   }
   const password = readPassword(dataDir) ?? LEGACY_PASSWORD;
-  const cluster = makeCluster(clusterDir, port, password, log);
+  const cluster = makeCluster(clusterDir, port, password, log, options.scratch);
   try {
     await cluster.start();
   } catch (error) {

@@ -16,7 +16,8 @@ import { readSheets, type FileProblem, type InputFile, type RowCursor, type Shee
 import { canStream, firstBlock, streamOrders } from './stream.ts';
 import { columnIndex, sheetChecker, validateSheet, type EntityRows, type SheetChecker } from './validate.ts';
 import { timeParser } from './values.ts';
-import { afterCustomerDays, emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids, type Mapped, type Pending } from './write.ts';
+import { afterCustomerDays } from './derived.ts';
+import { emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids, type Mapped, type Pending } from './write.ts';
 import { recordRun, refreshDerived, settleTimeZone, writeSettings } from './settings.ts';
 
 export interface ImportOptions {

@@ -6,6 +6,7 @@
  * planner's statistics.
  */
 import type { Sql, TransactionSql } from 'postgres';
+import { holdAsOfRolls } from './derived.ts';
 import { msg } from './messages.ts';
 import type { FileProblem } from './read.ts';
 import type { ImportOptions, ImportReport } from './run.ts';
@@ -53,17 +54,13 @@ export async function latestFactDate(tx: TransactionSql): Promise<string> {
 
 /**
  * Writes the settings that differ; returns the data date. `periodsFollow`:
- * the period table is rolled whole right after (afterCustomerDays, write.ts),
- * so the roll the settings' trigger runs when the data date moves
- * (period_sales_as_of, migration 018) would be thrown away: held back.
+ * the tables that follow the customer-day table are built whole right after
+ * (afterCustomerDays, derived.ts), so the rolls the settings' triggers run
+ * when the data date moves (the period, owner period and drill lists'
+ * tables) would be thrown away: held back.
  */
 export async function writeSettings(tx: TransactionSql, s: { asOf?: string | undefined }, periodsFollow = false): Promise<string> {
-  if (periodsFollow) await tx`ALTER TABLE siyu.settings DISABLE TRIGGER period_sales_as_of`;
-  try {
-    return await writeChangedSettings(tx, s);
-  } finally {
-    if (periodsFollow) await tx`ALTER TABLE siyu.settings ENABLE TRIGGER period_sales_as_of`;
-  }
+  return periodsFollow ? holdAsOfRolls(tx, () => writeChangedSettings(tx, s)) : writeChangedSettings(tx, s);
 }
 
 async function writeChangedSettings(tx: TransactionSql, s: { asOf?: string | undefined }): Promise<string> {

@@ -14,6 +14,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TransactionSql } from 'postgres';
+import { holdDayFollowers } from './derived.ts';
 import { msg } from './messages.ts';
 import type { FileProblem, RowCursor } from './read.ts';
 import { columnIndex, type Record_, type SheetChecker } from './validate.ts';
@@ -245,6 +246,8 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   if (check!.summed !== check!.paid) throw new Error(`customer-day sums cover ${check!.summed} of ${check!.paid} paid orders`);
   const dayKeys = await dropForBulk(tx, 'customer_days', true, true);
   await tx.unsafe(`TRUNCATE siyu.customer_days`);
+  // The tables that follow the customer-day table: built once after it, for the import's data date (derived.ts).
+  await holdDayFollowers(tx);
   // The blocks' sums summed per key (GROUP BY treats NULLs as equal, as the table's key does: NULLS NOT DISTINCT), by
   // one sort that also puts them in day order, as the rebuild writes them (its BRIN index reads neighbouring pages).
   // A sort, not a hash: grouping 900,000 paid orders into as many keys and putting them in day order cost 3.3 s of
@@ -259,8 +262,8 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   await tx.unsafe(`RESET enable_hashagg`);
   await tx.unsafe(`DROP TABLE siyu.import_order_days`);
   for (const statement of dayKeys) await tx.unsafe(statement);
-  // The day counters and the classification's queue now (SUMMARIES); the period tables once the data date is set
-  // (afterCustomerDays, run.ts).
+  // The day counters and the classification's queue now (SUMMARIES); the period, owner period and drill lists' tables
+  // once the data date is set (afterCustomerDays, derived.ts).
   await tx.unsafe(`SELECT siyu.touch_all_days('orders'), siyu.classification_mark_all()`);
   derived.periods = true;
   for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TransactionSql } from 'postgres';
 import type { EntityName } from './contract.ts';
+import { holdDayFollowers } from './derived.ts';
 
 export type Ids = Record<EntityName, Map<string, number>>;
 export const emptyIds = (): Ids => Object.fromEntries(
@@ -279,8 +280,8 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
 export const SUMMARIES: Partial<Record<string, { table: string; triggers: readonly string[]; rebuild: string; customers: number }>> = {
   // The day counters (migration 021) too: every day is marked changed after the load instead. And the
   // classification's queue (migration 026), which would hold every order in its transition table: every
-  // customer is queued once after the load instead. And the owner period table's (migration 027): the
-  // customer-day table's rebuild rebuilds it whole (its period_owners_rebuilt trigger).
+  // customer is queued once after the load instead. And the owner period table's (migration 027): built whole
+  // once after the load, with the drill lists' tables (afterCustomerDays, derived.ts).
   orders: {
     table: 'customer_days',
     triggers: ['customer_days_insert', 'customer_days_update', 'orders_day_changes_insert', 'orders_day_changes_update',
@@ -293,25 +294,8 @@ export const SUMMARIES: Partial<Record<string, { table: string; triggers: readon
 
 /** Derived tables left to build once the data date is set (run.ts). */
 export interface Pending {
-  /** The customer-day table was rebuilt whole: the period tables follow it (afterCustomerDays). */
+  /** The customer-day table was rebuilt whole: the tables that follow it are built once the data date is set (afterCustomerDays, derived.ts). */
   periods: boolean;
-}
-
-/**
- * What follows a whole rebuild of the customer-day table, by the bulk path
- * here (siyu.rebuild_customer_days_only) or by the streamed orders
- * (stream.ts): the period table rolled whole, as siyu.rebuild_customer_days
- * does after its table (migration 018). The one place both paths reach it:
- * run.ts calls it once, after the data date is set (writeSettings, with the
- * settings' own roll held back). Rolled right after the rebuild, the table
- * was built for the data date before the import, then rolled again by the
- * settings' trigger for the new one: on a first load of a million orders
- * 3.4 s and 3.7 s of the backend's CPU, the first thrown away.
- */
-export async function afterCustomerDays(tx: TransactionSql): Promise<void> {
-  await tx`SELECT siyu.roll_period_sales(true)`;
-  // The hourly sales table (migration 032), whose triggers the load ran without (SUMMARIES).
-  await tx`SELECT siyu.rebuild_sales_hours()`;
 }
 
 /** Whether the staged rows (new and changed) touch more customers than the summary's triggers should lock. */
@@ -330,6 +314,8 @@ async function pauseSummary(tx: TransactionSql, table: string, pending: Pending)
   const summary = SUMMARIES[table];
   if (!summary) return null;
   for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} DISABLE TRIGGER ${trigger}`);
+  // The tables that follow the customer-day table are built once after it, for the import's data date (derived.ts).
+  await holdDayFollowers(tx);
   return async () => {
     // The rebuild groups and sorts every paid order: in memory rather than through temporary files (the seed's setting).
     await tx.unsafe(`SET LOCAL work_mem = '256MB'`);

@@ -39,6 +39,17 @@ describe('the test command tells the truth', () => {
     expect(output).toContain('FAILED: test/harness/fixtures/broken-import.test.ts (the file did not load)');
   });
 
+  test('a test that times out on a lock says, under its FAILED line, what PostgreSQL was waiting on', async () => {
+    const { code, output } = await runFixture('lock-wait.test.ts');
+    expect(code).not.toBe(0);
+    const failed = 'FAILED: test/harness/fixtures/lock-wait.test.ts > a statement that waits for a lock past the test timeout';
+    const lines = output.slice(output.lastIndexOf(failed)).split('\n');
+    expect(lines[1]).toBe('  error: Test timed out in 2000ms.');
+    // The holder sits idle in its transaction (the longest-running, first); the waiter waits on its advisory lock.
+    expect(lines[2]).toMatch(/^  pg: \S+ idle in transaction \d+s: SELECT pg_advisory_xact_lock\(4242\)$/);
+    expect(lines[3]).toMatch(/^  pg: \S+ active \d+s waiting Lock\/advisory behind \{\d+\}: SELECT pg_advisory_xact_lock\(4242\)$/);
+  });
+
   test('a passing file exits zero', async () => {
     const { code, output } = await runFixture('passing.test.ts');
     expect(output).toContain('tests: 1 passed, 0 failed, 0 skipped');

@@ -26,13 +26,25 @@ export async function findChromium(): Promise<string> {
 export async function launchBrowser(): Promise<Browser> {
   const fromEnv = Boolean(process.env.CHROME_PATH);
   const packaged = fromEnv ? [] : sparticuz.args.filter((flag) => !DROPPED_FLAGS.has(flag) && !flag.startsWith('--headless'));
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: await findChromium(),
     headless: true,
     args: [...packaged, '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+  // Every page's actions and waits get 60 s, not Playwright's 30: a hover or a click that waits for a page still
+  // rendering took over 30 s on a loaded 2-core machine. (`newPage` makes its context through `newContext`.)
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options?: BrowserContextOptions) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    return context;
+  };
+  return browser;
 }
+
+/** How long a page's action or wait may take before it fails, unless it says otherwise. */
+export const ACTION_TIMEOUT_MS = 60_000;
 
 /** Where the browser tests save the README's screenshots. */
 export const SCREENSHOTS_DIR = path.join(ROOT_DIR, 'docs', 'screenshots');

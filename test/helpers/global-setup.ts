@@ -30,7 +30,7 @@ export async function setup(project: TestProject): Promise<void> {
     dir = mkdtempSync(path.join(tmpdir(), 'siyu-test-pg-'));
     // The postgres OS user (used when running as root) must reach the directory.
     chmodSync(dir, 0o755);
-    db = await startEmbeddedPostgres(dir, await freePort());
+    db = await startEmbeddedPostgres(dir, await freePort(), { scratch: true });
   } catch (error) {
     // Vitest 4 reports a failed global setup but still exits 0: fail the run here.
     process.stderr.write(`\nThe test PostgreSQL could not start: ${(error as Error).message}\n`);

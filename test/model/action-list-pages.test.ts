@@ -65,7 +65,7 @@ describe('action list pages from their indexes', () => {
       databaseUrl: ctx.db.url, port: 0, apiSecret: randomBytes(32).toString('hex'), modelDir: config.modelDir, systemSecret: secret, preAggregations: false,
     });
     people = (await signInAll(ctx.stack, USERS)).map(({ who }) => ({ who }));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await cube?.stop();
@@ -120,7 +120,7 @@ describe('action list pages from their indexes', () => {
         expect(plan, `${who.role} · ${list}`).not.toMatch(/\n\s*->\s+Sort\s/);
       }
     }
-  }, 120_000);
+  }, 240_000);
 
   it('equals plain SQL over the fresh classification for each role, as seeded and after random writes', async () => {
     await checkAll('as seeded');

@@ -36,7 +36,7 @@ describe('the as-of classification, kept customer by customer', () => {
     await migrate(sql);
     await seedDatabase(sql, { customers: 1500, seed: 11, asOf: AS_OF });
     await sql`CREATE SCHEMA incremental_expect`;
-  }, 180_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   const refresh = async (): Promise<Build> => {

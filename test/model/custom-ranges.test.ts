@@ -50,7 +50,7 @@ describe('distinct counts on a custom range', () => {
     queries = [overview(page), channels(page, false), staff(page, false), activities(page)]
       .flatMap((p) => p.queries).filter((q) => TILES.includes(q.name)).map((q) => ({ name: q.name, range, query: q.query }));
     cube = await startCubeServer({ databaseUrl: ctx.db.url, port: 0, apiSecret: randomBytes(32).toString('hex'), modelDir: config.modelDir, systemSecret: secret, preAggregations: false });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await cube?.stop();
@@ -89,7 +89,7 @@ describe('distinct counts on a custom range', () => {
       expect(sortKeys.length, `${name}\n${plan}`).toBeGreaterThan(0);
       for (const key of sortKeys) expect(key, `${name}\n${plan}`).not.toMatch(/customer_id/);
     }
-  }, 120_000);
+  }, 240_000);
 
   it('counts the repurchase rate\'s buyers without a COUNT(DISTINCT)', async () => {
     const repurchase = queries.find((q) => q.name === 'repurchase')!;
@@ -98,7 +98,7 @@ describe('distinct counts on a custom range', () => {
       expect(text, who.role).toMatch(/siyu\.customer_days/);
       expect(text, who.role).not.toMatch(/count\s*\(\s*distinct/i);
     }
-  }, 120_000);
+  }, 240_000);
 
   /** A tile as plain SQL on the orders or the participations, within the role's scope (docs/security.md). */
   async function independent(who: SecurityContext, named: Named): Promise<Row[]> {

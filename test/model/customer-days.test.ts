@@ -126,7 +126,7 @@ describe('distinct buyers from the customer-day table', () => {
       ...custom(overviewQueries(range, { team: null, channel: null, campaign: null }, 'both')), ...last30,
       ...custom(staffQueries(range, page.team, page.employeeId)),
     ].filter((q) => REROUTED.includes(q.name));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();

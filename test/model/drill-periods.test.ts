@@ -46,7 +46,7 @@ describe('preset sales drill lists', () => {
     probe = await startRollupProbe({ databaseUrl: ctx.db.url, modelDir: config.modelDir, timeZone: config.timeZone });
     people.push(...(await signInAll(ctx.stack, USERS)));
     asOf = String((await ctx.api.request<{ asOf: string }>('GET', '/api/me')).body.asOf).slice(0, 10);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => probe?.stop());
 
   const limited = (who: SecurityContext): boolean => who.role === 'staff' || who.role === 'manager';
@@ -164,7 +164,7 @@ describe('preset sales drill lists', () => {
     expect(customersQueries(twoFilters, pageOf(1), false, asOf).list_total).toBeNull();
     const sql = await probe.sql(exec, customersQueries(sliceOf('last_12_months'), parsePage(new URLSearchParams('sort=owner')), false, asOf).list as CubeQuery);
     expect(sql).not.toMatch(/\bsiyu\.drill_sales\b/);
-  }, 120_000);
+  }, 240_000);
 
   it('equals its tile and plain SQL under every role, first page and a deep page', async () => {
     await checkAll('as seeded');

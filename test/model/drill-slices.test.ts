@@ -50,7 +50,7 @@ describe('preset sales drill lists from the sliced table', () => {
       { kind: 'campaign', name: await first('SELECT c.name FROM siyu.campaigns c JOIN siyu.orders o ON o.campaign_id = c.id GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1') },
       { kind: 'employee', name: await first('SELECT e.name FROM siyu.employees e JOIN siyu.orders o ON o.employee_id = e.id GROUP BY e.id ORDER BY count(*) DESC, e.id LIMIT 1') },
     );
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => probe?.stop());
 
   const limited = (who: SecurityContext): boolean => who.role === 'staff' || who.role === 'manager';
@@ -170,7 +170,7 @@ describe('preset sales drill lists from the sliced table', () => {
       const [asTile] = drillListRows(await person.api.load({ measures: ['sales_periods.buyers'], filters: [{ member: 'sales_periods.period', operator: 'equals', values: ['all'] }] }));
       expect(Number(all?.[`${v}.buyers`]), person.who.role).toBe(Number(asTile?.['sales_drill.buyers']));
     }
-  }, 120_000);
+  }, 240_000);
 
   it('still does after random order writes, owner changes and team moves', async () => {
     const db = ctx.db.sql;

@@ -75,7 +75,7 @@ describe('participants and converted participants from the participant conversio
     // The big-screen's city tiers: the campaign, all dates (its participation tile asks the period table:
     // test/model/period-participants.test.ts).
     queries.push({ name: 'participants_by_city_tier', range: null, query: buildParticipantsByCityTierQuery(campaign) as CubeQuery });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();

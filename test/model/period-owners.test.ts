@@ -143,7 +143,7 @@ describe('preset repurchase and converted customers from the owner period table'
       { name: 'custom repurchase', query: overviewQueries(odd, slices[0]!, 'none', null, asOf).repurchase as CubeQuery },
       ...CONVERTED.map((name) => ({ name: `custom ${name}`, query: staffOdd[name] as CubeQuery })),
     ];
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();
@@ -164,7 +164,7 @@ describe('preset repurchase and converted customers from the owner period table'
         expect(sql, `${who.role} · ${name}`).toMatch(/slice/);
       }
     }
-  }, 120_000);
+  }, 240_000);
 
   const checkAll = (label: string): Promise<void> =>
     expectEachEquals(people, queries, label, (who, { query }) => independent(ctx.db, who, query), comparable);

@@ -69,7 +69,7 @@ describe('preset participation tiles from the participants\' period table', () =
     // The big-screen's participation tile: the campaign, all dates (executives and operators only).
     queries.push({ name: 'big-screen participation', range: null, query: buildParticipationQuery(campaign) as CubeQuery });
     custom = participation([addDays(asOf, -40), addDays(asOf, -3)], asOf);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();

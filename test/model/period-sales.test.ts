@@ -107,7 +107,7 @@ describe('preset sales tiles from the period table', () => {
       { name: 'custom range', query: overviewQueries(odd, slices[0]!, 'none', null, asOf).sales_kpis as CubeQuery },
       { name: 'custom staff by team', query: buildStaffSalesQuery('team', odd, null, presetPeriodKey(odd, asOf)) as CubeQuery },
     ];
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();
@@ -128,7 +128,7 @@ describe('preset sales tiles from the period table', () => {
         expect(sql, `${who.role} · ${name}`).toMatch(/slice/);
       }
     }
-  }, 120_000);
+  }, 240_000);
 
   const checkAll = (label: string): Promise<void> =>
     expectEachEquals(people, queries, label, (who, { query }) => independent(ctx.db, who, query), comparable);

@@ -126,7 +126,7 @@ describe('rollups answer the pages', () => {
       employeeId: Number(someone!['staff_performance.employee_id']),
       channel: String(channel!['channel_roi.channel']),
     };
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await rollupCube?.stop();
@@ -142,7 +142,7 @@ describe('rollups answer the pages', () => {
       return [...new Set(rows.map((r) => r.name))].sort();
     };
     await expect.poll(built, { timeout: 120_000, interval: 1_000 }).toEqual(expect.arrayContaining(expected));
-  }, 150_000);
+  }, 240_000);
 
   it('every tile query of every page is answered by a rollup, under each role, with the raw numbers', async () => {
     const problems: string[] = [];
@@ -217,5 +217,5 @@ describe('rollups answer the pages', () => {
       await ctx.db.sql`DELETE FROM siyu.orders WHERE id = ${next}`;
       await ctx.db.sql`UPDATE siyu.employees SET team_id = ${mover!.team_id} WHERE id = ${mover!.id}`;
     }
-  }, 150_000);
+  }, 240_000);
 });

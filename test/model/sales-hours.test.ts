@@ -114,7 +114,7 @@ describe('the big-screen and the GMV trend from the hourly sales table', () => {
       .filter((q) => LIVE.includes(q.name));
     const sales = queries.find((q) => q.name === 'campaign_sales')!.query;
     campaign = (sales.filters as Array<{ values: string[] }>)[0]!.values[0]!;
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();

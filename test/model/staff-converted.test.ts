@@ -88,7 +88,7 @@ describe('converted customers from the customer-day table (staff_converted)', ()
     queries = ranges.flatMap((range) => Object.entries(staffQueries(range, someone!.team, someone!.id))
       .filter(([name, query]) => query && (REROUTED as readonly string[]).includes(name))
       .map(([name, query]) => ({ name, range, query: query as CubeQuery })));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();

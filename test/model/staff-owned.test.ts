@@ -77,7 +77,7 @@ describe('owned customers from the customers (staff_owned)', () => {
       WHERE e.team_id = ${manager.teamId} AND EXISTS (SELECT 1 FROM siyu.customers AS c WHERE c.owner_employee_id = e.id) ORDER BY e.id LIMIT 1`;
     const page: PageContext = { asOf, campaignRows: [], channel: '', team: someone!.team, employeeId: someone!.id };
     queries = staff(page, true).queries.filter((q) => REROUTED.includes(q.name));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();

@@ -81,7 +81,7 @@ describe('target actuals from the fast structures (target_completion)', () => {
         { name: `/activities ${c}`, query: buildCampaignCompletionQuery(c) as CubeQuery },
       ]),
     ];
-  }, 180_000);
+  }, 240_000);
 
   afterAll(async () => {
     await probe?.stop();

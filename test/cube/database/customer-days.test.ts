@@ -28,7 +28,7 @@ describe('the customer-day table', () => {
       (await db.sql.unsafe<{ id: number }[]>(`SELECT id FROM siyu.${table} ORDER BY id LIMIT 12`)).map((r) => r.id);
     ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees') };
     next.id = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   it('is built by the seed equal to the paid orders, and counted as a data table', async () => {
@@ -54,7 +54,7 @@ describe('the customer-day table', () => {
     }
     expect(Object.keys(kinds).length).toBe(ORDER_WRITE_KINDS);
     expect(await differences(db.sql)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('stays equal when two writers change the same customer at once', async () => {
     const customer = ids.customers[5]!;
@@ -83,7 +83,7 @@ describe('the customer-day table', () => {
     const rnd = random(7);
     await concurrentOrderWriters(db.sql, { rnd, ids, base, day: (k) => `2026-11-${17 + (k % 3)} 1${k % 10}:00+08` });
     expect(await differences(db.sql)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('takes a bounded number of locks, whatever a write touches: 100,000 customers in one statement', async () => {
     // A lock per customer held to the commit ran out of PostgreSQL's lock slots (`out of shared memory`)

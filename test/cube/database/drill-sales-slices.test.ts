@@ -38,7 +38,7 @@ describe('the sliced drill lists\' table', () => {
     ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees') };
     teams = await pick('teams');
     next.id = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   it('is built by the seed equal to the orders, every slice present, and counted as a data table', async () => {
@@ -100,7 +100,7 @@ describe('the sliced drill lists\' table', () => {
       await db.sql`UPDATE siyu.employees SET team_id = ${teams[round % teams.length]!} WHERE id = ${ids.employees[round]!}`;
     }
     await expectExact('after concurrent writers');
-  }, 120_000);
+  }, 240_000);
 
   it('rolls over to a new as-of date\'s ranges, takes a bulk statement and the customer-day table\'s rebuild', async () => {
     for (const day of ['2026-11-21', '2026-12-01', '2026-11-20']) {
@@ -118,5 +118,5 @@ describe('the sliced drill lists\' table', () => {
     await db.sql`SELECT siyu.rebuild_customer_days()`;
     expect(await drillSlicesRows(db.sql)).toEqual(kept);
     await expectExact('after the rebuild');
-  }, 180_000);
+  }, 240_000);
 });

@@ -34,7 +34,7 @@ describe('the drill lists\' table', () => {
       (await db.sql.unsafe<{ id: number }[]>(`SELECT id FROM siyu.${table} ORDER BY id LIMIT 12`)).map((r) => r.id);
     ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees') };
     next.id = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   it('holds the presets\' own ranges date-range.ts gives, for any as-of date', async () => {
@@ -68,7 +68,7 @@ describe('the drill lists\' table', () => {
     }
     expect(Object.keys(kinds).length).toBe(ORDER_WRITE_KINDS);
     await expectExact('after the random writes');
-  }, 180_000);
+  }, 240_000);
 
   it('stays exact when writers change the same customers at once', async () => {
     const base = next.id;
@@ -92,7 +92,7 @@ describe('the drill lists\' table', () => {
     })());
     await Promise.all(writers);
     await expectExact('after concurrent writers');
-  }, 120_000);
+  }, 240_000);
 
   it('rolls over to the ranges of a new as-of date, keeping the ranges still offered', async () => {
     const lastMonth = '2026-10-01..2026-10-31';
@@ -111,7 +111,7 @@ describe('the drill lists\' table', () => {
     await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
                  VALUES (${next.id++}, ${ids.customers[1]!}, ${ids.employees[2]!}, ${ids.channels[0]!}, '2026-11-20 09:00+08', 88.00, 1, 'core', 'paid')`;
     await expectExact('a write after the roll-over');
-  }, 120_000);
+  }, 240_000);
 
   it('takes a statement of 60,000 customer days as any other', async () => {
     const today = `${asOf}..${asOf}`;
@@ -128,7 +128,7 @@ describe('the drill lists\' table', () => {
       throw new Error('roll back');
     }).catch((error: Error) => { if (error.message !== 'roll back') throw error; });
     await expectExact('after the rolled-back bulk statement');
-  }, 120_000);
+  }, 240_000);
 
   it('is emptied with the orders and built again by the customer-day table\'s rebuild', async () => {
     const kept = await drillSalesRows(db.sql);
@@ -141,5 +141,5 @@ describe('the drill lists\' table', () => {
     await db.sql`SELECT siyu.rebuild_customer_days()`;
     expect(await drillSalesRows(db.sql)).toEqual(kept);
     await expectExact('after the rebuild');
-  }, 120_000);
+  }, 240_000);
 });

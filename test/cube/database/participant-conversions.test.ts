@@ -29,7 +29,7 @@ describe('the participant conversions table', () => {
     ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: (await pick('campaigns')).slice(0, 5), employees: await pick('employees') };
     nextOrder = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
     nextParticipation = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.campaign_participations`).n;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   it('is built by the seed equal to the participations, with converted and unconverted rows, and counted as a data table', async () => {
@@ -117,7 +117,7 @@ describe('the participant conversions table', () => {
     // The writes did turn participations converted and back.
     expect(converted.size).toBeGreaterThan(3);
     expect(await differences(db.sql)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('stays equal when a participation and its first campaign order are written at once, and under many concurrent writers', async () => {
     // The race a lock must close: one transaction adds the participation (its flag read from the orders it
@@ -151,7 +151,7 @@ describe('the participant conversions table', () => {
     await concurrentParticipationWriters(db.sql, { rnd, ids, base, nextParticipation: participations });
     nextParticipation = participations.id;
     expect(await differences(db.sql)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('is emptied with the participations, unconverted with the orders, and rebuilt equal by siyu.rebuild_participant_conversions()', async () => {
     await db.sql`UPDATE siyu.participant_conversions SET converted = NOT converted WHERE customer_id = ${ids.customers[0]!}`;

@@ -71,7 +71,7 @@ describe('the owner period table', () => {
       channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees'), teams: await pick('teams'),
     };
     next.id = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   it('is built by the seed equal to the orders, and counted as a data table', async () => {
@@ -128,7 +128,7 @@ describe('the owner period table', () => {
     })());
     await Promise.all(writers);
     await expectExact(`after concurrent writers (${deadlocks} deadlocks retried)`);
-  }, 120_000);
+  }, 240_000);
 
   it('follows an owner moved to another team', async () => {
     const [owner] = await db.sql<{ id: number; team_id: number }[]>`
@@ -139,7 +139,7 @@ describe('the owner period table', () => {
     await expectExact('after a team move');
     await db.sql`UPDATE siyu.employees SET team_id = ${owner!.team_id} WHERE id IN (${owner!.id}, ${ids.employees[0]!})`;
     await expectExact('after moving back');
-  }, 120_000);
+  }, 240_000);
 
   it('rolls over to the ranges of a new as-of date, keeping the ranges still offered', async () => {
     const lastMonth = '2026-10-01..2026-10-31';
@@ -158,7 +158,7 @@ describe('the owner period table', () => {
     await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
                  VALUES (${next.id++}, ${ids.customers[1]!}, ${ids.employees[2]!}, ${ids.channels[0]!}, '2026-12-01 09:00+08', 88.00, 1, 'core', 'paid')`;
     await expectExact('a write after the roll-over');
-  }, 120_000);
+  }, 240_000);
 
   it('is rebuilt with the customer-day table, emptied with the orders', async () => {
     const kept = await periodOwnersRows(db.sql);
@@ -169,5 +169,5 @@ describe('the owner period table', () => {
       expect(one(await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.period_owners`).n).toBe(0);
       throw new Error('rollback');
     }).catch((error: unknown) => { if (String(error) !== 'Error: rollback') throw error; });
-  }, 120_000);
+  }, 240_000);
 });

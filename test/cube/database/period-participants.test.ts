@@ -44,7 +44,7 @@ describe('the participants period table', () => {
     };
     nextOrder = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
     nextParticipation = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.campaign_participations`).n;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   it('is built by the seed equal to the participations, holds the presets\' ranges, and is counted as a data table', async () => {
@@ -158,7 +158,7 @@ describe('the participants period table', () => {
       });
     }
     await expectExact('after changes through the mask form');
-  }, 120_000);
+  }, 240_000);
 
   it('stays exact when writers change the same customers at once', async () => {
     const rnd = random(7);
@@ -168,7 +168,7 @@ describe('the participants period table', () => {
     await concurrentParticipationWriters(db.sql, { rnd, ids, base, nextParticipation: participations, promoters: ids.employees });
     nextParticipation = participations.id;
     await expectExact('after concurrent writers');
-  }, 120_000);
+  }, 240_000);
 
   it('follows an employee moved to another team', async () => {
     const [employee] = await db.sql<{ id: number; team_id: number }[]>`
@@ -179,7 +179,7 @@ describe('the participants period table', () => {
     await expectExact('after a team move');
     await db.sql`UPDATE siyu.employees SET team_id = ${employee!.team_id} WHERE id IN (${employee!.id}, ${ids.employees[0]!})`;
     await expectExact('after moving back');
-  }, 120_000);
+  }, 240_000);
 
   it('rolls over to the ranges of a new as-of date, keeping the ranges still offered', async () => {
     const lastMonth = '2026-10-01..2026-10-31';
@@ -201,7 +201,7 @@ describe('the participants period table', () => {
     await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
                  VALUES (${nextOrder++}, ${ids.customers[3]!}, ${ids.employees[2]!}, ${ids.channels[0]!}, ${ids.campaigns[4]!}, '2026-12-01 10:00+08', 88.00, 1, 'core', 'paid')`;
     await expectExact('writes after the roll-over');
-  }, 180_000);
+  }, 240_000);
 
   it('counts every range afresh after a statement touching more than 5,000 customers', async () => {
     const [before] = await db.sql<{ n: number }[]>`SELECT participants AS n FROM siyu.period_participants WHERE period = 'all' AND slice = 'brand'`;
@@ -214,7 +214,7 @@ describe('the participants period table', () => {
       throw new Error('roll back');
     }).catch((error: Error) => { if (error.message !== 'roll back') throw error; });
     await expectExact('after the rolled-back bulk statement');
-  }, 120_000);
+  }, 240_000);
 
   it('is emptied with the participations, and rebuilt equal with the conversions table', async () => {
     await db.sql`SELECT siyu.rebuild_participant_conversions()`;

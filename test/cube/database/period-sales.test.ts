@@ -35,7 +35,7 @@ describe('the period table', () => {
       (await db.sql.unsafe<{ id: number }[]>(`SELECT id FROM siyu.${table} ORDER BY id LIMIT 12`)).map((r) => r.id);
     ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees'), teams: await pick('teams') };
     next.id = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   it('holds the ranges date-range.ts gives the presets and their comparisons, for any as-of date', async () => {
@@ -70,7 +70,7 @@ describe('the period table', () => {
     }
     expect(Object.keys(kinds).length).toBe(ORDER_WRITE_KINDS);
     await expectExact('after the random writes');
-  }, 180_000);
+  }, 240_000);
 
   it('stays exact when writers change the same customers at once', async () => {
     const base = next.id;
@@ -78,7 +78,7 @@ describe('the period table', () => {
     const rnd = random(7);
     await concurrentOrderWriters(db.sql, { rnd, ids, base, day: (k) => `2026-11-${14 + (k % 7)} 1${k % 10}:00+08` });
     await expectExact('after concurrent writers');
-  }, 120_000);
+  }, 240_000);
 
   it('follows an employee moved to another team', async () => {
     const [employee] = await db.sql<{ id: number; team_id: number }[]>`
@@ -89,7 +89,7 @@ describe('the period table', () => {
     await expectExact('after a team move');
     await db.sql`UPDATE siyu.employees SET team_id = ${employee!.team_id} WHERE id IN (${employee!.id}, ${ids.employees[0]!})`;
     await expectExact('after moving back');
-  }, 120_000);
+  }, 240_000);
 
   it('rolls over to the ranges of a new as-of date, keeping the ranges still offered', async () => {
     const lastMonth = '2026-10-01..2026-10-31';
@@ -108,7 +108,7 @@ describe('the period table', () => {
     await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
                  VALUES (${next.id++}, ${ids.customers[1]!}, ${ids.employees[2]!}, ${ids.channels[0]!}, '2026-12-01 09:00+08', 88.00, 1, 'core', 'paid')`;
     await expectExact('a write after the roll-over');
-  }, 120_000);
+  }, 240_000);
 
   it('counts every range afresh after a statement touching more than 5,000 customers', async () => {
     const today = `${asOf}..${asOf}`;
@@ -122,7 +122,7 @@ describe('the period table', () => {
       throw new Error('roll back');
     }).catch((error: Error) => { if (error.message !== 'roll back') throw error; });
     await expectExact('after the rolled-back bulk statement');
-  }, 120_000);
+  }, 240_000);
 
   it('is emptied with the orders', async () => {
     await db.sql.begin(async (tx) => {

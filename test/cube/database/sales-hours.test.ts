@@ -26,7 +26,7 @@ describe('the hourly sales table', () => {
       (await db.sql.unsafe<{ id: number }[]>(`SELECT id FROM siyu.${table} ORDER BY id LIMIT 12`)).map((r) => r.id);
     ids = { customers: await pick('customers'), channels: await pick('channels'), campaigns: await pick('campaigns'), employees: await pick('employees') };
     next.id = one(await db.sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => db?.drop());
 
   it('is built by the seed equal to the orders, and counted as a data table', async () => {
@@ -52,7 +52,7 @@ describe('the hourly sales table', () => {
     }
     expect(Object.keys(kinds).length).toBe(ORDER_WRITE_KINDS);
     expect(await differences(db.sql)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('stays equal when writers change the same hour and slice at once', async () => {
     const base = next.id;
@@ -77,7 +77,7 @@ describe('the hourly sales table', () => {
     })());
     await Promise.all(writers);
     expect(await differences(db.sql)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('is emptied with the orders and rebuilt equal by siyu.rebuild_sales_hours()', async () => {
     await db.sql`DELETE FROM siyu.sales_hours WHERE hour_start = (SELECT min(hour_start) FROM siyu.sales_hours)`;
