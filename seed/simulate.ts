@@ -15,6 +15,7 @@ import { poisson, Random } from './prng.ts';
 import { phoneDigits } from './phones.ts';
 import { CITY_TIERS, CITY_TIER_WEIGHTS, GIVEN_NAME_CHARS, PHONE_PREFIXES, SURNAMES } from './reference-data.ts';
 import { DEFAULT_LIVE_RATES, type LiveRates } from './live-rates.ts';
+import { dropPeriodRanges, dropPeriodRangesLater, rollPeriodTablesAhead } from '../cube/database/roll-ahead.ts';
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
@@ -111,7 +112,11 @@ export class LiveSimulator {
   /** Moves as-of to the business date of `nowMs` and gives the running campaign its spend for the day. */
   async followCalendar(nowMs: number): Promise<{ asOf: string; campaignId: number }> {
     const { date } = localClock(nowMs, this.options.timeZone);
-    return this.sql.begin(async (tx) => {
+    // The next day's ranges added to the period tables first, a range per transaction (migration 037): the
+    // as-of move below then only takes the old ones off the lists, their rows dropped after it in batches.
+    await rollPeriodTablesAhead(this.sql, date);
+    const moved = await this.sql.begin(async (tx) => {
+      await dropPeriodRangesLater(tx);
       await tx`UPDATE siyu.settings SET value = ${date} WHERE key = 'as_of' AND value <> ${date}`;
       const campaignId = await this.runningCampaign(tx, nowMs, date);
       const [has] = await tx<{ n: number }[]>`
@@ -128,6 +133,8 @@ export class LiveSimulator {
       }
       return { asOf: date, campaignId };
     });
+    await dropPeriodRanges(this.sql);
+    return moved;
   }
 
   /** The campaign running at `nowMs`; when none runs, a week-long flash campaign starting today. */
