@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { freePort } from '../cube/ports.ts';
-import { latency } from './stats.ts';
+import { insertCost, timed } from './trigger-cost.ts';
 
 const args = parseArgs({ options: { 'data-dir': { type: 'string' }, inserts: { type: 'string', default: '200' } } }).values;
 if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
@@ -23,12 +23,6 @@ const dataDir = path.resolve(args['data-dir']);
 const inserts = Number(args.inserts);
 const say = (m: string): void => { process.stderr.write(`[paid-days-cost ${new Date().toISOString().slice(11, 19)}] ${m} (load ${os.loadavg()[0]!.toFixed(1)})\n`); };
 const TRIGGERS = ['customer_paid_days_insert', 'customer_paid_days_update', 'customer_paid_days_delete'];
-
-async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const out = await run();
-  return [out, Math.round(performance.now() - t0)];
-}
 
 async function main(): Promise<void> {
   const pgPort = await freePort();
@@ -43,26 +37,10 @@ async function main(): Promise<void> {
     const [size] = await sql<{ bytes: string }[]>`SELECT pg_total_relation_size('siyu.customer_paid_days')::text AS bytes`;
     out.whole_build = { ms: buildMs, rows: Number(built!.rows), mb: Math.round(Number(size!.bytes) / 1_048_576), load: os.loadavg()[0] };
     say(`whole build ${buildMs} ms, ${built!.rows} rows`);
-    const on: number[] = [];
-    const off: number[] = [];
-    let id = first + 10_000;
-    for (let block = 0; block < inserts / 10; block++) {
-      const withIt = block % 2 === 0;
-      if (!withIt) for (const t of TRIGGERS) await sql.unsafe(`ALTER TABLE siyu.customer_days DISABLE TRIGGER ${t}`);
-      for (let k = 0; k < 10; k++) {
-        const t0 = performance.now();
-        await sql`
-          INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
-          VALUES (${id}, (SELECT min(id) FROM siyu.customers) + ${id % 1000}, (SELECT min(id) FROM siyu.employees) + ${id % 50},
-                  (SELECT min(id) FROM siyu.channels), NULL, (${asOf}::date + time '11:00') AT TIME ZONE siyu.business_tz(), 99.90, 1, 'core', 'paid')`;
-        id++;
-        (withIt ? on : off).push(performance.now() - t0);
-      }
-      if (!withIt) for (const t of TRIGGERS) await sql.unsafe(`ALTER TABLE siyu.customer_days ENABLE TRIGGER ${t}`);
-    }
-    out.insert_with = latency(on);
-    out.insert_without = latency(off);
-    say(`insert p50 with ${latency(on).p50} ms, without ${latency(off).p50} ms`);
+    const cost = await insertCost(sql, { triggers: TRIGGERS, fromId: first + 10_000, asOf, inserts });
+    out.insert_with = cost.with;
+    out.insert_without = cost.without;
+    say(`insert p50 with ${cost.with.p50} ms, without ${cost.without.p50} ms`);
     // The orders written with its triggers off are missing from it: delete them all, then count it again.
     await sql`DELETE FROM siyu.orders WHERE id >= ${first + 10_000}`;
     await sql`SELECT siyu.build_customer_paid_days()`;
