@@ -1,23 +1,27 @@
 /** Date range presets (or a custom range), team, channel and campaign, all kept in the URL. */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { PRESET_MENU } from '../lib/date-range.ts';
 import { buildFilterOptionsQuery, optionValues, parseFilters, writeFilters, type FilterKind, type GlobalFilters } from '../lib/filters.ts';
 import { useI18n, type MessageKey } from '../lib/i18n.tsx';
-import { useCubeQuery } from '../lib/use-cube-query.ts';
+import { useSessionCubeQuery } from '../lib/use-session-cube-query.ts';
 
 function FilterSelect({ kind, value, onChange }: { kind: FilterKind; value: string | null; onChange(v: string | null): void }) {
   const { t } = useI18n();
-  const { rows } = useCubeQuery(buildFilterOptionsQuery(kind));
+  // Asked once per session and shared by every page's filter bar (lib/session-answers.ts).
+  const query = useMemo(() => buildFilterOptionsQuery(kind), [kind]);
+  const { rows, isLoading, error, refetch } = useSessionCubeQuery(query);
   const options = optionValues(rows, kind);
   if (value && !options.includes(value)) options.unshift(value);
+  // Loading or failed, the select still offers 全部 and the chosen value; a failure offers a retry.
   return (
     <label className="filter">
       <span>{t(`filter.${kind}` as MessageKey)}</span>
-      <select name={kind} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} data-testid={`filter-${kind}`}>
+      <select name={kind} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} data-testid={`filter-${kind}`} aria-busy={isLoading}>
         <option value="">{t('filter.all')}</option>
         {options.map((o) => <option key={o} value={o}>{o}</option>)}
       </select>
+      {error && <button type="button" className="link" title={error.message} onClick={refetch} data-testid={`filter-${kind}-retry`}>{t('state.retry')}</button>}
     </label>
   );
 }

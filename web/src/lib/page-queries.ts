@@ -13,7 +13,15 @@ import { buildFilterOptionsQuery, type FilterKind } from './filters.ts';
 
 export type PageQueries = Readonly<Record<string, Query | null>>;
 
-/** The filter bar's option lists, one query per filter it shows (components/filter-bar.tsx). */
+/**
+ * The filter bar's option lists, one query per filter it shows (components/filter-bar.tsx).
+ * A browser asks each once per session (lib/session-answers.ts), not on every page it opens.
+ */
 export function filterBarQueries(kinds: readonly FilterKind[]): Record<`filter_${FilterKind}`, Query> {
   return Object.fromEntries(kinds.map((kind) => [`filter_${kind}`, buildFilterOptionsQuery(kind)])) as Record<`filter_${FilterKind}`, Query>;
+}
+
+/** Whether a page's query of this name is answered from the session's store after its first time (the benchmark replays the rule). */
+export function isSessionKept(name: string): boolean {
+  return name.startsWith('filter_');
 }

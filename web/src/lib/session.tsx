@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, type Me } from './api.ts';
+import { sessionAnswers } from './session-answers.ts';
 
 interface Session {
   me: Me | null;
@@ -27,14 +28,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (username: string, password: string) => {
     const m = await api.login(username, password);
+    // Another person's kept answers are never shown (the store is keyed by person too).
+    sessionAnswers.clear();
     setMe(m);
     return m;
   }, []);
   const logout = useCallback(async () => {
     await api.logout().catch(() => undefined);
+    sessionAnswers.clear();
     setMe(null);
   }, []);
-  const expire = useCallback(() => setMe(null), []);
+  const expire = useCallback(() => { sessionAnswers.clear(); setMe(null); }, []);
 
   const value = useMemo(() => ({ me, checking, login, logout, expire }), [me, checking, login, logout, expire]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

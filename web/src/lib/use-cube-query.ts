@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useCubeQuery as useLibraryCubeQuery } from '@cubejs-client/react';
-import type { ResultSet } from '@cubejs-client/core';
+import type { CubeApi, ResultSet } from '@cubejs-client/core';
 import type { Query } from './cube.ts';
 import { useSession } from './session.tsx';
 
@@ -21,10 +21,11 @@ export interface CubeQueryState {
 
 const EMPTY: Query = {};
 
-export function useCubeQuery(query: Query | null): CubeQueryState {
+/** `cubeApi`: a client other than the app's (use-session-cube-query.ts: answers kept for the session). */
+export function useCubeQuery(query: Query | null, options: { cubeApi?: CubeApi } = {}): CubeQueryState {
   const { expire } = useSession();
   const skip = query === null;
-  const result = useLibraryCubeQuery(query ?? EMPTY, { skip, resetResultSetOnChange: true });
+  const result = useLibraryCubeQuery(query ?? EMPTY, { skip, resetResultSetOnChange: true, ...options });
   const error = skip ? null : (result.error as (Error & { status?: number }) | null);
   useEffect(() => {
     if (error?.status === 401) expire();
