@@ -102,3 +102,37 @@ export async function concurrentOrderWriters(sql: Sql, w: { rnd: () => number; i
     }
   }));
 }
+
+/**
+ * `steps` random writes for the tables kept from the orders and the owners
+ * (the sliced drill lists, the customer paid days): about 10 % change the
+ * owner of some of the first customers (or clear it), 7 % move one of the
+ * first four employees to another of `teams`, the rest are randomOrderWrite's.
+ * `check` runs after every 40th; returns how many writes of each kind were made.
+ */
+export async function randomWritesWithMoves(sql: Sql, w: {
+  seed: number; ids: OrderWrites['ids']; teams: readonly number[]; next: { id: number }; steps: number;
+  check: (step: number, kind: string) => Promise<void>;
+}): Promise<Record<string, number>> {
+  const rnd = random(w.seed);
+  const { ids } = w;
+  const any = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const when = (): string => `${any(['2026-11-20', '2026-11-19', '2026-11-16', '2026-11-01', '2026-10-31', '2025-11-20', '2025-11-21'])} ${any(['00:10', '09:00', '16:01', '23:50'])}+08`;
+  const kinds: Record<string, number> = {};
+  for (let step = 0; step < w.steps; step++) {
+    const roll = rnd();
+    let kind: string;
+    if (roll < 0.1) {
+      kind = 'owner change';
+      await sql`UPDATE siyu.customers SET owner_employee_id = ${rnd() < 0.2 ? null : any(ids.employees)} WHERE id = ANY (${ids.customers.slice(0, 4 + Math.floor(rnd() * 3))}::int[]) AND id % 2 = ${step % 2}`;
+    } else if (roll < 0.17) {
+      kind = 'team move';
+      await sql`UPDATE siyu.employees SET team_id = ${any(w.teams)} WHERE id = ${any(ids.employees.slice(0, 4))}`;
+    } else {
+      kind = await randomOrderWrite(sql, { rnd, ids, when, next: w.next, bulk: { customers: 8, spacing: '-11 hours' }, bulkDelete: 'customers' });
+    }
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    if (step % 40 === 39) await w.check(step, kind);
+  }
+  return kinds;
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../cube/database/migrate.ts';
 import { seedDatabase } from '../../../seed/load.ts';
 import { createTestDatabase, one, type TestDatabase } from '../../helpers/database.ts';
-import { random, randomOrderWrite } from '../../helpers/order-writes.ts';
+import { randomWritesWithMoves } from '../../helpers/order-writes.ts';
 
 type Sql = TestDatabase['sql'];
 
@@ -71,25 +71,12 @@ describe('the customer paid-day table', () => {
   });
 
   it('stays exact through random order writes, owner changes and team moves', async () => {
-    const rnd = random(36);
-    const any = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-    const when = (): string => `${any(['2026-11-20', '2026-11-19', '2026-11-16', '2026-11-01', '2026-10-31', '2025-11-20', '2025-11-21'])} ${any(['00:10', '09:00', '16:01', '23:50'])}+08`;
-    const kinds: Record<string, number> = {};
-    for (let step = 0; step < 240; step++) {
-      const roll = rnd();
-      let kind: string;
-      if (roll < 0.1) {
-        kind = 'owner change';
-        await db.sql`UPDATE siyu.customers SET owner_employee_id = ${rnd() < 0.2 ? null : any(ids.employees)} WHERE id = ANY (${ids.customers.slice(0, 4 + Math.floor(rnd() * 3))}::int[]) AND id % 2 = ${step % 2}`;
-      } else if (roll < 0.17) {
-        kind = 'team move';
-        await db.sql`UPDATE siyu.employees SET team_id = ${any(teams)} WHERE id = ${any(ids.employees.slice(0, 4))}`;
-      } else {
-        kind = await randomOrderWrite(db.sql, { rnd, ids, when, next, bulk: { customers: 8, spacing: '-11 hours' }, bulkDelete: 'customers' });
-      }
-      kinds[kind] = (kinds[kind] ?? 0) + 1;
-      if (step % 40 === 39) expect(await kept(db.sql), `after step ${step} (${kind})`).toEqual(await fromOrders(db.sql));
-    }
+    const kinds = await randomWritesWithMoves(db.sql, {
+      seed: 36, ids, teams, next, steps: 240,
+      check: async (step, kind) => {
+        expect(await kept(db.sql), `after step ${step} (${kind})`).toEqual(await fromOrders(db.sql));
+      },
+    });
     expect(kinds['owner change']).toBeGreaterThan(5);
     expect(kinds['move day']).toBeGreaterThan(3);
     await expectExact('after the random writes');
