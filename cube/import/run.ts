@@ -13,8 +13,8 @@ import { ENTITIES, ENTITY, type EntityName } from './contract.ts';
 import { say, msg, type Lang, type Message } from './messages.ts';
 import { mapCustomers, mergeMessage, planCustomers, type Merge } from './oneid.ts';
 import { readSheets, type FileProblem, type InputFile, type RowCursor, type Sheet } from './read.ts';
-import { canStream, firstBlock, streamOrders } from './stream.ts';
-import { columnIndex, sheetChecker, validateSheet, type EntityRows, type SheetChecker } from './validate.ts';
+import { canStream, firstBlock, streamOrders, StreamRefused } from './stream.ts';
+import { columnIndex, duplicateKeys, sheetChecker, validateSheet, type EntityRows, type SheetChecker } from './validate.ts';
 import { timeParser } from './values.ts';
 import { afterCustomerDays } from './derived.ts';
 import { emptyIds, mapCodes, NATURAL_KEY, SUMMARIES, TARGET, upsert, type Counts, type Ids, type Mapped, type Pending } from './write.ts';
@@ -177,7 +177,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           const { counts } = await streamOrders(tx, cursor, checker, ids, problems, timing, pending, () => {
             rowCount = checker.finish(cursor.unclosedAt).rowCount;
             readDone(ordersSheet!, null, rowCount, ordersSheet!.seconds + timing.parse);
-          });
+          }, () => duplicateKeys(ordersSheet!, parseTime));
           const read = ordersSheet!.seconds + timing.parse;
           report.entities.orders = counts;
           // Read and write overlap: the write is the span less its parse.
@@ -215,7 +215,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
     const constraint = (error as { constraint_name?: string }).constraint_name;
     // A rule of the schema the checks above did not foresee: refused in the product's words, never as SQL.
     if (constraint) problems.push({ file: '', line: null, column: null, value: constraint, reason: msg('constraint', { constraint }) });
-    else if (!(error instanceof Stop)) throw error;
+    else if (!(error instanceof Stop || error instanceof StreamRefused)) throw error;
     report.result = isBad() ? 'refused' : 'checked';
   }
   report.problems = problems.filter((p) => !p.warning).map(out);

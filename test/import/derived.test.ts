@@ -2,7 +2,7 @@
  * A first load rebuilds the customer-day table whole (write.ts's bulk path
  * for a file of one block, stream.ts's streamed orders for a longer one);
  * the tables that follow it (the owner period table, the drill lists'
- * tables, the period table) are then built once each, for the data date the
+ * tables, the period table, the customer paid-day table) are then built once each, for the data date the
  * import sets (derived.ts), not first for the data date before the import
  * and again by the settings' triggers for the new one. Counted by a test
  * trigger logging every row inserted into each: a table built once has had
@@ -21,7 +21,7 @@ import { STREAM_BLOCK } from '../../cube/import/stream.ts';
 import { importFolder, scratchFolder } from './helpers.ts';
 
 const CUSTOMERS = 3_000;
-const FOLLOWERS = ['period_owners', 'drill_sales', 'drill_sales_slices', 'period_sales'] as const;
+const FOLLOWERS = ['period_owners', 'drill_sales', 'drill_sales_slices', 'period_sales', 'customer_paid_days'] as const;
 
 /** A brand folder with `orders` orders over 2026-01 to 2026-09 (data date 2026-09-19: not today, so the ranges move). */
 function brandFolder(orders: number): ReturnType<typeof scratchFolder> {
@@ -38,6 +38,24 @@ function brandFolder(orders: number): ReturnType<typeof scratchFolder> {
   }
   folder.write('orders.csv', lines.join('\n'));
   return folder;
+}
+
+/** The paid-day table's rows against the paid orders themselves (not the customer-day table), both ways. */
+async function paidDayDifferences(sql: TestDatabase['sql']): Promise<object[]> {
+  const rows = await sql`
+    WITH want AS (
+      SELECT d.customer_id, d.day_start, d.n::int AS paid_orders, lag(d.day_start) OVER w AS prev_day, lead(d.day_start) OVER w AS next_day,
+             c.owner_employee_id AS owner_id
+      FROM (SELECT o.customer_id, ((o.ordered_at AT TIME ZONE 'Asia/Shanghai')::date::timestamp AT TIME ZONE 'Asia/Shanghai') AS day_start,
+                   count(*) AS n
+            FROM siyu.orders AS o WHERE o.status = 'paid' GROUP BY 1, 2) AS d
+      JOIN siyu.customers AS c ON c.id = d.customer_id
+      WINDOW w AS (PARTITION BY d.customer_id ORDER BY d.day_start)),
+    have AS (SELECT customer_id, day_start, paid_orders, prev_day, next_day, owner_id FROM siyu.customer_paid_days)
+    (SELECT 'missing' AS side, * FROM (TABLE want EXCEPT ALL TABLE have) AS a)
+    UNION ALL (SELECT 'extra', * FROM (TABLE have EXCEPT ALL TABLE want) AS b)
+    LIMIT 5`;
+  return [...rows];
 }
 
 describe.each([
@@ -64,7 +82,7 @@ describe.each([
     await db?.drop();
   });
 
-  it('builds the owner period, drill lists\' and period tables once each, exact for the data date it sets', async () => {
+  it('builds the owner period, drill lists\', period and paid-day tables once each, exact for the data date it sets', async () => {
     if (ordersLater) {
       // Every file but the orders first: the data date is then the customers' registration day.
       const first = scratchFolder(false);
@@ -93,6 +111,13 @@ describe.each([
     expect(await drillSalesDifferences(db.sql, '2026-09-19')).toEqual([]);
     expect(await drillSlicesDifferences(db.sql, '2026-09-19')).toEqual([]);
     expect(await periodSalesDifferences(db.sql, '2026-09-19')).toEqual([]);
+    expect(await paidDayDifferences(db.sql)).toEqual([]);
+    // The paid-day table built whole in day order, as the seed builds it (its insert trigger, recounting the customers
+    // of the rebuild's insert, wrote them in customer order).
+    const [order] = await db.sql<{ back: number }[]>`
+      SELECT count(*) FILTER (WHERE back)::int AS back
+      FROM (SELECT day_start < lag(day_start) OVER (ORDER BY ctid) AS back FROM siyu.customer_paid_days) AS p`;
+    expect(order!.back).toBe(0);
     // The triggers held for the load follow again.
     const triggers = await db.sql<{ tgname: string; tgenabled: string }[]>`
       SELECT tgname, tgenabled FROM pg_trigger

@@ -62,6 +62,27 @@ describe('a streamed first load of orders', () => {
     expect(table!.t).toBeNull();
   });
 
+  it('finds a code twice past the first block by the code map\'s key, reports each as the checks do, and writes nothing', async () => {
+    const before = await fingerprint(db.sql);
+    const lines = [header];
+    for (let i = 0; i < ORDERS; i++) lines.push(order(i));
+    lines.push(order(STREAM_BLOCK + 50)); // both in the second block: neither in the keys Node checked (the first block's)
+    lines.push(order(0).replace(`C0,`, 'C-nobody,')); // a key again that also names an unknown customer: its key alone is reported
+    lines.push(order(ORDERS).replace(`C${ORDERS % CUSTOMERS},`, 'C-nobody,'));
+    folder.write('orders.csv', lines.join('\n'));
+    const report = await importFolder(db.sql, folder.dir);
+    expect(report.result).toBe('refused');
+    expect(report.problems.map((p) => [p.file, p.line, p.column, p.value])).toEqual([
+      ['orders.csv', ORDERS + 2, 'order_code', `O${STREAM_BLOCK + 50}`],
+      ['orders.csv', ORDERS + 3, 'order_code', 'O0'],
+      ['orders.csv', ORDERS + 4, 'customer_code', 'C-nobody'],
+    ]);
+    expect(report.problems[0]!.reason.en).toBe(`duplicate key: same as line ${STREAM_BLOCK + 52}`);
+    expect(report.problems[1]!.reason.zh).toBe('键重复：与第 2 行相同');
+    expect(await fingerprint(db.sql)).toEqual(before);
+    expect(await count(db.sql, 'orders')).toBe(0);
+  });
+
   it('still checks every order when a check across files refuses the import first, and reports the problems of both', async () => {
     const before = await fingerprint(db.sql);
     const customers = folder.read('customers.csv');
