@@ -145,6 +145,34 @@ describe('rollups answer the pages', () => {
     await expect.poll(built, { timeout: 120_000, interval: 1_000 }).toEqual(expect.arrayContaining(expected));
   }, 240_000);
 
+  it("the monthly rollups index a staff member's and a manager's limit in every partition", async () => {
+    // A team role's tile filters these on the employee or team (owner, owner's team): without an index it read whole months.
+    const limits: Record<string, string[]> = {
+      orders_sales_by_day: ['employees__id', 'teams__id'],
+      campaign_returns_by_day: ['employees__id', 'teams__id'],
+      campaign_returns_spend_by_day: ['employees__id', 'teams__id'],
+      staff_activity_touches_by_day: ['employees__id', 'teams__id'],
+      customers_registrations: ['owners__id', 'owner_teams__id'],
+    };
+    const missing = async (): Promise<string[]> => {
+      const rows = await ctx.db.sql<{ table_name: string; indexed: string[] }[]>`
+        SELECT t.table_name, coalesce(array_agg(i.indexdef) FILTER (WHERE i.indexdef IS NOT NULL), '{}') AS indexed
+        FROM information_schema.tables AS t
+        LEFT JOIN pg_indexes AS i ON i.schemaname = t.table_schema AND i.tablename = t.table_name
+        WHERE t.table_schema = 'siyu_pre_aggregations' GROUP BY t.table_name`;
+      const out: string[] = [];
+      for (const [rollup, columns] of Object.entries(limits)) {
+        const tables = rows.filter((r) => new RegExp(`^${rollup}\\d{8}_`).test(r.table_name));
+        if (tables.length === 0) out.push(`${rollup}: no partition built`);
+        for (const t of tables) {
+          for (const column of columns) if (!t.indexed.some((def) => def.includes(`(${column})`))) out.push(`${t.table_name}: no index on ${column}`);
+        }
+      }
+      return out;
+    };
+    await expect.poll(missing, { timeout: 120_000, interval: 2_000 }).toEqual([]);
+  }, 150_000);
+
   it('every tile query of every page is answered by a rollup, under each role, with the raw numbers', async () => {
     const problems: string[] = [];
     let served = 0;
