@@ -1,10 +1,13 @@
 /**
  * Cube's PostgreSQL driver as the product runs it (cube/engine/guarded-driver.ts):
- * a rollup build Cube starts twice within one second (the same table and
- * index names) is a no-op the second time, not `relation "…" already
- * exists` (repeatableBuild); Cube's statements as it writes them for
- * PostgreSQL, anything else left as it is.
+ * - a rollup build Cube starts twice within one second (the same table and
+ *   index names) is a no-op the second time, not `relation "…" already
+ *   exists` (repeatableBuild); Cube's statements as it writes them for
+ *   PostgreSQL, anything else left as it is;
+ * - a connection's session is given its time zone and statement timeout
+ *   once, and again only when the timeout a statement needs differs.
  */
+import type { Pool, PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuardedPostgresDriver, repeatableBuild } from '../../../cube/engine/guarded-driver.ts';
 import { PRE_AGGREGATIONS_SCHEMA } from '../../../cube/database/cube-role.ts';
@@ -61,4 +64,50 @@ describe('a rollup build repeated within its second', () => {
     await driver.query('CREATE TABLE public.twice (a int)', []);
     await expect(driver.query('CREATE TABLE public.twice (a int)', [])).rejects.toThrow(/already exists/);
   });
+});
+
+describe("a connection's settings", () => {
+  let db: TestDatabase;
+  let driver: GuardedPostgresDriver;
+  const sent: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('guarded_settings');
+    driver = new GuardedPostgresDriver({ connectionString: db.url, maxPoolSize: 1, queryTimeoutMs: 5_000, buildTimeoutMs: 60_000 });
+    // Every statement the driver sends on its one connection.
+    (driver as unknown as { pool: Pool }).pool.on('connect', (client: PoolClient) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const first = args[0] as string | { text?: string };
+        sent.push(typeof first === 'string' ? first : String(first?.text));
+        return query(...args);
+      };
+    });
+  });
+  afterAll(async () => {
+    await driver?.release();
+    await db?.drop();
+  });
+
+  const settings = async (sql: string) => (await driver.query<{ tz: string; timeout: string }>(sql, []))[0];
+  const sets = () => sent.filter((s) => /^SET /.test(s));
+  // A statement the driver gives the build timeout (guarded-driver.ts, BUILD_STATEMENT).
+  const AS_BUILD = "SELECT current_setting('TimeZone') AS tz, current_setting('statement_timeout') AS timeout -- siyu.classification_on(";
+  const AS_QUERY = "SELECT current_setting('TimeZone') AS tz, current_setting('statement_timeout') AS timeout";
+
+  it('are sent once for many queries, and again only when the timeout changes', async () => {
+    for (let i = 0; i < 5; i++) expect(await settings(AS_QUERY)).toEqual({ tz: 'UTC', timeout: '5s' });
+    expect(sets()).toEqual(["SET TIME ZONE 'UTC'", 'SET statement_timeout TO 5000']);
+    expect(await settings(AS_BUILD)).toEqual({ tz: 'UTC', timeout: '1min' });
+    expect(await settings(AS_BUILD)).toEqual({ tz: 'UTC', timeout: '1min' });
+    expect(await settings(AS_QUERY)).toEqual({ tz: 'UTC', timeout: '5s' });
+    expect(sets()).toEqual([
+      "SET TIME ZONE 'UTC'", 'SET statement_timeout TO 5000',
+      "SET TIME ZONE 'UTC'", 'SET statement_timeout TO 60000',
+      "SET TIME ZONE 'UTC'", 'SET statement_timeout TO 5000',
+    ]);
+    // A page's query is still stopped at its timeout after a build's longer one.
+    expect(await settings(AS_BUILD)).toEqual({ tz: 'UTC', timeout: '1min' });
+    await expect(driver.query('SELECT pg_sleep(6)', [])).rejects.toThrow(/statement timeout/);
+  }, 30_000);
 });
