@@ -23,9 +23,24 @@
  * Both are still bounded: a build that runs away is stopped too. How many
  * different days one person may have classified is bounded in the app
  * server (cube/gateway/query-admission.ts).
+ *
+ * And a rollup build repeated within its second is a no-op instead of an
+ * error (`repeatableBuild`). Cube 0.33 names a build's table and indexes
+ * `<rollup>[<partition>]_<content version>_<structure version>_<second>`
+ * and can start the same build twice: a loader that read the list of built
+ * tables before another finished the build queues it again once the first
+ * has left the queue (Cube's queue merges only builds in flight). A second
+ * later, that is a redundant table with new names; within the same second,
+ * the same names, and `relation "…" already exists` failed the refresh
+ * worker's pass (docs/performance.md, "Role-limit indexes"). A table of the
+ * same name is that build: the same partition, load SQL and indexes (the
+ * structure version), the same refresh-key values (the content version), so
+ * `IF NOT EXISTS` keeps it, and an index the first build did not get is still
+ * made. Only Cube's statements in the rollup schema are changed.
  */
 import PostgresDriver from '@cubejs-backend/postgres-driver';
 import type { PoolClient } from 'pg';
+import { PRE_AGGREGATIONS_SCHEMA } from '../database/cube-role.ts';
 
 export interface GuardedDriverOptions {
   connectionString: string;
@@ -45,6 +60,15 @@ export function statementTimeoutFor(sql: string, options: Pick<GuardedDriverOpti
   return BUILD_STATEMENT.test(sql) ? options.buildTimeoutMs : options.queryTimeoutMs;
 }
 
+// As Cube writes them for PostgreSQL (BaseQuery.preAggregationLoadSql, createIndexSql): `CREATE TABLE <schema>.<name> AS …`, `CREATE INDEX <name> ON <schema>.<name> (…)`.
+const ROLLUP_TABLE = new RegExp(`^(\\s*CREATE\\s+TABLE\\s+)(${PRE_AGGREGATIONS_SCHEMA}\\.\\w+\\s+AS\\s)`, 'i');
+const ROLLUP_INDEX = new RegExp(`^(\\s*CREATE\\s+INDEX\\s+)(\\w+\\s+ON\\s+${PRE_AGGREGATIONS_SCHEMA}\\.\\w+\\s*\\()`, 'i');
+
+/** A rollup build's statement that succeeds, doing nothing, when the same build already made its table or index (see above). */
+export function repeatableBuild(sql: string): string {
+  return sql.replace(ROLLUP_TABLE, '$1IF NOT EXISTS $2').replace(ROLLUP_INDEX, '$1IF NOT EXISTS $2');
+}
+
 /** What the stock driver keeps private but a subclass may use. */
 interface DriverInternals {
   pool: import('pg').Pool;
@@ -61,13 +85,34 @@ export class GuardedPostgresDriver extends PostgresDriver {
     } as ConstructorParameters<typeof PostgresDriver>[0]);
   }
 
+  /** Per connection, the statement timeout its session was last given (with the time zone, which never changes). */
+  private readonly prepared = new WeakMap<PoolClient, number>();
+
+  /**
+   * The stock prepareConnection sends `SET TIME ZONE` and `SET statement_timeout`
+   * before every statement, so each query cost three round trips (at 200k
+   * among 50 people, 3,659 of each in a minute beside some 3,600 queries; the
+   * driver's socket writes were 6-9 % of the process's CPU). A session keeps
+   * its settings until they are set again (nothing the product runs sets
+   * either: a function's own SET clause is undone when it returns), so they
+   * are sent only when the connection's last timeout differs; a failed SET
+   * forgets the connection, which is then prepared again.
+   */
+  protected override async prepareConnection(conn: PoolClient, options?: { executionTimeout: number }): Promise<void> {
+    const timeout = options?.executionTimeout ?? this.guard.queryTimeoutMs;
+    if (this.prepared.get(conn) === timeout) return;
+    this.prepared.delete(conn);
+    await super.prepareConnection(conn, { executionTimeout: timeout });
+    this.prepared.set(conn, timeout);
+  }
+
   /** The stock queryResponse (PostgresDriver.js), with the timeout chosen per statement. */
   protected override async queryResponse(query: string, values: unknown[]): Promise<import('pg').QueryResult> {
     const self = this as unknown as DriverInternals;
     const conn = await self.pool.connect();
     try {
       await self.prepareConnection(conn, { executionTimeout: statementTimeoutFor(query, this.guard) });
-      return await conn.query({ text: query, values: values || [], types: { getTypeParser: self.getTypeParser } } as never);
+      return await conn.query({ text: repeatableBuild(query), values: values || [], types: { getTypeParser: self.getTypeParser } } as never);
     } finally {
       conn.release();
     }

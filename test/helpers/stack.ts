@@ -15,7 +15,7 @@ export interface TestStack extends RunningStack {
   client(username?: string, password?: string): Promise<Client>;
 }
 
-export async function startTestStack(databaseUrl: string, overrides: Partial<Config> = {}): Promise<TestStack> {
+export async function startTestStack(databaseUrl: string, overrides: Partial<Config> = {}, onLog?: (message: string) => void): Promise<TestStack> {
   const config = loadConfig({
     databaseUrl,
     // Port 0: the system picks free ports as the servers listen (two freePort()
@@ -35,6 +35,7 @@ export async function startTestStack(databaseUrl: string, overrides: Partial<Con
   // never reaches the browser, only the server log); DEBUG_STACK=1 prints all.
   const stack = await startStack(config, {
     log: (message) => {
+      onLog?.(message);
       if (process.env.DEBUG_STACK || /^cube (answered|unreachable)/.test(message)) process.stderr.write(`[stack] ${message}\n`);
     },
   });
@@ -56,12 +57,16 @@ export interface StackContext {
  * on its own database: `prepare` runs on the empty database first (a
  * fixture), otherwise the stack seeds demo data as `npm start` does.
  */
-export function useTestStack(label: string, options: { demoCustomers?: number; config?: Partial<Config>; prepare?: (db: TestDatabase) => Promise<void> } = {}): StackContext {
+export function useTestStack(label: string, options: {
+  demoCustomers?: number; config?: Partial<Config>; prepare?: (db: TestDatabase) => Promise<void>;
+  /** Every line the product logs (Cube's errors among them), as it logs it. */
+  log?: (message: string) => void;
+} = {}): StackContext {
   const context = {} as StackContext;
   beforeAll(async () => {
     context.db = await createTestDatabase(label);
     await options.prepare?.(context.db);
-    context.stack = await startTestStack(context.db.url, { ...(options.demoCustomers ? { demoCustomers: options.demoCustomers } : {}), ...options.config });
+    context.stack = await startTestStack(context.db.url, { ...(options.demoCustomers ? { demoCustomers: options.demoCustomers } : {}), ...options.config }, options.log);
     context.api = await context.stack.client('exec');
   });
   afterAll(async () => {
