@@ -24,18 +24,25 @@ const TARGET_TABLES = ['honours', 'contests', 'bonus_tiers', 'bonus_schemes', 't
 
 export async function seedTargets(tx: TransactionSql): Promise<void> {
   await tx.unsafe(`TRUNCATE ${TARGET_TABLES.map((t) => `siyu.${t}`).join(', ')} RESTART IDENTITY`);
+  // Each employee's GMV of the month before a period is summed in one pass over those two months' orders (not
+  // one index scan of a month per employee); the rows keep the order (and so the ids) they had: by kind, employee,
+  // this month before the last.
   await tx.unsafe(`
     WITH periods AS (
       SELECT to_char(month, 'YYYY-MM') AS period, month
       FROM (VALUES (date_trunc('month', siyu.as_of())::date),
                    ((date_trunc('month', siyu.as_of()) - interval '1 month')::date)) m (month)
     ),
+    month_gmv AS MATERIALIZED (
+      SELECT p.period, o.employee_id, sum(o.amount) AS gmv
+      FROM periods p
+      JOIN siyu.paid_orders o ON o.ordered_at >= siyu.local_midnight((p.month - interval '1 month')::date)
+                             AND o.ordered_at < siyu.local_midnight(p.month)
+      GROUP BY p.period, o.employee_id
+    ),
     base AS (
       SELECT p.period, e.id AS employee_id,
-             (SELECT coalesce(sum(o.amount), 0) FROM siyu.paid_orders o
-              WHERE o.employee_id = e.id
-                AND o.ordered_at >= siyu.local_midnight((p.month - interval '1 month')::date)
-                AND o.ordered_at < siyu.local_midnight(p.month)) AS gmv,
+             coalesce((SELECT g.gmv FROM month_gmv g WHERE g.period = p.period AND g.employee_id = e.id), 0) AS gmv,
              (SELECT count(*) FROM siyu.follow_ups f
               WHERE f.employee_id = e.id
                 AND f.occurred_at >= siyu.local_midnight((p.month - interval '1 month')::date)
@@ -44,11 +51,15 @@ export async function seedTargets(tx: TransactionSql): Promise<void> {
       WHERE e.active
     )
     INSERT INTO siyu.targets (period, metric, employee_id, value, updated_by, updated_at)
-    SELECT period, 'gmv', employee_id, greatest(round(gmv * 1.1 / 1000) * 1000, 5000), 'seed', siyu.local_midnight(siyu.as_of())
-    FROM base
-    UNION ALL
-    SELECT period, 'follow_ups', employee_id, greatest(round(follow_ups * 1.1), 10), 'seed', siyu.local_midnight(siyu.as_of())
-    FROM base`);
+    SELECT period, metric, employee_id, value, 'seed', siyu.local_midnight(siyu.as_of())
+    FROM (
+      SELECT 1 AS kind, period, 'gmv' AS metric, employee_id, greatest(round(gmv * 1.1 / 1000) * 1000, 5000) AS value
+      FROM base
+      UNION ALL
+      SELECT 2, period, 'follow_ups', employee_id, greatest(round(follow_ups * 1.1), 10)
+      FROM base
+    ) AS t
+    ORDER BY kind, employee_id, period DESC`);
   await tx.unsafe(`
     INSERT INTO siyu.targets (period, metric, team_id, value, updated_by, updated_at)
     SELECT t.period, t.metric, e.team_id, sum(t.value), 'seed', siyu.local_midnight(siyu.as_of())
@@ -77,11 +88,19 @@ export async function seedTargets(tx: TransactionSql): Promise<void> {
 /** The campaign targets (see above); run after the month targets, before their changes are logged. */
 async function seedCampaignTargets(tx: TransactionSql): Promise<void> {
   await tx.unsafe(`
-    WITH chosen AS (
+    WITH chosen AS MATERIALIZED (
       SELECT c.id, c.name, siyu.time_progress('campaign:' || c.name) AS progress
       FROM siyu.campaigns c
       WHERE c.starts_at < siyu.local_midnight(siyu.as_of() + 1)
         AND c.ends_at >= siyu.local_midnight(siyu.as_of() - 30)
+    ),
+    -- Each promoter's GMV on each chosen campaign in one pass (not one scan of the campaign's orders per promoter).
+    campaign_gmv AS MATERIALIZED (
+      SELECT o.campaign_id, o.employee_id, sum(o.amount) AS gmv
+      FROM siyu.paid_orders o
+      WHERE o.campaign_id IN (SELECT id FROM chosen)
+        AND o.ordered_at < siyu.local_midnight(siyu.as_of() + 1)
+      GROUP BY o.campaign_id, o.employee_id
     ),
     actual AS (
       SELECT c.id AS campaign_id, c.name, c.progress, p.employee_id,
@@ -89,9 +108,7 @@ async function seedCampaignTargets(tx: TransactionSql): Promise<void> {
              count(*) FILTER (WHERE p.invited_by_customer_id IS NOT NULL) AS fission_count,
              count(DISTINCT p.customer_id) FILTER (WHERE EXISTS (
                SELECT 1 FROM siyu.paid_orders o WHERE o.customer_id = p.customer_id AND o.campaign_id = c.id)) AS converted_count,
-             (SELECT coalesce(sum(o.amount), 0) FROM siyu.paid_orders o
-              WHERE o.campaign_id = c.id AND o.employee_id = p.employee_id
-                AND o.ordered_at < siyu.local_midnight(siyu.as_of() + 1)) AS gmv
+             coalesce((SELECT g.gmv FROM campaign_gmv g WHERE g.campaign_id = c.id AND g.employee_id = p.employee_id), 0) AS gmv
       FROM chosen c
       JOIN siyu.campaign_participations p ON p.campaign_id = c.id
         AND p.joined_at < siyu.local_midnight(siyu.as_of() + 1)

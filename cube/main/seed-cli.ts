@@ -17,6 +17,7 @@ const STEP: Record<SeedProgress['phase'], string> = {
   load: 'loading customers',
   index: 'rebuilding keys and indexes',
   summarize: 'building the customer-day table',
+  finish: 'committing',
   analyze: 'analyzing',
   classify: 'classifying customers',
 };

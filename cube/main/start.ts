@@ -30,6 +30,7 @@ const SEED_STEP: Record<SeedProgress['phase'], (label: string) => string> = {
   load: (label) => `loading ${label}`,
   index: () => 'rebuilding indexes',
   summarize: () => 'building the customer-day table',
+  finish: () => 'committing',
   analyze: () => 'analyzing',
   classify: () => 'classifying customers',
 };

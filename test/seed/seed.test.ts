@@ -33,10 +33,13 @@ async function checksums(db: TestDatabase): Promise<Record<string, string>> {
 describe('seed', () => {
   let db: TestDatabase;
   let first: Record<string, string>;
+  /** The schema's keys and indexes as the migrations leave them, before any seed. */
+  let migrated: string[];
 
   beforeAll(async () => {
     db = await createTestDatabase('seed');
     await migrate(db.sql);
+    migrated = await definitions(db);
     await seedDatabase(db.sql, OPTIONS);
     first = await checksums(db);
   });
@@ -80,6 +83,24 @@ describe('seed', () => {
       WHERE t.team_id IS NOT NULL
         AND t.value <> (SELECT sum(x.value) FROM siyu.targets x JOIN siyu.employees e ON e.id = x.employee_id
                         WHERE e.team_id = t.team_id AND x.period = t.period AND x.metric = t.metric)`).toEqual([]);
+    // Each active employee's month targets, counted apart from the seed's SQL: 110 % of the month before's paid GMV
+    // (to ¥1,000, at least ¥5,000) and follow-ups (at least 10), months in Shanghai time.
+    expect(await db.sql`
+      WITH m (period, starts, ends) AS (VALUES ('2026-11', '2026-10-01 00:00:00+08'::timestamptz, '2026-11-01 00:00:00+08'::timestamptz),
+                                               ('2026-10', '2026-09-01 00:00:00+08'::timestamptz, '2026-10-01 00:00:00+08'::timestamptz)),
+      expected AS (
+        SELECT m.period, e.id AS employee_id, 'gmv' AS metric,
+               greatest(round(coalesce((SELECT sum(o.amount) FROM siyu.orders o WHERE o.employee_id = e.id AND o.status = 'paid'
+                                         AND o.ordered_at >= m.starts AND o.ordered_at < m.ends), 0) * 1.1 / 1000) * 1000, 5000) AS value
+        FROM m CROSS JOIN siyu.employees e WHERE e.active
+        UNION ALL
+        SELECT m.period, e.id, 'follow_ups',
+               greatest(round((SELECT count(*) FROM siyu.follow_ups f WHERE f.employee_id = e.id
+                               AND f.occurred_at >= m.starts AND f.occurred_at < m.ends) * 1.1), 10)
+        FROM m CROSS JOIN siyu.employees e WHERE e.active)
+      SELECT x.period, x.employee_id, x.metric, x.value, t.value AS seeded FROM expected x
+      LEFT JOIN siyu.targets t ON t.period = x.period AND t.metric = x.metric AND t.employee_id = x.employee_id
+      WHERE t.value IS DISTINCT FROM x.value`).toEqual([]);
     // Every target has its first change kept.
     expect(one(await db.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM siyu.targets t WHERE NOT EXISTS (SELECT 1 FROM siyu.target_changes c WHERE c.target_id = t.id AND c.new_value = t.value)`).n).toBe(0);
@@ -135,6 +156,8 @@ describe('seed', () => {
   });
 
   it('puts back every key, foreign key and index it dropped for the load, also ones added after it was written', async () => {
+    // The seeds so far left every key and index as migrated, the summary tables' too (some built without theirs).
+    expect(await definitions(db)).toEqual(migrated);
     // As a later migration might: an index, and a table with a key into the seed's tables.
     await db.sql`CREATE INDEX orders_amount_idx ON siyu.orders (amount) WHERE status = 'paid'`;
     await db.sql`CREATE TABLE siyu.customer_notes (id integer PRIMARY KEY, customer_id integer NOT NULL REFERENCES siyu.customers (id), note text)`;
