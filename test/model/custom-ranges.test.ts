@@ -10,7 +10,8 @@
  * paid-day table, while the repurchase rate cut by a channel stays on the
  * customer-day table; and each tile (the overview's repurchase rate, the
  * staff page's sales and converted customers by team, the channels'
- * conversion and the activities' participation) equals plain SQL on the
+ * conversion and the activities' participation; sales by team since migration
+ * 038 in test/model/sales-range.test.ts) equals plain SQL on the
  * orders and participations under every role, as seeded and after random
  * order writes, owner changes and team moves.
  */
