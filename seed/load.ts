@@ -78,6 +78,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   let hasPeriodOwners = false;
   let hasSalesHours = false;
   let hasPaidDays = false;
+  let hasSalesPaidDays = false;
   try {
     plan = planBrand(data, (table, cells) => {
       brandText[table] += copyLine(cells);
@@ -92,13 +93,13 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       const keys = await dropKeysAndIndexes(tx);
       // Tables of later migrations (013 customer days, 015 targets) are filled only where they exist:
       // a test of an older migration seeds a database migrated only up to it.
-      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean; drill: boolean; owners: boolean; slices: boolean; hours: boolean; paidDays: boolean }[]>`
+      const [later] = await tx<{ days: boolean; targets: boolean; participants: boolean; participantPeriods: boolean; drill: boolean; owners: boolean; slices: boolean; hours: boolean; paidDays: boolean; salesPaidDays: boolean }[]>`
         SELECT to_regclass('siyu.customer_days') IS NOT NULL AS days, to_regclass('siyu.targets') IS NOT NULL AS targets,
                to_regclass('siyu.participant_conversions') IS NOT NULL AS participants,
                to_regprocedure('siyu.roll_period_participants(boolean)') IS NOT NULL AS "participantPeriods",
                to_regclass('siyu.drill_sales') IS NOT NULL AS drill, to_regclass('siyu.period_owners') IS NOT NULL AS owners,
                to_regclass('siyu.drill_sales_slices') IS NOT NULL AS slices, to_regclass('siyu.sales_hours') IS NOT NULL AS hours,
-               to_regclass('siyu.customer_paid_days') IS NOT NULL AS "paidDays"`;
+               to_regclass('siyu.customer_paid_days') IS NOT NULL AS "paidDays", to_regclass('siyu.sales_paid_days') IS NOT NULL AS "salesPaidDays"`;
       // The tables whose day counters (migrations 021, 022) exist here.
       const dayTracked = (await tx<{ name: string }[]>`
         SELECT c.relname AS name FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
@@ -173,6 +174,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         if (later!.slices) await tx`ALTER TABLE siyu.customer_days DISABLE TRIGGER drill_sales_slices_insert`;
         // The customer paid-day table (migration 036) likewise: built once below from the rebuilt table.
         if (later!.paidDays) await tx`ALTER TABLE siyu.customer_days DISABLE TRIGGER customer_paid_days_insert`;
+        // The sales paid-day table (migration 038) likewise.
+        if (later!.salesPaidDays) await tx`ALTER TABLE siyu.customer_days DISABLE TRIGGER sales_paid_days_insert`;
         const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_customer_days() AS rows`;
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER customer_days_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'customer-day table', rows: Number(summary!.rows) });
@@ -181,6 +184,13 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
           await tx`ALTER TABLE siyu.customer_days ENABLE TRIGGER customer_paid_days_insert`;
           const [paidDays] = await tx<{ rows: string }[]>`SELECT siyu.build_customer_paid_days() AS rows`;
           report({ phase: 'summarize', done: 1, total: 1, label: 'customer paid days', rows: Number(paidDays!.rows) });
+        }
+        if (later!.salesPaidDays) {
+          hasSalesPaidDays = true;
+          report({ phase: 'summarize', done: 0, total: 1, label: 'sales paid days', rows: 0 });
+          await tx`ALTER TABLE siyu.customer_days ENABLE TRIGGER sales_paid_days_insert`;
+          const [salesPaidDays] = await tx<{ rows: string }[]>`SELECT siyu.build_sales_paid_days() AS rows`;
+          report({ phase: 'summarize', done: 1, total: 1, label: 'sales paid days', rows: Number(salesPaidDays!.rows) });
         }
         if (later!.drill) {
           report({ phase: 'summarize', done: 0, total: 1, label: 'drill lists', rows: 0 });
@@ -260,6 +270,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   if (hasPeriodOwners) order.push('period_owners');
   if (hasSalesHours) order.push('sales_hours');
   if (hasPaidDays) order.push('customer_paid_days');
+  if (hasSalesPaidDays) order.push('sales_paid_days');
   let analyzed = 0;
   let rowsAnalyzed = 0;
   report({ phase: 'analyze', done: 0, total: order.length, label: 'statistics', rows: 0 });
@@ -268,7 +279,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
     // all-visible, so a year's distinct buyers are counted from its covering key alone.
     // The drill lists' table likewise: a page, however deep, is read from its rank index alone.
     // The customer paid-day table too: a custom range's buyers are counted from its day index alone (migration 036).
-    await sql.unsafe(`${['customer_days', 'drill_sales', 'drill_sales_slices', 'customer_paid_days'].includes(table) ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
+    await sql.unsafe(`${['customer_days', 'drill_sales', 'drill_sales_slices', 'customer_paid_days', 'sales_paid_days'].includes(table) ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
     rowsAnalyzed += counts[table as TableName] ?? 0;
     report({ phase: 'analyze', done: ++analyzed, total: order.length, label: 'statistics', rows: rowsAnalyzed });
   }));

@@ -70,6 +70,12 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
       ownerLimit: OWNER,
     },
   },
+  // The same sales facts without channel, campaign or customer members, from the sales paid-day table (migration 038):
+  // any range; the level its buyers are counted at chosen by cube/engine/range-level.ts.
+  sales_range: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['gmv', 'order_count', 'buyers', 'spend_per_buyer', 'order_date', 'level', ...CREDITED], ownerLimit: null },
+  },
   // The same facts by hour (GMV and paid orders only), answered from the hourly sales table (migration 032): the
   // big-screen's live tiles and the overview's GMV trend. No customer member.
   sales_live: {

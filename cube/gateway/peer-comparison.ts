@@ -80,7 +80,9 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
     load(teamId, buildStaffOwnedQuery('employee', null) as Record<string, unknown>),
     load(teamId, buildStaffConvertedQuery('employee', range, null, period) as Record<string, unknown>),
     load(teamId, buildStaffActivityQuery('employee', range, null) as Record<string, unknown>),
-    load(teamId, buildStaffSalesQuery('employee', range, null) as Record<string, unknown>),
+    // From the sales paid-day table (sales_range, migration 038), read under sales_buyers' names.
+    load(teamId, buildStaffSalesQuery('employee', range, null) as Record<string, unknown>)
+      .then((rows) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^sales_range\./, 'sales_buyers.'), v])))),
     load(teamId, { measures: ['channel_roi.roi'], dimensions: ['channel_roi.employee_id'], timeDimensions: within('channel_roi.date') }),
     load(teamId, {
       measures: ['customer_insights.new_customers'], dimensions: ['customer_insights.owner_id'],

@@ -69,10 +69,12 @@ async function independent(db: ReturnType<typeof useTestStack>['db'], who: Secur
   const dims = (query.dimensions ?? []) as string[];
   const range = (query.timeDimensions as Array<{ dateRange?: [string, string] }> | undefined)?.[0]?.dateRange ?? null;
   const filters = (query.filters ?? []) as Array<{ member: string; values: string[] }>;
-  const team = filters.find((f) => f.member === 'sales_buyers.team')?.values[0] ?? null;
-  const employee = filters.find((f) => f.member === 'sales_buyers.employee_id')?.values[0] ?? null;
-  const byTeam = dims.includes('sales_buyers.team');
-  const byEmployee = dims.includes('sales_buyers.employee');
+  // sales_buyers, or sales_range (the sales paid-day table, migration 038) for a range not cut by a channel or campaign.
+  const view = (query.measures as string[])[0]!.split('.')[0]!;
+  const team = filters.find((f) => f.member === `${view}.team`)?.values[0] ?? null;
+  const employee = filters.find((f) => f.member === `${view}.employee_id`)?.values[0] ?? null;
+  const byTeam = dims.includes(`${view}.team`);
+  const byEmployee = dims.includes(`${view}.employee`);
   const rows = await db.sql<{ team: string | null; employee: string | null; employee_id: number | null; gmv: string | null; buyers: string; spb: string | null }[]>`
     SELECT ${byTeam ? db.sql`t.name` : db.sql`NULL::text`} AS team,
            ${byEmployee ? db.sql`e.name` : db.sql`NULL::text`} AS employee,
@@ -92,8 +94,8 @@ async function independent(db: ReturnType<typeof useTestStack>['db'], who: Secur
   // Cube answers one row of nulls and zeros for a total over nothing, plain SQL none.
   const out = rows.length === 0 && dims.length === 0 ? [{ team: null, employee: null, employee_id: null, gmv: null, buyers: '0', spb: null }] : rows;
   return out.map((r) => ({
-    'sales_buyers.team': r.team, 'sales_buyers.employee': r.employee, 'sales_buyers.employee_id': r.employee_id === null ? null : String(r.employee_id),
-    'sales_buyers.gmv': r.gmv, 'sales_buyers.buyers': r.buyers, 'sales_buyers.spend_per_buyer': r.spb,
+    [`${view}.team`]: r.team, [`${view}.employee`]: r.employee, [`${view}.employee_id`]: r.employee_id === null ? null : String(r.employee_id),
+    [`${view}.gmv`]: r.gmv, [`${view}.buyers`]: r.buyers, [`${view}.spend_per_buyer`]: r.spb,
   }));
 }
 
@@ -137,12 +139,13 @@ describe('distinct buyers from the customer-day table', () => {
     for (const { name, query } of queries) expect(JSON.stringify(query), name).not.toMatch(/sales_overview\.|customer_insights\./);
   });
 
-  // The repurchase rate not cut by a channel or campaign: the customer paid-day table kept from it (migration 036).
+  // The repurchase rate not cut by a channel or campaign: the customer paid-day table kept from it (migration 036); the
+  // sales tiles not cut by them: the sales paid-day table (migration 038).
   it('answers each from siyu.customer_days (or its paid days), never the orders, under every role', async () => {
     for (const { who } of people) {
       for (const { name, query } of queries) {
         const sql = await probe.sql(who, query);
-        expect(sql, `${who.role} · ${name}`).toMatch(/\bsiyu\.customer_(days|paid_days)\b/);
+        expect(sql, `${who.role} · ${name}`).toMatch(/\bsiyu\.(customer_days|customer_paid_days|sales_paid_days)\b/);
         expect(sql, `${who.role} · ${name}`).not.toMatch(/\bsiyu\.(orders|paid_orders)\b/);
       }
     }
@@ -156,7 +159,7 @@ describe('distinct buyers from the customer-day table', () => {
     // The buyers are not all zero: each role sees some.
     const [exec] = people;
     const [total] = await exec!.api.load(queries.find((q) => q.name === 'sales_kpis')!.query);
-    expect(Number(total!['sales_buyers.buyers'])).toBeGreaterThan(10);
+    expect(Number(total!['sales_range.buyers'])).toBeGreaterThan(10);
     const [rate] = await exec!.api.load(queries.find((q) => q.name === 'repurchase')!.query);
     expect(Number(rate!['repurchase_buyers.repurchase_rate'])).toBeGreaterThan(0.05);
   }, 240_000);

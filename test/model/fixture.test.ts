@@ -223,6 +223,15 @@ describe('the model on a hand-made brand', () => {
       expectValues(sales, null, 'sales_buyers.buyers', { all: 6 });
       expectValues(sales, null, 'sales_buyers.spend_per_buyer', { all: 2249 / 6 });
       expectValues(await by('sales_buyers', ['buyers'], 'channel'), 'sales_buyers.channel', 'sales_buyers.buyers', { 企微: 3, 抖音: 3, 老带新: 2 });
+      // The same from the sales paid-day table (migration 038: each buyer's first row in the range, once per level).
+      const range = await by('sales_range', ['gmv', 'order_count', 'buyers'], null);
+      expectValues(range, null, 'sales_range.gmv', { all: 2249 });
+      expectValues(range, null, 'sales_range.buyers', { all: 6 });
+      const toAsOf = await by('sales_range', ['gmv', 'order_count', 'buyers'], null, { timeDimensions: [{ dimension: 'sales_range.order_date', dateRange: TO_AS_OF }] });
+      expectValues(toAsOf, null, 'sales_range.gmv', { all: 1250 });
+      expectValues(toAsOf, null, 'sales_range.order_count', { all: 9 });
+      expectValues(toAsOf, null, 'sales_range.buyers', { all: 6 });
+      expectValues(await by('sales_range', ['gmv'], 'team'), 'sales_range.team', 'sales_range.gmv', { 一队: 1999, 二队: 250 });
       const rate = 'buyer_repurchase.repurchase_rate';
       expectValues(await by('buyer_repurchase', ['repurchase_rate'], null), null, rate, { all: 4 / 6 });
       expectValues(await by('buyer_repurchase', ['repurchase_rate'], null, { timeDimensions: [{ dimension: 'buyer_repurchase.order_date', dateRange: TO_AS_OF }] }),

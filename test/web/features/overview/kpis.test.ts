@@ -17,6 +17,14 @@ describe('overview KPI queries cut each number as its drill list does', () => {
     });
   });
 
+  it('sales not cut by a channel or campaign: the sales paid-day table (sales_range), the credited team', () => {
+    expect(buildSalesKpiQuery(range, { ...slice, channel: null })).toEqual({
+      measures: ['sales_range.gmv', 'sales_range.buyers', 'sales_range.spend_per_buyer'],
+      filters: [{ member: 'sales_range.team', operator: 'equals', values: ['华东一部'] }],
+      timeDimensions: [{ dimension: 'sales_range.order_date', dateRange: range }],
+    });
+  });
+
   it('new customers: owner team and source channel, on the registration date', () => {
     const q = buildNewCustomersKpiQuery(range, slice);
     expect(q.filters).toContainEqual({ member: 'customer_insights.source_channel', operator: 'equals', values: ['企业微信'] });

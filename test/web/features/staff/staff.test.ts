@@ -6,7 +6,7 @@ import { toStaffRows, transformLeaderboard } from '../../../../web/src/features/
 
 describe("team leaderboard and a team's employees", () => {
   it('queries per team, or per employee of one team', () => {
-    expect(buildStaffSalesQuery('team', null, null).dimensions).toEqual(['sales_buyers.team']);
+    expect(buildStaffSalesQuery('team', null, null).dimensions).toEqual(['sales_range.team']);
     const q = buildStaffActivityQuery('employee', ['2026-01-01', '2026-01-31'], 'T');
     expect(q.dimensions).toEqual(['staff_performance.employee', 'staff_performance.employee_id']);
     expect(q.filters).toEqual([{ member: 'staff_performance.team', operator: 'equals', values: ['T'] }]);
@@ -47,7 +47,7 @@ describe('one employee beside the team', () => {
   });
 
   it('uses the peer comparison when there is one, own values otherwise', () => {
-    const own = ownValues({}, { 'sales_buyers.gmv': '1000' }, undefined, undefined, { 'staff_owned.owned_customers': '20' }, { 'staff_converted.converted_customers': '5' });
+    const own = ownValues({}, { 'sales_range.gmv': '1000' }, undefined, undefined, { 'staff_owned.owned_customers': '20' }, { 'staff_converted.converted_customers': '5' });
     expect(own.conversion_rate).toBe(0.25);
     const alone = employeeMetrics(own, null);
     expect(alone.find((m) => m.id === 'gmv')).toEqual({ id: 'gmv', value: 1000, teamAverage: null, rank: null });

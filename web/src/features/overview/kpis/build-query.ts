@@ -20,6 +20,7 @@ const within = (dimension: string, range: DateRange | null) => (range ? [{ dimen
 /**
  * GMV, buyers and 客单价 on paid orders of the range: from the period table
  * when `period` names the range's stored rows (presetPeriodKey), else from
+ * the sales paid-day table (sales_range), or, cut by a channel or campaign,
  * the customer-day table (sales_buyers: sales_overview's numbers and
  * members, without reading the orders for the distinct buyers).
  */
@@ -29,6 +30,15 @@ export function buildSalesKpiQuery(range: DateRange | null, slice: KpiSlice, per
     return {
       measures: ['sales_periods.gmv', 'sales_periods.buyers', 'sales_periods.spend_per_buyer'],
       filters: [...filtersFor('sales_periods', 'gmv', slice), { member: 'sales_periods.period', operator: 'equals', values: [period] }],
+    };
+  }
+  // Not cut by the order's channel or campaign: from the sales paid-day table (sales_range: the range's rows, their
+  // buyers a plain count of first rows), the same numbers (docs/performance.md, "The sales paid-day table").
+  if (slice.channel === null && slice.campaign === null) {
+    return {
+      measures: ['sales_range.gmv', 'sales_range.buyers', 'sales_range.spend_per_buyer'],
+      filters: filtersFor('sales_range', 'gmv', slice),
+      timeDimensions: within('sales_range.order_date', range),
     };
   }
   return {
@@ -93,9 +103,9 @@ export function buildRoiKpiQuery(range: DateRange | null, slice: KpiSlice): Quer
   };
 }
 
-/** A row of sales_periods under sales_buyers' member names, which the tiles read. */
+/** A row of sales_periods or sales_range under sales_buyers' member names, which the tiles read. */
 export function asSalesBuyersRow(row: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^sales_periods\./, 'sales_buyers.'), v]));
+  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^(sales_periods|sales_range)\./, 'sales_buyers.'), v]));
 }
 
 /** A row of repurchase_periods or repurchase_buyers under buyer_repurchase's member names, which the tile reads. */

@@ -34,12 +34,12 @@ export function buildEmployeeConvertedQuery(employeeId: number, range: DateRange
   };
 }
 
-/** From the customer-day table (sales_buyers), as the team table. */
+/** From the sales paid-day table (sales_range), as the team table. */
 export function buildEmployeeSalesQuery(employeeId: number, range: DateRange | null): Query {
   return {
-    measures: ['sales_buyers.gmv', 'sales_buyers.spend_per_buyer'],
-    filters: eq('sales_buyers.employee_id', employeeId),
-    timeDimensions: within('sales_buyers.order_date', range),
+    measures: ['sales_range.gmv', 'sales_range.spend_per_buyer'],
+    filters: eq('sales_range.employee_id', employeeId),
+    timeDimensions: within('sales_range.order_date', range),
   };
 }
 

@@ -7,7 +7,7 @@ const within = (dimension: string, range: DateRange | null) => (range ? [{ dimen
  * GMV, buyers and 客单价 credited per team (or per employee of one team):
  * from the period table when `period` names the range's stored rows
  * (presetPeriodKey; sales_periods, one row per team or employee), else from
- * the customer-day table (sales_buyers). The rows are read under
+ * the sales paid-day table (sales_range, migration 038). The rows are read under
  * sales_buyers' names (asSalesBuyersRows).
  */
 export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null, period: string | null = null): Query {
@@ -23,11 +23,11 @@ export function buildStaffSalesQuery(by: 'team' | 'employee', range: DateRange |
     };
   }
   return {
-    dimensions: by === 'team' ? ['sales_buyers.team'] : ['sales_buyers.employee', 'sales_buyers.employee_id'],
-    measures: ['sales_buyers.gmv', 'sales_buyers.buyers', 'sales_buyers.spend_per_buyer'],
-    filters: team ? [{ member: 'sales_buyers.team', operator: 'equals', values: [team] }] : [],
-    timeDimensions: within('sales_buyers.order_date', range),
-    order: { 'sales_buyers.gmv': 'desc' },
+    dimensions: by === 'team' ? ['sales_range.team'] : ['sales_range.employee', 'sales_range.employee_id'],
+    measures: ['sales_range.gmv', 'sales_range.buyers', 'sales_range.spend_per_buyer'],
+    filters: team ? [{ member: 'sales_range.team', operator: 'equals', values: [team] }] : [],
+    timeDimensions: within('sales_range.order_date', range),
+    order: { 'sales_range.gmv': 'desc' },
   };
 }
 

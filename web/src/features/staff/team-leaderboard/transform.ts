@@ -25,8 +25,8 @@ export function toStaffRows(
   by: 'team' | 'employee', sales: readonly Row[], activity: readonly Row[], owners: readonly Row[] = [], converts: readonly Row[] = [],
 ): StaffRow[] {
   const keyOf = (r: Row, view: string) => String(r[`${view}.${by}`] ?? '');
-  // The period table's rows (sales_periods) carry the same members as sales_buyers'.
-  const bySales = new Map(sales.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^sales_periods\./, 'sales_buyers.'), v]))).map((r) => [keyOf(r, 'sales_buyers'), r]));
+  // The period table's rows (sales_periods) and the paid-day table's (sales_range) carry the same members as sales_buyers'.
+  const bySales = new Map(sales.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^(sales_periods|sales_range)\./, 'sales_buyers.'), v]))).map((r) => [keyOf(r, 'sales_buyers'), r]));
   const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_performance'), r]));
   const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_owned'), r]));
   // The owner period table's rows (converted_periods) carry the same members as staff_converted's.
