@@ -103,6 +103,11 @@ export function buildRatioCountQueries(slice: DrillSlice): { numerator: CountQue
   if (def.kind !== 'ratio' || !def.numerator) return null;
   const count = (show: 'numerator' | 'all'): CountQuery => {
     const s = { ...slice, show };
+    // One row per customer: the number's own count measures, over the same slice.
+    if (def.counts) {
+      const member = `${def.view}.${show === 'numerator' ? def.counts.numerator : def.counts.denominator}`;
+      return { query: { measures: [member], filters: baseFilters(s), timeDimensions: timeDimensions(s) }, member };
+    }
     const scope = drillScope(s);
     if (scope) {
       const member = `${def.view}.${scope.customers}`;

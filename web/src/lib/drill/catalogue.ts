@@ -71,6 +71,15 @@ export interface DrillDef {
   scope?: DrillScope;
   /** Ratio lists opened on the numerator: the same, for the numerator's customers. */
   numeratorScope?: DrillScope;
+  /**
+   * Ratio lists of one row per customer: the view's count measures of the
+   * numerator's and the whole population's customers (the number's own two
+   * parts), which the header's counts read instead of the list's total over
+   * every customer grouped again (docs/performance.md, "The users' hot spots
+   * at 1M"). Each equals that list's total: a customer is in the population
+   * when the per-customer ratio is set, in the numerator when it is above 0.
+   */
+  counts?: { numerator: string; denominator: string };
 }
 
 export interface DrillScope {
@@ -124,6 +133,7 @@ const DRILL_DEFS = {
   churn_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['churn_rate'], numerator: 'churn_rate', summary: ['churn_rate'],
     population: { measure: 'churn_rate', operator: 'set' }, date: null, slice: PARTICIPANT_SLICE,
+    counts: { numerator: 'churned_buyers', denominator: 'buyers_to_date' },
   },
   repurchase_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['repurchase_rate'], numerator: 'repurchase_rate', summary: ['repurchase_rate'],
