@@ -17,7 +17,7 @@
  */
 import type { Query } from './cube.ts';
 import {
-  baseFilters, buildDrillPageQuery, customerMember, drillColumns, drillDef, showsNumerator, timeDimensions,
+  baseFilters, buildDrillPageQuery, countedTotal, customerMember, drillColumns, drillDef, showsNumerator, timeDimensions,
   type DrillRow, type DrillScope, type DrillSlice,
 } from './drill.ts';
 import type { ExportRemainder } from './export-csv.ts';
@@ -104,10 +104,8 @@ export function buildRatioCountQueries(slice: DrillSlice): { numerator: CountQue
   const count = (show: 'numerator' | 'all'): CountQuery => {
     const s = { ...slice, show };
     // One row per customer: the number's own count measures, over the same slice.
-    if (def.counts) {
-      const member = `${def.view}.${show === 'numerator' ? def.counts.numerator : def.counts.denominator}`;
-      return { query: { measures: [member], filters: baseFilters(s), timeDimensions: timeDimensions(s) }, member };
-    }
+    const counted = countedTotal(s);
+    if (counted) return { query: counted, member: counted.measures![0]! };
     const scope = drillScope(s);
     if (scope) {
       const member = `${def.view}.${scope.customers}`;
