@@ -4,7 +4,8 @@
  * Cube's total over every customer of the list grouped again (12.7 s and
  * 7.6 s at 1M, docs/performance.md "The users' hot spots at 1M"). Each must
  * equal its list's total and plain SQL, for every role and slice; the page's
- * list then asks no total of its own and names that count.
+ * list then asks no total of its own and names that count. The LTV list
+ * (every buyer) names the same buyers' count.
  */
 import { describe, expect, it } from 'vitest';
 import { buildDrillPageQuery, parseDrill, parsePage } from '../../web/src/lib/drill.ts';
@@ -16,7 +17,7 @@ import { useTestStack } from '../helpers/stack.ts';
 const AS_OF = '2026-11-20';
 const TZ = 'Asia/Shanghai';
 
-describe('the churn list\'s counts', () => {
+describe('the churn and LTV lists\' counts', () => {
   const ctx = useTestStack('drill_ratio_counts', { demoCustomers: 1200 });
 
   /** Buyers to date and churned buyers (last paid order more than 120 days before as-of) among the scope's customers in the slice, as plain SQL. */
@@ -75,7 +76,7 @@ describe('the churn list\'s counts', () => {
     };
   }
 
-  it('equal the lists\' totals and SQL for every role, whole and sliced by team, channel and campaign', async () => {
+  it('equal the lists\' totals and SQL for every role, whole and sliced by team, channel and campaign (churn, then LTV)', async () => {
     const manager = one(await ctx.db.sql<{ team_id: number }[]>`
       SELECT e.team_id FROM siyu.accounts a JOIN siyu.employees e ON e.id = a.employee_id WHERE a.username = 'manager'`);
     const staff = one(await ctx.db.sql<{ employee_id: number }[]>`SELECT employee_id FROM siyu.accounts WHERE username = 'staff'`);
@@ -107,5 +108,21 @@ describe('the churn list\'s counts', () => {
     }
     // Most cases hold both churned and current buyers, so neither count is trivially 0 or the whole.
     expect(nonEmpty).toBeGreaterThan(8);
+
+    // The LTV list (every buyer, by LTV): its total is the same buyers' count, and the page asks none of its own.
+    for (const [username, scope, limited] of people) {
+      const api = username === 'exec' ? ctx.api : await ctx.stack.client(username);
+      for (const [params, slice] of slices) {
+        const where = `${username} ltv ${params || '(whole)'}`;
+        const search = new URLSearchParams(`metric=ltv${params}`);
+        const q = customersQueries(parseDrill(search, AS_OF), parsePage(search), limited, AS_OF);
+        expect(q.list.total, where).toBeUndefined();
+        expect(q.list_total, where).not.toBeNull();
+        const named = listedCustomers(q.list_total, { rows: await api.load({ ...q.list_total! }) }, null);
+        const own = (await api.answer({ ...buildDrillPageQuery(parseDrill(search, AS_OF), { offset: 0, limit: 1, sort: null, desc: true }) })).total;
+        const { buyers } = await sqlCounts(scope, slice);
+        expect({ named, own }, where).toEqual({ named: buyers, own: buyers });
+      }
+    }
   });
 });

@@ -313,18 +313,18 @@ export function buildDrillListTotalQuery(slice: DrillSlice, page: DrillPage, asO
 }
 
 /**
- * A ratio list of one row per customer whose number has its own count
- * measures (`counts` in the catalogue): the count of the population the
- * list shows (the numerator's, or the whole), over the list's slice. It
+ * A list of one row per customer whose number has its own count measures
+ * (`counts` in the catalogue: churn, LTV): the count of the population the
+ * list shows (a ratio's numerator's, or the whole), over the list's slice. It
  * equals the list's total (test/model/drill-ratio-counts.test.ts) and is one
  * read of the number's rollup instead of Cube's total over every customer
  * grouped again. Null for every other list.
  */
 export function countedTotal(slice: DrillSlice): Query | null {
   const def = drillDef(slice.metric);
-  if (!def.counts) return null;
-  const member = `${def.view}.${showsNumerator(slice) ? def.counts.numerator : def.counts.denominator}`;
-  return { measures: [member], filters: baseFilters(slice), timeDimensions: timeDimensions(slice) };
+  const counted = showsNumerator(slice) ? def.counts?.numerator : def.counts?.denominator;
+  if (!counted) return null;
+  return { measures: [`${def.view}.${counted}`], filters: baseFilters(slice), timeDimensions: timeDimensions(slice) };
 }
 
 /** The header's number from the tiles' own period row (cut by the same slice) when the list comes from stored rows; else `buildDrillSummaryQuery`. */
