@@ -23,6 +23,8 @@ export interface LoadTestOptions {
   /** Mean pause between pages; each pause is drawn from 0.5× to 1.5× of it. */
   thinkMs: number;
   context: PageContext;
+  /** Each account's role (for the breakdown of a login that fails before /api/me). */
+  roles?: Record<string, string>;
 }
 
 export interface LoadTestResult {
@@ -43,8 +45,22 @@ export interface LoadTestResult {
   pages_opened: number;
   /** Per page: how often it was opened and the requests (Cube queries and API calls) one opening sent, on average. */
   pages?: Record<string, { opened: number; requests_per_open: number }>;
+  /**
+   * Where the requests' time went: each kind of request (login, an overview query by name, a drill list's query
+   * per metric, a 360 query, an API call) per role, with its count, latency and errors; largest total first.
+   */
+  kinds?: RequestKind[];
   errors: number;
   error_samples: string[];
+}
+
+export interface RequestKind extends Latency {
+  /** `login`, `overview: gmv_trend`, `list gmv: list`, `360: orders`, `GET /api/me`… */
+  kind: string;
+  role: string;
+  /** Sum of the answered requests' times (ms): the kind's share of the run. */
+  total_ms: number;
+  errors: number;
 }
 
 /** The overview's numbers a person clicks on, each opening its customer list. */
@@ -56,9 +72,21 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const loginTimes: number[] = [];
   const perPage = new Map<string, { opened: number; requests: number }>();
   const errorSamples: string[] = [];
+  const byKind = new Map<string, { kind: string; role: string; times: number[]; errors: number }>();
+  const kindOf = (kind: string, role: string) => {
+    const key = `${kind}\u0000${role}`;
+    let entry = byKind.get(key);
+    if (!entry) byKind.set(key, entry = { kind, role, times: [], errors: 0 });
+    return entry;
+  };
+  const timed = (kind: string, role: string, ms: number): void => {
+    requestTimes.push(ms);
+    kindOf(kind, role).times.push(ms);
+  };
   let errors = 0;
-  const fail = (error: unknown): void => {
+  const fail = (error: unknown, kind?: string, role?: string): void => {
     errors++;
+    if (kind && role) kindOf(kind, role).errors++;
     const message = error instanceof RequestError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
     if (errorSamples.length < 10 && !errorSamples.includes(message)) errorSamples.push(message);
   };
@@ -68,32 +96,40 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, options.thinkMs * (0.5 + Math.random())));
 
   type Answer = Awaited<ReturnType<BrowserClient['load']>>;
-  async function open(client: BrowserClient, kept: SessionAnswers<Answer>, page: PageLoad): Promise<Array<Record<string, unknown>> | null> {
+  /** `label`: the page as the breakdown names it (`overview`, `list gmv`, `360`). */
+  async function open(client: BrowserClient, role: string, kept: SessionAnswers<Answer>, page: PageLoad, label: string): Promise<Array<Record<string, unknown>> | null> {
     const t0 = performance.now();
     let sent = page.requests.length;
     let firstRows: Array<Record<string, unknown>> | null = null;
-    const ask = async (query: PageLoad['queries'][number]['query']): Promise<Answer> => {
+    const ask = async (kind: string, query: PageLoad['queries'][number]['query']): Promise<Answer> => {
       sent++;
-      const answer = await client.load(query);
-      requestTimes.push(answer.ms);
-      return answer;
+      try {
+        const answer = await client.load(query);
+        timed(kind, role, answer.ms);
+        return answer;
+      } catch (error) {
+        kindOf(kind, role).errors++;
+        throw error;
+      }
     };
     await Promise.all([
       ...page.queries.map(async ({ name, query, then }) => {
         try {
-          const answer = isSessionKept(name) ? await kept.load('person', query, () => ask(query)) : await ask(query);
+          const kind = `${label}: ${name}`;
+          const answer = isSessionKept(name) ? await kept.load('person', query, () => ask(kind, query)) : await ask(kind, query);
           if (name === 'list') firstRows = answer.rows;
           const next = then?.(answer.rows);
-          if (next) await ask(next);
+          if (next) await ask(`${label}: ${name} → attributes`, next);
         } catch (error) {
           fail(error);
         }
       }),
       ...page.requests.map(async (path) => {
+        const kind = `${label}: GET ${path.split('?')[0]}`;
         try {
-          requestTimes.push((await client.get(path)).ms);
+          timed(kind, role, (await client.get(path)).ms);
         } catch (error) {
-          fail(error);
+          fail(error, kind, role);
         }
       }),
     ]);
@@ -108,30 +144,34 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     const username = options.accounts[index % options.accounts.length]!;
     let client: BrowserClient;
     let limitedRole = false;
+    // The account's role, as the breakdown names it (known after /api/me; `?` for a login that failed).
+    let role = options.roles?.[username] ?? '?';
     const kept = new SessionAnswers<Answer>();
     try {
       const session = await BrowserClient.login(options.baseUrl, username, options.password);
       loginTimes.push(session.loginMs);
+      kindOf('login', role).times.push(session.loginMs);
       client = session;
       // A staff member's or manager's list page asks their own slice with its remainder, as the page does.
-      const role = ((await client.get('/api/me')).body as { role?: string }).role;
+      const me = await client.get('/api/me');
+      role = (me.body as { role?: string }).role ?? role;
       limitedRole = role === 'staff' || role === 'manager';
     } catch (error) {
-      fail(error);
+      fail(error, 'login', role);
       return;
     }
     let round = 0;
     while (performance.now() < deadline) {
-      await open(client, kept, overview(options.context));
+      await open(client, role, kept, overview(options.context), 'overview');
       if (performance.now() >= deadline) break;
       await pause();
       const metric = DRILLED_METRICS[(index + round) % DRILLED_METRICS.length]!;
-      const rows = await open(client, kept, drillList(`metric=${metric}&via=overview`, options.context.asOf, limitedRole));
+      const rows = await open(client, role, kept, drillList(`metric=${metric}&via=overview`, options.context.asOf, limitedRole), `list ${metric}`);
       if (performance.now() >= deadline) break;
       await pause();
       const first = (rows as Array<Record<string, unknown>> | null)?.[0];
       const customer = first ? Number(Object.entries(first).find(([k]) => k.endsWith('.customer'))?.[1]) : Number.NaN;
-      if (Number.isInteger(customer) && customer > 0) await open(client, kept, customer360(customer));
+      if (Number.isInteger(customer) && customer > 0) await open(client, role, kept, customer360(customer), '360');
       await pause();
       round++;
     }
@@ -152,6 +192,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     page: latency(pageTimes),
     pages_opened: pageTimes.length,
     pages: Object.fromEntries([...perPage].map(([name, c]) => [name, { opened: c.opened, requests_per_open: Math.round((c.requests / c.opened) * 10) / 10 }])),
+    kinds: [...byKind.values()]
+      .map(({ kind, role, times, errors: failed }) => ({ kind, role, ...latency(times), total_ms: Math.round(times.reduce((a, b) => a + b, 0)), errors: failed }))
+      .sort((a, b) => b.total_ms - a.total_ms),
     errors,
     error_samples: errorSamples,
   };

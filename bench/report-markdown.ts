@@ -93,6 +93,7 @@ export function markdown(r: Results, docFile: string): string {
     `| login p50 / p95 | ${ms(r.concurrency.logins.p50)} / ${ms(r.concurrency.logins.p95)} |`,
     `| errors | ${r.concurrency.errors}${r.concurrency.error_samples.length > 0 ? `: ${r.concurrency.error_samples.map((e) => `\`${e.replace(/\|/g, '/')}\``).join('; ')}` : ''} |`,
     '',
+    ...requestKinds(r.concurrency),
     ...noisyNeighbour(r.noisy_neighbour),
     ...freshness(r.freshness),
     '## Seed, start-up, memory, web bundle',
@@ -129,6 +130,22 @@ export function markdown(r: Results, docFile: string): string {
   );
   const notes = keptNotes(docFile);
   return `${out.join('\n')}${notes}`;
+}
+
+/** The users' requests by kind and role: where their time went (largest total first). */
+function requestKinds(c: Results['concurrency']): string[] {
+  const kinds = c.kinds ?? [];
+  if (kinds.length === 0) return [];
+  const all = kinds.reduce((a, k) => a + k.total_ms, 0) || 1;
+  const shown = kinds.slice(0, 40);
+  return [
+    `Where the requests' time went, by kind of request and role (${shown.length < kinds.length ? `the ${shown.length} largest of ${kinds.length}` : `all ${kinds.length}`}): \`overview: <query>\` is the overview's query by name, \`list <metric>: <query>\` the drill list's (\`list → attributes\` its second query), \`360: <query>\` the customer 360's; "total" is the sum of its answered requests' times and "share" that sum's part of all requests' times (waiting in the app server's queue and in Cube included).`,
+    '',
+    '| request | role | n | p50 | p95 | max | total | share | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...shown.map((k) => `| ${k.kind} | ${k.role} | ${k.n} | ${ms(k.p50)} | ${ms(k.p95)} | ${ms(k.max)} | ${ms(k.total_ms)} | ${((100 * k.total_ms) / all).toFixed(1)} % | ${k.errors} |`),
+    '',
+  ];
 }
 
 /** One person's heaviest queries beside another's fresh query (issue 19's "≤ +1 s" target, a figure here). */

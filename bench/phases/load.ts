@@ -31,7 +31,8 @@ export async function runConcurrency(owner: postgres.Sql, productUrl: string, co
     roles[role] = Math.min(n, users);
   }
   say(`${users} concurrent users for ${durationMs / 1000} s over ${new Set(accounts).size} accounts (${JSON.stringify(roles)})`);
-  const result = await runLoadTest({ baseUrl: productUrl, accounts, password, users, durationMs, thinkMs, context });
+  const accountRoles = Object.fromEntries(rows.map((r) => [String(r.username), String(r.role)]));
+  const result = await runLoadTest({ baseUrl: productUrl, accounts, password, users, durationMs, thinkMs, context, roles: accountRoles });
   const concurrency = { ...result, accounts: new Set(accounts).size, roles };
   say(`  page p95 ${ms(concurrency.page.p95)}, request p95 ${ms(concurrency.request.p95)}, ${concurrency.errors} errors of ${concurrency.requests} requests`);
   return concurrency;

@@ -88,14 +88,20 @@ describe('ratio drills show the numerator or the denominator', () => {
     expect(buildDrillQuery(slice({ metric: 'buyers', show: 'numerator' }), page)).toEqual(buildDrillQuery(slice({ metric: 'buyers' }), page));
   });
 
-  it('counts both populations: list totals on customer lists, distinct counts on fact views', () => {
+  it('counts both populations: the number\'s own parts, list totals on other customer lists, distinct counts on fact views', () => {
+    // Churn: its two count measures over the same slice, not the list's total (each equals it: test/model/drill-ratio-counts.test.ts).
     const churn = buildRatioCountQueries(slice({ metric: 'churn_rate', team: 'T', show: 'numerator' }))!;
-    expect(churn.numerator.member).toBeNull();
-    expect(churn.numerator.query.limit).toBe(1);
-    expect(churn.numerator.query.total).toBe(true);
-    expect(churn.numerator.query.filters).toContainEqual({ member: 'customer_insights.churn_rate', operator: 'gt', values: ['0'] });
-    expect(churn.denominator.query.filters).not.toContainEqual({ member: 'customer_insights.churn_rate', operator: 'gt', values: ['0'] });
-    expect(churn.denominator.query.filters).toContainEqual({ member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] });
+    const team = [{ member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] }];
+    expect(churn.numerator).toEqual({ member: 'customer_insights.churned_buyers', query: { measures: ['customer_insights.churned_buyers'], filters: team, timeDimensions: [] } });
+    expect(churn.denominator).toEqual({ member: 'customer_insights.buyers_to_date', query: { measures: ['customer_insights.buyers_to_date'], filters: team, timeDimensions: [] } });
+
+    const repurchase = buildRatioCountQueries(slice({ metric: 'repurchase_rate', team: 'T', show: 'numerator' }))!;
+    expect(repurchase.numerator.member).toBeNull();
+    expect(repurchase.numerator.query.limit).toBe(1);
+    expect(repurchase.numerator.query.total).toBe(true);
+    expect(repurchase.numerator.query.filters).toContainEqual({ member: 'customer_insights.repurchase_rate', operator: 'gt', values: ['0'] });
+    expect(repurchase.denominator.query.filters).not.toContainEqual({ member: 'customer_insights.repurchase_rate', operator: 'gt', values: ['0'] });
+    expect(repurchase.denominator.query.filters).toContainEqual({ member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] });
 
     const conversion = buildRatioCountQueries(slice({ metric: 'campaign_conversion_rate', campaign: 'C' }))!;
     expect(conversion.numerator).toEqual({

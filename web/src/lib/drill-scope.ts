@@ -17,7 +17,7 @@
  */
 import type { Query } from './cube.ts';
 import {
-  baseFilters, buildDrillPageQuery, customerMember, drillColumns, drillDef, showsNumerator, timeDimensions,
+  baseFilters, buildDrillPageQuery, countedTotal, customerMember, drillColumns, drillDef, showsNumerator, timeDimensions,
   type DrillRow, type DrillScope, type DrillSlice,
 } from './drill.ts';
 import type { ExportRemainder } from './export-csv.ts';
@@ -103,6 +103,9 @@ export function buildRatioCountQueries(slice: DrillSlice): { numerator: CountQue
   if (def.kind !== 'ratio' || !def.numerator) return null;
   const count = (show: 'numerator' | 'all'): CountQuery => {
     const s = { ...slice, show };
+    // One row per customer: the number's own count measures, over the same slice.
+    const counted = countedTotal(s);
+    if (counted) return { query: counted, member: counted.measures![0]! };
     const scope = drillScope(s);
     if (scope) {
       const member = `${def.view}.${scope.customers}`;

@@ -12,7 +12,7 @@
  */
 import {
   buildDrillAttributesQuery, buildDrillListQuery, buildDrillListSummaryQuery, buildDrillListTotalQuery, buildDrillSpendQuery, drillCustomers,
-  drillListRows, remainderFromList, storedBuyers, type DrillPage, type DrillSlice,
+  drillListRows, PERIOD_DRILL_VIEW, remainderFromList, SLICE_DRILL_VIEW, storedBuyers, type DrillPage, type DrillSlice,
 } from '../../lib/drill.ts';
 import type { Query } from '../../lib/cube.ts';
 import { buildDrillScopeQueries, buildRatioCountQueries, remainder, type Remainder } from '../../lib/drill-scope.ts';
@@ -40,9 +40,18 @@ export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole
   };
 }
 
-/** How many customers the list names: its total query's count, else the list's own total (null until answered). */
+/**
+ * How many customers the list names: its total query's count (the stored rows' buyers, or the number's own count
+ * measure: its first measure), else the list's own total (null until answered).
+ */
 export function listedCustomers(totalQuery: Query | null, total: { rows: ReadonlyArray<Record<string, unknown>> }, list: { totalRows: () => number | null | undefined } | null): number | null {
-  if (totalQuery) return storedBuyers(total.rows);
+  if (totalQuery) {
+    const counted = totalQuery.measures?.[0];
+    if (counted && !counted.startsWith(`${PERIOD_DRILL_VIEW}.`) && !counted.startsWith(`${SLICE_DRILL_VIEW}.`)) {
+      return total.rows.length === 0 ? null : Number(total.rows[0]![counted] ?? 0);
+    }
+    return storedBuyers(total.rows);
+  }
   return list ? list.totalRows() ?? null : null;
 }
 

@@ -71,6 +71,16 @@ export interface DrillDef {
   scope?: DrillScope;
   /** Ratio lists opened on the numerator: the same, for the numerator's customers. */
   numeratorScope?: DrillScope;
+  /**
+   * Lists of one row per customer whose population a count measure of the
+   * view counts: the whole population's (`denominator`) and, for a ratio,
+   * the numerator's customers (the number's own two parts). The list's total
+   * and a ratio's header counts read them instead of Cube's total over every
+   * customer grouped again (docs/performance.md, "The users' hot spots at
+   * 1M"). Each equals that list's total: a customer is in the population
+   * when their value is set, in a ratio's numerator when it is above 0.
+   */
+  counts?: { numerator?: string; denominator: string };
 }
 
 export interface DrillScope {
@@ -120,10 +130,14 @@ const DRILL_DEFS = {
   customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: CUSTOMER_SLICE },
   new_customers: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: 'registered_date', slice: PARTICIPANT_SLICE },
   segment: { kind: 'count', view: 'customer_insights', measures: ['customers'], summary: ['customers'], date: null, slice: CUSTOMER_SLICE },
-  ltv: { kind: 'sum', view: 'customer_insights', measures: ['ltv'], part: 'ltv', summary: ['ltv'], population: { measure: 'ltv', operator: 'set' }, date: null, slice: PARTICIPANT_SLICE },
+  ltv: {
+    kind: 'sum', view: 'customer_insights', measures: ['ltv'], part: 'ltv', summary: ['ltv'], population: { measure: 'ltv', operator: 'set' }, date: null, slice: PARTICIPANT_SLICE,
+    counts: { denominator: 'buyers_to_date' },
+  },
   churn_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['churn_rate'], numerator: 'churn_rate', summary: ['churn_rate'],
     population: { measure: 'churn_rate', operator: 'set' }, date: null, slice: PARTICIPANT_SLICE,
+    counts: { numerator: 'churned_buyers', denominator: 'buyers_to_date' },
   },
   repurchase_rate: {
     kind: 'ratio', view: 'customer_insights', measures: ['repurchase_rate'], numerator: 'repurchase_rate', summary: ['repurchase_rate'],

@@ -276,7 +276,12 @@ function storedFilters(stored: StoredDrill): Filter[] {
  */
 export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query {
   const stored = storedDrill(slice, page, asOf, limitedRole);
-  if (stored === null) return buildDrillPageQuery(slice, page);
+  if (stored === null) {
+    const query = buildDrillPageQuery(slice, page);
+    // A list whose population the number's own count measure counts: its total is that count (`buildDrillListTotalQuery`).
+    if (countedTotal(slice)) delete query.total;
+    return query;
+  }
   const v = stored.view;
   const { sortMember } = sortOf(slice, page);
   return {
@@ -298,13 +303,28 @@ export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: st
  */
 export function buildDrillListTotalQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const stored = storedDrill(slice, page, asOf, limitedRole);
-  if (stored === null) return null;
+  if (stored === null) return countedTotal(slice);
   const v = stored.view;
   if (v === PERIOD_DRILL_VIEW) return { measures: [`${v}.buyers`], filters: storedFilters(stored) };
   return {
     measures: [`${v}.buyers`, `${v}.total_gmv`, `${v}.total_orders`],
     filters: [...storedFilters(stored), { member: `${v}.customer`, operator: 'set' }],
   };
+}
+
+/**
+ * A list of one row per customer whose number has its own count measures
+ * (`counts` in the catalogue: churn, LTV): the count of the population the
+ * list shows (a ratio's numerator's, or the whole), over the list's slice. It
+ * equals the list's total (test/model/drill-ratio-counts.test.ts) and is one
+ * read of the number's rollup instead of Cube's total over every customer
+ * grouped again. Null for every other list.
+ */
+export function countedTotal(slice: DrillSlice): Query | null {
+  const def = drillDef(slice.metric);
+  const counted = showsNumerator(slice) ? def.counts?.numerator : def.counts?.denominator;
+  if (!counted) return null;
+  return { measures: [`${def.view}.${counted}`], filters: baseFilters(slice), timeDimensions: timeDimensions(slice) };
 }
 
 /** The header's number from the tiles' own period row (cut by the same slice) when the list comes from stored rows; else `buildDrillSummaryQuery`. */
