@@ -3,6 +3,7 @@ import type { Query } from '../cube.ts';
 import { dateRangeFor, RANGE_PRESETS } from '../date-range.ts';
 import { drillDef, journeyDayFilters, type DrillDef, type DrillMetric, type DrillView, type SliceMembers } from './catalogue.ts';
 import { ATTRIBUTES, BASE_COLUMNS, drillColumns } from './columns.ts';
+import { ltvListQuery, ltvRow } from './ltv.ts';
 import { repurchaseCount, repurchaseListQuery, repurchaseRow, repurchaseSummary } from './repurchase.ts';
 import { showsNumerator, type DrillPage, type DrillSlice } from './url.ts';
 
@@ -278,9 +279,9 @@ function storedFilters(stored: StoredDrill): Filter[] {
 export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query {
   const stored = storedDrill(slice, page, asOf, limitedRole);
   if (stored === null) {
-    // A preset's repurchase list: from stored rows (its total: the tile's count, `buildDrillListTotalQuery`).
-    const repurchase = repurchaseListQuery(slice, page, asOf);
-    if (repurchase) return repurchase;
+    // A preset's repurchase list from stored rows (its total: the tile's count); the LTV list by dimensions.
+    const byRows = repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice));
+    if (byRows) return byRows;
     const query = buildDrillPageQuery(slice, page);
     // A list whose population the number's own count measure counts: its total is that count (`buildDrillListTotalQuery`).
     if (countedTotal(slice)) delete query.total;
@@ -368,8 +369,8 @@ export function storedBuyers(rows: ReadonlyArray<Record<string, unknown>>): numb
 /** Rows of a list, total, summary or scope query under sales_drill's names (the stored views carry the same members). */
 export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> {
   return rows.map((row) => {
-    const repurchase = repurchaseRow(row);
-    if (repurchase) return repurchase;
+    const read = repurchaseRow(row) ?? ltvRow(row);
+    if (read) return read;
     let renamed: Record<string, unknown> | null = null;
     for (const [k, value] of Object.entries(row)) {
       const view = k.slice(0, k.indexOf('.'));
