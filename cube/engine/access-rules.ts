@@ -165,6 +165,9 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   // The same list for a preset range over the whole brand, one stored row per customer (migration 029): no limit to
   // add it to, so closed to team roles (their lists stay on sales_drill with its limits and remainder); one period a query.
   sales_drill_periods: { limit: null, requiredFilters: ['period'] },
+  // The repurchase list of a preset range from the same stored rows (migrations 029, 040): one row per buyer, limited
+  // by the customer's owner and owner's team as the repurchase rate is; one period a query.
+  repurchase_drill_periods: { limit: OWNER, customers: 'owned', requiredFilters: ['period'] },
   // The same list for a preset range cut by one slice (migration 033): a team role's is its credited team's (its own)
   // rows, named only where the row's owner is in its scope, as on sales_drill; one period a query, the slice chosen by
   // cube/engine/period-slice.ts. The per-customer GMV and orders describe the customer (owner limit), their sums do not.

@@ -17,8 +17,8 @@
  */
 import type { Query } from './cube.ts';
 import {
-  baseFilters, buildDrillPageQuery, countedTotal, customerMember, drillColumns, drillDef, showsNumerator, timeDimensions,
-  type DrillRow, type DrillScope, type DrillSlice,
+  baseFilters, buildDrillPageQuery, countedTotal, customerMember, drillColumns, drillDef, repurchaseCount, showsNumerator, timeDimensions,
+  type DrillPage, type DrillRow, type DrillScope, type DrillSlice,
 } from './drill.ts';
 import type { ExportRemainder } from './export-csv.ts';
 import { toNumber } from './format.ts';
@@ -93,16 +93,22 @@ export interface CountQuery {
   member: string | null;
 }
 
+const ANY_PAGE: DrillPage = { offset: 0, limit: 1, sort: null, desc: true };
+
 /**
  * A ratio's two populations, counted over every customer behind the number
  * (named or not): on a fact view the distinct counts themselves, on a list of
- * customers (limited as its number is) the list's total.
+ * customers (limited as its number is) the list's total. `asOf` says
+ * whether the range is a preset's, whose repurchase counts are stored.
  */
-export function buildRatioCountQueries(slice: DrillSlice): { numerator: CountQuery; denominator: CountQuery } | null {
+export function buildRatioCountQueries(slice: DrillSlice, asOf: string | null = null): { numerator: CountQuery; denominator: CountQuery } | null {
   const def = drillDef(slice.metric);
   if (def.kind !== 'ratio' || !def.numerator) return null;
   const count = (show: 'numerator' | 'all'): CountQuery => {
     const s = { ...slice, show };
+    // A preset's repurchase list: the tile's own counts (siyu.period_owners), whatever the list's order.
+    const stored = repurchaseCount(s, ANY_PAGE, asOf);
+    if (stored) return { query: stored, member: stored.measures![0]! };
     // One row per customer: the number's own count measures, over the same slice.
     const counted = countedTotal(s);
     if (counted) return { query: counted, member: counted.measures![0]! };

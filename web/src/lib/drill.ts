@@ -23,10 +23,13 @@
  * The parts, in `drill/`: `catalogue.ts` (which view and members each number
  * uses), `url.ts` (URL parameters → slice and page), `columns.ts` (the list's
  * columns per view), `queries.ts` (slice and page → Cube queries), `rows.ts`
- * (rows → one object per customer). This module re-exports them all.
+ * (rows → one object per customer), `repurchase.ts` (the repurchase list of a preset from stored rows), `ltv.ts`
+ * (the LTV list's page by dimensions). This module re-exports them all.
  */
 export * from './drill/catalogue.ts';
 export * from './drill/url.ts';
 export * from './drill/columns.ts';
 export * from './drill/queries.ts';
 export * from './drill/rows.ts';
+export * from './drill/repurchase.ts';
+export * from './drill/ltv.ts';

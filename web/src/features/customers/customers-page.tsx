@@ -85,7 +85,7 @@ export function CustomersPage() {
   const scoped = listRemainder(slice, page, limited, me!.asOf, { summary: answered(summary), list_total: answered(listTotal), scope_all: answered(scopeAll), scope_owned: answered(scopeOwned) });
   const rest = scoped ?? null;
   // The counts' members, to read them (their queries are in the page's list).
-  const ratioCounts = buildRatioCountQueries(slice);
+  const ratioCounts = buildRatioCountQueries(slice, me!.asOf);
   const numeratorCount = useCubeQuery(queries.numerator_count);
   const denominatorCount = useCubeQuery(queries.denominator_count);
   const listed = listedCustomers(queries.list_total, listTotal, list.resultSet);

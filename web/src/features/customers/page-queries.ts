@@ -25,7 +25,7 @@ export const CUSTOMERS_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole: boolean, asOf: string | null) {
   // On the slices' table a team role's remainder is read from the header and the list's total (`listRemainder`).
   const scope = remainderFromList(slice, page, asOf, limitedRole) ? null : buildDrillScopeQueries(slice, limitedRole);
-  const ratio = buildRatioCountQueries(slice);
+  const ratio = buildRatioCountQueries(slice, asOf);
   return {
     ...filterBarQueries(CUSTOMERS_FILTERS),
     list: buildDrillListQuery(slice, page, asOf, limitedRole),

@@ -3,6 +3,8 @@ import type { Query } from '../cube.ts';
 import { dateRangeFor, RANGE_PRESETS } from '../date-range.ts';
 import { drillDef, journeyDayFilters, type DrillDef, type DrillMetric, type DrillView, type SliceMembers } from './catalogue.ts';
 import { ATTRIBUTES, BASE_COLUMNS, drillColumns } from './columns.ts';
+import { ltvListQuery, ltvRow } from './ltv.ts';
+import { repurchaseCount, repurchaseListQuery, repurchaseRow, repurchaseSummary } from './repurchase.ts';
 import { showsNumerator, type DrillPage, type DrillSlice } from './url.ts';
 
 type Filter = NonNullable<Query['filters']>[number];
@@ -277,6 +279,9 @@ function storedFilters(stored: StoredDrill): Filter[] {
 export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query {
   const stored = storedDrill(slice, page, asOf, limitedRole);
   if (stored === null) {
+    // A preset's repurchase list from stored rows (its total: the tile's count); the LTV list by dimensions.
+    const byRows = repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice));
+    if (byRows) return byRows;
     const query = buildDrillPageQuery(slice, page);
     // A list whose population the number's own count measure counts: its total is that count (`buildDrillListTotalQuery`).
     if (countedTotal(slice)) delete query.total;
@@ -303,7 +308,7 @@ export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: st
  */
 export function buildDrillListTotalQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const stored = storedDrill(slice, page, asOf, limitedRole);
-  if (stored === null) return countedTotal(slice);
+  if (stored === null) return repurchaseCount(slice, page, asOf) ?? countedTotal(slice);
   const v = stored.view;
   if (v === PERIOD_DRILL_VIEW) return { measures: [`${v}.buyers`], filters: storedFilters(stored) };
   return {
@@ -331,7 +336,8 @@ export function countedTotal(slice: DrillSlice): Query | null {
 export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const stored = storedDrill(slice, page, asOf, limitedRole);
   const summary = buildDrillSummaryQuery(slice);
-  if (stored === null || summary === null) return summary;
+  if (stored === null) return repurchaseSummary(slice, page, asOf) ?? summary;
+  if (summary === null) return summary;
   // A team role's header is also its whole number behind the anonymised remainder (with the orders).
   const measures = limitedRole ? [...new Set([...drillDef(slice.metric).summary, 'buyers', 'gmv', 'order_count'])] : drillDef(slice.metric).summary;
   return {
@@ -363,6 +369,8 @@ export function storedBuyers(rows: ReadonlyArray<Record<string, unknown>>): numb
 /** Rows of a list, total, summary or scope query under sales_drill's names (the stored views carry the same members). */
 export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> {
   return rows.map((row) => {
+    const read = repurchaseRow(row) ?? ltvRow(row);
+    if (read) return read;
     let renamed: Record<string, unknown> | null = null;
     for (const [k, value] of Object.entries(row)) {
       const view = k.slice(0, k.indexOf('.'));
