@@ -183,4 +183,44 @@ describe('segment and action-list counts from the stored classification counts (
       await checkAll(`after random round ${round}`);
     }
   }, 900_000);
+
+  it('stays exact with owner changes, deletions and orders racing the classification\'s refreshes (and never deadlocks)', async () => {
+    const db = ctx.db.sql;
+    const rand = random(3939);
+    const employees = (await db<{ id: number }[]>`SELECT id FROM siyu.employees ORDER BY id LIMIT 8`).map((r) => r.id);
+    const customers = (await db<{ id: number }[]>`SELECT id FROM siyu.customers ORDER BY md5(id::text) LIMIT 12`).map((r) => r.id);
+    const channel = (await db<{ channel: number }[]>`SELECT min(id)::int AS channel FROM siyu.channels`)[0]!.channel;
+    let orderId = Number((await db<{ id: number }[]>`SELECT max(id) + 1 AS id FROM siyu.orders`)[0]!.id);
+    let customerId = Number((await db<{ id: number }[]>`SELECT max(id) + 1 AS id FROM siyu.customers`)[0]!.id);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const refresher = async (): Promise<void> => {
+      for (let i = 0; i < 40; i++) await db`SELECT siyu.classification_now_version()`;
+    };
+    const ordering = async (): Promise<void> => {
+      for (let i = 0; i < 40; i++) {
+        await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+          VALUES (${orderId++}, ${pick(customers)}, ${pick(employees)}, ${channel}, siyu.as_of()::timestamp + interval '9 hours', 99.5, 1, 'core', 'paid')`;
+      }
+    };
+    const moving = async (): Promise<void> => {
+      for (let i = 0; i < 40; i++) {
+        await db.begin(async (tx) => {
+          await tx`UPDATE siyu.customers SET owner_employee_id = ${pick(employees)} WHERE id = ANY (${[pick(customers), pick(customers)]}::int[])`;
+          await tx`SELECT pg_sleep(0.005)`;
+        });
+        // A customer registered, ordering (the next refresh classifies it), then deleted while refreshes run.
+        const id = customerId++;
+        await db`INSERT INTO siyu.customers (id, name, phone, gender, city_tier, source_channel_id, owner_employee_id, registered_at, member_level)
+          VALUES (${id}, 'race', ${`136${String(id).padStart(8, '0')}`}, 'unknown', 'tier2', ${channel}, ${pick(employees)}, now() - interval '1 day', 'normal')`;
+        await db`INSERT INTO siyu.orders (id, customer_id, channel_id, ordered_at, amount, items, category, status)
+          VALUES (${orderId++}, ${id}, ${channel}, siyu.as_of()::timestamp + interval '8 hours', 10, 1, 'core', 'paid')`;
+        if (i % 2 === 1) {
+          await db`DELETE FROM siyu.orders WHERE customer_id = ${id - 1}`;
+          await db`DELETE FROM siyu.customers WHERE id = ${id - 1}`;
+        }
+      }
+    };
+    await Promise.all([refresher(), refresher(), ordering(), moving()]);
+    await expectCountsExact('after the race');
+  }, 600_000);
 });

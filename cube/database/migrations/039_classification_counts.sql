@@ -112,8 +112,9 @@ CREATE FUNCTION siyu.classification_counts_now() RETURNS trigger
   $$;
 
 -- The customers' writes: a customer's classification row out under its old
--- owner and channel, in under its new ones. Only statements that move a
--- classified customer take the build lock.
+-- owner and channel, in under its new ones. Only statements that may move a
+-- classified customer take the build lock (an insert whose id has a row, any
+-- deletion, an update of an owner, a channel or an id).
 CREATE FUNCTION siyu.classification_counts_customers() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
@@ -124,7 +125,8 @@ CREATE FUNCTION siyu.classification_counts_customers() RETURNS trigger
       IF TG_OP = 'INSERT' THEN
         moves := EXISTS (SELECT 1 FROM new_rows AS n JOIN siyu.classification_now AS r ON r.customer_id = n.id);
       ELSIF TG_OP = 'DELETE' THEN
-        moves := EXISTS (SELECT 1 FROM old_rows AS o JOIN siyu.classification_now AS r ON r.customer_id = o.id);
+        -- Any deletion waits: a refresh in flight may be adding the customer's first row, not yet visible here.
+        moves := EXISTS (SELECT 1 FROM old_rows);
       ELSE
         moves := EXISTS (SELECT 1 FROM old_rows AS o FULL JOIN new_rows AS n ON n.id = o.id
                          WHERE o.id IS NULL OR n.id IS NULL
