@@ -137,6 +137,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     customers: 'owned',
     closedToTeamRoles: ['referrer'],
   },
+  // The same customers counted by stage and owner, and the action lists' sizes, from the stored counts (migration 039).
+  segment_counts: { limit: OWNER, customers: 'owned' },
   // Repurchase as customer_insights gives it (the customer's owner and their team), from the customer-day table (migration 013).
   buyer_repurchase: { limit: OWNER, customers: 'owned' },
   // The same rate by the owner alone, from the customer paid-day table (migration 036): any range, no channel or campaign.

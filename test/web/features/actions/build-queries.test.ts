@@ -36,12 +36,15 @@ describe('action list queries', () => {
     expect(order('first_order_follow_up')).toEqual([['customer_insights.first_paid_date', 'asc'], ['customer_insights.customer', 'asc']]);
   });
 
-  it('per-owner counts keep the team filter but not the owner, so every owner of the team shows', () => {
+  it('per-owner counts keep the team filter but not the owner, so every owner of the team shows; both from the stored counts', () => {
     const q = buildOwnerCountsQuery({ list: 'birthday_soon', team: 'T', owner: 7 });
-    expect(q.measures).toEqual(['customer_insights.customers']);
-    expect(q.filters).toEqual([{ member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] }]);
-    expect(buildListCountQuery('first_order_follow_up', { team: null, owner: null })).toEqual({
-      measures: ['customer_insights.customers'], segments: ['customer_insights.first_order_follow_up'], filters: [],
+    expect(q.measures).toEqual(['segment_counts.birthday_soon']);
+    expect(q.filters).toEqual([
+      { member: 'segment_counts.owner_team', operator: 'equals', values: ['T'] },
+      { member: 'segment_counts.birthday_soon', operator: 'gt', values: ['0'] },
+    ]);
+    expect(buildListCountQuery('first_order_follow_up', { team: null, owner: 7 })).toEqual({
+      measures: ['segment_counts.first_order_follow_up'], filters: [{ member: 'segment_counts.owner_id', operator: 'equals', values: ['7'] }],
     });
   });
 
@@ -57,9 +60,9 @@ describe('action list queries', () => {
   it('rows and counts from Cube strings', () => {
     const [row] = toActionRows([{ 'customer_insights.customer': '42', 'customer_insights.owner_id': '7', 'customer_insights.owner': '王伟', 'customer_insights.action_reason': '生日还有 3 天', 'customer_insights.phone': null }]);
     expect(row).toMatchObject({ customer: 42, ownerId: 7, values: { owner: '王伟', action_reason: '生日还有 3 天', phone: null } });
-    expect(toOwnerCounts([{ 'customer_insights.owner': null, 'customer_insights.owner_id': null, 'customer_insights.owner_team': null, 'customer_insights.customers': '4' }]))
+    expect(toOwnerCounts('booked_not_arrived', [{ 'segment_counts.owner': null, 'segment_counts.owner_id': null, 'segment_counts.owner_team': null, 'segment_counts.booked_not_arrived': '4' }]))
       .toEqual([{ owner: null, ownerId: null, ownerTeam: null, customers: 4 }]);
-    expect(listCount([{ 'customer_insights.customers': '17' }])).toBe(17);
-    expect(listCount([])).toBeNull();
+    expect(listCount('birthday_soon', [{ 'segment_counts.birthday_soon': '17' }])).toBe(17);
+    expect(listCount('birthday_soon', [])).toBeNull();
   });
 });

@@ -5,19 +5,19 @@ import { toSegmentCounts } from '../../../../web/src/features/segments/segment-c
 import { toCumulativeStages, transformSegmentFunnel } from '../../../../web/src/features/segments/segment-funnel/transform.ts';
 
 describe('segments', () => {
-  it('counts customers per class, cut like the segment drill', () => {
+  it('counts customers per class from the stored counts (segment_counts), cut like the segment drill', () => {
     expect(buildSegmentQuery('rfm_segment', { team: 'T', channel: null })).toEqual({
-      dimensions: ['customer_insights.rfm_segment'],
-      measures: ['customer_insights.customers'],
+      dimensions: ['segment_counts.rfm_segment'],
+      measures: ['segment_counts.customers'],
       filters: [
-        { member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] },
-        { member: 'customer_insights.rfm_segment', operator: 'set' },
+        { member: 'segment_counts.owner_team', operator: 'equals', values: ['T'] },
+        { member: 'segment_counts.rfm_segment', operator: 'set' },
       ],
     });
   });
 
   it('all eight RFM segments in order, zero where absent', () => {
-    const counts = toSegmentCounts('rfm_segment', [{ 'customer_insights.rfm_segment': '一般挽留', 'customer_insights.customers': '7' }]);
+    const counts = toSegmentCounts('rfm_segment', [{ 'segment_counts.rfm_segment': '一般挽留', 'segment_counts.customers': '7' }]);
     expect(counts).toHaveLength(8);
     expect(counts[0]).toEqual({ value: '重要价值', customers: 0 });
     expect(counts[7]).toEqual({ value: '一般挽留', customers: 7 });
@@ -26,9 +26,9 @@ describe('segments', () => {
 
   it('funnel layers narrow: each is the stage or later', () => {
     const counts = toSegmentCounts('aipl_stage', [
-      { 'customer_insights.aipl_stage': 'A', 'customer_insights.customers': '5' },
-      { 'customer_insights.aipl_stage': 'I', 'customer_insights.customers': '3' },
-      { 'customer_insights.aipl_stage': 'L', 'customer_insights.customers': '2' },
+      { 'segment_counts.aipl_stage': 'A', 'segment_counts.customers': '5' },
+      { 'segment_counts.aipl_stage': 'I', 'segment_counts.customers': '3' },
+      { 'segment_counts.aipl_stage': 'L', 'segment_counts.customers': '2' },
     ]);
     const option = transformSegmentFunnel(counts, (v) => v, 'n') as { series: Array<{ data: Array<{ value: number; customers: number }> }> };
     expect(option.series[0]!.data.map((d) => d.value)).toEqual([10, 5, 2, 2]);

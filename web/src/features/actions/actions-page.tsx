@@ -22,7 +22,7 @@ import './actions.css';
 function ListTab({ list, query, active, onSelect }: { list: ActionList; query: Query; active: boolean; onSelect(): void }) {
   const { t, lang } = useI18n();
   const count = useCubeQuery(query);
-  const n = listCount(count.rows);
+  const n = listCount(list, count.rows);
   return (
     <button type="button" role="tab" aria-selected={active} className={active ? 'active' : ''} onClick={onSelect} data-testid={`list-${list}`}>
       {t(`actions.list.${list}` as MessageKey)} <span className="muted small">{n === null ? '…' : formatInteger(n, lang)}</span>
@@ -88,7 +88,7 @@ function ActionListsPage() {
   const list = useCubeQuery(listQuery);
   const owners = useCubeQuery(queries.owner_counts);
   const rows = useMemo(() => toActionRows(list.rows), [list.rows]);
-  const ownerCounts = useMemo(() => toOwnerCounts(owners.rows), [owners.rows]);
+  const ownerCounts = useMemo(() => toOwnerCounts(filter.list, owners.rows), [filter.list, owners.rows]);
   const total = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
   const pages = total === null ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
   const ownerName = filter.owner === null ? null : ownerCounts.find((o) => o.ownerId === filter.owner)?.owner ?? params.get('owner_name') ?? String(filter.owner);

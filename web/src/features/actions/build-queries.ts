@@ -86,21 +86,34 @@ export function buildActionListQuery(f: ActionFilter, page: number): Query {
   };
 }
 
-/** How many customers wait per owner on the list (a manager sees who is behind). */
+/**
+ * The lists' sizes are asked of the stored counts (segment_counts, migration 039: each list's customers by owner,
+ * kept with the classification), not of the customers; same owner members, same role limits.
+ */
+const COUNTS = 'segment_counts';
+const c = (short: string) => `${COUNTS}.${short}`;
+
+function countFilters(f: Omit<ActionFilter, 'list'>): Filter[] {
+  const out: Filter[] = [];
+  if (f.team) out.push({ member: c('owner_team'), operator: 'equals', values: [f.team] });
+  if (f.owner !== null) out.push({ member: c('owner_id'), operator: 'equals', values: [String(f.owner)] });
+  return out;
+}
+
+/** How many customers wait per owner on the list (a manager sees who is behind); owners with none are left out. */
 export function buildOwnerCountsQuery(f: ActionFilter): Query {
   return {
-    measures: [m('customers')],
-    dimensions: [m('owner'), m('owner_id'), m('owner_team')],
-    segments: [m(f.list)],
-    filters: filters({ team: f.team, owner: null }),
-    order: { [m('customers')]: 'desc', [m('owner')]: 'asc' },
+    measures: [c(f.list)],
+    dimensions: [c('owner'), c('owner_id'), c('owner_team')],
+    filters: [...countFilters({ team: f.team, owner: null }), { member: c(f.list), operator: 'gt', values: ['0'] }],
+    order: { [c(f.list)]: 'desc', [c('owner')]: 'asc' },
     limit: 500,
   };
 }
 
 /** The size of every list under the same team and owner filters, for the tabs. */
 export function buildListCountQuery(list: ActionList, f: Omit<ActionFilter, 'list'>): Query {
-  return { measures: [m('customers')], segments: [m(list)], filters: filters(f) };
+  return { measures: [c(list)], filters: countFilters(f) };
 }
 
 export interface ActionRow {
@@ -128,20 +141,21 @@ export interface OwnerCount {
   customers: number;
 }
 
-export function toOwnerCounts(rows: ReadonlyArray<Record<string, unknown>>): OwnerCount[] {
+/** The owner-counts query's rows for `list`. */
+export function toOwnerCounts(list: ActionList, rows: ReadonlyArray<Record<string, unknown>>): OwnerCount[] {
   return rows.map((row) => {
-    const id = row[m('owner_id')];
+    const id = row[c('owner_id')];
     return {
-      owner: (row[m('owner')] as string | null) ?? null,
+      owner: (row[c('owner')] as string | null) ?? null,
       ownerId: id === null || id === undefined ? null : Number(id),
-      ownerTeam: (row[m('owner_team')] as string | null) ?? null,
-      customers: Number(row[m('customers')] ?? 0),
+      ownerTeam: (row[c('owner_team')] as string | null) ?? null,
+      customers: Number(row[c(list)] ?? 0),
     };
   });
 }
 
-/** The count of a list-count query, or null before an answer. */
-export function listCount(rows: ReadonlyArray<Record<string, unknown>>): number | null {
-  const v = rows[0]?.[m('customers')];
+/** The count of `list`'s count query, or null before an answer. */
+export function listCount(list: ActionList, rows: ReadonlyArray<Record<string, unknown>>): number | null {
+  const v = rows[0]?.[c(list)];
   return v === undefined || v === null ? null : Number(v);
 }

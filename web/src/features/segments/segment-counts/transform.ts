@@ -17,9 +17,9 @@ export interface SegmentCount {
   customers: number;
 }
 
-/** Rows in, one count per class in the classification's order (0 where a class is absent). Pure. */
+/** Rows of segment_counts in, one count per class in the classification's order (0 where a class is absent). Pure. */
 export function toSegmentCounts(dimension: SegmentDimension, rows: readonly Row[]): SegmentCount[] {
-  const counts = new Map(rows.map((r) => [String(r[`customer_insights.${dimension}`]), toNumber(r['customer_insights.customers']) ?? 0]));
+  const counts = new Map(rows.map((r) => [String(r[`segment_counts.${dimension}`]), toNumber(r['segment_counts.customers']) ?? 0]));
   const known = SEGMENT_ORDER[dimension];
   const extra = [...counts.keys()].filter((k) => !known.includes(k));
   return [...known, ...extra].map((value) => ({ value, customers: counts.get(value) ?? 0 }));
