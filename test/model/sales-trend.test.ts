@@ -178,8 +178,13 @@ describe("the overview's GMV trend by month from the monthly and hourly sales ta
     const customers = (await db<{ id: number }[]>`SELECT id FROM siyu.customers ORDER BY id LIMIT 6`).map((r) => r.id);
     let next = (await db<{ next: number }[]>`SELECT max(id) + 1 AS next FROM siyu.orders`)[0]!.next;
     const first = next;
-    // Each range's first day and the day before, its month's first day, a day after the data date in its month, today.
-    const days = [...new Set(Object.values(ranges).flatMap((r) => (r ? [r[0], addDays(r[0], -1), `${r[0].slice(0, 7)}-01`, r[1], addDays(r[1], 1)] : [])))];
+    // Each range's first and last day and the days beside them, its edge months' first and last days, and the next
+    // months' first days (where an edge month's hours end), today.
+    const nextFirst = (day: string): string => addDays(`${addDays(`${day.slice(0, 7)}-01`, 31).slice(0, 7)}-01`, 0);
+    const days = [...new Set(Object.values(ranges).flatMap((r) => (r
+      ? [r[0], addDays(r[0], -1), `${r[0].slice(0, 7)}-01`, addDays(nextFirst(r[0]), -1), nextFirst(r[0]),
+        r[1], addDays(r[1], 1), `${r[1].slice(0, 7)}-01`, addDays(nextFirst(r[1]), -1), nextFirst(r[1])]
+      : [])))];
     const when = (): string => `${any([...days, asOf])} ${any(['00:00', '00:05', '13:30', '23:59:59'])}+08`;
     const mine = db`SELECT id FROM siyu.orders WHERE id >= ${first} ORDER BY random() LIMIT 1`;
     const order = () => ({
@@ -187,8 +192,10 @@ describe("the overview's GMV trend by month from the monthly and hourly sales ta
       campaign_id: rnd() < 0.7 ? any(campaigns) : null, ordered_at: when(), amount: (1 + Math.floor(rnd() * 90000) / 100).toFixed(2),
       items: 1, category: 'core', status: rnd() < 0.85 ? 'paid' : 'refunded',
     });
+    // One statement first: a paid order at the first and last instant of every such day.
+    await db`INSERT INTO siyu.orders ${db(days.flatMap((day) => ['00:00', '23:59:59.999'].map((time) => ({ ...order(), ordered_at: `${day} ${time}+08`, status: 'paid' }))))}`;
     const kinds: Record<string, number> = {};
-    for (let step = 0; step < 80; step++) {
+    for (let step = 0; step < 120; step++) {
       const roll = rnd();
       const kind = roll < 0.3 ? 'insert' : roll < 0.36 ? 'insert many' : roll < 0.5 ? 'refund' : roll < 0.6 ? 'move channel' : roll < 0.68 ? 'move campaign'
         : roll < 0.78 ? 'move employee' : roll < 0.9 ? 'move time' : 'delete';
