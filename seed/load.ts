@@ -77,6 +77,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   let hasDrillSlices = false;
   let hasPeriodOwners = false;
   let hasSalesHours = false;
+  let hasSalesMonths = false;
   let hasPaidDays = false;
   let hasSalesPaidDays = false;
   try {
@@ -122,6 +123,9 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       }
       // The hourly sales table (migration 032) likewise: built once from the loaded orders, timed on its own.
       if (later!.hours) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER sales_hours_insert`;
+      // The monthly sales table (migration 041) likewise: built once from the hourly table, after it.
+      hasSalesMonths = (await tx<{ ok: boolean }[]>`SELECT to_regclass('siyu.sales_months') IS NOT NULL AS ok`)[0]!.ok;
+      if (hasSalesMonths) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER sales_months_insert`;
       // So would the day counters' (migration 021); every day is marked changed once at the end instead.
       for (const t of dayTracked) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
       // The as-of classification's dirty-customer queue (migration 026) likewise: its triggers would hold every
@@ -222,6 +226,12 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER sales_hours_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'hourly sales', rows: Number(summary!.rows) });
       }
+      if (hasSalesMonths) {
+        report({ phase: 'summarize', done: 0, total: 1, label: 'monthly sales', rows: 0 });
+        const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_sales_months() AS rows`;
+        await tx`ALTER TABLE siyu.orders ENABLE TRIGGER sales_months_insert`;
+        report({ phase: 'summarize', done: 1, total: 1, label: 'monthly sales', rows: Number(summary!.rows) });
+      }
       if (later!.participants) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'participant conversions', rows: 0 });
         // The participants' period table (migration 028) is built once after it, not from the rebuild's insert.
@@ -269,6 +279,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   if (hasCustomerDays && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_sales') IS NOT NULL AS ok`)[0]!.ok) order.push('period_sales');
   if (hasPeriodOwners) order.push('period_owners');
   if (hasSalesHours) order.push('sales_hours');
+  if (hasSalesMonths) order.push('sales_months');
   if (hasPaidDays) order.push('customer_paid_days');
   if (hasSalesPaidDays) order.push('sales_paid_days');
   let analyzed = 0;

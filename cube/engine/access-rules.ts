@@ -82,6 +82,12 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED], ownerLimit: null },
   },
+  // The same facts by month (GMV and paid orders only), answered from the monthly and hourly sales tables (migrations
+  // 041, 032): the overview's GMV trend by month. No customer member.
+  sales_trend: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED], ownerLimit: null },
+  },
   // The same facts for the preset ranges, one stored row per answer (migration 018): always one period, sliced by cube/engine/period-slice.ts.
   sales_periods: {
     limit: { staff: 'employee_id', manager: 'team_id' },

@@ -287,7 +287,9 @@ export const SUMMARIES: Partial<Record<string, { table: string; triggers: readon
     triggers: ['customer_days_insert', 'customer_days_update', 'orders_day_changes_insert', 'orders_day_changes_update',
       'orders_classification_dirty_insert', 'orders_classification_dirty_update', 'period_owners_insert', 'period_owners_update',
       // The hourly sales table (migration 032): rebuilt whole after the load (afterCustomerDays).
-      'sales_hours_insert', 'sales_hours_update'],
+      'sales_hours_insert', 'sales_hours_update',
+      // The monthly sales table (migration 041): rebuilt from the hourly one after it (afterCustomerDays).
+      'sales_months_insert', 'sales_months_update'],
     rebuild: "SELECT siyu.rebuild_customer_days_only(), siyu.touch_all_days('orders'), siyu.classification_mark_all()", customers: 50_000,
   },
 };

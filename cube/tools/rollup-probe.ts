@@ -31,6 +31,8 @@ export interface RollupProbe {
   answer(context: SecurityContext, query: CubeQuery): Promise<ProbeAnswer>;
   /** The SQL Cube sends PostgreSQL for the query under the context's row limits (`/v1/sql`), without running it. */
   sql(context: SecurityContext, query: CubeQuery): Promise<string>;
+  /** The same SQL with its parameters, to run apart (bench/month-trend.ts). */
+  statement(context: SecurityContext, query: CubeQuery): Promise<[string, unknown[]]>;
   stop(): Promise<void>;
 }
 
@@ -70,17 +72,21 @@ export function attachRollupProbe(options: { cubeUrl: string; systemSecret: stri
     if (status !== 200 || body.error || !body.data) throw new Error(`Cube answered ${status}: ${body.error ?? 'no data'}`);
     return { rollups: [...new Set(Object.keys(body.usedPreAggregations ?? {}).map(preAggregationName))].sort(), data: body.data };
   };
+  const statement = async (context: SecurityContext, query: CubeQuery): Promise<[string, unknown[]]> => {
+    const response = await fetch(`${options.cubeUrl}/cubejs-api/v1/sql`, {
+      method: 'POST',
+      headers: { Authorization: tokenFor(context), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query: { ...query, timezone: options.timeZone } }),
+    });
+    const body = (await response.json()) as { error?: string; sql?: { sql?: [string, unknown[]] } };
+    if (response.status !== 200 || !body.sql?.sql) throw new Error(`Cube answered ${response.status}: ${body.error ?? 'no SQL'}`);
+    return body.sql.sql;
+  };
   return {
     answer,
+    statement,
     async sql(context, query) {
-      const response = await fetch(`${options.cubeUrl}/cubejs-api/v1/sql`, {
-        method: 'POST',
-        headers: { Authorization: tokenFor(context), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ query: { ...query, timezone: options.timeZone } }),
-      });
-      const body = (await response.json()) as { error?: string; sql?: { sql?: [string, unknown[]] } };
-      if (response.status !== 200 || !body.sql?.sql) throw new Error(`Cube answered ${response.status}: ${body.error ?? 'no SQL'}`);
-      return body.sql.sql[0];
+      return (await statement(context, query))[0];
     },
     async rollupsFor(context, query) {
       try {

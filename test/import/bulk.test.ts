@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerDayDifferences } from '../helpers/customer-days.ts';
-import { salesHourDifferences } from '../helpers/sales-hours.ts';
+import { salesHourDifferences, salesMonthDifferences } from '../helpers/sales-hours.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { copyInto } from '../../cube/import/write.ts';
 import { count, fingerprint, importFolder, scratchFolder } from './helpers.ts';
@@ -58,6 +58,7 @@ describe('a large first load', () => {
     expect(await count(db.sql, 'customer_days')).toBeGreaterThan(0);
     expect(await customerDayDifferences(db.sql)).toEqual([]);
     expect(await salesHourDifferences(db.sql)).toEqual([]);
+    expect(await salesMonthDifferences(db.sql)).toEqual([]);
 
     const before = await fingerprint(db.sql);
     await importFolder(db.sql, folder.dir);
@@ -92,6 +93,7 @@ describe('a large first load', () => {
       expect(report.entities.orders).toEqual({ rows: 100, inserted: 60, updated: 30, unchanged: 10 });
       expect(await customerDayDifferences(db.sql)).toEqual([]);
       expect(await salesHourDifferences(db.sql)).toEqual([]);
+      expect(await salesMonthDifferences(db.sql)).toEqual([]);
     } finally {
       next.remove();
     }
@@ -111,6 +113,7 @@ describe('a large first load', () => {
       expect(report.entities.orders?.inserted).toBe(CUSTOMERS);
       expect(await customerDayDifferences(db.sql)).toEqual([]);
       expect(await salesHourDifferences(db.sql)).toEqual([]);
+      expect(await salesMonthDifferences(db.sql)).toEqual([]);
       const [triggers] = await db.sql`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'siyu.orders'::regclass AND tgname LIKE 'customer_days%' AND tgenabled = 'O'`;
       expect(triggers!.n).toBe(4);
     } finally {

@@ -59,9 +59,10 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   campaign_targets: 'targets (actual per target, own window)',
   // The big-screen's live sales tiles, and the overview's GMV trend up to a month, read the hourly sales table (migration
   // 032), which a write changes in place, so nothing is rebuilt after it (that they are, and exactly, is
-  // test/model/sales-hours.test.ts); the trend of a longer range (the pages' default year here) reads the rollup.
+  // test/model/sales-hours.test.ts); the trend by month (the pages' default year here) reads the monthly sales table with
+  // the hourly one for its edge months (migration 041, test/model/sales-trend.test.ts), so no month partition is rebuilt.
   campaign_sales: 'hourly sales table', gmv_by_hour_today: 'hourly sales table', gmv_by_hour_week_ago: 'hourly sales table',
-  leaderboard: 'hourly sales table',
+  leaderboard: 'hourly sales table', gmv_trend: 'monthly and hourly sales tables',
   // A list of customers, not a total.
   list: 'a list of rows',
 };

@@ -6,7 +6,7 @@ describe('GMV and spend trend', () => {
   it('queries both by month on the same range', () => {
     const range: [string, string] = ['2025-12-01', '2026-11-20'];
     expect(buildGmvTrendQuery(range, { team: null, channel: null, campaign: null }).timeDimensions)
-      .toEqual([{ dimension: 'sales_overview.order_date', granularity: 'month', dateRange: range }]);
+      .toEqual([{ dimension: 'sales_trend.order_date', granularity: 'month', dateRange: range }]);
     expect(buildSpendTrendQuery(null, { team: null, channel: 'C', campaign: null })).toMatchObject({
       filters: [{ member: 'channel_roi.channel', operator: 'equals', values: ['C'] }],
       timeDimensions: [{ dimension: 'channel_roi.spend_date', granularity: 'month' }],
@@ -44,14 +44,22 @@ describe('GMV and spend trend', () => {
     expect(option.series[1]!.data).toEqual([3, 0]);
   });
 
-  it('reads up to a month from the hourly sales table, longer ranges and all time from the rollup', () => {
+  it('reads up to a month from the hourly sales table, by month from the monthly one, 32-62 days by day from the rollup', () => {
     const none = { team: null, channel: null, campaign: null };
     const month: [string, string] = ['2026-10-21', '2026-11-20'];
     const longer: [string, string] = ['2026-10-20', '2026-11-20'];
+    const year: [string, string] = ['2025-11-21', '2026-11-20'];
     expect(gmvTrendView(month)).toBe('sales_live');
     expect(gmvTrendView(longer)).toBe('sales_overview');
-    expect(gmvTrendView(null)).toBe('sales_overview');
+    expect(gmvTrendView(['2026-09-21', '2026-11-21'])).toBe('sales_overview');
+    expect(gmvTrendView(['2026-09-21', '2026-11-22'])).toBe('sales_trend');
+    expect(gmvTrendView(year)).toBe('sales_trend');
+    expect(gmvTrendView(null)).toBe('sales_trend');
     expect(buildGmvTrendQuery(longer, none)).toMatchObject({ measures: ['sales_overview.gmv'], timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'day' }] });
     expect(buildGmvTrendQuery(month, { ...none, team: 'T' })).toMatchObject({ measures: ['sales_live.gmv'], filters: [{ member: 'sales_live.team', values: ['T'] }] });
+    expect(buildGmvTrendQuery(year, { ...none, channel: 'C' })).toMatchObject({
+      measures: ['sales_trend.gmv'], filters: [{ member: 'sales_trend.channel', values: ['C'] }],
+      timeDimensions: [{ dimension: 'sales_trend.order_date', granularity: 'month', dateRange: year }],
+    });
   });
 });

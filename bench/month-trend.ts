@@ -1,0 +1,98 @@
+/**
+ * Where the overview's GMV trend by month spends its time after a write, in
+ * PostgreSQL, on a seeded data directory:
+ *
+ *   node --import tsx bench/month-trend.ts --data-dir <dir> [--runs 5]
+ *
+ * For exec, a manager and a staff member (the seed's demo accounts), each
+ * statement Cube would send, run `runs` times apart (no Cube cache):
+ * - `monthly + hourly tables`: the trend as the page asks it now (sales_trend,
+ *   migration 041) on 近12个月, 近90天 and 本年;
+ * - `raw orders`: the same trend on sales_overview without its rollup (what
+ *   Cube reads while a partition is missing);
+ * - `partition build (SELECT)`: what the sales rollup's current-month
+ *   partition is built from after an order today: the rollup's measures and
+ *   dimensions by day over this month, from the orders (Cube wraps it in
+ *   CREATE TABLE … AS and indexes it; that part is not timed here).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { loadConfig } from '../cube/config.ts';
+import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
+import type { SecurityContext } from '../cube/engine/security-context.ts';
+import { freePort } from '../cube/ports.ts';
+import { startRollupProbe } from '../cube/tools/rollup-probe.ts';
+import { buildGmvTrendQuery } from '../web/src/features/overview/gmv-spend-trend/build-query.ts';
+import { dateRangeFor } from '../web/src/lib/date-range.ts';
+import type { CubeQuery } from '../web/src/page-loads.ts';
+import { latency } from './stats.ts';
+
+const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' } } }).values;
+if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
+const dataDir = path.resolve(args['data-dir']);
+const runs = Number(args.runs);
+const say = (m: string): void => { process.stderr.write(`[month-trend ${new Date().toISOString().slice(11, 19)}] ${m}\n`); };
+
+const config = loadConfig();
+const port = await freePort();
+const db = await startEmbeddedPostgres(dataDir, port);
+const sql = postgres(embeddedUrl(dataDir, port), { max: 1, onnotice: () => {} });
+const probe = await startRollupProbe({ databaseUrl: embeddedUrl(dataDir, port), modelDir: config.modelDir, timeZone: config.timeZone, preAggregations: false });
+const out: Record<string, unknown> = { data_dir: dataDir, runs, load_start: os.loadavg()[0] };
+try {
+  const [asOfRow] = await sql<{ as_of: string }[]>`SELECT value AS as_of FROM siyu.settings WHERE key = 'as_of'`;
+  const asOf = String(asOfRow?.as_of ?? new Date().toISOString()).slice(0, 10);
+  const people = await sql<{ username: string; role: string; employee_id: number | null; team_id: number | null }[]>`
+    SELECT a.username, a.role, a.employee_id, e.team_id FROM siyu.accounts AS a LEFT JOIN siyu.employees AS e ON e.id = a.employee_id
+    WHERE a.username IN ('exec', 'manager', 'staff') ORDER BY a.username`;
+  const who = (p: (typeof people)[number]): SecurityContext => ({
+    username: p.username, role: p.role as SecurityContext['role'],
+    employeeId: p.role === 'staff' ? p.employee_id : null, teamId: p.role === 'manager' ? p.team_id : null,
+  });
+  const none = { team: null, channel: null, campaign: null };
+  const month = `${asOf.slice(0, 7)}-01`;
+  const partition: CubeQuery = {
+    measures: ['sales_overview.gmv', 'sales_overview.order_count'],
+    dimensions: ['sales_overview.category', 'sales_overview.channel', 'sales_overview.channel_type', 'sales_overview.campaign',
+      'sales_overview.employee_id', 'sales_overview.employee', 'sales_overview.team_id', 'sales_overview.team'],
+    timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'day', dateRange: [month, asOf] }],
+  };
+  const rows: Record<string, unknown> = {};
+  for (const p of people) {
+    const ctx = who(p);
+    const cases: Array<[string, CubeQuery]> = [];
+    for (const preset of ['last_12_months', 'last_90_days', 'this_year'] as const) {
+      const range = dateRangeFor(preset, asOf)!;
+      const q = buildGmvTrendQuery(range, none) as CubeQuery;
+      cases.push([`${preset}: monthly + hourly tables`, q]);
+      cases.push([`${preset}: raw orders`, JSON.parse(JSON.stringify(q).replaceAll('sales_trend.', 'sales_overview.')) as CubeQuery]);
+    }
+    if (p.role === 'executive') cases.push(['partition build (SELECT), this month', partition]);
+    for (const [name, query] of cases) {
+      const [text, params] = await probe.statement(ctx, query);
+      const times: number[] = [];
+      let count = 0;
+      for (let run = 0; run < runs; run++) {
+        const t0 = performance.now();
+        count = (await sql.unsafe(text, params as never[])).length;
+        times.push(performance.now() - t0);
+      }
+      rows[`${p.username} · ${name}`] = { rows: count, ms: latency(times) };
+      say(`${p.username} · ${name}: ${JSON.stringify(latency(times))} (${count} rows, load ${os.loadavg()[0]!.toFixed(1)})`);
+    }
+  }
+  const [size] = await sql<{ months: string; hours: string; orders: string }[]>`
+    SELECT (SELECT count(*) FROM siyu.sales_months)::text AS months, (SELECT count(*) FROM siyu.sales_hours)::text AS hours,
+           (SELECT count(*) FROM siyu.orders)::text AS orders`;
+  out.tables = size;
+  out.statements = rows;
+  out.load_end = os.loadavg()[0];
+} finally {
+  await probe.stop();
+  await sql.end({ timeout: 5 });
+  await db.stop();
+}
+// Cube's timers would keep the process alive.
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`, () => process.exit(0));

@@ -1,0 +1,105 @@
+// GMV and paid orders of a date range by month, from the monthly sales table
+// (siyu.sales_months, migration 041) for the range's whole months and the
+// hourly sales table (siyu.sales_hours, migration 032) for its partial edge
+// months: both kept exact by triggers on the orders, so a new order is read
+// at the next tick with nothing rebuilt (docs/performance.md, "The monthly
+// sales table"). The overview's GMV trend by month (近90天, 近12个月, 本季度,
+// 本年, 全部) reads it instead of the orders' rollup, whose current month's
+// partition every order rebuilt.
+//
+// An edge month is read the cheaper way: its hours inside the range when
+// they are fewer than half the month, else the month's row less its hours
+// outside the range, summed per key (a key whose orders in the range come to
+// none is left out, as it has no order there). Each row is dated at or after
+// the range's start inside its own month, so the range filter Cube adds keeps
+// it and a grouping by month (or quarter, or year) puts it in its month; a
+// grouping by day or hour would not, and cube/engine/month-trend.ts refuses it.
+// The range is read with FILTER_PARAMS of the view's member (FILTER_PARAMS in
+// Cube 0.33 sees the queried names only; converted_customers.js says why a JS
+// model). With no range (all time) every month is whole.
+const ROW = `channel_id, campaign_id, employee_id`;
+const ranged = (from, to) => `
+    WITH parts AS (
+      SELECT lm AT TIME ZONE siyu.business_tz() AS ms, (lm + interval '1 month') AT TIME ZONE siyu.business_tz() AS me, b.f, b.e
+      FROM (SELECT ${from}::timestamptz AS f, ${to}::timestamptz + interval '1 millisecond' AS e) AS b,
+           generate_series(date_trunc('month', b.f AT TIME ZONE siyu.business_tz()),
+                           date_trunc('month', (b.e - interval '1 millisecond') AT TIME ZONE siyu.business_tz()), interval '1 month') AS lm
+    ), edges AS (
+      SELECT ms, me, GREATEST(ms, f) AS lo, LEAST(me, e) AS hi, (LEAST(me, e) - GREATEST(ms, f)) * 2 <= (me - ms) AS by_hours
+      FROM parts WHERE NOT (ms >= f AND me <= e)
+    )
+    SELECT s.month_start AS period_start, s.${ROW.replaceAll(', ', ', s.')}, s.orders, s.paid_orders, s.paid_amount
+    FROM parts AS p JOIN siyu.sales_months AS s ON s.month_start = p.ms
+    WHERE p.ms >= p.f AND p.me <= p.e
+    UNION ALL
+    SELECT h.hour_start, h.${ROW.replaceAll(', ', ', h.')}, h.orders, h.paid_orders, h.paid_amount
+    FROM edges AS x JOIN siyu.sales_hours AS h ON h.hour_start >= x.lo AND h.hour_start < x.hi
+    WHERE x.by_hours
+    UNION ALL
+    SELECT x.lo, k.${ROW.replaceAll(', ', ', k.')}, SUM(k.orders)::int, SUM(k.paid_orders)::int, SUM(k.paid_amount)
+    FROM edges AS x CROSS JOIN LATERAL (
+      SELECT ${ROW}, orders, paid_orders, paid_amount FROM siyu.sales_months AS s WHERE s.month_start = x.ms
+      UNION ALL
+      SELECT ${ROW}, -orders, -paid_orders, -paid_amount FROM siyu.sales_hours AS h
+      WHERE (h.hour_start >= x.ms AND h.hour_start < x.lo) OR (h.hour_start >= x.hi AND h.hour_start < x.me)
+    ) AS k
+    WHERE NOT x.by_hours
+    GROUP BY x.lo, k.${ROW.replaceAll(', ', ', k.')}
+    HAVING SUM(k.orders) <> 0`;
+const source = (dateFilter) => {
+  const sql = dateFilter((from, to) => ranged(from, to));
+  return sql === '1 = 1'
+    ? `SELECT month_start AS period_start, ${ROW}, orders, paid_orders, paid_amount FROM siyu.sales_months`
+    : sql;
+};
+
+cube(`month_sales`, {
+  sql: source(FILTER_PARAMS.sales_trend.order_date.filter),
+  title: `月度销售`,
+  description: `Orders summed per business month (whole months of the range) or hour (its edge months), channel, campaign and credited employee (siyu.sales_months, migration 041, and siyu.sales_hours, migration 032, kept exact by triggers on the orders).`,
+  public: false,
+  // Live data: both tables' counters, and the names and teams they are read with (as sales_hours).
+  refresh_key: {
+    every: `2 second`,
+    sql: `SELECT CONCAT_WS('/', siyu.data_version('sales_months'), siyu.data_version('sales_hours'), siyu.dimensions_version())`,
+  },
+
+  joins: {
+    // The employee's team now, as for the orders.
+    employees: { relationship: `many_to_one`, sql: `${CUBE}.employee_id = ${employees.id}` },
+    channels: { relationship: `many_to_one`, sql: `${CUBE}.channel_id = ${channels.id}` },
+    campaigns: { relationship: `many_to_one`, sql: `${CUBE}.campaign_id = ${campaigns.id}` },
+  },
+
+  dimensions: {
+    key: {
+      sql: `CONCAT_WS('/', ${CUBE}.period_start, ${CUBE}.channel_id, ${CUBE}.campaign_id, ${CUBE}.employee_id)`,
+      type: `string`,
+      primary_key: true,
+    },
+    // By month, quarter or year only (cube/engine/month-trend.ts).
+    order_date: {
+      title: `下单时间`,
+      description: `The business month of the orders; group by month, quarter or year.`,
+      sql: `${CUBE}.period_start`,
+      type: `time`,
+    },
+  },
+
+  measures: {
+    // As sales_hours.gmv: a slice whose orders were all refunded has no GMV (NULL), as orders.gmv gives it.
+    gmv: {
+      title: `GMV`,
+      description: `Sum of the amount of paid orders (refunded orders excluded); equals orders.gmv.`,
+      sql: `CASE WHEN ${CUBE}.paid_orders > 0 THEN ${CUBE}.paid_amount END`,
+      type: `sum`,
+      format: `currency`,
+    },
+    order_count: {
+      title: `订单数`,
+      description: `Number of paid orders; equals orders.order_count.`,
+      sql: `${CUBE}.paid_orders`,
+      type: `sum`,
+    },
+  },
+});
