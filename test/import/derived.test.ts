@@ -21,7 +21,7 @@ import { STREAM_BLOCK } from '../../cube/import/stream.ts';
 import { importFolder, scratchFolder } from './helpers.ts';
 
 const CUSTOMERS = 3_000;
-const FOLLOWERS = ['period_owners', 'drill_sales', 'drill_sales_slices', 'period_sales', 'customer_paid_days'] as const;
+const FOLLOWERS = ['period_owners', 'drill_sales', 'drill_sales_slices', 'period_sales', 'customer_paid_days', 'sales_paid_days'] as const;
 
 /** A brand folder with `orders` orders over 2026-01 to 2026-09 (data date 2026-09-19: not today, so the ranges move). */
 function brandFolder(orders: number): ReturnType<typeof scratchFolder> {
@@ -112,6 +112,13 @@ describe.each([
     expect(await drillSlicesDifferences(db.sql, '2026-09-19')).toEqual([]);
     expect(await periodSalesDifferences(db.sql, '2026-09-19')).toEqual([]);
     expect(await paidDayDifferences(db.sql)).toEqual([]);
+    // The sales paid-day table equals a build of its own from the customer-day table.
+    const salesPaidDays = async (): Promise<string[]> => (await db.sql<{ r: string }[]>`
+      SELECT concat_ws('|', customer_id, day_start, employee_id, paid_orders, paid_amount, prev_day, team_prev_day, any_prev_day) AS r
+      FROM siyu.sales_paid_days ORDER BY 1`).map((x) => x.r);
+    const imported = await salesPaidDays();
+    await db.sql`SELECT siyu.build_sales_paid_days()`;
+    expect(imported).toEqual(await salesPaidDays());
     // The paid-day table built whole in day order, as the seed builds it (its insert trigger, recounting the customers
     // of the rebuild's insert, wrote them in customer order).
     const [order] = await db.sql<{ back: number }[]>`
@@ -125,5 +132,15 @@ describe.each([
          OR (tgrelid = 'siyu.settings'::regclass AND tgname = ANY(${[...AS_OF_ROLLS]}))`;
     expect(triggers).toHaveLength(DAY_FOLLOWERS.length + AS_OF_ROLLS.length);
     expect(triggers.filter((t) => t.tgenabled !== 'O')).toEqual([]);
+  });
+
+  it('holds every insert trigger by which another table follows the customer-day table', async () => {
+    // A follower added by a later migration and left out of DAY_FOLLOWERS runs from the rebuild's insert, inside the
+    // orders' span (migration 038's did: the customer-day insert 5.8 s of CPU for a million orders instead of 2.1 s).
+    const followers = await db.sql<{ tgname: string }[]>`
+      SELECT tgname FROM pg_trigger
+      WHERE tgrelid = 'siyu.customer_days'::regclass AND NOT tgisinternal AND tgname <> 'customer_days_changes'
+        AND (tgtype & 4) <> 0 ORDER BY tgname`;
+    expect(followers.map((t) => t.tgname)).toEqual([...DAY_FOLLOWERS].sort());
   });
 });
