@@ -2,7 +2,7 @@
  * What the daily sales table (siyu.sales_days, migration 042) costs and what
  * it answers, on a seeded data directory (the product need not run):
  *
- *   node --import tsx bench/daily-sales.ts --data-dir <dir> [--runs 5] [--inserts 200]
+ *   node --import tsx bench/daily-sales.ts --data-dir <dir> [--runs 5] [--inserts 200] [--product-runs 0]
  *
  * - a whole build (siyu.rebuild_sales_days()), its rows and size;
  * - single-order INSERTs with its triggers on the orders on and off,
@@ -15,13 +15,17 @@
  *   without a rollup, what a query the table cannot answer reads); and, for
  *   exec, the SELECT the removed rollup's current-month partition was rebuilt
  *   from after every order (its measures and dimensions by day over this
- *   month; Cube wrapped it in CREATE TABLE … AS and indexed it, not timed).
+ *   month; Cube wrapped it in CREATE TABLE … AS and indexed it, not timed);
+ * - with `--product-runs N`: the product as `npm start` runs it (refresh
+ *   worker on); N times, one paid order today (bench/new-order.ts), then the
+ *   overview's 45-day GMV trend (sales_daily) asked as exec every 100 ms
+ *   through the app server until it shows the order's amount.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { loadConfig } from '../cube/config.ts';
+import { loadConfig, ROOT_DIR } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
 import { freePort } from '../cube/ports.ts';
 import { startRollupProbe } from '../cube/tools/rollup-probe.ts';
@@ -29,10 +33,13 @@ import { buildGmvTrendQuery } from '../web/src/features/overview/gmv-spend-trend
 import { addDays } from '../web/src/lib/date-range.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
 import { demoPeople } from './demo-people.ts';
+import { BrowserClient } from './http-client.ts';
+import { orderWriter } from './new-order.ts';
+import { embeddedProductOptions, startProduct } from './product.ts';
 import { latency } from './stats.ts';
 import { insertCost, timed } from './trigger-cost.ts';
 
-const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' }, inserts: { type: 'string', default: '200' } } }).values;
+const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' }, inserts: { type: 'string', default: '200' }, 'product-runs': { type: 'string', default: '0' } } }).values;
 if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
 const dataDir = path.resolve(args['data-dir']);
 const runs = Number(args.runs);
@@ -109,6 +116,38 @@ try {
   await probe.stop();
   await sql.end({ timeout: 5 });
   await db.stop();
+}
+const productRuns = Number(args['product-runs']);
+if (productRuns > 0) {
+  const product = await startProduct(await embeddedProductOptions(dataDir, port, path.join(ROOT_DIR, '.tmp', 'daily-sales.log'), {}, 30 * 60_000));
+  const owner = postgres(embeddedUrl(dataDir, port), { max: 1, onnotice: () => {} });
+  try {
+    const exec = await BrowserClient.login(product.url, 'exec', 'demo');
+    const asOf = String(((await exec.get('/api/me')).body as { asOf: string }).asOf).slice(0, 10);
+    const trend = buildGmvTrendQuery([addDays(asOf, -44), asOf], { team: null, channel: null, campaign: null }) as CubeQuery;
+    const gmv = (rows: ReadonlyArray<Record<string, unknown>>): number => rows.reduce((t, r) => t + Number(r['sales_daily.gmv'] ?? 0), 0);
+    const writer = await orderWriter(owner, null);
+    for (let k = 0; k < 3; k++) await exec.load(trend);
+    const seen: number[] = [];
+    const written: number[] = [];
+    for (let run = 0; run < productRuns; run++) {
+      const before = gmv((await exec.load(trend)).rows);
+      const t0 = performance.now();
+      const order = await writer.write();
+      written.push(order.id);
+      while (performance.now() - t0 < 60_000) {
+        if (gmv((await exec.load(trend)).rows) >= before + order.amount - 0.005) { seen.push(performance.now() - t0); break; }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      say(`run ${run + 1}/${productRuns}: the 45-day trend showed the order after ${Math.round(seen.at(-1) ?? 60_000)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+    }
+    await owner`DELETE FROM siyu.orders WHERE id = ANY(${written})`;
+    out.trend_shows_order_ms = { ...latency(seen), missed: productRuns - seen.length, load_end: os.loadavg()[0] };
+  } finally {
+    await owner.end({ timeout: 5 });
+    await product.stop();
+  }
 }
 // Cube's timers would keep the process alive.
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`, () => process.exit(0));
