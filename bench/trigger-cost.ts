@@ -15,14 +15,15 @@ export async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   return [out, Math.round(performance.now() - t0)];
 }
 
-export async function insertCost(sql: Sql, o: { triggers: readonly string[]; fromId: number; asOf: string; inserts: number }): Promise<{
+/** `on`: the table the triggers are on (siyu.customer_days unless given). */
+export async function insertCost(sql: Sql, o: { triggers: readonly string[]; fromId: number; asOf: string; inserts: number; on?: string }): Promise<{
   with: ReturnType<typeof latency>;
   without: ReturnType<typeof latency>;
 }> {
   const on: number[] = [];
   const off: number[] = [];
   const toggle = async (state: 'ENABLE' | 'DISABLE'): Promise<void> => {
-    for (const t of o.triggers) await sql.unsafe(`ALTER TABLE siyu.customer_days ${state} TRIGGER ${t}`);
+    for (const t of o.triggers) await sql.unsafe(`ALTER TABLE siyu.${o.on ?? 'customer_days'} ${state} TRIGGER ${t}`);
   };
   let id = o.fromId;
   for (let block = 0; block < o.inserts / 10; block++) {

@@ -82,6 +82,16 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED], ownerLimit: null },
   },
+  // The same facts by day (no distinct count: no buyers, no customer member), answered from the daily sales table
+  // (migration 042): the overview's GMV trend by day beyond a month, and any custom query that needs no buyers.
+  sales_daily: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: {
+      factMembers: ['gmv', 'order_count', 'avg_order_value', 'refund_rate', 'per_capita_gmv', 'category', 'order_date', 'channel', 'channel_type',
+        'campaign', ...CREDITED],
+      ownerLimit: null,
+    },
+  },
   // The same facts by month (GMV and paid orders only), answered from the monthly and hourly sales tables (migrations
   // 041, 032): the overview's GMV trend by month. No customer member.
   sales_trend: {

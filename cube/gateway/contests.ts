@@ -18,9 +18,10 @@ interface Deps {
 }
 
 /** Where each contest metric is defined: its view and that view's calendar. */
+// GMV and paid orders from the daily sales table (sales_daily, migration 042): the same numbers, nothing rebuilt after a write.
 const METRIC_HOME: Record<string, { view: string; time: string }> = {
-  gmv: { view: 'sales_overview', time: 'order_date' },
-  order_count: { view: 'sales_overview', time: 'order_date' },
+  gmv: { view: 'sales_daily', time: 'order_date' },
+  order_count: { view: 'sales_daily', time: 'order_date' },
   buyers: { view: 'sales_overview', time: 'order_date' },
   spend_per_buyer: { view: 'sales_overview', time: 'order_date' },
   items_per_buyer: { view: 'sales_overview', time: 'order_date' },

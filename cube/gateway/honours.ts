@@ -22,7 +22,8 @@ interface Deps {
 
 /** The metrics honoured, each from the view that defines it. */
 export const HONOURED: ReadonlyArray<{ metric: string; view: string; time: string }> = [
-  { metric: 'gmv', view: 'sales_overview', time: 'order_date' },
+  // GMV from the daily sales table (migration 042): the same numbers as sales_overview's.
+  { metric: 'gmv', view: 'sales_daily', time: 'order_date' },
   { metric: 'buyers', view: 'sales_overview', time: 'order_date' },
   { metric: 'follow_ups', view: 'staff_performance', time: 'date' },
 ];

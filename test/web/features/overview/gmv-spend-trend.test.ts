@@ -15,7 +15,7 @@ describe('GMV and spend trend', () => {
 
   it('keeps months of either side, in order, zero where one side is missing', () => {
     const option = transformGmvSpendTrend(
-      [{ 'sales_overview.order_date.month': '2026-02-01T00:00:00.000', 'sales_overview.gmv': '200.50' }],
+      [{ 'sales_trend.order_date.month': '2026-02-01T00:00:00.000', 'sales_trend.gmv': '200.50' }],
       [{ 'channel_roi.spend_date.month': '2026-01-01T00:00:00.000', 'channel_roi.spend': '30' }, { 'channel_roi.spend_date.month': '2026-02-01T00:00:00.000', 'channel_roi.spend': '40' }],
       'zh-CN', { gmv: 'GMV', spend: '花费' },
     ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
@@ -44,18 +44,18 @@ describe('GMV and spend trend', () => {
     expect(option.series[1]!.data).toEqual([3, 0]);
   });
 
-  it('reads up to a month from the hourly sales table, by month from the monthly one, 32-62 days by day from the rollup', () => {
+  it('reads up to a month from the hourly sales table, by month from the monthly one, 32-62 days by day from the daily one', () => {
     const none = { team: null, channel: null, campaign: null };
     const month: [string, string] = ['2026-10-21', '2026-11-20'];
     const longer: [string, string] = ['2026-10-20', '2026-11-20'];
     const year: [string, string] = ['2025-11-21', '2026-11-20'];
     expect(gmvTrendView(month)).toBe('sales_live');
-    expect(gmvTrendView(longer)).toBe('sales_overview');
-    expect(gmvTrendView(['2026-09-21', '2026-11-21'])).toBe('sales_overview');
+    expect(gmvTrendView(longer)).toBe('sales_daily');
+    expect(gmvTrendView(['2026-09-21', '2026-11-21'])).toBe('sales_daily');
     expect(gmvTrendView(['2026-09-21', '2026-11-22'])).toBe('sales_trend');
     expect(gmvTrendView(year)).toBe('sales_trend');
     expect(gmvTrendView(null)).toBe('sales_trend');
-    expect(buildGmvTrendQuery(longer, none)).toMatchObject({ measures: ['sales_overview.gmv'], timeDimensions: [{ dimension: 'sales_overview.order_date', granularity: 'day' }] });
+    expect(buildGmvTrendQuery(longer, none)).toMatchObject({ measures: ['sales_daily.gmv'], timeDimensions: [{ dimension: 'sales_daily.order_date', granularity: 'day' }] });
     expect(buildGmvTrendQuery(month, { ...none, team: 'T' })).toMatchObject({ measures: ['sales_live.gmv'], filters: [{ member: 'sales_live.team', values: ['T'] }] });
     expect(buildGmvTrendQuery(year, { ...none, channel: 'C' })).toMatchObject({
       measures: ['sales_trend.gmv'], filters: [{ member: 'sales_trend.channel', values: ['C'] }],

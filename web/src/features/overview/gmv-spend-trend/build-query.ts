@@ -14,7 +14,7 @@ export function trendGranularity(range: DateRange | null): TrendGranularity {
   return days <= 62 ? 'day' : 'month';
 }
 
-export type GmvTrendView = 'sales_live' | 'sales_trend' | 'sales_overview';
+export type GmvTrendView = 'sales_live' | 'sales_trend' | 'sales_daily';
 
 /**
  * Where a range's GMV trend is read, each with nothing rebuilt after a write: up to a month (今日, 本周, 近7天,
@@ -22,13 +22,13 @@ export type GmvTrendView = 'sales_live' | 'sales_trend' | 'sales_overview';
  * from the monthly sales table with the hourly one for the edge months (sales_trend, migration 041), about a
  * month's rows whatever the range (the hourly table alone took 13 s for twelve months at 1,000,000 customers,
  * and the sales rollup waited for its current month's partition, rebuilt after every order: 2.3 s p95). Ranges
- * of 32 to 62 days by day (上月 is ≤ 31; 本季度 in its second month) stay on the sales rollup by day
- * (sales_overview).
+ * of 32 to 62 days by day (上月 is ≤ 31; 本季度 in its second month) from the daily sales table (sales_daily,
+ * migration 042), which replaced that rollup.
  */
 export function gmvTrendView(range: DateRange | null): GmvTrendView {
   if (trendGranularity(range) === 'month') return 'sales_trend';
   const days = (Date.parse(`${range![1]}T00:00:00Z`) - Date.parse(`${range![0]}T00:00:00Z`)) / 86_400_000 + 1;
-  return days <= 31 ? 'sales_live' : 'sales_overview';
+  return days <= 31 ? 'sales_live' : 'sales_daily';
 }
 
 /** GMV per day or month of paid orders, from the view gmvTrendView chooses. */
