@@ -21,14 +21,20 @@ export const RANGE_VIEWS: Readonly<Record<string, ReadonlyArray<readonly [string
 type CubeQuery = Record<string, unknown> & { filters?: unknown };
 type Filter = { member?: string; dimension?: string; operator?: string; values?: unknown[] };
 
+/** Views without levels that also answer a date range only (one row per customer of the range, migration 046). */
+const RANGE_ONLY_VIEWS: ReadonlySet<string> = new Set(['sales_drill_range']);
+
 /** Adds the level filter to a query on a range view (and checks it); any other query is returned as it is. */
 export function applyRangeLevel(query: CubeQuery): CubeQuery {
   const members = queryMembers(query);
-  const view = [...members].map((m) => splitMember(m)[0]).find((v) => v in RANGE_VIEWS);
+  const views = [...members].map((m) => splitMember(m)[0]);
+  const times = Array.isArray(query.timeDimensions) ? (query.timeDimensions as Array<Record<string, unknown>>) : [];
+  const rangeOnly = views.find((v) => RANGE_ONLY_VIEWS.has(v));
+  if (rangeOnly && times.some((t) => t.granularity !== undefined)) throw new AccessError(400, `${rangeOnly} answers a date range, not a granularity.`);
+  const view = views.find((v) => v in RANGE_VIEWS);
   if (!view) return query;
   const levels = RANGE_VIEWS[view]!;
   if (members.has(`${view}.level`)) throw new AccessError(400, `${view}.level is chosen by the server from the query's dimensions and filters.`);
-  const times = Array.isArray(query.timeDimensions) ? (query.timeDimensions as Array<Record<string, unknown>>) : [];
   if (times.some((t) => t.granularity !== undefined)) throw new AccessError(400, `${view} answers a date range, not a granularity.`);
 
   const named = (names: readonly string[]) => names.some((n) => members.has(`${view}.${n}`));

@@ -195,6 +195,30 @@ describe('numbers that agree, in Chromium', () => {
     }
   });
 
+  it('as exec, a custom range\'s GMV list (the paid days\' running amounts) totals its tile and adds up to it, ranked as SQL ranks', async () => {
+    const range: [string, string] = ['2026-08-01', '2026-10-31'];
+    const { page, errors } = await open('exec');
+    const tile = await tiles(page, `from=${range[0]}&to=${range[1]}`);
+    const [sql] = await ctx.db.sql<{ buyers: number; gmv: string; top: string[] }[]>`
+      WITH per AS (
+        SELECT o.customer_id, sum(o.amount) AS gmv FROM siyu.orders o
+        WHERE o.status = 'paid' AND (o.ordered_at AT TIME ZONE ${TZ})::date BETWEEN ${range[0]}::date AND ${range[1]}::date
+        GROUP BY 1)
+      SELECT count(*)::int AS buyers, sum(gmv)::text AS gmv,
+             (SELECT array_agg(g::text ORDER BY g DESC) FROM (SELECT gmv AS g FROM per ORDER BY gmv DESC, customer_id LIMIT 5) t) AS top
+      FROM per`;
+    expect(num(tile.buyers!.value)).toBe(sql!.buyers);
+    await page.goto(`${ctx.stack.url}/customers?metric=gmv&from=${range[0]}&to=${range[1]}&via=overview&size=1000`);
+    const sum = await total(page);
+    expect(sum).toEqual({ total: sql!.buyers, anonymous: 0 });
+    const parts = (await page.$$eval('[data-testid="drill-row"] [data-testid="part"]', (cells) => cells.map((c) => c.textContent))).map((c) => num(c)!);
+    expect(parts.length).toBe(sql!.buyers);
+    expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(Number(sql!.gmv), 2);
+    expect(parts.slice(0, 5)).toEqual(sql!.top.map(Number));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a ratio list opens on its numerator, switches to the denominator, and both counts recount the ratio', async () => {
     const { page, errors } = await open('exec');
     await page.goto(`${ctx.stack.url}/customers?metric=churn_rate&via=overview`);

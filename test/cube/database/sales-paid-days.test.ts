@@ -6,7 +6,8 @@
  * to a fresh build, through random inserts, refunds, moves and deletes of
  * orders mixed with owner changes and team moves, writers of one customer at
  * once with team moves beside them, a bulk statement and the customer-day
- * table's rebuild.
+ * table's rebuild; with each row's running paid amount and orders of the
+ * customer and their next paid day (migration 046, the custom-range drill list).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../cube/database/migrate.ts';
@@ -19,7 +20,8 @@ type Sql = TestDatabase['sql'];
 /** The table's rows in a fixed order, as text. */
 async function kept(sql: Sql): Promise<string[]> {
   const rows = await sql<{ r: string }[]>`
-    SELECT concat_ws('|', customer_id, day_start, coalesce(employee_id, -1), paid_orders, paid_amount, prev_day, team_prev_day, any_prev_day) AS r
+    SELECT concat_ws('|', customer_id, day_start, coalesce(employee_id, -1), paid_orders, paid_amount, prev_day, team_prev_day, any_prev_day,
+                     running_amount, running_orders, next_day) AS r
     FROM siyu.sales_paid_days ORDER BY customer_id, day_start, employee_id NULLS FIRST`;
   return rows.map((x) => x.r);
 }
@@ -42,7 +44,14 @@ async function fromOrders(sql: Sql): Promise<string[]> {
       (SELECT max(x.day_start) FROM d AS x WHERE x.customer_id = d.customer_id AND x.team_id IS NOT DISTINCT FROM d.team_id
          AND (x.day_start < d.day_start OR (x.day_start = d.day_start AND coalesce(x.employee_id, -1) < coalesce(d.employee_id, -1)))),
       (SELECT max(x.day_start) FROM d AS x WHERE x.customer_id = d.customer_id
-         AND (x.day_start < d.day_start OR (x.day_start = d.day_start AND coalesce(x.employee_id, -1) < coalesce(d.employee_id, -1))))) AS r
+         AND (x.day_start < d.day_start OR (x.day_start = d.day_start AND coalesce(x.employee_id, -1) < coalesce(d.employee_id, -1)))),
+      -- Migration 046: the customer's amount and orders through this row, and their next row's day.
+      (SELECT sum(x.amount) FROM d AS x WHERE x.customer_id = d.customer_id
+         AND (x.day_start < d.day_start OR (x.day_start = d.day_start AND coalesce(x.employee_id, -1) <= coalesce(d.employee_id, -1)))),
+      (SELECT sum(x.n) FROM d AS x WHERE x.customer_id = d.customer_id
+         AND (x.day_start < d.day_start OR (x.day_start = d.day_start AND coalesce(x.employee_id, -1) <= coalesce(d.employee_id, -1)))),
+      (SELECT min(x.day_start) FROM d AS x WHERE x.customer_id = d.customer_id
+         AND (x.day_start > d.day_start OR (x.day_start = d.day_start AND coalesce(x.employee_id, -1) > coalesce(d.employee_id, -1))))) AS r
     FROM d ORDER BY d.customer_id, d.day_start, d.employee_id NULLS FIRST`;
   return rows.map((x) => x.r);
 }

@@ -33,3 +33,4 @@ export * from './drill/queries.ts';
 export * from './drill/rows.ts';
 export * from './drill/repurchase.ts';
 export * from './drill/ltv.ts';
+export * from './drill/range.ts';

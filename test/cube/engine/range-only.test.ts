@@ -1,0 +1,21 @@
+/**
+ * The custom-range drill list's view (sales_drill_range, migration 046) is one
+ * row per customer of a date range: a granularity would bucket each customer
+ * under their first day with the whole range's GMV, so it is refused, as on
+ * the range views with levels; a date range passes unchanged.
+ */
+import { describe, expect, it } from 'vitest';
+import { AccessError } from '../../../cube/engine/access-rules.ts';
+import { applyRangeLevel } from '../../../cube/engine/range-level.ts';
+
+describe('sales_drill_range answers a date range only', () => {
+  const list = { dimensions: ['sales_drill_range.customer', 'sales_drill_range.gmv'], limit: 50 };
+  it('refuses a granularity', () => {
+    const query = { ...list, timeDimensions: [{ dimension: 'sales_drill_range.order_date', granularity: 'month', dateRange: ['2026-01-01', '2026-03-31'] }] };
+    expect(() => applyRangeLevel(query)).toThrow(AccessError);
+  });
+  it('passes a date range unchanged', () => {
+    const query = { ...list, timeDimensions: [{ dimension: 'sales_drill_range.order_date', dateRange: ['2026-01-01', '2026-03-31'] }] };
+    expect(applyRangeLevel(query)).toBe(query);
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * The sales drill list of a custom range (issue 19): for the roles that see
+ * every fact, cut by nothing, its page is read from `sales_drill_range` (each
+ * customer's GMV and orders from two rows of the sales paid-day table's
+ * running amounts, migration 046) and its total and header from `sales_range`
+ * (the GMV tile's own view); a team role's list stays on sales_drill with its
+ * limits and anonymised remainder. Under exec, ops, manager and staff, on
+ * custom ranges (whole months, most of a year, one day, ranges whose edges
+ * the writes land on), as seeded and after random inserts, refunds, moves and
+ * deletes of orders with owner changes and team moves:
+ * - the list's total (named customers + the remainder) equals plain SQL on
+ *   the orders and the overview's GMV tile on the same range, and the
+ *   header's GMV equals both;
+ * - the first page, a deep page and the last page hold the customers plain
+ *   SQL ranks there (GMV largest first, then the customer id), with their GMV
+ *   and orders;
+ * - exec's and ops' list and total read the sales paid-day table, never the
+ *   orders or the customer-day table.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../cube/config.ts';
+import type { SecurityContext } from '../../cube/engine/security-context.ts';
+import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
+import { attributesQuery, customersQueries, listedCustomers, listRemainder } from '../../web/src/features/customers/page-queries.ts';
+import { overviewQueries } from '../../web/src/features/overview/page-queries.ts';
+import { drillListRows, parseDrill, parsePage, type DrillSlice } from '../../web/src/lib/drill.ts';
+import type { CubeQuery } from '../../web/src/page-loads.ts';
+import { one } from '../helpers/database.ts';
+import { randomWritesWithMoves } from '../helpers/order-writes.ts';
+import { signInAll, type Person } from '../helpers/people.ts';
+import { useTestStack } from '../helpers/stack.ts';
+
+const USERS = ['exec', 'ops', 'manager', 'staff'];
+/** Custom ranges (none a preset as of 2026-11-20); the writes land on 2025-11-20/21 and 2026-10-31, 11-01, 11-16, 11-19, 11-20. */
+const RANGES: Array<[string, string]> = [['2026-08-01', '2026-10-31'], ['2025-11-21', '2026-11-16'], ['2026-11-18', '2026-11-18'], ['2025-11-20', '2026-11-01']];
+const SIZE = 20;
+
+type Row = Record<string, unknown>;
+const money = (v: unknown): string => (v === null || v === undefined ? 'null' : Number(v).toFixed(2));
+
+describe('custom-range sales drill lists', () => {
+  const config = loadConfig();
+  const ctx = useTestStack('drill_range_model', { demoCustomers: 1500 });
+  let probe: RollupProbe;
+  const people: Person[] = [];
+  let asOf: string;
+
+  beforeAll(async () => {
+    probe = await startRollupProbe({ databaseUrl: ctx.db.url, modelDir: config.modelDir, timeZone: config.timeZone });
+    people.push(...(await signInAll(ctx.stack, USERS)));
+    asOf = String((await ctx.api.request<{ asOf: string }>('GET', '/api/me')).body.asOf).slice(0, 10);
+  }, 240_000);
+  afterAll(async () => probe?.stop());
+
+  const limited = (who: SecurityContext): boolean => who.role === 'staff' || who.role === 'manager';
+  const sliceOf = ([from, to]: [string, string]): DrillSlice => parseDrill(new URLSearchParams(`metric=gmv&from=${from}&to=${to}`), asOf);
+  const pageOf = (n: number) => parsePage(new URLSearchParams(`size=${SIZE}&page=${n}`));
+
+  /** Plain SQL: the scope's customers of the range ranked as the list ranks them, and the number's buyers and GMV. */
+  async function independent(who: SecurityContext, [from, to]: [string, string]): Promise<{ ranked: string[]; buyers: number; gmv: string }> {
+    const staff = who.role === 'staff' ? who.employeeId : null;
+    const team = who.role === 'manager' ? who.teamId : null;
+    const facts = ctx.db.sql`
+      SELECT o.customer_id, o.amount, c.owner_employee_id AS owner, owner.team_id AS owner_team
+      FROM siyu.orders AS o
+      JOIN siyu.customers AS c ON c.id = o.customer_id
+      LEFT JOIN siyu.employees AS e ON e.id = o.employee_id
+      LEFT JOIN siyu.employees AS owner ON owner.id = c.owner_employee_id
+      WHERE o.status = 'paid' AND (o.ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN ${from}::date AND ${to}::date
+        AND (${staff}::int IS NULL OR o.employee_id = ${staff}::int)
+        AND (${team}::int IS NULL OR e.team_id = ${team}::int)`;
+    // A team role's list names only the customers it owns.
+    const ranked = await ctx.db.sql<{ row: string }[]>`
+      WITH f AS (${facts})
+      SELECT customer_id || ' ' || sum(amount)::numeric(16, 2) || ' ' || count(*) AS row
+      FROM f
+      WHERE (${staff}::int IS NULL OR owner = ${staff}::int) AND (${team}::int IS NULL OR owner_team = ${team}::int)
+      GROUP BY customer_id ORDER BY sum(amount) DESC, customer_id`;
+    const all = one(await ctx.db.sql<{ buyers: number; gmv: string | null }[]>`
+      WITH f AS (${facts}) SELECT count(DISTINCT customer_id)::int AS buyers, sum(amount)::text AS gmv FROM f`);
+    return { ranked: ranked.map((r) => r.row), buyers: all.buyers, gmv: money(all.gmv) };
+  }
+
+  /** The list as the page asks it: a page's rows (customer, GMV, orders), its total with the remainder, the header's GMV. */
+  async function asked(person: Person, range: [string, string], page: number) {
+    const slice = sliceOf(range);
+    const q = customersQueries(slice, pageOf(page), limited(person.who), asOf);
+    const answer = await person.api.answer(q.list as CubeQuery);
+    const rows = drillListRows(answer.data);
+    const loaded = async (query: unknown) => (query ? { rows: await person.api.load(query as CubeQuery) } : undefined);
+    const total = await loaded(q.list_total);
+    const named = listedCustomers(q.list_total, total ?? { rows: [] }, { totalRows: () => answer.total ?? null })!;
+    const rest = listRemainder(slice, pageOf(page), limited(person.who), asOf, {
+      summary: await loaded(q.summary), list_total: total, scope_all: await loaded(q.scope_all), scope_owned: await loaded(q.scope_owned),
+    });
+    const summary = drillListRows(await person.api.load(q.summary as CubeQuery))[0];
+    const attributes = attributesQuery(slice, rows);
+    if (attributes) expect((await person.api.load(attributes as CubeQuery)).length, `${person.who.role} ${range} attributes`).toBe(rows.length);
+    return {
+      rows: rows.map((r: Row) => `${r['sales_drill.customer']} ${money(r['sales_drill.gmv'])} ${r['sales_drill.order_count']}`),
+      total: named + (rest?.customers ?? 0),
+      named,
+      gmv: money(summary?.['sales_drill.gmv']),
+    };
+  }
+
+  /** The GMV tile of the overview on the same range: its buyers and GMV. */
+  async function tile(person: Person, range: [string, string]): Promise<{ buyers: number; gmv: string }> {
+    const q = overviewQueries(range, { team: null, channel: null, campaign: null }, 'none', null, asOf);
+    const [row] = drillListRows(await person.api.load(q.sales_kpis as CubeQuery));
+    const value = (m: string): unknown => row?.[`sales_range.${m}`] ?? row?.[`sales_buyers.${m}`] ?? row?.[`sales_drill.${m}`];
+    return { buyers: Number(value('buyers') ?? 0), gmv: money(value('gmv')) };
+  }
+
+  async function checkAll(label: string): Promise<void> {
+    for (const person of people) {
+      for (const range of RANGES) {
+        const what = `${label} · ${person.who.role} · ${range.join('..')}`;
+        const expected = await independent(person.who, range);
+        // The list, its total, header and the tile are separate queries, each refreshed on its own key's check.
+        await expect.poll(async () => {
+          const list = await asked(person, range, 1);
+          return { total: list.total, header: list.gmv, tile: await tile(person, range), first: list.rows };
+        }, { timeout: 20_000, interval: 500, message: `${what}: the list's total, its header, the tile and the first page` })
+          .toEqual({ total: expected.buyers, header: expected.gmv, tile: { buyers: expected.buyers, gmv: expected.gmv }, first: expected.ranked.slice(0, SIZE) });
+        const last = Math.max(1, Math.ceil(expected.ranked.length / SIZE));
+        for (const page of new Set([Math.max(1, Math.ceil(last * 0.8)), last])) {
+          const deep = await asked(person, range, page);
+          expect(deep.rows, `${what}: page ${page}`).toEqual(expected.ranked.slice((page - 1) * SIZE, page * SIZE));
+          expect(deep.named, `${what}: named customers`).toBe(expected.ranked.length);
+        }
+      }
+    }
+  }
+
+  it('is answered by the sales paid-day table for the roles that see every fact, by sales_drill for a team role', async () => {
+    for (const { who } of people) {
+      for (const range of RANGES) {
+        const q = customersQueries(sliceOf(range), pageOf(3), limited(who), asOf);
+        if (limited(who)) {
+          expect(JSON.stringify(q.list), `${who.role} ${range}`).toContain('"sales_drill.customer"');
+          continue;
+        }
+        expect(q.list_total, `${who.role} ${range}: total query`).not.toBeNull();
+        for (const query of [q.list, q.list_total, q.summary]) {
+          const sql = await probe.sql(who, query as CubeQuery);
+          expect(sql, `${who.role} ${range}`).toMatch(/\bsiyu\.sales_paid_days\b/);
+          expect(sql, `${who.role} ${range}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b|COUNT\(DISTINCT/i);
+        }
+        expect(q.scope_all, `${who.role} ${range}: scope queries`).toBeNull();
+      }
+    }
+    // Cut by a team, sorted by another column, or on a preset: not this view.
+    const exec = people[0]!.who;
+    const cut = parseDrill(new URLSearchParams(`metric=gmv&from=${RANGES[0]![0]}&to=${RANGES[0]![1]}&team=x`), asOf);
+    expect(JSON.stringify(customersQueries(cut, pageOf(1), false, asOf).list)).not.toContain('sales_drill_range');
+    const byOwner = customersQueries(sliceOf(RANGES[0]!), parsePage(new URLSearchParams('sort=owner')), false, asOf).list;
+    expect(await probe.sql(exec, byOwner as CubeQuery)).not.toMatch(/\bsiyu\.sales_paid_days\b/);
+    const preset = parseDrill(new URLSearchParams('metric=gmv&range=last_month'), asOf);
+    expect(JSON.stringify(customersQueries(preset, pageOf(1), false, asOf).list)).toContain('sales_drill_periods');
+    // A team role may not query the view.
+    const staff = people.find((p) => p.who.role === 'staff')!;
+    const denied = await staff.api.request('POST', '/cubejs-api/v1/load', { query: customersQueries(sliceOf(RANGES[0]!), pageOf(1), false, asOf).list });
+    expect(denied.status).toBe(403);
+  }, 240_000);
+
+  it('equals its tile and plain SQL under every role, first, deep and last page', async () => {
+    await checkAll('as seeded');
+  }, 600_000);
+
+  it('still does after random new, refunded, moved and deleted orders, owner changes and team moves', async () => {
+    const db = ctx.db.sql;
+    const pick = async (sql: string): Promise<number[]> => (await db.unsafe<{ id: number }[]>(sql)).map((r) => r.id);
+    const staff = people.find((p) => p.who.role === 'staff')!.who;
+    const manager = people.find((p) => p.who.role === 'manager')!.who;
+    // Customers of the staff member and of the manager's team among those written to, so every role's list moves.
+    const ids = {
+      customers: [
+        ...(await pick(`SELECT id FROM siyu.customers WHERE owner_employee_id = ${staff.employeeId} ORDER BY id LIMIT 2`)),
+        ...(await pick(`SELECT c.id FROM siyu.customers c JOIN siyu.employees e ON e.id = c.owner_employee_id WHERE e.team_id = ${manager.teamId} ORDER BY c.id DESC LIMIT 2`)),
+        ...(await pick('SELECT id FROM siyu.customers ORDER BY id LIMIT 8')),
+      ],
+      channels: await pick('SELECT id FROM siyu.channels ORDER BY id LIMIT 4'),
+      campaigns: await pick('SELECT id FROM siyu.campaigns ORDER BY id LIMIT 4'),
+      // Not the manager themself: a manager moved to another team manages that team.
+      employees: [staff.employeeId!, ...(await pick(`SELECT id FROM siyu.employees WHERE team_id = ${manager.teamId} AND id <> ${manager.employeeId ?? -1} ORDER BY id LIMIT 3`))],
+    };
+    const teams = await pick('SELECT id FROM siyu.teams ORDER BY id LIMIT 3');
+    const next = { id: one(await db<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n };
+    const kinds = await randomWritesWithMoves(db, { seed: 46, ids, teams, next, steps: 80, check: async () => {} });
+    expect(kinds['team move'], 'team moves among the writes').toBeGreaterThan(0);
+    // A large order to one customer inside every range but the one-day one, so the first page's order changes too.
+    await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+             VALUES (${next.id++}, ${ids.customers[0]!}, ${staff.employeeId!}, ${ids.channels[0]!}, '2026-10-31 23:50+08', 99999.00, 1, 'premium', 'paid')`;
+    await checkAll('after the random writes');
+  }, 900_000);
+});
