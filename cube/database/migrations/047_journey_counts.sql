@@ -202,11 +202,12 @@ CREATE TRIGGER customers_journey_counts_delete AFTER DELETE ON siyu.customers
 CREATE TRIGGER customers_journey_counts_truncate AFTER TRUNCATE ON siyu.customers
   FOR EACH STATEMENT EXECUTE FUNCTION siyu.journey_counts_truncate();
 
--- What the journey counts cube reads: the pair's counts, counted first when
--- the pair is not kept or no longer valid. Both days are made current first
--- as siyu.journey_pairs does; a pair whose start is as-of (nothing to keep)
--- is counted on the fly.
-CREATE FUNCTION siyu.journey_flow_counts(from_day date, to_day date)
+-- What the journey counts cube reads: the pair's counts (of one family, or
+-- all four when only_family is null), counted first when the pair is not
+-- kept or no longer valid. Both days are made current first as
+-- siyu.journey_pairs does; a pair whose start is as-of (nothing to keep) is
+-- counted on the fly.
+CREATE FUNCTION siyu.journey_flow_counts(from_day date, to_day date, only_family text DEFAULT NULL)
   RETURNS TABLE (family text, from_stage text, to_stage text, owner_employee_id integer, source_channel_id integer, customers bigint)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = pg_catalog, siyu
@@ -224,13 +225,14 @@ CREATE FUNCTION siyu.journey_flow_counts(from_day date, to_day date)
           ('lifecycle_stage', j.from_lifecycle_stage, j.to_lifecycle_stage), ('rfm_segment', j.from_rfm_segment, j.to_rfm_segment),
           ('aipl_stage', j.from_aipl_stage, j.to_aipl_stage), ('five_a_stage', j.from_five_a_stage, j.to_five_a_stage)
         ) AS f (family, from_stage, to_stage)
+        WHERE %L IS NULL OR f.family = %L
         GROUP BY 1, 2, 3, 4, 5$q$;
       fresh boolean;
     BEGIN
       WHILE siyu.journey_day_ready(from_day) OR siyu.journey_day_ready(to_day) LOOP
       END LOOP;
       IF from_day >= as_of OR from_day >= to_day THEN
-        RETURN QUERY EXECUTE format(count_sql, from_day, to_day);
+        RETURN QUERY EXECUTE format(count_sql, from_day, to_day, only_family, only_family);
         RETURN;
       END IF;
       fresh := EXISTS (
@@ -251,14 +253,22 @@ CREATE FUNCTION siyu.journey_flow_counts(from_day date, to_day date)
           FROM siyu.classification_day_builds AS b
           LEFT JOIN siyu.classification_day_builds AS t ON t.day = journey_flow_counts.to_day AND NOT ends_now
           WHERE b.day = journey_flow_counts.from_day;
-        EXECUTE format('INSERT INTO siyu.journey_counts SELECT %L::date, %L::date, s.* FROM (%s) AS s', from_day, to_day,
-          format(count_sql, from_day, to_day));
+        -- In the key's order: a family's rows of the pair sit together on disk.
+        EXECUTE format('INSERT INTO siyu.journey_counts SELECT %L::date, %L::date, s.* FROM (%s) AS s ORDER BY 1, 2, 3, 4, 5, 6, 7',
+          from_day, to_day, format(count_sql, from_day, to_day, NULL, NULL));
         DELETE FROM siyu.journey_count_pairs AS p
           WHERE (p.from_day, p.to_day) NOT IN (SELECT k.from_day, k.to_day FROM siyu.journey_count_pairs AS k
                                                ORDER BY k.counted_at DESC LIMIT siyu.journey_count_pairs_kept());
       END IF;
-      RETURN QUERY SELECT k.family, k.from_stage, k.to_stage, k.owner_employee_id, k.source_channel_id, k.customers
-        FROM siyu.journey_counts AS k
-        WHERE k.from_day = journey_flow_counts.from_day AND k.to_day = journey_flow_counts.to_day AND k.customers <> 0;
+      IF only_family IS NULL THEN
+        RETURN QUERY SELECT k.family, k.from_stage, k.to_stage, k.owner_employee_id, k.source_channel_id, k.customers
+          FROM siyu.journey_counts AS k
+          WHERE k.from_day = journey_flow_counts.from_day AND k.to_day = journey_flow_counts.to_day AND k.customers <> 0;
+      ELSE
+        RETURN QUERY SELECT k.family, k.from_stage, k.to_stage, k.owner_employee_id, k.source_channel_id, k.customers
+          FROM siyu.journey_counts AS k
+          WHERE k.from_day = journey_flow_counts.from_day AND k.to_day = journey_flow_counts.to_day AND k.family = only_family
+            AND k.customers <> 0;
+      END IF;
     END
   $$;
