@@ -230,6 +230,12 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     customers: 'owned',
     requiredFilters: ['from_date', 'to_date'],
   },
+  // The journey flows tile from the kept counts (migration 047): the customer's owner; two named days and one family.
+  journey_counts: {
+    limit: OWNER,
+    customers: 'owned',
+    requiredFilters: ['from_date', 'to_date', 'family'],
+  },
 };
 
 const TEAM_ROLES: ReadonlySet<Role> = new Set(['staff', 'manager']);

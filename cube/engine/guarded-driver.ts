@@ -16,7 +16,9 @@
  *   minute at a million customers) and keeps it for everyone. Cancelling it
  *   half-way would throw the work away, and the next query would start over.
  *   The journey cube reads its two days through `siyu.journey_pairs`
- *   (migration 035), which classifies them the same way.
+ *   (migration 035), which classifies them the same way, and the journey
+ *   tile its counts through `siyu.journey_flow_counts` (migration 047),
+ *   which classifies and counts a pair of days when first asked.
  *   The same for the as-of classification (`siyu.classification_now_version`,
  *   migration 009), refreshed by the first refresh-key check after a change
  *   (150 s at a million customers, docs/benchmarks.md).
@@ -53,7 +55,7 @@ export interface GuardedDriverOptions {
   applicationName?: string;
 }
 
-const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.(classification_(on|now_version)|journey_pairs)\s*\(/i;
+const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.(classification_(on|now_version)|journey_pairs|journey_flow_counts)\s*\(/i;
 
 /** The statement timeout a statement runs under, in milliseconds. */
 export function statementTimeoutFor(sql: string, options: Pick<GuardedDriverOptions, 'queryTimeoutMs' | 'buildTimeoutMs'>): number {

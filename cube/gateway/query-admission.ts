@@ -37,7 +37,7 @@ export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = {
 };
 
 const RENEWING_ROLES: ReadonlySet<string> = new Set(['executive', 'operator', 'admin']);
-const JOURNEY_DAY_MEMBERS: ReadonlySet<string> = new Set(['journey_flows.from_date', 'journey_flows.to_date']);
+const JOURNEY_DAY_MEMBERS: ReadonlySet<string> = new Set(['journey_flows.from_date', 'journey_flows.to_date', 'journey_counts.from_date', 'journey_counts.to_date']);
 
 /** The person behind a request; the peer comparison's team queries (`name#team`) count as theirs. */
 export function personOf(account: Pick<Account, 'username'>): string {

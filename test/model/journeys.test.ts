@@ -41,7 +41,7 @@ describe('journey flows', () => {
     return Object.fromEntries(rows.map((r) => [r.k, r.n]));
   };
   const actual = (family: JourneyFamily, rows: ReadonlyArray<Record<string, unknown>>): Record<string, number> =>
-    Object.fromEntries(rows.map((r) => [`${r[`journey_flows.from_${family}`]} → ${r[`journey_flows.to_${family}`]}`, Number(r['journey_flows.customers'])]));
+    Object.fromEntries(rows.map((r) => [`${r['journey_counts.from_stage']} → ${r['journey_counts.to_stage']}`, Number(r['journey_counts.customers'])]));
 
   for (const [i, [fromDate, toDate]] of WINDOWS.entries()) {
     for (const family of JOURNEY_FAMILIES) {
@@ -60,10 +60,10 @@ describe('journey flows', () => {
     const [fromDate, toDate] = WINDOWS[0]!;
     const rows = await ctx.api.load({ ...buildJourneyQuery({ family: 'lifecycle_stage', fromDate, toDate }, { team: null, channel: null }) });
     const moved = rows
-      .filter((r) => r['journey_flows.from_lifecycle_stage'] !== r['journey_flows.to_lifecycle_stage'])
-      .sort((a, b) => Number(b['journey_flows.customers']) - Number(a['journey_flows.customers']))[0]!;
-    const from = String(moved['journey_flows.from_lifecycle_stage']);
-    const to = String(moved['journey_flows.to_lifecycle_stage']);
+      .filter((r) => r['journey_counts.from_stage'] !== r['journey_counts.to_stage'])
+      .sort((a, b) => Number(b['journey_counts.customers']) - Number(a['journey_counts.customers']))[0]!;
+    const from = String(moved['journey_counts.from_stage']);
+    const to = String(moved['journey_counts.to_stage']);
     const choice = { family: 'lifecycle_stage' as const, fromDate, toDate };
     const slice = parseDrill(new URLSearchParams(journeyDrillParams(choice, from, to)), AS_OF);
     const list = toDrillRows('journey', await ctx.api.load({ ...buildDrillQuery(slice, { offset: 0, limit: 1000, sort: null, desc: false }) }));
@@ -74,7 +74,7 @@ describe('journey flows', () => {
       LEFT JOIN siyu.employees e ON e.id = t.owner_employee_id
       WHERE coalesce(f.lifecycle_stage, 'not_registered') = $1 AND t.lifecycle_stage = $2
       ORDER BY t.id`, [from, to]);
-    expect(list.length).toBe(Number(moved['journey_flows.customers']));
+    expect(list.length).toBe(Number(moved['journey_counts.customers']));
     expect(list.map((r) => [r.customer, r.values.owner])).toEqual(want.map((w) => [w.id, w.owner]));
   });
 

@@ -5,7 +5,7 @@ import { toJourneyMatrix, transformJourneySankey } from '../../../../web/src/fea
 
 const AS_OF = '2026-11-20';
 const row = (from: string, to: string, n: number | string) => ({
-  'journey_flows.from_lifecycle_stage': from, 'journey_flows.to_lifecycle_stage': to, 'journey_flows.customers': n,
+  'journey_counts.from_stage': from, 'journey_counts.to_stage': to, 'journey_counts.customers': n,
 });
 
 describe('journey flows', () => {
@@ -22,13 +22,14 @@ describe('journey flows', () => {
   it('query from × to on both days, cut by team and channel as the segments are', () => {
     const q = buildJourneyQuery({ family: 'aipl_stage', fromDate: '2026-08-22', toDate: AS_OF }, { team: '华东一部', channel: '企业微信' });
     expect(q).toEqual({
-      dimensions: ['journey_flows.from_aipl_stage', 'journey_flows.to_aipl_stage'],
-      measures: ['journey_flows.customers'],
+      dimensions: ['journey_counts.from_stage', 'journey_counts.to_stage'],
+      measures: ['journey_counts.customers'],
       filters: [
-        { member: 'journey_flows.from_date', operator: 'equals', values: ['2026-08-22'] },
-        { member: 'journey_flows.to_date', operator: 'equals', values: [AS_OF] },
-        { member: 'journey_flows.owner_team', operator: 'equals', values: ['华东一部'] },
-        { member: 'journey_flows.source_channel', operator: 'equals', values: ['企业微信'] },
+        { member: 'journey_counts.from_date', operator: 'equals', values: ['2026-08-22'] },
+        { member: 'journey_counts.to_date', operator: 'equals', values: [AS_OF] },
+        { member: 'journey_counts.family', operator: 'equals', values: ['aipl_stage'] },
+        { member: 'journey_counts.owner_team', operator: 'equals', values: ['华东一部'] },
+        { member: 'journey_counts.source_channel', operator: 'equals', values: ['企业微信'] },
       ],
     });
   });

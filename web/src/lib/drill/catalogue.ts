@@ -23,10 +23,10 @@ export function isJourneyFamily(value: string | null): value is JourneyFamily {
 }
 
 /** The filters that pin a journey view query to its two days (the view refuses a query without them). */
-export function journeyDayFilters(fromDate: string, toDate: string): Array<{ member: string; operator: 'equals'; values: string[] }> {
+export function journeyDayFilters(fromDate: string, toDate: string, view = 'journey_flows'): Array<{ member: string; operator: 'equals'; values: string[] }> {
   return [
-    { member: 'journey_flows.from_date', operator: 'equals', values: [fromDate] },
-    { member: 'journey_flows.to_date', operator: 'equals', values: [toDate] },
+    { member: `${view}.from_date`, operator: 'equals', values: [fromDate] },
+    { member: `${view}.to_date`, operator: 'equals', values: [toDate] },
   ];
 }
 

@@ -23,14 +23,18 @@ export function parseJourneyChoice(params: URLSearchParams, asOf: string): Journ
   return { family: isJourneyFamily(family) ? family : 'lifecycle_stage', fromDate, toDate };
 }
 
-/** Customers per (start stage, end stage), cut as the segment charts are. */
+/** The tile's view: the kept counts per move (migration 047); the customers behind a move stay on journey_flows. */
+export const JOURNEY_COUNTS_VIEW = 'journey_counts';
+
+/** Customers per (start stage, end stage) of the chosen family, cut as the segment charts are. */
 export function buildJourneyQuery(choice: JourneyChoice, slice: SegmentSlice): Query {
-  const view = 'journey_flows';
+  const view = JOURNEY_COUNTS_VIEW;
   return {
-    dimensions: [`${view}.from_${choice.family}`, `${view}.to_${choice.family}`],
+    dimensions: [`${view}.from_stage`, `${view}.to_stage`],
     measures: [`${view}.customers`],
     filters: [
-      ...journeyDayFilters(choice.fromDate, choice.toDate),
+      ...journeyDayFilters(choice.fromDate, choice.toDate, view),
+      { member: `${view}.family`, operator: 'equals', values: [choice.family] },
       ...sliceFilters(view, drillDef('journey').slice, { ...slice, campaign: null, employee: null, owner: null, cityTier: null }),
     ],
   };

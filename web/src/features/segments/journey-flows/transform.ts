@@ -30,13 +30,13 @@ function order(family: JourneyFamily): string[] {
   return [NOT_REGISTERED, ...(family === 'rfm_segment' ? [NO_RFM] : []), ...SEGMENT_ORDER[family]];
 }
 
-/** Rows of the journey query in, the from × to matrix out (stages in the family's order). Pure. */
+/** Rows of the journey query (journey_counts: one family's moves) in, the from × to matrix out (stages in the family's order). Pure. */
 export function toJourneyMatrix(family: JourneyFamily, rows: readonly Row[]): JourneyMatrix {
   const flows: JourneyFlow[] = rows
     .map((r) => ({
-      from: String(r[`journey_flows.from_${family}`]),
-      to: String(r[`journey_flows.to_${family}`]),
-      customers: toNumber(r['journey_flows.customers']) ?? 0,
+      from: String(r['journey_counts.from_stage']),
+      to: String(r['journey_counts.to_stage']),
+      customers: toNumber(r['journey_counts.customers']) ?? 0,
     }))
     .filter((f) => f.customers > 0);
   const known = order(family);
