@@ -289,7 +289,9 @@ export const SUMMARIES: Partial<Record<string, { table: string; triggers: readon
       // The hourly sales table (migration 032): rebuilt whole after the load (afterCustomerDays).
       'sales_hours_insert', 'sales_hours_update',
       // The monthly sales table (migration 041): rebuilt from the hourly one after it (afterCustomerDays).
-      'sales_months_insert', 'sales_months_update'],
+      'sales_months_insert', 'sales_months_update',
+      // The returns day table (migration 043), on its orders side: rebuilt whole after the load (afterCustomerDays).
+      'returns_days_insert', 'returns_days_update'],
     rebuild: "SELECT siyu.rebuild_customer_days_only(), siyu.touch_all_days('orders'), siyu.classification_mark_all()", customers: 50_000,
   },
 };
