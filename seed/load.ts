@@ -20,6 +20,7 @@ import { planBrand, type BrandPlan, type GenerateOptions } from './brand-plan.ts
 import { copyLine, numberRows } from './copy-text.ts';
 import { customerBlocks } from './parallel.ts';
 import { seedTargets } from './targets.ts';
+import { buildReturnsDays, holdReturnsDays } from './returns-days.ts';
 
 /** The tables whose writes are counted per business day (migrations 021, 022, 025), for the rollups' partitions and the journey days. */
 const DAY_TRACKED = ['orders', 'campaign_spend', 'customers', 'follow_ups', 'appointments', 'events'] as const;
@@ -130,6 +131,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       // The daily sales table (migration 042) likewise: built once from the loaded orders, timed on its own.
       hasSalesDays = (await tx<{ ok: boolean }[]>`SELECT to_regclass('siyu.sales_days') IS NOT NULL AS ok`)[0]!.ok;
       if (hasSalesDays) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER sales_days_insert`;
+      // The returns day table (migration 043) likewise, on its three facts: built once at the end (seed/returns-days.ts).
+      const hasReturnsDays = await holdReturnsDays(tx);
       // So would the day counters' (migration 021); every day is marked changed once at the end instead.
       for (const t of dayTracked) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
       // The as-of classification's dirty-customer queue (migration 026) likewise: its triggers would hold every
@@ -242,6 +245,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER sales_days_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'daily sales', rows: Number(summary!.rows) });
       }
+      if (hasReturnsDays) await buildReturnsDays(tx, report);
       if (later!.participants) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'participant conversions', rows: 0 });
         // The participants' period table (migration 028) is built once after it, not from the rebuild's insert.

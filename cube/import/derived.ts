@@ -59,6 +59,8 @@ export async function afterCustomerDays(tx: TransactionSql): Promise<void> {
   await tx`SELECT siyu.rebuild_sales_months()`;
   // The daily sales table (migration 042), whose triggers on the orders the load ran without too.
   await tx`SELECT siyu.rebuild_sales_days()`;
+  // The returns day table (migration 043), whose triggers on the orders the load ran without too (SUMMARIES).
+  await tx`SELECT siyu.rebuild_returns_days()`;
   // The owner period table (migration 027).
   await tx`SELECT siyu.rebuild_period_owners()`;
   // The drill lists' tables (migrations 029, 033).

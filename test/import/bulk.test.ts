@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerDayDifferences } from '../helpers/customer-days.ts';
+import { returnsDayDifferences } from '../helpers/returns-days.ts';
 import { salesHourDifferences, salesMonthDifferences } from '../helpers/sales-hours.ts';
 import { salesDayDifferences } from '../helpers/sales-days.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -61,6 +62,7 @@ describe('a large first load', () => {
     expect(await salesHourDifferences(db.sql)).toEqual([]);
     expect(await salesMonthDifferences(db.sql)).toEqual([]);
     expect(await salesDayDifferences(db.sql)).toEqual([]);
+    expect(await returnsDayDifferences(db.sql)).toEqual([]);
 
     const before = await fingerprint(db.sql);
     await importFolder(db.sql, folder.dir);
@@ -97,6 +99,7 @@ describe('a large first load', () => {
       expect(await salesHourDifferences(db.sql)).toEqual([]);
       expect(await salesMonthDifferences(db.sql)).toEqual([]);
       expect(await salesDayDifferences(db.sql)).toEqual([]);
+      expect(await returnsDayDifferences(db.sql)).toEqual([]);
     } finally {
       next.remove();
     }
@@ -118,6 +121,7 @@ describe('a large first load', () => {
       expect(await salesHourDifferences(db.sql)).toEqual([]);
       expect(await salesMonthDifferences(db.sql)).toEqual([]);
       expect(await salesDayDifferences(db.sql)).toEqual([]);
+      expect(await returnsDayDifferences(db.sql)).toEqual([]);
       const [triggers] = await db.sql`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'siyu.orders'::regclass AND tgname LIKE 'customer_days%' AND tgenabled = 'O'`;
       expect(triggers!.n).toBe(4);
     } finally {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../cube/database/migrate.ts';
 import { STREAM_BLOCK } from '../../cube/import/stream.ts';
 import { customerDayDifferences } from '../helpers/customer-days.ts';
+import { returnsDayDifferences } from '../helpers/returns-days.ts';
 import { salesHourDifferences, salesMonthDifferences } from '../helpers/sales-hours.ts';
 import { salesDayDifferences } from '../helpers/sales-days.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -133,6 +134,7 @@ describe('a streamed first load of orders', () => {
     expect(await salesHourDifferences(db.sql)).toEqual([]);
     expect(await salesMonthDifferences(db.sql)).toEqual([]);
     expect(await salesDayDifferences(db.sql)).toEqual([]);
+    expect(await returnsDayDifferences(db.sql)).toEqual([]);
     const keys = await db.sql`SELECT conname FROM pg_constraint WHERE conrelid IN ('siyu.orders'::regclass, 'siyu.customer_days'::regclass) ORDER BY 1`;
     expect(keys.map((k) => k.conname)).toEqual(expect.arrayContaining(['orders_pkey', 'orders_customer_id_fkey', 'customer_days_key']));
     const triggers = await db.sql`SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'siyu.orders'::regclass AND NOT tgisinternal AND tgenabled <> 'O'`;

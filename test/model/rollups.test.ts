@@ -71,6 +71,12 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   customers_by_value_quadrant: 'classification counts table', owner_counts: 'classification counts table',
   count_birthday_soon: 'classification counts table', count_booked_not_arrived: 'classification counts table',
   count_high_value_slipping: 'classification counts table', count_first_order_follow_up: 'classification counts table',
+  // The ROI, spend and CAC tiles, and the filter bar's channel and campaign lists, read the returns day table (migration
+  // 043; test/model/returns-days.test.ts), which a write changes in place: its rollups went, nothing is rebuilt.
+  roi: 'returns day table', roi_yoy: 'returns day table', spend_trend: 'returns day table', roi_by_channel: 'returns day table',
+  roi_by_campaign: 'returns day table', roi_by_employee: 'returns day table', employee_roi: 'returns day table',
+  gmv_by_campaign: 'returns day table', monthly_history: 'returns day table',
+  filter_channel: 'returns day table', filter_campaign: 'returns day table',
   // A list of customers, not a total.
   list: 'a list of rows',
 };
@@ -124,8 +130,6 @@ describe('rollups answer the pages', () => {
   const ctx = useTestStack('rollups', { demoCustomers: 1500, config: { refreshWorker: true, cubeSystemSecret: systemSecret }, log: (m) => logged.push(m) });
   // A team role's tile filters these on the employee or team (owner, owner's team): without an index it read whole months.
   const limits: Record<string, Record<string, string>> = {
-    campaign_returns_by_day: { emp: 'employees__id', team: 'teams__id' },
-    campaign_returns_spend_by_day: { emp: 'employees__id', team: 'teams__id' },
     staff_activity_touches_by_day: { emp: 'employees__id', team: 'teams__id' },
     customers_registrations: { owner: 'owners__id', owner_team: 'owner_teams__id' },
   };
@@ -190,7 +194,7 @@ describe('rollups answer the pages', () => {
 
   it('the refresh worker builds every rollup of the model in the background', async () => {
     const expected = modelRollups(config.modelDir);
-    expect(expected).toHaveLength(5);
+    expect(expected).toHaveLength(3);
     const built = async (): Promise<string[]> => {
       const rows = await ctx.db.sql<{ name: string }[]>`SELECT DISTINCT regexp_replace(table_name, '(\\d{6,10})?_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$', '') AS name
         FROM information_schema.tables WHERE table_schema = 'siyu_pre_aggregations'`;
@@ -239,7 +243,7 @@ describe('rollups answer the pages', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(served).toBeGreaterThan(60);
+    expect(served).toBeGreaterThan(20);
   }, 300_000);
 
   it('an employee moved to another team, then a new order, reach the daily sales table within seconds', async () => {
