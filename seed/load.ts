@@ -18,6 +18,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import { BRAND_TABLES, CUSTOMER_TABLES, TABLE_COLUMNS, TABLES, type TableName } from './tables.ts';
 import { planBrand, type BrandPlan, type GenerateOptions } from './brand-plan.ts';
 import { copyLine, numberRows } from './copy-text.ts';
+import { buildKeptCounts, holdKeptCounts } from './kept-counts.ts';
 import { customerBlocks } from './parallel.ts';
 import { seedTargets } from './targets.ts';
 
@@ -126,6 +127,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       // The monthly sales table (migration 041) likewise: built once from the hourly table, after it.
       hasSalesMonths = (await tx<{ ok: boolean }[]>`SELECT to_regclass('siyu.sales_months') IS NOT NULL AS ok`)[0]!.ok;
       if (hasSalesMonths) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER sales_months_insert`;
+      // The registrations and touches tables (migrations 044, 045) likewise: built once at the end (seed/kept-counts.ts).
+      const keptCounts = await holdKeptCounts(tx);
       // So would the day counters' (migration 021); every day is marked changed once at the end instead.
       for (const t of dayTracked) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
       // The as-of classification's dirty-customer queue (migration 026) likewise: its triggers would hold every
@@ -232,6 +235,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER sales_months_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'monthly sales', rows: Number(summary!.rows) });
       }
+      if (keptCounts) await buildKeptCounts(tx, report);
       if (later!.participants) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'participant conversions', rows: 0 });
         // The participants' period table (migration 028) is built once after it, not from the rebuild's insert.

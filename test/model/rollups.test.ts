@@ -71,6 +71,13 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   customers_by_value_quadrant: 'classification counts table', owner_counts: 'classification counts table',
   count_birthday_soon: 'classification counts table', count_booked_not_arrived: 'classification counts table',
   count_high_value_slipping: 'classification counts table', count_first_order_follow_up: 'classification counts table',
+  // New customers read the registrations table (migration 044) and the staff pages' touch counts the touches table
+  // (migration 045), kept by triggers (test/model/registration-days.test.ts, touch-days.test.ts); the filter bar's
+  // lists the teams, channels and campaigns themselves (test/model/filter-options.test.ts): nothing is rebuilt after a write.
+  new_customers: 'registrations table', new_customers_mom: 'registrations table', new_customers_yoy: 'registrations table',
+  new_customers_by_source: 'registrations table', employee_new_customers: 'registrations table',
+  activity_by_team: 'touches table', activity_by_employee: 'touches table', employee_activity: 'touches table',
+  filter_team: 'the dimension tables', filter_channel: 'the dimension tables', filter_campaign: 'the dimension tables',
   // A list of customers, not a total.
   list: 'a list of rows',
 };
@@ -127,8 +134,6 @@ describe('rollups answer the pages', () => {
     orders_sales_by_day: { emp: 'employees__id', team: 'teams__id' },
     campaign_returns_by_day: { emp: 'employees__id', team: 'teams__id' },
     campaign_returns_spend_by_day: { emp: 'employees__id', team: 'teams__id' },
-    staff_activity_touches_by_day: { emp: 'employees__id', team: 'teams__id' },
-    customers_registrations: { owner: 'owners__id', owner_team: 'owner_teams__id' },
   };
   const missingIndexes = async (): Promise<string[]> => {
     const rows = await ctx.db.sql<{ table_name: string; indexes: Array<{ name: string; def: string }> }[]>`
@@ -191,7 +196,7 @@ describe('rollups answer the pages', () => {
 
   it('the refresh worker builds every rollup of the model in the background', async () => {
     const expected = modelRollups(config.modelDir);
-    expect(expected).toHaveLength(6);
+    expect(expected).toHaveLength(4);
     const built = async (): Promise<string[]> => {
       const rows = await ctx.db.sql<{ name: string }[]>`SELECT DISTINCT regexp_replace(table_name, '(\\d{6,10})?_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$', '') AS name
         FROM information_schema.tables WHERE table_schema = 'siyu_pre_aggregations'`;

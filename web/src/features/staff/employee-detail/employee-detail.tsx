@@ -40,8 +40,8 @@ export function EmployeeDetail({ employeeId, range, asOf, queries }: {
   const fresh = useCubeQuery(own ? queries.employee_new_customers : null);
   const owned = useCubeQuery(own ? queries.employee_owned : null);
   const converted = useCubeQuery(own ? queries.employee_converted : null);
-  const name = String(activity.rows[0]?.['staff_performance.employee'] ?? `#${employeeId}`);
-  const team = activity.rows[0]?.['staff_performance.team'];
+  const name = String(activity.rows[0]?.['staff_touches.employee'] ?? `#${employeeId}`);
+  const team = activity.rows[0]?.['staff_touches.team'];
   const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0], owned.rows[0], converted.rows[0]), peers.status === 'ok' ? peers.data : null);
   const loading = peers.status === 'loading' || activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading || owned.isLoading || converted.isLoading;
   const error = activity.error ?? sales.error ?? roi.error ?? fresh.error ?? owned.error ?? converted.error;
