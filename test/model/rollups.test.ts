@@ -245,7 +245,7 @@ describe('rollups answer the pages', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(served).toBeGreaterThan(60);
+    expect(served).toBeGreaterThan(25);
   }, 300_000);
 
   it('an employee moved to another team, then a new order, reach the rollups within seconds', async () => {
