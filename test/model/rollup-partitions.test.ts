@@ -26,10 +26,10 @@ describe('rollups rebuild only the months a write reached', () => {
   const builds = async (): Promise<Builds> => {
     const rows = await ctx.db.sql<{ table_name: string }[]>`
       SELECT table_name FROM information_schema.tables
-      WHERE table_schema = 'siyu_pre_aggregations' AND table_name ~ '^(orders_sales_by_(day|hour)|staff_activity_touches_by_day)\\d{8}_'`;
+      WHERE table_schema = 'siyu_pre_aggregations' AND table_name ~ '^(orders_sales_by_(day|hour))\\d{8}_'`;
     const out: Builds = new Map();
     for (const { table_name } of rows) {
-      const [, rollup, month] = /^(orders_sales_by_(?:day|hour)|staff_activity_touches_by_day)(\d{8})_/.exec(table_name)!;
+      const [, rollup, month] = /^(orders_sales_by_(?:day|hour))(\d{8})_/.exec(table_name)!;
       const key = `${rollup} ${month}`;
       out.set(key, (out.get(key) ?? new Set()).add(table_name));
     }
@@ -119,62 +119,5 @@ describe('rollups rebuild only the months a write reached', () => {
     }
   }, 600_000);
 
-  /** Follow-ups per month over the whole range, as the product answers them (touches_by_day) and as plain SQL gives them. */
-  const followUpsByMonth = async (): Promise<{ product: string[]; sql: string[] }> => {
-    const rows = await ctx.api.load({
-      measures: ['staff_performance.follow_ups'],
-      timeDimensions: [{ dimension: 'staff_performance.date', granularity: 'month', dateRange: [`${months[0]!.slice(0, 4)}-${months[0]!.slice(4, 6)}-01`, '2099-12-31'] }],
-    });
-    const product = rows.filter((r) => Number(r['staff_performance.follow_ups'] ?? 0) > 0)
-      .map((r) => `${String(r['staff_performance.date.month']).slice(0, 7)} ${r['staff_performance.follow_ups']}`).sort();
-    const sql = (await ctx.db.sql<{ line: string }[]>`
-      SELECT month || ' ' || n AS line FROM (
-        SELECT to_char(siyu.local_date(occurred_at), 'YYYY-MM') AS month, count(*) AS n FROM siyu.follow_ups GROUP BY 1) AS m
-      ORDER BY 1`).map((r) => r.line);
-    return { product, sql };
-  };
-
-  it('the touches: a follow-up rebuilds its month only; an owner change, the months of the customer\'s registration and orders', async () => {
-    const touches = (keys: string[]): string[] => keys.filter((k) => k.startsWith('staff_activity_'));
-    // The touches rollup is built by the worker too; its answers equal SQL.
-    await expect.poll(async () => { const f = await followUpsByMonth(); return f.product.join('\n') === f.sql.join('\n'); }, { timeout: 120_000, interval: 2_000 }).toBe(true);
-    const month = months[Math.floor(months.length / 2)]!;
-    const [{ next } = { next: 0 }] = await ctx.db.sql<{ next: number }[]>`SELECT max(id) + 1 AS next FROM siyu.follow_ups`;
-    // A customer with paid orders in exactly one month, not their registration's, and another employee.
-    const [mover] = await ctx.db.sql<{ id: number; owner: number; other: number; registered: string; ordered: string }[]>`
-      SELECT c.id, c.owner_employee_id AS owner,
-             (SELECT e.id FROM siyu.employees AS e WHERE e.id <> c.owner_employee_id ORDER BY e.id LIMIT 1) AS other,
-             to_char(date_trunc('month', siyu.local_date(c.registered_at)), 'YYYYMMDD') AS registered,
-             to_char(min(date_trunc('month', siyu.local_date(o.ordered_at))), 'YYYYMMDD') AS ordered
-      FROM siyu.customers AS c JOIN siyu.paid_orders AS o ON o.customer_id = c.id
-      WHERE c.owner_employee_id IS NOT NULL
-      GROUP BY c.id
-      HAVING count(DISTINCT date_trunc('month', siyu.local_date(o.ordered_at))) = 1
-         AND min(date_trunc('month', siyu.local_date(o.ordered_at))) <> date_trunc('month', siyu.local_date(c.registered_at))
-      ORDER BY c.id LIMIT 1`;
-    let before = await settled();
-    try {
-      await ctx.db.sql`
-        INSERT INTO siyu.follow_ups (id, customer_id, employee_id, kind, occurred_at)
-        SELECT ${next}, customer_id, employee_id, kind, (${`${month.slice(0, 4)}-${month.slice(4, 6)}-10`}::date + time '09:00') AT TIME ZONE siyu.business_tz()
-        FROM siyu.follow_ups ORDER BY id LIMIT 1`;
-      await expect.poll(async () => touches(rebuiltSince(before, await builds())), { timeout: 150_000, interval: 1_000 })
-        .toEqual([`staff_activity_touches_by_day ${month}`]);
-      let after = await settled();
-      expect(touches(rebuiltSince(before, after))).toEqual([`staff_activity_touches_by_day ${month}`]);
-      await expect.poll(async () => { const f = await followUpsByMonth(); return f.product.join('\n') === f.sql.join('\n'); }, { timeout: 30_000, interval: 1_000 }).toBe(true);
-
-      before = after;
-      await ctx.db.sql`UPDATE siyu.customers SET owner_employee_id = ${mover!.other} WHERE id = ${mover!.id}`;
-      const expected = [...new Set([mover!.registered, mover!.ordered])].map((m) => `staff_activity_touches_by_day ${m}`).sort();
-      await expect.poll(async () => touches(rebuiltSince(before, await builds())), { timeout: 150_000, interval: 1_000 }).toEqual(expected);
-      after = await settled();
-      expect(touches(rebuiltSince(before, after))).toEqual(expected);
-      // The sales rollups do not read the owner: none of theirs is rebuilt.
-      expect(salesRebuiltSince(before, after)).toEqual([]);
-    } finally {
-      await ctx.db.sql`DELETE FROM siyu.follow_ups WHERE id = ${next}`;
-      if (mover) await ctx.db.sql`UPDATE siyu.customers SET owner_employee_id = ${mover.owner} WHERE id = ${mover.id}`;
-    }
-  }, 600_000);
+  // The touches rollup is gone (the staff pages read the touches table, migration 045; test/model/touch-days.test.ts).
 });
