@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerDayDifferences } from '../helpers/customer-days.ts';
+import { keptCountDifferences } from '../helpers/kept-counts.ts';
 import { salesHourDifferences, salesMonthDifferences } from '../helpers/sales-hours.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { copyInto } from '../../cube/import/write.ts';
@@ -59,6 +60,7 @@ describe('a large first load', () => {
     expect(await customerDayDifferences(db.sql)).toEqual([]);
     expect(await salesHourDifferences(db.sql)).toEqual([]);
     expect(await salesMonthDifferences(db.sql)).toEqual([]);
+    expect(await keptCountDifferences(db.sql)).toEqual([]);
 
     const before = await fingerprint(db.sql);
     await importFolder(db.sql, folder.dir);
@@ -94,6 +96,7 @@ describe('a large first load', () => {
       expect(await customerDayDifferences(db.sql)).toEqual([]);
       expect(await salesHourDifferences(db.sql)).toEqual([]);
       expect(await salesMonthDifferences(db.sql)).toEqual([]);
+      expect(await keptCountDifferences(db.sql)).toEqual([]);
     } finally {
       next.remove();
     }
@@ -114,6 +117,7 @@ describe('a large first load', () => {
       expect(await customerDayDifferences(db.sql)).toEqual([]);
       expect(await salesHourDifferences(db.sql)).toEqual([]);
       expect(await salesMonthDifferences(db.sql)).toEqual([]);
+      expect(await keptCountDifferences(db.sql)).toEqual([]);
       const [triggers] = await db.sql`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'siyu.orders'::regclass AND tgname LIKE 'customer_days%' AND tgenabled = 'O'`;
       expect(triggers!.n).toBe(4);
     } finally {
