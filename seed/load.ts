@@ -18,9 +18,9 @@ import type { Sql, TransactionSql } from 'postgres';
 import { BRAND_TABLES, CUSTOMER_TABLES, TABLE_COLUMNS, TABLES, type TableName } from './tables.ts';
 import { planBrand, type BrandPlan, type GenerateOptions } from './brand-plan.ts';
 import { copyLine, numberRows } from './copy-text.ts';
+import { buildKeptTables, holdKeptTables } from './kept-tables.ts';
 import { customerBlocks } from './parallel.ts';
 import { seedTargets } from './targets.ts';
-import { buildReturnsDays, holdReturnsDays } from './returns-days.ts';
 
 /** The tables whose writes are counted per business day (migrations 021, 022, 025), for the rollups' partitions and the journey days. */
 const DAY_TRACKED = ['orders', 'campaign_spend', 'customers', 'follow_ups', 'appointments', 'events'] as const;
@@ -79,7 +79,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   let hasPeriodOwners = false;
   let hasSalesHours = false;
   let hasSalesMonths = false;
-  let hasSalesDays = false;
+  let keptTables: string[] = [];
   let hasPaidDays = false;
   let hasSalesPaidDays = false;
   try {
@@ -128,11 +128,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
       // The monthly sales table (migration 041) likewise: built once from the hourly table, after it.
       hasSalesMonths = (await tx<{ ok: boolean }[]>`SELECT to_regclass('siyu.sales_months') IS NOT NULL AS ok`)[0]!.ok;
       if (hasSalesMonths) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER sales_months_insert`;
-      // The daily sales table (migration 042) likewise: built once from the loaded orders, timed on its own.
-      hasSalesDays = (await tx<{ ok: boolean }[]>`SELECT to_regclass('siyu.sales_days') IS NOT NULL AS ok`)[0]!.ok;
-      if (hasSalesDays) await tx`ALTER TABLE siyu.orders DISABLE TRIGGER sales_days_insert`;
-      // The returns day table (migration 043) likewise, on its three facts: built once at the end (seed/returns-days.ts).
-      const hasReturnsDays = await holdReturnsDays(tx);
+      // The daily sales, returns, registrations and touches tables (migrations 042-045) likewise (seed/kept-tables.ts).
+      keptTables = await holdKeptTables(tx);
       // So would the day counters' (migration 021); every day is marked changed once at the end instead.
       for (const t of dayTracked) await tx.unsafe(`ALTER TABLE siyu.${t} DISABLE TRIGGER ${t}_day_changes_insert`);
       // The as-of classification's dirty-customer queue (migration 026) likewise: its triggers would hold every
@@ -239,13 +236,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         await tx`ALTER TABLE siyu.orders ENABLE TRIGGER sales_months_insert`;
         report({ phase: 'summarize', done: 1, total: 1, label: 'monthly sales', rows: Number(summary!.rows) });
       }
-      if (hasSalesDays) {
-        report({ phase: 'summarize', done: 0, total: 1, label: 'daily sales', rows: 0 });
-        const [summary] = await tx<{ rows: string }[]>`SELECT siyu.rebuild_sales_days() AS rows`;
-        await tx`ALTER TABLE siyu.orders ENABLE TRIGGER sales_days_insert`;
-        report({ phase: 'summarize', done: 1, total: 1, label: 'daily sales', rows: Number(summary!.rows) });
-      }
-      if (hasReturnsDays) await buildReturnsDays(tx, report);
+      await buildKeptTables(tx, keptTables, report);
       if (later!.participants) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'participant conversions', rows: 0 });
         // The participants' period table (migration 028) is built once after it, not from the rebuild's insert.
@@ -294,7 +285,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   if (hasPeriodOwners) order.push('period_owners');
   if (hasSalesHours) order.push('sales_hours');
   if (hasSalesMonths) order.push('sales_months');
-  if (hasSalesDays) order.push('sales_days');
+  order.push(...keptTables);
   if (hasPaidDays) order.push('customer_paid_days');
   if (hasSalesPaidDays) order.push('sales_paid_days');
   let analyzed = 0;

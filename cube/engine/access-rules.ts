@@ -153,6 +153,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     customers: 'owned',
     closedToTeamRoles: ['referrer'],
   },
+  // New customers by day, source channel and owner, from the registrations table (migration 044): customer_insights' limits.
+  customer_registrations: { limit: OWNER, customers: 'owned' },
   // The same customers counted by stage and owner, and the action lists' sizes, from the stored counts (migration 039).
   segment_counts: { limit: OWNER, customers: 'owned' },
   // Repurchase as customer_insights gives it (the customer's owner and their team), from the customer-day table (migration 013).
@@ -168,6 +170,17 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
       factMembers: ['owned_customers', 'converted_customers', 'follow_ups', 'bookings', 'arrivals', 'arrival_rate', 'date', 'order_date', 'role', ...CREDITED],
       ownerLimit: null,
     },
+  },
+  // The same touch counts by day and employee, from the touches table (migration 045). No customer member.
+  staff_touches: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['follow_ups', 'bookings', 'arrivals', 'arrival_rate', 'date', 'role', ...CREDITED], ownerLimit: null },
+  },
+  // The filter bar's lists (model/cubes/filter_options.yml): the teams, channels and campaigns of the scope's own facts.
+  team_options: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: ['team', 'team_id', 'employee_id'], ownerLimit: null } },
+  channel_options: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['channel', 'campaign', 'team', 'team_id', 'employee_id'], ownerLimit: null },
   },
   // Owned customers from the customers themselves: the employee on the row is the owner, so every row is the scope's own customer.
   staff_owned: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: 'owned' },

@@ -25,7 +25,7 @@ export const HONOURED: ReadonlyArray<{ metric: string; view: string; time: strin
   // GMV from the daily sales table (migration 042): the same numbers as sales_overview's.
   { metric: 'gmv', view: 'sales_daily', time: 'order_date' },
   { metric: 'buyers', view: 'sales_overview', time: 'order_date' },
-  { metric: 'follow_ups', view: 'staff_performance', time: 'date' },
+  { metric: 'follow_ups', view: 'staff_touches', time: 'date' },
 ];
 const TOP = 3;
 const CALENDAR_PERIOD = /^20\d{2}(-(0[1-9]|1[0-2])|-Q[1-4])?$/;

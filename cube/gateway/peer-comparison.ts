@@ -85,22 +85,22 @@ async function perEmployee(load: TeamLoader, teamId: number, range: [string, str
       .then((rows) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^sales_range\./, 'sales_buyers.'), v])))),
     load(teamId, { measures: ['channel_roi.roi'], dimensions: ['channel_roi.employee_id'], timeDimensions: within('channel_roi.date') }),
     load(teamId, {
-      measures: ['customer_insights.new_customers'], dimensions: ['customer_insights.owner_id'],
-      timeDimensions: within('customer_insights.registered_date'),
+      measures: ['customer_registrations.new_customers'], dimensions: ['customer_registrations.owner_id'],
+      timeDimensions: within('customer_registrations.registered_date'),
     }),
   ]);
-  const members = [...new Set([...owned.map((r) => Number(r['staff_owned.employee_id'])), ...staff.map((r) => Number(r['staff_performance.employee_id'])), ...sales.map((r) => Number(r['sales_buyers.employee_id']))])]
+  const members = [...new Set([...owned.map((r) => Number(r['staff_owned.employee_id'])), ...staff.map((r) => Number(r['staff_touches.employee_id'])), ...sales.map((r) => Number(r['sales_buyers.employee_id']))])]
     .filter((id) => Number.isInteger(id) && id > 0)
     .sort((a, b) => a - b);
   put(owned, 'staff_owned.employee_id', [['owned_customers', 'staff_owned.owned_customers']]);
   // On a preset's range from the owner period table (converted_periods), the same members under its name.
   put(converted.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^converted_periods\./, 'staff_converted.'), v]))),
     'staff_converted.employee_id', [['converted_customers', 'staff_converted.converted_customers']]);
-  put(staff, 'staff_performance.employee_id', [['follow_ups', 'staff_performance.follow_ups'], ['bookings', 'staff_performance.bookings'],
-    ['arrivals', 'staff_performance.arrivals'], ['arrival_rate', 'staff_performance.arrival_rate']]);
+  put(staff, 'staff_touches.employee_id', [['follow_ups', 'staff_touches.follow_ups'], ['bookings', 'staff_touches.bookings'],
+    ['arrivals', 'staff_touches.arrivals'], ['arrival_rate', 'staff_touches.arrival_rate']]);
   put(sales, 'sales_buyers.employee_id', [['gmv', 'sales_buyers.gmv'], ['spend_per_buyer', 'sales_buyers.spend_per_buyer']]);
   put(returns, 'channel_roi.employee_id', [['roi', 'channel_roi.roi']]);
-  put(fresh, 'customer_insights.owner_id', [['new_customers', 'customer_insights.new_customers']]);
+  put(fresh, 'customer_registrations.owner_id', [['new_customers', 'customer_registrations.new_customers']]);
   return { values: out, members };
 }
 

@@ -279,7 +279,7 @@ describe('numbers that agree, in Chromium', () => {
         page.off('request', listen);
         // The card's numbers are the peer comparison's answer (the same as its averages): the
         // employee's own sales, ROI, new, owned and converted customers are not asked of Cube as well.
-        const own = asked.filter((q) => /(sales_buyers|sales_range)\.gmv|channel_roi\.roi|customer_insights\.new_customers|staff_owned\.owned_customers|(staff_converted|converted_periods)\.converted_customers/.test(q)
+        const own = asked.filter((q) => /(sales_buyers|sales_range)\.gmv|channel_roi\.roi|(customer_insights|customer_registrations)\.new_customers|staff_owned\.owned_customers|(staff_converted|converted_periods)\.converted_customers/.test(q)
           && q.includes(`"values":["${employee}"]`));
         expect(own, `${employee}: the card's own queries`).toEqual([]);
         for (const [index, id, tolerance] of columns) {

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerDayDifferences } from '../helpers/customer-days.ts';
 import { returnsDayDifferences } from '../helpers/returns-days.ts';
+import { keptCountDifferences } from '../helpers/kept-counts.ts';
 import { salesHourDifferences, salesMonthDifferences } from '../helpers/sales-hours.ts';
 import { salesDayDifferences } from '../helpers/sales-days.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -63,6 +64,7 @@ describe('a large first load', () => {
     expect(await salesMonthDifferences(db.sql)).toEqual([]);
     expect(await salesDayDifferences(db.sql)).toEqual([]);
     expect(await returnsDayDifferences(db.sql)).toEqual([]);
+    expect(await keptCountDifferences(db.sql)).toEqual([]);
 
     const before = await fingerprint(db.sql);
     await importFolder(db.sql, folder.dir);
@@ -100,6 +102,7 @@ describe('a large first load', () => {
       expect(await salesMonthDifferences(db.sql)).toEqual([]);
       expect(await salesDayDifferences(db.sql)).toEqual([]);
       expect(await returnsDayDifferences(db.sql)).toEqual([]);
+      expect(await keptCountDifferences(db.sql)).toEqual([]);
     } finally {
       next.remove();
     }
@@ -122,6 +125,7 @@ describe('a large first load', () => {
       expect(await salesMonthDifferences(db.sql)).toEqual([]);
       expect(await salesDayDifferences(db.sql)).toEqual([]);
       expect(await returnsDayDifferences(db.sql)).toEqual([]);
+      expect(await keptCountDifferences(db.sql)).toEqual([]);
       const [triggers] = await db.sql`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'siyu.orders'::regclass AND tgname LIKE 'customer_days%' AND tgenabled = 'O'`;
       expect(triggers!.n).toBe(4);
     } finally {

@@ -49,7 +49,6 @@ describe('rollup table names', () => {
   it('fit PostgreSQL\'s 63 bytes with the partition and the suffix Cube appends', () => {
     const all = rollups(loadConfig().modelDir);
     expect(all.length).toBeGreaterThan(0);
-    expect(all.filter((r) => r.partitioned).length).toBeGreaterThan(0);
     const tooLong = all
       .map((r) => ({ ...r, bytes: Buffer.byteLength(r.name) + (r.partitioned ? 8 : 0) + CUBE_SUFFIX }))
       .filter((r) => r.bytes > POSTGRES_NAME_BYTES)
@@ -59,10 +58,8 @@ describe('rollup table names', () => {
 
   it("and so do their indexes' names, with the same suffix", () => {
     const all = rollups(loadConfig().modelDir);
-    // The monthly rollups' role-limit indexes (orders.yml says why).
-    expect(all.filter((r) => r.indexes.length > 0).map((r) => r.name)).toEqual(expect.arrayContaining([
-      'staff_activity_touches_by_day', 'customers_registrations',
-    ]));
+    // No rollup of the model has an index since the monthly rollups went (migrations 042-045); a rollup given one
+    // later must still fit its name (the monthly rollups' role-limit indexes broke on this: docs/performance.md).
     const tooLong = all
       .flatMap((r) => r.indexes.map((index) => `${r.name}_${index}`))
       .map((name) => ({ name, bytes: Buffer.byteLength(name) + CUBE_SUFFIX }))

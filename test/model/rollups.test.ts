@@ -76,7 +76,13 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   roi: 'returns day table', roi_yoy: 'returns day table', spend_trend: 'returns day table', roi_by_channel: 'returns day table',
   roi_by_campaign: 'returns day table', roi_by_employee: 'returns day table', employee_roi: 'returns day table',
   gmv_by_campaign: 'returns day table', monthly_history: 'returns day table',
-  filter_channel: 'returns day table', filter_campaign: 'returns day table',
+  // New customers read the registrations table (migration 044) and the staff pages' touch counts the touches table
+  // (migration 045), kept by triggers (test/model/registration-days.test.ts, touch-days.test.ts); the filter bar's
+  // lists the teams, channels and campaigns themselves (test/model/filter-options.test.ts): nothing is rebuilt after a write.
+  new_customers: 'registrations table', new_customers_mom: 'registrations table', new_customers_yoy: 'registrations table',
+  new_customers_by_source: 'registrations table', employee_new_customers: 'registrations table',
+  activity_by_team: 'touches table', activity_by_employee: 'touches table', employee_activity: 'touches table',
+  filter_team: 'the dimension tables', filter_channel: 'the dimension tables', filter_campaign: 'the dimension tables',
   // A list of customers, not a total.
   list: 'a list of rows',
 };
@@ -128,37 +134,6 @@ describe('rollups answer the pages', () => {
   const systemSecret = randomBytes(32).toString('hex');
   const logged: string[] = [];
   const ctx = useTestStack('rollups', { demoCustomers: 1500, config: { refreshWorker: true, cubeSystemSecret: systemSecret }, log: (m) => logged.push(m) });
-  // A team role's tile filters these on the employee or team (owner, owner's team): without an index it read whole months.
-  const limits: Record<string, Record<string, string>> = {
-    staff_activity_touches_by_day: { emp: 'employees__id', team: 'teams__id' },
-    customers_registrations: { owner: 'owners__id', owner_team: 'owner_teams__id' },
-  };
-  const missingIndexes = async (): Promise<string[]> => {
-    const rows = await ctx.db.sql<{ table_name: string; indexes: Array<{ name: string; def: string }> }[]>`
-      SELECT t.table_name, coalesce(json_agg(json_build_object('name', i.indexname, 'def', i.indexdef)) FILTER (WHERE i.indexname IS NOT NULL), '[]') AS indexes
-      FROM information_schema.tables AS t
-      LEFT JOIN pg_indexes AS i ON i.schemaname = t.table_schema AND i.tablename = t.table_name
-      WHERE t.table_schema = 'siyu_pre_aggregations' GROUP BY t.table_name`;
-    const out: string[] = [];
-    for (const [rollup, indexes] of Object.entries(limits)) {
-      const tables = rows.flatMap((r) => {
-        const m = new RegExp(`^${rollup}\\d{8}(_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+)$`).exec(r.table_name);
-        return m ? [{ ...r, suffix: m[1]! }] : [];
-      });
-      if (tables.length === 0) out.push(`${rollup}: no partition built`);
-      for (const t of tables) {
-        for (const [index, column] of Object.entries(indexes)) {
-          // Cube's name for the build's index: the rollup, the index, and the build's own versions and time, whole
-          // (cut at 63 bytes, a later build of the partition collides with it: test/model/rollup-names.test.ts).
-          const name = `${rollup}_${index}${t.suffix}`;
-          const found = t.indexes.find((i) => i.def.includes(`(${column})`));
-          if (!found) out.push(`${t.table_name}: no index on ${column}`);
-          else if (found.name !== name) out.push(`${t.table_name}: index on ${column} named ${found.name}, not ${name}`);
-        }
-      }
-    }
-    return out;
-  };
   /** What Cube logged of a rollup build that failed. */
   const buildErrors = (): string[] => logged.filter((m) => /already exists|Refresh Scheduler Error|Error (loading|refreshing) pre-aggregation/.test(m));
   let rollupCube: RollupProbe;
@@ -194,7 +169,7 @@ describe('rollups answer the pages', () => {
 
   it('the refresh worker builds every rollup of the model in the background', async () => {
     const expected = modelRollups(config.modelDir);
-    expect(expected).toHaveLength(3);
+    expect(expected).toHaveLength(1);
     const built = async (): Promise<string[]> => {
       const rows = await ctx.db.sql<{ name: string }[]>`SELECT DISTINCT regexp_replace(table_name, '(\\d{6,10})?_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$', '') AS name
         FROM information_schema.tables WHERE table_schema = 'siyu_pre_aggregations'`;
@@ -202,12 +177,6 @@ describe('rollups answer the pages', () => {
     };
     await expect.poll(built, { timeout: 120_000, interval: 1_000 }).toEqual(expect.arrayContaining(expected));
   }, 240_000);
-
-  it("the monthly rollups index a staff member's and a manager's limit in every partition, each index named whole", async () => {
-    await expect.poll(missingIndexes, { timeout: 120_000, interval: 2_000 }).toEqual([]);
-    // No build failed meanwhile (a colliding name fails a build with "relation … already exists").
-    expect(buildErrors()).toEqual([]);
-  }, 150_000);
 
   it('every tile query of every page is answered by a rollup, under each role, with the raw numbers', async () => {
     const problems: string[] = [];
@@ -243,7 +212,7 @@ describe('rollups answer the pages', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(served).toBeGreaterThan(20);
+    expect(served).toBeGreaterThan(0);
   }, 300_000);
 
   it('an employee moved to another team, then a new order, reach the daily sales table within seconds', async () => {
@@ -289,9 +258,8 @@ describe('rollups answer the pages', () => {
     }
   }, 240_000);
 
-  it('a rebuilt partition has its indexes too, and no rollup build failed in the whole run', async () => {
-    // The last test moved an employee (every partition rebuilt) and added an order.
-    await expect.poll(missingIndexes, { timeout: 120_000, interval: 2_000 }).toEqual([]);
+  it('no rollup build failed in the whole run', () => {
+    // The last test moved an employee and added an order: the remaining rollup follows the classification.
     expect(buildErrors()).toEqual([]);
-  }, 150_000);
+  });
 });

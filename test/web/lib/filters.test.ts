@@ -28,8 +28,8 @@ describe('global filters in the URL', () => {
   });
 
   it('options come from the views the person may query', () => {
-    expect(buildFilterOptionsQuery('channel')).toEqual({ dimensions: ['channel_roi.channel'], order: { 'channel_roi.channel': 'asc' } });
-    expect(buildFilterOptionsQuery('campaign').dimensions).toEqual(['channel_roi.campaign']);
-    expect(optionValues([{ 'staff_performance.team': 'A' }, { 'staff_performance.team': null }], 'team')).toEqual(['A']);
+    expect(buildFilterOptionsQuery('channel')).toEqual({ dimensions: ['channel_options.channel'], order: { 'channel_options.channel': 'asc' } });
+    expect(buildFilterOptionsQuery('campaign').dimensions).toEqual(['channel_options.campaign']);
+    expect(optionValues([{ 'team_options.team': 'A' }, { 'team_options.team': null }], 'team')).toEqual(['A']);
   });
 });

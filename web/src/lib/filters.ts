@@ -80,11 +80,14 @@ export function linkWith(path: string, params: URLSearchParams, extra: Record<st
 export type FilterKind = 'team' | 'channel' | 'campaign';
 
 /**
- * The values a filter offers: every name of the member, within the person's
- * scope, from views every role may query (campaign_budgets is closed to team roles).
+ * The values a filter offers: every name of the member within the person's
+ * scope (the teams of their staff facts, the channels and campaigns of their
+ * spend and attributed sales), from views every role may query that read the
+ * dimension tables and small kept tables, not the facts' rollups
+ * (model/cubes/filter_options.yml).
  */
 export function buildFilterOptionsQuery(kind: FilterKind): { dimensions: string[]; order: Record<string, 'asc'> } {
-  const member = kind === 'team' ? 'staff_performance.team' : kind === 'channel' ? 'channel_roi.channel' : 'channel_roi.campaign';
+  const member = kind === 'team' ? 'team_options.team' : kind === 'channel' ? 'channel_options.channel' : 'channel_options.campaign';
   return { dimensions: [member], order: { [member]: 'asc' } };
 }
 

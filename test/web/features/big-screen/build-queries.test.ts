@@ -7,7 +7,7 @@ import { buildCampaignListQuery, pickCampaign, toCampaignOptions, type CampaignO
 import { drillLinks } from '../../../../web/src/features/big-screen/drill-links.ts';
 import { currentHourOf, parseScreenParams } from '../../../../web/src/features/big-screen/screen-params.ts';
 
-const VIEWS = ['sales_live', 'participation_periods', 'channel_roi', 'customer_insights', 'participation_audience', 'campaign_budgets'];
+const VIEWS = ['sales_live', 'participation_periods', 'channel_roi', 'customer_registrations', 'participation_audience', 'campaign_budgets'];
 const C = '2026 老客回馈季';
 
 const all = [

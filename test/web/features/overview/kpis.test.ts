@@ -25,10 +25,15 @@ describe('overview KPI queries cut each number as its drill list does', () => {
     });
   });
 
-  it('new customers: owner team and source channel, on the registration date', () => {
+  it('new customers: owner team and source channel, on the registration date, from the registrations table', () => {
     const q = buildNewCustomersKpiQuery(range, slice);
-    expect(q.filters).toContainEqual({ member: 'customer_insights.source_channel', operator: 'equals', values: ['企业微信'] });
-    expect(q.timeDimensions).toEqual([{ dimension: 'customer_insights.registered_date', dateRange: range }]);
+    expect(q.filters).toContainEqual({ member: 'customer_registrations.source_channel', operator: 'equals', values: ['企业微信'] });
+    expect(q.filters).toContainEqual({ member: 'customer_registrations.owner_team', operator: 'equals', values: ['华东一部'] });
+    expect(q.timeDimensions).toEqual([{ dimension: 'customer_registrations.registered_date', dateRange: range }]);
+    // Cut by a campaign the customers took part in: only the customers carry it.
+    const byCampaign = buildNewCustomersKpiQuery(range, { ...slice, campaign: '2026 双11狂欢节' });
+    expect(byCampaign.filters).toContainEqual({ member: 'customer_insights.participated_campaign', operator: 'equals', values: ['2026 双11狂欢节'] });
+    expect(byCampaign.measures).toEqual(['customer_insights.new_customers']);
   });
 
   it('repurchase: the order channel; churn and LTV: no range at all', () => {

@@ -8,15 +8,15 @@ describe("team leaderboard and a team's employees", () => {
   it('queries per team, or per employee of one team', () => {
     expect(buildStaffSalesQuery('team', null, null).dimensions).toEqual(['sales_range.team']);
     const q = buildStaffActivityQuery('employee', ['2026-01-01', '2026-01-31'], 'T');
-    expect(q.dimensions).toEqual(['staff_performance.employee', 'staff_performance.employee_id']);
-    expect(q.filters).toEqual([{ member: 'staff_performance.team', operator: 'equals', values: ['T'] }]);
+    expect(q.dimensions).toEqual(['staff_touches.employee', 'staff_touches.employee_id']);
+    expect(q.filters).toEqual([{ member: 'staff_touches.team', operator: 'equals', values: ['T'] }]);
   });
 
   it('merges sales, activity and owned customers, ranks by GMV, conversion = converted in the range / owned now', () => {
     const rows = toStaffRows('employee',
       [{ 'sales_buyers.employee': '甲', 'sales_buyers.employee_id': 1, 'sales_buyers.gmv': '100' },
         { 'sales_buyers.employee': '乙', 'sales_buyers.employee_id': 2, 'sales_buyers.gmv': '300' }],
-      [{ 'staff_performance.employee': '甲', 'staff_performance.employee_id': 1, 'staff_performance.follow_ups': '2' }],
+      [{ 'staff_touches.employee': '甲', 'staff_touches.employee_id': 1, 'staff_touches.follow_ups': '2' }],
       [{ 'staff_owned.employee': '甲', 'staff_owned.employee_id': 1, 'staff_owned.owned_customers': '10' },
         { 'staff_owned.employee': '丙', 'staff_owned.employee_id': 3, 'staff_owned.owned_customers': '5' }],
       [{ 'staff_converted.employee': '甲', 'staff_converted.employee_id': 1, 'staff_converted.converted_customers': '4' }]);
@@ -33,17 +33,17 @@ describe('one employee beside the team', () => {
   it('own queries filter on the employee id (owned customers by owner, with no range)', () => {
     expect(buildEmployeeOwnedQuery(7)).toEqual({ measures: ['staff_owned.owned_customers'], filters: [{ member: 'staff_owned.employee_id', operator: 'equals', values: ['7'] }] });
     expect(buildStaffOwnedQuery('employee', 'T').timeDimensions).toBeUndefined();
-    // Distinct counts have queries of their own: the touches' query is one the rollup answers.
+    // Distinct counts have queries of their own: the touches' query reads the touches table (staff_touches).
     expect(buildStaffActivityQuery('employee', ['2026-01-01', '2026-11-20'], 'T').measures).toEqual(
-      ['staff_performance.follow_ups', 'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate']);
+      ['staff_touches.follow_ups', 'staff_touches.bookings', 'staff_touches.arrivals', 'staff_touches.arrival_rate']);
     expect(buildStaffConvertedQuery('employee', ['2026-01-01', '2026-11-20'], 'T')).toEqual({
       dimensions: ['staff_converted.employee', 'staff_converted.employee_id'], measures: ['staff_converted.converted_customers'],
       filters: [{ member: 'staff_converted.team', operator: 'equals', values: ['T'] }],
       timeDimensions: [{ dimension: 'staff_converted.order_date', dateRange: ['2026-01-01', '2026-11-20'] }],
     });
     expect(buildEmployeeConvertedQuery(7, null)).toEqual({ measures: ['staff_converted.converted_customers'], filters: [{ member: 'staff_converted.employee_id', operator: 'equals', values: ['7'] }], timeDimensions: [] });
-    expect(buildEmployeeActivityQuery(7, null).filters).toEqual([{ member: 'staff_performance.employee_id', operator: 'equals', values: ['7'] }]);
-    expect(buildEmployeeNewCustomersQuery(7, null).filters).toEqual([{ member: 'customer_insights.owner_id', operator: 'equals', values: ['7'] }]);
+    expect(buildEmployeeActivityQuery(7, null).filters).toEqual([{ member: 'staff_touches.employee_id', operator: 'equals', values: ['7'] }]);
+    expect(buildEmployeeNewCustomersQuery(7, null).filters).toEqual([{ member: 'customer_registrations.owner_id', operator: 'equals', values: ['7'] }]);
   });
 
   it('uses the peer comparison when there is one, own values otherwise', () => {

@@ -70,13 +70,13 @@ export function buildLeaderboardQuery(campaign: string): Query {
   };
 }
 
-/** Customers who registered while the campaign ran (up to as-of), by source channel. */
+/** Customers who registered while the campaign ran (up to as-of), by source channel: from the registrations table (migration 044). */
 export function buildNewCustomersBySourceQuery(from: string, to: string): Query {
   return {
-    measures: ['customer_insights.new_customers'],
-    dimensions: ['customer_insights.source_channel'],
-    timeDimensions: [{ dimension: 'customer_insights.registered_date', dateRange: [from, to] }],
-    order: { 'customer_insights.new_customers': 'desc' },
+    measures: ['customer_registrations.new_customers'],
+    dimensions: ['customer_registrations.source_channel'],
+    timeDimensions: [{ dimension: 'customer_registrations.registered_date', dateRange: [from, to] }],
+    order: { 'customer_registrations.new_customers': 'desc' },
   };
 }
 

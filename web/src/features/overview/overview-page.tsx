@@ -12,7 +12,7 @@ import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery, type CubeQueryState } from '../../lib/use-cube-query.ts';
 import { GmvSpendTrendChart } from './gmv-spend-trend/gmv-spend-trend-chart.tsx';
 import { kpiValue, type Row } from './kpis/transform.ts';
-import { asBuyerRepurchaseRow, asSalesBuyersRow } from './kpis/build-query.ts';
+import { asBuyerRepurchaseRow, asCustomerInsightsRow, asSalesBuyersRow } from './kpis/build-query.ts';
 import { OVERVIEW_FILTERS, overviewQueries } from './page-queries.ts';
 
 type Format = 'currency' | 'integer' | 'percent' | 'ratio';
@@ -101,7 +101,8 @@ export function OverviewPage() {
         {TILES.map((tile) => {
           const [current, before, yearBefore] = q[tile.source];
           const row = (s: CubeQueryState | undefined) => (tile.source === 'sales' ? asSalesBuyersRow(s?.rows[0])
-            : tile.source === 'repurchase' ? asBuyerRepurchaseRow(s?.rows[0]) : s?.rows[0]) as Row | undefined;
+            : tile.source === 'repurchase' ? asBuyerRepurchaseRow(s?.rows[0])
+              : tile.source === 'newCustomers' ? asCustomerInsightsRow(s?.rows[0]) : s?.rows[0]) as Row | undefined;
           const v = kpiValue(tile.member, row(current), row(before), row(yearBefore));
           const changes: KpiChange[] | undefined = tile.source === 'asOf' || !range ? undefined : [
             ...(mom ? [{ label: t('kpi.mom'), value: v.mom, kind: 'mom', period: period(mom) }] : []),

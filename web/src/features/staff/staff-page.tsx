@@ -65,7 +65,7 @@ export function StaffPage() {
       <FilterBar show={STAFF_FILTERS} />
       {employeeId ? (
         <>
-          <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} queries={queries} />
+          <EmployeeDetail employeeId={employeeId} range={range} asOf={me!.asOf} queries={queries} known={{ name: employeeName, team }} />
           <StaffCompletionPanel asOf={me!.asOf} employeeId={employeeId} />
         </>
       ) : (

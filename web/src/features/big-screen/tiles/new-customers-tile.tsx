@@ -13,7 +13,7 @@ export function NewCustomersTile({ query, window }: { query: Query | null; windo
   const { integer } = useScreenFormats();
   const newCustomers = useTileQuery('new_customers_by_source', query);
   const sources = useMemo(
-    () => toBreakdown(newCustomers.rows ?? [], 'customer_insights.source_channel', 'customer_insights.new_customers', 8, t('bigScreen.other')),
+    () => toBreakdown(newCustomers.rows ?? [], 'customer_registrations.source_channel', 'customer_registrations.new_customers', 8, t('bigScreen.other')),
     [newCustomers.rows, t],
   );
   return (

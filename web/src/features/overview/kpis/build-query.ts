@@ -48,8 +48,18 @@ export function buildSalesKpiQuery(range: DateRange | null, slice: KpiSlice, per
   };
 }
 
-/** Customers registered in the range. */
+/**
+ * Customers registered in the range: from the registrations table (customer_registrations, migration 044; the same
+ * members), unless cut by a campaign the customers took part in, which only the customers themselves carry.
+ */
 export function buildNewCustomersKpiQuery(range: DateRange | null, slice: KpiSlice): Query {
+  if (slice.campaign === null) {
+    return {
+      measures: ['customer_registrations.new_customers'],
+      filters: filtersFor('customer_registrations', 'new_customers', slice),
+      timeDimensions: within('customer_registrations.registered_date', range),
+    };
+  }
   return {
     measures: ['customer_insights.new_customers'],
     filters: filtersFor('customer_insights', 'new_customers', slice),
@@ -106,6 +116,11 @@ export function buildRoiKpiQuery(range: DateRange | null, slice: KpiSlice): Quer
 /** A row of sales_periods or sales_range under sales_buyers' member names, which the tiles read. */
 export function asSalesBuyersRow(row: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^(sales_periods|sales_range)\./, 'sales_buyers.'), v]));
+}
+
+/** A row of customer_registrations under customer_insights' member names, which the tile reads. */
+export function asCustomerInsightsRow(row: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^customer_registrations\./, 'customer_insights.'), v]));
 }
 
 /** A row of repurchase_periods or repurchase_buyers under buyer_repurchase's member names, which the tile reads. */

@@ -5,12 +5,13 @@ import type { DateRange } from '../../../lib/date-range.ts';
 const within = (dimension: string, range: DateRange | null) => (range ? [{ dimension, dateRange: range }] : []);
 const eq = (member: string, id: number) => [{ member, operator: 'equals' as const, values: [String(id)] }];
 
+/** From the touches table (staff_touches, migration 045). */
 export function buildEmployeeActivityQuery(employeeId: number, range: DateRange | null): Query {
   return {
-    dimensions: ['staff_performance.employee', 'staff_performance.team'],
-    measures: ['staff_performance.follow_ups', 'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate'],
-    filters: eq('staff_performance.employee_id', employeeId),
-    timeDimensions: within('staff_performance.date', range),
+    dimensions: ['staff_touches.employee', 'staff_touches.team'],
+    measures: ['staff_touches.follow_ups', 'staff_touches.bookings', 'staff_touches.arrivals', 'staff_touches.arrival_rate'],
+    filters: eq('staff_touches.employee_id', employeeId),
+    timeDimensions: within('staff_touches.date', range),
   };
 }
 
@@ -51,10 +52,11 @@ export function buildEmployeeRoiQuery(employeeId: number, range: DateRange | nul
   };
 }
 
+/** From the registrations table (customer_registrations, migration 044). */
 export function buildEmployeeNewCustomersQuery(employeeId: number, range: DateRange | null): Query {
   return {
-    measures: ['customer_insights.new_customers'],
-    filters: eq('customer_insights.owner_id', employeeId),
-    timeDimensions: within('customer_insights.registered_date', range),
+    measures: ['customer_registrations.new_customers'],
+    filters: eq('customer_registrations.owner_id', employeeId),
+    timeDimensions: within('customer_registrations.registered_date', range),
   };
 }

@@ -23,8 +23,10 @@ function drillMetric(id: EmployeeMetric): string | null {
 }
 
 /** The numbers' queries are the page's (staff/page-queries.ts: employee_*). */
-export function EmployeeDetail({ employeeId, range, asOf, queries }: {
+export function EmployeeDetail({ employeeId, range, asOf, queries, known }: {
   employeeId: number; range: DateRange | null; asOf: string; queries: Pick<StaffQueries, `employee_${string}` & keyof StaffQueries>;
+  /** The name and team the team table shows, for an employee with no touch in the range (no activity row). */
+  known?: { name: string | undefined; team: string | null };
 }) {
   const { t, lang } = useI18n();
   const [params] = useSearchParams();
@@ -40,8 +42,8 @@ export function EmployeeDetail({ employeeId, range, asOf, queries }: {
   const fresh = useCubeQuery(own ? queries.employee_new_customers : null);
   const owned = useCubeQuery(own ? queries.employee_owned : null);
   const converted = useCubeQuery(own ? queries.employee_converted : null);
-  const name = String(activity.rows[0]?.['staff_performance.employee'] ?? `#${employeeId}`);
-  const team = activity.rows[0]?.['staff_performance.team'];
+  const name = String(activity.rows[0]?.['staff_touches.employee'] ?? known?.name ?? `#${employeeId}`);
+  const team = activity.rows[0]?.['staff_touches.team'] ?? known?.team;
   const metrics = employeeMetrics(ownValues(activity.rows[0], sales.rows[0], roi.rows[0], fresh.rows[0], owned.rows[0], converted.rows[0]), peers.status === 'ok' ? peers.data : null);
   const loading = peers.status === 'loading' || activity.isLoading || sales.isLoading || roi.isLoading || fresh.isLoading || owned.isLoading || converted.isLoading;
   const error = activity.error ?? sales.error ?? roi.error ?? fresh.error ?? owned.error ?? converted.error;

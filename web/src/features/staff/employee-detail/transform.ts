@@ -25,16 +25,16 @@ export function ownValues(
   const converted = toNumber(converts?.['staff_converted.converted_customers'] ?? converts?.['converted_periods.converted_customers']);
   return {
     owned_customers: owned,
-    new_customers: toNumber(newCustomers?.['customer_insights.new_customers']),
+    new_customers: toNumber(newCustomers?.['customer_registrations.new_customers']),
     converted_customers: converted,
     gmv: toNumber(sales?.['sales_range.gmv']),
     spend_per_buyer: toNumber(sales?.['sales_range.spend_per_buyer']),
     conversion_rate: owned && converted !== null ? converted / owned : null,
     roi: toNumber(roi?.['channel_roi.roi']),
-    follow_ups: toNumber(activity?.['staff_performance.follow_ups']),
-    bookings: toNumber(activity?.['staff_performance.bookings']),
-    arrivals: toNumber(activity?.['staff_performance.arrivals']),
-    arrival_rate: toNumber(activity?.['staff_performance.arrival_rate']),
+    follow_ups: toNumber(activity?.['staff_touches.follow_ups']),
+    bookings: toNumber(activity?.['staff_touches.bookings']),
+    arrivals: toNumber(activity?.['staff_touches.arrivals']),
+    arrival_rate: toNumber(activity?.['staff_touches.arrival_rate']),
   };
 }
 

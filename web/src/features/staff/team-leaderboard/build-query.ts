@@ -74,12 +74,12 @@ export function buildStaffConvertedQuery(by: 'team' | 'employee', range: DateRan
   };
 }
 
-/** Follow-ups, bookings and arrivals in the range, per team (or employee): counts, answered by the touches rollup. */
+/** Follow-ups, bookings and arrivals in the range, per team (or employee): counts, from the touches table (staff_touches, migration 045). */
 export function buildStaffActivityQuery(by: 'team' | 'employee', range: DateRange | null, team: string | null): Query {
   return {
-    dimensions: by === 'team' ? ['staff_performance.team'] : ['staff_performance.employee', 'staff_performance.employee_id'],
-    measures: ['staff_performance.follow_ups', 'staff_performance.bookings', 'staff_performance.arrivals', 'staff_performance.arrival_rate'],
-    filters: team ? [{ member: 'staff_performance.team', operator: 'equals', values: [team] }] : [],
-    timeDimensions: within('staff_performance.date', range),
+    dimensions: by === 'team' ? ['staff_touches.team'] : ['staff_touches.employee', 'staff_touches.employee_id'],
+    measures: ['staff_touches.follow_ups', 'staff_touches.bookings', 'staff_touches.arrivals', 'staff_touches.arrival_rate'],
+    filters: team ? [{ member: 'staff_touches.team', operator: 'equals', values: [team] }] : [],
+    timeDimensions: within('staff_touches.date', range),
   };
 }

@@ -27,7 +27,7 @@ export function toStaffRows(
   const keyOf = (r: Row, view: string) => String(r[`${view}.${by}`] ?? '');
   // The period table's rows (sales_periods) and the paid-day table's (sales_range) carry the same members as sales_buyers'.
   const bySales = new Map(sales.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^(sales_periods|sales_range)\./, 'sales_buyers.'), v]))).map((r) => [keyOf(r, 'sales_buyers'), r]));
-  const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_performance'), r]));
+  const byActivity = new Map(activity.map((r) => [keyOf(r, 'staff_touches'), r]));
   const byOwned = new Map(owners.map((r) => [keyOf(r, 'staff_owned'), r]));
   // The owner period table's rows (converted_periods) carry the same members as staff_converted's.
   const byConverted = new Map(converts.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^converted_periods\./, 'staff_converted.'), v]))).map((r) => [keyOf(r, 'staff_converted'), r]));
@@ -43,17 +43,17 @@ export function toStaffRows(
     const converted = zero(c?.['staff_converted.converted_customers']);
     return {
       key,
-      employeeId: toNumber(a?.['staff_performance.employee_id'] ?? o?.['staff_owned.employee_id'] ?? c?.['staff_converted.employee_id'] ?? s?.['sales_buyers.employee_id']),
+      employeeId: toNumber(a?.['staff_touches.employee_id'] ?? o?.['staff_owned.employee_id'] ?? c?.['staff_converted.employee_id'] ?? s?.['sales_buyers.employee_id']),
       gmv: zero(s?.['sales_buyers.gmv']),
       buyers: zero(s?.['sales_buyers.buyers']),
       spendPerBuyer: toNumber(s?.['sales_buyers.spend_per_buyer']),
       owned,
       converted,
       conversionRate: owned ? converted / owned : null,
-      followUps: zero(a?.['staff_performance.follow_ups']),
-      bookings: zero(a?.['staff_performance.bookings']),
-      arrivals: zero(a?.['staff_performance.arrivals']),
-      arrivalRate: toNumber(a?.['staff_performance.arrival_rate']),
+      followUps: zero(a?.['staff_touches.follow_ups']),
+      bookings: zero(a?.['staff_touches.bookings']),
+      arrivals: zero(a?.['staff_touches.arrivals']),
+      arrivalRate: toNumber(a?.['staff_touches.arrival_rate']),
     };
   });
   return rows.sort((x, y) => (y.gmv ?? 0) - (x.gmv ?? 0) || x.key.localeCompare(y.key));
