@@ -51,6 +51,9 @@ export type ViewRule = RuleOptions & ({ limit: null } | { limit: Limit; customer
 /** Slices every fact view shares: the credited employee and their team. */
 const CREDITED = ['employee', 'employee_id', 'team', 'team_id'];
 const OWNER: Limit = { staff: 'owner_id', manager: 'owner_team_id' };
+/** The returns views' members (channel_roi, returns_trend): every one the fact's own. */
+const RETURNS_FACTS = ['spend', 'attributed_gmv', 'roi', 'acquired_customers', 'cac', 'date', 'spend_date', 'order_date',
+  'channel', 'channel_type', 'channel_kind', 'campaign', 'campaign_type', ...CREDITED];
 
 export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   // Orders: credited employee (and their team); the customer's attributes only for the scope's own customers.
@@ -107,14 +110,9 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   // Spend, attributed sales and acquisitions: the employee on the row. Spend
   // without an employee and acquisitions (which carry none) are outside every
   // staff or team scope, so CAC is empty there.
-  channel_roi: {
-    limit: { staff: 'employee_id', manager: 'team_id' },
-    customers: {
-      factMembers: ['spend', 'attributed_gmv', 'roi', 'acquired_customers', 'cac', 'date', 'spend_date', 'order_date',
-        'channel', 'channel_type', 'channel_kind', 'campaign', 'campaign_type', ...CREDITED],
-      ownerLimit: null,
-    },
-  },
+  channel_roi: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: RETURNS_FACTS, ownerLimit: null } },
+  // The same facts and limits by month, from the monthly returns table (migration 048): the planner's history, the spend trend by month.
+  returns_trend: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: RETURNS_FACTS, ownerLimit: null } },
   // Participations: the promoting employee. Budgets are campaign-wide money.
   activity_performance: {
     limit: { staff: 'employee_id', manager: 'team_id' },

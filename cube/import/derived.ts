@@ -60,6 +60,7 @@ export async function afterCustomerDays(tx: TransactionSql): Promise<void> {
   // The daily sales table (migration 042), whose triggers on the orders the load ran without too.
   await tx`SELECT siyu.rebuild_sales_days()`;
   // The returns day table (migration 043), whose triggers on the orders the load ran without too (SUMMARIES).
+  // With it the monthly returns table (migration 048), by its triggers on the day table (the rebuild's truncate and insert).
   await tx`SELECT siyu.rebuild_returns_days()`;
   // The owner period table (migration 027).
   await tx`SELECT siyu.rebuild_period_owners()`;

@@ -1,16 +1,21 @@
 /**
  * The ROI, spend and CAC tiles (the `channel_roi` view, cube
  * `campaign_returns`) are answered from the returns day table (migration
- * 043), never the facts nor a rollup; the table equals a fresh build from the
- * facts after random writes of every kind to the spend, the orders and the
+ * 043), and those by month (the planner's history, the spend trend by month:
+ * the `returns_trend` view, cube `month_returns`) from the monthly returns
+ * table (migration 048) with the day table for a range's edge months, never
+ * the facts nor a rollup; both tables equal a fresh build from the facts
+ * after random writes of every kind to the spend, the orders and the
  * customers (single rows, bulk statements, concurrent writers, a truncate),
  * and the tiles equal plain SQL on the facts under every role, as seeded,
- * after those writes and after a team move. An hour on its dates is refused.
+ * after those writes and after a team move. An hour on the day view's dates,
+ * and a day on the month view's, are refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
 import { AccessError } from '../../cube/engine/access-rules.ts';
 import { applyDayGrain } from '../../cube/engine/day-grain.ts';
+import { applyMonthTrend } from '../../cube/engine/month-trend.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { buildCampaignListQuery } from '../../web/src/features/big-screen/campaigns.ts';
@@ -25,6 +30,7 @@ const TILES = ['roi', 'roi_yoy', 'spend_trend', 'roi_by_channel', 'roi_by_campai
 const USERS = ['exec', 'ops', 'manager', 'staff'];
 const TZ = 'Asia/Shanghai';
 const V = 'channel_roi';
+const M = 'returns_trend';
 
 type Row = Record<string, unknown>;
 type Db = ReturnType<typeof useTestStack>['db'];
@@ -32,7 +38,7 @@ type Filter = { member: string; operator: string; values?: string[] };
 
 /** Rows as comparable text (every member but the ungrouped dates), sorted; numbers to 12 significant digits. */
 function comparable(rows: readonly Row[]): string[] {
-  const ungrouped = new Set(['date', 'spend_date', 'order_date'].map((d) => `${V}.${d}`));
+  const ungrouped = new Set([V, M].flatMap((v) => ['date', 'spend_date', 'order_date'].map((d) => `${v}.${d}`)));
   return rows.map((row) => JSON.stringify(Object.keys(row).filter((k) => !ungrouped.has(k)).sort().map((k) => {
     const v = row[k];
     return [k, v === null || v === undefined ? null : /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(Number(v).toPrecision(12)) : v];
@@ -41,6 +47,7 @@ function comparable(rows: readonly Row[]): string[] {
 
 /** The query as plain SQL on the spend, the paid orders and the customers, within the role's scope (docs/security.md). */
 async function independent(db: Db, who: SecurityContext, query: CubeQuery): Promise<Row[]> {
+  const V = String((query.measures as string[])[0]).split('.')[0]!;
   const dims = (query.dimensions ?? []) as string[];
   const measures = (query.measures ?? []) as string[];
   const time = (query.timeDimensions as Array<{ dimension: string; granularity?: string; dateRange?: [string, string] }> | undefined)?.[0];
@@ -118,8 +125,17 @@ describe('the ROI, spend and CAC tiles from the returns day table', () => {
       team: 'x', employeeId: staff.employeeId!,
     });
     const seen = new Set<string>();
-    queries = pages.flatMap((p) => p.queries).filter((q) => TILES.includes(q.name) && JSON.stringify(q.query).includes(`${V}.`))
+    queries = pages.flatMap((p) => p.queries).filter((q) => TILES.includes(q.name) && [V, M].some((v) => JSON.stringify(q.query).includes(`"${v}.`)))
       .filter((q) => !seen.has(JSON.stringify(q.query)) && seen.add(JSON.stringify(q.query)));
+    // The month view over ranges whose edge months are partial (a write day first or last), all time, by quarter, cut.
+    const month = (name: string, dateRange: [string, string] | null, more: Partial<CubeQuery> = {}, granularity = 'month'): NamedQuery =>
+      ({ name, query: { measures: [`${M}.spend`, `${M}.attributed_gmv`, `${M}.roi`], ...more,
+        timeDimensions: [{ dimension: `${M}.date`, granularity, ...(dateRange ? { dateRange } : {}) }] } });
+    queries.push(month('months_edges', [addDays(asOf, -365), addDays(asOf, -1)], { dimensions: [`${M}.channel`] }));
+    queries.push(month('months_90', [addDays(asOf, -89), asOf], { measures: [`${M}.cac`, `${M}.acquired_customers`, `${M}.spend`], dimensions: [`${M}.channel`] }));
+    queries.push(month('months_all', null, { dimensions: [`${M}.employee`] }, 'quarter'));
+    queries.push(month('months_year', [`${asOf.slice(0, 4)}-01-01`, asOf], { dimensions: [`${M}.campaign`], filters: [{ member: `${M}.campaign`, operator: 'set' }] }, 'year'));
+    queries.push(month('months_total', [addDays(asOf, -30), asOf], { filters: [{ member: `${M}.employee_id`, operator: 'equals', values: [String(staff.employeeId)] }] }));
     // CAC and acquisitions by day over 30 days, and by week: grains no page asks of it yet.
     queries.push({ name: 'cac_by_day', query: { measures: [`${V}.cac`, `${V}.acquired_customers`, `${V}.spend`], dimensions: [`${V}.channel`],
       timeDimensions: [{ dimension: `${V}.date`, granularity: 'day', dateRange: [addDays(asOf, -29), asOf] }] } });
@@ -131,13 +147,19 @@ describe('the ROI, spend and CAC tiles from the returns day table', () => {
   });
 
   it('answers every ROI, spend and CAC tile from siyu.returns_days, never the facts nor a rollup', async () => {
-    expect([...new Set(queries.map((q) => q.name))].sort()).toEqual([...TILES, 'cac_by_day', 'gmv_by_week'].sort());
+    expect([...new Set(queries.map((q) => q.name))].sort())
+      .toEqual([...TILES, 'cac_by_day', 'gmv_by_week', 'months_edges', 'months_90', 'months_all', 'months_year', 'months_total'].sort());
+    // By month: the planner's history and the spend trend of the overview's default year.
+    const byMonth = new Set(queries.filter((q) => JSON.stringify(q.query).includes(`"${M}.`)).map((q) => q.name));
+    expect(byMonth).toContain('monthly_history');
+    expect(byMonth).toContain('spend_trend');
     for (const { who } of people) {
       for (const { name, query } of queries) {
         const sql = await probe.sql(who, query);
-        expect(sql, `${who.role} · ${name}`).toMatch(/\bsiyu\.returns_days\b/);
+        expect(sql, `${who.role} · ${name}`).toMatch(byMonth.has(name) ? /\bsiyu\.returns_months\b/ : /\bsiyu\.returns_days\b/);
         // (The campaigns cube reads the spend for its own budget column: not a fact of this cube.)
-        expect(sql, `${who.role} · ${name}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customers)\b|siyu_pre_aggregations|'spend:'|UNION ALL/);
+        expect(sql, `${who.role} · ${name}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customers)\b|siyu_pre_aggregations|'spend:'/);
+        if (!byMonth.has(name)) expect(sql, `${who.role} · ${name}`).not.toMatch(/UNION ALL|returns_months/);
       }
     }
   });
@@ -155,6 +177,20 @@ describe('the ROI, spend and CAC tiles from the returns day table', () => {
     expect(() => applyDayGrain({ measures: [`${V}.spend`], timeDimensions: [hour] })).toThrow(/counts by business day/);
     expect(() => applyDayGrain({ measures: [`${V}.spend`], timeDimensions: [inside] })).toThrow(AccessError);
     expect(() => applyDayGrain({ measures: [`${V}.spend`], filters: [{ or: [{ member: `${V}.date`, operator: 'beforeDate', values: [`${asOf}T08:00`] }] }] })).toThrow(AccessError);
+    // The month view: by day or week, two dates, or a date filter, answer 400; a range inside a day too.
+    const monthly = [
+      { timeDimensions: [{ dimension: `${M}.date`, granularity: 'day', dateRange: [addDays(asOf, -90), asOf] }] },
+      { timeDimensions: [{ dimension: `${M}.date`, granularity: 'week' }] },
+      { timeDimensions: [{ dimension: `${M}.date`, granularity: 'month' }, { dimension: `${M}.spend_date`, dateRange: [asOf, asOf] }] },
+      { filters: [{ member: `${M}.order_date`, operator: 'afterDate', values: [asOf] }] },
+      { timeDimensions: [{ dimension: `${M}.spend_date`, dateRange: [`${asOf}T10:00:00`, `${asOf}T12:00:00`] }] },
+    ];
+    for (const q of monthly) {
+      const res = await exec.request<{ error?: string }>('POST', '/cubejs-api/v1/load', { query: { measures: [`${M}.spend`], ...q } });
+      expect(res.status, JSON.stringify(q)).toBe(400);
+      expect(JSON.stringify(res.body)).not.toMatch(/returns_(days|months)|SELECT|\.ts\b/);
+    }
+    expect(() => applyMonthTrend({ measures: [`${M}.spend`], ...monthly[0] })).toThrow(/groups its date by month, quarter or year/);
     const whole = { dimension: `${V}.date`, granularity: 'day', dateRange: [`${asOf}T00:00:00.000`, `${asOf}T23:59:59.999`] };
     expect(applyDayGrain({ measures: [`${V}.spend`], timeDimensions: [whole] })).toBeTruthy();
     expect((await exec.request('POST', '/cubejs-api/v1/load', { query: { measures: [`${V}.spend`], timeDimensions: [{ ...whole, dateRange: [asOf, asOf] }] } })).status).toBe(200);
@@ -167,6 +203,7 @@ describe('the ROI, spend and CAC tiles from the returns day table', () => {
   it('equals plain SQL on the facts for each role, as seeded', async () => {
     expect(await differences()).toBe(0);
     expect(Number((await ctx.db.sql<{ n: string }[]>`SELECT count(*) AS n FROM siyu.returns_days`)[0]!.n)).toBeGreaterThan(100);
+    expect(Number((await ctx.db.sql<{ n: string }[]>`SELECT count(*) AS n FROM siyu.returns_months`)[0]!.n)).toBeGreaterThan(50);
     await checkAll('as seeded');
   }, 300_000);
 
@@ -272,6 +309,9 @@ describe('the ROI, spend and CAC tiles from the returns day table', () => {
         UNION ALL (SELECT * FROM siyu.returns_days_fresh() EXCEPT ALL TABLE siyu.returns_days)) AS d`;
       expect(Number(d!.n)).toBe(0);
       expect(Number((await tx<{ n: string }[]>`SELECT count(*) AS n FROM siyu.returns_days WHERE spend_lines > 0`)[0]!.n)).toBe(0);
+      const [m] = await tx<{ n: string }[]>`SELECT count(*) AS n FROM ((TABLE siyu.returns_months EXCEPT ALL SELECT * FROM siyu.returns_months_fresh())
+        UNION ALL (SELECT * FROM siyu.returns_months_fresh() EXCEPT ALL TABLE siyu.returns_months)) AS d`;
+      expect(Number(m!.n)).toBe(0);
       throw new Error('rollback');
     }).catch((error: unknown) => { if (!/rollback/.test(String(error))) throw error; });
     expect(await differences()).toBe(0);

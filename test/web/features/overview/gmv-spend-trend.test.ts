@@ -8,15 +8,18 @@ describe('GMV and spend trend', () => {
     expect(buildGmvTrendQuery(range, { team: null, channel: null, campaign: null }).timeDimensions)
       .toEqual([{ dimension: 'sales_trend.order_date', granularity: 'month', dateRange: range }]);
     expect(buildSpendTrendQuery(null, { team: null, channel: 'C', campaign: null })).toMatchObject({
-      filters: [{ member: 'channel_roi.channel', operator: 'equals', values: ['C'] }],
-      timeDimensions: [{ dimension: 'channel_roi.spend_date', granularity: 'month' }],
+      filters: [{ member: 'returns_trend.channel', operator: 'equals', values: ['C'] }],
+      timeDimensions: [{ dimension: 'returns_trend.spend_date', granularity: 'month' }],
     });
+    // By day (up to 62 days) from the returns day table.
+    expect(buildSpendTrendQuery(['2026-11-16', '2026-11-20'], { team: null, channel: null, campaign: null }).timeDimensions)
+      .toEqual([{ dimension: 'channel_roi.spend_date', granularity: 'day', dateRange: ['2026-11-16', '2026-11-20'] }]);
   });
 
   it('keeps months of either side, in order, zero where one side is missing', () => {
     const option = transformGmvSpendTrend(
       [{ 'sales_trend.order_date.month': '2026-02-01T00:00:00.000', 'sales_trend.gmv': '200.50' }],
-      [{ 'channel_roi.spend_date.month': '2026-01-01T00:00:00.000', 'channel_roi.spend': '30' }, { 'channel_roi.spend_date.month': '2026-02-01T00:00:00.000', 'channel_roi.spend': '40' }],
+      [{ 'returns_trend.spend_date.month': '2026-01-01T00:00:00.000', 'returns_trend.spend': '30' }, { 'returns_trend.spend_date.month': '2026-02-01T00:00:00.000', 'returns_trend.spend': '40' }],
       'zh-CN', { gmv: 'GMV', spend: '花费' },
     ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
     expect(option.xAxis.data).toEqual(['2026-01', '2026-02']);

@@ -1,8 +1,11 @@
 /**
- * The history a period plan reads: spend and attributed GMV (channel_roi, the
- * catalogue's `spend` and `attributed_gmv`, whose ratio is `roi`) per channel
- * and calendar month of the aligned calendar, in the business time zone, for
- * the full months before the data date. Pure: query and rows in, points out.
+ * The history a period plan reads: spend and attributed GMV (the catalogue's
+ * `spend` and `attributed_gmv`, whose ratio is `roi`) per channel and
+ * calendar month of the aligned calendar, in the business time zone, for the
+ * full months before the data date. Read from `returns_trend` (the monthly
+ * returns table, migration 048: one row per month and key instead of every
+ * day of five years), with channel_roi's member names and numbers. Pure:
+ * query and rows in, points out.
  */
 import type { Query } from '../../lib/cube.ts';
 import { addMonths, daysInMonth, type MonthPoint } from './period-forecast.ts';
@@ -23,17 +26,17 @@ export function lastFullMonth(asOf: string): string {
 export function monthlyHistoryQuery(asOf: string, scope: PlanScope): Query {
   const last = lastFullMonth(asOf);
   return {
-    measures: ['channel_roi.spend', 'channel_roi.attributed_gmv'],
-    dimensions: ['channel_roi.channel'],
+    measures: ['returns_trend.spend', 'returns_trend.attributed_gmv'],
+    dimensions: ['returns_trend.channel'],
     timeDimensions: [{
-      dimension: 'channel_roi.date', granularity: 'month',
+      dimension: 'returns_trend.date', granularity: 'month',
       dateRange: [`${addMonths(last, -(HISTORY_MONTHS - 1))}-01`, `${last}-${String(daysInMonth(last)).padStart(2, '0')}`],
     }],
     filters: [
-      { member: 'channel_roi.channel', operator: 'set' },
-      ...(scope === 'all' ? [] : [{ member: 'channel_roi.channel_kind', operator: 'equals' as const, values: [scope] }]),
+      { member: 'returns_trend.channel', operator: 'set' },
+      ...(scope === 'all' ? [] : [{ member: 'returns_trend.channel_kind', operator: 'equals' as const, values: [scope] }]),
     ],
-    order: { 'channel_roi.date': 'asc', 'channel_roi.channel': 'asc' },
+    order: { 'returns_trend.date': 'asc', 'returns_trend.channel': 'asc' },
     limit: 5000,
   };
 }
@@ -46,11 +49,11 @@ const num = (v: unknown): number => {
 export function toMonthPoints(rows: ReadonlyArray<Record<string, unknown>>): MonthPoint[] {
   const points: MonthPoint[] = [];
   for (const r of rows) {
-    const channel = r['channel_roi.channel'];
-    const month = r['channel_roi.date.month'];
+    const channel = r['returns_trend.channel'];
+    const month = r['returns_trend.date.month'];
     if (typeof channel !== 'string' || typeof month !== 'string') continue;
-    const spend = num(r['channel_roi.spend']);
-    const gmv = num(r['channel_roi.attributed_gmv']);
+    const spend = num(r['returns_trend.spend']);
+    const gmv = num(r['returns_trend.attributed_gmv']);
     if (spend === 0 && gmv === 0) continue;
     points.push({ channel, month: month.slice(0, 7), spend, gmv });
   }

@@ -42,12 +42,24 @@ export function buildGmvTrendQuery(range: DateRange | null, slice: KpiSlice): Qu
   };
 }
 
+export type SpendTrendView = 'channel_roi' | 'returns_trend';
+
+/**
+ * Where the spend trend is read: by month from the monthly returns table with the day table for the edge months
+ * (returns_trend, migration 048: a month's rows whatever the range, not every day of it), by day from the returns
+ * day table (channel_roi, migration 043). The same numbers and member names.
+ */
+export function spendTrendView(granularity: TrendGranularity): SpendTrendView {
+  return granularity === 'month' ? 'returns_trend' : 'channel_roi';
+}
+
 /** Spend per day or month on the same calendar. */
 export function buildSpendTrendQuery(range: DateRange | null, slice: KpiSlice): Query {
+  const view = spendTrendView(trendGranularity(range));
   return {
-    measures: ['channel_roi.spend'],
-    filters: sliceFilters('channel_roi', drillDef('roi').slice, { ...slice, ...NO_SLICE }),
-    timeDimensions: [{ dimension: 'channel_roi.spend_date', granularity: trendGranularity(range), ...(range ? { dateRange: range } : {}) }],
-    order: { 'channel_roi.spend_date': 'asc' },
+    measures: [`${view}.spend`],
+    filters: sliceFilters(view, drillDef('roi').slice, { ...slice, ...NO_SLICE }),
+    timeDimensions: [{ dimension: `${view}.spend_date`, granularity: trendGranularity(range), ...(range ? { dateRange: range } : {}) }],
+    order: { [`${view}.spend_date`]: 'asc' },
   };
 }
