@@ -14,6 +14,18 @@ describe('sales_drill_range answers a date range only', () => {
     const query = { ...list, timeDimensions: [{ dimension: 'sales_drill_range.order_date', granularity: 'month', dateRange: ['2026-01-01', '2026-03-31'] }] };
     expect(() => applyRangeLevel(query)).toThrow(AccessError);
   });
+  it('refuses its date as a filter, or two ranges (FILTER_PARAMS would read each as a range and AND them)', () => {
+    const range = { dimension: 'sales_drill_range.order_date', dateRange: ['2026-01-01', '2026-03-31'] };
+    const date = 'sales_drill_range.order_date';
+    for (const filters of [
+      [{ member: date, operator: 'notInDateRange', values: ['2026-02-01', '2026-02-28'] }],
+      [{ member: date, operator: 'beforeDate', values: ['2026-02-01'] }],
+      [{ or: [{ member: date, operator: 'inDateRange', values: ['2026-02-01', '2026-02-28'] }] }],
+    ]) {
+      expect(() => applyRangeLevel({ ...list, timeDimensions: [range], filters }), JSON.stringify(filters)).toThrow(/one date range/);
+    }
+    expect(() => applyRangeLevel({ ...list, timeDimensions: [range, { ...range, dateRange: ['2026-02-01', '2026-02-28'] }] })).toThrow(/one date range/);
+  });
   it('passes a date range unchanged', () => {
     const query = { ...list, timeDimensions: [{ dimension: 'sales_drill_range.order_date', dateRange: ['2026-01-01', '2026-03-31'] }] };
     expect(applyRangeLevel(query)).toBe(query);
