@@ -28,7 +28,7 @@ import { startRollupProbe } from '../cube/tools/rollup-probe.ts';
 import { buildGmvTrendQuery } from '../web/src/features/overview/gmv-spend-trend/build-query.ts';
 import { dateRangeFor } from '../web/src/lib/date-range.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
-import { latency } from './stats.ts';
+import { timeStatement } from './stats.ts';
 
 const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' } } }).values;
 if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
@@ -73,15 +73,9 @@ try {
     if (p.role === 'executive') cases.push(['removed rollup: partition build (SELECT), this month', partition]);
     for (const [name, query] of cases) {
       const [text, params] = await probe.statement(ctx, query);
-      const times: number[] = [];
-      let count = 0;
-      for (let run = 0; run < runs; run++) {
-        const t0 = performance.now();
-        count = (await sql.unsafe(text, params as never[])).length;
-        times.push(performance.now() - t0);
-      }
-      rows[`${p.username} · ${name}`] = { rows: count, ms: latency(times) };
-      say(`${p.username} · ${name}: ${JSON.stringify(latency(times))} (${count} rows, load ${os.loadavg()[0]!.toFixed(1)})`);
+      const timed = await timeStatement(sql, text, params, runs);
+      rows[`${p.username} · ${name}`] = timed;
+      say(`${p.username} · ${name}: ${JSON.stringify(timed.ms)} (${timed.rows} rows, load ${os.loadavg()[0]!.toFixed(1)})`);
     }
   }
   const [size] = await sql<{ months: string; hours: string; orders: string }[]>`
