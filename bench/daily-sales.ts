@@ -36,7 +36,7 @@ import { demoPeople } from './demo-people.ts';
 import { BrowserClient } from './http-client.ts';
 import { orderWriter } from './new-order.ts';
 import { embeddedProductOptions, startProduct } from './product.ts';
-import { latency } from './stats.ts';
+import { latency, timeStatement } from './stats.ts';
 import { insertCost, timed } from './trigger-cost.ts';
 
 const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' }, inserts: { type: 'string', default: '200' }, 'product-runs': { type: 'string', default: '0' } } }).values;
@@ -98,15 +98,9 @@ try {
     if (p.role === 'executive') cases.push(['removed rollup: partition build (SELECT), this month', partition]);
     for (const [name, query] of cases) {
       const [text, params] = await probe.statement(p, query);
-      const times: number[] = [];
-      let count = 0;
-      for (let run = 0; run < runs; run++) {
-        const t0 = performance.now();
-        count = (await sql.unsafe(text, params as never[])).length;
-        times.push(performance.now() - t0);
-      }
-      rows[`${p.username} · ${name}`] = { rows: count, ms: latency(times) };
-      say(`${p.username} · ${name}: ${JSON.stringify(latency(times))} (${count} rows)`);
+      const timed = await timeStatement(sql, text, params, runs);
+      rows[`${p.username} · ${name}`] = timed;
+      say(`${p.username} · ${name}: ${JSON.stringify(timed.ms)} (${timed.rows} rows)`);
     }
   }
   await sql`DELETE FROM siyu.orders WHERE id = ${first}`;

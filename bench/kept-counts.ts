@@ -34,7 +34,7 @@ import { buildStaffActivityQuery } from '../web/src/features/staff/team-leaderbo
 import { dateRangeFor } from '../web/src/lib/date-range.ts';
 import { buildFilterOptionsQuery } from '../web/src/lib/filters.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
-import { latency } from './stats.ts';
+import { latency, timeStatement } from './stats.ts';
 
 const args = parseArgs({ options: { 'data-dir': { type: 'string' }, 'old-model': { type: 'string' }, runs: { type: 'string', default: '5' } } }).values;
 if (!args['data-dir'] || !args['old-model']) throw new Error('--data-dir <a seeded data directory> and --old-model <the model before> are required');
@@ -55,16 +55,7 @@ const sql = postgres(url, { max: 1, onnotice: () => {} });
 const now = await startRollupProbe({ databaseUrl: url, modelDir: config.modelDir, timeZone: config.timeZone, preAggregations: false });
 const old = await startRollupProbe({ databaseUrl: url, modelDir: path.resolve(args['old-model']), timeZone: config.timeZone, preAggregations: false });
 const out: Record<string, unknown> = { data_dir: dataDir, runs, load_start: os.loadavg()[0] };
-const time = async (text: string, params: unknown[]): Promise<{ rows: number; ms: ReturnType<typeof latency> }> => {
-  const times: number[] = [];
-  let rows = 0;
-  for (let run = 0; run < runs; run++) {
-    const t0 = performance.now();
-    rows = (await sql.unsafe(text, params as never[])).length;
-    times.push(performance.now() - t0);
-  }
-  return { rows, ms: latency(times) };
-};
+const time = async (text: string, params: unknown[]) => timeStatement(sql, text, params, runs);
 try {
   const [asOfRow] = await sql<{ as_of: string }[]>`SELECT value AS as_of FROM siyu.settings WHERE key = 'as_of'`;
   const asOf = String(asOfRow!.as_of).slice(0, 10);

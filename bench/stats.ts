@@ -1,4 +1,5 @@
 /** Latency figures: nearest-rank percentiles, in milliseconds with one decimal. */
+import type { Sql } from 'postgres';
 
 export interface Latency {
   n: number;
@@ -24,4 +25,16 @@ export function ms(value: number | null | undefined): string {
   // A margin can be negative: the sign, then the magnitude in the same units.
   if (value < 0) return `−${ms(-value)}`;
   return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
+}
+
+/** One statement run `runs` times one after the other (no cache between): its rows and its latency. */
+export async function timeStatement(sql: Sql, text: string, params: readonly unknown[], runs: number): Promise<{ rows: number; ms: Latency }> {
+  const times: number[] = [];
+  let rows = 0;
+  for (let run = 0; run < runs; run++) {
+    const t0 = performance.now();
+    rows = (await sql.unsafe(text, params as never[])).length;
+    times.push(performance.now() - t0);
+  }
+  return { rows, ms: latency(times) };
 }

@@ -15,7 +15,6 @@ import { AccessError, applyAccessRules } from './access-rules.ts';
 import { applyPeriodSlice } from './period-slice.ts';
 import { applyDayGrain } from './day-grain.ts';
 import { applyMonthTrend } from './month-trend.ts';
-import { applyDaySales } from './day-sales.ts';
 import { applyRangeLevel } from './range-level.ts';
 import { isSecurityContext, type SecurityContext } from './security-context.ts';
 import { modelWithoutPreAggregations } from './model-without-pre-aggregations.ts';
@@ -150,7 +149,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     queryRewrite: (query: Record<string, unknown>, request: { securityContext?: unknown }) => {
       if (!isSecurityContext(request.securityContext)) throw new UserError('No valid security context.');
       try {
-        return applyDayGrain(applyDaySales(applyMonthTrend(applyRangeLevel(applyPeriodSlice(applyAccessRules(query, request.securityContext as SecurityContext))))));
+        return applyDayGrain(applyMonthTrend(applyRangeLevel(applyPeriodSlice(applyAccessRules(query, request.securityContext as SecurityContext)))));
       } catch (error) {
         if (error instanceof AccessError) throw new UserError(error.message);
         throw error;

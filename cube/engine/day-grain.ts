@@ -1,58 +1,107 @@
 /**
- * The returns view (`channel_roi`, cube `campaign_returns`) reads the returns
- * day table (migration 043): one row per business day and key. Any day,
- * week, month, quarter or year is whole days of it; an hour, or a range that
- * starts or ends inside a day, is not, and would get a day's numbers. So a
- * query asking for a finer grain than a day on its dates is refused with a
- * plain 400, as cube/engine/range-level.ts refuses what its view cannot
- * count. The monthly returns view (`returns_trend`, migration 048) reads its
- * edge months' days there too, so the same range rule holds for it.
+ * The views read from tables with one row per business day and key, each row
+ * dated at its day's local midnight: the daily sales table (`sales_daily`,
+ * migration 042), the returns day table (`channel_roi`, 043), the
+ * registrations table (`customer_registrations`, 044) and the touches table
+ * (`staff_touches`, 045); and the monthly returns view (`returns_trend`,
+ * 048), which reads its edge months' days from the returns day table. Grouped by day or coarser, and bounded at whole
+ * days, each row falls where its facts would; by hour, minute or second, or
+ * cut at a time of day, it would not (a day's facts would all fall at
+ * midnight), so such a query is refused with a plain 400, as
+ * cube/engine/range-level.ts refuses what its view cannot count.
+ *
+ * A bound is checked by where Cube puts it (BaseFilter in 0.33.65): a range's
+ * start, `beforeDate` and `afterOrOnDate` compare with the value's first
+ * instant (a date means its midnight), so they take a date or a day's first
+ * instant; a range's end takes a date or a day's last instant. `afterDate`
+ * and `beforeOrOnDate` compare with a date's midnight too, which cuts a day
+ * row from its own day's facts (`afterDate` D counts D's facts but not D's
+ * row), so they take a day's last instant only.
  */
 import { AccessError, splitMember } from './access-rules.ts';
 
-const VIEWS = new Set(['channel_roi', 'campaign_returns', 'returns_trend']);
-const DATES = new Set(['date', 'spend_date', 'order_date']);
-const FINER = new Set(['hour', 'minute', 'second']);
+/** Each day-row view's date members. */
+export const DAY_ROW_VIEWS: Readonly<Record<string, ReadonlySet<string>>> = {
+  sales_daily: new Set(['order_date']),
+  channel_roi: new Set(['date', 'spend_date', 'order_date']),
+  customer_registrations: new Set(['registered_date']),
+  staff_touches: new Set(['date']),
+  returns_trend: new Set(['date', 'spend_date', 'order_date']),
+};
 
+const GRANULARITIES = new Set(['day', 'week', 'month', 'quarter', 'year']);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const FIRST_INSTANT = /^\d{4}-\d{2}-\d{2}[T ]00:00(:00(\.0+)?)?$/;
+const LAST_INSTANT = /^\d{4}-\d{2}-\d{2}[T ]23:59:59(\.9+)?$/;
+
+type Bound = 'start' | 'end' | 'last';
 type CubeQuery = Record<string, unknown>;
-type Filter = { member?: unknown; dimension?: unknown; values?: unknown; or?: unknown; and?: unknown };
+type Filter = Record<string, unknown>;
 
-function isDayDate(member: unknown): member is string {
-  if (typeof member !== 'string') return false;
-  const [view, name] = splitMember(member);
-  return VIEWS.has(view) && DATES.has(name);
+/** Whether a value bounds whole days where Cube puts it. */
+function wholeDay(value: unknown, bound: Bound): boolean {
+  if (typeof value !== 'string') return false;
+  const v = value.trim();
+  if (bound === 'last') return LAST_INSTANT.test(v);
+  return DATE.test(v) || (bound === 'start' ? FIRST_INSTANT : LAST_INSTANT).test(v);
 }
 
-/** A bound a day answers: a date, or a date at its first or last instant; a relative range in days or longer. */
-function dayBound(value: unknown): boolean {
-  if (typeof value !== 'string') return true;
-  const at = /^\d{4}-\d{2}-\d{2}(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/.exec(value.trim());
-  if (at) return at[1] === undefined || /^00:00(:00(\.0+)?)?$/.test(at[1]) || /^23:59:59(\.9+)?$/.test(at[1]);
-  return !/hour|minute|second|now|:/i.test(value);
+/** A relative range ('last 7 days', 'this month') is whole days unless it names a finer unit, now or a time. */
+const relativeWholeDays = (range: string): boolean => !/hour|minute|second|now|:/i.test(range) && !/\d{4}-\d{2}-\d{2}[T ]/.test(range);
+
+function rangeIsWholeDays(range: unknown): boolean {
+  if (range === undefined) return true;
+  if (typeof range === 'string') return relativeWholeDays(range);
+  return Array.isArray(range) && wholeDay(range[0], 'start') && (range.length < 2 || wholeDay(range[1], 'end'));
 }
 
-function dateFilters(filters: unknown): Filter[] {
+/** The bounds each date operator's values take, by position. */
+const OPERATOR_BOUNDS: Readonly<Record<string, readonly Bound[]>> = {
+  inDateRange: ['start', 'end'], notInDateRange: ['start', 'end'], onTheDate: ['start', 'end'],
+  beforeDate: ['start'], afterOrOnDate: ['start'], afterDate: ['last'], beforeOrOnDate: ['last'],
+};
+
+function flatFilters(filters: unknown): Filter[] {
   if (!Array.isArray(filters)) return [];
-  return (filters as Filter[]).flatMap((f) => [...(isDayDate(f.member ?? f.dimension) ? [f] : []), ...dateFilters(f.or), ...dateFilters(f.and)]);
+  return (filters as Filter[]).flatMap((f) => [f, ...flatFilters(f.or), ...flatFilters(f.and)]);
 }
 
-/** Checks a query on the returns view; any other query is returned as it is. */
+/** The view and member name when `member` is a day-row view's date, else null. */
+function dayDate(member: unknown): [string, string] | null {
+  if (typeof member !== 'string') return null;
+  const [view, name] = splitMember(member);
+  return DAY_ROW_VIEWS[view]?.has(name) ? [view, name] : null;
+}
+
+function checkFilter(f: Filter, view: string, name: string): void {
+  const operator = String(f.operator);
+  if (operator === 'set' || operator === 'notSet') return;
+  const bounds = OPERATOR_BOUNDS[operator];
+  if (!bounds) throw new AccessError(400, `${view} counts by business day: filter ${view}.${name} with a date range, beforeDate or afterDate.`);
+  const values = Array.isArray(f.values) ? f.values : [];
+  if (values.every((v, i) => wholeDay(v, bounds[Math.min(i, bounds.length - 1)]!))) return;
+  if (bounds[0] === 'last') {
+    throw new AccessError(400, `${view} counts by business day: ${operator} on ${view}.${name} compares with a date's first instant, which `
+      + "cuts a day's row from its own facts: give the day's last instant (YYYY-MM-DDT23:59:59.999) or a date range of whole days.");
+  }
+  throw new AccessError(400, `${view} counts by business day: its date filters take whole days.`);
+}
+
+/** Checks a query on a day-row view; any other query is returned as it is. */
 export function applyDayGrain(query: CubeQuery): CubeQuery {
   const times = Array.isArray(query.timeDimensions) ? (query.timeDimensions as Array<Record<string, unknown>>) : [];
-  for (const t of times.filter((t) => isDayDate(t.dimension))) {
-    const view = splitMember(String(t.dimension))[0];
-    if (t.granularity !== undefined && FINER.has(String(t.granularity))) {
+  for (const t of times) {
+    const date = dayDate(t.dimension);
+    if (!date) continue;
+    const [view] = date;
+    if (t.granularity !== undefined && !GRANULARITIES.has(String(t.granularity))) {
       throw new AccessError(400, `${view} counts by business day: group its dates by day, week, month, quarter or year, not by ${String(t.granularity)}.`);
     }
-    const range = t.dateRange;
-    if (range !== undefined && !(Array.isArray(range) ? range : [range]).every(dayBound)) {
-      throw new AccessError(400, `${view} counts by business day: its date range starts and ends on whole days.`);
-    }
+    if (!rangeIsWholeDays(t.dateRange)) throw new AccessError(400, `${view} counts by business day: its date range takes whole days.`);
   }
-  for (const f of dateFilters(query.filters)) {
-    if (Array.isArray(f.values) && !f.values.every(dayBound)) {
-      throw new AccessError(400, `${splitMember(String(f.member ?? f.dimension))[0]} counts by business day: its date filters take whole days.`);
-    }
+  for (const f of flatFilters(query.filters)) {
+    const date = dayDate(f.member ?? f.dimension);
+    if (date) checkFilter(f, ...date);
   }
   return query;
 }

@@ -1,10 +1,10 @@
 /** The daily sales table (migration 042) against the orders, summed apart in plain SQL. */
 import type { Sql } from 'postgres';
+import { rowDifferences } from './differences.ts';
 
 /** Rows of the table the orders say should be there and are not, and the reverse, as text (at most 20). */
 export async function salesDayDifferences(sql: Sql): Promise<string[]> {
-  const rows = await sql<{ side: string; row: string }[]>`
-    WITH expected AS (
+  return rowDifferences(sql, `
       SELECT ((ordered_at AT TIME ZONE 'Asia/Shanghai')::date::timestamp AT TIME ZONE 'Asia/Shanghai') AS day_start,
              channel_id, campaign_id, employee_id, category, count(*)::int AS orders,
              count(*) FILTER (WHERE status = 'paid')::int AS paid_orders,
@@ -12,12 +12,7 @@ export async function salesDayDifferences(sql: Sql): Promise<string[]> {
              coalesce(sum(amount) FILTER (WHERE status = 'paid'), 0)::numeric(16, 2) AS paid_amount,
              coalesce(sum(items) FILTER (WHERE status = 'paid'), 0)::bigint AS paid_items
       FROM siyu.orders
-      GROUP BY 1, 2, 3, 4, 5),
-    actual AS (SELECT day_start, channel_id, campaign_id, employee_id, category, orders, paid_orders, refunded_orders, paid_amount, paid_items
-               FROM siyu.sales_days)
-    (SELECT 'missing' AS side, (e.*)::text AS row FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM actual) AS e)
-    UNION ALL
-    (SELECT 'extra', (a.*)::text FROM (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected) AS a)
-    ORDER BY 1, 2 LIMIT 20`;
-  return rows.map((r) => `${r.side} ${r.row}`);
+      GROUP BY 1, 2, 3, 4, 5`,
+  `SELECT day_start, channel_id, campaign_id, employee_id, category, orders, paid_orders, refunded_orders, paid_amount, paid_items
+   FROM siyu.sales_days`);
 }

@@ -19,6 +19,7 @@ import { JOURNEY_FAMILIES, type JourneyFamily } from '../../web/src/lib/drill.ts
 import { expectEachEquals, signInAll, type Person } from '../helpers/people.ts';
 import { random, randomWritesWithMoves } from '../helpers/order-writes.ts';
 import { useTestStack } from '../helpers/stack.ts';
+import { comparable } from '../helpers/comparable.ts';
 
 const USERS = ['exec', 'ops', 'manager', 'staff'];
 const AS_OF = '2026-11-20';
@@ -38,10 +39,6 @@ function freshPairs(from: string, to: string): string {
     FROM siyu.customer_classification(${lit(to)}::date) AS t
     JOIN siyu.customers AS c ON c.id = t.customer_id
     LEFT JOIN siyu.customer_classification(${lit(from)}::date) AS f ON f.customer_id = t.customer_id`;
-}
-
-function comparable(rows: readonly Row[], members: readonly string[]): string[] {
-  return rows.map((row) => JSON.stringify(members.map((m) => (m.endsWith('customers') ? Number(row[m]) : String(row[m]))))).sort();
 }
 
 describe('journey flows tile from the kept journey counts (journey_counts)', () => {

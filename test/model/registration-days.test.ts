@@ -21,16 +21,13 @@ import { tilePages, type CubeQuery, type NamedQuery, type PageContext } from '..
 import { expectEachEquals, signInAll, type Person } from '../helpers/people.ts';
 import { random } from '../helpers/order-writes.ts';
 import { useTestStack } from '../helpers/stack.ts';
+import { comparable } from '../helpers/comparable.ts';
 
 const MOVED = ['new_customers', 'new_customers_mom', 'new_customers_yoy', 'new_customers_by_source', 'employee_new_customers'];
 const USERS = ['exec', 'ops', 'manager', 'staff'];
 const V = 'customer_registrations';
 
 type Row = Record<string, unknown>;
-
-function comparable(rows: readonly Row[], members: readonly string[]): string[] {
-  return rows.map((row) => JSON.stringify(members.map((m) => (row[m] === null || row[m] === undefined ? null : String(row[m]))))).sort();
-}
 
 /** The query as plain SQL on the customers, within the role's scope (the owner, or the owner's team). */
 async function independent(db: ReturnType<typeof useTestStack>['db'], who: SecurityContext, query: CubeQuery): Promise<Row[]> {

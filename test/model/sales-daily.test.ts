@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
-import { applyDaySales } from '../../cube/engine/day-sales.ts';
+import { applyDayGrain } from '../../cube/engine/day-grain.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { buildGmvTrendQuery } from '../../web/src/features/overview/gmv-spend-trend/build-query.ts';
@@ -145,10 +145,10 @@ describe('the sales overview by day from the daily sales table', () => {
     const byHour = { measures: [`${V}.gmv`], timeDimensions: [{ dimension: `${V}.order_date`, granularity: 'hour', dateRange: [asOf, asOf] }] };
     const partial = { measures: [`${V}.gmv`], timeDimensions: [{ dimension: `${V}.order_date`, dateRange: [`${asOf}T10:00:00`, `${asOf}T23:59:59`] }] };
     const after = { measures: [`${V}.gmv`], filters: [{ member: `${V}.order_date`, operator: 'afterDate', values: [asOf] }] };
-    expect(() => applyDaySales(byHour)).toThrow(/not by hour/);
-    expect(() => applyDaySales(partial)).toThrow(/whole days/);
-    expect(() => applyDaySales(after)).toThrow(/afterOrOnDate/);
-    expect(applyDaySales({ ...byHour, timeDimensions: [{ ...byHour.timeDimensions[0], granularity: 'week' }] })).toBeTruthy();
+    expect(() => applyDayGrain(byHour)).toThrow(/not by hour/);
+    expect(() => applyDayGrain(partial)).toThrow(/whole days/);
+    expect(() => applyDayGrain(after)).toThrow(/last instant/);
+    expect(applyDayGrain({ ...byHour, timeDimensions: [{ ...byHour.timeDimensions[0], granularity: 'week' }] })).toBeTruthy();
     // Through the product: a 400 in its own words, no SQL nor stack.
     for (const q of [byHour, partial, after]) await expect(exec!.api.load(q)).rejects.toThrow(/\(400\): \{"error":"The query cannot be answered as asked/);
   });

@@ -18,18 +18,13 @@ import { staff, type CubeQuery, type NamedQuery, type PageContext } from '../../
 import { expectEachEquals, signInAll, type Person } from '../helpers/people.ts';
 import { random } from '../helpers/order-writes.ts';
 import { useTestStack } from '../helpers/stack.ts';
+import { comparable } from '../helpers/comparable.ts';
 
 const MOVED = ['activity_by_team', 'activity_by_employee', 'employee_activity'];
 const USERS = ['exec', 'ops', 'manager', 'staff'];
 const V = 'staff_touches';
 
 type Row = Record<string, unknown>;
-
-/** Rows as text; numbers to 12 significant digits (the arrival rate is a quotient). */
-function comparable(rows: readonly Row[], members: readonly string[]): string[] {
-  const text = (v: unknown) => (v === null || v === undefined ? null : /^-?\d+(\.\d+)?$/.test(String(v)) ? String(Number(Number(v).toPrecision(12))) : String(v));
-  return rows.map((row) => JSON.stringify(members.map((m) => text(row[m])))).sort();
-}
 
 /** The query as plain SQL on the follow-ups and appointments, within the role's scope (the employee, or their team). */
 async function independent(db: ReturnType<typeof useTestStack>['db'], who: SecurityContext, query: CubeQuery): Promise<Row[]> {

@@ -122,6 +122,13 @@ describe('row-level rules', () => {
     expect(views.filter((v) => !VIEW_RULES[v])).toEqual([]);
     expect(mayUseMember('admin', 'campaign_budgets.budget')).toBe(true);
   });
+
+  it("have each view's rule stated in docs/security.md's table (a row naming it, or its prefix with `*`)", () => {
+    const rows = readFileSync('docs/security.md', 'utf8').split('\n').filter((line) => line.startsWith('| `'));
+    const named = new Set(rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([a-z_]+\*?)`/g)].map((m) => m[1]!)));
+    const stated = (view: string): boolean => named.has(view) || [...named].some((n) => n.endsWith('*') && view.startsWith(n.slice(0, -1)));
+    expect(Object.keys(VIEW_RULES).filter((view) => !stated(view))).toEqual([]);
+  });
   it('refuse a journey query that does not pin both days to one value each', () => {
     const days = [
       { member: 'journey_flows.from_date', operator: 'equals', values: ['2026-08-22'] },

@@ -24,7 +24,9 @@
  * uses), `url.ts` (URL parameters → slice and page), `columns.ts` (the list's
  * columns per view), `queries.ts` (slice and page → Cube queries), `rows.ts`
  * (rows → one object per customer), `repurchase.ts` (the repurchase list of a preset from stored rows), `ltv.ts`
- * (the LTV list's page by dimensions). This module re-exports them all.
+ * (the LTV list's page by dimensions), `range.ts` (a custom range's sales list from
+ * the running amounts), `slice.ts` (what those share: the slice's filters, the
+ * sort, the stored rows that answer a list). This module re-exports them all.
  */
 export * from './drill/catalogue.ts';
 export * from './drill/url.ts';

@@ -15,7 +15,7 @@
 import type { Query } from '../cube.ts';
 import type { DateRange } from '../date-range.ts';
 import { drillDef } from './catalogue.ts';
-import { sortOf, storedDrill } from './queries.ts';
+import { sortOf, storedDrill } from './slice.ts';
 import type { DrillPage, DrillSlice } from './url.ts';
 
 /** The list's page: one row per customer of the range. */

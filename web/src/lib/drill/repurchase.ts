@@ -16,7 +16,7 @@
  */
 import type { Query } from '../cube.ts';
 import type { SliceMembers } from './catalogue.ts';
-import { drillPeriodKey, sliceFilters } from './queries.ts';
+import { drillPeriodKey, sliceFilters } from './slice.ts';
 import { showsNumerator, type DrillPage, type DrillSlice } from './url.ts';
 
 /** The list's stored rows (one per buyer of the range). */
