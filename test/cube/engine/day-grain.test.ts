@@ -15,6 +15,8 @@ import { applyDayGrain, DAY_ROW_VIEWS } from '../../../cube/engine/day-grain.ts'
 const DAY = '2026-11-20';
 const MEASURE: Record<string, string> = {
   sales_daily: 'gmv', channel_roi: 'spend', customer_registrations: 'new_customers', staff_touches: 'follow_ups',
+  // The monthly returns view's edge months are read from the returns day table (migration 048).
+  returns_trend: 'spend',
 };
 const refused = (query: Record<string, unknown>): boolean => {
   try {
@@ -30,7 +32,7 @@ const refused = (query: Record<string, unknown>): boolean => {
 describe('day-row views', () => {
   const cases = Object.entries(DAY_ROW_VIEWS).flatMap(([view, dates]) => [...dates].map((date) => [view, date] as const));
 
-  it('cover the four day tables', () => {
+  it('cover every view read from a table of days', () => {
     expect(Object.keys(DAY_ROW_VIEWS).sort()).toEqual(Object.keys(MEASURE).sort());
   });
 
