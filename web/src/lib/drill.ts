@@ -24,7 +24,7 @@
  * uses), `url.ts` (URL parameters → slice and page), `columns.ts` (the list's
  * columns per view), `queries.ts` (slice and page → Cube queries), `rows.ts`
  * (rows → one object per customer), `repurchase.ts` (the repurchase list of a preset from stored rows), `ltv.ts`
- * (the LTV list's page by dimensions). This module re-exports them all.
+ * (the LTV list's page by dimensions), `attributed.ts` (the attributed GMV and ROI lists from the customer-day table). This module re-exports them all.
  */
 export * from './drill/catalogue.ts';
 export * from './drill/url.ts';
@@ -34,3 +34,4 @@ export * from './drill/rows.ts';
 export * from './drill/repurchase.ts';
 export * from './drill/ltv.ts';
 export * from './drill/range.ts';
+export * from './drill/attributed.ts';
