@@ -162,7 +162,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     }
     let round = 0;
     while (performance.now() < deadline) {
-      await open(client, role, kept, overview(options.context), 'overview');
+      await open(client, role, kept, overview(options.context, limitedRole), 'overview');
       if (performance.now() >= deadline) break;
       await pause();
       const metric = DRILLED_METRICS[(index + round) % DRILLED_METRICS.length]!;

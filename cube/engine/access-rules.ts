@@ -191,6 +191,11 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: { factMembers: ['gmv', 'order_count', 'buyers', 'order_date', 'category', 'channel', 'campaign', ...CREDITED], ownerLimit: OWNER },
   },
+  // The attributed GMV and ROI lists from the customer-day table's campaign rows (migration 013): sales_drill's rule.
+  attributed_drill: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['gmv', 'order_count', 'buyers', 'order_date', 'channel', 'campaign', ...CREDITED], ownerLimit: OWNER },
+  },
   // The same list for a preset range over the whole brand, one stored row per customer (migration 029): no limit to
   // add it to, so closed to team roles (their lists stay on sales_drill with its limits and remainder); one period a query.
   sales_drill_periods: { limit: null, requiredFilters: ['period'] },

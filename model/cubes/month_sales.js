@@ -7,6 +7,12 @@
 // 本年, 全部) reads it instead of the orders' rollup, whose current month's
 // partition every order rebuilt.
 //
+// The edge months read by hours are bounded by one-value subqueries (the first
+// and the last month's edge), not joined to the edges: joined, PostgreSQL read
+// every hour of the range (a staff member's whole year of hours through their
+// index, 12,818 rows at 200k for 238 kept) and filtered them; bounded, each
+// edge is an index range (docs/performance.md, "The ROI list from the
+// customer-day table": the staff GMV trend's edge months).
 // An edge month is read the cheaper way: its hours inside the range when
 // they are fewer than half the month, else the month's row less its hours
 // outside the range, summed per key (a key whose orders in the range come to
@@ -33,8 +39,11 @@ const ranged = (from, to) => `
     WHERE p.ms >= p.f AND p.me <= p.e
     UNION ALL
     SELECT h.hour_start, h.${ROW.replaceAll(', ', ', h.')}, h.orders, h.paid_orders, h.paid_amount
-    FROM edges AS x JOIN siyu.sales_hours AS h ON h.hour_start >= x.lo AND h.hour_start < x.hi
-    WHERE x.by_hours
+    FROM siyu.sales_hours AS h
+    WHERE (h.hour_start >= (SELECT lo FROM edges WHERE by_hours AND ms = (SELECT min(ms) FROM parts))
+       AND h.hour_start < (SELECT hi FROM edges WHERE by_hours AND ms = (SELECT min(ms) FROM parts)))
+       OR (h.hour_start >= (SELECT lo FROM edges WHERE by_hours AND ms = (SELECT max(ms) FROM parts) AND ms > (SELECT min(ms) FROM parts))
+       AND h.hour_start < (SELECT hi FROM edges WHERE by_hours AND ms = (SELECT max(ms) FROM parts) AND ms > (SELECT min(ms) FROM parts)))
     UNION ALL
     SELECT x.lo, k.${ROW.replaceAll(', ', ', k.')}, SUM(k.orders)::int, SUM(k.paid_orders)::int, SUM(k.paid_amount)
     FROM edges AS x CROSS JOIN LATERAL (

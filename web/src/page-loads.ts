@@ -79,11 +79,12 @@ function withRange(url: string, ctx: PageContext): string {
   return ctx.range ? `${url}${url.includes('?') ? '&' : '?'}${ctx.range}` : url;
 }
 
-export function overview(ctx: PageContext): PageLoad {
+/** `limitedRole`: a staff member's or manager's overview (their churn and LTV from the stored classification counts). */
+export function overview(ctx: PageContext, limitedRole = false): PageLoad {
   const range = rangeOf(withRange('/', ctx), ctx.asOf);
   return {
     page: 'overview', route: '/', requests: [],
-    queries: named(overviewQueries(range, { team: null, channel: null, campaign: null }, DEFAULT_COMPARE, null, ctx.asOf)),
+    queries: named(overviewQueries(range, { team: null, channel: null, campaign: null }, DEFAULT_COMPARE, null, ctx.asOf, limitedRole)),
   };
 }
 

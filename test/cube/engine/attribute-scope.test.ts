@@ -20,6 +20,8 @@ const FACTS: Record<string, { measure: string; from: string; credited: string; v
   // Its paid orders are summed per customer day (migration 013); counted here on the orders themselves.
   sales_buyers: { measure: 'order_count', from: 'siyu.orders f', credited: 'f.employee_id', value: `count(*) FILTER (WHERE f.status = 'paid')` },
   sales_drill: { measure: 'order_count', from: 'siyu.orders f', credited: 'f.employee_id', value: `count(*) FILTER (WHERE f.status = 'paid')` },
+  // The campaign rows of the customer-day table (migration 013): counted here on the orders carrying a campaign.
+  attributed_drill: { measure: 'order_count', from: '(SELECT * FROM siyu.orders WHERE campaign_id IS NOT NULL) f', credited: 'f.employee_id', value: `count(*) FILTER (WHERE f.status = 'paid')` },
   activity_drill: { measure: 'participants', from: 'siyu.campaign_participations f', credited: 'f.employee_id', value: 'count(DISTINCT f.customer_id)' },
   staff_touch_drill: { measure: 'follow_ups', from: 'siyu.follow_ups f', credited: 'f.employee_id', value: 'count(*)' },
 };

@@ -32,8 +32,8 @@ describe('the anonymised remainder of a fact drill', () => {
     }
   });
 
-  it('keeps the number\'s fixed filters (attributed GMV: orders carrying a campaign)', () => {
-    expect(buildDrillScopeQueries(slice({ metric: 'attributed_gmv' }), true)!.all.filters).toEqual([{ member: 'sales_drill.campaign', operator: 'set' }]);
+  it('keeps the number\'s fixed filters (attributed GMV: orders carrying a campaign), on the customer-day table\'s campaign rows', () => {
+    expect(buildDrillScopeQueries(slice({ metric: 'attributed_gmv' }), true)!.all.filters).toEqual([{ member: 'attributed_drill.campaign', operator: 'set' }]);
   });
 
   it('is not asked for by roles that see every customer, nor for lists of customers', () => {

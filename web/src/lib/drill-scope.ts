@@ -17,7 +17,7 @@
  */
 import type { Query } from './cube.ts';
 import {
-  baseFilters, buildDrillPageQuery, countedTotal, customerMember, drillColumns, drillDef, repurchaseCount, showsNumerator, timeDimensions,
+  attributedAggregate, baseFilters, buildDrillPageQuery, countedTotal, customerMember, drillColumns, drillDef, repurchaseCount, showsNumerator, timeDimensions,
   type DrillPage, type DrillRow, type DrillScope, type DrillSlice,
 } from './drill.ts';
 import type { ExportRemainder } from './export-csv.ts';
@@ -39,7 +39,8 @@ function scopeQuery(slice: DrillSlice, scope: DrillScope, ownedOnly: boolean): Q
   ];
   // Naming the customer member is what limits a team role's rows to the customers it owns.
   if (ownedOnly) filters.push({ member: customerMember(slice.metric), operator: 'set' });
-  return { measures, filters, timeDimensions: timeDimensions(slice) };
+  // An attributed list's from the customer-day table's campaign rows, as its page.
+  return attributedAggregate(slice, { measures, filters, timeDimensions: timeDimensions(slice) });
 }
 
 /**

@@ -26,7 +26,8 @@
  * (rows → one object per customer), `repurchase.ts` (the repurchase list of a preset from stored rows), `ltv.ts`
  * (the LTV list's page by dimensions), `range.ts` (a custom range's sales list from
  * the running amounts), `slice.ts` (what those share: the slice's filters, the
- * sort, the stored rows that answer a list). This module re-exports them all.
+ * sort, the stored rows that answer a list), `attributed.ts` (the attributed GMV
+ * and ROI lists from the customer-day table). This module re-exports them all.
  */
 export * from './drill/catalogue.ts';
 export * from './drill/url.ts';
@@ -36,3 +37,4 @@ export * from './drill/rows.ts';
 export * from './drill/repurchase.ts';
 export * from './drill/ltv.ts';
 export * from './drill/range.ts';
+export * from './drill/attributed.ts';

@@ -61,7 +61,7 @@ export function OverviewPage() {
     return next;
   });
 
-  const queries = overviewQueries(range, slice, compare, chosen, asOf);
+  const queries = overviewQueries(range, slice, compare, chosen, asOf, me!.role === 'staff' || me!.role === 'manager');
   const q = {
     sales: [useCubeQuery(queries.sales_kpis), useCubeQuery(queries.sales_kpis_mom), useCubeQuery(queries.sales_kpis_yoy)],
     newCustomers: [useCubeQuery(queries.new_customers), useCubeQuery(queries.new_customers_mom), useCubeQuery(queries.new_customers_yoy)],
@@ -102,7 +102,7 @@ export function OverviewPage() {
           const [current, before, yearBefore] = q[tile.source];
           const row = (s: CubeQueryState | undefined) => (tile.source === 'sales' ? asSalesBuyersRow(s?.rows[0])
             : tile.source === 'repurchase' ? asBuyerRepurchaseRow(s?.rows[0])
-              : tile.source === 'newCustomers' ? asCustomerInsightsRow(s?.rows[0]) : s?.rows[0]) as Row | undefined;
+              : tile.source === 'newCustomers' || tile.source === 'asOf' ? asCustomerInsightsRow(s?.rows[0]) : s?.rows[0]) as Row | undefined;
           const v = kpiValue(tile.member, row(current), row(before), row(yearBefore));
           const changes: KpiChange[] | undefined = tile.source === 'asOf' || !range ? undefined : [
             ...(mom ? [{ label: t('kpi.mom'), value: v.mom, kind: 'mom', period: period(mom) }] : []),

@@ -9,8 +9,12 @@ import {
 
 export const OVERVIEW_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
-/** With `asOf`, the sales and repurchase tiles of a preset's ranges ask the period tables (presetPeriodKey); without, the customer-day table. */
-export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode, chosen: DateRange | null = null, asOf: string | null = null) {
+/**
+ * With `asOf`, the sales and repurchase tiles of a preset's ranges ask the period tables (presetPeriodKey); without, the
+ * customer-day table. `limitedRole` (staff, manager): churn and LTV from the stored classification counts (buildAsOfKpiQuery).
+ */
+export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode, chosen: DateRange | null = null, asOf: string | null = null,
+  limitedRole = false) {
   // Only the comparisons chosen are asked for: 不对比 costs no extra query.
   const ranges = comparisonRanges(range, compare, chosen);
   const yoy = ranges.yoy;
@@ -28,7 +32,7 @@ export function overviewQueries(range: DateRange | null, slice: KpiSlice, compar
     repurchase: buildRepurchaseKpiQuery(range, slice, period(range)),
     repurchase_mom: mom && buildRepurchaseKpiQuery(mom, slice, period(mom)),
     repurchase_yoy: yoy && buildRepurchaseKpiQuery(yoy, slice, period(yoy)),
-    churn_ltv: buildAsOfKpiQuery(slice),
+    churn_ltv: buildAsOfKpiQuery(slice, limitedRole),
     roi: buildRoiKpiQuery(range, slice),
     roi_mom: mom && buildRoiKpiQuery(mom, slice),
     roi_yoy: yoy && buildRoiKpiQuery(yoy, slice),

@@ -1,6 +1,7 @@
 /** The Cube queries of a drill list: its page, the page's attributes, the header's number and spend. */
 import type { Query } from '../cube.ts';
 import { drillDef, journeyDayFilters, type DrillDef, type DrillMetric, type DrillView, type SliceMembers } from './catalogue.ts';
+import { attributedAggregate, attributedListQuery, attributedTotalQuery, ATTRIBUTED_DRILL_VIEW } from './attributed.ts';
 import { ATTRIBUTES, BASE_COLUMNS } from './columns.ts';
 import { ltvListQuery, ltvRow } from './ltv.ts';
 import { RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, rangeDrillListQuery, rangeDrillSummaryQuery, rangeDrillTotalQuery } from './range.ts';
@@ -203,7 +204,8 @@ export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: st
   const stored = storedDrill(slice, page, asOf, limitedRole);
   if (stored === null) {
     // A preset's repurchase list from stored rows (its total: the tile's count); the LTV list by dimensions.
-    const byRows = rangeDrillListQuery(slice, page, asOf, limitedRole) ?? repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice));
+    // An attributed list from the customer-day table's campaign rows (attributed.ts).
+    const byRows = attributedListQuery(slice, () => buildDrillPageQuery(slice, page)) ?? rangeDrillListQuery(slice, page, asOf, limitedRole) ?? repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice));
     if (byRows) return byRows;
     const query = buildDrillPageQuery(slice, page);
     // A list whose population the number's own count measure counts: its total is that count (`buildDrillListTotalQuery`).
@@ -223,6 +225,20 @@ export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: st
   };
 }
 
+/** The attributed list's customers counted on sales_drill (attributedTotalQuery moves it to attributed_drill). */
+function attributedBuyers(slice: DrillSlice): Query {
+  const def = drillDef(slice.metric);
+  return {
+    measures: ['sales_drill.buyers'],
+    filters: [
+      ...baseFilters(slice),
+      ...(def.fixed ?? []).map((f) => ({ member: `${def.view}.${f.member}`, operator: f.operator })),
+      { member: customerMember(slice.metric), operator: 'set' },
+    ],
+    timeDimensions: timeDimensions(slice),
+  };
+}
+
 /**
  * The list's total when it comes from stored rows (its rows counted, one per
  * customer; on the slices' table with their sums too, the owned part of a
@@ -231,7 +247,7 @@ export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: st
  */
 export function buildDrillListTotalQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const stored = storedDrill(slice, page, asOf, limitedRole);
-  if (stored === null) return rangeDrillTotalQuery(slice, page, asOf, limitedRole) ?? repurchaseCount(slice, page, asOf) ?? countedTotal(slice);
+  if (stored === null) return attributedTotalQuery(slice, () => buildDrillPageQuery(slice, page), () => attributedBuyers(slice)) ?? rangeDrillTotalQuery(slice, page, asOf, limitedRole) ?? repurchaseCount(slice, page, asOf) ?? countedTotal(slice);
   const v = stored.view;
   if (v === PERIOD_DRILL_VIEW) return { measures: [`${v}.buyers`], filters: storedFilters(stored) };
   return {
@@ -259,7 +275,7 @@ export function countedTotal(slice: DrillSlice): Query | null {
 export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const stored = storedDrill(slice, page, asOf, limitedRole);
   const summary = buildDrillSummaryQuery(slice);
-  if (stored === null) return rangeDrillSummaryQuery(slice, page, asOf, limitedRole) ?? repurchaseSummary(slice, page, asOf) ?? summary;
+  if (stored === null) return rangeDrillSummaryQuery(slice, page, asOf, limitedRole) ?? repurchaseSummary(slice, page, asOf) ?? attributedAggregate(slice, summary);
   if (summary === null) return summary;
   // A team role's header is also its whole number behind the anonymised remainder (with the orders).
   const measures = limitedRole ? [...new Set([...drillDef(slice.metric).summary, 'buyers', 'gmv', 'order_count'])] : drillDef(slice.metric).summary;
@@ -297,7 +313,7 @@ export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Arr
     let renamed: Record<string, unknown> | null = null;
     for (const [k, value] of Object.entries(row)) {
       const view = k.slice(0, k.indexOf('.'));
-      if ([PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW].includes(view)) {
+      if ([PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, ATTRIBUTED_DRILL_VIEW].includes(view)) {
         const name = k.slice(view.length + 1);
         (renamed ??= {})[`sales_drill.${STORED_ALIASES[name] ?? name}`] = value;
       }

@@ -96,8 +96,18 @@ export function buildRepurchaseKpiQuery(range: DateRange | null, slice: KpiSlice
   };
 }
 
-/** Churn and LTV are as of the data date: no range, so no 环比/同比. */
-export function buildAsOfKpiQuery(slice: KpiSlice): Query {
+/**
+ * Churn and LTV are as of the data date: no range, so no 环比/同比. A team
+ * role's (limited to the customers it owns) from the stored classification
+ * counts by owner (segment_counts, migration 039: the same sums), where
+ * customer_insights read every owned customer's classification row; not cut
+ * by a campaign (the counts have no participations). The brand's stays on
+ * the customer profiles' rollup.
+ */
+export function buildAsOfKpiQuery(slice: KpiSlice, limitedRole = false): Query {
+  if (limitedRole && slice.campaign === null) {
+    return { measures: ['segment_counts.churn_rate', 'segment_counts.ltv'], filters: filtersFor('segment_counts', 'churn_rate', slice) };
+  }
   return {
     measures: ['customer_insights.churn_rate', 'customer_insights.ltv'],
     filters: filtersFor('customer_insights', 'churn_rate', slice),
@@ -118,9 +128,9 @@ export function asSalesBuyersRow(row: Record<string, unknown> | undefined): Reco
   return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^(sales_periods|sales_range)\./, 'sales_buyers.'), v]));
 }
 
-/** A row of customer_registrations under customer_insights' member names, which the tile reads. */
+/** A row of customer_registrations or segment_counts under customer_insights' member names, which the tiles read. */
 export function asCustomerInsightsRow(row: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^customer_registrations\./, 'customer_insights.'), v]));
+  return row && Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^(customer_registrations|segment_counts)\./, 'customer_insights.'), v]));
 }
 
 /** A row of repurchase_periods or repurchase_buyers under buyer_repurchase's member names, which the tile reads. */

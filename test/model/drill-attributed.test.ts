@@ -1,0 +1,184 @@
+/**
+ * The ROI (and attributed GMV) drill list from the customer-day table's
+ * campaign rows (issue 19, `attributed_drill`): its page, total, header and a
+ * team role's two scope queries are sales_drill's own queries asked on that
+ * view. Under exec, ops, manager and staff, on presets and a custom range, as
+ * seeded and after random inserts, refunds, moves and deletes of orders with
+ * owner changes and team moves:
+ * - the list's total (named customers + the remainder) equals plain SQL on
+ *   the orders (paid, carrying a campaign), and the header's GMV equals both
+ *   plain SQL and the ROI tile's attributed GMV;
+ * - the first, a deep and the last page hold the customers plain SQL ranks
+ *   there (GMV largest first, then the customer id), with their GMV and orders;
+ * - none of those queries reads the orders.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../cube/config.ts';
+import type { SecurityContext } from '../../cube/engine/security-context.ts';
+import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
+import { attributesQuery, customersQueries, listedCustomers, listRemainder } from '../../web/src/features/customers/page-queries.ts';
+import { overviewQueries } from '../../web/src/features/overview/page-queries.ts';
+import { drillListRows, parseDrill, parsePage, type DrillSlice } from '../../web/src/lib/drill.ts';
+import type { CubeQuery } from '../../web/src/page-loads.ts';
+import { one } from '../helpers/database.ts';
+import { randomWritesWithMoves } from '../helpers/order-writes.ts';
+import { signInAll, type Person } from '../helpers/people.ts';
+import { useTestStack } from '../helpers/stack.ts';
+
+const USERS = ['exec', 'ops', 'manager', 'staff'];
+/** Two presets and a custom range (the writes land on 2025-11-20/21 and 2026-10-31, 11-01, 11-16, 11-19, 11-20). */
+const RANGES = ['range=last_12_months', 'range=last_30_days', 'from=2026-08-01&to=2026-10-31'];
+const SIZE = 20;
+
+type Row = Record<string, unknown>;
+/** Money to cents; no row (a scope without attributed orders in the range) is 0, as the tile shows it. */
+const money = (v: unknown): string => Number(v ?? 0).toFixed(2);
+
+describe('the ROI drill list from the customer-day table', () => {
+  const config = loadConfig();
+  const ctx = useTestStack('drill_attributed_model', { demoCustomers: 1500 });
+  let probe: RollupProbe;
+  const people: Person[] = [];
+  let asOf: string;
+
+  beforeAll(async () => {
+    probe = await startRollupProbe({ databaseUrl: ctx.db.url, modelDir: config.modelDir, timeZone: config.timeZone });
+    people.push(...(await signInAll(ctx.stack, USERS)));
+    asOf = String((await ctx.api.request<{ asOf: string }>('GET', '/api/me')).body.asOf).slice(0, 10);
+  }, 240_000);
+  afterAll(async () => probe?.stop());
+
+  const limited = (who: SecurityContext): boolean => who.role === 'staff' || who.role === 'manager';
+  const sliceOf = (range: string, metric = 'roi'): DrillSlice => parseDrill(new URLSearchParams(`metric=${metric}&${range}`), asOf);
+  const pageOf = (n: number) => parsePage(new URLSearchParams(`size=${SIZE}&page=${n}`));
+
+  /** Plain SQL: the scope's customers of the range's attributed paid orders, ranked as the list ranks them; the number's buyers and GMV. */
+  async function independent(who: SecurityContext, [from, to]: readonly [string, string]): Promise<{ ranked: string[]; buyers: number; gmv: string }> {
+    const staff = who.role === 'staff' ? who.employeeId : null;
+    const team = who.role === 'manager' ? who.teamId : null;
+    const facts = ctx.db.sql`
+      SELECT o.customer_id, o.amount, c.owner_employee_id AS owner, owner.team_id AS owner_team
+      FROM siyu.orders AS o
+      JOIN siyu.customers AS c ON c.id = o.customer_id
+      LEFT JOIN siyu.employees AS e ON e.id = o.employee_id
+      LEFT JOIN siyu.employees AS owner ON owner.id = c.owner_employee_id
+      WHERE o.status = 'paid' AND o.campaign_id IS NOT NULL
+        AND (o.ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN ${from}::date AND ${to}::date
+        AND (${staff}::int IS NULL OR o.employee_id = ${staff}::int)
+        AND (${team}::int IS NULL OR e.team_id = ${team}::int)`;
+    // A team role's list names only the customers it owns.
+    const ranked = await ctx.db.sql<{ row: string }[]>`
+      WITH f AS (${facts})
+      SELECT customer_id || ' ' || sum(amount)::numeric(16, 2) || ' ' || count(*) AS row
+      FROM f
+      WHERE (${staff}::int IS NULL OR owner = ${staff}::int) AND (${team}::int IS NULL OR owner_team = ${team}::int)
+      GROUP BY customer_id ORDER BY sum(amount) DESC, customer_id`;
+    const all = one(await ctx.db.sql<{ buyers: number; gmv: string | null }[]>`
+      WITH f AS (${facts}) SELECT count(DISTINCT customer_id)::int AS buyers, sum(amount)::text AS gmv FROM f`);
+    return { ranked: ranked.map((r) => r.row), buyers: all.buyers, gmv: money(all.gmv) };
+  }
+
+  /** The list as the page asks it: a page's rows (customer, GMV, orders), its total with the remainder, the header's GMV. */
+  async function asked(person: Person, slice: DrillSlice, page: number) {
+    const q = customersQueries(slice, pageOf(page), limited(person.who), asOf);
+    const answer = await person.api.answer(q.list as CubeQuery);
+    const rows = drillListRows(answer.data);
+    const loaded = async (query: unknown) => (query ? { rows: await person.api.load(query as CubeQuery) } : undefined);
+    const total = await loaded(q.list_total);
+    const named = listedCustomers(q.list_total, total ?? { rows: [] }, { totalRows: () => answer.total ?? null })!;
+    const rest = listRemainder(slice, pageOf(page), limited(person.who), asOf, {
+      summary: await loaded(q.summary), list_total: total, scope_all: await loaded(q.scope_all), scope_owned: await loaded(q.scope_owned),
+    });
+    const summary = drillListRows(await person.api.load(q.summary as CubeQuery))[0];
+    const attributes = attributesQuery(slice, rows);
+    if (attributes) expect((await person.api.load(attributes as CubeQuery)).length, `${person.who.role} attributes`).toBe(rows.length);
+    return {
+      rows: rows.map((r: Row) => `${r['sales_drill.customer']} ${money(r['sales_drill.gmv'])} ${r['sales_drill.order_count']}`),
+      total: named + (rest?.customers ?? 0),
+      named,
+      gmv: money(summary?.['sales_drill.gmv']),
+    };
+  }
+
+  /** The ROI tile of the overview on the same range: its attributed GMV. */
+  async function tile(person: Person, range: readonly [string, string]): Promise<string> {
+    const q = overviewQueries([range[0], range[1]], { team: null, channel: null, campaign: null }, 'none', null, asOf);
+    const [row] = await person.api.load(q.roi as CubeQuery);
+    return money(row?.['channel_roi.attributed_gmv']);
+  }
+
+  async function checkAll(label: string): Promise<void> {
+    for (const person of people) {
+      for (const param of RANGES) {
+        const slice = sliceOf(param);
+        const range = slice.range!;
+        const what = `${label} · ${person.who.role} · ${param}`;
+        const expected = await independent(person.who, range);
+        // The list, its total, header and the tile are separate queries, each refreshed on its own key's check.
+        await expect.poll(async () => {
+          const list = await asked(person, slice, 1);
+          return { total: list.total, header: list.gmv, tile: await tile(person, range), first: list.rows };
+        }, { timeout: 20_000, interval: 500, message: `${what}: the list's total, its header, the tile and the first page` })
+          .toEqual({ total: expected.buyers, header: expected.gmv, tile: expected.gmv, first: expected.ranked.slice(0, SIZE) });
+        const last = Math.max(1, Math.ceil(expected.ranked.length / SIZE));
+        for (const page of new Set([Math.max(1, Math.ceil(last * 0.8)), last])) {
+          const deep = await asked(person, slice, page);
+          expect(deep.rows, `${what}: page ${page}`).toEqual(expected.ranked.slice((page - 1) * SIZE, page * SIZE));
+          expect(deep.named, `${what}: named customers`).toBe(expected.ranked.length);
+        }
+      }
+    }
+  }
+
+  it('reads the customer-day table, never the orders, under every role', async () => {
+    for (const { who } of people) {
+      for (const metric of ['roi', 'attributed_gmv']) {
+        for (const param of RANGES) {
+          const q = customersQueries(sliceOf(param, metric), pageOf(3), limited(who), asOf);
+          expect(q.list_total, `${who.role} ${metric} ${param}: total query`).not.toBeNull();
+          for (const query of [q.list, q.list_total, q.summary, q.scope_all, q.scope_owned]) {
+            if (!query) continue;
+            const sql = await probe.sql(who, query as CubeQuery);
+            expect(sql, `${who.role} ${metric} ${param}`).toMatch(/\bsiyu\.customer_days\b/);
+            expect(sql, `${who.role} ${metric} ${param}`).not.toMatch(/\bsiyu\.(orders|paid_orders)\b/);
+          }
+          expect(Boolean(q.scope_all), `${who.role}: scope queries`).toBe(limited(who));
+        }
+      }
+    }
+    // Sorted by an attribute column the view lacks: sales_drill, as before.
+    const byOwner = customersQueries(sliceOf(RANGES[0]!), parsePage(new URLSearchParams('sort=owner')), false, asOf).list;
+    expect(JSON.stringify(byOwner)).toContain('"sales_drill.customer"');
+  }, 240_000);
+
+  it('equals its tile and plain SQL under every role, first, deep and last page', async () => {
+    await checkAll('as seeded');
+  }, 600_000);
+
+  it('still does after random new, refunded, moved and deleted orders, owner changes and team moves', async () => {
+    const db = ctx.db.sql;
+    const pick = async (sql: string): Promise<number[]> => (await db.unsafe<{ id: number }[]>(sql)).map((r) => r.id);
+    const staff = people.find((p) => p.who.role === 'staff')!.who;
+    const manager = people.find((p) => p.who.role === 'manager')!.who;
+    // Customers of the staff member and of the manager's team among those written to, so every role's list moves.
+    const ids = {
+      customers: [
+        ...(await pick(`SELECT id FROM siyu.customers WHERE owner_employee_id = ${staff.employeeId} ORDER BY id LIMIT 2`)),
+        ...(await pick(`SELECT c.id FROM siyu.customers c JOIN siyu.employees e ON e.id = c.owner_employee_id WHERE e.team_id = ${manager.teamId} ORDER BY c.id DESC LIMIT 2`)),
+        ...(await pick('SELECT id FROM siyu.customers ORDER BY id LIMIT 8')),
+      ],
+      channels: await pick('SELECT id FROM siyu.channels ORDER BY id LIMIT 4'),
+      campaigns: await pick('SELECT id FROM siyu.campaigns ORDER BY id LIMIT 4'),
+      // Not the manager themself: a manager moved to another team manages that team.
+      employees: [staff.employeeId!, ...(await pick(`SELECT id FROM siyu.employees WHERE team_id = ${manager.teamId} AND id <> ${manager.employeeId ?? -1} ORDER BY id LIMIT 3`))],
+    };
+    const teams = await pick('SELECT id FROM siyu.teams ORDER BY id LIMIT 3');
+    const next = { id: one(await db<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n };
+    const kinds = await randomWritesWithMoves(db, { seed: 50, ids, teams, next, steps: 80, check: async () => {} });
+    expect(kinds['team move'], 'team moves among the writes').toBeGreaterThan(0);
+    // A large attributed order to one customer inside every range, so the first page's order changes too.
+    await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+             VALUES (${next.id++}, ${ids.customers[0]!}, ${staff.employeeId!}, ${ids.channels[0]!}, ${ids.campaigns[0]!}, ${`${asOf} 10:00+08`}, 99999.00, 1, 'premium', 'paid')`;
+    await checkAll('after the random writes');
+  }, 900_000);
+});
