@@ -136,3 +136,30 @@ export async function randomWritesWithMoves(sql: Sql, w: {
   }
   return kinds;
 }
+
+/**
+ * The rows random writes go to so that every role's list moves: two
+ * customers the staff member owns, two of the manager's team, the first
+ * eight; four channels and campaigns; the staff member and up to `limit` of
+ * the manager's team but `without` (the drill tests' shared frame).
+ */
+export async function roleWriteIds(
+  sql: Sql,
+  staff: { employeeId: number | null },
+  manager: { teamId: number | null },
+  team: { limit: number; without?: ReadonlyArray<number | null> },
+): Promise<OrderWrites['ids']> {
+  const pick = async (text: string): Promise<number[]> => (await sql.unsafe<{ id: number }[]>(text)).map((r) => r.id);
+  const without = (team.without ?? []).map((id) => id ?? -1);
+  return {
+    customers: [
+      ...(await pick(`SELECT id FROM siyu.customers WHERE owner_employee_id = ${staff.employeeId} ORDER BY id LIMIT 2`)),
+      ...(await pick(`SELECT c.id FROM siyu.customers c JOIN siyu.employees e ON e.id = c.owner_employee_id WHERE e.team_id = ${manager.teamId} ORDER BY c.id DESC LIMIT 2`)),
+      ...(await pick('SELECT id FROM siyu.customers ORDER BY id LIMIT 8')),
+    ],
+    channels: await pick('SELECT id FROM siyu.channels ORDER BY id LIMIT 4'),
+    campaigns: await pick('SELECT id FROM siyu.campaigns ORDER BY id LIMIT 4'),
+    employees: [staff.employeeId!, ...(await pick(`SELECT id FROM siyu.employees WHERE team_id = ${manager.teamId}
+      ${without.length > 0 ? `AND id NOT IN (${without.join(', ')})` : ''} ORDER BY id LIMIT ${team.limit}`))],
+  };
+}

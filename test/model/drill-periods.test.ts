@@ -24,7 +24,7 @@ import { dateRangeFor, type RangePreset } from '../../web/src/lib/date-range.ts'
 import { drillListRows, parseDrill, parsePage, type DrillSlice } from '../../web/src/lib/drill.ts';
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { one } from '../helpers/database.ts';
-import { random, randomOrderWrite } from '../helpers/order-writes.ts';
+import { roleWriteIds, random, randomOrderWrite } from '../helpers/order-writes.ts';
 import { signInAll, type Person } from '../helpers/people.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
@@ -176,17 +176,7 @@ describe('preset sales drill lists', () => {
     const pick = async (sql: string): Promise<number[]> => (await db.unsafe<{ id: number }[]>(sql)).map((r) => r.id);
     const staff = people.find((p) => p.who.role === 'staff')!.who;
     const manager = people.find((p) => p.who.role === 'manager')!.who;
-    // Customers of the staff member and of the manager's team among those written to, so every role's list moves.
-    const ids = {
-      customers: [
-        ...(await pick(`SELECT id FROM siyu.customers WHERE owner_employee_id = ${staff.employeeId} ORDER BY id LIMIT 2`)),
-        ...(await pick(`SELECT c.id FROM siyu.customers c JOIN siyu.employees e ON e.id = c.owner_employee_id WHERE e.team_id = ${manager.teamId} ORDER BY c.id DESC LIMIT 2`)),
-        ...(await pick('SELECT id FROM siyu.customers ORDER BY id LIMIT 8')),
-      ],
-      channels: await pick('SELECT id FROM siyu.channels ORDER BY id LIMIT 4'),
-      campaigns: await pick('SELECT id FROM siyu.campaigns ORDER BY id LIMIT 4'),
-      employees: [staff.employeeId!, ...(await pick(`SELECT id FROM siyu.employees WHERE team_id = ${manager.teamId} ORDER BY id LIMIT 2`))],
-    };
+    const ids = await roleWriteIds(db, staff, manager, { limit: 2 });
     const next = { id: one(await db<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n };
     const rnd = random(41);
     const day = (back: number): string => {

@@ -22,7 +22,7 @@ import { dateRangeFor, type RangePreset } from '../../web/src/lib/date-range.ts'
 import { drillListRows, parseDrill, parsePage } from '../../web/src/lib/drill.ts';
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { one } from '../helpers/database.ts';
-import { random, randomOrderWrite } from '../helpers/order-writes.ts';
+import { roleWriteIds, random, randomOrderWrite } from '../helpers/order-writes.ts';
 import { signInAll, type Person } from '../helpers/people.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
@@ -177,16 +177,7 @@ describe('preset sales drill lists from the sliced table', () => {
     const pick = async (sql: string): Promise<number[]> => (await db.unsafe<{ id: number }[]>(sql)).map((r) => r.id);
     const staff = people.find((p) => p.who.role === 'staff')!.who;
     const manager = people.find((p) => p.who.role === 'manager')!.who;
-    const ids = {
-      customers: [
-        ...(await pick(`SELECT id FROM siyu.customers WHERE owner_employee_id = ${staff.employeeId} ORDER BY id LIMIT 2`)),
-        ...(await pick(`SELECT c.id FROM siyu.customers c JOIN siyu.employees e ON e.id = c.owner_employee_id WHERE e.team_id = ${manager.teamId} ORDER BY c.id DESC LIMIT 2`)),
-        ...(await pick('SELECT id FROM siyu.customers ORDER BY id LIMIT 8')),
-      ],
-      channels: await pick('SELECT id FROM siyu.channels ORDER BY id LIMIT 4'),
-      campaigns: await pick('SELECT id FROM siyu.campaigns ORDER BY id LIMIT 4'),
-      employees: [staff.employeeId!, ...(await pick(`SELECT id FROM siyu.employees WHERE team_id = ${manager.teamId} AND id <> ${staff.employeeId} ORDER BY id LIMIT 2`))],
-    };
+    const ids = await roleWriteIds(db, staff, manager, { limit: 2, without: [staff.employeeId] });
     // Employees who can move without changing who the demo accounts are: not the staff member, not the team's manager.
     const movers = await pick(`SELECT e.id FROM siyu.employees e WHERE e.id <> ${staff.employeeId}
       AND NOT EXISTS (SELECT 1 FROM siyu.teams t WHERE t.manager_id = e.id) AND NOT EXISTS (SELECT 1 FROM siyu.accounts a WHERE a.employee_id = e.id AND a.username IN ('staff', 'manager')) ORDER BY e.id LIMIT 6`);
