@@ -21,12 +21,12 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { loadConfig } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
-import type { SecurityContext } from '../cube/engine/security-context.ts';
 import { freePort } from '../cube/ports.ts';
 import { startRollupProbe } from '../cube/tools/rollup-probe.ts';
 import { buildGmvTrendQuery } from '../web/src/features/overview/gmv-spend-trend/build-query.ts';
 import { addDays, dateRangeFor } from '../web/src/lib/date-range.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
+import { demoPeople } from './demo-people.ts';
 import { latency } from './stats.ts';
 
 const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '11' } } }).values;
@@ -53,13 +53,7 @@ let firstId = 0;
 try {
   const [asOfRow] = await sql<{ as_of: string }[]>`SELECT value AS as_of FROM siyu.settings WHERE key = 'as_of'`;
   const asOf = String(asOfRow?.as_of ?? new Date().toISOString()).slice(0, 10);
-  const people = await sql<{ username: string; role: string; employee_id: number | null; team_id: number | null }[]>`
-    SELECT a.username, a.role, a.employee_id, e.team_id FROM siyu.accounts AS a LEFT JOIN siyu.employees AS e ON e.id = a.employee_id
-    WHERE a.username IN ('exec', 'manager', 'staff') ORDER BY a.username`;
-  const who = (p: (typeof people)[number]): SecurityContext => ({
-    username: p.username, role: p.role as SecurityContext['role'],
-    employeeId: p.role === 'staff' ? p.employee_id : null, teamId: p.role === 'manager' ? p.team_id : null,
-  });
+  const people = await demoPeople(sql);
   const [sample] = await sql<{ customer_id: number; channel_id: number; employee_id: number }[]>`
     SELECT customer_id, channel_id, employee_id FROM siyu.orders WHERE employee_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
   firstId = (await sql<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`)[0]!.n;
@@ -80,7 +74,7 @@ try {
       const days = (Date.parse(range[1]) - Date.parse(range[0])) / 86_400_000 + 1;
       const before = JSON.parse(JSON.stringify(q).replaceAll('sales_day_trend.', days <= 31 ? 'sales_live.' : 'sales_daily.')) as CubeQuery;
       for (const [label, query] of [['team day table', q], [days <= 31 ? 'before: hourly table' : 'before: daily table', before]] as const) {
-        const [text, params] = await probe.statement(who(p), query);
+        const [text, params] = await probe.statement(p, query);
         const times: number[] = [];
         let bars = 0;
         for (let run = 0; run < runs; run++) {
