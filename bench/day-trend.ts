@@ -2,7 +2,7 @@
  * The overview's GMV trend by day after a write, in PostgreSQL, on a seeded
  * data directory (docs/performance.md, "The team day table"):
  *
- *   node --import tsx bench/day-trend.ts --data-dir <dir> [--runs 11]
+ *   node --import tsx bench/day-trend.ts --data-dir <dir> [--runs 11] [--inserts 0]
  *
  * For exec, a manager and a staff member (the seed's demo accounts), on
  * 近7天, 本月, 近30天, 上月 and 62 days, each statement Cube would send, run
@@ -13,7 +13,10 @@
  * - `before`: the same query on the view the page asked before (sales_live,
  *   the hourly table, up to 31 days; sales_daily, the daily table, beyond).
  * With each, the rows the plan read from its tables (EXPLAIN ANALYZE: the
- * scans' actual rows × loops), once after the runs.
+ * scans' actual rows × loops), once after the runs. With `--inserts N`, what
+ * the table's insert trigger adds to a single-order INSERT (trigger-cost.ts),
+ * and a team move of the busiest employee and back with the table's move
+ * trigger on and off (3 each); the table is rebuilt after.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -28,8 +31,9 @@ import { addDays, dateRangeFor } from '../web/src/lib/date-range.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
 import { demoPeople } from './demo-people.ts';
 import { latency } from './stats.ts';
+import { insertCost, timed } from './trigger-cost.ts';
 
-const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '11' } } }).values;
+const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '11' }, inserts: { type: 'string', default: '0' } } }).values;
 if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
 const dataDir = path.resolve(args['data-dir']);
 const runs = Number(args.runs);
@@ -95,6 +99,26 @@ try {
     SELECT (SELECT count(*) FROM siyu.sales_team_days)::text AS team_days, (SELECT count(*) FROM siyu.sales_days)::text AS days,
            (SELECT count(*) FROM siyu.sales_hours)::text AS hours, (SELECT count(*) FROM siyu.orders)::text AS orders`;
   out.tables = size;
+  if (Number(args.inserts) > 0) {
+    out.insert_cost = await insertCost(sql, { triggers: ['sales_team_days_insert'], fromId: next + 10_000, asOf, inserts: Number(args.inserts), on: 'orders' });
+    await sql`DELETE FROM siyu.orders WHERE id >= ${next + 10_000}`;
+    const [busy] = await sql<{ id: number; team_id: number; other: number }[]>`
+      SELECT e.id, e.team_id, (SELECT min(t.id) FROM siyu.teams AS t WHERE t.id <> e.team_id) AS other
+      FROM siyu.employees AS e JOIN siyu.orders AS o ON o.employee_id = e.id GROUP BY e.id ORDER BY count(*) DESC LIMIT 1`;
+    const moves: Record<string, number[]> = { with: [], without: [] };
+    for (let k = 0; k < 6; k++) {
+      const on = k % 2 === 0;
+      if (!on) await sql`ALTER TABLE siyu.employees DISABLE TRIGGER sales_team_days_team_move`;
+      const [, there] = await timed(() => sql`UPDATE siyu.employees SET team_id = ${busy!.other} WHERE id = ${busy!.id}`);
+      const [, back] = await timed(() => sql`UPDATE siyu.employees SET team_id = ${busy!.team_id} WHERE id = ${busy!.id}`);
+      if (!on) await sql`ALTER TABLE siyu.employees ENABLE TRIGGER sales_team_days_team_move`;
+      moves[on ? 'with' : 'without']!.push(there, back);
+    }
+    out.team_move_ms = { employee_orders: (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM siyu.orders WHERE employee_id = ${busy!.id}`)[0]!.n,
+      with: latency(moves.with!), without: latency(moves.without!) };
+    await sql`SELECT siyu.rebuild_sales_team_days()`;
+    say(`insert cost ${JSON.stringify(out.insert_cost)}, team move ${JSON.stringify(out.team_move_ms)}`);
+  }
   out.statements = rows;
   out.load_end = os.loadavg()[0];
 } finally {

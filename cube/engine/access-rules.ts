@@ -95,12 +95,9 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
       ownerLimit: null,
     },
   },
-  // GMV and paid orders by day at the team's grain, answered from the team day table (migration 051), or a staff member's
-  // own day rows of the daily sales table (042): the overview's GMV trend by day. No customer member; its employee_id
-  // is for the staff limit (a top-level filter) only (cube/engine/day-grain.ts).
+  // GMV and paid orders by day at the team's grain (migration 051; staff: their own daily rows, 042; employee_id a top-level filter only).
   sales_day_trend: {
-    limit: { staff: 'employee_id', manager: 'team_id' },
-    customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', 'team', 'team_id', 'employee_id'], ownerLimit: null },
+    limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED], ownerLimit: null },
   },
   // The same facts by month (GMV and paid orders only), answered from the monthly and hourly sales tables (migrations
   // 041, 032): the overview's GMV trend by month. No customer member.
