@@ -97,7 +97,7 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   },
   // GMV and paid orders by day at the team's grain (migration 051; staff: their own daily rows, 042; employee_id a top-level filter only).
   sales_day_trend: {
-    limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED], ownerLimit: null },
+    limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', 'employee_id', 'team', 'team_id'], ownerLimit: null },
   },
   // The same facts by month (GMV and paid orders only), answered from the monthly and hourly sales tables (migrations
   // 041, 032): the overview's GMV trend by month. No customer member.
