@@ -1,6 +1,6 @@
 /**
  * The day tables kept by statement-level triggers on the facts they sum
- * (migrations 042-045): the daily sales table, the returns day table, the
+ * (migrations 042-045, 051): the daily sales table, the team day table, the returns day table, the
  * registrations and the touches tables; and the monthly returns table
  * (migration 048), kept by triggers on the returns day table. During the
  * load their insert triggers are held (each COPY block would otherwise be
@@ -24,6 +24,8 @@ interface KeptTable {
 
 const KEPT: readonly KeptTable[] = [
   { table: 'sales_days', label: 'daily sales', build: 'rebuild_sales_days', held: [['orders', 'sales_days_insert']] },
+  // The team day table (migration 051): the overview's GMV trend by day.
+  { table: 'sales_team_days', label: 'team days', build: 'rebuild_sales_team_days', held: [['orders', 'sales_team_days_insert']] },
   {
     table: 'returns_days', label: 'returns days', build: 'rebuild_returns_days',
     held: [['campaign_spend', 'returns_days_insert'], ['orders', 'returns_days_insert'], ['customers', 'returns_days_insert']],

@@ -80,13 +80,13 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     customers: { factMembers: ['gmv', 'order_count', 'buyers', 'spend_per_buyer', 'order_date', 'level', ...CREDITED], ownerLimit: null },
   },
   // The same facts by hour (GMV and paid orders only), answered from the hourly sales table (migration 032): the
-  // big-screen's live tiles and the overview's GMV trend. No customer member.
+  // big-screen's live tiles. No customer member.
   sales_live: {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED], ownerLimit: null },
   },
   // The same facts by day (no distinct count: no buyers, no customer member), answered from the daily sales table
-  // (migration 042): the overview's GMV trend by day beyond a month, and any custom query that needs no buyers.
+  // (migration 042): any custom query that needs no buyers, the contests and honours.
   sales_daily: {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: {
@@ -94,6 +94,10 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
         'campaign', ...CREDITED],
       ownerLimit: null,
     },
+  },
+  // GMV and paid orders by day at the team's grain (migration 051; staff: their own daily rows, 042; employee_id a top-level filter only).
+  sales_day_trend: {
+    limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', 'employee_id', 'team', 'team_id'], ownerLimit: null },
   },
   // The same facts by month (GMV and paid orders only), answered from the monthly and hourly sales tables (migrations
   // 041, 032): the overview's GMV trend by month. No customer member.

@@ -27,6 +27,18 @@ export const DAY_ROW_VIEWS: Readonly<Record<string, ReadonlySet<string>>> = {
   customer_registrations: new Set(['registered_date']),
   staff_touches: new Set(['date']),
   returns_trend: new Set(['date', 'spend_date', 'order_date']),
+  sales_day_trend: new Set(['order_date']),
+};
+
+/**
+ * Members a day-row view knows only through a top-level filter: the GMV trend's
+ * employee (`sales_day_trend`, model/cubes/team_days.js), whose filter makes
+ * the view read that employee's day rows (FILTER_PARAMS sees a top-level
+ * filter only); its team rows have no employee, so a grouping, an order or a
+ * nested filter on it would be answered wrong, and is refused.
+ */
+export const FILTER_ONLY: Readonly<Record<string, ReadonlySet<string>>> = {
+  sales_day_trend: new Set(['employee_id']),
 };
 
 const GRANULARITIES = new Set(['day', 'week', 'month', 'quarter', 'year']);
@@ -87,8 +99,25 @@ function checkFilter(f: Filter, view: string, name: string): void {
   throw new AccessError(400, `${view} counts by business day: its date filters take whole days.`);
 }
 
+function filterOnly(member: unknown): string | null {
+  if (typeof member !== 'string') return null;
+  const [view, name] = splitMember(member);
+  return FILTER_ONLY[view]?.has(name) ? member : null;
+}
+
+function checkFilterOnly(query: CubeQuery): void {
+  const order = query.order;
+  const orderMembers = Array.isArray(order) ? order.map((o) => (Array.isArray(o) ? o[0] : o)) : order && typeof order === 'object' ? Object.keys(order) : [];
+  const times = Array.isArray(query.timeDimensions) ? (query.timeDimensions as Array<Record<string, unknown>>).map((t) => t.dimension) : [];
+  const named = [query.dimensions, query.measures, query.segments].flatMap((list) => (Array.isArray(list) ? list : []));
+  const nested = (Array.isArray(query.filters) ? (query.filters as Filter[]) : []).flatMap((f) => [...flatFilters(f.or), ...flatFilters(f.and)]);
+  const misused = [...named, ...orderMembers, ...times, ...nested.map((f) => f.member ?? f.dimension)].map(filterOnly).find((m) => m !== null);
+  if (misused) throw new AccessError(400, `${misused} is for a top-level filter only: the view's team rows have no employee.`);
+}
+
 /** Checks a query on a day-row view; any other query is returned as it is. */
 export function applyDayGrain(query: CubeQuery): CubeQuery {
+  checkFilterOnly(query);
   const times = Array.isArray(query.timeDimensions) ? (query.timeDimensions as Array<Record<string, unknown>>) : [];
   for (const t of times) {
     const date = dayDate(t.dimension);

@@ -59,6 +59,8 @@ export async function afterCustomerDays(tx: TransactionSql): Promise<void> {
   await tx`SELECT siyu.rebuild_sales_months()`;
   // The daily sales table (migration 042), whose triggers on the orders the load ran without too.
   await tx`SELECT siyu.rebuild_sales_days()`;
+  // The team day table (migration 051), whose triggers on the orders the load ran without too (SUMMARIES).
+  await tx`SELECT siyu.rebuild_sales_team_days()`;
   // The returns day table (migration 043), whose triggers on the orders the load ran without too (SUMMARIES).
   // With it the monthly returns table (migration 048), by its triggers on the day table (the rebuild's truncate and insert).
   await tx`SELECT siyu.rebuild_returns_days()`;

@@ -292,6 +292,8 @@ export const SUMMARIES: Partial<Record<string, { table: string; triggers: readon
       'sales_months_insert', 'sales_months_update',
       // The daily sales table (migration 042): rebuilt whole after the load (afterCustomerDays).
       'sales_days_insert', 'sales_days_update',
+      // The team day table (migration 051): rebuilt whole after the load (afterCustomerDays).
+      'sales_team_days_insert', 'sales_team_days_update',
       // The returns day table (migration 043), on its orders side: rebuilt whole after the load (afterCustomerDays).
       'returns_days_insert', 'returns_days_update'],
     rebuild: "SELECT siyu.rebuild_customer_days_only(), siyu.touch_all_days('orders'), siyu.classification_mark_all()", customers: 50_000,

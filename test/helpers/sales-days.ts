@@ -16,3 +16,15 @@ export async function salesDayDifferences(sql: Sql): Promise<string[]> {
   `SELECT day_start, channel_id, campaign_id, employee_id, category, orders, paid_orders, refunded_orders, paid_amount, paid_items
    FROM siyu.sales_days`);
 }
+
+/** The team day table (migration 051) against the orders at their employee's team now, summed apart in plain SQL. */
+export async function salesTeamDayDifferences(sql: Sql): Promise<string[]> {
+  return rowDifferences(sql, `
+      SELECT ((o.ordered_at AT TIME ZONE 'Asia/Shanghai')::date::timestamp AT TIME ZONE 'Asia/Shanghai') AS day_start,
+             o.channel_id, o.campaign_id, e.team_id, count(*)::int AS orders,
+             count(*) FILTER (WHERE o.status = 'paid')::int AS paid_orders,
+             coalesce(sum(o.amount) FILTER (WHERE o.status = 'paid'), 0)::numeric(16, 2) AS paid_amount
+      FROM siyu.orders AS o LEFT JOIN siyu.employees AS e ON e.id = o.employee_id
+      GROUP BY 1, 2, 3, 4`,
+  `SELECT day_start, channel_id, campaign_id, team_id, orders, paid_orders, paid_amount FROM siyu.sales_team_days`);
+}

@@ -15,7 +15,6 @@ import { loadConfig } from '../../cube/config.ts';
 import { applyDayGrain } from '../../cube/engine/day-grain.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
-import { buildGmvTrendQuery } from '../../web/src/features/overview/gmv-spend-trend/build-query.ts';
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { addDays } from '../../web/src/lib/date-range.ts';
 import { random } from '../helpers/order-writes.ts';
@@ -107,13 +106,19 @@ describe('the sales overview by day from the daily sales table', () => {
       JOIN siyu.employees AS e ON e.id = o.employee_id JOIN siyu.teams AS tm ON tm.id = e.team_id
       JOIN siyu.channels AS ch ON ch.id = o.channel_id JOIN siyu.campaigns AS c ON c.id = o.campaign_id
       GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 1`;
-    // The overview's GMV trend by day beyond a month (32 and 62 days), whole and cut by a team, channel or campaign.
+    // A GMV trend by day beyond a month (32 and 62 days), whole and cut by a team, channel or campaign, as the overview
+    // asked it before migration 051 (it now asks sales_day_trend: test/model/sales-day-trend.test.ts).
     const none = { team: null, channel: null, campaign: null };
     const range32: [string, string] = [addDays(asOf, -31), asOf];
     const range62: [string, string] = [addDays(asOf, -61), asOf];
-    queries.push({ name: 'gmv_trend 32 days', query: buildGmvTrendQuery(range32, none) as CubeQuery });
+    const trend = (range: [string, string], slice: Record<string, string | null>): CubeQuery => ({
+      measures: [`${V}.gmv`],
+      filters: Object.entries(slice).filter(([, v]) => v !== null).map(([k, v]) => ({ member: `${V}.${k}`, operator: 'equals', values: [v!] })),
+      timeDimensions: [{ dimension: `${V}.order_date`, granularity: 'day', dateRange: range }], order: { [`${V}.order_date`]: 'asc' },
+    });
+    queries.push({ name: 'gmv_trend 32 days', query: trend(range32, none) });
     for (const key of ['team', 'channel', 'campaign'] as const) {
-      queries.push({ name: `gmv_trend 62 days · ${key}`, query: buildGmvTrendQuery(range62, { ...none, [key]: slice![key] }) as CubeQuery });
+      queries.push({ name: `gmv_trend 62 days · ${key}`, query: trend(range62, { ...none, [key]: slice![key] }) });
     }
     // Custom cuts of a year, every measure; the contests' and honours' GMV by employee and team over a month.
     const year: [string, string] = [addDays(asOf, -364), asOf];

@@ -16,7 +16,6 @@ import { loadConfig } from '../../cube/config.ts';
 import type { SecurityContext } from '../../cube/engine/security-context.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { buildCampaignListQuery } from '../../web/src/features/big-screen/campaigns.ts';
-import { overviewQueries } from '../../web/src/features/overview/page-queries.ts';
 import { tilePages, type CubeQuery, type NamedQuery } from '../../web/src/page-loads.ts';
 import { addDays } from '../../web/src/lib/date-range.ts';
 import { random } from '../helpers/order-writes.ts';
@@ -104,12 +103,13 @@ describe('the big-screen and the GMV trend from the hourly sales table', () => {
       asOf, campaignRows: await ctx.api.load(buildCampaignListQuery() as CubeQuery), channel: '',
       team: String(someone!['staff_performance.team']), employeeId: Number(someone!['staff_performance.employee_id']),
     });
-    // The overview's trend over 30 days (by day), the whole brand's and one team's, as the page asks them; its default
-    // range (12 months) reads the sales rollup instead (gmvTrendView), which test/model/rollups.test.ts checks.
-    const more = [
-      { name: 'gmv_trend', query: overviewQueries([addDays(asOf, -29), asOf], { team: null, channel: null, campaign: null }, 'none').gmv_trend as CubeQuery },
-      { name: 'gmv_trend', query: overviewQueries([addDays(asOf, -29), asOf], { team: String(someone!['staff_performance.team']), channel: null, campaign: null }, 'none').gmv_trend as CubeQuery },
-    ];
+    // A 30-day trend by day, the whole brand's and one team's, as the overview asked it before migration 051 (the
+    // overview now asks sales_day_trend: test/model/sales-day-trend.test.ts); the view still answers it.
+    const trend = (team: string | null): CubeQuery => ({
+      measures: ['sales_live.gmv'], filters: team === null ? [] : [{ member: 'sales_live.team', operator: 'equals', values: [team] }],
+      timeDimensions: [{ dimension: 'sales_live.order_date', granularity: 'day', dateRange: [addDays(asOf, -29), asOf] }], order: { 'sales_live.order_date': 'asc' },
+    });
+    const more = [{ name: 'gmv_trend', query: trend(null) }, { name: 'gmv_trend', query: trend(String(someone!['staff_performance.team'])) }];
     queries = [...pages.filter((p) => p.page === 'big-screen' || p.page === 'overview').flatMap((p) => p.queries).filter((q) => q.name !== 'gmv_trend'), ...more]
       .filter((q) => LIVE.includes(q.name));
     const sales = queries.find((q) => q.name === 'campaign_sales')!.query;

@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 /** Each table with the function that builds it whole from the facts. */
 const BUILDS: ReadonlyArray<readonly [table: string, build: string]> = [
-  ['sales_days', 'rebuild_sales_days'], ['returns_days', 'rebuild_returns_days'], ['registration_days', 'rebuild_registration_days'],
+  ['sales_days', 'rebuild_sales_days'], ['sales_team_days', 'rebuild_sales_team_days'], ['returns_days', 'rebuild_returns_days'], ['registration_days', 'rebuild_registration_days'],
   ['touch_days', 'rebuild_touch_days'], ['sales_paid_days', 'build_sales_paid_days'],
 ];
 

@@ -17,6 +17,8 @@ const MEASURE: Record<string, string> = {
   sales_daily: 'gmv', channel_roi: 'spend', customer_registrations: 'new_customers', staff_touches: 'follow_ups',
   // The monthly returns view's edge months are read from the returns day table (migration 048).
   returns_trend: 'spend',
+  // The overview's GMV trend by day from the team day table (migration 051).
+  sales_day_trend: 'gmv',
 };
 const refused = (query: Record<string, unknown>): boolean => {
   try {

@@ -36,30 +36,31 @@ describe('GMV and spend trend', () => {
     expect(trendGranularity(null)).toBe('month');
     const week: [string, string] = ['2026-11-16', '2026-11-20'];
     expect(buildGmvTrendQuery(week, { team: null, channel: null, campaign: null }).timeDimensions)
-      .toEqual([{ dimension: 'sales_live.order_date', granularity: 'day', dateRange: week }]);
+      .toEqual([{ dimension: 'sales_day_trend.order_date', granularity: 'day', dateRange: week }]);
     const option = transformGmvSpendTrend(
-      [{ 'sales_live.order_date.day': '2026-11-17T00:00:00.000', 'sales_live.gmv': '12.5' }],
+      [{ 'sales_day_trend.order_date.day': '2026-11-17T00:00:00.000', 'sales_day_trend.gmv': '12.5' }],
       [{ 'channel_roi.spend_date.day': '2026-11-16T00:00:00.000', 'channel_roi.spend': '3' }],
-      'zh-CN', { gmv: 'GMV', spend: '花费' }, 'day', 'sales_live',
+      'zh-CN', { gmv: 'GMV', spend: '花费' }, 'day', 'sales_day_trend',
     ) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
     expect(option.xAxis.data).toEqual(['2026-11-16', '2026-11-17']);
     expect(option.series[0]!.data).toEqual([0, 12.5]);
     expect(option.series[1]!.data).toEqual([3, 0]);
   });
 
-  it('reads up to a month from the hourly sales table, by month from the monthly one, 32-62 days by day from the daily one', () => {
+  it('reads every range of up to 62 days by day from the team day table, by month from the monthly one', () => {
     const none = { team: null, channel: null, campaign: null };
     const month: [string, string] = ['2026-10-21', '2026-11-20'];
     const longer: [string, string] = ['2026-10-20', '2026-11-20'];
     const year: [string, string] = ['2025-11-21', '2026-11-20'];
-    expect(gmvTrendView(month)).toBe('sales_live');
-    expect(gmvTrendView(longer)).toBe('sales_daily');
-    expect(gmvTrendView(['2026-09-21', '2026-11-21'])).toBe('sales_daily');
+    expect(gmvTrendView(['2026-11-20', '2026-11-20'])).toBe('sales_day_trend');
+    expect(gmvTrendView(month)).toBe('sales_day_trend');
+    expect(gmvTrendView(longer)).toBe('sales_day_trend');
+    expect(gmvTrendView(['2026-09-21', '2026-11-21'])).toBe('sales_day_trend');
     expect(gmvTrendView(['2026-09-21', '2026-11-22'])).toBe('sales_trend');
     expect(gmvTrendView(year)).toBe('sales_trend');
     expect(gmvTrendView(null)).toBe('sales_trend');
-    expect(buildGmvTrendQuery(longer, none)).toMatchObject({ measures: ['sales_daily.gmv'], timeDimensions: [{ dimension: 'sales_daily.order_date', granularity: 'day' }] });
-    expect(buildGmvTrendQuery(month, { ...none, team: 'T' })).toMatchObject({ measures: ['sales_live.gmv'], filters: [{ member: 'sales_live.team', values: ['T'] }] });
+    expect(buildGmvTrendQuery(longer, none)).toMatchObject({ measures: ['sales_day_trend.gmv'], timeDimensions: [{ dimension: 'sales_day_trend.order_date', granularity: 'day' }] });
+    expect(buildGmvTrendQuery(month, { ...none, team: 'T' })).toMatchObject({ measures: ['sales_day_trend.gmv'], filters: [{ member: 'sales_day_trend.team', values: ['T'] }] });
     expect(buildGmvTrendQuery(year, { ...none, channel: 'C' })).toMatchObject({
       measures: ['sales_trend.gmv'], filters: [{ member: 'sales_trend.channel', values: ['C'] }],
       timeDimensions: [{ dimension: 'sales_trend.order_date', granularity: 'month', dateRange: year }],
