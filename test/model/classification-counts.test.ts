@@ -20,6 +20,7 @@ import type { Client } from '../../cube/tools/api-client.ts';
 import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-probe.ts';
 import { actions, segments, type CubeQuery, type NamedQuery } from '../../web/src/page-loads.ts';
 import { actionListsQueries } from '../../web/src/features/actions/page-queries.ts';
+import { ACTION_LISTS, buildActionListQuery, buildListCountQuery, listCount } from '../../web/src/features/actions/build-queries.ts';
 import { segmentsQueries } from '../../web/src/features/segments/page-queries.ts';
 import { parseJourneyChoice } from '../../web/src/features/segments/journey-flows/build-query.ts';
 import { expectEachEquals, signInAll } from '../helpers/people.ts';
@@ -121,6 +122,27 @@ describe('segment and action-list counts from the stored classification counts (
       }
     }
   });
+
+  // The actions page shows a list's size from its tab's count (no Cube total on the list): each count must be the
+  // number of rows its list holds, for every role, whole and cut by a team and an owner.
+  it('gives each action list\'s size as the rows of the list itself, under every role (the page\'s total)', async () => {
+    const [cut] = await ctx.db.sql<{ team: string; id: number }[]>`
+      SELECT t.name AS team, e.id FROM siyu.employees AS e JOIN siyu.teams AS t ON t.id = e.team_id
+      WHERE e.team_id = ${people.find((p) => p.who.role === 'manager')!.who.teamId}
+        AND EXISTS (SELECT 1 FROM siyu.customers AS c WHERE c.owner_employee_id = e.id) ORDER BY e.id LIMIT 1`;
+    let nonEmpty = 0;
+    for (const { who, api } of people) {
+      for (const list of ACTION_LISTS) {
+        for (const f of [{ team: null, owner: null }, { team: cut!.team, owner: cut!.id }]) {
+          const rows = await api.load({ ...buildActionListQuery({ list, ...f }, 1), limit: 50_000, offset: 0 });
+          const count = listCount(list, await api.load({ ...buildListCountQuery(list, f) })) ?? 0;
+          expect(count, `${who.role} · ${list} · ${JSON.stringify(f)}`).toBe(rows.length);
+          if (rows.length > 0) nonEmpty++;
+        }
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(USERS.length);
+  }, 300_000);
 
   const checkAll = (label: string): Promise<void> =>
     expectEachEquals(people, queries, label, (who, { query }) => independent(ctx.db, who, query), comparable);

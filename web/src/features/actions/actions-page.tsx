@@ -6,7 +6,7 @@ import { QueryState } from '../../components/query-state.tsx';
 import { exportComment, exportFileName } from '../../lib/export-csv.ts';
 import { exportFormat, type ColumnFormat } from '../../lib/export-columns.ts';
 import { ExportCsvButton } from '../../components/export-csv-button.tsx';
-import { formatInteger, toNumber } from '../../lib/format.ts';
+import { formatInteger } from '../../lib/format.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useCubeQuery } from '../../lib/use-cube-query.ts';
@@ -89,7 +89,10 @@ function ActionListsPage() {
   const owners = useCubeQuery(queries.owner_counts);
   const rows = useMemo(() => toActionRows(list.rows), [list.rows]);
   const ownerCounts = useMemo(() => toOwnerCounts(filter.list, owners.rows), [filter.list, owners.rows]);
-  const total = list.resultSet ? toNumber(list.resultSet.totalRows()) : null;
+  // The list's size is its tab's count (the same query object, so Cube's cache answers it once for both).
+  const count = useCubeQuery(queries[`count_${filter.list}`]);
+  // A sum over no stored rows (nobody on the list under these filters) answers null: that is 0 customers.
+  const total = count.resultSet ? listCount(filter.list, count.rows) ?? 0 : null;
   const pages = total === null ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
   const ownerName = filter.owner === null ? null : ownerCounts.find((o) => o.ownerId === filter.owner)?.owner ?? params.get('owner_name') ?? String(filter.owner);
 
