@@ -73,10 +73,11 @@ const RAW_BY_DESIGN: Readonly<Record<string, string>> = {
   count_high_value_slipping: 'classification counts table', count_first_order_follow_up: 'classification counts table',
   // The ROI, spend and CAC tiles, and the filter bar's channel and campaign lists, read the returns day table (migration
   // 043; test/model/returns-days.test.ts), which a write changes in place: its rollups went, nothing is rebuilt. By month
-  // (the planner's history, the spend trend of the default year) the monthly returns table kept from it (migration 048).
-  roi: 'returns day table', roi_yoy: 'returns day table', spend_trend: 'monthly and day returns tables', roi_by_channel: 'returns day table',
-  roi_by_campaign: 'returns day table', roi_by_employee: 'returns day table', employee_roi: 'returns day table',
-  gmv_by_campaign: 'returns day table', monthly_history: 'monthly returns table',
+  // (the planner's history, the spend trend of the default year) and on ranges over 62 days (the channels' and activities'
+  // breakdowns of the default year, web/src/lib/returns-view.ts) the monthly returns table kept from it (migration 048).
+  roi: 'returns day table', roi_yoy: 'returns day table', spend_trend: 'monthly and day returns tables', roi_by_channel: 'monthly and day returns tables',
+  roi_by_campaign: 'monthly and day returns tables', roi_by_employee: 'monthly and day returns tables', employee_roi: 'returns day table',
+  gmv_by_campaign: 'monthly and day returns tables', monthly_history: 'monthly returns table',
   // New customers read the registrations table (migration 044) and the staff pages' touch counts the touches table
   // (migration 045), kept by triggers (test/model/registration-days.test.ts, touch-days.test.ts); the filter bar's
   // lists the teams, channels and campaigns themselves (test/model/filter-options.test.ts): nothing is rebuilt after a write.

@@ -8,11 +8,19 @@ describe('campaign → channels → employees', () => {
     const q = buildParticipationQuery('channel', ['2026-01-01', '2026-01-31'], { team: null, channel: null, campaign: 'X' });
     expect(q.dimensions).toEqual(['participation_performance.channel']);
     expect(q.filters).toEqual([{ member: 'participation_performance.campaign', operator: 'equals', values: ['X'] }]);
-    expect(buildCampaignGmvQuery('employee', null, { team: null, channel: 'C', campaign: 'X' }).filters).toEqual([
+    expect(buildCampaignGmvQuery('employee', ['2026-01-01', '2026-01-31'], { team: null, channel: 'C', campaign: 'X' }).filters).toEqual([
       { member: 'channel_roi.channel', operator: 'equals', values: ['C'] },
       { member: 'channel_roi.campaign', operator: 'equals', values: ['X'] },
       { member: 'channel_roi.employee', operator: 'set' },
     ]);
+    // Over 62 days (and all time) the monthly returns view, whose rows read as the day view's.
+    expect(buildCampaignGmvQuery('employee', null, { team: null, channel: 'C', campaign: 'X' }).filters).toEqual([
+      { member: 'returns_trend.channel', operator: 'equals', values: ['C'] },
+      { member: 'returns_trend.campaign', operator: 'equals', values: ['X'] },
+      { member: 'returns_trend.employee', operator: 'set' },
+    ]);
+    const money = toActivityRows('campaign', [], [{ 'returns_trend.campaign': 'A', 'returns_trend.attributed_gmv': '30', 'returns_trend.spend': '10', 'returns_trend.roi': '3' }], []);
+    expect(money[0]).toMatchObject({ key: 'A', gmv: 30, spend: 10, roi: 3 });
   });
 
   it('asks the participants\' period table on a preset\'s range, with the same filters and no dates', () => {

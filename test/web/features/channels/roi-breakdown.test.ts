@@ -8,7 +8,7 @@ describe('channel → campaigns → employees', () => {
     const q = buildRoiBreakdownQuery('channel', ['2026-01-01', '2026-01-31'], { team: null, channel: null, campaign: null });
     expect(q.measures).toEqual(['channel_roi.spend', 'channel_roi.attributed_gmv', 'channel_roi.roi', 'channel_roi.cac']);
     expect(q.filters).toEqual([{ member: 'channel_roi.channel', operator: 'set' }]);
-    const next = buildRoiBreakdownQuery('employee', null, { team: null, channel: '企业微信', campaign: 'X' });
+    const next = buildRoiBreakdownQuery('employee', ['2026-01-01', '2026-03-03'], { team: null, channel: '企业微信', campaign: 'X' });
     expect(next.dimensions).toEqual(['channel_roi.employee']);
     expect(next.filters).toEqual([
       { member: 'channel_roi.channel', operator: 'equals', values: ['企业微信'] },
@@ -30,6 +30,24 @@ describe('channel → campaigns → employees', () => {
     const rows = toBreakdownRows('channel', [{ 'channel_roi.channel': 'A', 'channel_roi.spend': '1' }],
       [{ 'participation_periods.channel': 'A', 'participation_periods.campaign_conversion_rate': '0.5' }]);
     expect(rows[0]!.conversionRate).toBe(0.5);
+  });
+
+  it('sums a range over 62 days, or all time, from the monthly returns view, and reads its rows as the day view\'s', () => {
+    for (const range of [['2026-01-01', '2026-03-04'], ['2025-11-21', '2026-11-20'], null] as const) {
+      const q = buildRoiBreakdownQuery('campaign', range ? [range[0], range[1]] : null, { team: 'T', channel: 'C', campaign: null });
+      expect(q.dimensions, JSON.stringify(range)).toEqual(['returns_trend.campaign']);
+      expect(q.measures).toEqual(['returns_trend.spend', 'returns_trend.attributed_gmv', 'returns_trend.roi']);
+      expect(q.filters).toEqual([
+        { member: 'returns_trend.team', operator: 'equals', values: ['T'] },
+        { member: 'returns_trend.channel', operator: 'equals', values: ['C'] },
+        { member: 'returns_trend.campaign', operator: 'set' },
+      ]);
+      expect(q.timeDimensions).toEqual(range ? [{ dimension: 'returns_trend.date', dateRange: [range[0], range[1]] }] : []);
+    }
+    expect(buildRoiBreakdownQuery('channel', ['2026-01-01', '2026-03-03'], { team: null, channel: null, campaign: null }).dimensions).toEqual(['channel_roi.channel']);
+    const rows = toBreakdownRows('channel',
+      [{ 'returns_trend.channel': 'A', 'returns_trend.spend': '100', 'returns_trend.attributed_gmv': '250', 'returns_trend.roi': '2.5', 'returns_trend.cac': '20' }], []);
+    expect(rows).toEqual([{ key: 'A', spend: 100, attributedGmv: 250, roi: 2.5, cac: 20, conversionRate: null }]);
   });
 
   it('merges conversion onto the ROI rows by key', () => {

@@ -6,6 +6,7 @@
  */
 import type { Query } from '../../../lib/cube.ts';
 import type { DateRange } from '../../../lib/date-range.ts';
+import { returnsView } from '../../../lib/returns-view.ts';
 
 export type ActivityBy = 'campaign' | 'channel' | 'employee';
 
@@ -49,12 +50,14 @@ export function buildParticipationQuery(by: ActivityBy, range: DateRange | null,
   };
 }
 
+/** From the returns day table up to 62 days, the monthly one (with its edge months' days) beyond: returnsView. */
 export function buildCampaignGmvQuery(by: ActivityBy, range: DateRange | null, slice: ActivitySlice): Query {
+  const v = returnsView(range);
   return {
-    dimensions: [`channel_roi.${by}`],
-    measures: ['channel_roi.attributed_gmv', 'channel_roi.spend', 'channel_roi.roi'],
-    filters: [...eq('channel_roi', slice), { member: `channel_roi.${by}`, operator: 'set' }],
-    timeDimensions: within('channel_roi.date', range),
+    dimensions: [`${v}.${by}`],
+    measures: [`${v}.attributed_gmv`, `${v}.spend`, `${v}.roi`],
+    filters: [...eq(v, slice), { member: `${v}.${by}`, operator: 'set' }],
+    timeDimensions: within(`${v}.date`, range),
   };
 }
 

@@ -22,7 +22,11 @@ export function toActivityRows(by: ActivityBy, participation: readonly Row[], mo
     const r = Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^participation_periods\./, 'participation_performance.'), v]));
     return [String(r[`participation_performance.${by}`] ?? ''), r];
   }));
-  const m = new Map(money.map((r) => [String(r[`channel_roi.${by}`] ?? ''), r]));
+  // Long ranges ask the monthly returns view for the same members (returns_trend, lib/returns-view.ts).
+  const m = new Map(money.map((row) => {
+    const r = Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/^returns_trend\./, 'channel_roi.'), v]));
+    return [String(r[`channel_roi.${by}`] ?? ''), r];
+  }));
   const b = new Map(budgets.map((r) => [String(r['campaign_budgets.campaign'] ?? ''), r]));
   const keys = [...new Set([...p.keys(), ...m.keys()])].filter((k) => k !== '' && k !== 'null');
   return keys

@@ -6,6 +6,7 @@
 import type { Query } from '../../../lib/cube.ts';
 import type { DateRange } from '../../../lib/date-range.ts';
 import { sliceFilters } from '../../../lib/drill.ts';
+import { returnsView } from '../../../lib/returns-view.ts';
 
 export type BreakdownBy = 'channel' | 'campaign' | 'employee';
 
@@ -18,15 +19,16 @@ export interface BreakdownSlice {
 const NO_SLICE = { employee: null, owner: null, cityTier: null };
 
 export function buildRoiBreakdownQuery(by: BreakdownBy, range: DateRange | null, slice: BreakdownSlice): Query {
+  const v = returnsView(range);
   return {
-    dimensions: [`channel_roi.${by}`],
-    measures: ['channel_roi.spend', 'channel_roi.attributed_gmv', 'channel_roi.roi', ...(by === 'channel' ? ['channel_roi.cac'] : [])],
+    dimensions: [`${v}.${by}`],
+    measures: [`${v}.spend`, `${v}.attributed_gmv`, `${v}.roi`, ...(by === 'channel' ? [`${v}.cac`] : [])],
     filters: [
-      ...sliceFilters('channel_roi', { team: 'team', channel: 'channel', campaign: 'campaign' }, { ...slice, ...NO_SLICE }),
-      { member: `channel_roi.${by}`, operator: 'set' },
+      ...sliceFilters(v, { team: 'team', channel: 'channel', campaign: 'campaign' }, { ...slice, ...NO_SLICE }),
+      { member: `${v}.${by}`, operator: 'set' },
     ],
-    timeDimensions: range ? [{ dimension: 'channel_roi.date', dateRange: range }] : [],
-    order: { 'channel_roi.attributed_gmv': 'desc' },
+    timeDimensions: range ? [{ dimension: `${v}.date`, dateRange: range }] : [],
+    order: { [`${v}.attributed_gmv`]: 'desc' },
   };
 }
 

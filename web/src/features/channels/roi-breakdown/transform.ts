@@ -17,16 +17,19 @@ export function toBreakdownRows(by: BreakdownBy, roiRows: readonly Row[], conver
   // The period table's rows (participation_periods) carry the same members as participation_performance's.
   const view = (r: Row): string => (`participation_periods.${by}` in r ? 'participation_periods' : 'participation_performance');
   const conversion = new Map(conversionRows.map((r) => [String(r[`${view(r)}.${by}`]), toNumber(r[`${view(r)}.campaign_conversion_rate`])]));
+  // Long ranges ask the monthly returns view (returns_trend, lib/returns-view.ts) for the same members.
+  const roiView = (r: Row): string => (`returns_trend.${by}` in r ? 'returns_trend' : 'channel_roi');
   return roiRows
-    .filter((r) => r[`channel_roi.${by}`] !== null && r[`channel_roi.${by}`] !== undefined)
+    .filter((r) => r[`${roiView(r)}.${by}`] !== null && r[`${roiView(r)}.${by}`] !== undefined)
     .map((r) => {
-      const key = String(r[`channel_roi.${by}`]);
+      const v = roiView(r);
+      const key = String(r[`${v}.${by}`]);
       return {
         key,
-        spend: toNumber(r['channel_roi.spend']),
-        attributedGmv: toNumber(r['channel_roi.attributed_gmv']),
-        roi: toNumber(r['channel_roi.roi']),
-        cac: toNumber(r['channel_roi.cac']),
+        spend: toNumber(r[`${v}.spend`]),
+        attributedGmv: toNumber(r[`${v}.attributed_gmv`]),
+        roi: toNumber(r[`${v}.roi`]),
+        cac: toNumber(r[`${v}.cac`]),
         conversionRate: conversion.get(key) ?? null,
       };
     });
