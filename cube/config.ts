@@ -51,6 +51,8 @@ export interface Config {
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** SIYU_PRE_AGGREGATIONS=off: Cube ignores the model's pre-aggregations and reads the raw tables (the benchmark's baseline). */
   preAggregations: boolean;
+  /** ANSWER_CACHE=off: every load goes to Cube (the app server keeps no answer, cube/gateway/answer-cache.ts). */
+  answerCache: boolean;
   /**
    * SIYU_REFRESH_WORKER=off: no refresh worker in this process; a rollup is
    * then built when a query first needs it and rebuilt when a query finds it
@@ -132,6 +134,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     dataDirFromEnv: Boolean(env.DATA_DIR),
     logLevel: logLevel as Config['logLevel'],
     preAggregations: onOff(env, 'SIYU_PRE_AGGREGATIONS'),
+    answerCache: onOff(env, 'ANSWER_CACHE'),
     refreshWorker: onOff(env, 'SIYU_REFRESH_WORKER'),
     queryTimeoutMs: intFrom(env, 'QUERY_TIMEOUT_SECONDS', 30) * 1000,
     language: /^en/i.test(env.LC_ALL || env.LANG || '') ? 'en' : 'zh',

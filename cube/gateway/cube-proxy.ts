@@ -10,6 +10,7 @@ import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 import { checkLoadQuery, checkQueryType, type CubeQuery, type Surface } from './query-schema.ts';
 import { QueryAdmission } from './query-admission.ts';
+import { AnswerCache } from './answer-cache.ts';
 import { isDatabaseDown } from '../database/faults.ts';
 import { CONTINUE_WAIT, stillRunning } from '../engine/continue-wait.ts';
 import { CubeTokenMinter } from '../engine/cube-token.ts';
@@ -26,6 +27,8 @@ export interface CubeProxyOptions {
   timeZone: () => Promise<string>;
   /** Fair queuing and per-person budgets; one per server. */
   admission?: QueryAdmission;
+  /** Answers kept while nothing they read changed (answer-cache.ts); only with a Cube in this process. */
+  answers?: AnswerCache;
   log?: (message: string) => void;
 }
 
@@ -168,6 +171,11 @@ export class CubeProxy {
     const queryType = checkQueryType(rawQueryType);
     const query = await this.check(account, rawQuery);
     const cost = this.admission.check(account, query);
+    // Refusals first (above): a kept answer is served only to whom the query is allowed, as asked now.
+    const cache = this.options.answers;
+    const key = cache ? AnswerCache.key(contextOf(account), query, queryType) : null;
+    const kept = cache && key !== null ? await cache.lookup(key) : null;
+    if (kept && 'answer' in kept) return kept.answer;
     const asked = performance.now();
     let ran: number | null = null;
     const ask = () => this.admission.run(account, query,
@@ -194,7 +202,9 @@ export class CubeProxy {
     }
     if (status !== 200) this.fail(status, body);
     if (typeof body.error === 'string' && !stillRunning(body)) this.fail(400, body);
-    return answerOf(query, body);
+    const answer = answerOf(query, body);
+    if (cache && key !== null && kept && 'asked' in kept && !stillRunning(body)) await cache.keep(key, kept.asked, answer);
+    return answer;
   }
 }
 
