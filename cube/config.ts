@@ -53,6 +53,8 @@ export interface Config {
   preAggregations: boolean;
   /** ANSWER_CACHE=off: every load goes to Cube (the app server keeps no answer, cube/gateway/answer-cache.ts). */
   answerCache: boolean;
+  /** CUBE_IN_PROCESS=off: the app server sends loads to Cube over HTTP (cube/engine/in-process-load.ts). */
+  inProcessCube: boolean;
   /**
    * SIYU_REFRESH_WORKER=off: no refresh worker in this process; a rollup is
    * then built when a query first needs it and rebuilt when a query finds it
@@ -135,6 +137,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     logLevel: logLevel as Config['logLevel'],
     preAggregations: onOff(env, 'SIYU_PRE_AGGREGATIONS'),
     answerCache: onOff(env, 'ANSWER_CACHE'),
+    inProcessCube: onOff(env, 'CUBE_IN_PROCESS'),
     refreshWorker: onOff(env, 'SIYU_REFRESH_WORKER'),
     queryTimeoutMs: intFrom(env, 'QUERY_TIMEOUT_SECONDS', 30) * 1000,
     language: /^en/i.test(env.LC_ALL || env.LANG || '') ? 'en' : 'zh',

@@ -22,6 +22,7 @@ import { GuardedPostgresDriver } from './guarded-driver.ts';
 import { memoizeVisibleMeta } from './visible-meta.ts';
 import { CubeTokenVerifier } from './cube-token.ts';
 import { patchCubeHotPaths } from './cube-hot-paths.ts';
+import { inProcessLoad, type CubeLoad, type InProcessGateway } from './in-process-load.ts';
 
 import { PRE_AGGREGATIONS_SCHEMA } from '../database/cube-role.ts';
 
@@ -59,6 +60,8 @@ export interface RunningCube {
   port: number;
   /** Changes whenever this Cube's rollup tables may have changed (a build, a listing): see answer-cache.ts. */
   rollupTablesEpoch(): number;
+  /** A load handed to the API gateway in this process (in-process-load.ts), as `/v1/load` would. */
+  load: CubeLoad;
   stop(): Promise<void>;
 }
 
@@ -195,6 +198,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     url: `http://127.0.0.1:${port}`,
     port,
     rollupTablesEpoch: () => rollupTablesEpoch,
+    load: inProcessLoad((core as unknown as { apiGateway(): InProcessGateway }).apiGateway()),
     stop: async () => {
       // Open connections (a browser's keep-alive, a request waiting on a
       // build) are cut at once: close() alone would wait for them.

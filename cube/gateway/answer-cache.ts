@@ -34,6 +34,7 @@
  * every request waiting on it), so a kept answer may outlive a write by that
  * long, as Cube's own refresh keys (1 s) do.
  */
+import type { Sql } from 'postgres';
 import type { SecurityContext } from '../engine/security-context.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -156,3 +157,18 @@ export const FINGERPRINT_SQL = `
   SELECT concat_ws('|',
     (SELECT string_agg(table_name || '=' || changes, ',' ORDER BY table_name) FROM siyu.data_changes),
     (SELECT string_agg(row_to_json(b)::text, ',') FROM siyu.classification_builds AS b)) AS fingerprint`;
+
+/** The product's kept answers on its database, logging now and then (the benchmark's product log) what they spared Cube. */
+export function answerCacheOn(sql: Sql, epoch: () => number, log?: (message: string) => void): AnswerCache {
+  const cache = new AnswerCache({
+    epoch,
+    fingerprint: async () => String((await sql.unsafe<{ fingerprint: string }[]>(FINGERPRINT_SQL))[0]?.fingerprint),
+  });
+  let last = '';
+  setInterval(() => {
+    const line = JSON.stringify(cache.counts);
+    if (line !== last) log?.(`kept answers: ${line}, ${cache.size} kept now`);
+    last = line;
+  }, 30_000).unref();
+  return cache;
+}

@@ -16,7 +16,8 @@ import { isDatabaseDown } from '../database/faults.ts';
 import { BUILD_TIMEOUT_MS } from '../engine/cube-server.ts';
 import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
 import { CubeProxy } from './cube-proxy.ts';
-import { AnswerCache, FINGERPRINT_SQL } from './answer-cache.ts';
+import type { CubeLoad } from '../engine/in-process-load.ts';
+import { answerCacheOn, type AnswerCache } from './answer-cache.ts';
 import { csvStream, parseExportPayload, remainderTail, safeFilename } from './csv-export.ts';
 import { xlsxStream } from './xlsx-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
@@ -41,6 +42,8 @@ export interface Backends {
   cubeUrl: string;
   /** A Cube in this process: its rollup tables' epoch, which lets the app server keep answers (answer-cache.ts). */
   rollupTablesEpoch?: () => number;
+  /** A Cube in this process: loads handed to its gateway directly (cube/engine/in-process-load.ts) instead of over HTTP. */
+  cubeLoad?: CubeLoad;
 }
 
 export interface AppServerOptions {
@@ -59,6 +62,8 @@ export interface AppServerOptions {
   admissionLimits?: Partial<AdmissionLimits>;
   /** false: every load goes to Cube (answer-cache.ts; on by default when Cube runs in this process). */
   answerCache?: boolean;
+  /** false: loads go to Cube over HTTP even when it runs in this process (in-process-load.ts). */
+  inProcessCube?: boolean;
   log?: (message: string) => void;
 }
 
@@ -343,29 +348,15 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   return {
     app,
     ready: (b) => {
-      answers = b.rollupTablesEpoch && options.answerCache !== false
-        ? new AnswerCache({
-          epoch: b.rollupTablesEpoch,
-          fingerprint: async () => String((await b.sql.unsafe<{ fingerprint: string }[]>(FINGERPRINT_SQL))[0]?.fingerprint),
-        })
-        : null;
+      answers = b.rollupTablesEpoch && options.answerCache !== false ? answerCacheOn(b.sql, b.rollupTablesEpoch, options.log) : null;
       const proxy = new CubeProxy({
         cubeUrl: b.cubeUrl, apiSecret: options.cubeApiSecret, log: options.log,
         admission: new QueryAdmission({ ...DEFAULT_ADMISSION_LIMITS, ...options.admissionLimits }),
         timeZone: async () => (await businessCalendar(b.sql)).timeZone,
         ...(answers ? { answers } : {}),
+        ...(b.cubeLoad && options.inProcessCube !== false ? { cubeLoad: b.cubeLoad } : {}),
       });
       backends = { ...b, proxy };
-      const kept = answers;
-      if (kept) {
-        // A line now and then for the server log (the benchmark's product log): what the kept answers spared Cube.
-        let last = '';
-        setInterval(() => {
-          const line = JSON.stringify(kept.counts);
-          if (line !== last) options.log?.(`kept answers: ${line}, ${kept.size} kept now`);
-          last = line;
-        }, 30_000).unref();
-      }
     },
     answerCounts: () => (answers ? { ...answers.counts } : null),
   };

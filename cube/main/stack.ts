@@ -51,7 +51,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     const server = await buildAppServer({
       cubeApiSecret: config.cubeApiSecret, webDistDir: config.webDistDir, log,
       cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, embedOrigin: config.embedOrigin,
-      sessionRefreshMs: config.sessionRefreshMs, admissionLimits: config.admissionLimits, answerCache: config.answerCache,
+      sessionRefreshMs: config.sessionRefreshMs, admissionLimits: config.admissionLimits, answerCache: config.answerCache, inProcessCube: config.inProcessCube,
     });
     await server.app.listen({ port: config.port, host: config.host });
     stops.push(function appServer() { return server.app.close(); });
@@ -86,7 +86,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
       ...(config.cubeSystemSecret ? { systemSecret: config.cubeSystemSecret } : {}),
     });
     stops.push(function cubeServer() { return cube.stop(); });
-    server.ready({ sql, cubeUrl: cube.url, rollupTablesEpoch: cube.rollupTablesEpoch });
+    server.ready({ sql, cubeUrl: cube.url, rollupTablesEpoch: cube.rollupTablesEpoch, cubeLoad: cube.load });
     return { url: `http://localhost:${port}`, databaseUrl, cubeUrl: cube.url, sql, stop, stopping: () => current, answerCounts: () => server.answerCounts() };
   } catch (error) {
     await stop();
