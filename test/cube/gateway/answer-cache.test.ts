@@ -1,8 +1,10 @@
 /**
  * The app server's kept answers (cube/gateway/answer-cache.ts): what is kept
  * and when it stops standing (unit), and on the real product: a person's
- * repeated tiles are served without Cube, and a write shows in the next
- * answers, equal to plain SQL, for a staff member and an executive.
+ * repeated tiles are served without Cube, the answer (handed to Cube's
+ * gateway in this process, cube/engine/in-process-load.ts) echoes the
+ * person's own query, and a write shows in the next answers, equal to plain
+ * SQL, for a staff member and an executive.
  */
 import { describe, expect, it } from 'vitest';
 import { AnswerCache, type AskedUnder } from '../../../cube/gateway/answer-cache.ts';
@@ -150,6 +152,15 @@ describe('kept answers on the product', () => {
     const after = stack.answerCounts()!;
     expect(after.hits - before.hits).toBe(2 * page.queries.length);
     for (const { api, employeeId } of people) expect(await gmvOf(api)).toBe(await gmvSql(employeeId, ...period));
+
+    // The answer echoes the query as the person sent it, asked of Cube or kept: never the role's limits Cube's rewrite adds.
+    const staffApi = people[0]!.api;
+    for (let i = 0; i < 2; i++) {
+      const r = await staffApi.request<{ query?: Record<string, unknown> }>('POST', '/cubejs-api/v1/load', { query: kpis });
+      expect(r.status).toBe(200);
+      expect(r.body.query?.filters).toEqual(kpis.filters);
+      expect(JSON.stringify(r.body)).not.toMatch(/employee_id|team_id|owner/);
+    }
 
     // A paid order on the data date, credited to the staff member: both see it, equal to SQL.
     const old = await Promise.all(people.map(({ api }) => gmvOf(api)));
