@@ -28,7 +28,9 @@
  * its value is older than 1 s (cube-server.ts), so a query asked right after
  * a write may still be answered from before it; such an answer is returned
  * but not kept. Queries that read the wall clock (a relative date range such
- * as "today") and `renewQuery` are never kept, nor "Continue wait".
+ * as "today") and `renewQuery` are never kept, nor "Continue wait". At most
+ * `maxEntries` answers and `maxRows` rows in all (an answer of more than a
+ * tenth of that is not kept), the least recently used dropped first.
  *
  * The fingerprint is read at most every `pollMs` (one statement shared by
  * every request waiting on it), so a kept answer may outlive a write by that
@@ -50,13 +52,21 @@ export interface AnswerCacheOptions {
   settleMs?: number;
   /** At most this many answers (least recently used dropped first). */
   maxEntries?: number;
+  /** At most this many rows in all the kept answers together (memory; least recently used dropped first). */
+  maxRows?: number;
   /** No answer is served older than this (ms), whatever the fingerprint. */
   maxAgeMs?: number;
   now?: () => number;
 }
 
 interface State { fingerprint: string; seenSince: number; readAt: number }
-interface Entry { answer: Record<string, Json>; fingerprint: string; epoch: number; at: number }
+interface Entry { answer: Record<string, Json>; fingerprint: string; epoch: number; at: number; rows: number }
+
+/** The rows an answer holds (a multi answer's results together). */
+function rowsOf(answer: Record<string, Json>): number {
+  const results = Array.isArray(answer.results) ? answer.results as Array<Record<string, Json>> : [answer];
+  return results.reduce((n, r) => n + (Array.isArray(r?.data) ? r.data.length : 0), 0);
+}
 
 /** What a kept answer was asked under, taken when the request starts. */
 export interface AskedUnder { fingerprint: string; epoch: number; keep: boolean }
@@ -79,6 +89,8 @@ export class AnswerCache {
   private readonly pollMs: number;
   private readonly settleMs: number;
   private readonly maxEntries: number;
+  private readonly maxRows: number;
+  private rows = 0;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   /** Served from here, and asked of Cube (for the benchmark's report and the tests). */
@@ -88,6 +100,7 @@ export class AnswerCache {
     this.pollMs = options.pollMs ?? 500;
     this.settleMs = options.settleMs ?? 3_000;
     this.maxEntries = options.maxEntries ?? 5_000;
+    this.maxRows = options.maxRows ?? 200_000;
     this.maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
     this.now = options.now ?? (() => performance.now());
   }
@@ -105,7 +118,10 @@ export class AnswerCache {
       const started = now;
       this.reading = this.options.fingerprint().then((fingerprint) => {
         const seenSince = this.state?.fingerprint === fingerprint ? this.state.seenSince : started;
-        if (seenSince === started) this.entries.clear();
+        if (seenSince === started) {
+          this.entries.clear();
+          this.rows = 0;
+        }
         this.state = { fingerprint, seenSince, readAt: started };
         return this.state;
       }).finally(() => { this.reading = null; });
@@ -125,7 +141,7 @@ export class AnswerCache {
       this.counts.hits++;
       return { answer: entry.answer };
     }
-    if (entry) this.entries.delete(key);
+    if (entry) this.drop(key, entry);
     this.counts.misses++;
     // The epoch is taken before the fingerprint is awaited: a build ending meanwhile makes the answer not kept.
     return { asked: { fingerprint: state.fingerprint, epoch, keep: this.now() - state.seenSince >= this.settleMs } };
@@ -142,13 +158,34 @@ export class AnswerCache {
       this.counts.notKept++;
       return;
     }
-    this.entries.set(key, { answer, fingerprint: asked.fingerprint, epoch: asked.epoch, at: this.now() });
+    const rows = rowsOf(answer);
+    if (rows > this.maxRows / 10) {
+      this.counts.notKept++;
+      return;
+    }
+    const previous = this.entries.get(key);
+    if (previous) this.drop(key, previous);
+    this.entries.set(key, { answer, fingerprint: asked.fingerprint, epoch: asked.epoch, at: this.now(), rows });
+    this.rows += rows;
     this.counts.kept++;
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size > this.maxEntries || this.rows > this.maxRows) {
+      const [oldest, entry] = this.entries.entries().next().value!;
+      this.drop(oldest, entry);
+    }
+  }
+
+  private drop(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.rows -= entry.rows;
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The rows of all kept answers together. */
+  get keptRows(): number {
+    return this.rows;
   }
 }
 

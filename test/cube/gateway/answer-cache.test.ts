@@ -19,7 +19,7 @@ function fakeCache() {
   const world = { now: 0, fingerprint: 'a', epoch: 0, reads: 0 };
   const cache = new AnswerCache({
     fingerprint: async () => { world.reads++; return world.fingerprint; },
-    epoch: () => world.epoch, now: () => world.now, pollMs: 500, settleMs: 3_000, maxEntries: 3,
+    epoch: () => world.epoch, now: () => world.now, pollMs: 500, settleMs: 3_000, maxEntries: 3, maxRows: 100,
   });
   // The first read of the fingerprint starts its clock: nothing is known of the data before it.
   const start = async () => { await cache.lookup('start'); };
@@ -110,6 +110,35 @@ describe('kept answers (unit)', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => ask(`k${i % 5}`, String(i))));
     expect(world.reads).toBe(2);
     expect(cache.size).toBe(3);
+  });
+});
+
+describe('kept answers (unit): memory', () => {
+  it('keeps at most maxRows rows in all, dropping the least recently used, and no answer of more than a tenth of them', async () => {
+    const { world, cache, start } = fakeCache();
+    await start();
+    world.now = 5_000;
+    const rows = (n: number) => ({ results: [{ data: Array.from({ length: n }, (_, i) => ({ i })) }] });
+    for (const key of ['a', 'b']) {
+      const found = await cache.lookup(key) as { asked: AskedUnder };
+      await cache.keep(key, found.asked, rows(10));
+    }
+    expect(cache.keptRows).toBe(20);
+    const big = await cache.lookup('big') as { asked: AskedUnder };
+    await cache.keep('big', big.asked, rows(11));
+    expect(cache.size).toBe(2);
+    expect(cache.keptRows).toBe(20);
+    // 'a' used again: 'b' is the least recently used.
+    expect('answer' in (await cache.lookup('a'))).toBe(true);
+    const c = await cache.lookup('c') as { asked: AskedUnder };
+    await cache.keep('c', c.asked, { data: Array.from({ length: 10 }, () => ({})) });
+    expect(cache.size).toBe(3);
+    expect(cache.keptRows).toBe(30);
+    const d = await cache.lookup('d') as { asked: AskedUnder };
+    await cache.keep('d', d.asked, rows(5));
+    expect(cache.size).toBe(3);
+    expect('asked' in (await cache.lookup('b'))).toBe(true);
+    expect(cache.keptRows).toBe(25);
   });
 });
 
