@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { CONSTANT_ENV_KEYS, constantEnv, lazyTimeoutError, patchCubeHotPaths } from '../../../cube/engine/cube-hot-paths.ts';
+import { CONSTANT_ENV_KEYS, constantEnv, lazyTimeoutError, matchOnlyCubesWithRollups, patchCubeHotPaths } from '../../../cube/engine/cube-hot-paths.ts';
 
 function fakeTimeoutModule() {
   let built = 0;
@@ -47,6 +47,20 @@ describe('Cube hot paths', () => {
     expect(env.getEnv('devMode', { dataSource: 'default' })).not.toBe(env.getEnv('devMode', { dataSource: 'default' }));
   });
 
+  it('matches rollups only for a query reading a cube that has pre-aggregations', () => {
+    let original = 0;
+    const rollups: Record<string, Record<string, unknown>> = { customer_profiles: { totals: { type: 'rollup' } }, orders: {} };
+    const prototype = { rollupMatchResults: () => { original++; return ['Cube\'s own answer']; } };
+    matchOnlyCubesWithRollups(prototype as never);
+    const on = (cubes: string[]) => Object.assign(Object.create(prototype), {
+      query: { collectCubeNames: () => cubes, cubeEvaluator: { preAggregationsForCube: (cube: string) => rollups[cube] } },
+    }) as { rollupMatchResults(): unknown[] };
+    expect(on(['orders', 'employees']).rollupMatchResults()).toEqual([]);
+    expect(original).toBe(0);
+    expect(on(['orders', 'customer_profiles']).rollupMatchResults()).toEqual(['Cube\'s own answer']);
+    expect(original).toBe(1);
+  });
+
   it('patches the copies Cube\'s server-core and gateway load', async () => {
     patchCubeHotPaths();
     const here = createRequire(import.meta.url);
@@ -58,5 +72,8 @@ describe('Cube hot paths', () => {
     const shared = createRequire(query)('@cubejs-backend/shared') as { getEnv: (key: string) => unknown };
     expect(shared.getEnv('dbQueryLimit')).toBe(shared.getEnv('dbQueryLimit'));
     expect(shared.getEnv.toString()).toMatch(/CONSTANT_ENV_KEYS/);
+    const compiler = createRequire(createRequire(orchestratorApi).resolve('@cubejs-backend/schema-compiler'));
+    const { PreAggregations } = compiler('./adapter/PreAggregations.js') as { PreAggregations: { prototype: { rollupMatchResults: () => unknown } } };
+    expect(PreAggregations.prototype.rollupMatchResults.toString()).toMatch(/preAggregationsForCube\(cube\) \?\? \{\}/);
   });
 });
