@@ -51,6 +51,10 @@ export interface Config {
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** SIYU_PRE_AGGREGATIONS=off: Cube ignores the model's pre-aggregations and reads the raw tables (the benchmark's baseline). */
   preAggregations: boolean;
+  /** ANSWER_CACHE=off: every load goes to Cube (the app server keeps no answer, cube/gateway/answer-cache.ts). */
+  answerCache: boolean;
+  /** CUBE_IN_PROCESS=off: the app server sends loads to Cube over HTTP (cube/engine/in-process-load.ts). */
+  inProcessCube: boolean;
   /**
    * SIYU_REFRESH_WORKER=off: no refresh worker in this process; a rollup is
    * then built when a query first needs it and rebuilt when a query finds it
@@ -132,6 +136,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     dataDirFromEnv: Boolean(env.DATA_DIR),
     logLevel: logLevel as Config['logLevel'],
     preAggregations: onOff(env, 'SIYU_PRE_AGGREGATIONS'),
+    answerCache: onOff(env, 'ANSWER_CACHE'),
+    inProcessCube: onOff(env, 'CUBE_IN_PROCESS'),
     refreshWorker: onOff(env, 'SIYU_REFRESH_WORKER'),
     queryTimeoutMs: intFrom(env, 'QUERY_TIMEOUT_SECONDS', 30) * 1000,
     language: /^en/i.test(env.LC_ALL || env.LANG || '') ? 'en' : 'zh',

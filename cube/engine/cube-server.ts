@@ -21,6 +21,8 @@ import { modelWithoutPreAggregations } from './model-without-pre-aggregations.ts
 import { GuardedPostgresDriver } from './guarded-driver.ts';
 import { memoizeVisibleMeta } from './visible-meta.ts';
 import { CubeTokenVerifier } from './cube-token.ts';
+import { patchCubeHotPaths } from './cube-hot-paths.ts';
+import { inProcessLoad, type CubeLoad, type InProcessGateway } from './in-process-load.ts';
 
 import { PRE_AGGREGATIONS_SCHEMA } from '../database/cube-role.ts';
 
@@ -56,6 +58,10 @@ export interface CubeServerOptions {
 export interface RunningCube {
   url: string;
   port: number;
+  /** Changes whenever this Cube's rollup tables may have changed (a build, a listing): see answer-cache.ts. */
+  rollupTablesEpoch(): number;
+  /** A load handed to the API gateway in this process (in-process-load.ts), as `/v1/load` would. */
+  load: CubeLoad;
   stop(): Promise<void>;
 }
 
@@ -86,6 +92,8 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
   process.env.CUBEJS_DEV_MODE = 'false';
   process.env.CUBEJS_TELEMETRY = 'false';
   process.env.CUBEJS_DB_TYPE = 'postgres';
+  // Per-query work that buys nothing here (cube-hot-paths.ts); after the environment above is set.
+  patchCubeHotPaths();
 
   const refreshWorker = options.refreshWorker === true && options.preAggregations !== false;
   if (options.preAggregations === false) options.log?.('pre-aggregations are off (SIYU_PRE_AGGREGATIONS=off): every query reads the raw tables');
@@ -96,13 +104,14 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
   const applicationName = `siyu-cube-${process.pid}-${randomBytes(4).toString('hex')}`;
   // The app server's tokens, each verified once until it expires (cube-token.ts).
   const tokens = new CubeTokenVerifier(options.apiSecret);
+  let rollupTablesEpoch = 0;
   const core = new CubejsServerCore({
     dbType: 'postgres',
     driverFactory: () => {
       const driver = new GuardedPostgresDriver({
         connectionString: options.databaseUrl, maxPoolSize: MAX_POOL_SIZE,
         queryTimeoutMs: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS, buildTimeoutMs: options.buildTimeoutMs ?? BUILD_TIMEOUT_MS,
-        applicationName,
+        applicationName, onRollupTables: () => { rollupTablesEpoch++; },
       });
       // An idle connection closed by the server (a restart, Ctrl-C reaching
       // PostgreSQL first) is dropped by the pool; the driver's own handler
@@ -188,6 +197,8 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    rollupTablesEpoch: () => rollupTablesEpoch,
+    load: inProcessLoad((core as unknown as { apiGateway(): InProcessGateway }).apiGateway()),
     stop: async () => {
       // Open connections (a browser's keep-alive, a request waiting on a
       // build) are cut at once: close() alone would wait for them.

@@ -53,6 +53,13 @@ export interface GuardedDriverOptions {
   buildTimeoutMs: number;
   /** Names this server's connections in pg_stat_activity, so that stopping cancels its own statements only. */
   applicationName?: string;
+  /**
+   * Called when Cube's set of rollup tables may change: as a build's
+   * statement starts and ends, and as Cube lists the rollup tables (which it
+   * does after every build, before it uses the new table). The app server's
+   * kept answers (answer-cache.ts) are good only while it is not called.
+   */
+  onRollupTables?: () => void;
 }
 
 const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.(classification_(on|now_version)|journey_pairs|journey_flow_counts)\s*\(/i;
@@ -65,6 +72,9 @@ export function statementTimeoutFor(sql: string, options: Pick<GuardedDriverOpti
 // As Cube writes them for PostgreSQL (BaseQuery.preAggregationLoadSql, createIndexSql): `CREATE TABLE <schema>.<name> AS …`, `CREATE INDEX <name> ON <schema>.<name> (…)`.
 const ROLLUP_TABLE = new RegExp(`^(\\s*CREATE\\s+TABLE\\s+)(${PRE_AGGREGATIONS_SCHEMA}\\.\\w+\\s+AS\\s)`, 'i');
 const ROLLUP_INDEX = new RegExp(`^(\\s*CREATE\\s+INDEX\\s+)(\\w+\\s+ON\\s+${PRE_AGGREGATIONS_SCHEMA}\\.\\w+\\s*\\()`, 'i');
+
+/** A statement that makes or drops a table or index in the rollup schema. */
+const ROLLUP_BUILD = new RegExp(`^\\s*(CREATE|DROP|ALTER)\\s[^;]*\\b${PRE_AGGREGATIONS_SCHEMA}\\.`, 'i');
 
 /** A rollup build's statement that succeeds, doing nothing, when the same build already made its table or index (see above). */
 export function repeatableBuild(sql: string): string {
@@ -111,12 +121,25 @@ export class GuardedPostgresDriver extends PostgresDriver {
   /** The stock queryResponse (PostgresDriver.js), with the timeout chosen per statement. */
   protected override async queryResponse(query: string, values: unknown[]): Promise<import('pg').QueryResult> {
     const self = this as unknown as DriverInternals;
+    const build = ROLLUP_BUILD.test(query);
+    if (build) this.guard.onRollupTables?.();
     const conn = await self.pool.connect();
     try {
       await self.prepareConnection(conn, { executionTimeout: statementTimeoutFor(query, this.guard) });
       return await conn.query({ text: repeatableBuild(query), values: values || [], types: { getTypeParser: self.getTypeParser } } as never);
     } finally {
       conn.release();
+      if (build) this.guard.onRollupTables?.();
+    }
+  }
+
+  /** Cube lists its rollup tables after each build and picks the tables it reads from that list. */
+  override async getTablesQuery(schemaName: string): ReturnType<PostgresDriver['getTablesQuery']> {
+    this.guard.onRollupTables?.();
+    try {
+      return await super.getTablesQuery(schemaName);
+    } finally {
+      this.guard.onRollupTables?.();
     }
   }
 }

@@ -16,6 +16,8 @@ import { isDatabaseDown } from '../database/faults.ts';
 import { BUILD_TIMEOUT_MS } from '../engine/cube-server.ts';
 import { stillRunning, untilAnswered } from '../engine/continue-wait.ts';
 import { CubeProxy } from './cube-proxy.ts';
+import type { CubeLoad } from '../engine/in-process-load.ts';
+import { answerCacheOn, type AnswerCache } from './answer-cache.ts';
 import { csvStream, parseExportPayload, remainderTail, safeFilename } from './csv-export.ts';
 import { xlsxStream } from './xlsx-export.ts';
 import { CsrfTokens, refuseCrossSite } from './cross-site.ts';
@@ -38,6 +40,10 @@ import { SESSION_COOKIE, SessionStore } from './sessions.ts';
 export interface Backends {
   sql: Sql;
   cubeUrl: string;
+  /** A Cube in this process: its rollup tables' epoch, which lets the app server keep answers (answer-cache.ts). */
+  rollupTablesEpoch?: () => number;
+  /** A Cube in this process: loads handed to its gateway directly (cube/engine/in-process-load.ts) instead of over HTTP. */
+  cubeLoad?: CubeLoad;
 }
 
 export interface AppServerOptions {
@@ -54,6 +60,10 @@ export interface AppServerOptions {
   sessionRefreshMs?: number;
   /** Per-person query limits (query-admission.ts); tests make them small. */
   admissionLimits?: Partial<AdmissionLimits>;
+  /** false: every load goes to Cube (answer-cache.ts; on by default when Cube runs in this process). */
+  answerCache?: boolean;
+  /** false: loads go to Cube over HTTP even when it runs in this process (in-process-load.ts). */
+  inProcessCube?: boolean;
   log?: (message: string) => void;
 }
 
@@ -61,6 +71,8 @@ export interface AppServer {
   app: FastifyInstance;
   /** Called when the database and Cube are ready. */
   ready(backends: Backends): void;
+  /** How many loads the kept answers served and how many went to Cube (answer-cache.ts); null when none are kept. */
+  answerCounts(): AnswerCache['counts'] | null;
 }
 
 declare module 'fastify' {
@@ -121,6 +133,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   const csrf = new CsrfTokens();
   const limiter = new LoginLimiter(options.loginLimits);
   let backends: (Backends & { proxy: CubeProxy }) | null = null;
+  let answers: AnswerCache | null = null;
   const up = (): Backends & { proxy: CubeProxy } => {
     if (!backends) throw new HttpError(503, 'The server is still starting; try again in a few seconds.');
     return backends;
@@ -335,13 +348,17 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   return {
     app,
     ready: (b) => {
+      answers = b.rollupTablesEpoch && options.answerCache !== false ? answerCacheOn(b.sql, b.rollupTablesEpoch, options.log) : null;
       const proxy = new CubeProxy({
         cubeUrl: b.cubeUrl, apiSecret: options.cubeApiSecret, log: options.log,
         admission: new QueryAdmission({ ...DEFAULT_ADMISSION_LIMITS, ...options.admissionLimits }),
         timeZone: async () => (await businessCalendar(b.sql)).timeZone,
+        ...(answers ? { answers } : {}),
+        ...(b.cubeLoad && options.inProcessCube !== false ? { cubeLoad: b.cubeLoad } : {}),
       });
       backends = { ...b, proxy };
     },
+    answerCounts: () => (answers ? { ...answers.counts } : null),
   };
 }
 

@@ -10,6 +10,8 @@ import type { Account } from './accounts.ts';
 import { HttpError } from './http-error.ts';
 import { checkLoadQuery, checkQueryType, type CubeQuery, type Surface } from './query-schema.ts';
 import { QueryAdmission } from './query-admission.ts';
+import { AnswerCache } from './answer-cache.ts';
+import type { CubeLoad } from '../engine/in-process-load.ts';
 import { isDatabaseDown } from '../database/faults.ts';
 import { CONTINUE_WAIT, stillRunning } from '../engine/continue-wait.ts';
 import { CubeTokenMinter } from '../engine/cube-token.ts';
@@ -26,6 +28,10 @@ export interface CubeProxyOptions {
   timeZone: () => Promise<string>;
   /** Fair queuing and per-person budgets; one per server. */
   admission?: QueryAdmission;
+  /** Answers kept while nothing they read changed (answer-cache.ts); only with a Cube in this process. */
+  answers?: AnswerCache;
+  /** Cube's gateway in this process (cube/engine/in-process-load.ts): loads skip HTTP. */
+  cubeLoad?: CubeLoad;
   log?: (message: string) => void;
 }
 
@@ -112,6 +118,18 @@ export class CubeProxy {
     return { status: response.status, body };
   }
 
+  /** As `call('load')`, through Cube's gateway in this process: the same answers, statuses and refusals. */
+  private async loadInProcess(load: CubeLoad, account: Account, query: unknown, queryType: unknown, stop?: AbortSignal): Promise<{ status: number; body: Record<string, Json> }> {
+    if (stop?.aborted) throw new HttpError(499, 'The request was cancelled.');
+    try {
+      const answer = await load(contextOf(account), query, queryType);
+      return answer as { status: number; body: Record<string, Json> };
+    } catch (error) {
+      this.options.log?.(`cube unreachable: ${(error as Error).message}`);
+      throw new HttpError(503, 'The analytics engine is not reachable; try again shortly.');
+    }
+  }
+
   /** Cube's error, in the product's words; Cube's own text goes to the server log only. */
   private fail(status: number, body: Record<string, Json>): never {
     const raw = typeof body.error === 'string' ? body.error : JSON.stringify(body.error ?? null);
@@ -168,12 +186,19 @@ export class CubeProxy {
     const queryType = checkQueryType(rawQueryType);
     const query = await this.check(account, rawQuery);
     const cost = this.admission.check(account, query);
+    // Refusals first (above): a kept answer is served only to whom the query is allowed, as asked now.
+    const cache = this.options.answers;
+    const key = cache ? AnswerCache.key(contextOf(account), query, queryType) : null;
+    const kept = cache && key !== null ? await cache.lookup(key) : null;
+    if (kept && 'answer' in kept) return kept.answer;
     const asked = performance.now();
     let ran: number | null = null;
     const ask = () => this.admission.run(account, query,
       () => {
         ran = performance.now();
-        return this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop);
+        return this.options.cubeLoad
+          ? this.loadInProcess(this.options.cubeLoad, account, query, queryType, stop)
+          : this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop);
       },
       (answer) => answer.status === 200 && stillRunning(answer.body), cost).finally(() => {
       // Where a slow answer's time went: waiting for a slot here, or in Cube (its queue and the database).
@@ -194,7 +219,9 @@ export class CubeProxy {
     }
     if (status !== 200) this.fail(status, body);
     if (typeof body.error === 'string' && !stillRunning(body)) this.fail(400, body);
-    return answerOf(query, body);
+    const answer = answerOf(query, body);
+    if (cache && key !== null && kept && 'asked' in kept && !stillRunning(body)) await cache.keep(key, kept.asked, answer);
+    return answer;
   }
 }
 

@@ -27,6 +27,8 @@ export interface RunningStack {
   stop(): Promise<void>;
   /** The part being stopped (empty when none): what a stop past its bound was waiting for. */
   stopping(): string;
+  /** The app server's kept answers: served and asked of Cube (cube/gateway/answer-cache.ts); null when off. */
+  answerCounts(): { hits: number; misses: number; kept: number; notKept: number } | null;
 }
 
 export async function startStack(config: Config, events: StackEvents = {}): Promise<RunningStack> {
@@ -49,7 +51,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     const server = await buildAppServer({
       cubeApiSecret: config.cubeApiSecret, webDistDir: config.webDistDir, log,
       cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, embedOrigin: config.embedOrigin,
-      sessionRefreshMs: config.sessionRefreshMs, admissionLimits: config.admissionLimits,
+      sessionRefreshMs: config.sessionRefreshMs, admissionLimits: config.admissionLimits, answerCache: config.answerCache, inProcessCube: config.inProcessCube,
     });
     await server.app.listen({ port: config.port, host: config.host });
     stops.push(function appServer() { return server.app.close(); });
@@ -84,8 +86,8 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
       ...(config.cubeSystemSecret ? { systemSecret: config.cubeSystemSecret } : {}),
     });
     stops.push(function cubeServer() { return cube.stop(); });
-    server.ready({ sql, cubeUrl: cube.url });
-    return { url: `http://localhost:${port}`, databaseUrl, cubeUrl: cube.url, sql, stop, stopping: () => current };
+    server.ready({ sql, cubeUrl: cube.url, rollupTablesEpoch: cube.rollupTablesEpoch, cubeLoad: cube.load });
+    return { url: `http://localhost:${port}`, databaseUrl, cubeUrl: cube.url, sql, stop, stopping: () => current, answerCounts: () => server.answerCounts() };
   } catch (error) {
     await stop();
     throw error;
