@@ -24,7 +24,7 @@ export async function timeDrillList(exec: BrowserClient, asOf: string, drillBase
     await Promise.all(queriesOf(to, page).map(async (named) => {
       if (named.name === 'list_total') {
         const row = (await exec.load(named.query)).rows[0] ?? {};
-        total = Number(row['sales_drill_periods.buyers'] ?? row['sales_range.buyers'] ?? 0);
+        total = Number(row['sales_drill_periods.buyers'] ?? row['sales_drill_range_totals.buyers'] ?? row['sales_range.buyers'] ?? 0);
       } else {
         const answer = await exec.load(named.query);
         if (typeof answer.total === 'number') total = answer.total;

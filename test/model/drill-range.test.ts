@@ -2,11 +2,12 @@
  * The sales drill list of a custom range (issue 19): for the roles that see
  * every fact, cut by nothing, its page is read from `sales_drill_range` (each
  * customer's GMV and orders from two rows of the sales paid-day table's
- * running amounts, migration 046) and its total and header from `sales_range`
- * (the GMV tile's own view); a team role's list stays on sales_drill with its
- * limits and anonymised remainder. Under exec, ops, manager and staff, on
- * custom ranges (whole months, most of a year, one day, ranges whose edges
- * the writes land on), as seeded and after random inserts, refunds, moves and
+ * running amounts, migration 046) and its total and header from one query of
+ * `sales_drill_range_totals` (the same rows summed without pairing them); a
+ * team role's list stays on sales_drill with its limits and anonymised
+ * remainder. Under exec, ops, manager and staff, on custom ranges (whole
+ * months, most of a year, one day, ranges whose edges the writes land on, one
+ * inside a month), as seeded and after random inserts, refunds, moves and
  * deletes of orders with owner changes and team moves:
  * - the list's total (named customers + the remainder) equals plain SQL on
  *   the orders and the overview's GMV tile on the same range, and the
@@ -31,8 +32,14 @@ import { signInAll, type Person } from '../helpers/people.ts';
 import { useTestStack } from '../helpers/stack.ts';
 
 const USERS = ['exec', 'ops', 'manager', 'staff'];
-/** Custom ranges (none a preset as of 2026-11-20); the writes land on 2025-11-20/21 and 2026-10-31, 11-01, 11-16, 11-19, 11-20. */
-const RANGES: Array<[string, string]> = [['2026-08-01', '2026-10-31'], ['2025-11-21', '2026-11-16'], ['2026-11-18', '2026-11-18'], ['2025-11-20', '2026-11-01']];
+/**
+ * Custom ranges (none a preset as of 2026-11-20): whole months (on month edges), most of a year, one day, ranges whose
+ * edges the writes land on, and one inside a month (its edges on neither side of a month). The writes land on
+ * 2025-11-20/21 and 2026-10-31, 11-01, 11-16, 11-19, 11-20 and 2026-10-12.
+ */
+const RANGES: Array<[string, string]> = [
+  ['2026-08-01', '2026-10-31'], ['2025-11-21', '2026-11-16'], ['2026-11-18', '2026-11-18'], ['2025-11-20', '2026-11-01'], ['2026-10-05', '2026-10-27'],
+];
 const SIZE = 20;
 
 type Row = Record<string, unknown>;
@@ -142,9 +149,12 @@ describe('custom-range sales drill lists', () => {
           continue;
         }
         expect(q.list_total, `${who.role} ${range}: total query`).not.toBeNull();
+        // The header is the total's own query: one statement for both.
+        expect(q.summary, `${who.role} ${range}: the header's query is the total's`).toEqual(q.list_total);
         for (const query of [q.list, q.list_total, q.summary]) {
           const sql = await probe.sql(who, query as CubeQuery);
-          expect(sql, `${who.role} ${range}`).toMatch(/\bsiyu\.sales_paid_days\b/);
+          // The page through migration 052's function over the same table (its plan), the total and header straight.
+          expect(sql, `${who.role} ${range}`).toMatch(query === q.list ? /\bsiyu\.sales_drill_range_rows\(/ : /\bsiyu\.sales_paid_days\b/);
           expect(sql, `${who.role} ${range}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b|COUNT\(DISTINCT/i);
         }
         expect(q.scope_all, `${who.role} ${range}: scope queries`).toBeNull();
@@ -182,6 +192,9 @@ describe('custom-range sales drill lists', () => {
     // A large order to one customer inside every range but the one-day one, so the first page's order changes too.
     await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
              VALUES (${next.id++}, ${ids.customers[0]!}, ${staff.employeeId!}, ${ids.channels[0]!}, '2026-10-31 23:50+08', 99999.00, 1, 'premium', 'paid')`;
+    // And one inside the one-month range, so its first page changes as well.
+    await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+             VALUES (${next.id++}, ${ids.customers[1] ?? ids.customers[0]!}, ${staff.employeeId!}, ${ids.channels[0]!}, '2026-10-12 10:00+08', 88888.00, 1, 'premium', 'paid')`;
     await checkAll('after the random writes');
   }, 900_000);
 });

@@ -32,6 +32,18 @@ describe('sales_drill_range answers a date range only', () => {
   });
 });
 
+describe('sales_drill_range_totals (the same list\'s total and header) answers a date range only', () => {
+  const totals = { measures: ['sales_drill_range_totals.buyers', 'sales_drill_range_totals.gmv'] };
+  const range = { dimension: 'sales_drill_range_totals.order_date', dateRange: ['2026-01-01', '2026-03-31'] };
+  it('refuses a granularity and its date as a filter; passes a date range unchanged', () => {
+    expect(() => applyRangeLevel({ ...totals, timeDimensions: [{ ...range, granularity: 'month' }] })).toThrow(/not a granularity/);
+    expect(() => applyRangeLevel({ ...totals, timeDimensions: [range], filters: [{ member: range.dimension, operator: 'beforeDate', values: ['2026-02-01'] }] }))
+      .toThrow(/one date range/);
+    const query = { ...totals, timeDimensions: [range] };
+    expect(applyRangeLevel(query)).toBe(query);
+  });
+});
+
 describe('the older range views take one date range too', () => {
   it('staff_converted and repurchase_buyers refuse a granularity and a date filter; sales_range a date filter', () => {
     for (const [view, measure] of [['staff_converted', 'converted_customers'], ['repurchase_buyers', 'repurchase_rate']] as const) {

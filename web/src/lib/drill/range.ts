@@ -3,11 +3,14 @@
  * roles that see every fact, cut by nothing (docs/performance.md, "The
  * custom-range drill list"): its page from `sales_drill_range` (each
  * customer's GMV and orders in the range from two rows of the sales paid-day
- * table, migration 046), its total and header from `sales_range` (the GMV
- * tile's own query on a custom range: the range's buyers as a plain count of
- * first rows, its GMV), so the total is the tile's. On sales_drill the same
- * list grouped the range's paid orders per customer at every page and Cube's
- * total grouped them again (7.7 s at 1M).
+ * table, migration 046), its total and header from `sales_drill_range_totals`
+ * (the same two kinds of rows summed without pairing them: the range's buyers
+ * as a count of first rows, its GMV as the last rows' running amounts less the
+ * first rows' amounts before them), one query for both, so the header costs no
+ * second pass; the same numbers as the GMV tile (`sales_range`, which reads
+ * every row in range), checked by test/model/drill-range.test.ts. On
+ * sales_drill the same list grouped the range's paid orders per customer at
+ * every page and Cube's total grouped them again (7.7 s at 1M).
  *
  * A preset range is read from stored rows first (`storedDrill`); a team role,
  * a cut, another sort or an attributed list stays on sales_drill. Pure.
@@ -20,8 +23,16 @@ import type { DrillPage, DrillSlice } from './url.ts';
 
 /** The list's page: one row per customer of the range. */
 export const RANGE_DRILL_VIEW = 'sales_drill_range';
-/** The tiles' view of any range: the total's buyers and the header's numbers. */
-export const RANGE_SUMMARY_VIEW = 'sales_range';
+/** The list's total and header over the same range: buyers, GMV. */
+export const RANGE_SUMMARY_VIEW = 'sales_drill_range_totals';
+
+/** The total's and the header's query: one and the same, so Cube runs it once (buyers first: the total reads it). */
+function totalsQuery(range: DateRange): Query {
+  return {
+    measures: [`${RANGE_SUMMARY_VIEW}.buyers`, `${RANGE_SUMMARY_VIEW}.gmv`],
+    timeDimensions: [{ dimension: `${RANGE_SUMMARY_VIEW}.order_date`, dateRange: range }],
+  };
+}
 
 /** The range when `sales_drill_range` answers this list, else null. */
 export function rangeDrill(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): DateRange | null {
@@ -47,19 +58,14 @@ export function rangeDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: st
   };
 }
 
-/** The list's total: the range's buyers as the GMV tile counts them (one first row per customer). */
+/** The list's total: the range's buyers (one first row per customer), as the GMV tile counts them. */
 export function rangeDrillTotalQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const range = rangeDrill(slice, page, asOf, limitedRole);
-  if (range === null) return null;
-  return { measures: [`${RANGE_SUMMARY_VIEW}.buyers`], timeDimensions: [{ dimension: `${RANGE_SUMMARY_VIEW}.order_date`, dateRange: range }] };
+  return range === null ? null : totalsQuery(range);
 }
 
-/** The header's number from the tile's own view over the same range. */
+/** The header's numbers (buyers, GMV) over the same range: the total's own query. */
 export function rangeDrillSummaryQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const range = rangeDrill(slice, page, asOf, limitedRole);
-  if (range === null) return null;
-  return {
-    measures: drillDef(slice.metric).summary.map((s) => `${RANGE_SUMMARY_VIEW}.${s}`),
-    timeDimensions: [{ dimension: `${RANGE_SUMMARY_VIEW}.order_date`, dateRange: range }],
-  };
+  return range === null ? null : totalsQuery(range);
 }
