@@ -22,15 +22,17 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { loadConfig } from '../cube/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../cube/database/embedded-postgres.ts';
-import type { SecurityContext } from '../cube/engine/security-context.ts';
 import { freePort } from '../cube/ports.ts';
 import { startRollupProbe } from '../cube/tools/rollup-probe.ts';
 import { buildGmvTrendQuery } from '../web/src/features/overview/gmv-spend-trend/build-query.ts';
 import { dateRangeFor } from '../web/src/lib/date-range.ts';
 import type { CubeQuery } from '../web/src/page-loads.ts';
+import { demoPeople } from './demo-people.ts';
 import { timeStatement } from './stats.ts';
 
-const args = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' } } }).values;
+const args = parseArgs({
+  options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '5' }, 'model-dir': { type: 'string' }, 'tables-only': { type: 'boolean', default: false } },
+}).values;
 if (!args['data-dir']) throw new Error('--data-dir <a seeded data directory> is required');
 const dataDir = path.resolve(args['data-dir']);
 const runs = Number(args.runs);
@@ -40,18 +42,25 @@ const config = loadConfig();
 const port = await freePort();
 const db = await startEmbeddedPostgres(dataDir, port);
 const sql = postgres(embeddedUrl(dataDir, port), { max: 1, onnotice: () => {} });
-const probe = await startRollupProbe({ databaseUrl: embeddedUrl(dataDir, port), modelDir: config.modelDir, timeZone: config.timeZone, preAggregations: false });
+const modelDir = args['model-dir'] ? path.resolve(args['model-dir']) : config.modelDir;
+const probe = await startRollupProbe({ databaseUrl: embeddedUrl(dataDir, port), modelDir, timeZone: config.timeZone, preAggregations: false });
+type PlanNode = { 'Relation Name'?: string; 'Actual Rows'?: number; 'Actual Loops'?: number; Plans?: PlanNode[] };
+/** Rows each table's scans returned (EXPLAIN ANALYZE: actual rows × loops), per table. */
+async function rowsRead(text: string, params: readonly unknown[]): Promise<Record<string, number>> {
+  const [plan] = await sql.unsafe(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params as never[]);
+  const read: Record<string, number> = {};
+  const walk = (n: PlanNode): void => {
+    if (n['Relation Name']) read[n['Relation Name']] = (read[n['Relation Name']] ?? 0) + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1);
+    for (const c of n.Plans ?? []) walk(c);
+  };
+  walk((Object.values(plan!)[0] as Array<{ Plan: PlanNode }>)[0]!.Plan);
+  return read;
+}
 const out: Record<string, unknown> = { data_dir: dataDir, runs, load_start: os.loadavg()[0] };
 try {
   const [asOfRow] = await sql<{ as_of: string }[]>`SELECT value AS as_of FROM siyu.settings WHERE key = 'as_of'`;
   const asOf = String(asOfRow?.as_of ?? new Date().toISOString()).slice(0, 10);
-  const people = await sql<{ username: string; role: string; employee_id: number | null; team_id: number | null }[]>`
-    SELECT a.username, a.role, a.employee_id, e.team_id FROM siyu.accounts AS a LEFT JOIN siyu.employees AS e ON e.id = a.employee_id
-    WHERE a.username IN ('exec', 'manager', 'staff') ORDER BY a.username`;
-  const who = (p: (typeof people)[number]): SecurityContext => ({
-    username: p.username, role: p.role as SecurityContext['role'],
-    employeeId: p.role === 'staff' ? p.employee_id : null, teamId: p.role === 'manager' ? p.team_id : null,
-  });
+  const people = await demoPeople(sql);
   const none = { team: null, channel: null, campaign: null };
   const month = `${asOf.slice(0, 7)}-01`;
   const partition: CubeQuery = {
@@ -62,20 +71,20 @@ try {
   };
   const rows: Record<string, unknown> = {};
   for (const p of people) {
-    const ctx = who(p);
+    const ctx = p;
     const cases: Array<[string, CubeQuery]> = [];
     for (const preset of ['last_12_months', 'last_90_days', 'this_year'] as const) {
       const range = dateRangeFor(preset, asOf)!;
       const q = buildGmvTrendQuery(range, none) as CubeQuery;
       cases.push([`${preset}: monthly + hourly tables`, q]);
-      cases.push([`${preset}: raw orders`, JSON.parse(JSON.stringify(q).replaceAll('sales_trend.', 'sales_overview.')) as CubeQuery]);
+      if (!args['tables-only']) cases.push([`${preset}: raw orders`, JSON.parse(JSON.stringify(q).replaceAll('sales_trend.', 'sales_overview.')) as CubeQuery]);
     }
-    if (p.role === 'executive') cases.push(['removed rollup: partition build (SELECT), this month', partition]);
+    if (p.role === 'executive' && !args['tables-only']) cases.push(['removed rollup: partition build (SELECT), this month', partition]);
     for (const [name, query] of cases) {
       const [text, params] = await probe.statement(ctx, query);
-      const timed = await timeStatement(sql, text, params, runs);
+      const timed = { ...(await timeStatement(sql, text, params, runs)), read: await rowsRead(text, params) };
       rows[`${p.username} · ${name}`] = timed;
-      say(`${p.username} · ${name}: ${JSON.stringify(timed.ms)} (${timed.rows} rows, load ${os.loadavg()[0]!.toFixed(1)})`);
+      say(`${p.username} · ${name}: ${JSON.stringify(timed.ms)} (${timed.rows} rows, read ${JSON.stringify(timed.read)}, load ${os.loadavg()[0]!.toFixed(1)})`);
     }
   }
   const [size] = await sql<{ months: string; hours: string; orders: string }[]>`

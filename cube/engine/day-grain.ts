@@ -39,6 +39,8 @@ export const DAY_ROW_VIEWS: Readonly<Record<string, ReadonlySet<string>>> = {
  */
 export const FILTER_ONLY: Readonly<Record<string, ReadonlySet<string>>> = {
   sales_day_trend: new Set(['employee_id']),
+  // The GMV trend by month's team rows (model/cubes/month_sales.js): no employee either, and no name to filter by.
+  sales_trend: new Set(['employee_id', 'employee']),
 };
 
 const GRANULARITIES = new Set(['day', 'week', 'month', 'quarter', 'year']);
