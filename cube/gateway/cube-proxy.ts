@@ -191,14 +191,19 @@ export class CubeProxy {
     const key = cache ? AnswerCache.key(contextOf(account), query, queryType) : null;
     const kept = cache && key !== null ? await cache.lookup(key) : null;
     if (kept && 'answer' in kept) return kept.answer;
+    // An answer to be kept is asked with its refresh keys read now (renewQuery, the server's own, not the
+    // person's): asked plainly, Cube may answer from its cache under a refresh key read before the last write
+    // (it re-reads one in the background once it is older than a second), and that answer would then be kept
+    // until the next write (answer-cache.ts). Only on a miss that will be kept: once per query and data state.
+    const toCube = kept && 'asked' in kept && kept.asked.keep ? renewed(query) : query;
     const asked = performance.now();
     let ran: number | null = null;
     const ask = () => this.admission.run(account, query,
       () => {
         ran = performance.now();
         return this.options.cubeLoad
-          ? this.loadInProcess(this.options.cubeLoad, account, query, queryType, stop)
-          : this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop);
+          ? this.loadInProcess(this.options.cubeLoad, account, toCube, queryType, stop)
+          : this.call('load', account, { method: 'POST', body: JSON.stringify({ query: toCube, queryType }) }, stop);
       },
       (answer) => answer.status === 200 && stillRunning(answer.body), cost).finally(() => {
       // Where a slow answer's time went: waiting for a slot here, or in Cube (its queue and the database).
@@ -236,6 +241,11 @@ const ANNOTATION_KEYS = ['measures', 'dimensions', 'segments', 'timeDimensions']
  * scope members are none of the browser's business), and its data source,
  * database type, timings and refresh keys describe the server: all dropped.
  */
+/** The query (or each of a multi query) with `renewQuery`: Cube reads its refresh keys again before answering. */
+function renewed(query: CubeQuery | CubeQuery[]): CubeQuery | CubeQuery[] {
+  return Array.isArray(query) ? query.map((q) => ({ ...q, renewQuery: true })) : { ...query, renewQuery: true };
+}
+
 export function answerOf(own: CubeQuery | CubeQuery[], body: Record<string, Json>): Record<string, Json> {
   if (stillRunning(body)) return { error: CONTINUE_WAIT };
   const owns = Array.isArray(own) ? own : [own];
