@@ -99,8 +99,7 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   sales_day_trend: {
     limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', 'employee_id', 'team', 'team_id'], ownerLimit: null },
   },
-  // The same facts by month (GMV and paid orders only), answered from the monthly and hourly sales tables (migrations
-  // 041, 032): the overview's GMV trend by month. No customer member.
+  // The same facts by month (GMV, paid orders), from the month and edge tables (041, 032, 054): no customer member.
   sales_trend: {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: { factMembers: ['gmv', 'order_count', 'order_date', 'channel', 'channel_type', 'campaign', ...CREDITED], ownerLimit: null },
