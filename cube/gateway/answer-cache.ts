@@ -24,10 +24,16 @@
  *   that build ends, exactly as long as Cube itself would give it.
  *
  * And an answer is kept only when the fingerprint had been seen for
- * `settleMs` before the request started: Cube reads a refresh key again when
- * its value is older than 1 s (cube-server.ts), so a query asked right after
- * a write may still be answered from before it; such an answer is returned
- * but not kept. Queries that read the wall clock (a relative date range such
+ * `settleMs` before the request started, and when Cube computed it (its
+ * `lastRefreshTime`) at least `maxStatementMs` after the fingerprint was
+ * first seen: Cube answers from its own cache under the refresh key it last
+ * read, and renews that key in the background, so an answer from before a
+ * write can reach the app server seconds after it (the targets page's
+ * completion did, for as long as nothing else was written); and a statement
+ * that began before the write may end after it. A result stored that late
+ * came from a statement that began after the write (a page's statement ends
+ * within the Cube role's 30-s timeout, cube/database/cube-role.ts). Such
+ * answers are returned but not kept. Queries that read the wall clock (a relative date range such
  * as "today") and `renewQuery` are never kept, nor "Continue wait". At most
  * `maxEntries` answers and `maxRows` rows in all (an answer of more than a
  * tenth of that is not kept), the least recently used dropped first.
@@ -56,10 +62,14 @@ export interface AnswerCacheOptions {
   maxRows?: number;
   /** No answer is served older than this (ms), whatever the fingerprint. */
   maxAgeMs?: number;
+  /** The longest a statement of Cube's may run (its role's statement timeout, with a margin), ms. */
+  maxStatementMs?: number;
   now?: () => number;
+  /** The wall clock, ms since the epoch (what Cube's lastRefreshTime is read against). */
+  wallNow?: () => number;
 }
 
-interface State { fingerprint: string; seenSince: number; readAt: number }
+interface State { fingerprint: string; seenSince: number; seenSinceWall: number; readAt: number }
 interface Entry { answer: Record<string, Json>; fingerprint: string; epoch: number; at: number; rows: number }
 
 /** The rows an answer holds (a multi answer's results together). */
@@ -69,7 +79,7 @@ function rowsOf(answer: Record<string, Json>): number {
 }
 
 /** What a kept answer was asked under, taken when the request starts. */
-export interface AskedUnder { fingerprint: string; epoch: number; keep: boolean }
+export interface AskedUnder { fingerprint: string; epoch: number; keep: boolean; since: number }
 
 /** A relative date range ("today", "last 7 days") reads the clock: such a query is never kept. */
 function readsClock(query: unknown): boolean {
@@ -92,7 +102,9 @@ export class AnswerCache {
   private readonly maxRows: number;
   private rows = 0;
   private readonly maxAgeMs: number;
+  private readonly maxStatementMs: number;
   private readonly now: () => number;
+  private readonly wallNow: () => number;
   /** Served from here, and asked of Cube (for the benchmark's report and the tests). */
   readonly counts = { hits: 0, misses: 0, kept: 0, notKept: 0 };
 
@@ -102,7 +114,9 @@ export class AnswerCache {
     this.maxEntries = options.maxEntries ?? 5_000;
     this.maxRows = options.maxRows ?? 200_000;
     this.maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
+    this.maxStatementMs = options.maxStatementMs ?? 35_000;
     this.now = options.now ?? (() => performance.now());
+    this.wallNow = options.wallNow ?? (() => Date.now());
   }
 
   /** The key: the scope the role rules rewrite with (not the user name) and the checked query. */
@@ -116,13 +130,16 @@ export class AnswerCache {
     if (this.state && now - this.state.readAt < this.pollMs) return this.state;
     if (!this.reading) {
       const started = now;
+      const startedWall = this.wallNow();
       this.reading = this.options.fingerprint().then((fingerprint) => {
-        const seenSince = this.state?.fingerprint === fingerprint ? this.state.seenSince : started;
-        if (seenSince === started) {
+        const same = this.state?.fingerprint === fingerprint;
+        const seenSince = same ? this.state!.seenSince : started;
+        const seenSinceWall = same ? this.state!.seenSinceWall : startedWall;
+        if (!same) {
           this.entries.clear();
           this.rows = 0;
         }
-        this.state = { fingerprint, seenSince, readAt: started };
+        this.state = { fingerprint, seenSince, seenSinceWall, readAt: started };
         return this.state;
       }).finally(() => { this.reading = null; });
     }
@@ -144,12 +161,15 @@ export class AnswerCache {
     if (entry) this.drop(key, entry);
     this.counts.misses++;
     // The epoch is taken before the fingerprint is awaited: a build ending meanwhile makes the answer not kept.
-    return { asked: { fingerprint: state.fingerprint, epoch, keep: this.now() - state.seenSince >= this.settleMs } };
+    return { asked: { fingerprint: state.fingerprint, epoch, keep: this.now() - state.seenSince >= this.settleMs, since: state.seenSinceWall } };
   }
 
-  /** Keeps an answer Cube gave, if nothing changed while it was asked. */
-  async keep(key: string, asked: AskedUnder, answer: Record<string, Json>): Promise<void> {
-    if (!asked.keep || this.options.epoch() !== asked.epoch) {
+  /**
+   * Keeps an answer Cube gave, if nothing changed while it was asked and Cube computed it late enough after the
+   * data last changed (`computedAt`: its lastRefreshTime, ms since the epoch; null when unknown: not kept).
+   */
+  async keep(key: string, asked: AskedUnder, answer: Record<string, Json>, computedAt: number | null): Promise<void> {
+    if (!asked.keep || this.options.epoch() !== asked.epoch || computedAt === null || computedAt < asked.since + this.maxStatementMs) {
       this.counts.notKept++;
       return;
     }

@@ -191,19 +191,14 @@ export class CubeProxy {
     const key = cache ? AnswerCache.key(contextOf(account), query, queryType) : null;
     const kept = cache && key !== null ? await cache.lookup(key) : null;
     if (kept && 'answer' in kept) return kept.answer;
-    // An answer to be kept is asked with its refresh keys read now (renewQuery, the server's own, not the
-    // person's): asked plainly, Cube may answer from its cache under a refresh key read before the last write
-    // (it re-reads one in the background once it is older than a second), and that answer would then be kept
-    // until the next write (answer-cache.ts). Only on a miss that will be kept: once per query and data state.
-    const toCube = kept && 'asked' in kept && kept.asked.keep ? renewed(query) : query;
     const asked = performance.now();
     let ran: number | null = null;
     const ask = () => this.admission.run(account, query,
       () => {
         ran = performance.now();
         return this.options.cubeLoad
-          ? this.loadInProcess(this.options.cubeLoad, account, toCube, queryType, stop)
-          : this.call('load', account, { method: 'POST', body: JSON.stringify({ query: toCube, queryType }) }, stop);
+          ? this.loadInProcess(this.options.cubeLoad, account, query, queryType, stop)
+          : this.call('load', account, { method: 'POST', body: JSON.stringify({ query, queryType }) }, stop);
       },
       (answer) => answer.status === 200 && stillRunning(answer.body), cost).finally(() => {
       // Where a slow answer's time went: waiting for a slot here, or in Cube (its queue and the database).
@@ -225,7 +220,7 @@ export class CubeProxy {
     if (status !== 200) this.fail(status, body);
     if (typeof body.error === 'string' && !stillRunning(body)) this.fail(400, body);
     const answer = answerOf(query, body);
-    if (cache && key !== null && kept && 'asked' in kept && !stillRunning(body)) await cache.keep(key, kept.asked, answer);
+    if (cache && key !== null && kept && 'asked' in kept && !stillRunning(body)) await cache.keep(key, kept.asked, answer, computedAt(body));
     return answer;
   }
 }
@@ -241,9 +236,20 @@ const ANNOTATION_KEYS = ['measures', 'dimensions', 'segments', 'timeDimensions']
  * scope members are none of the browser's business), and its data source,
  * database type, timings and refresh keys describe the server: all dropped.
  */
-/** The query (or each of a multi query) with `renewQuery`: Cube reads its refresh keys again before answering. */
-function renewed(query: CubeQuery | CubeQuery[]): CubeQuery | CubeQuery[] {
-  return Array.isArray(query) ? query.map((q) => ({ ...q, renewQuery: true })) : { ...query, renewQuery: true };
+/**
+ * When Cube computed the answer (its `lastRefreshTime`, the time its result was stored; the oldest of a multi
+ * query's), in ms since the epoch; null when Cube did not say. answer-cache.ts keeps only answers computed late
+ * enough after the data last changed.
+ */
+export function computedAt(body: Record<string, Json>): number | null {
+  const results = Array.isArray(body.results) ? body.results as Array<Record<string, Json>> : [body];
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const r of results) {
+    const t = typeof r?.lastRefreshTime === 'string' ? Date.parse(r.lastRefreshTime) : Number.NaN;
+    if (!Number.isFinite(t)) return null;
+    oldest = Math.min(oldest, t);
+  }
+  return results.length > 0 ? oldest : null;
 }
 
 export function answerOf(own: CubeQuery | CubeQuery[], body: Record<string, Json>): Record<string, Json> {

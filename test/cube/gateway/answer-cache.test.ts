@@ -15,6 +15,9 @@ import { useTestStack, type Client } from '../../helpers/stack.ts';
 const staff: SecurityContext = { username: 'e12', role: 'staff', employeeId: 12, teamId: 3 };
 const QUERY = { measures: ['sales_periods.gmv'], filters: [{ member: 'sales_periods.period', operator: 'equals', values: ['2025-11-21..2026-11-20'] }] };
 
+/** Computed by Cube long after any change (its lastRefreshTime): the rule on it has its own test below. */
+const FRESH = Number.POSITIVE_INFINITY;
+
 function fakeCache() {
   const world = { now: 0, fingerprint: 'a', epoch: 0, reads: 0 };
   const cache = new AnswerCache({
@@ -26,7 +29,7 @@ function fakeCache() {
   const ask = async (key: string, value: string) => {
     const found = await cache.lookup(key);
     if ('answer' in found) return found.answer.data as string;
-    await cache.keep(key, found.asked, { data: value });
+    await cache.keep(key, found.asked, { data: value }, FRESH);
     return `asked ${value}`;
   };
   return { world, cache, ask, start };
@@ -86,7 +89,7 @@ describe('kept answers (unit)', () => {
     expect('answer' in found ? found.answer.data : null).toBe('2');
     const asked = await cache.lookup('other') as { asked: AskedUnder };
     world.epoch++;
-    await cache.keep('other', asked.asked, { data: 'from the previous build' });
+    await cache.keep('other', asked.asked, { data: 'from the previous build' }, FRESH);
     expect('asked' in (await cache.lookup('other'))).toBe(true);
   });
 
@@ -99,8 +102,27 @@ describe('kept answers (unit)', () => {
     const found = await cache.lookup('k') as { asked: AskedUnder };
     world.fingerprint = 'b';
     world.now = 10_600;
-    await cache.keep('k', found.asked, { data: 'old' });
+    await cache.keep('k', found.asked, { data: 'old' }, FRESH);
     expect('asked' in (await cache.lookup('k'))).toBe(true);
+  });
+
+  it('keeps only an answer Cube computed at least the longest statement after the data last changed', async () => {
+    const world = { now: 0, wall: 1_000_000, fingerprint: 'a' };
+    const cache = new AnswerCache({
+      fingerprint: async () => world.fingerprint, epoch: () => 0, now: () => world.now, wallNow: () => world.wall,
+      pollMs: 500, settleMs: 3_000, maxStatementMs: 35_000,
+    });
+    await cache.lookup('start');
+    world.now += 60_000;
+    world.wall += 60_000;
+    const asked = await cache.lookup('k');
+    if (!('asked' in asked)) throw new Error('nothing is kept yet');
+    // From Cube's cache, stored before the data was first seen as it is (a statement that may have begun before the write).
+    await cache.keep('k', asked.asked, { data: 'from before' }, 1_000_000 + 34_999);
+    await cache.keep('k', asked.asked, { data: 'unknown' }, null);
+    expect(cache.size).toBe(0);
+    await cache.keep('k', asked.asked, { data: 'after' }, 1_000_000 + 35_000);
+    expect(await cache.lookup('k')).toEqual({ answer: { data: 'after' } });
   });
 
   it('reads the fingerprint once per poll interval however many ask, and keeps at most maxEntries', async () => {
@@ -121,21 +143,21 @@ describe('kept answers (unit): memory', () => {
     const rows = (n: number) => ({ results: [{ data: Array.from({ length: n }, (_, i) => ({ i })) }] });
     for (const key of ['a', 'b']) {
       const found = await cache.lookup(key) as { asked: AskedUnder };
-      await cache.keep(key, found.asked, rows(10));
+      await cache.keep(key, found.asked, rows(10), FRESH);
     }
     expect(cache.keptRows).toBe(20);
     const big = await cache.lookup('big') as { asked: AskedUnder };
-    await cache.keep('big', big.asked, rows(11));
+    await cache.keep('big', big.asked, rows(11), FRESH);
     expect(cache.size).toBe(2);
     expect(cache.keptRows).toBe(20);
     // 'a' used again: 'b' is the least recently used.
     expect('answer' in (await cache.lookup('a'))).toBe(true);
     const c = await cache.lookup('c') as { asked: AskedUnder };
-    await cache.keep('c', c.asked, { data: Array.from({ length: 10 }, () => ({})) });
+    await cache.keep('c', c.asked, { data: Array.from({ length: 10 }, () => ({})) }, FRESH);
     expect(cache.size).toBe(3);
     expect(cache.keptRows).toBe(30);
     const d = await cache.lookup('d') as { asked: AskedUnder };
-    await cache.keep('d', d.asked, rows(5));
+    await cache.keep('d', d.asked, rows(5), FRESH);
     expect(cache.size).toBe(3);
     expect('asked' in (await cache.lookup('b'))).toBe(true);
     expect(cache.keptRows).toBe(25);
@@ -172,9 +194,11 @@ describe('kept answers on the product', () => {
     const period = (kpis.filters as Array<{ values: string[] }>)[0]!.values[0]!.split('..') as [string, string];
     const gmvOf = async (api: Client) => cents((await api.load(kpis))[0]?.['sales_periods.gmv']);
 
-    // Every tile of the overview twice once the data has stood still (the first load reads the fingerprint): the second time from the kept answers.
-    await gmvOf(people[0]!.api);
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    // Every tile of the overview twice once the data has stood still: the second time from the kept answers. A first
+    // load of another query (the tile with another limit) reads the fingerprint; an answer is kept only when Cube
+    // computed it the longest statement (35 s) after that (answer-cache.ts), so the page's tiles are first asked then.
+    await people[0]!.api.load({ ...kpis, limit: 7 });
+    await new Promise((resolve) => setTimeout(resolve, 36_000));
     for (const { api } of people) for (const { query } of page.queries) await api.load(query);
     const before = stack.answerCounts()!;
     for (const { api } of people) for (const { query } of page.queries) await api.load(query);
