@@ -13,6 +13,11 @@ export function isRangePreset(value: string | null): value is RangePreset {
 
 const DAY_MS = 86_400_000;
 
+/** The days a range covers, both ends included. */
+export function rangeDays(range: DateRange): number {
+  return (Date.parse(`${range[1]}T00:00:00Z`) - Date.parse(`${range[0]}T00:00:00Z`)) / DAY_MS + 1;
+}
+
 /** Shifts a YYYY-MM-DD date by whole days, in calendar arithmetic (no time zone involved). */
 export function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);

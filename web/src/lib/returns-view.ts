@@ -1,4 +1,4 @@
-import type { DateRange } from './date-range.ts';
+import { rangeDays, type DateRange } from './date-range.ts';
 
 export type ReturnsView = 'channel_roi' | 'returns_trend';
 
@@ -11,6 +11,5 @@ export type ReturnsView = 'channel_roi' | 'returns_trend';
  */
 export function returnsView(range: DateRange | null): ReturnsView {
   if (!range) return 'returns_trend';
-  const days = (Date.parse(`${range[1]}T00:00:00Z`) - Date.parse(`${range[0]}T00:00:00Z`)) / 86_400_000 + 1;
-  return days <= 62 ? 'channel_roi' : 'returns_trend';
+  return rangeDays(range) <= 62 ? 'channel_roi' : 'returns_trend';
 }

@@ -1,5 +1,5 @@
 import type { Query } from '../../../lib/cube.ts';
-import type { DateRange } from '../../../lib/date-range.ts';
+import { rangeDays, type DateRange } from '../../../lib/date-range.ts';
 import { drillDef, sliceFilters } from '../../../lib/drill.ts';
 import type { KpiSlice } from '../kpis/build-query.ts';
 
@@ -10,8 +10,7 @@ export type TrendGranularity = 'day' | 'month';
 /** By day up to two months (今日, 本周, 近30天 would be one or two bars by month), by month beyond. */
 export function trendGranularity(range: DateRange | null): TrendGranularity {
   if (!range) return 'month';
-  const days = (Date.parse(`${range[1]}T00:00:00Z`) - Date.parse(`${range[0]}T00:00:00Z`)) / 86_400_000 + 1;
-  return days <= 62 ? 'day' : 'month';
+  return rangeDays(range) <= 62 ? 'day' : 'month';
 }
 
 export type GmvTrendView = 'sales_day_trend' | 'sales_trend';
