@@ -5,7 +5,14 @@
  * employees, the actions page's list (its first page with its total) and the
  * segments page's journey flows, as an executive asks them.
  *
- *   node --import tsx bench/preset-rest.ts --data-dir DIR [--runs 7] [--only a,b]
+ *   node --import tsx bench/preset-rest.ts --data-dir DIR [--runs 7] [--only a,b] [--wait-ms 3000]
+ *
+ * `--only` names any query of the staff, segments and actions pages
+ * (journey_flows, owner_counts, customers_by_aipl_stage, count_birthday_soon…);
+ * `--each` writes one order before each query and asks it at once with a
+ * new limit (bench/timing.ts `uncached`), as `npm run bench` times a tile
+ * after a write: every query then pays what follows a write (the
+ * classification's refresh in its refresh key, its own statement).
  *
  * Starts the product on a seeded data directory (as `npm run bench` does);
  * each run writes one paid order today (bench/new-order.ts), waits 3 s (the
@@ -26,10 +33,12 @@ import { BrowserClient } from './http-client.ts';
 import { orderWriter } from './new-order.ts';
 import { embeddedProductOptions, startProduct } from './product.ts';
 
-const { values: args } = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '7' }, only: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '7' }, only: { type: 'string' }, 'wait-ms': { type: 'string', default: '3000' }, each: { type: 'boolean', default: false } } });
 if (!args['data-dir']) throw new Error('--data-dir DIR: a data directory seeded by `DATA_DIR=DIR npm run seed`');
 const dataDir = path.resolve(args['data-dir']);
 const say = (m: string): void => { process.stderr.write(`[preset-rest ${new Date().toISOString().slice(11, 19)}] ${m}\n`); };
+// bench/timing.ts's `uncached` (that module reads `npm run bench`'s options): a new limit, a new cache key.
+const uncached = (q: CubeQuery, nonce: number): CubeQuery => ({ ...q, limit: typeof q.limit === 'number' ? q.limit + 1 + nonce : 9_999 - nonce });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
@@ -50,6 +59,7 @@ async function main(): Promise<void> {
     const ctx: PageContext = { asOf, campaignRows: [], channel: '', team: someone!.team, employeeId: someone!.id };
     const pick = (queries: Array<{ name: string; query: CubeQuery }>, name: string): CubeQuery => queries.find((q) => q.name === name)!.query;
     const all: Record<string, CubeQuery> = {
+      ...Object.fromEntries([...segments(ctx).queries, ...actions().queries].map((q) => [q.name, q.query])),
       owned_by_team: pick(staff(ctx, false).queries, 'owned_by_team'),
       owned_by_employee: pick(staff(ctx, true).queries, 'owned_by_employee'),
       list: pick(actions().queries, 'list'),
@@ -65,11 +75,14 @@ async function main(): Promise<void> {
     const writer = await orderWriter(owner, null);
     const loads: string[] = [];
     for (let run = 0; run < Number(args.runs); run++) {
-      await writer.write();
-      await sleep(3000);
-      for (const name of only) {
+      if (!args.each) {
+        await writer.write();
+        await sleep(Number(args['wait-ms']));
+      }
+      for (const [i, name] of only.entries()) {
+        if (args.each) await writer.write();
         const t = performance.now();
-        await exec.load({ ...all[name]!, renewQuery: true });
+        await exec.load(args.each ? uncached(all[name]!, 100 * run + i) : { ...all[name]!, renewQuery: true });
         times[name]!.push(Math.round(performance.now() - t));
       }
       loads.push(load());

@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import jwt from 'jsonwebtoken';
 import { UserError } from '@cubejs-backend/api-gateway';
 import { AccessError, applyAccessRules } from './access-rules.ts';
+import { applyCountGrain } from './count-grain.ts';
 import { applyPeriodSlice } from './period-slice.ts';
 import { applyDayGrain } from './day-grain.ts';
 import { applyMonthTrend } from './month-trend.ts';
@@ -158,7 +159,7 @@ export async function startCubeServer(options: CubeServerOptions): Promise<Runni
     queryRewrite: (query: Record<string, unknown>, request: { securityContext?: unknown }) => {
       if (!isSecurityContext(request.securityContext)) throw new UserError('No valid security context.');
       try {
-        return applyDayGrain(applyMonthTrend(applyRangeLevel(applyPeriodSlice(applyAccessRules(query, request.securityContext as SecurityContext)))));
+        return applyCountGrain(applyDayGrain(applyMonthTrend(applyRangeLevel(applyPeriodSlice(applyAccessRules(query, request.securityContext as SecurityContext))))));
       } catch (error) {
         if (error instanceof AccessError) throw new UserError(error.message);
         throw error;

@@ -62,7 +62,7 @@ export interface GuardedDriverOptions {
   onRollupTables?: () => void;
 }
 
-const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.(classification_(on|now_version)|journey_pairs|journey_flow_counts)\s*\(/i;
+const BUILD_STATEMENT = /^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\b|\bsiyu\.(classification_(on|now_version)|journey_pairs|journey_flow_counts(?:_at)?)\s*\(/i;
 
 /** The statement timeout a statement runs under, in milliseconds. */
 export function statementTimeoutFor(sql: string, options: Pick<GuardedDriverOptions, 'queryTimeoutMs' | 'buildTimeoutMs'>): number {

@@ -167,6 +167,30 @@ describe('segment and action-list counts from the stored classification counts (
       (SELECT 'kept' AS side, * FROM kept EXCEPT SELECT 'kept', * FROM fresh)
       UNION ALL (SELECT 'fresh', * FROM fresh EXCEPT SELECT 'fresh', * FROM kept)`;
     expect(diff, label).toEqual([]);
+    // The coarser grains (migration 056: the brand, the owner, the owner and the stages) are the finest rows summed.
+    const grains = await ctx.db.sql<Row[]>`
+      WITH kept AS (
+        SELECT grain, owner_employee_id, lifecycle_stage, rfm_segment, aipl_stage, five_a_stage, value_quadrant, customers, buyers,
+               lifetime_gmv, churned_buyers, birthday_soon, booked_not_arrived, high_value_slipping, first_order_follow_up
+        FROM siyu.classification_count_grains),
+      summed AS (
+        SELECT 'brand' AS grain, NULL::integer AS owner_employee_id, lifecycle_stage, rfm_segment, aipl_stage, five_a_stage, value_quadrant,
+               sum(customers) AS customers, sum(buyers) AS buyers, sum(lifetime_gmv) AS lifetime_gmv, sum(churned_buyers) AS churned_buyers,
+               sum(birthday_soon) AS birthday_soon, sum(booked_not_arrived) AS booked_not_arrived,
+               sum(high_value_slipping) AS high_value_slipping, sum(first_order_follow_up) AS first_order_follow_up
+        FROM siyu.classification_counts GROUP BY lifecycle_stage, rfm_segment, aipl_stage, five_a_stage, value_quadrant
+        UNION ALL
+        SELECT 'owner', owner_employee_id, NULL, NULL, NULL, NULL, NULL, sum(customers), sum(buyers), sum(lifetime_gmv), sum(churned_buyers),
+               sum(birthday_soon), sum(booked_not_arrived), sum(high_value_slipping), sum(first_order_follow_up)
+        FROM siyu.classification_counts GROUP BY owner_employee_id
+        UNION ALL
+        SELECT 'owner_stages', owner_employee_id, lifecycle_stage, rfm_segment, aipl_stage, five_a_stage, value_quadrant,
+               sum(customers), sum(buyers), sum(lifetime_gmv), sum(churned_buyers),
+               sum(birthday_soon), sum(booked_not_arrived), sum(high_value_slipping), sum(first_order_follow_up)
+        FROM siyu.classification_counts GROUP BY owner_employee_id, lifecycle_stage, rfm_segment, aipl_stage, five_a_stage, value_quadrant)
+      (SELECT 'kept' AS side, * FROM kept EXCEPT SELECT 'kept', * FROM summed)
+      UNION ALL (SELECT 'summed', * FROM summed EXCEPT SELECT 'summed', * FROM kept)`;
+    expect(grains, `${label}: the grains`).toEqual([]);
   };
 
   it('equals plain SQL on the classification for each role, as seeded', async () => {

@@ -19,6 +19,9 @@ import { createTestDatabase, one, type TestDatabase } from '../helpers/database.
 import { profileSql } from '../helpers/independent-sql.ts';
 import { random, randomOrderWrite } from '../helpers/order-writes.ts';
 
+/** Thrown to roll a transaction back. */
+class Rollback extends Error {}
+
 const AS_OF = '2026-11-20';
 const TZ = 'Asia/Shanghai';
 const local = (column: string): string => `(${column} AT TIME ZONE '${TZ}')::date`;
@@ -92,6 +95,40 @@ describe('the as-of classification, kept customer by customer', () => {
         SELECT siyu.classification_median((SELECT array_agg(x::double precision ORDER BY x) FROM h), (SELECT array_agg(c ORDER BY x) FROM h)) AS histogram,
                (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM v) AS percentile`;
       expect(row!.histogram, `values ${values.join(',')}`).toBe(row!.percentile);
+    }
+  });
+
+  // Migration 056: the refresh's thresholds from the kept sums and histograms through their index
+  // (siyu.classification_now_thresholds) equal the rules' own function over the arrays, on the seeded histograms and on
+  // random ones written in (rolled back).
+  it("the refresh's thresholds are the rules' thresholds over the same sums and histograms", async () => {
+    const rules = `SELECT * FROM siyu.classification_thresholds(
+        (SELECT buyers FROM siyu.classification_sums), (SELECT recency_sum FROM siyu.classification_sums),
+        (SELECT orders_sum FROM siyu.classification_sums), (SELECT amount_sum FROM siyu.classification_sums),
+        (SELECT array_agg(points::bigint ORDER BY points) FROM siyu.classification_points WHERE measure = 'activity' AND customers > 0),
+        (SELECT array_agg(customers ORDER BY points) FROM siyu.classification_points WHERE measure = 'activity' AND customers > 0),
+        (SELECT array_agg(points ORDER BY points) FROM siyu.classification_points WHERE measure = 'value' AND customers > 0),
+        (SELECT array_agg(customers ORDER BY points) FROM siyu.classification_points WHERE measure = 'value' AND customers > 0))`;
+    await refresh();
+    expect(await sql`SELECT * FROM siyu.classification_now_thresholds()`).toEqual(await sql.unsafe(rules));
+    const rnd = random(56);
+    for (let i = 0; i < 30; i++) {
+      await sql.begin(async (tx) => {
+        await tx`DELETE FROM siyu.classification_points`;
+        for (const measure of ['activity', 'value']) {
+          const n = i < 3 ? i : 1 + Math.floor(rnd() * 40);
+          const seen = new Set<number>();
+          for (let k = 0; k < n; k++) {
+            const points = measure === 'value' && i % 2 === 1 ? Math.floor(rnd() * 9000) / 10 : Math.floor(rnd() * (i % 3 === 0 ? 6 : 800));
+            if (seen.has(points)) continue;
+            seen.add(points);
+            await tx`INSERT INTO siyu.classification_points (measure, points, customers) VALUES (${measure}, ${points}, ${1 + Math.floor(rnd() * (k % 4 === 0 ? 50 : 3))})`;
+          }
+        }
+        const mine = await tx`SELECT * FROM siyu.classification_now_thresholds()`;
+        expect(mine, `random histograms ${i}`).toEqual(await tx.unsafe(rules));
+        throw new Rollback();
+      }).catch((e: unknown) => { if (!(e instanceof Rollback)) throw e; });
     }
   });
 

@@ -93,6 +93,14 @@ describe('journey flows tile from the kept journey counts (journey_counts)', () 
         (SELECT 'kept' AS side, * FROM kept EXCEPT SELECT 'kept', * FROM fresh)
         UNION ALL (SELECT 'fresh', * FROM fresh EXCEPT SELECT 'fresh', * FROM kept)`);
       expect(diff, `${label}: ${from} → ${to}`).toEqual([]);
+      // The brand's rows (migration 056), as the exec's tile reads them: the fresh count summed over owner and channel.
+      const brand = await ctx.db.sql.unsafe<Row[]>(`
+        WITH kept AS MATERIALIZED (SELECT family, from_stage, to_stage, customers FROM siyu.journey_flow_counts_at(${lit(from)}, ${lit(to)}, NULL, 'brand')),
+        pairs AS MATERIALIZED (${freshPairs(from, to)}),
+        fresh AS (SELECT family, from_stage, to_stage, sum(customers) AS customers FROM (${fresh}) AS f GROUP BY 1, 2, 3)
+        (SELECT 'kept' AS side, * FROM kept EXCEPT SELECT 'kept', * FROM fresh)
+        UNION ALL (SELECT 'fresh', * FROM fresh EXCEPT SELECT 'fresh', * FROM kept)`);
+      expect(brand, `${label}: ${from} → ${to}, the brand's rows`).toEqual([]);
     }
   };
 
