@@ -89,7 +89,7 @@ async function main(): Promise<void> {
         return rows;
       };
       for (const metric of onlyMetrics) {
-        const rows = await time(drillList(`metric=${metric}&via=overview`, asOf, limited), `list ${metric}`);
+        const rows = await time(drillList(`metric=${metric}&via=overview`, asOf, limited, me.role === 'staff'), `list ${metric}`);
         const first = (rows as Array<Record<string, unknown>> | null)?.[0];
         const id = first ? Number(Object.entries(first).find(([k]) => k.endsWith('.customer'))?.[1]) : Number.NaN;
         if (firstCustomer === null && Number.isInteger(id) && id > 0) firstCustomer = id;

@@ -166,7 +166,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       if (performance.now() >= deadline) break;
       await pause();
       const metric = DRILLED_METRICS[(index + round) % DRILLED_METRICS.length]!;
-      const rows = await open(client, role, kept, drillList(`metric=${metric}&via=overview`, options.context.asOf, limitedRole), `list ${metric}`);
+      const rows = await open(client, role, kept, drillList(`metric=${metric}&via=overview`, options.context.asOf, limitedRole, role === 'staff'), `list ${metric}`);
       if (performance.now() >= deadline) break;
       await pause();
       const first = (rows as Array<Record<string, unknown>> | null)?.[0];

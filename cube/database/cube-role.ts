@@ -47,6 +47,12 @@ export async function ensureCubeRole(sql: Sql, ownerUrl: string, statementTimeou
       // The setting exists from PostgreSQL 16 on (DATABASE_URL may name an older server).
       const [version] = await tx<{ n: number }[]>`SELECT current_setting('server_version_num')::int AS n`;
       if (version!.n >= 160000) await tx.unsafe(`ALTER ROLE ${r} SET enable_presorted_aggregate = off`);
+      // The pages read tables that stay in memory: a random page costs about what a sequential
+      // one does. At the default 4 PostgreSQL read a whole table and hashed it rather than look up
+      // a few thousand rows by index (a staff member's customers joined to their classification:
+      // 52 -> 16 ms at 200k, growing with the brand rather than with the person's book). A
+      // planner choice: the same answers (docs/performance.md, "PostgreSQL's CPU per answer").
+      await tx.unsafe(`ALTER ROLE ${r} SET random_page_cost = 1.1`);
       // One person's query must not hold a connection for minutes after its page has gone.
       await tx.unsafe(`ALTER ROLE ${r} SET statement_timeout = ${statementTimeoutMs}`);
       await tx.unsafe(`ALTER ROLE ${r} SET idle_in_transaction_session_timeout = ${statementTimeoutMs}`);

@@ -152,10 +152,10 @@ export function tilePages(ctx: PageContext): PageLoad[] {
  * for the header (and the spend for ROI and CAC), and the filter bar.
  * `params` is the URL's query string; `limitedRole`: a staff member's or manager's page (their own slice and its remainder).
  */
-export function drillList(params: string, asOf: string, limitedRole = false): PageLoad {
+export function drillList(params: string, asOf: string, limitedRole = false, staff = false): PageLoad {
   const search = new URLSearchParams(params);
   const slice = parseDrill(search, asOf);
-  const queries = named(customersQueries(slice, parsePage(search), limitedRole, asOf)).map((q) =>
+  const queries = named(customersQueries(slice, parsePage(search), limitedRole, asOf, staff)).map((q) =>
     q.name === 'list' ? { ...q, then: (rows: ReadonlyArray<Record<string, unknown>>) => attributesQuery(slice, rows) as CubeQuery | null } : q);
   return { page: 'customers (drill-down list)', route: `/customers?${params}`, requests: [], queries };
 }

@@ -72,7 +72,7 @@ export function CustomersPage() {
 
   // The page ranks customers on the facts, then fetches those customers' attributes by id.
   const limited = me!.role === 'staff' || me!.role === 'manager';
-  const queries = customersQueries(slice, page, limited, me!.asOf);
+  const queries = customersQueries(slice, page, limited, me!.asOf, me!.role === 'staff');
   const list = useCubeQuery(queries.list);
   const listTotal = useCubeQuery(queries.list_total);
   const attributes = useCubeQuery(attributesQuery(slice, list.rows));

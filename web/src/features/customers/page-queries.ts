@@ -21,14 +21,17 @@ import { filterBarQueries } from '../../lib/page-queries.ts';
 
 export const CUSTOMERS_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
-/** `asOf`: the data date, which says whether the range is a preset's (null: never read from stored rows). */
-export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole: boolean, asOf: string | null) {
+/**
+ * `asOf`: the data date, which says whether the range is a preset's (null: never read from stored rows); `staff`: a
+ * staff member's own list (the LTV page's shape, ltv.ts).
+ */
+export function customersQueries(slice: DrillSlice, page: DrillPage, limitedRole: boolean, asOf: string | null, staff = false) {
   // On the slices' table a team role's remainder is read from the header and the list's total (`listRemainder`).
   const scope = remainderFromList(slice, page, asOf, limitedRole) ? null : buildDrillScopeQueries(slice, limitedRole);
   const ratio = buildRatioCountQueries(slice, asOf);
   return {
     ...filterBarQueries(CUSTOMERS_FILTERS),
-    list: buildDrillListQuery(slice, page, asOf, limitedRole),
+    list: buildDrillListQuery(slice, page, asOf, limitedRole, staff),
     // Null when the list carries its own total.
     list_total: buildDrillListTotalQuery(slice, page, asOf, limitedRole),
     summary: buildDrillListSummaryQuery(slice, page, asOf, limitedRole),

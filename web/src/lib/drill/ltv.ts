@@ -12,6 +12,16 @@
  *
  * Only in the default order (LTV largest first, then the customer id), for
  * no segment or journey cut. Everything here is pure.
+ *
+ * A staff member's own list (`ownBook`) is ordered by the `ltv` measure per
+ * customer instead (the same value: one buyer's paid amount over one buyer),
+ * over the same buyers: ordered by the column, PostgreSQL walked the brand's
+ * paid-amount index from the top and dropped every other owner's customer
+ * (36,000 rows read for a page of 50 at 200k, 188 ms, growing with the brand);
+ * ordered by the measure it reads the owner's customers through the owner
+ * index and sorts those few (16 ms at 200k; docs/performance.md, "PostgreSQL's
+ * CPU per answer for 50 people"). A manager's team is large enough for the
+ * walk to stop early: theirs stays by dimensions.
  */
 import type { Query } from '../cube.ts';
 import type { DrillPage, DrillSlice } from './url.ts';
@@ -19,8 +29,18 @@ import type { DrillPage, DrillSlice } from './url.ts';
 const V = 'customer_insights';
 
 /** The page of the LTV list by dimensions, or null when another query answers it. `filters`: the slice's (baseFilters). */
-export function ltvListQuery(slice: DrillSlice, page: DrillPage, filters: NonNullable<Query['filters']>): Query | null {
+export function ltvListQuery(slice: DrillSlice, page: DrillPage, filters: NonNullable<Query['filters']>, ownBook = false): Query | null {
   if (slice.metric !== 'ltv' || page.sort !== null || slice.segment || slice.journey) return null;
+  if (ownBook) {
+    return {
+      dimensions: [`${V}.customer`],
+      measures: [`${V}.ltv`],
+      filters: [...filters, { member: `${V}.paid_orders`, operator: 'gt', values: ['0'] }],
+      order: [[`${V}.ltv`, 'desc'], [`${V}.customer`, 'asc']],
+      limit: page.limit,
+      offset: page.offset,
+    };
+  }
   return {
     dimensions: [`${V}.customer`, `${V}.paid_amount`],
     filters: [...filters, { member: `${V}.paid_orders`, operator: 'gt', values: ['0'] }],

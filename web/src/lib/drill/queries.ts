@@ -200,12 +200,12 @@ function storedFilters(stored: StoredDrill): Filter[] {
  * `buildDrillPageQuery`, read from an index instead of summed), else
  * `buildDrillPageQuery`. Its rows are read through `drillListRows`.
  */
-export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query {
+export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean, staff = false): Query {
   const stored = storedDrill(slice, page, asOf, limitedRole);
   if (stored === null) {
     // A preset's repurchase list from stored rows (its total: the tile's count); the LTV list by dimensions.
     // An attributed list from the customer-day table's campaign rows (attributed.ts).
-    const byRows = attributedListQuery(slice, () => buildDrillPageQuery(slice, page)) ?? rangeDrillListQuery(slice, page, asOf, limitedRole) ?? repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice));
+    const byRows = attributedListQuery(slice, () => buildDrillPageQuery(slice, page)) ?? rangeDrillListQuery(slice, page, asOf, limitedRole) ?? repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice), staff);
     if (byRows) return byRows;
     const query = buildDrillPageQuery(slice, page);
     // A list whose population the number's own count measure counts: its total is that count (`buildDrillListTotalQuery`).
