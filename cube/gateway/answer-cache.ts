@@ -67,12 +67,6 @@ export interface AnswerCacheOptions {
   now?: () => number;
   /** The wall clock, ms since the epoch (what Cube's lastRefreshTime is read against). */
   wallNow?: () => number;
-  /**
-   * The fingerprint as read before Cube could run a statement (`at` on `now`'s clock, `wallAt` on the wall clock).
-   * Cube's result cache lives in this process and starts empty, so every answer it gives came from a statement that
-   * began after that read: while the data still has that fingerprint, its answers need not wait the longest statement.
-   */
-  startedUnder?: { fingerprint: string; at: number; wallAt: number };
 }
 
 interface State { fingerprint: string; seenSince: number; seenSinceWall: number; readAt: number }
@@ -139,11 +133,8 @@ export class AnswerCache {
       const startedWall = this.wallNow();
       this.reading = this.options.fingerprint().then((fingerprint) => {
         const same = this.state?.fingerprint === fingerprint;
-        // The first read, unchanged since before Cube started: nothing Cube answers predates the data as it is.
-        const before = this.options.startedUnder;
-        const fromStart = !this.state && before?.fingerprint === fingerprint ? before : null;
-        const seenSince = same ? this.state!.seenSince : fromStart ? fromStart.at : started;
-        const seenSinceWall = same ? this.state!.seenSinceWall : fromStart ? fromStart.wallAt - this.maxStatementMs : startedWall;
+        const seenSince = same ? this.state!.seenSince : started;
+        const seenSinceWall = same ? this.state!.seenSinceWall : startedWall;
         if (!same) {
           this.entries.clear();
           this.rows = 0;
@@ -218,13 +209,6 @@ export class AnswerCache {
   }
 }
 
-/** The data's fingerprint now, with when it was read (`startedUnder`: read it before Cube starts). */
-export async function readFingerprint(sql: Sql): Promise<{ fingerprint: string; at: number; wallAt: number }> {
-  const at = performance.now();
-  const wallAt = Date.now();
-  return { fingerprint: String((await sql.unsafe<{ fingerprint: string }[]>(FINGERPRINT_SQL))[0]?.fingerprint), at, wallAt };
-}
-
 /** The data's fingerprint (see above): every table's change counter and the as-of classification's build. */
 export const FINGERPRINT_SQL = `
   SELECT concat_ws('|',
@@ -232,10 +216,9 @@ export const FINGERPRINT_SQL = `
     (SELECT string_agg(row_to_json(b)::text, ',') FROM siyu.classification_builds AS b)) AS fingerprint`;
 
 /** The product's kept answers on its database, logging now and then (the benchmark's product log) what they spared Cube. */
-export function answerCacheOn(sql: Sql, epoch: () => number, log?: (message: string) => void, startedUnder?: AnswerCacheOptions['startedUnder']): AnswerCache {
+export function answerCacheOn(sql: Sql, epoch: () => number, log?: (message: string) => void): AnswerCache {
   const cache = new AnswerCache({
     epoch,
-    ...(startedUnder ? { startedUnder } : {}),
     fingerprint: async () => String((await sql.unsafe<{ fingerprint: string }[]>(FINGERPRINT_SQL))[0]?.fingerprint),
   });
   let last = '';

@@ -44,8 +44,6 @@ export interface Backends {
   rollupTablesEpoch?: () => number;
   /** A Cube in this process: loads handed to its gateway directly (cube/engine/in-process-load.ts) instead of over HTTP. */
   cubeLoad?: CubeLoad;
-  /** The data's fingerprint read before Cube started (answer-cache.ts, `startedUnder`). */
-  fingerprintBeforeCube?: { fingerprint: string; at: number; wallAt: number };
 }
 
 export interface AppServerOptions {
@@ -350,7 +348,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<AppServ
   return {
     app,
     ready: (b) => {
-      answers = b.rollupTablesEpoch && options.answerCache !== false ? answerCacheOn(b.sql, b.rollupTablesEpoch, options.log, b.fingerprintBeforeCube) : null;
+      answers = b.rollupTablesEpoch && options.answerCache !== false ? answerCacheOn(b.sql, b.rollupTablesEpoch, options.log) : null;
       const proxy = new CubeProxy({
         cubeUrl: b.cubeUrl, apiSecret: options.cubeApiSecret, log: options.log,
         admission: new QueryAdmission({ ...DEFAULT_ADMISSION_LIMITS, ...options.admissionLimits }),

@@ -7,7 +7,6 @@ import type { Sql } from 'postgres';
 import type { Config } from '../config.ts';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.ts';
 import { startCubeServer } from '../engine/cube-server.ts';
-import { readFingerprint } from '../gateway/answer-cache.ts';
 import { buildAppServer } from '../gateway/app-server.ts';
 import { provisionDemoAccounts } from '../gateway/accounts.ts';
 import { ensureCubeRole } from '../database/cube-role.ts';
@@ -80,8 +79,6 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
     const provisioned = await provisionDemoAccounts(sql, config.demoPassword);
     if (provisioned > 0) log(`demo data: ${provisioned} demo accounts with the demo password`);
     const cubeDatabaseUrl = config.cubeDatabaseUrl ?? (await ensureCubeRole(sql, databaseUrl, config.queryTimeoutMs));
-    // Before Cube can run a statement: its answers while the data stays so need not wait (answer-cache.ts).
-    const fingerprintBeforeCube = await readFingerprint(sql);
     const cube = await startCubeServer({
       databaseUrl: cubeDatabaseUrl, port: config.cubePort, apiSecret: config.cubeApiSecret, modelDir: config.modelDir, log,
       preAggregations: config.preAggregations, refreshWorker: config.refreshWorker, timeZone: config.timeZone,
@@ -89,7 +86,7 @@ export async function startStack(config: Config, events: StackEvents = {}): Prom
       ...(config.cubeSystemSecret ? { systemSecret: config.cubeSystemSecret } : {}),
     });
     stops.push(function cubeServer() { return cube.stop(); });
-    server.ready({ sql, cubeUrl: cube.url, rollupTablesEpoch: cube.rollupTablesEpoch, cubeLoad: cube.load, fingerprintBeforeCube });
+    server.ready({ sql, cubeUrl: cube.url, rollupTablesEpoch: cube.rollupTablesEpoch, cubeLoad: cube.load });
     return { url: `http://localhost:${port}`, databaseUrl, cubeUrl: cube.url, sql, stop, stopping: () => current, answerCounts: () => server.answerCounts() };
   } catch (error) {
     await stop();

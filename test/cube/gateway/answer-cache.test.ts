@@ -125,33 +125,6 @@ describe('kept answers (unit)', () => {
     expect(await cache.lookup('k')).toEqual({ answer: { data: 'after' } });
   });
 
-  it('keeps at once what Cube computed after the fingerprint read before it started, while the data stays so', async () => {
-    const world = { now: 10_000, wall: 1_000_000, fingerprint: 'a' };
-    const make = () => new AnswerCache({
-      fingerprint: async () => world.fingerprint, epoch: () => 0, now: () => world.now, wallNow: () => world.wall,
-      pollMs: 500, settleMs: 3_000, maxStatementMs: 35_000, startedUnder: { fingerprint: 'a', at: 0, wallAt: 990_000 },
-    });
-    const cache = make();
-    const asked = await cache.lookup('k');
-    if (!('asked' in asked)) throw new Error('nothing is kept yet');
-    // Computed before the read (no statement of this Cube can be): not kept.
-    await cache.keep('k', asked.asked, { data: 'before' }, 989_999);
-    expect(cache.size).toBe(0);
-    await cache.keep('k', asked.asked, { data: 'since' }, 990_000);
-    expect(await cache.lookup('k')).toEqual({ answer: { data: 'since' } });
-    // Written between that read and the first lookup: the rule of the longest statement again.
-    world.fingerprint = 'b';
-    const changed = make();
-    await changed.lookup('start');
-    world.now += 5_000;
-    const again = await changed.lookup('k');
-    if (!('asked' in again)) throw new Error('nothing is kept yet');
-    await changed.keep('k', again.asked, { data: 'maybe from before the write' }, 1_000_000);
-    expect(changed.size).toBe(0);
-    await changed.keep('k', again.asked, { data: 'after' }, 1_035_000);
-    expect(changed.size).toBe(1);
-  });
-
   it('reads the fingerprint once per poll interval however many ask, and keeps at most maxEntries', async () => {
     const { world, cache, ask, start } = fakeCache();
     await start();
