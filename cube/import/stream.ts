@@ -12,8 +12,9 @@
  * mapped yet (a first load), and only for a file longer than one block. A
  * long file (SPLIT) is cut in two at a record boundary: the second part is
  * parsed and checked on another thread (stream-part.ts) while this one
- * parses the first, both parts' blocks streamed here as they come (ids in
- * file order, the second part's above every id of the first).
+ * parses the first; the first part's blocks are streamed as they come, the
+ * second's (waiting meanwhile) after them, so the rows lie in the table in
+ * file order (ids too: the second part's above every id of the first).
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -280,11 +281,13 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
         from = nextId;
         await send(joined(block.rows), joined(block.codes), at, nextId - 1);
       }
-      for (const b of part?.take() ?? []) await sendPart(b);
       if (failure) throw failure;
       if (!more) break;
       more = await parseRows(cursor, checker, STREAM_BLOCK, timing, take);
     }
+    // The second part's blocks after the first part's, in file order: its rows then lie in the table in file order,
+    // as one thread writes them (interleaved, the sorts after the parse met them out of order: the customer-day
+    // rows' 2.1 s became 3.1 s, 17.3 s of PostgreSQL after the parse against 14.1 s, the medians of five runs).
     if (part) {
       for (let blocks = await part.next(); blocks.length > 0 && !failure; blocks = await part.next()) for (const b of blocks) await sendPart(b);
       if (failure) throw failure;
