@@ -88,6 +88,11 @@ function pgCpu(): number {
   }
   return ticks / TICK;
 }
+/** The main thread's own CPU seconds (a worker thread's and V8's helper threads' not counted): the Node side's critical path. */
+const mainCpu = (): number => {
+  const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICK;
+};
 const nodeCpu = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -108,17 +113,18 @@ try {
         const t0 = performance.now();
         const n0 = nodeCpu();
         const p0 = pgCpu();
-        let last = { t: t0, n: n0, p: p0 };
+        let last = { t: t0, n: n0, p: p0, m: mainCpu() };
         const load0 = os.loadavg()[0]!;
         process.stdout.write(`run ${run + 1}, ${pass} (load ${load0.toFixed(2)})\n`);
         class Enough extends Error {}
         const report = await runImport(sql, files, {
           check: false, timeZone: 'Asia/Shanghai', username: 'bench', source: 'cli',
           onProgress: (p) => {
-            const now = { t: performance.now(), n: nodeCpu(), p: pgCpu() };
+            const now = { t: performance.now(), n: nodeCpu(), p: pgCpu(), m: mainCpu() };
             process.stdout.write(`  ${p.phase} ${p.entity} ${p.rows} rows ${p.seconds.toFixed(2)} s`
               + `${p.total !== undefined ? ` total ${p.total.toFixed(2)} s (${Math.round(p.rows / p.total)} rows/s)` : ''}`
-              + ` | since last: wall ${((now.t - last.t) / 1000).toFixed(2)} s, node ${(now.n - last.n).toFixed(2)} s, pg ${(now.p - last.p).toFixed(2)} s\n`);
+              + ` | since last: wall ${((now.t - last.t) / 1000).toFixed(2)} s, node ${(now.n - last.n).toFixed(2)} s`
+              + ` (main thread ${(now.m - last.m).toFixed(2)} s), pg ${(now.p - last.p).toFixed(2)} s\n`);
             last = now;
             if (values['until-orders'] && p.phase === 'write' && p.entity === 'orders') throw new Enough();
           },
