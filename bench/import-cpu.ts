@@ -15,6 +15,8 @@
  * made by a run without it) starts the postmaster with every statement's
  * duration and its backend's CPU in the log (log_statement_stats), and
  * prints the statements of the orders' span that took more than 20 ms of CPU.
+ * `--until-orders` stops each run at the orders' write line (the transaction
+ * rolled back): the orders' figure without the derived tables' builds after it.
  */
 import { execSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -31,7 +33,8 @@ import { freePort } from '../cube/ports.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { runs: { type: 'string', default: '1' }, again: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '1' }, again: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false },
+    'until-orders': { type: 'boolean', default: false } },
 });
 const [folder, dataDir] = positionals;
 if (!folder || !dataDir) throw new Error('usage: bench/import-cpu.ts <folder> <data dir> [--runs N] [--again]');
@@ -85,6 +88,11 @@ function pgCpu(): number {
   }
   return ticks / TICK;
 }
+/** The main thread's own CPU seconds (a worker thread's and V8's helper threads' not counted): the Node side's critical path. */
+const mainCpu = (): number => {
+  const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICK;
+};
 const nodeCpu = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -105,23 +113,29 @@ try {
         const t0 = performance.now();
         const n0 = nodeCpu();
         const p0 = pgCpu();
-        let last = { t: t0, n: n0, p: p0 };
+        let last = { t: t0, n: n0, p: p0, m: mainCpu() };
         const load0 = os.loadavg()[0]!;
         process.stdout.write(`run ${run + 1}, ${pass} (load ${load0.toFixed(2)})\n`);
+        class Enough extends Error {}
         const report = await runImport(sql, files, {
           check: false, timeZone: 'Asia/Shanghai', username: 'bench', source: 'cli',
           onProgress: (p) => {
-            const now = { t: performance.now(), n: nodeCpu(), p: pgCpu() };
+            const now = { t: performance.now(), n: nodeCpu(), p: pgCpu(), m: mainCpu() };
             process.stdout.write(`  ${p.phase} ${p.entity} ${p.rows} rows ${p.seconds.toFixed(2)} s`
               + `${p.total !== undefined ? ` total ${p.total.toFixed(2)} s (${Math.round(p.rows / p.total)} rows/s)` : ''}`
-              + ` | since last: wall ${((now.t - last.t) / 1000).toFixed(2)} s, node ${(now.n - last.n).toFixed(2)} s, pg ${(now.p - last.p).toFixed(2)} s\n`);
+              + ` | since last: wall ${((now.t - last.t) / 1000).toFixed(2)} s, node ${(now.n - last.n).toFixed(2)} s`
+              + ` (main thread ${(now.m - last.m).toFixed(2)} s), pg ${(now.p - last.p).toFixed(2)} s\n`);
             last = now;
+            if (values['until-orders'] && p.phase === 'write' && p.entity === 'orders') throw new Enough();
           },
+        }).catch((error: unknown) => {
+          if (error instanceof Enough) return { result: 'stopped after the orders (rolled back)', problems: [] };
+          throw error;
         });
         const end = { t: performance.now(), n: nodeCpu(), p: pgCpu() };
         process.stdout.write(`  ${report.result}; after the last line: wall ${((end.t - last.t) / 1000).toFixed(2)} s, node ${(end.n - last.n).toFixed(2)} s, pg ${(end.p - last.p).toFixed(2)} s\n`);
         process.stdout.write(`  whole: wall ${((end.t - t0) / 1000).toFixed(2)} s, node ${(end.n - n0).toFixed(2)} s, pg ${(end.p - p0).toFixed(2)} s, load ${load0.toFixed(2)}-${os.loadavg()[0]!.toFixed(2)}\n`);
-        if (report.result !== 'imported') process.stdout.write(`  ${JSON.stringify(report.problems.slice(0, 3))}\n`);
+        if (report.result !== 'imported' && report.problems.length > 0) process.stdout.write(`  ${JSON.stringify(report.problems.slice(0, 3))}\n`);
       }
     } finally {
       await sql.end({ timeout: 5 });

@@ -8,7 +8,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { entityOfFile, type EntityName } from './contract.ts';
+import { scanRecords, textCursor, trimmed, type RowCursor } from './csv.ts';
 import { msg, type Message } from './messages.ts';
+
+export type { FilePart, RowCursor } from './csv.ts';
 
 export interface InputFile {
   name: string;
@@ -33,15 +36,6 @@ export interface Sheet {
   cursor(): RowCursor;
   /** Seconds spent reading and decoding the file (the parse is timed with the rows' checks). */
   seconds: number;
-}
-
-export interface RowCursor {
-  /** Hands over rows until `row` returns true (stopping after that row) or the file ends; false once it has ended. */
-  next(row: (line: number, cells: string[]) => boolean | void): boolean;
-  /** The line of a quote never closed (the rows after it are lost), else null; known once the file has ended. */
-  unclosedAt: number | null;
-  /** The share of the file handed over so far, 0 to 1. */
-  done(): number;
 }
 
 export interface FileProblem {
@@ -87,85 +81,6 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: Sheet['
   } catch {
     return msg('bad_encoding');
   }
-}
-
-/**
- * RFC 4180 records from `from` on: quoted fields may hold the separator,
- * quotes ("") and line breaks. Each record goes to `record` as it is parsed
- * (true: stop after it), so its cells can die young: rows kept until the
- * whole file was parsed made garbage collection the largest cost of reading.
- */
-function scanRecords(text: string, separator: string, from: { at: number; line: number },
-  record: (line: number, cells: string[]) => boolean | void): { unclosedAt: number | null } {
-  const n = text.length;
-  let i = from.at;
-  let line = from.line;
-  const sepCode = separator.charCodeAt(0);
-  while (i < n) {
-    const start = line;
-    const cells: string[] = [];
-    for (;;) {
-      if (text.charCodeAt(i) === 34 /* " */) {
-        let value = '';
-        let from = ++i;
-        for (;;) {
-          const q = text.indexOf('"', i);
-          if (q < 0) return { unclosedAt: start };
-          for (let k = text.indexOf('\n', i); k >= 0 && k < q; k = text.indexOf('\n', k + 1)) line++;
-          if (text.charCodeAt(q + 1) === 34) {
-            value += text.slice(from, q + 1);
-            i = from = q + 2;
-            continue;
-          }
-          value += text.slice(from, q);
-          i = q + 1;
-          break;
-        }
-        // Anything between the closing quote and the separator is kept, as Excel does.
-        let end = i;
-        while (end < n && text.charCodeAt(end) !== sepCode && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
-        cells.push(value + text.slice(i, end));
-        i = end;
-      } else {
-        let end = i;
-        while (end < n) {
-          const c = text.charCodeAt(end);
-          if (c === sepCode || c === 10 || c === 13) break;
-          end++;
-        }
-        cells.push(text.slice(i, end));
-        i = end;
-      }
-      const c = text.charCodeAt(i);
-      if (c === sepCode) {
-        i++;
-        continue;
-      }
-      if (c === 13) i++;
-      if (text.charCodeAt(i) === 10) i++;
-      line++;
-      break;
-    }
-    if (record(start, cells)) {
-      from.at = i;
-      from.line = line;
-      return { unclosedAt: null };
-    }
-  }
-  from.at = i;
-  from.line = line;
-  return { unclosedAt: null };
-}
-
-/** Trims a row's cells in place; whether any is left. */
-function trimmed(cells: string[]): boolean {
-  let any = false;
-  for (let k = 0; k < cells.length; k++) {
-    const c = cells[k]!.trim();
-    cells[k] = c;
-    if (c !== '') any = true;
-  }
-  return any;
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -271,20 +186,7 @@ export async function readSheets(files: InputFile[]): Promise<{ sheets: Sheet[];
         problems.push({ file: f.name, line: unclosedAt, column: null, value: null, reason: msg('bad_quotes') });
         continue;
       }
-      cursor = () => {
-        const state = { ...after };
-        const c: RowCursor = {
-          unclosedAt: null,
-          next(row) {
-            if (state.at >= text.length || c.unclosedAt !== null) return false;
-            c.unclosedAt = scanRecords(text, separator, state, (line, cells) => trimmed(cells) && row(line, cells) === true).unclosedAt;
-            if (c.unclosedAt !== null) state.at = text.length;
-            return state.at < text.length;
-          },
-          done: () => (text.length === 0 ? 1 : state.at / text.length),
-        };
-        return c;
-      };
+      cursor = () => textCursor(text, separator, after);
     }
     if (!header) {
       fileProblem(f.name, msg('empty_file'));

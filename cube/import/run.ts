@@ -14,6 +14,7 @@ import { say, msg, type Lang, type Message } from './messages.ts';
 import { mapCustomers, mergeMessage, planCustomers, type Merge } from './oneid.ts';
 import { readSheets, type FileProblem, type InputFile, type RowCursor, type Sheet } from './read.ts';
 import { canStream, firstBlock, streamOrders, StreamRefused } from './stream.ts';
+import { PartParser } from './stream-rows.ts';
 import { columnIndex, duplicateKeys, sheetChecker, validateSheet, type EntityRows, type SheetChecker } from './validate.ts';
 import { timeParser } from './values.ts';
 import { afterCustomerDays } from './derived.ts';
@@ -109,6 +110,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
   const report: ImportReport = { result: 'refused', files, entities: {}, problems: [], warnings: [], merges: [], asOf: null, runId: null };
   const isBad = (): boolean => problems.some((p) => !p.warning);
   let merges: Merge[] = [];
+  let parser = null as PartParser | null;
   try {
     await sql.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(7345016)`;
@@ -131,7 +133,11 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
         const checker = sheetChecker(ordersSheet, parseTime, problems);
         const cursor = checker && !isBad() && (await canStream(tx)) ? ordersSheet.cursor() : null;
         const timing = { parse: 0 };
-        if (checker && cursor && (await firstBlock(cursor, checker, timing))) streaming = { cursor, checker, timing };
+        if (checker && cursor && (await firstBlock(cursor, checker, timing))) {
+          streaming = { cursor, checker, timing };
+          // The thread that may parse the orders' second part (stream.ts), loading while the other files are written.
+          parser = new PartParser();
+        }
         else {
           // Refused by its header (its problems reported): only its rows counted.
           const refused = { rows: null, rowCount: 0 };
@@ -174,10 +180,11 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           const parsedBefore = timing.parse;
           let rowCount = 0;
           // The read line once the last row is parsed; PostgreSQL goes on with the last blocks, the keys and the summary.
-          const { counts } = await streamOrders(tx, cursor, checker, ids, problems, timing, pending, () => {
-            rowCount = checker.finish(cursor.unclosedAt).rowCount;
+          // A second part parsed on another thread: its rows counted here, its unclosed quote reported at the file's end.
+          const { counts } = await streamOrders(tx, cursor, checker, ids, problems, timing, pending, (rest) => {
+            rowCount = checker.finish(cursor.unclosedAt ?? rest.unclosedAt).rowCount + rest.rowCount;
             readDone(ordersSheet!, null, rowCount, ordersSheet!.seconds + timing.parse);
-          }, () => duplicateKeys(ordersSheet!, parseTime));
+          }, () => duplicateKeys(ordersSheet!, parseTime), { timeZone: options.timeZone, header: ordersSheet!.header, parser: parser! });
           const read = ordersSheet!.seconds + timing.parse;
           report.entities.orders = counts;
           // Read and write overlap: the write is the span less its parse.
@@ -217,6 +224,8 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
     if (constraint) problems.push({ file: '', line: null, column: null, value: constraint, reason: msg('constraint', { constraint }) });
     else if (!(error instanceof Stop || error instanceof StreamRefused)) throw error;
     report.result = isBad() ? 'refused' : 'checked';
+  } finally {
+    await parser?.stop();
   }
   report.problems = problems.filter((p) => !p.warning).map(out);
   report.warnings = problems.filter((p) => p.warning).map(out);

@@ -295,7 +295,9 @@ export const SUMMARIES: Partial<Record<string, { table: string; triggers: readon
       // The team day table (migration 051): rebuilt whole after the load (afterCustomerDays).
       'sales_team_days_insert', 'sales_team_days_update',
       // The returns day table (migration 043), on its orders side: rebuilt whole after the load (afterCustomerDays).
-      'returns_days_insert', 'returns_days_update'],
+      'returns_days_insert', 'returns_days_update',
+      // The participations' converted flag (migration 019): read again for every participation after it (afterCustomerDays).
+      'participant_conversions_insert', 'participant_conversions_update'],
     rebuild: "SELECT siyu.rebuild_customer_days_only(), siyu.touch_all_days('orders'), siyu.classification_mark_all()", customers: 50_000,
   },
 };

@@ -14,10 +14,12 @@ import { migrate } from '../../cube/database/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { drillSalesDifferences } from '../helpers/drill-sales.ts';
 import { drillSlicesDifferences } from '../helpers/drill-sales-slices.ts';
+import { participantConversionDifferences } from '../helpers/participant-conversions.ts';
 import { periodOwnersDifferences } from '../helpers/period-owners.ts';
 import { periodSalesDifferences } from '../helpers/period-sales.ts';
 import { DAY_FOLLOWERS, AS_OF_ROLLS } from '../../cube/import/derived.ts';
 import { STREAM_BLOCK } from '../../cube/import/stream.ts';
+import { SUMMARIES } from '../../cube/import/write.ts';
 import { importFolder, scratchFolder } from './helpers.ts';
 
 const CUSTOMERS = 3_000;
@@ -32,9 +34,14 @@ function brandFolder(orders: number): ReturnType<typeof scratchFolder> {
   const customers = ['customer_code,name,phone,city_tier,source_channel_code,owner_employee_code,registered_at'];
   for (let i = 0; i < CUSTOMERS; i++) customers.push(`C${i},客户${i},139${String(i).padStart(8, '0')},tier1,CH1,${i % 5 ? `E${1 + (i % 2)}` : ''},2026-01-01 10:00`);
   folder.write('customers.csv', customers.join('\n'));
-  const lines = ['order_code,customer_code,employee_code,channel_code,ordered_at,amount,category,status'];
+  // A quarter of the customers took part in the campaign; a third of the orders were for it.
+  folder.write('campaigns.csv', 'campaign_code,name,type,starts_at,ends_at\nA1,双十一,promotion,2026-01-01,2026-09-30\n');
+  const participations = ['campaign_code,customer_code,channel_code,joined_at'];
+  for (let i = 0; i < CUSTOMERS; i += 4) participations.push(`A1,C${i},CH1,2026-01-01 09:00`);
+  folder.write('participations.csv', participations.join('\n'));
+  const lines = ['order_code,customer_code,employee_code,channel_code,campaign_code,ordered_at,amount,category,status'];
   for (let i = 0; i < orders; i++) {
-    lines.push(`O${i},C${(i * 7) % CUSTOMERS},E${1 + (i % 2)},CH${1 + (i % 2)},2026-0${1 + (i % 9)}-1${i % 10} ${10 + (i % 12)}:00,${10 + (i % 90)}.50,core,${i % 10 ? 'paid' : 'refunded'}`);
+    lines.push(`O${i},C${(i * 7) % CUSTOMERS},E${1 + (i % 2)},CH${1 + (i % 2)},${i % 3 ? '' : 'A1'},2026-0${1 + (i % 9)}-1${i % 10} ${10 + (i % 12)}:00,${10 + (i % 90)}.50,core,${i % 10 ? 'paid' : 'refunded'}`);
   }
   folder.write('orders.csv', lines.join('\n'));
   return folder;
@@ -86,7 +93,7 @@ describe.each([
     if (ordersLater) {
       // Every file but the orders first: the data date is then the customers' registration day.
       const first = scratchFolder(false);
-      for (const file of ['teams.csv', 'employees.csv', 'channels.csv', 'customers.csv']) first.write(file, folder.read(file));
+      for (const file of ['teams.csv', 'employees.csv', 'channels.csv', 'customers.csv', 'campaigns.csv', 'participations.csv']) first.write(file, folder.read(file));
       expect((await importFolder(db.sql, first.dir)).asOf).toBe('2026-01-01');
       first.remove();
     }
@@ -112,6 +119,12 @@ describe.each([
     expect(await drillSlicesDifferences(db.sql, '2026-09-19')).toEqual([]);
     expect(await periodSalesDifferences(db.sql, '2026-09-19')).toEqual([]);
     expect(await paidDayDifferences(db.sql)).toEqual([]);
+    // The participations' converted flag, read again once after the orders (their triggers held for the load).
+    expect(await participantConversionDifferences(db.sql)).toEqual([]);
+    const [flags] = await db.sql<{ yes: number; no: number }[]>`
+      SELECT count(*) FILTER (WHERE converted)::int AS yes, count(*) FILTER (WHERE NOT converted)::int AS no FROM siyu.participant_conversions`;
+    expect(flags!.yes).toBeGreaterThan(0);
+    expect(flags!.no).toBeGreaterThan(0);
     // The sales paid-day table equals a build of its own from the customer-day table.
     const salesPaidDays = async (): Promise<string[]> => (await db.sql<{ r: string }[]>`
       SELECT concat_ws('|', customer_id, day_start, employee_id, paid_orders, paid_amount, prev_day, team_prev_day, any_prev_day) AS r
@@ -142,5 +155,15 @@ describe.each([
       WHERE tgrelid = 'siyu.customer_days'::regclass AND NOT tgisinternal AND tgname <> 'customer_days_changes'
         AND (tgtype & 4) <> 0 ORDER BY tgname`;
     expect(followers.map((t) => t.tgname)).toEqual([...DAY_FOLLOWERS].sort());
+  });
+
+  it('holds every insert and update trigger on the orders for their load', async () => {
+    // Likewise on the orders: a trigger left out of SUMMARIES runs from every COPY of the streamed orders (a block at a
+    // time) or from the bulk COPY, inside the orders' span. A table whose triggers are held is built once after.
+    const triggers = await db.sql<{ tgname: string }[]>`
+      SELECT tgname FROM pg_trigger
+      WHERE tgrelid = 'siyu.orders'::regclass AND NOT tgisinternal AND tgname <> 'orders_changes'
+        AND (tgtype & (4 | 16)) <> 0 ORDER BY tgname`;
+    expect(triggers.map((t) => t.tgname)).toEqual([...SUMMARIES.orders!.triggers].sort());
   });
 });
