@@ -176,4 +176,3 @@ export function trimmed(cells: string[]): boolean {
   }
   return any;
 }
-

@@ -137,8 +137,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           streaming = { cursor, checker, timing };
           // The thread that may parse the orders' second part (stream.ts), loading while the other files are written.
           parser = new PartParser();
-        }
-        else {
+        } else {
           // Refused by its header (its problems reported): only its rows counted.
           const refused = { rows: null, rowCount: 0 };
           if (!checker) ordersSheet.eachRow(() => refused.rowCount++);
