@@ -2,7 +2,8 @@
  * The ROI (and attributed GMV) drill list from the customer-day table's
  * campaign rows (issue 19, `attributed_drill`): its page, total, header and a
  * team role's two scope queries are sales_drill's own queries asked on that
- * view. Under exec, ops, manager and staff, on presets and a custom range, as
+ * view; an executive's or operator's on a preset from the stored rows'
+ * attributed part (`attributed_drill_periods`, migration 058). Under exec, ops, manager and staff, on presets and a custom range, as
  * seeded and after random inserts, refunds, moves and deletes of orders with
  * owner changes and team moves:
  * - the list's total (named customers + the remainder) equals plain SQL on
@@ -139,7 +140,9 @@ describe('the ROI drill list from the customer-day table', () => {
           for (const query of [q.list, q.list_total, q.summary, q.scope_all, q.scope_owned]) {
             if (!query) continue;
             const sql = await probe.sql(who, query as CubeQuery);
-            expect(sql, `${who.role} ${metric} ${param}`).toMatch(/\bsiyu\.customer_days\b/);
+            // The brand's list on a preset from the stored rows' attributed part (migration 058), else the campaign rows.
+            const stored = !limited(who) && param.startsWith('range=');
+            expect(sql, `${who.role} ${metric} ${param}`).toMatch(stored ? /\bsiyu\.drill_sales\b/ : /\bsiyu\.customer_days\b/);
             expect(sql, `${who.role} ${metric} ${param}`).not.toMatch(/\bsiyu\.(orders|paid_orders)\b/);
           }
           expect(Boolean(q.scope_all), `${who.role}: scope queries`).toBe(limited(who));
