@@ -11,7 +11,8 @@
  *   plain SQL and the ROI tile's attributed GMV;
  * - the first, a deep and the last page hold the customers plain SQL ranks
  *   there (GMV largest first, then the customer id), with their GMV and orders;
- * - none of those queries reads the orders.
+ * - none of those queries reads the orders;
+ * - and so after the as-of date moves a day (the stored rows' roll-over).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
@@ -131,7 +132,7 @@ describe('the ROI drill list from the customer-day table', () => {
     }
   }
 
-  it('reads the customer-day table, never the orders, under every role', async () => {
+  it('reads the customer-day table or the stored rows, never the orders, under every role', async () => {
     for (const { who } of people) {
       for (const metric of ['roi', 'attributed_gmv']) {
         for (const param of RANGES) {
@@ -173,5 +174,12 @@ describe('the ROI drill list from the customer-day table', () => {
     await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
              VALUES (${next.id++}, ${ids.customers[0]!}, ${staff.employeeId!}, ${ids.channels[0]!}, ${ids.campaigns[0]!}, ${`${asOf} 10:00+08`}, 99999.00, 1, 'premium', 'paid')`;
     await checkAll('after the random writes');
+  }, 900_000);
+
+  it('still does once the as-of date moves a day (the stored ranges rolled over)', async () => {
+    const day = new Date(Date.parse(`${asOf}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    await ctx.db.sql`UPDATE siyu.settings SET value = ${day} WHERE key = 'as_of'`;
+    asOf = day;
+    await checkAll('after the roll-over');
   }, 900_000);
 });
