@@ -22,7 +22,7 @@ ALTER TABLE siyu.drill_sales
   ADD COLUMN attributed_amount numeric(16, 2) NOT NULL DEFAULT 0;
 
 -- The attributed list's order (attributed GMV largest first, then the
--- customer id) over its customers only (one buyer in three to four), with
+-- customer id) over its customers only (about one buyer in five), with
 -- the orders a page shows: a page, its total and its header read from it
 -- alone, and grouping by (customer, GMV, orders), which Cube writes for a
 -- list of dimensions, follows its order instead of sorting (as
