@@ -199,9 +199,9 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: { factMembers: ['gmv', 'order_count', 'buyers', 'order_date', 'channel', 'campaign', ...CREDITED], ownerLimit: OWNER },
   },
-  // The same list for a preset range over the whole brand, one stored row per customer (migration 029): no limit to
-  // add it to, so closed to team roles (their lists stay on sales_drill with its limits and remainder); one period a query.
-  sales_drill_periods: { limit: null, requiredFilters: ['period'] },
+  // The same list (and the attributed one, migration 058) for a preset range over the whole brand, one stored row per customer
+  // (migration 029): no limit to add it to, so closed to team roles (their lists stay on sales_drill / attributed_drill).
+  sales_drill_periods: { limit: null, requiredFilters: ['period'] }, attributed_drill_periods: { limit: null, requiredFilters: ['period'] },
   // The same list for any date range over the whole brand, one row per customer from two rows of the sales paid-day
   // table (migration 046): no limit to add it to, so closed to team roles (their lists stay on sales_drill).
   sales_drill_range: { limit: null },

@@ -16,12 +16,14 @@ export function drillRanges(asOf: string): Map<string, DateRange | null> {
   return out;
 }
 
-/** Per range and customer with a paid order in it: the paid orders and amount, from the orders. */
+/** Per range and customer with a paid order in it: the paid orders and amount, and those carrying a campaign (migration 058), from the orders. */
 export function expectedDrillSalesSql(sql: Sql, asOf: string) {
   const ranges = [...drillRanges(asOf)].map(([key, r]) => ({ key, from: r?.[0] ?? null, to: r?.[1] ?? null }));
   return sql`
     WITH ranges AS (SELECT * FROM json_to_recordset(${JSON.stringify(ranges)}::text::json) AS r (key text, "from" date, "to" date))
-    SELECT r.key AS period, o.customer_id, count(*)::int AS paid_orders, sum(o.amount)::numeric(16, 2) AS paid_amount
+    SELECT r.key AS period, o.customer_id, count(*)::int AS paid_orders, sum(o.amount)::numeric(16, 2) AS paid_amount,
+           count(*) FILTER (WHERE o.campaign_id IS NOT NULL)::int AS attributed_orders,
+           coalesce(sum(o.amount) FILTER (WHERE o.campaign_id IS NOT NULL), 0)::numeric(16, 2) AS attributed_amount
     FROM siyu.orders AS o
     JOIN ranges AS r ON r.key = 'all' OR (o.ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN r."from" AND r."to"
     WHERE o.status = 'paid'
@@ -32,7 +34,7 @@ export function expectedDrillSalesSql(sql: Sql, asOf: string) {
 export async function drillSalesDifferences(sql: Sql, asOf: string): Promise<string[]> {
   const rows = await sql<{ side: string; row: string }[]>`
     WITH expected AS (${expectedDrillSalesSql(sql, asOf)}),
-    actual AS (SELECT period, customer_id, paid_orders, paid_amount FROM siyu.drill_sales)
+    actual AS (SELECT period, customer_id, paid_orders, paid_amount, attributed_orders, attributed_amount FROM siyu.drill_sales)
     (SELECT 'missing' AS side, (e.*)::text AS row FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM actual) AS e)
     UNION ALL
     (SELECT 'extra', (a.*)::text FROM (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected) AS a)

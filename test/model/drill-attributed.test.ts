@@ -2,7 +2,8 @@
  * The ROI (and attributed GMV) drill list from the customer-day table's
  * campaign rows (issue 19, `attributed_drill`): its page, total, header and a
  * team role's two scope queries are sales_drill's own queries asked on that
- * view. Under exec, ops, manager and staff, on presets and a custom range, as
+ * view; an executive's or operator's on a preset from the stored rows'
+ * attributed part (`attributed_drill_periods`, migration 058). Under exec, ops, manager and staff, on presets and a custom range, as
  * seeded and after random inserts, refunds, moves and deletes of orders with
  * owner changes and team moves:
  * - the list's total (named customers + the remainder) equals plain SQL on
@@ -10,7 +11,8 @@
  *   plain SQL and the ROI tile's attributed GMV;
  * - the first, a deep and the last page hold the customers plain SQL ranks
  *   there (GMV largest first, then the customer id), with their GMV and orders;
- * - none of those queries reads the orders.
+ * - none of those queries reads the orders;
+ * - and so after the as-of date moves a day (the stored rows' roll-over).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
@@ -130,7 +132,7 @@ describe('the ROI drill list from the customer-day table', () => {
     }
   }
 
-  it('reads the customer-day table, never the orders, under every role', async () => {
+  it('reads the customer-day table or the stored rows, never the orders, under every role', async () => {
     for (const { who } of people) {
       for (const metric of ['roi', 'attributed_gmv']) {
         for (const param of RANGES) {
@@ -139,7 +141,9 @@ describe('the ROI drill list from the customer-day table', () => {
           for (const query of [q.list, q.list_total, q.summary, q.scope_all, q.scope_owned]) {
             if (!query) continue;
             const sql = await probe.sql(who, query as CubeQuery);
-            expect(sql, `${who.role} ${metric} ${param}`).toMatch(/\bsiyu\.customer_days\b/);
+            // The brand's list on a preset from the stored rows' attributed part (migration 058), else the campaign rows.
+            const stored = !limited(who) && param.startsWith('range=');
+            expect(sql, `${who.role} ${metric} ${param}`).toMatch(stored ? /\bsiyu\.drill_sales\b/ : /\bsiyu\.customer_days\b/);
             expect(sql, `${who.role} ${metric} ${param}`).not.toMatch(/\bsiyu\.(orders|paid_orders)\b/);
           }
           expect(Boolean(q.scope_all), `${who.role}: scope queries`).toBe(limited(who));
@@ -170,5 +174,12 @@ describe('the ROI drill list from the customer-day table', () => {
     await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
              VALUES (${next.id++}, ${ids.customers[0]!}, ${staff.employeeId!}, ${ids.channels[0]!}, ${ids.campaigns[0]!}, ${`${asOf} 10:00+08`}, 99999.00, 1, 'premium', 'paid')`;
     await checkAll('after the random writes');
+  }, 900_000);
+
+  it('still does once the as-of date moves a day (the stored ranges rolled over)', async () => {
+    const day = new Date(Date.parse(`${asOf}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    await ctx.db.sql`UPDATE siyu.settings SET value = ${day} WHERE key = 'as_of'`;
+    asOf = day;
+    await checkAll('after the roll-over');
   }, 900_000);
 });

@@ -5,7 +5,8 @@
 -- afresh: its rows are per customer, so only the customers with a
 -- customer-day row on a day in one range and not the other can differ; the
 -- others' rows are copied under the new range's name, and the touched ones
--- counted in the new range as the build counts them. The caller holds the
+-- counted in the new range as the build counts them (with their attributed
+-- part, migration 058: its columns exist before anything calls this). The caller holds the
 -- table's EXCLUSIVE lock and has listed the new range.
 
 -- The customers with a customer day in one of the two ranges and not the
@@ -29,15 +30,17 @@ CREATE OR REPLACE FUNCTION siyu.shift_drill_sales(source siyu.drill_sales_ranges
       copied bigint;
       counted bigint;
     BEGIN
-      INSERT INTO siyu.drill_sales (period, customer_id, paid_orders, paid_amount)
-      SELECT target.period, d.customer_id, d.paid_orders, d.paid_amount
+      INSERT INTO siyu.drill_sales (period, customer_id, paid_orders, paid_amount, attributed_orders, attributed_amount)
+      SELECT target.period, d.customer_id, d.paid_orders, d.paid_amount, d.attributed_orders, d.attributed_amount
       FROM siyu.drill_sales AS d
       WHERE d.period = source.period
         AND NOT EXISTS (SELECT 1 FROM unnest(touched) AS t (customer_id) WHERE t.customer_id = d.customer_id)
       ORDER BY d.paid_amount DESC, d.customer_id;
       GET DIAGNOSTICS copied = ROW_COUNT;
-      INSERT INTO siyu.drill_sales (period, customer_id, paid_orders, paid_amount)
-      SELECT target.period, cd.customer_id, SUM(cd.paid_orders), SUM(cd.paid_amount)
+      INSERT INTO siyu.drill_sales (period, customer_id, paid_orders, paid_amount, attributed_orders, attributed_amount)
+      SELECT target.period, cd.customer_id, SUM(cd.paid_orders), SUM(cd.paid_amount),
+             coalesce(SUM(cd.paid_orders) FILTER (WHERE cd.campaign_id IS NOT NULL), 0),
+             coalesce(SUM(cd.paid_amount) FILTER (WHERE cd.campaign_id IS NOT NULL), 0)
       FROM siyu.customer_days AS cd
       WHERE cd.customer_id = ANY (touched) AND cd.day_start >= target.starts_at AND cd.day_start < target.ends_at
       GROUP BY cd.customer_id

@@ -1,6 +1,7 @@
 /**
  * The drill lists' table (migration 029) stays equal to the paid orders
- * counted in plain SQL per preset range and customer, and to a fresh build,
+ * counted in plain SQL per preset range and customer (with their attributed
+ * part, migration 058), and to a fresh build,
  * through single and bulk inserts, refunds, channel, employee, campaign and
  * day moves, deletes, writers of one customer at once, a truncate, and the
  * as-of date moving.
@@ -69,6 +70,39 @@ describe('the drill lists\' table', () => {
     expect(Object.keys(kinds).length).toBe(ORDER_WRITE_KINDS);
     await expectExact('after the random writes');
   }, 240_000);
+
+  it('keeps the attributed part when an order only moves to or from a campaign (migration 058)', async () => {
+    // The paid orders and amount of the customer's ranges do not change; only the part carrying a campaign does.
+    const [c, id] = [ids.customers[5]!, next.id++];
+    await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+                 VALUES (${id}, ${c}, ${ids.employees[0]!}, ${ids.channels[0]!}, NULL, '2026-11-19 10:00+08', 66.60, 1, 'core', 'paid')`;
+    for (const campaign of [ids.campaigns[0]!, ids.campaigns[1]!, null]) {
+      await db.sql`UPDATE siyu.orders SET campaign_id = ${campaign} WHERE id = ${id}`;
+      expect(await drillSalesDifferences(db.sql, asOf), `campaign ${campaign}`).toEqual([]);
+    }
+    await db.sql.begin(async (tx) => {
+      await tx`UPDATE siyu.orders SET campaign_id = ${ids.campaigns[2]!} WHERE id = ${id}`;
+      await tx`UPDATE siyu.orders SET status = 'refunded' WHERE id = ${id}`;
+      await tx`UPDATE siyu.orders SET status = 'paid' WHERE id = ${id}`;
+    });
+    await expectExact('after the campaign moves');
+    // One statement moving customer days to a campaign (paid sums unchanged per range): the part still follows. Rolled back.
+    await db.sql.begin(async (tx) => {
+      const moved = await tx`
+        UPDATE siyu.customer_days AS cd SET campaign_id = ${ids.campaigns[3]!}
+        WHERE cd.ctid = ANY (ARRAY(
+          SELECT d.ctid FROM siyu.customer_days AS d
+          WHERE d.campaign_id IS NULL AND d.day_start >= siyu.local_midnight('2026-11-01')
+            AND NOT EXISTS (SELECT 1 FROM siyu.customer_days AS o WHERE o.customer_id = d.customer_id AND o.day_start = d.day_start
+                              AND o.channel_id = d.channel_id AND o.employee_id IS NOT DISTINCT FROM d.employee_id AND o.campaign_id IS NOT NULL)
+          ORDER BY d.customer_id LIMIT 5))`;
+      expect(moved.count).toBe(5);
+      const kept = await drillSalesRows(tx as never);
+      await tx`SELECT siyu.roll_drill_sales(true)`;
+      expect(await drillSalesRows(tx as never), 'a statement moving customer days to a campaign').toEqual(kept);
+      throw new Error('roll back');
+    }).catch((error: Error) => { if (error.message !== 'roll back') throw error; });
+  });
 
   it('stays exact when writers change the same customers at once', async () => {
     const base = next.id;

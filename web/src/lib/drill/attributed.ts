@@ -12,9 +12,17 @@
  */
 import type { Query } from '../cube.ts';
 import { drillDef } from './catalogue.ts';
-import type { DrillSlice } from './url.ts';
+import { drillPeriodKey, sortOf } from './slice.ts';
+import type { DrillPage, DrillSlice } from './url.ts';
 
 export const ATTRIBUTED_DRILL_VIEW = 'attributed_drill';
+/**
+ * The attributed list of a preset range over the whole brand from stored
+ * rows (siyu.drill_sales' attributed part, migration 058; docs/performance.md
+ * "The attributed drill list from stored rows"), under the names of
+ * attributed_drill (its sum `total_gmv`).
+ */
+export const ATTRIBUTED_PERIOD_VIEW = 'attributed_drill_periods';
 const FROM = 'sales_drill.';
 /** The members of sales_drill the view carries, under the same names. */
 const MEMBERS: ReadonlySet<string> = new Set(['customer', 'gmv', 'order_count', 'buyers', 'order_date', 'channel', 'employee', 'employee_id', 'team', 'team_id', 'campaign', 'owner_id', 'owner_team_id']);
@@ -86,4 +94,50 @@ export function attributedAggregate(slice: DrillSlice, query: Query | null): Que
 export function attributedAggregate(slice: DrillSlice, query: Query | null): Query | null {
   if (query === null || !isAttributed(slice)) return query;
   return onAttributedDays(query) ?? query;
+}
+
+/**
+ * The stored range's key when the brand's stored rows answer the attributed
+ * list, else null: a role that sees every fact, a preset range, the list cut
+ * by nothing, ranked as the partial rank index is (attributed GMV largest
+ * first) or by the customer id. A team role, a cut list, a custom range or
+ * another sort stays on attributed_drill (or sales_drill).
+ */
+export function attributedPeriod(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): string | null {
+  if (asOf === null || limitedRole || !isAttributed(slice)) return null;
+  if (slice.team || slice.channel || slice.campaign || slice.employee || slice.owner !== null || slice.cityTier || slice.segment || slice.journey) return null;
+  const { sortMember, desc } = sortOf(slice, page);
+  if (!(sortMember === 'sales_drill.gmv' && desc) && !(page.sort === null && sortMember === 'sales_drill.customer')) return null;
+  return drillPeriodKey(slice.range, asOf);
+}
+
+const periodFilter = (period: string): NonNullable<Query['filters']> => [{ member: `${ATTRIBUTED_PERIOD_VIEW}.period`, operator: 'equals', values: [period] }];
+
+/** The attributed list's page from stored rows (read in the partial rank index's order), or null; its total is `attributedStoredTotal`. */
+export function attributedStoredList(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
+  const period = attributedPeriod(slice, page, asOf, limitedRole);
+  if (period === null) return null;
+  const v = ATTRIBUTED_PERIOD_VIEW;
+  return {
+    dimensions: [`${v}.customer`, `${v}.gmv`, `${v}.order_count`],
+    filters: periodFilter(period),
+    order: sortOf(slice, page).sortMember === 'sales_drill.gmv' ? [[`${v}.gmv`, 'desc'], [`${v}.customer`, 'asc']] : [[`${v}.customer`, 'asc']],
+    limit: page.limit,
+    offset: page.offset,
+  };
+}
+
+/** Its total: the range's stored rows with an attributed order (one per customer of the list). */
+export function attributedStoredTotal(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
+  const period = attributedPeriod(slice, page, asOf, limitedRole);
+  return period === null ? null : { measures: [`${ATTRIBUTED_PERIOD_VIEW}.buyers`], filters: periodFilter(period) };
+}
+
+/** The header's number (attributed GMV, buyers) summed over the same rows; read as sales_drill's gmv and buyers. */
+export function attributedStoredSummary(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
+  const period = attributedPeriod(slice, page, asOf, limitedRole);
+  const names: Readonly<Record<string, string>> = { gmv: 'total_gmv', buyers: 'buyers' };
+  const summary = drillDef(slice.metric).summary;
+  if (period === null || summary.length === 0 || !summary.every((m) => names[m])) return null;
+  return { measures: summary.map((m) => `${ATTRIBUTED_PERIOD_VIEW}.${names[m]}`), filters: periodFilter(period) };
 }

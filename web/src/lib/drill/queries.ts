@@ -1,7 +1,10 @@
 /** The Cube queries of a drill list: its page, the page's attributes, the header's number and spend. */
 import type { Query } from '../cube.ts';
 import { drillDef, journeyDayFilters, type DrillDef, type DrillMetric, type DrillView, type SliceMembers } from './catalogue.ts';
-import { attributedAggregate, attributedListQuery, attributedTotalQuery, ATTRIBUTED_DRILL_VIEW } from './attributed.ts';
+import {
+  attributedAggregate, attributedListQuery, attributedStoredList, attributedStoredSummary, attributedStoredTotal, attributedTotalQuery, ATTRIBUTED_DRILL_VIEW,
+  ATTRIBUTED_PERIOD_VIEW,
+} from './attributed.ts';
 import { ATTRIBUTES, BASE_COLUMNS } from './columns.ts';
 import { ltvListQuery, ltvRow } from './ltv.ts';
 import { RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, rangeDrillListQuery, rangeDrillSummaryQuery, rangeDrillTotalQuery } from './range.ts';
@@ -205,7 +208,9 @@ export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: st
   if (stored === null) {
     // A preset's repurchase list from stored rows (its total: the tile's count); the LTV list by dimensions.
     // An attributed list from the customer-day table's campaign rows (attributed.ts).
-    const byRows = attributedListQuery(slice, () => buildDrillPageQuery(slice, page)) ?? rangeDrillListQuery(slice, page, asOf, limitedRole) ?? repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice), staff);
+    // On a preset, the brand's attributed list from the stored rows' attributed part (attributed.ts).
+    const byRows = attributedStoredList(slice, page, asOf, limitedRole) ?? attributedListQuery(slice, () => buildDrillPageQuery(slice, page)) ?? rangeDrillListQuery(slice, page, asOf, limitedRole)
+      ?? repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice), staff);
     if (byRows) return byRows;
     const query = buildDrillPageQuery(slice, page);
     // A list whose population the number's own count measure counts: its total is that count (`buildDrillListTotalQuery`).
@@ -247,7 +252,7 @@ function attributedBuyers(slice: DrillSlice): Query {
  */
 export function buildDrillListTotalQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const stored = storedDrill(slice, page, asOf, limitedRole);
-  if (stored === null) return attributedTotalQuery(slice, () => buildDrillPageQuery(slice, page), () => attributedBuyers(slice)) ?? rangeDrillTotalQuery(slice, page, asOf, limitedRole) ?? repurchaseCount(slice, page, asOf) ?? countedTotal(slice);
+  if (stored === null) return attributedStoredTotal(slice, page, asOf, limitedRole) ?? attributedTotalQuery(slice, () => buildDrillPageQuery(slice, page), () => attributedBuyers(slice)) ?? rangeDrillTotalQuery(slice, page, asOf, limitedRole) ?? repurchaseCount(slice, page, asOf) ?? countedTotal(slice);
   const v = stored.view;
   if (v === PERIOD_DRILL_VIEW) return { measures: [`${v}.buyers`], filters: storedFilters(stored) };
   return {
@@ -275,7 +280,10 @@ export function countedTotal(slice: DrillSlice): Query | null {
 export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const stored = storedDrill(slice, page, asOf, limitedRole);
   const summary = buildDrillSummaryQuery(slice);
-  if (stored === null) return rangeDrillSummaryQuery(slice, page, asOf, limitedRole) ?? repurchaseSummary(slice, page, asOf) ?? attributedAggregate(slice, summary);
+  if (stored === null) {
+    return attributedStoredSummary(slice, page, asOf, limitedRole) ?? rangeDrillSummaryQuery(slice, page, asOf, limitedRole) ?? repurchaseSummary(slice, page, asOf)
+      ?? attributedAggregate(slice, summary);
+  }
   if (summary === null) return summary;
   // A team role's header is also its whole number behind the anonymised remainder (with the orders).
   const measures = limitedRole ? [...new Set([...drillDef(slice.metric).summary, 'buyers', 'gmv', 'order_count'])] : drillDef(slice.metric).summary;
@@ -313,7 +321,7 @@ export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Arr
     let renamed: Record<string, unknown> | null = null;
     for (const [k, value] of Object.entries(row)) {
       const view = k.slice(0, k.indexOf('.'));
-      if ([PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, ATTRIBUTED_DRILL_VIEW].includes(view)) {
+      if ([PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, ATTRIBUTED_DRILL_VIEW, ATTRIBUTED_PERIOD_VIEW].includes(view)) {
         const name = k.slice(view.length + 1);
         (renamed ??= {})[`sales_drill.${STORED_ALIASES[name] ?? name}`] = value;
       }
