@@ -207,6 +207,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   sales_drill_range: { limit: null },
   // Its total and header from the same rows (the range's first and last rows, summed without pairing): the same rule.
   sales_drill_range_totals: { limit: null },
+  // Its first pages by a threshold walk (migration 063): the same rule; how many first customers, one value.
+  sales_drill_range_top: { limit: null, requiredFilters: ['top'] },
   // The repurchase list of a preset range from the same stored rows (migrations 029, 040): one row per buyer, limited
   // by the customer's owner and owner's team as the repurchase rate is; one period a query.
   repurchase_drill_periods: { limit: OWNER, customers: 'owned', requiredFilters: ['period'] },
