@@ -72,8 +72,9 @@ CREATE FUNCTION siyu.sales_drill_range_top(a timestamptz, b timestamptz, n integ
   LANGUAGE plpgsql STABLE
   AS $fn$
   DECLARE
-    -- Customers whose range GMV the probe reads: enough that the n-th of them is near the true n-th on a long range.
-    probe integer := greatest(4 * n, 200);
+    -- Customers whose range GMV the probe reads: enough that the n-th of them is near the true n-th on a long range
+    -- (n capped here only: a larger n's probe is no use, its floor would be low anyway).
+    probe integer := greatest(4 * least(n, 100000), 200);
     -- Past this many candidates the walk reads more than a first page is worth: the full ranking.
     most integer := 20000;
     -- The walk reads a candidate's two rows by the customer, about 20-25 us at 200k, where the full ranking costs about
