@@ -86,6 +86,18 @@ async function countsFromFacts(db: Sql): Promise<string[]> {
   return rows.map((r) => r.row).sort();
 }
 
+/** The brand's pairs table against the keys' channel × campaign pairs, with how many keys each. */
+async function pairsDiffer(db: Sql): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM (
+      (SELECT channel_id, campaign_id, key_rows FROM siyu.channel_option_pairs
+       EXCEPT SELECT channel_id, campaign_id, count(*) FROM siyu.channel_option_keys GROUP BY 1, 2)
+      UNION ALL
+      (SELECT channel_id, campaign_id, count(*) FROM siyu.channel_option_keys GROUP BY 1, 2
+       EXCEPT SELECT channel_id, campaign_id, key_rows FROM siyu.channel_option_pairs)) AS d`;
+  return row!.n;
+}
+
 async function keptKeys(db: Sql): Promise<{ keys: string[]; counts: string[] }> {
   const rows = await db<{ key: string; row: string }[]>`
     SELECT CONCAT_WS('/', channel_id, COALESCE(campaign_id::text, '-'), COALESCE(employee_id::text, '-')) AS key,
@@ -94,11 +106,10 @@ async function keptKeys(db: Sql): Promise<{ keys: string[]; counts: string[] }> 
   return { keys: rows.map((r) => r.key).sort(), counts: rows.map((r) => r.row).sort() };
 }
 
-/** The cube's own refresh key SQL, read from the model file, run as Cube would. */
+/** The cube's own refresh key SQL, read from its model file, run as Cube would. */
 function refreshKeySql(modelDir: string): string {
-  const text = readFileSync(path.join(modelDir, 'cubes', 'filter_options.yml'), 'utf8');
-  const cube = text.slice(text.indexOf('- name: channel_option_rows'));
-  const match = /refresh_key:\s*\n\s*every:[^\n]*\n\s*sql: >\s*\n\s*([^\n]+)\n/.exec(cube);
+  const text = readFileSync(path.join(modelDir, 'cubes', 'channel_option_rows.js'), 'utf8');
+  const match = /refresh_key:\s*\{\s*every:[^\n]*\n\s*sql: `([^`]+)`/.exec(text);
   if (!match) throw new Error('no refresh key SQL found for channel_option_rows');
   return match[1]!.trim();
 }
@@ -135,6 +146,10 @@ describe('the filter bar\'s lists from the dimension tables (team_options, chann
       for (const kind of KINDS) {
         const sql = await probe.sql(who, buildFilterOptionsQuery(kind));
         expect(sql, `${who.role} · ${kind}`).not.toMatch(/\bsiyu\.(orders|paid_orders|follow_ups|appointments|events)\b|siyu_pre_aggregations/);
+        // The brand reads the pairs; a team or an employee its keys.
+        if (kind !== 'team') {
+          expect(sql, `${who.role} · ${kind}`).toContain(who.role === 'manager' || who.role === 'staff' ? 'siyu.channel_option_keys' : 'siyu.channel_option_pairs');
+        }
       }
     }
   });
@@ -192,6 +207,7 @@ describe('the filter bar\'s lists from the dimension tables (team_options, chann
       const kept = await keptKeys(db);
       expect(kept.keys, `${label}: the keys`).toEqual(await oldUnion(db));
       expect(kept.counts, `${label}: the counts`).toEqual(await countsFromFacts(db));
+      expect(await pairsDiffer(db), `${label}: the brand's pairs`).toBe(0);
     };
     await expectKept('before the writes');
     const seed = 19060;

@@ -37,6 +37,19 @@ CREATE TABLE siyu.channel_option_keys (
   source_days bigint NOT NULL DEFAULT 0,
   CONSTRAINT channel_option_keys_key UNIQUE NULLS NOT DISTINCT (channel_id, campaign_id, employee_id)
 );
+-- One employee's keys (a staff member's list; a manager's, one employee of the team at a time).
+CREATE INDEX channel_option_keys_employee_idx ON siyu.channel_option_keys (employee_id) INCLUDE (channel_id, campaign_id);
+
+-- The whole brand's list needs no employee: the channel × campaign pairs of
+-- the keys, with how many keys give each (a few hundred rows), kept by
+-- siyu.channel_option_keys_add as keys appear and go. A query not cut by a
+-- team or an employee reads these (model/cubes/channel_option_rows.js).
+CREATE TABLE siyu.channel_option_pairs (
+  channel_id  integer NOT NULL,
+  campaign_id integer,
+  key_rows    bigint NOT NULL,
+  CONSTRAINT channel_option_pairs_key UNIQUE NULLS NOT DISTINCT (channel_id, campaign_id)
+);
 
 -- The counter the refresh key reads; bumped by siyu.channel_option_keys_add
 -- and the clears below when the set of keys changes (no per-statement
@@ -47,9 +60,27 @@ CREATE FUNCTION siyu.channel_option_keys_bump() RETURNS void
   LANGUAGE sql
   AS $$ UPDATE siyu.data_changes SET changes = changes + 1 WHERE table_name = 'channel_option_keys' $$;
 
+-- Takes removed keys out of their pairs (`gone`: one (channel, campaign, 1)
+-- per removed key); a pair left with no key goes. Returns one row per removed key.
+CREATE FUNCTION siyu.channel_option_unpair(gone siyu.channel_option_pairs[]) RETURNS SETOF integer
+  LANGUAGE plpgsql
+  AS $$
+    BEGIN
+      IF gone IS NULL OR cardinality(gone) = 0 THEN
+        RETURN;
+      END IF;
+      UPDATE siyu.channel_option_pairs AS pair SET key_rows = pair.key_rows - g.n
+      FROM (SELECT channel_id, campaign_id, count(*) AS n FROM UNNEST(gone) GROUP BY 1, 2) AS g
+      WHERE pair.channel_id = g.channel_id AND pair.campaign_id IS NOT DISTINCT FROM g.campaign_id;
+      DELETE FROM siyu.channel_option_pairs WHERE key_rows = 0;
+      RETURN QUERY SELECT 1 FROM UNNEST(gone);
+    END
+  $$;
+
 -- Adds signed changes of the three counts, summed per key, in key order (two
 -- writers of one key take turns, both count, and lock keys in the same
--- order); removes the keys whose counts all fell to 0; bumps the counter if a
+-- order); removes the keys whose counts all fell to 0; counts the keys added
+-- and removed into their channel × campaign pairs and bumps the counter if a
 -- key was added or removed. `changes` rows are (channel, campaign, employee,
 -- spend change, paid-month change, source-day change).
 CREATE FUNCTION siyu.channel_option_keys_add(changes siyu.channel_option_keys[]) RETURNS void
@@ -73,17 +104,26 @@ CREATE FUNCTION siyu.channel_option_keys_add(changes siyu.channel_option_keys[])
           SET spend_rows = kept.spend_rows + EXCLUDED.spend_rows,
               paid_months = kept.paid_months + EXCLUDED.paid_months,
               source_days = kept.source_days + EXCLUDED.source_days
-        RETURNING (xmax = 0) AS inserted
+        RETURNING kept.channel_id, kept.campaign_id, (xmax = 0) AS inserted
+      ), new_keys AS (
+        SELECT * FROM written WHERE inserted
+      ), paired AS (
+        INSERT INTO siyu.channel_option_pairs AS pair
+        SELECT channel_id, campaign_id, count(*) FROM new_keys GROUP BY 1, 2 ORDER BY 1, 2
+        ON CONFLICT ON CONSTRAINT channel_option_pairs_key DO UPDATE SET key_rows = pair.key_rows + EXCLUDED.key_rows
       )
-      SELECT count(*) FILTER (WHERE inserted) INTO added FROM written;
+      SELECT count(*) INTO added FROM new_keys;
 
-      DELETE FROM siyu.channel_option_keys AS kept
-      USING (SELECT DISTINCT c.channel_id, c.campaign_id, c.employee_id FROM UNNEST(changes) AS c) AS touched
-      WHERE kept.channel_id = touched.channel_id
-        AND kept.campaign_id IS NOT DISTINCT FROM touched.campaign_id
-        AND kept.employee_id IS NOT DISTINCT FROM touched.employee_id
-        AND kept.spend_rows = 0 AND kept.paid_months = 0 AND kept.source_days = 0;
-      GET DIAGNOSTICS removed = ROW_COUNT;
+      WITH gone AS (
+        DELETE FROM siyu.channel_option_keys AS kept
+        USING (SELECT DISTINCT c.channel_id, c.campaign_id, c.employee_id FROM UNNEST(changes) AS c) AS touched
+        WHERE kept.channel_id = touched.channel_id
+          AND kept.campaign_id IS NOT DISTINCT FROM touched.campaign_id
+          AND kept.employee_id IS NOT DISTINCT FROM touched.employee_id
+          AND kept.spend_rows = 0 AND kept.paid_months = 0 AND kept.source_days = 0
+        RETURNING kept.channel_id, kept.campaign_id
+      )
+      SELECT count(*) INTO removed FROM siyu.channel_option_unpair(ARRAY(SELECT ROW(g.channel_id, g.campaign_id, 1)::siyu.channel_option_pairs FROM gone AS g));
 
       IF added > 0 OR removed > 0 THEN
         PERFORM siyu.channel_option_keys_bump();
@@ -107,8 +147,11 @@ CREATE FUNCTION siyu.channel_option_keys_clear(source text) RETURNS void
       ELSE
         UPDATE siyu.channel_option_keys SET source_days = 0 WHERE source_days <> 0;
       END IF;
-      DELETE FROM siyu.channel_option_keys WHERE spend_rows = 0 AND paid_months = 0 AND source_days = 0;
-      GET DIAGNOSTICS removed = ROW_COUNT;
+      WITH gone AS (
+        DELETE FROM siyu.channel_option_keys WHERE spend_rows = 0 AND paid_months = 0 AND source_days = 0
+        RETURNING channel_id, campaign_id
+      )
+      SELECT count(*) INTO removed FROM siyu.channel_option_unpair(ARRAY(SELECT ROW(g.channel_id, g.campaign_id, 1)::siyu.channel_option_pairs FROM gone AS g));
       IF removed > 0 THEN
         PERFORM siyu.channel_option_keys_bump();
       END IF;
@@ -257,6 +300,9 @@ CREATE FUNCTION siyu.rebuild_channel_option_keys() RETURNS bigint
       GROUP BY 1, 2, 3
       ORDER BY 1, 2, 3;
       GET DIAGNOSTICS built = ROW_COUNT;
+      DELETE FROM siyu.channel_option_pairs;
+      INSERT INTO siyu.channel_option_pairs
+      SELECT channel_id, campaign_id, count(*) FROM siyu.channel_option_keys GROUP BY 1, 2 ORDER BY 1, 2;
       PERFORM siyu.channel_option_keys_bump();
       RETURN built;
     END
