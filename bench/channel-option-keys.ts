@@ -7,7 +7,8 @@
  *
  * 1. The statement Cube generates for each list (channel, campaign) and role
  *    (the whole brand, a manager, a staff member), timed `runs` times in
- *    PostgreSQL ("now"), and the same statement with the cube's old SQL (the
+ *    PostgreSQL ("now": the brand reads siyu.channel_option_pairs, a team or
+ *    an employee siyu.channel_option_keys), and the same statement with the cube's old SQL (the
  *    UNION of the spend, the monthly sales table's attributed paid keys and
  *    the customers' source channels) in place of the kept table ("before");
  *    EXPLAIN ANALYZE of the brand's channel list both ways to stderr.
@@ -38,7 +39,9 @@ const runs = Number(args.runs);
 const inserts = Number(args.inserts);
 const say = (m: string): void => { process.stderr.write(`[channel-option-keys ${new Date().toISOString().slice(11, 19)}] ${m} (load ${os.loadavg()[0]!.toFixed(1)})\n`); };
 
-const KEPT = 'SELECT channel_id, campaign_id, employee_id FROM siyu.channel_option_keys';
+/** What the cube reads now: a team's or an employee's keys, or the brand's pairs (model/cubes/channel_option_rows.js). */
+const KEPT = ['SELECT channel_id, campaign_id, employee_id FROM siyu.channel_option_keys',
+  'SELECT channel_id, campaign_id, NULL::integer AS employee_id FROM siyu.channel_option_pairs'];
 /** The cube's SQL before migration 060. */
 const OLD = `SELECT channel_id, campaign_id, employee_id FROM siyu.campaign_spend UNION
  SELECT channel_id, campaign_id, employee_id FROM siyu.sales_months WHERE campaign_id IS NOT NULL AND paid_orders > 0 UNION
@@ -51,7 +54,8 @@ const config = loadConfig();
 const port = Number(args.port);
 const db = await startEmbeddedPostgres(dataDir, port);
 const url = embeddedUrl(dataDir, port);
-const sql = postgres(url, { max: 1, onnotice: () => {} });
+// The session settings of Cube's role (cube/database/cube-role.ts), so the plans are the ones Cube gets.
+const sql = postgres(url, { max: 1, onnotice: () => {}, connection: { work_mem: '64MB', random_page_cost: '1.1' } });
 const probe = await startRollupProbe({ databaseUrl: url, modelDir: config.modelDir, timeZone: config.timeZone, preAggregations: false });
 const out: Record<string, unknown> = { data_dir: dataDir, runs, inserts, load_start: os.loadavg() };
 try {
@@ -67,8 +71,9 @@ try {
   for (const who of people) {
     for (const kind of ['channel', 'campaign'] as const) {
       const [text, params] = await probe.statement(who, buildFilterOptionsQuery(kind));
-      if (!text.includes(KEPT)) throw new Error(`the generated SQL does not read the kept table: ${text}`);
-      for (const [way, statement] of [['now', text], ['before', text.replace(KEPT, OLD)]] as const) {
+      const kept = KEPT.find((k) => text.includes(k));
+      if (!kept) throw new Error(`the generated SQL reads neither kept table: ${text}`);
+      for (const [way, statement] of [['now', text], ['before', text.replace(kept, OLD)]] as const) {
         const r = await timeStatement(sql, statement, params, runs);
         statements[`${who.role} · ${kind} · ${way}`] = r;
         say(`${who.role} · ${kind} · ${way}: ${JSON.stringify(r.ms)} (${r.rows} rows)`);
