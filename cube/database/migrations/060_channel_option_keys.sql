@@ -69,10 +69,14 @@ CREATE FUNCTION siyu.channel_option_unpair(gone siyu.channel_option_pairs[]) RET
       IF gone IS NULL OR cardinality(gone) = 0 THEN
         RETURN;
       END IF;
-      UPDATE siyu.channel_option_pairs AS pair SET key_rows = pair.key_rows - g.n
-      FROM (SELECT channel_id, campaign_id, count(*) AS n FROM UNNEST(gone) GROUP BY 1, 2) AS g
-      WHERE pair.channel_id = g.channel_id AND pair.campaign_id IS NOT DISTINCT FROM g.campaign_id;
-      DELETE FROM siyu.channel_option_pairs WHERE key_rows = 0;
+      -- Every removed key's pair is there: an upsert of the negative count,
+      -- in key order as every other write of the table.
+      INSERT INTO siyu.channel_option_pairs AS pair
+      SELECT channel_id, campaign_id, -count(*) FROM UNNEST(gone) GROUP BY 1, 2 ORDER BY 1, 2
+      ON CONFLICT ON CONSTRAINT channel_option_pairs_key DO UPDATE SET key_rows = pair.key_rows + EXCLUDED.key_rows;
+      DELETE FROM siyu.channel_option_pairs AS pair
+      USING (SELECT DISTINCT channel_id, campaign_id FROM UNNEST(gone)) AS g
+      WHERE pair.channel_id = g.channel_id AND pair.campaign_id IS NOT DISTINCT FROM g.campaign_id AND pair.key_rows = 0;
       RETURN QUERY SELECT 1 FROM UNNEST(gone);
     END
   $$;
