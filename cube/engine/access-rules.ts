@@ -218,6 +218,12 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
     customers: { factMembers: ['buyers', 'total_gmv', 'total_orders', 'period', 'slice', 'channel', 'campaign', 'employee', 'employee_id', 'team', 'team_id'], ownerLimit: OWNER },
     requiredFilters: ['period'],
   },
+  // Its attributed part (migration 061), the same rows with an attributed order: the same rule.
+  attributed_drill_slices: {
+    limit: { staff: 'employee_id', manager: 'team_id' },
+    customers: { factMembers: ['buyers', 'total_gmv', 'total_orders', 'period', 'slice', 'channel', 'campaign', 'employee', 'employee_id', 'team', 'team_id'], ownerLimit: OWNER },
+    requiredFilters: ['period'],
+  },
   staff_touch_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: {
