@@ -15,8 +15,8 @@ export async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   return [out, Math.round(performance.now() - t0)];
 }
 
-/** `on`: the table the triggers are on (siyu.customer_days unless given). */
-export async function insertCost(sql: Sql, o: { triggers: readonly string[]; fromId: number; asOf: string; inserts: number; on?: string }): Promise<{
+/** `on`: the table the triggers are on (siyu.customer_days unless given); `campaignId`: the orders' campaign (none unless given). */
+export async function insertCost(sql: Sql, o: { triggers: readonly string[]; fromId: number; asOf: string; inserts: number; on?: string; campaignId?: number }): Promise<{
   with: ReturnType<typeof latency>;
   without: ReturnType<typeof latency>;
 }> {
@@ -34,7 +34,7 @@ export async function insertCost(sql: Sql, o: { triggers: readonly string[]; fro
       await sql`
         INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
         VALUES (${id}, (SELECT min(id) FROM siyu.customers) + ${id % 1000}, (SELECT min(id) FROM siyu.employees) + ${id % 50},
-                (SELECT min(id) FROM siyu.channels), NULL, (${o.asOf}::date + time '11:00') AT TIME ZONE siyu.business_tz(), 99.90, 1, 'core', 'paid')`;
+                (SELECT min(id) FROM siyu.channels), ${o.campaignId ?? null}, (${o.asOf}::date + time '11:00') AT TIME ZONE siyu.business_tz(), 99.90, 1, 'core', 'paid')`;
       id++;
       (withIt ? on : off).push(performance.now() - t0);
     }

@@ -51,6 +51,7 @@ export type ViewRule = RuleOptions & ({ limit: null } | { limit: Limit; customer
 /** Slices every fact view shares: the credited employee and their team. */
 const CREDITED = ['employee', 'employee_id', 'team', 'team_id'];
 const OWNER: Limit = { staff: 'owner_id', manager: 'owner_team_id' };
+const SLICE_FACTS = ['buyers', 'total_gmv', 'total_orders', 'period', 'slice', 'channel', 'campaign', ...CREDITED];
 /** The returns views' members (channel_roi, returns_trend): every one the fact's own. */
 const RETURNS_FACTS = ['spend', 'attributed_gmv', 'roi', 'acquired_customers', 'cac', 'date', 'spend_date', 'order_date',
   'channel', 'channel_type', 'channel_kind', 'campaign', 'campaign_type', ...CREDITED];
@@ -210,14 +211,12 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   // The repurchase list of a preset range from the same stored rows (migrations 029, 040): one row per buyer, limited
   // by the customer's owner and owner's team as the repurchase rate is; one period a query.
   repurchase_drill_periods: { limit: OWNER, customers: 'owned', requiredFilters: ['period'] },
-  // The same list for a preset range cut by one slice (migration 033): a team role's is its credited team's (its own)
-  // rows, named only where the row's owner is in its scope, as on sales_drill; one period a query, the slice chosen by
-  // cube/engine/period-slice.ts. The per-customer GMV and orders describe the customer (owner limit), their sums do not.
-  sales_drill_slices: {
-    limit: { staff: 'employee_id', manager: 'team_id' },
-    customers: { factMembers: ['buyers', 'total_gmv', 'total_orders', 'period', 'slice', 'channel', 'campaign', 'employee', 'employee_id', 'team', 'team_id'], ownerLimit: OWNER },
-    requiredFilters: ['period'],
-  },
+  // The same list for a preset range cut by one slice (migration 033; its attributed part, migration 061): a team role's
+  // is its credited team's (its own) rows, named only where the row's owner is in its scope, as on sales_drill; one
+  // period a query, the slice chosen by cube/engine/period-slice.ts. The per-customer GMV and orders describe the
+  // customer (owner limit), their sums do not.
+  sales_drill_slices: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: SLICE_FACTS, ownerLimit: OWNER }, requiredFilters: ['period'] },
+  attributed_drill_slices: { limit: { staff: 'employee_id', manager: 'team_id' }, customers: { factMembers: SLICE_FACTS, ownerLimit: OWNER }, requiredFilters: ['period'] },
   staff_touch_drill: {
     limit: { staff: 'employee_id', manager: 'team_id' },
     customers: {

@@ -23,6 +23,8 @@ export const PERIOD_VIEWS: Readonly<Record<string, ReadonlyArray<readonly [strin
   converted_periods: [['team', ['team', 'team_id']], ['owner', ['employee', 'employee_id']]],
   // siyu.drill_sales_slices (migration 033): one customer's row per range and slice; its slices are single ones.
   sales_drill_slices: [['team', ['team', 'team_id']], ['employee', ['employee', 'employee_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
+  // Its attributed part (migration 061): the same rows and slices.
+  attributed_drill_slices: [['team', ['team', 'team_id']], ['employee', ['employee', 'employee_id']], ['channel', ['channel']], ['campaign', ['campaign']]],
 };
 
 /**
@@ -33,7 +35,8 @@ export const PERIOD_VIEWS: Readonly<Record<string, ReadonlyArray<readonly [strin
 const ALWAYS_CUT: Readonly<Record<string, readonly string[]>> = { converted_periods: ['team'] };
 
 /** Views whose table holds only some slices: a query cut otherwise is refused rather than answered empty. */
-const HELD_SLICES: Readonly<Record<string, readonly string[]>> = { sales_drill_slices: ['team', 'team,employee', 'channel', 'campaign'] };
+const DRILL_SLICES = ['team', 'team,employee', 'channel', 'campaign'];
+const HELD_SLICES: Readonly<Record<string, readonly string[]>> = { sales_drill_slices: DRILL_SLICES, attributed_drill_slices: DRILL_SLICES };
 
 type CubeQuery = Record<string, unknown> & { filters?: unknown };
 type Filter = { member?: string; dimension?: string; operator?: string; values?: unknown[] };

@@ -61,27 +61,20 @@ export function scanRecords(text: string, separator: string, from: { at: number;
           break;
         }
         // Anything between the closing quote and the separator is kept, as Excel does.
-        let end = i;
-        while (end < n && text.charCodeAt(end) !== sepCode && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+        const end = cellEnd(text, i, n, sepCode);
         cells.push(value + text.slice(i, end));
         i = end;
       } else {
-        let end = i;
-        while (end < n) {
-          const c = text.charCodeAt(end);
-          if (c === sepCode || c === 10 || c === 13) break;
-          end++;
-        }
+        const end = cellEnd(text, i, n, sepCode);
         cells.push(text.slice(i, end));
         i = end;
       }
-      const c = text.charCodeAt(i);
-      if (c === sepCode) {
-        i++;
+      const next = pastCell(text, i, sepCode);
+      if (next >= 0) {
+        i = next;
         continue;
       }
-      if (c === 13) i++;
-      if (text.charCodeAt(i) === 10) i++;
+      i = ~next;
       line++;
       break;
     }
@@ -94,6 +87,25 @@ export function scanRecords(text: string, separator: string, from: { at: number;
   from.at = i;
   from.line = line;
   return { unclosedAt: null };
+}
+
+/** Where an unquoted cell (or what follows a quoted one) from `i` ends: at the next separator, line break or `n`. */
+function cellEnd(text: string, i: number, n: number, sepCode: number): number {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === sepCode || c === 10 || c === 13) break;
+    i++;
+  }
+  return i;
+}
+
+/** Past a cell ending at `i`: the next cell's start after a separator (≥ 0), else ~(the next record's start). */
+function pastCell(text: string, i: number, sepCode: number): number {
+  const c = text.charCodeAt(i);
+  if (c === sepCode) return i + 1;
+  if (c === 13) i++;
+  if (text.charCodeAt(i) === 10) i++;
+  return ~i;
 }
 
 /**
@@ -120,18 +132,12 @@ function boundaryPast(text: string, separator: string, from: { at: number; line:
           i++;
         }
       }
-      while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === sepCode || c === 10 || c === 13) break;
-        i++;
-      }
-      const c = text.charCodeAt(i);
-      if (c === sepCode) {
-        i++;
+      const next = pastCell(text, cellEnd(text, i, n, sepCode), sepCode);
+      if (next >= 0) {
+        i = next;
         continue;
       }
-      if (c === 13) i++;
-      if (text.charCodeAt(i) === 10) i++;
+      i = ~next;
       line++;
       break;
     }

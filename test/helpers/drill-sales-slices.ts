@@ -6,9 +6,13 @@
 import type { Sql } from 'postgres';
 import { drillRanges } from './drill-sales.ts';
 
-const COLUMNS = 'period, slice, team_id, employee_id, channel_id, campaign_id, customer_id, paid_orders, paid_amount, owner_id, owner_team_id';
+const COLUMNS = 'period, slice, team_id, employee_id, channel_id, campaign_id, customer_id, paid_orders, paid_amount, owner_id, owner_team_id, '
+  + 'attributed_orders, attributed_amount';
 
-/** Per range, slice (credited team, credited employee with their team, channel, campaign) and customer: paid orders and amount, owner, owner's team. */
+/**
+ * Per range, slice (credited team, credited employee with their team, channel, campaign) and customer: paid orders and
+ * amount, owner, owner's team, and the paid orders and amount carrying a campaign (migration 061).
+ */
 export function expectedDrillSlicesSql(sql: Sql, asOf: string) {
   const ranges = [...drillRanges(asOf)].map(([key, r]) => ({ key, from: r?.[0] ?? null, to: r?.[1] ?? null }));
   return sql`
@@ -20,12 +24,14 @@ export function expectedDrillSlicesSql(sql: Sql, asOf: string) {
       LEFT JOIN siyu.employees AS e ON e.id = o.employee_id
       WHERE o.status = 'paid'),
     cut AS (
-      SELECT period, 'team' AS slice, team_id, NULL::int AS employee_id, NULL::int AS channel_id, NULL::int AS campaign_id, customer_id, amount FROM f WHERE team_id IS NOT NULL
-      UNION ALL SELECT period, 'team,employee', team_id, employee_id, NULL, NULL, customer_id, amount FROM f WHERE employee_id IS NOT NULL
-      UNION ALL SELECT period, 'channel', NULL, NULL, channel_id, NULL, customer_id, amount FROM f
-      UNION ALL SELECT period, 'campaign', NULL, NULL, NULL, campaign_id, customer_id, amount FROM f WHERE campaign_id IS NOT NULL)
+      SELECT period, 'team' AS slice, team_id, NULL::int AS employee_id, NULL::int AS channel_id, NULL::int AS campaign_id, customer_id, amount,
+             campaign_id IS NOT NULL AS attributed FROM f WHERE team_id IS NOT NULL
+      UNION ALL SELECT period, 'team,employee', team_id, employee_id, NULL, NULL, customer_id, amount, campaign_id IS NOT NULL FROM f WHERE employee_id IS NOT NULL
+      UNION ALL SELECT period, 'channel', NULL, NULL, channel_id, NULL, customer_id, amount, campaign_id IS NOT NULL FROM f
+      UNION ALL SELECT period, 'campaign', NULL, NULL, NULL, campaign_id, customer_id, amount, true FROM f WHERE campaign_id IS NOT NULL)
     SELECT x.period, x.slice, x.team_id, x.employee_id, x.channel_id, x.campaign_id, x.customer_id,
-           count(*)::int AS paid_orders, sum(x.amount)::numeric(16, 2) AS paid_amount, c.owner_employee_id AS owner_id, oe.team_id AS owner_team_id
+           count(*)::int AS paid_orders, sum(x.amount)::numeric(16, 2) AS paid_amount, c.owner_employee_id AS owner_id, oe.team_id AS owner_team_id,
+           (count(*) FILTER (WHERE x.attributed))::int AS attributed_orders, coalesce(sum(x.amount) FILTER (WHERE x.attributed), 0)::numeric(16, 2) AS attributed_amount
     FROM cut AS x
     JOIN siyu.customers AS c ON c.id = x.customer_id
     LEFT JOIN siyu.employees AS oe ON oe.id = c.owner_employee_id

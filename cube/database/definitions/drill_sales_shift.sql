@@ -58,8 +58,10 @@ CREATE OR REPLACE FUNCTION siyu.shift_drill_sales(source siyu.drill_sales_ranges
 -- customer whose rows are counted in it under their bucket lock stays exact.
 -- A chunk: every bucket lock (as a writer takes its own), the chunk's rows of
 -- the range deleted (a writer since the listing may have counted some) and
--- counted from the customer-day table by its key. Returns whether customers
--- are left; the range's row in siyu.drill_slice_fills goes with the last.
+-- counted from the customer-day table by its key, with their attributed part
+-- (migration 061: its columns exist before anything calls this). Returns
+-- whether customers are left; the range's row in siyu.drill_slice_fills goes
+-- with the last.
 CREATE OR REPLACE FUNCTION siyu.fill_drill_sales_slices(chunk integer DEFAULT 5000) RETURNS boolean
   LANGUAGE plpgsql
   SET work_mem = '64MB'
@@ -81,16 +83,19 @@ CREATE OR REPLACE FUNCTION siyu.fill_drill_sales_slices(chunk integer DEFAULT 50
       IF r.period IS NOT NULL THEN
         DELETE FROM siyu.drill_sales_slices
         WHERE customer_id >= f.next_customer AND customer_id < f.next_customer + chunk AND period = r.period;
-        -- siyu.build_drill_sales_slices' count (migration 033), for the chunk's customers.
+        -- siyu.build_drill_sales_slices' count (migrations 033, 061), for the chunk's customers.
         INSERT INTO siyu.drill_sales_slices
-          (period, slice, team_id, employee_id, channel_id, campaign_id, customer_id, paid_orders, paid_amount, owner_id, owner_team_id)
+          (period, slice, team_id, employee_id, channel_id, campaign_id, customer_id, paid_orders, paid_amount, owner_id, owner_team_id,
+           attributed_orders, attributed_amount)
         SELECT r.period, s.slice, s.team_id, s.employee_id, s.channel_id, s.campaign_id, s.customer_id, s.paid_orders, s.paid_amount,
-               c.owner_employee_id, oe.team_id
+               c.owner_employee_id, oe.team_id, s.attributed_orders, s.attributed_amount
         FROM (
           SELECT CASE GROUPING(e.team_id, cd.employee_id, cd.channel_id, cd.campaign_id)
                    WHEN 7 THEN 'team' WHEN 3 THEN 'team,employee' WHEN 13 THEN 'channel' ELSE 'campaign' END AS slice,
                  e.team_id, cd.employee_id, cd.channel_id, cd.campaign_id, cd.customer_id,
-                 SUM(cd.paid_orders)::int AS paid_orders, SUM(cd.paid_amount) AS paid_amount
+                 SUM(cd.paid_orders)::int AS paid_orders, SUM(cd.paid_amount) AS paid_amount,
+                 coalesce(SUM(cd.paid_orders) FILTER (WHERE cd.campaign_id IS NOT NULL), 0)::int AS attributed_orders,
+                 coalesce(SUM(cd.paid_amount) FILTER (WHERE cd.campaign_id IS NOT NULL), 0) AS attributed_amount
           FROM siyu.customer_days AS cd
           LEFT JOIN siyu.employees AS e ON e.id = cd.employee_id
           WHERE cd.customer_id >= f.next_customer AND cd.customer_id < f.next_customer + chunk

@@ -1,11 +1,13 @@
 /**
  * The sliced drill lists' table (migration 033: per preset range, slice and
  * customer, with the customer's owner and owner's team) stays equal to the
- * paid orders counted in plain SQL and to a fresh build, through random
+ * paid orders counted in plain SQL and to a fresh build (with the part
+ * carrying a campaign, migration 061), through random
  * inserts, refunds, moves and deletes of orders mixed with owner changes and
  * team moves, writers of one customer at once, a bulk statement, the
  * customer-day table's rebuild and the as-of date moving.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../cube/database/migrate.ts';
 import { seedDatabase } from '../../../seed/load.ts';
@@ -51,6 +53,57 @@ describe('the sliced drill lists\' table', () => {
     await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
                  VALUES (${next.id++}, ${ids.customers[0]!}, ${ids.employees[0]!}, ${ids.channels[0]!}, '2026-11-20 09:00+08', 10.00, 1, 'core', 'paid')`;
     expect(one(await db.sql<{ v: string }[]>`SELECT siyu.data_version('drill_sales_slices') AS v`).v).not.toBe(before);
+  });
+
+  it('is filled in place by migration 061 on a table built before it', async () => {
+    // The migration's fill (its statements between the lock and the indexes) over rows whose attributed part is zero,
+    // as on a database built before it; rolled back.
+    const text = readFileSync(new URL('../../../cube/database/migrations/061_drill_slices_attributed.sql', import.meta.url), 'utf8');
+    const fill = text.slice(text.indexOf('-- The rows held now'), text.indexOf('-- Per slice a list needs'));
+    expect(fill).toContain('UPDATE siyu.drill_sales_slices AS d');
+      expect(fill).toContain('CREATE TEMPORARY TABLE');
+    await db.sql.begin(async (tx) => {
+      await tx`UPDATE siyu.drill_sales_slices SET attributed_orders = 0, attributed_amount = 0`;
+      await tx.unsafe(fill);
+      expect(await drillSlicesDifferences(tx as never, asOf), 'filled by the migration').toEqual([]);
+      throw new Error('roll back');
+    }).catch((error: Error) => { if (error.message !== 'roll back') throw error; });
+  });
+
+  it('keeps the attributed part when an order only moves to or from a campaign (migration 061)', async () => {
+    const counts = one(await db.sql<{ slices: number; rows: number }[]>`
+      SELECT count(DISTINCT slice)::int AS slices, count(*)::int AS rows FROM siyu.drill_sales_slices WHERE attributed_orders > 0 AND slice <> 'campaign'`);
+    expect(counts.slices, 'the team, employee and channel rows carry attributed orders').toBe(3);
+    // The paid orders and amount of every row stay; only the part carrying a campaign moves.
+    const [c, id] = [ids.customers[4]!, next.id++];
+    await db.sql`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, campaign_id, ordered_at, amount, items, category, status)
+                 VALUES (${id}, ${c}, ${ids.employees[1]!}, ${ids.channels[1]!}, NULL, '2026-11-18 10:00+08', 77.70, 1, 'core', 'paid')`;
+    for (const campaign of [ids.campaigns[0]!, ids.campaigns[1]!, null, ids.campaigns[2]!]) {
+      await db.sql`UPDATE siyu.orders SET campaign_id = ${campaign} WHERE id = ${id}`;
+      expect(await drillSlicesDifferences(db.sql, asOf), `campaign ${campaign}`).toEqual([]);
+    }
+    await db.sql.begin(async (tx) => {
+      await tx`UPDATE siyu.orders SET campaign_id = NULL WHERE id = ${id}`;
+      await tx`UPDATE siyu.orders SET status = 'refunded' WHERE id = ${id}`;
+      await tx`UPDATE siyu.orders SET status = 'paid', campaign_id = ${ids.campaigns[3]!} WHERE id = ${id}`;
+    });
+    await expectExact('after the campaign moves');
+    // One statement moving customer days to a campaign (the paid sums of the team, employee and channel rows unchanged). Rolled back.
+    await db.sql.begin(async (tx) => {
+      const moved = await tx`
+        UPDATE siyu.customer_days AS cd SET campaign_id = ${ids.campaigns[3]!}
+        WHERE cd.ctid = ANY (ARRAY(
+          SELECT d.ctid FROM siyu.customer_days AS d
+          WHERE d.campaign_id IS NULL AND d.day_start >= siyu.local_midnight('2026-11-01')
+            AND NOT EXISTS (SELECT 1 FROM siyu.customer_days AS o WHERE o.customer_id = d.customer_id AND o.day_start = d.day_start
+                              AND o.channel_id = d.channel_id AND o.employee_id IS NOT DISTINCT FROM d.employee_id AND o.campaign_id IS NOT NULL)
+          ORDER BY d.customer_id LIMIT 5))`;
+      expect(moved.count).toBe(5);
+      const kept = await drillSlicesRows(tx as never);
+      await tx`SELECT siyu.roll_drill_sales_slices(true)`;
+      expect(await drillSlicesRows(tx as never), 'a statement moving customer days to a campaign').toEqual(kept);
+      throw new Error('roll back');
+    }).catch((error: Error) => { if (error.message !== 'roll back') throw error; });
   });
 
   it('stays exact through random order writes, owner changes and team moves', async () => {

@@ -12,7 +12,7 @@
  */
 import type { Query } from '../cube.ts';
 import { drillDef } from './catalogue.ts';
-import { drillPeriodKey, sortOf } from './slice.ts';
+import { drillPeriodKey, sliceFilters, sortOf, STORED_SLICE } from './slice.ts';
 import type { DrillPage, DrillSlice } from './url.ts';
 
 export const ATTRIBUTED_DRILL_VIEW = 'attributed_drill';
@@ -97,47 +97,96 @@ export function attributedAggregate(slice: DrillSlice, query: Query | null): Que
 }
 
 /**
- * The stored range's key when the brand's stored rows answer the attributed
- * list, else null: a role that sees every fact, a preset range, the list cut
- * by nothing, ranked as the partial rank index is (attributed GMV largest
- * first) or by the customer id. A team role, a cut list, a custom range or
- * another sort stays on attributed_drill (or sales_drill).
+ * The team roles' attributed lists and a list cut by one team, employee,
+ * channel or campaign from stored rows (siyu.drill_sales_slices' attributed
+ * part, migration 061; docs/performance.md "The team roles' and cut
+ * attributed drill lists from stored rows"), under the names of
+ * attributed_drill (its sums `total_gmv`, `total_orders`); the slice is
+ * chosen by cube/engine/period-slice.ts.
  */
-export function attributedPeriod(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): string | null {
-  if (asOf === null || limitedRole || !isAttributed(slice)) return null;
-  if (slice.team || slice.channel || slice.campaign || slice.employee || slice.owner !== null || slice.cityTier || slice.segment || slice.journey) return null;
-  const { sortMember, desc } = sortOf(slice, page);
-  if (!(sortMember === 'sales_drill.gmv' && desc) && !(page.sort === null && sortMember === 'sales_drill.customer')) return null;
-  return drillPeriodKey(slice.range, asOf);
+export const ATTRIBUTED_SLICE_VIEW = 'attributed_drill_slices';
+
+/** An attributed list answered from stored rows: the range's key, the view, and the slice's filter on it (none for the brand's or a team role's own list). */
+export interface AttributedStored {
+  period: string;
+  view: typeof ATTRIBUTED_PERIOD_VIEW | typeof ATTRIBUTED_SLICE_VIEW;
+  filters: NonNullable<Query['filters']>;
 }
 
-const periodFilter = (period: string): NonNullable<Query['filters']> => [{ member: `${ATTRIBUTED_PERIOD_VIEW}.period`, operator: 'equals', values: [period] }];
-
-/** The attributed list's page from stored rows (read in the partial rank index's order), or null; its total is `attributedStoredTotal`. */
-export function attributedStoredList(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
-  const period = attributedPeriod(slice, page, asOf, limitedRole);
+/**
+ * The stored rows that answer the attributed list, or null: a preset range,
+ * ranked as the partial rank indexes are (attributed GMV largest first) or by
+ * the customer id; for a role that sees every fact cut by nothing (the
+ * brand's rows) or by one team, employee, channel or campaign (the slices'
+ * rows); for a manager or staff member cut by nothing (their own slice, with
+ * the anonymised remainder from the list's total and header). A team role's
+ * cut list, two cuts, an owner, city tier, segment or journey cut, a custom
+ * range or another sort stays on attributed_drill (or sales_drill).
+ */
+export function attributedStored(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): AttributedStored | null {
+  if (asOf === null || !isAttributed(slice)) return null;
+  if (slice.owner !== null || slice.cityTier || slice.segment || slice.journey) return null;
+  const { sortMember, desc } = sortOf(slice, page);
+  if (!(sortMember === 'sales_drill.gmv' && desc) && !(page.sort === null && sortMember === 'sales_drill.customer')) return null;
+  const period = drillPeriodKey(slice.range, asOf);
   if (period === null) return null;
-  const v = ATTRIBUTED_PERIOD_VIEW;
+  const cuts = [slice.team, slice.channel, slice.campaign, slice.employee].filter(Boolean).length;
+  if (limitedRole) return cuts === 0 ? { period, view: ATTRIBUTED_SLICE_VIEW, filters: [] } : null;
+  if (cuts === 0) return { period, view: ATTRIBUTED_PERIOD_VIEW, filters: [] };
+  return cuts === 1 ? { period, view: ATTRIBUTED_SLICE_VIEW, filters: sliceFilters(ATTRIBUTED_SLICE_VIEW, STORED_SLICE, slice) } : null;
+}
+
+/** The stored range's key when the brand's stored rows (migration 058) answer the attributed list, else null. */
+export function attributedPeriod(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): string | null {
+  const stored = attributedStored(slice, page, asOf, limitedRole);
+  return stored?.view === ATTRIBUTED_PERIOD_VIEW ? stored.period : null;
+}
+
+const storedFilters = (stored: AttributedStored): NonNullable<Query['filters']> =>
+  [{ member: `${stored.view}.period`, operator: 'equals', values: [stored.period] }, ...stored.filters];
+
+/** The attributed list's page from stored rows (read in a partial rank index's order), or null; its total is `attributedStoredTotal`. */
+export function attributedStoredList(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
+  const stored = attributedStored(slice, page, asOf, limitedRole);
+  if (stored === null) return null;
+  const v = stored.view;
   return {
     dimensions: [`${v}.customer`, `${v}.gmv`, `${v}.order_count`],
-    filters: periodFilter(period),
+    filters: storedFilters(stored),
     order: sortOf(slice, page).sortMember === 'sales_drill.gmv' ? [[`${v}.gmv`, 'desc'], [`${v}.customer`, 'asc']] : [[`${v}.customer`, 'asc']],
     limit: page.limit,
     offset: page.offset,
   };
 }
 
-/** Its total: the range's stored rows with an attributed order (one per customer of the list). */
+/**
+ * Its total: the range's stored rows with an attributed order (one per customer of the list). On the slices' rows
+ * with their sums, and naming the customer, which limits a team role's count to the customers it owns (as its page
+ * is): the owned part of its number, the anonymised remainder being the header's minus this.
+ */
 export function attributedStoredTotal(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
-  const period = attributedPeriod(slice, page, asOf, limitedRole);
-  return period === null ? null : { measures: [`${ATTRIBUTED_PERIOD_VIEW}.buyers`], filters: periodFilter(period) };
+  const stored = attributedStored(slice, page, asOf, limitedRole);
+  if (stored === null) return null;
+  const v = stored.view;
+  if (v === ATTRIBUTED_PERIOD_VIEW) return { measures: [`${v}.buyers`], filters: storedFilters(stored) };
+  return { measures: [`${v}.buyers`, `${v}.total_gmv`, `${v}.total_orders`], filters: [...storedFilters(stored), { member: `${v}.customer`, operator: 'set' }] };
 }
 
-/** The header's number (attributed GMV, buyers) summed over the same rows; read as sales_drill's gmv and buyers. */
+/**
+ * The header's number (attributed GMV, buyers) summed over the same rows without naming the customer (the whole
+ * number: for a team role its team's or own, the ROI tile's attributed GMV); read as sales_drill's gmv and buyers.
+ * A team role's also carries the orders, for the anonymised remainder.
+ */
 export function attributedStoredSummary(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
-  const period = attributedPeriod(slice, page, asOf, limitedRole);
-  const names: Readonly<Record<string, string>> = { gmv: 'total_gmv', buyers: 'buyers' };
+  const stored = attributedStored(slice, page, asOf, limitedRole);
+  const names: Readonly<Record<string, string>> = { gmv: 'total_gmv', buyers: 'buyers', order_count: 'total_orders' };
   const summary = drillDef(slice.metric).summary;
-  if (period === null || summary.length === 0 || !summary.every((m) => names[m])) return null;
-  return { measures: summary.map((m) => `${ATTRIBUTED_PERIOD_VIEW}.${names[m]}`), filters: periodFilter(period) };
+  if (stored === null || summary.length === 0 || !summary.every((m) => names[m])) return null;
+  const measures = stored.view === ATTRIBUTED_SLICE_VIEW && limitedRole ? [...new Set([...summary, 'buyers', 'gmv', 'order_count'])] : summary;
+  return { measures: measures.map((m) => `${stored.view}.${names[m]}`), filters: storedFilters(stored) };
+}
+
+/** Whether a team role's anonymised remainder comes from the attributed list's own header and total (its stored slice). */
+export function attributedRemainderFromList(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): boolean {
+  return limitedRole && attributedStored(slice, page, asOf, limitedRole)?.view === ATTRIBUTED_SLICE_VIEW && drillDef(slice.metric).summary.length > 0;
 }

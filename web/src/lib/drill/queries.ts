@@ -2,8 +2,8 @@
 import type { Query } from '../cube.ts';
 import { drillDef, journeyDayFilters, type DrillDef, type DrillMetric, type DrillView, type SliceMembers } from './catalogue.ts';
 import {
-  attributedAggregate, attributedListQuery, attributedStoredList, attributedStoredSummary, attributedStoredTotal, attributedTotalQuery, ATTRIBUTED_DRILL_VIEW,
-  ATTRIBUTED_PERIOD_VIEW,
+  attributedAggregate, attributedListQuery, attributedRemainderFromList, attributedStoredList, attributedStoredSummary, attributedStoredTotal, attributedTotalQuery,
+  ATTRIBUTED_DRILL_VIEW, ATTRIBUTED_PERIOD_VIEW, ATTRIBUTED_SLICE_VIEW,
 } from './attributed.ts';
 import { ATTRIBUTES, BASE_COLUMNS } from './columns.ts';
 import { ltvListQuery, ltvRow } from './ltv.ts';
@@ -295,12 +295,13 @@ export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, a
 
 /**
  * Whether a team role's anonymised remainder comes from the list's own
- * queries: on the slices' table its whole number is the header's (the
+ * queries (an attributed list's too, attributed.ts): on the slices' table its whole number is the header's (the
  * tiles' period row: buyers, GMV, orders) and its owned part the list's
  * total (buyers and sums of the customers it owns), so no scope query is sent.
  */
 export function remainderFromList(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): boolean {
-  return limitedRole && storedDrill(slice, page, asOf, limitedRole)?.view === SLICE_DRILL_VIEW && buildDrillSummaryQuery(slice) !== null;
+  return (limitedRole && storedDrill(slice, page, asOf, limitedRole)?.view === SLICE_DRILL_VIEW && buildDrillSummaryQuery(slice) !== null)
+    || attributedRemainderFromList(slice, page, asOf, limitedRole);
 }
 
 /** Members of the stored views read under another name on sales_drill (the slices' sums are its measures). */
@@ -321,7 +322,8 @@ export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Arr
     let renamed: Record<string, unknown> | null = null;
     for (const [k, value] of Object.entries(row)) {
       const view = k.slice(0, k.indexOf('.'));
-      if ([PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, RANGE_DRILL_VIEW, RANGE_TOP_VIEW, RANGE_SUMMARY_VIEW, ATTRIBUTED_DRILL_VIEW, ATTRIBUTED_PERIOD_VIEW].includes(view)) {
+      if ([PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, RANGE_DRILL_VIEW, RANGE_TOP_VIEW, RANGE_SUMMARY_VIEW, ATTRIBUTED_DRILL_VIEW,
+        ATTRIBUTED_PERIOD_VIEW, ATTRIBUTED_SLICE_VIEW].includes(view)) {
         const name = k.slice(view.length + 1);
         (renamed ??= {})[`sales_drill.${STORED_ALIASES[name] ?? name}`] = value;
       }
