@@ -206,8 +206,8 @@ export const VIEW_RULES: Readonly<Record<string, ViewRule>> = {
   // The same list for any date range over the whole brand, one row per customer from two rows of the sales paid-day
   // table (migration 046): no limit to add it to, so closed to team roles (their lists stay on sales_drill).
   sales_drill_range: { limit: null },
-  // Its total and header from the same rows (the range's first and last rows, summed without pairing): the same rule.
-  sales_drill_range_totals: { limit: null },
+  // Its total and header (the range's first and last rows), its first pages by a threshold walk (063; `top`): the same.
+  sales_drill_range_totals: { limit: null }, sales_drill_range_top: { limit: null, requiredFilters: ['top'] },
   // The repurchase list of a preset range from the same stored rows (migrations 029, 040): one row per buyer, limited
   // by the customer's owner and owner's team as the repurchase rate is; one period a query.
   repurchase_drill_periods: { limit: OWNER, customers: 'owned', requiredFilters: ['period'] },

@@ -26,7 +26,7 @@ type Filter = { member?: string; dimension?: string; operator?: string; values?:
  * day in it (the custom-range drill list, migration 046; converted customers and repurchase buyers, migration 036), so
  * a granularity would bucket each customer once, under that first day, with the whole range's numbers.
  */
-const RANGE_ONLY_VIEWS: ReadonlySet<string> = new Set(['sales_drill_range', 'sales_drill_range_totals', 'staff_converted', 'repurchase_buyers']);
+const RANGE_ONLY_VIEWS: ReadonlySet<string> = new Set(['sales_drill_range', 'sales_drill_range_totals', 'sales_drill_range_top', 'staff_converted', 'repurchase_buyers']);
 
 /**
  * Its range is pushed into its SQL through FILTER_PARAMS (model/cubes/range_drill.js), which reads every top-level

@@ -89,6 +89,76 @@ cube(`range_drill`, {
   },
 });
 
+// The same list's first pages (GMV largest first, offset small): its first `top` customers from
+// siyu.sales_drill_range_top (migration 063), a threshold walk over the customers' lifetime GMV when the candidates are
+// few against the range's buyers (a long range), else the full ranking cut to `top`: the first `top` rows of the list
+// above, in its order (GMV desc, then the customer id). `top` is asked as one `equals` filter (the page's offset plus
+// its size; required, cube/engine/access-rules.ts) and pushed into the function's call; every row carries it, so
+// Cube's own condition on it holds. Any other filter on it (a second value, another operator) gives no rows.
+// test/model/drill-range.test.ts checks the pages against the full ranking and plain SQL.
+const topCount = (filter) => {
+  const sql = filter((n) => `(${n})::int`);
+  return sql === '1 = 1' || sql.includes(' AND ') ? 'NULL::int' : sql;
+};
+const topRows = (range, top) => {
+  const n = topCount(top);
+  const sql = range((from, to) => `siyu.sales_drill_range_top(${from}::timestamptz, ${to}::timestamptz, ${n})`);
+  return { n, from: sql === '1 = 1' ? `siyu.sales_drill_range_top(NULL, NULL, ${n})` : sql };
+};
+
+cube(`range_drill_top`, {
+  sql: `
+    SELECT r.customer_id, r.day_start, r.paid_amount, r.paid_orders,
+           ${topRows(FILTER_PARAMS.sales_drill_range_top.order_date.filter, FILTER_PARAMS.sales_drill_range_top.top.filter).n} AS top
+    FROM ${topRows(FILTER_PARAMS.sales_drill_range_top.order_date.filter, FILTER_PARAMS.sales_drill_range_top.top.filter).from} AS r`,
+  title: `区间客户销售前列`,
+  description: `The first customers of the custom-range sales drill list by GMV (siyu.sales_drill_range_top, migration 063): the same rows, numbers and order as range_drill's first rows.`,
+  public: false,
+  refresh_key: {
+    every: `2 second`,
+    sql: `SELECT siyu.data_version('sales_paid_days')`,
+  },
+
+  dimensions: {
+    key: {
+      sql: `${CUBE}.customer_id`,
+      type: `number`,
+      primary_key: true,
+    },
+    customer_id: {
+      title: `客户ID`,
+      sql: `${CUBE}.customer_id`,
+      type: `number`,
+    },
+    order_date: {
+      title: `下单日期`,
+      description: `The customer's first paid business day in the range; for a date range, not a granularity.`,
+      sql: `${CUBE}.day_start`,
+      type: `time`,
+    },
+    gmv: {
+      title: `GMV`,
+      description: `The customer's paid amount in the range (refunded orders excluded); equals their sales_drill.gmv.`,
+      sql: `${CUBE}.paid_amount`,
+      type: `number`,
+      format: `currency`,
+    },
+    order_count: {
+      title: `订单数`,
+      description: `The customer's paid orders in the range; equals their sales_drill.order_count.`,
+      sql: `${CUBE}.paid_orders`,
+      type: `number`,
+    },
+    // How many of the list's first customers are asked: one equals filter, required.
+    top: {
+      title: `前N名`,
+      description: `The number of first customers asked (largest GMV first, then the customer id); filter it with equals and one value.`,
+      sql: `${CUBE}.top`,
+      type: `number`,
+    },
+  },
+});
+
 // The same list's total and header: the range's buyers (one first row per
 // customer), GMV and paid orders, summed over the same two kinds of rows
 // without pairing them: a customer's GMV is their last row's running amount

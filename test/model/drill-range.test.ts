@@ -16,7 +16,13 @@
  *   SQL ranks there (GMV largest first, then the customer id), with their GMV
  *   and orders;
  * - exec's and ops' list and total read the sales paid-day table, never the
- *   orders or the customer-day table.
+ *   orders or the customer-day table;
+ * - the first pages by GMV (`sales_drill_range_top`, migration 063's threshold
+ *   walk) equal the full ranking's (`sales_drill_range`) and plain SQL's, on
+ *   every range and one whose first page ends inside a tie, through Cube for
+ *   exec and ops and from the function itself walked, ranked in full and
+ *   left to choose, as seeded, after the tie's writes and after the random
+ *   writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cube/config.ts';
@@ -25,6 +31,7 @@ import { startRollupProbe, type RollupProbe } from '../../cube/tools/rollup-prob
 import { attributesQuery, customersQueries, listedCustomers, listRemainder } from '../../web/src/features/customers/page-queries.ts';
 import { overviewQueries } from '../../web/src/features/overview/page-queries.ts';
 import { drillListRows, parseDrill, parsePage, type DrillSlice } from '../../web/src/lib/drill.ts';
+import { RANGE_DRILL_VIEW, RANGE_TOP_MOST, RANGE_TOP_VIEW } from '../../web/src/lib/drill/range.ts';
 import type { CubeQuery } from '../../web/src/page-loads.ts';
 import { one } from '../helpers/database.ts';
 import { randomWritesWithMoves, roleWriteIds } from '../helpers/order-writes.ts';
@@ -41,6 +48,10 @@ const RANGES: Array<[string, string]> = [
   ['2026-08-01', '2026-10-31'], ['2025-11-21', '2026-11-16'], ['2026-11-18', '2026-11-18'], ['2025-11-20', '2026-11-01'], ['2026-10-05', '2026-10-27'],
 ];
 const SIZE = 20;
+/** A range whose first page ends inside a tie: TIED customers with no paid order in it are each given one of TIE_AMOUNT. */
+const TIE_RANGE: [string, string] = ['2026-09-10', '2026-09-12'];
+const TIED = 30;
+const TIE_AMOUNT = '77777.00';
 
 type Row = Record<string, unknown>;
 const money = (v: unknown): string => (v === null || v === undefined ? 'null' : Number(v).toFixed(2));
@@ -140,6 +151,41 @@ describe('custom-range sales drill lists', () => {
     }
   }
 
+  /**
+   * The walk's first pages against the full ranking and plain SQL on every range and the tie's: the function walked,
+   * ranked in full and left to choose, for several page ends; through Cube for exec and ops, pages 1-3 of 20 and of 50
+   * from the walk's view equal to the same pages of the full ranking's view.
+   */
+  async function checkWalk(label: string): Promise<void> {
+    const exec = people[0]!;
+    for (const range of [...RANGES, TIE_RANGE]) {
+      const what = `${label} · ${range.join('..')}`;
+      const expected = (await independent(exec.who, range)).ranked;
+      for (const n of [1, SIZE, 50, 3 * SIZE + 1]) {
+        for (const walk of [true, false, null]) {
+          const rows = await ctx.db.sql<{ row: string }[]>`
+            SELECT t.customer_id || ' ' || t.paid_amount::numeric(16, 2) || ' ' || t.paid_orders AS row
+            FROM siyu.sales_drill_range_top((${range[0]}::date::timestamp AT TIME ZONE 'Asia/Shanghai'),
+                                            ((${range[1]}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') - interval '1 millisecond',
+                                            ${n}::int, ${walk}::boolean) AS t`;
+          expect(rows.map((r) => r.row), `${what}: the first ${n}, walk ${walk}`).toEqual(expected.slice(0, n));
+        }
+      }
+      for (const person of people.filter((p) => !limited(p.who))) {
+        for (const [size, page] of [[SIZE, 1], [SIZE, 2], [SIZE, 3], [50, 1], [50, 2]] as const) {
+          const q = customersQueries(sliceOf(range), parsePage(new URLSearchParams(`size=${size}&page=${page}`)), false, asOf).list as CubeQuery;
+          expect(JSON.stringify(q), `${what}: the walk's view`).toContain(RANGE_TOP_VIEW);
+          const full = JSON.parse(JSON.stringify({ ...q, filters: undefined }).replaceAll(`"${RANGE_TOP_VIEW}.`, `"${RANGE_DRILL_VIEW}.`)) as CubeQuery;
+          const read = async (query: CubeQuery) => drillListRows(await person.api.load(query))
+            .map((r: Row) => `${r['sales_drill.customer']} ${money(r['sales_drill.gmv'])} ${r['sales_drill.order_count']}`);
+          await expect.poll(async () => ({ walk: await read(q), full: await read(full) }), {
+            timeout: 20_000, interval: 500, message: `${what} · ${person.who.role}: page ${page} of ${size}`,
+          }).toEqual({ walk: expected.slice((page - 1) * size, page * size), full: expected.slice((page - 1) * size, page * size) });
+        }
+      }
+    }
+  }
+
   it('is answered by the sales paid-day table for the roles that see every fact, by sales_drill for a team role', async () => {
     for (const { who } of people) {
       for (const range of RANGES) {
@@ -151,10 +197,17 @@ describe('custom-range sales drill lists', () => {
         expect(q.list_total, `${who.role} ${range}: total query`).not.toBeNull();
         // The header is the total's own query: one statement for both.
         expect(q.summary, `${who.role} ${range}: the header's query is the total's`).toEqual(q.list_total);
-        for (const query of [q.list, q.list_total, q.summary]) {
+        // A first page by GMV from the walk's view, its top the page's end; a page past RANGE_TOP_MOST from the full ranking.
+        expect(JSON.stringify(q.list), `${who.role} ${range}: first pages`).toContain(`"${RANGE_TOP_VIEW}.customer"`);
+        expect((q.list as { filters?: unknown }).filters, `${who.role} ${range}: top`).toEqual([{ member: `${RANGE_TOP_VIEW}.top`, operator: 'equals', values: ['60'] }]);
+        const deep = customersQueries(sliceOf(range), parsePage(new URLSearchParams(`size=${SIZE}&page=${RANGE_TOP_MOST / SIZE + 1}`)), false, asOf).list;
+        expect(JSON.stringify(deep), `${who.role} ${range}: deep pages`).toContain(`"${RANGE_DRILL_VIEW}.customer"`);
+        for (const query of [q.list, deep, q.list_total, q.summary]) {
           const sql = await probe.sql(who, query as CubeQuery);
-          // The page through migration 052's function over the same table (its plan), the total and header straight.
-          expect(sql, `${who.role} ${range}`).toMatch(query === q.list ? /\bsiyu\.sales_drill_range_rows\(/ : /\bsiyu\.sales_paid_days\b/);
+          // The first pages through migration 063's walk, a deep page through migration 052's function over the same
+          // table (its plan), the total and header straight.
+          const read = query === q.list ? /\bsiyu\.sales_drill_range_top\(/ : query === deep ? /\bsiyu\.sales_drill_range_rows\(/ : /\bsiyu\.sales_paid_days\b/;
+          expect(sql, `${who.role} ${range}`).toMatch(read);
           expect(sql, `${who.role} ${range}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b|COUNT\(DISTINCT/i);
         }
         expect(q.scope_all, `${who.role} ${range}: scope queries`).toBeNull();
@@ -168,15 +221,39 @@ describe('custom-range sales drill lists', () => {
     expect(await probe.sql(exec, byOwner as CubeQuery)).not.toMatch(/\bsiyu\.sales_paid_days\b/);
     const preset = parseDrill(new URLSearchParams('metric=gmv&range=last_month'), asOf);
     expect(JSON.stringify(customersQueries(preset, pageOf(1), false, asOf).list)).toContain('sales_drill_periods');
-    // A team role may not query the view.
+    // A team role may not query the views; the walk's view needs its top.
     const staff = people.find((p) => p.who.role === 'staff')!;
-    const denied = await staff.api.request('POST', '/cubejs-api/v1/load', { query: customersQueries(sliceOf(RANGES[0]!), pageOf(1), false, asOf).list });
-    expect(denied.status).toBe(403);
+    for (const page of [pageOf(1), parsePage(new URLSearchParams(`size=${SIZE}&page=${RANGE_TOP_MOST / SIZE + 1}`))]) {
+      const denied = await staff.api.request('POST', '/cubejs-api/v1/load', { query: customersQueries(sliceOf(RANGES[0]!), page, false, asOf).list });
+      expect(denied.status).toBe(403);
+    }
+    const topless = { ...(customersQueries(sliceOf(RANGES[0]!), pageOf(1), false, asOf).list as CubeQuery), filters: [] };
+    expect((await people[0]!.api.request('POST', '/cubejs-api/v1/load', { query: topless })).status).toBe(400);
   }, 240_000);
 
   it('equals its tile and plain SQL under every role, first, deep and last page', async () => {
     await checkAll('as seeded');
   }, 600_000);
+
+  it("gives the full ranking's first pages by its threshold walk, ties included", async () => {
+    await checkWalk('as seeded');
+    // TIED customers without a paid order in the tie's range each buy TIE_AMOUNT in it: the first page of 20 ends inside
+    // their tie, which the list orders by the customer id.
+    const db = ctx.db.sql;
+    const tied = await db<{ id: number }[]>`
+      SELECT c.id FROM siyu.customers AS c
+      WHERE NOT EXISTS (SELECT 1 FROM siyu.orders AS o WHERE o.customer_id = c.id AND o.status = 'paid'
+                          AND (o.ordered_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN ${TIE_RANGE[0]}::date AND ${TIE_RANGE[1]}::date)
+      ORDER BY md5(c.id::text) LIMIT ${TIED}`;
+    expect(tied.length).toBe(TIED);
+    const next = one(await db<{ n: number }[]>`SELECT max(id) + 1 AS n FROM siyu.orders`).n;
+    await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
+             SELECT ${next}::int + k, t.id, NULL, (SELECT min(id) FROM siyu.channels), '2026-09-11 12:00+08', ${TIE_AMOUNT}::numeric, 1, 'premium', 'paid'
+             FROM unnest(${tied.map((t) => t.id)}::int[]) WITH ORDINALITY AS t (id, k)`;
+    const ranked = (await independent(people[0]!.who, TIE_RANGE)).ranked;
+    expect(ranked.slice(0, TIED).every((r) => r.split(' ')[1] === TIE_AMOUNT), 'the tie heads the range').toBe(true);
+    await checkWalk('after the tie');
+  }, 900_000);
 
   it('still does after random new, refunded, moved and deleted orders, owner changes and team moves', async () => {
     const db = ctx.db.sql;
@@ -196,5 +273,6 @@ describe('custom-range sales drill lists', () => {
     await db`INSERT INTO siyu.orders (id, customer_id, employee_id, channel_id, ordered_at, amount, items, category, status)
              VALUES (${next.id++}, ${ids.customers[1] ?? ids.customers[0]!}, ${staff.employeeId!}, ${ids.channels[0]!}, '2026-10-12 10:00+08', 88888.00, 1, 'premium', 'paid')`;
     await checkAll('after the random writes');
-  }, 900_000);
+    await checkWalk('after the random writes');
+  }, 1_200_000);
 });

@@ -7,7 +7,7 @@ import {
 } from './attributed.ts';
 import { ATTRIBUTES, BASE_COLUMNS } from './columns.ts';
 import { ltvListQuery, ltvRow } from './ltv.ts';
-import { RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, rangeDrillListQuery, rangeDrillSummaryQuery, rangeDrillTotalQuery } from './range.ts';
+import { RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, RANGE_TOP_VIEW, rangeDrillListQuery, rangeDrillSummaryQuery, rangeDrillTotalQuery } from './range.ts';
 import { repurchaseCount, repurchaseListQuery, repurchaseRow, repurchaseSummary } from './repurchase.ts';
 import { PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, sliceFilters, sortOf, STORED_SLICE, storedDrill, type StoredDrill } from './slice.ts';
 import { showsNumerator, type DrillPage, type DrillSlice } from './url.ts';
@@ -322,7 +322,8 @@ export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Arr
     let renamed: Record<string, unknown> | null = null;
     for (const [k, value] of Object.entries(row)) {
       const view = k.slice(0, k.indexOf('.'));
-      if ([PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, ATTRIBUTED_DRILL_VIEW, ATTRIBUTED_PERIOD_VIEW, ATTRIBUTED_SLICE_VIEW].includes(view)) {
+      if ([PERIOD_DRILL_VIEW, PERIOD_SUMMARY_VIEW, SLICE_DRILL_VIEW, RANGE_DRILL_VIEW, RANGE_TOP_VIEW, RANGE_SUMMARY_VIEW, ATTRIBUTED_DRILL_VIEW,
+        ATTRIBUTED_PERIOD_VIEW, ATTRIBUTED_SLICE_VIEW].includes(view)) {
         const name = k.slice(view.length + 1);
         (renamed ??= {})[`sales_drill.${STORED_ALIASES[name] ?? name}`] = value;
       }

@@ -10,7 +10,9 @@
  * second pass; the same numbers as the GMV tile (`sales_range`, which reads
  * every row in range), checked by test/model/drill-range.test.ts. On
  * sales_drill the same list grouped the range's paid orders per customer at
- * every page and Cube's total grouped them again (7.7 s at 1M).
+ * every page and Cube's total grouped them again (7.7 s at 1M). A first page
+ * by GMV (offset + size up to `RANGE_TOP_MOST`) from `sales_drill_range_top`:
+ * the same rows found by a threshold walk on a long range (migration 063).
  *
  * A preset range is read from stored rows first (`storedDrill`); a team role,
  * a cut, another sort or an attributed list stays on sales_drill. Pure.
@@ -23,6 +25,13 @@ import type { DrillPage, DrillSlice } from './url.ts';
 
 /** The list's page: one row per customer of the range. */
 export const RANGE_DRILL_VIEW = 'sales_drill_range';
+/**
+ * The same list's first pages by GMV: the range's first `top` customers (offset + size), by a threshold walk over the
+ * customers' lifetime GMV on a long range (migration 063); the same rows, numbers and order as `sales_drill_range`.
+ */
+export const RANGE_TOP_VIEW = 'sales_drill_range_top';
+/** The deepest page end the walk's view answers; past it the full ranking (`sales_drill_range`). */
+export const RANGE_TOP_MOST = 1000;
 /** The list's total and header over the same range: buyers, GMV. */
 export const RANGE_SUMMARY_VIEW = 'sales_drill_range_totals';
 
@@ -48,11 +57,15 @@ export function rangeDrill(slice: DrillSlice, page: DrillPage, asOf: string | nu
 export function rangeDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const range = rangeDrill(slice, page, asOf, limitedRole);
   if (range === null) return null;
-  const v = RANGE_DRILL_VIEW;
+  const byGmv = sortOf(slice, page).sortMember === 'sales_drill.gmv';
+  // A first page by GMV: only the range's first offset + size customers, which the walk finds without ranking them all.
+  const top = byGmv && page.offset + page.limit <= RANGE_TOP_MOST;
+  const v = top ? RANGE_TOP_VIEW : RANGE_DRILL_VIEW;
   return {
     dimensions: [`${v}.customer`, `${v}.gmv`, `${v}.order_count`],
+    ...(top ? { filters: [{ member: `${v}.top`, operator: 'equals', values: [String(page.offset + page.limit)] }] } : {}),
     timeDimensions: [{ dimension: `${v}.order_date`, dateRange: range }],
-    order: sortOf(slice, page).sortMember === 'sales_drill.gmv' ? [[`${v}.gmv`, 'desc'], [`${v}.customer`, 'asc']] : [[`${v}.customer`, 'asc']],
+    order: byGmv ? [[`${v}.gmv`, 'desc'], [`${v}.customer`, 'asc']] : [[`${v}.customer`, 'asc']],
     limit: page.limit,
     offset: page.offset,
   };
