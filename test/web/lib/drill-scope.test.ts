@@ -89,11 +89,17 @@ describe('ratio drills show the numerator or the denominator', () => {
   });
 
   it('counts both populations: the number\'s own parts, list totals on other customer lists, distinct counts on fact views', () => {
-    // Churn: its two count measures over the same slice, not the list's total (each equals it: test/model/drill-ratio-counts.test.ts).
+    // Churn: its two count measures over the same slice, not the list's total (each equals it: test/model/drill-ratio-counts.test.ts),
+    // from the kept counts by owner (test/model/drill-churn-kept.test.ts); cut by a campaign, on customer_insights.
     const churn = buildRatioCountQueries(slice({ metric: 'churn_rate', team: 'T', show: 'numerator' }))!;
-    const team = [{ member: 'customer_insights.owner_team', operator: 'equals', values: ['T'] }];
-    expect(churn.numerator).toEqual({ member: 'customer_insights.churned_buyers', query: { measures: ['customer_insights.churned_buyers'], filters: team, timeDimensions: [] } });
-    expect(churn.denominator).toEqual({ member: 'customer_insights.buyers_to_date', query: { measures: ['customer_insights.buyers_to_date'], filters: team, timeDimensions: [] } });
+    const team = [{ member: 'segment_counts.owner_team', operator: 'equals', values: ['T'] }];
+    expect(churn.numerator).toEqual({ member: 'segment_counts.churned_buyers', query: { measures: ['segment_counts.churned_buyers'], filters: team } });
+    expect(churn.denominator).toEqual({ member: 'segment_counts.buyers_to_date', query: { measures: ['segment_counts.buyers_to_date'], filters: team } });
+    const byCampaign = buildRatioCountQueries(slice({ metric: 'churn_rate', campaign: 'C', show: 'numerator' }))!;
+    expect(byCampaign.numerator).toEqual({
+      member: 'customer_insights.churned_buyers',
+      query: { measures: ['customer_insights.churned_buyers'], filters: [{ member: 'customer_insights.participated_campaign', operator: 'equals', values: ['C'] }], timeDimensions: [] },
+    });
 
     const repurchase = buildRatioCountQueries(slice({ metric: 'repurchase_rate', team: 'T', show: 'numerator' }))!;
     expect(repurchase.numerator.member).toBeNull();

@@ -11,7 +11,7 @@ export const OVERVIEW_FILTERS: FilterKind[] = ['team', 'channel', 'campaign'];
 
 /**
  * With `asOf`, the sales and repurchase tiles of a preset's ranges ask the period tables (presetPeriodKey); without, the
- * customer-day table. `limitedRole` (staff, manager): churn and LTV from the stored classification counts (buildAsOfKpiQuery).
+ * customer-day table. churn and LTV from the stored classification counts (buildAsOfKpiQuery).
  */
 export function overviewQueries(range: DateRange | null, slice: KpiSlice, compare: CompareMode, chosen: DateRange | null = null, asOf: string | null = null,
   limitedRole = false) {

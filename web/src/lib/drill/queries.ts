@@ -5,6 +5,7 @@ import {
   attributedAggregate, attributedListQuery, attributedRemainderFromList, attributedStoredList, attributedStoredSummary, attributedStoredTotal, attributedTotalQuery,
   ATTRIBUTED_DRILL_VIEW, ATTRIBUTED_PERIOD_VIEW, ATTRIBUTED_SLICE_VIEW,
 } from './attributed.ts';
+import { churnListQuery, churnRow, keptCountQuery, keptCountRow } from './classification.ts';
 import { ATTRIBUTES, BASE_COLUMNS } from './columns.ts';
 import { ltvListQuery, ltvRow } from './ltv.ts';
 import { RANGE_DRILL_VIEW, RANGE_SUMMARY_VIEW, RANGE_TOP_VIEW, rangeDrillListQuery, rangeDrillSummaryQuery, rangeDrillTotalQuery } from './range.ts';
@@ -206,11 +207,11 @@ function storedFilters(stored: StoredDrill): Filter[] {
 export function buildDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean, staff = false): Query {
   const stored = storedDrill(slice, page, asOf, limitedRole);
   if (stored === null) {
-    // A preset's repurchase list from stored rows (its total: the tile's count); the LTV list by dimensions.
+    // A preset's repurchase list from stored rows (its total: the tile's count); the LTV and churn lists by dimensions.
     // An attributed list from the customer-day table's campaign rows (attributed.ts).
     // On a preset, the brand's attributed list from the stored rows' attributed part (attributed.ts).
     const byRows = attributedStoredList(slice, page, asOf, limitedRole) ?? attributedListQuery(slice, () => buildDrillPageQuery(slice, page)) ?? rangeDrillListQuery(slice, page, asOf, limitedRole)
-      ?? repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice), staff);
+      ?? repurchaseListQuery(slice, page, asOf) ?? ltvListQuery(slice, page, baseFilters(slice), staff) ?? churnListQuery(slice, page, baseFilters(slice));
     if (byRows) return byRows;
     const query = buildDrillPageQuery(slice, page);
     // A list whose population the number's own count measure counts: its total is that count (`buildDrillListTotalQuery`).
@@ -273,7 +274,9 @@ export function countedTotal(slice: DrillSlice): Query | null {
   const def = drillDef(slice.metric);
   const counted = showsNumerator(slice) ? def.counts?.numerator : def.counts?.denominator;
   if (!counted) return null;
-  return { measures: [`${def.view}.${counted}`], filters: baseFilters(slice), timeDimensions: timeDimensions(slice) };
+  const query: Query = { measures: [`${def.view}.${counted}`], filters: baseFilters(slice), timeDimensions: timeDimensions(slice) };
+  // Churn and LTV: from the kept classification counts when they hold the slice (classification.ts).
+  return keptCountQuery(slice, query) ?? query;
 }
 
 /** The header's number from the tiles' own period row (cut by the same slice) when the list comes from stored rows; else `buildDrillSummaryQuery`. */
@@ -282,7 +285,7 @@ export function buildDrillListSummaryQuery(slice: DrillSlice, page: DrillPage, a
   const summary = buildDrillSummaryQuery(slice);
   if (stored === null) {
     return attributedStoredSummary(slice, page, asOf, limitedRole) ?? rangeDrillSummaryQuery(slice, page, asOf, limitedRole) ?? repurchaseSummary(slice, page, asOf)
-      ?? attributedAggregate(slice, summary);
+      ?? keptCountQuery(slice, summary) ?? attributedAggregate(slice, summary);
   }
   if (summary === null) return summary;
   // A team role's header is also its whole number behind the anonymised remainder (with the orders).
@@ -317,7 +320,7 @@ export function storedBuyers(rows: ReadonlyArray<Record<string, unknown>>): numb
 /** Rows of a list, total, summary or scope query under sales_drill's names (the stored views carry the same members). */
 export function drillListRows(rows: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> {
   return rows.map((row) => {
-    const read = repurchaseRow(row) ?? ltvRow(row);
+    const read = repurchaseRow(row) ?? ltvRow(row) ?? churnRow(row) ?? keptCountRow(row);
     if (read) return read;
     let renamed: Record<string, unknown> | null = null;
     for (const [k, value] of Object.entries(row)) {

@@ -97,15 +97,18 @@ export function buildRepurchaseKpiQuery(range: DateRange | null, slice: KpiSlice
 }
 
 /**
- * Churn and LTV are as of the data date: no range, so no 环比/同比. A team
- * role's (limited to the customers it owns) from the stored classification
- * counts by owner (segment_counts, migration 039: the same sums), where
- * customer_insights read every owned customer's classification row; not cut
- * by a campaign (the counts have no participations). The brand's stays on
- * the customer profiles' rollup.
+ * Churn and LTV are as of the data date: no range, so no 环比/同比. From the
+ * stored classification counts by owner (segment_counts, migration 039: the
+ * same sums), where customer_insights read every owned customer's
+ * classification row (a team role) or the customer profiles' rollup, rebuilt
+ * after every write (the brand); the churn and LTV lists' counts read the same
+ * rows (web/src/lib/drill/classification.ts), so a list's total is its tile
+ * even right after a write. Not cut by a campaign (the counts have no
+ * participations): customer_insights. `limitedRole` no longer changes the
+ * query (kept for the callers).
  */
-export function buildAsOfKpiQuery(slice: KpiSlice, limitedRole = false): Query {
-  if (limitedRole && slice.campaign === null) {
+export function buildAsOfKpiQuery(slice: KpiSlice, _limitedRole = false): Query {
+  if (slice.campaign === null) {
     return { measures: ['segment_counts.churn_rate', 'segment_counts.ltv'], filters: filtersFor('segment_counts', 'churn_rate', slice) };
   }
   return {
