@@ -67,8 +67,8 @@ export function constantEnv(env: Env): void {
  * (`canUsePreAggregationFn`, `transformQueryToCanUseForm`: every member
  * sorted and resolved), then maps each of the query's cubes to its rollups;
  * with no rollup in any of those cubes the answer is the empty list, whatever
- * the form. The model keeps one rollup (`customer_profiles.totals`), so that
- * form was computed for every new query for nothing: 7-9 % of the process's
+ * the form. The model kept one rollup (`customer_profiles.totals`; none since
+ * the churn tiles' kept counts), so that form was computed for every new query for nothing: 7-9 % of the process's
  * CPU. The same cubes and the same rollup lists decide; any cube with a
  * pre-aggregation runs Cube's own code.
  */
