@@ -89,30 +89,32 @@ cube(`range_drill`, {
   },
 });
 
-// The same list's first pages (GMV largest first, offset small): its first `top` customers from
-// siyu.sales_drill_range_top (migration 063), a threshold walk over the customers' lifetime GMV when the candidates are
-// few against the range's buyers (a long range), else the full ranking cut to `top`: the first `top` rows of the list
-// above, in its order (GMV desc, then the customer id). `top` is asked as one `equals` filter (the page's offset plus
-// its size; required, cube/engine/access-rules.ts) and pushed into the function's call; every row carries it, so
-// Cube's own condition on it holds. Any other filter on it (a second value, another operator) gives no rows.
+// The same list's pages by GMV (largest first, then the customer id), any depth: rows `skip` + 1 .. `top` of the list
+// above, in its order, from siyu.sales_drill_range_page (migration 066). A page ending within 1000 is read by migration
+// 063's threshold walk over the customers' lifetime GMV (siyu.sales_drill_range_top); a deeper one is ranked in full in
+// PostgreSQL by the GMV in cents and cut there, so Cube groups and orders the page's rows only. `top` (the page's
+// offset plus its size; required, cube/engine/access-rules.ts) and `skip` (its offset; none: 0) are each asked as one
+// `equals` filter and pushed into the function's call; every row carries both, so Cube's own conditions on them hold.
+// Any other filter on them (a second value, another operator) gives no rows.
 // test/model/drill-range.test.ts checks the pages against the full ranking and plain SQL.
-const topCount = (filter) => {
+const pageNumber = (filter, none) => {
   const sql = filter((n) => `(${n})::int`);
-  return sql === '1 = 1' || sql.includes(' AND ') ? 'NULL::int' : sql;
+  return sql === '1 = 1' ? none : sql.includes(' AND ') ? 'NULL::int' : sql;
 };
-const topRows = (range, top) => {
-  const n = topCount(top);
-  const sql = range((from, to) => `siyu.sales_drill_range_top(${from}::timestamptz, ${to}::timestamptz, ${n})`);
-  return { n, from: sql === '1 = 1' ? `siyu.sales_drill_range_top(NULL, NULL, ${n})` : sql };
+const pageRows = (range, top, skip) => {
+  const n = pageNumber(top, 'NULL::int');
+  const from = pageNumber(skip, '0');
+  const sql = range((a, b) => `siyu.sales_drill_range_page(${a}::timestamptz, ${b}::timestamptz, ${from}, ${n})`);
+  return { n, skip: from, from: sql === '1 = 1' ? `siyu.sales_drill_range_page(NULL, NULL, ${from}, ${n})` : sql };
 };
-
 cube(`range_drill_top`, {
   sql: `
     SELECT r.customer_id, r.day_start, r.paid_amount, r.paid_orders,
-           ${topRows(FILTER_PARAMS.sales_drill_range_top.order_date.filter, FILTER_PARAMS.sales_drill_range_top.top.filter).n} AS top
-    FROM ${topRows(FILTER_PARAMS.sales_drill_range_top.order_date.filter, FILTER_PARAMS.sales_drill_range_top.top.filter).from} AS r`,
+           ${pageRows(FILTER_PARAMS.sales_drill_range_top.order_date.filter, FILTER_PARAMS.sales_drill_range_top.top.filter, FILTER_PARAMS.sales_drill_range_top.skip.filter).n} AS top,
+           ${pageRows(FILTER_PARAMS.sales_drill_range_top.order_date.filter, FILTER_PARAMS.sales_drill_range_top.top.filter, FILTER_PARAMS.sales_drill_range_top.skip.filter).skip} AS skip
+    FROM ${pageRows(FILTER_PARAMS.sales_drill_range_top.order_date.filter, FILTER_PARAMS.sales_drill_range_top.top.filter, FILTER_PARAMS.sales_drill_range_top.skip.filter).from} AS r`,
   title: `区间客户销售前列`,
-  description: `The first customers of the custom-range sales drill list by GMV (siyu.sales_drill_range_top, migration 063): the same rows, numbers and order as range_drill's first rows.`,
+  description: `A page of the custom-range sales drill list by GMV (siyu.sales_drill_range_page, migration 066; its first pages by migration 063's walk): the same rows, numbers and order as range_drill's rows there.`,
   public: false,
   refresh_key: {
     every: `2 second`,
@@ -154,6 +156,13 @@ cube(`range_drill_top`, {
       title: `前N名`,
       description: `The number of first customers asked (largest GMV first, then the customer id); filter it with equals and one value.`,
       sql: `${CUBE}.top`,
+      type: `number`,
+    },
+    // How many of the list's first customers the page passes over (its offset): one equals filter, none for 0.
+    skip: {
+      title: `跳过前N名`,
+      description: `The number of first customers the page passes over (its offset); filter it with equals and one value, or leave it out for 0.`,
+      sql: `${CUBE}.skip`,
       type: `number`,
     },
   },

@@ -17,11 +17,13 @@
  *   and orders;
  * - exec's and ops' list and total read the sales paid-day table, never the
  *   orders or the customer-day table;
- * - the first pages by GMV (`sales_drill_range_top`, migration 063's threshold
- *   walk) equal the full ranking's (`sales_drill_range`) and plain SQL's, on
- *   every range and one whose first page ends inside a tie, through Cube for
- *   exec and ops and from the function itself walked, ranked in full and
- *   left to choose, as seeded, after the tie's writes and after the random
+ * - the pages by GMV (`sales_drill_range_top`: migration 063's threshold
+ *   walk for a first page, migration 066's ranking by the GMV in cents for a
+ *   deeper one, each cut in PostgreSQL) equal the full ranking's
+ *   (`sales_drill_range`) and plain SQL's, on every range and one whose first
+ *   page ends inside a tie, through Cube for exec and ops and from the
+ *   functions themselves (walked, ranked in full and left to choose; any
+ *   offset and size), as seeded, after the tie's writes and after the random
  *   writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,21 +163,38 @@ describe('custom-range sales drill lists', () => {
     for (const range of [...RANGES, TIE_RANGE]) {
       const what = `${label} · ${range.join('..')}`;
       const expected = (await independent(exec.who, range)).ranked;
+      const from = ctx.db.sql`(${range[0]}::date::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+      const to = ctx.db.sql`((${range[1]}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') - interval '1 millisecond'`;
       for (const n of [1, SIZE, 50, 3 * SIZE + 1]) {
         for (const walk of [true, false, null]) {
           const rows = await ctx.db.sql<{ row: string }[]>`
             SELECT t.customer_id || ' ' || t.paid_amount::numeric(16, 2) || ' ' || t.paid_orders AS row
-            FROM siyu.sales_drill_range_top((${range[0]}::date::timestamp AT TIME ZONE 'Asia/Shanghai'),
-                                            ((${range[1]}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') - interval '1 millisecond',
-                                            ${n}::int, ${walk}::boolean) AS t`;
+            FROM siyu.sales_drill_range_top(${from}, ${to}, ${n}::int, ${walk}::boolean) AS t`;
           expect(rows.map((r) => r.row), `${what}: the first ${n}, walk ${walk}`).toEqual(expected.slice(0, n));
+        }
+      }
+      // Any page, cut in PostgreSQL: the full ranking by the GMV in cents (migration 066) and the page function that
+      // chooses it or the walk; offsets at the start, inside the tie, 80 % down and at the end, past the end.
+      const len = expected.length;
+      for (const skip of [...new Set([0, 7, 25, Math.floor(len * 0.8), Math.max(0, len - 3), len + 5])]) {
+        for (const n of [1, SIZE, RANGE_TOP_MOST + 1]) {
+          const want = expected.slice(skip, skip + n);
+          const ranked = await ctx.db.sql<{ row: string }[]>`
+            SELECT t.customer_id || ' ' || t.paid_amount::numeric(16, 2) || ' ' || t.paid_orders AS row
+            FROM siyu.sales_drill_range_ranked(${from}, ${to}, ${skip}::int, ${n}::int) AS t`;
+          expect(ranked.map((r) => r.row), `${what}: ranked in full, ${n} after ${skip}`).toEqual(want);
+          const paged = await ctx.db.sql<{ row: string }[]>`
+            SELECT t.customer_id || ' ' || t.paid_amount::numeric(16, 2) || ' ' || t.paid_orders AS row
+            FROM siyu.sales_drill_range_page(${from}, ${to}, ${skip}::int, ${skip + n}::int) AS t`;
+          expect(paged.map((r) => r.row), `${what}: the page, ${n} after ${skip}`).toEqual(want);
         }
       }
       for (const person of people.filter((p) => !limited(p.who))) {
         for (const [size, page] of [[SIZE, 1], [SIZE, 2], [SIZE, 3], [50, 1], [50, 2]] as const) {
           const q = customersQueries(sliceOf(range), parsePage(new URLSearchParams(`size=${size}&page=${page}`)), false, asOf).list as CubeQuery;
           expect(JSON.stringify(q), `${what}: the walk's view`).toContain(RANGE_TOP_VIEW);
-          const full = JSON.parse(JSON.stringify({ ...q, filters: undefined }).replaceAll(`"${RANGE_TOP_VIEW}.`, `"${RANGE_DRILL_VIEW}.`)) as CubeQuery;
+          const full = JSON.parse(JSON.stringify({ ...q, filters: undefined, offset: (page - 1) * size })
+            .replaceAll(`"${RANGE_TOP_VIEW}.`, `"${RANGE_DRILL_VIEW}.`)) as CubeQuery;
           const read = async (query: CubeQuery) => drillListRows(await person.api.load(query))
             .map((r: Row) => `${r['sales_drill.customer']} ${money(r['sales_drill.gmv'])} ${r['sales_drill.order_count']}`);
           await expect.poll(async () => ({ walk: await read(q), full: await read(full) }), {
@@ -197,16 +216,20 @@ describe('custom-range sales drill lists', () => {
         expect(q.list_total, `${who.role} ${range}: total query`).not.toBeNull();
         // The header is the total's own query: one statement for both.
         expect(q.summary, `${who.role} ${range}: the header's query is the total's`).toEqual(q.list_total);
-        // A first page by GMV from the walk's view, its top the page's end; a page past RANGE_TOP_MOST from the full ranking.
+        // Every page by GMV from the page view, its top the page's end and its skip the page's offset, cut in
+        // PostgreSQL (Cube asks no offset); a page past RANGE_TOP_MOST too (the function ranks it in full).
+        const equals = (member: string, n: number) => ({ member: `${RANGE_TOP_VIEW}.${member}`, operator: 'equals', values: [String(n)] });
         expect(JSON.stringify(q.list), `${who.role} ${range}: first pages`).toContain(`"${RANGE_TOP_VIEW}.customer"`);
-        expect((q.list as { filters?: unknown }).filters, `${who.role} ${range}: top`).toEqual([{ member: `${RANGE_TOP_VIEW}.top`, operator: 'equals', values: ['60'] }]);
+        expect(q.list, `${who.role} ${range}: top and skip`).toMatchObject({ filters: [equals('top', 60), equals('skip', 40)], limit: SIZE });
+        expect((q.list as { offset?: number }).offset, `${who.role} ${range}: no offset in Cube`).toBeUndefined();
         const deep = customersQueries(sliceOf(range), parsePage(new URLSearchParams(`size=${SIZE}&page=${RANGE_TOP_MOST / SIZE + 1}`)), false, asOf).list;
-        expect(JSON.stringify(deep), `${who.role} ${range}: deep pages`).toContain(`"${RANGE_DRILL_VIEW}.customer"`);
-        for (const query of [q.list, deep, q.list_total, q.summary]) {
+        expect(deep, `${who.role} ${range}: deep pages`).toMatchObject({ filters: [equals('top', RANGE_TOP_MOST + SIZE), equals('skip', RANGE_TOP_MOST)] });
+        const byCustomer = customersQueries(parseDrill(new URLSearchParams(`metric=buyers&from=${range[0]}&to=${range[1]}`), asOf), pageOf(2), false, asOf).list;
+        for (const query of [q.list, deep, byCustomer, q.list_total, q.summary]) {
           const sql = await probe.sql(who, query as CubeQuery);
-          // The first pages through migration 063's walk, a deep page through migration 052's function over the same
-          // table (its plan), the total and header straight.
-          const read = query === q.list ? /\bsiyu\.sales_drill_range_top\(/ : query === deep ? /\bsiyu\.sales_drill_range_rows\(/ : /\bsiyu\.sales_paid_days\b/;
+          // Pages by GMV through migration 066's page function, the list by customer through migration 052's pairs,
+          // the total and header straight.
+          const read = query === q.list || query === deep ? /\bsiyu\.sales_drill_range_page\(/ : query === byCustomer ? /\bsiyu\.sales_drill_range_rows\(/ : /\bsiyu\.sales_paid_days\b/;
           expect(sql, `${who.role} ${range}`).toMatch(read);
           expect(sql, `${who.role} ${range}`).not.toMatch(/\bsiyu\.(orders|paid_orders|customer_days)\b|COUNT\(DISTINCT/i);
         }

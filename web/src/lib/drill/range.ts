@@ -10,9 +10,11 @@
  * second pass; the same numbers as the GMV tile (`sales_range`, which reads
  * every row in range), checked by test/model/drill-range.test.ts. On
  * sales_drill the same list grouped the range's paid orders per customer at
- * every page and Cube's total grouped them again (7.7 s at 1M). A first page
- * by GMV (offset + size up to `RANGE_TOP_MOST`) from `sales_drill_range_top`:
- * the same rows found by a threshold walk on a long range (migration 063).
+ * every page and Cube's total grouped them again (7.7 s at 1M). Any page by
+ * GMV from `sales_drill_range_top`, cut in PostgreSQL: a first page (its end
+ * within `RANGE_TOP_MOST`) found by a threshold walk on a long range
+ * (migration 063), a deeper one ranked in full by the GMV in cents (migration
+ * 066), so Cube groups and orders the page's rows only.
  *
  * A preset range is read from stored rows first (`storedDrill`); a team role,
  * a cut, another sort or an attributed list stays on sales_drill. Pure.
@@ -26,11 +28,11 @@ import type { DrillPage, DrillSlice } from './url.ts';
 /** The list's page: one row per customer of the range. */
 export const RANGE_DRILL_VIEW = 'sales_drill_range';
 /**
- * The same list's first pages by GMV: the range's first `top` customers (offset + size), by a threshold walk over the
- * customers' lifetime GMV on a long range (migration 063); the same rows, numbers and order as `sales_drill_range`.
+ * The same list's pages by GMV: its customers `skip` + 1 .. `top` (the page's offset, its offset + size), cut in
+ * PostgreSQL (migration 066); the same rows, numbers and order as `sales_drill_range`'s there.
  */
 export const RANGE_TOP_VIEW = 'sales_drill_range_top';
-/** The deepest page end the walk's view answers; past it the full ranking (`sales_drill_range`). */
+/** The deepest page end the threshold walk answers (migration 066's function, which chooses); past it the full ranking. */
 export const RANGE_TOP_MOST = 1000;
 /** The list's total and header over the same range: buyers, GMV. */
 export const RANGE_SUMMARY_VIEW = 'sales_drill_range_totals';
@@ -57,15 +59,23 @@ export function rangeDrill(slice: DrillSlice, page: DrillPage, asOf: string | nu
 export function rangeDrillListQuery(slice: DrillSlice, page: DrillPage, asOf: string | null, limitedRole: boolean): Query | null {
   const range = rangeDrill(slice, page, asOf, limitedRole);
   if (range === null) return null;
-  const byGmv = sortOf(slice, page).sortMember === 'sales_drill.gmv';
-  // A first page by GMV: only the range's first offset + size customers, which the walk finds without ranking them all.
-  const top = byGmv && page.offset + page.limit <= RANGE_TOP_MOST;
-  const v = top ? RANGE_TOP_VIEW : RANGE_DRILL_VIEW;
+  // By GMV: the page's rows only, cut in PostgreSQL (a first page by the walk, a deeper one ranked there); Cube orders them.
+  if (sortOf(slice, page).sortMember === 'sales_drill.gmv') {
+    const v = RANGE_TOP_VIEW;
+    const equals = (member: string, n: number) => ({ member: `${v}.${member}`, operator: 'equals' as const, values: [String(n)] });
+    return {
+      dimensions: [`${v}.customer`, `${v}.gmv`, `${v}.order_count`],
+      filters: page.offset > 0 ? [equals('top', page.offset + page.limit), equals('skip', page.offset)] : [equals('top', page.limit)],
+      timeDimensions: [{ dimension: `${v}.order_date`, dateRange: range }],
+      order: [[`${v}.gmv`, 'desc'], [`${v}.customer`, 'asc']],
+      limit: page.limit,
+    };
+  }
+  const v = RANGE_DRILL_VIEW;
   return {
     dimensions: [`${v}.customer`, `${v}.gmv`, `${v}.order_count`],
-    ...(top ? { filters: [{ member: `${v}.top`, operator: 'equals', values: [String(page.offset + page.limit)] }] } : {}),
     timeDimensions: [{ dimension: `${v}.order_date`, dateRange: range }],
-    order: byGmv ? [[`${v}.gmv`, 'desc'], [`${v}.customer`, 'asc']] : [[`${v}.customer`, 'asc']],
+    order: [[`${v}.customer`, 'asc']],
     limit: page.limit,
     offset: page.offset,
   };
