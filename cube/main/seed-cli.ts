@@ -66,15 +66,15 @@ async function main(): Promise<void> {
     const started = performance.now();
     let classifyFrom: number | null = null;
     // Each summary table built at the end of the load (the customer-day table, the participant conversions).
-    const summaries = new Map<string, { from: number; ms: number; rows: number }>();
+    const summaries = new Map<string, { from: number; ms: number; rows: number; afterCommit: boolean }>();
     const counts = await seedDatabase(sql, {
       customers, seed, asOf, timeZone: config.timeZone,
       onProgress: (p) => {
         if (p.phase === 'classify' && classifyFrom === null) classifyFrom = performance.now();
-        if (p.phase === 'summarize' && p.done === 0) summaries.set(p.label, { from: performance.now(), ms: 0, rows: 0 });
+        if (p.phase === 'summarize' && p.done === 0) summaries.set(p.label, { from: performance.now(), ms: 0, rows: 0, afterCommit: p.afterCommit === true });
         const summary = summaries.get(p.label);
         if (p.phase === 'summarize' && p.done === 1 && summary) Object.assign(summary, { ms: performance.now() - summary.from, rows: p.rows });
-        bar(p.phase === 'summarize' ? `building the ${p.label}` : STEP[p.phase], p.done, p.total, p.rows,
+        bar(p.phase === 'summarize' ? `${p.afterCommit ? 'gathering' : 'building'} the ${p.label}` : STEP[p.phase], p.done, p.total, p.rows,
           p.generated === undefined ? undefined : `generated ${Math.round((100 * p.generated) / customers)}%`);
       },
     });
@@ -86,7 +86,9 @@ async function main(): Promise<void> {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     process.stdout.write(`seeded ${total.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s (seed ${seed}, as of ${asOf}); `
       + `classified the customers in ${((done - (classifyFrom ?? done)) / 1000).toFixed(1)} s\n`
-      + [...summaries].map(([label, summary]) => `  then built the ${label}, ${summary.rows.toLocaleString('en-US')} rows, in ${(summary.ms / 1000).toFixed(1)} s (same transaction)\n`).join(''));
+      + [...summaries].map(([label, summary]) => (summary.afterCommit
+        ? `  then gathered the ${label} (${summary.rows} tables) in ${(summary.ms / 1000).toFixed(1)} s (after the commit)\n`
+        : `  then built the ${label}, ${summary.rows.toLocaleString('en-US')} rows, in ${(summary.ms / 1000).toFixed(1)} s (same transaction)\n`)).join(''));
     for (const [table, n] of Object.entries(counts)) process.stdout.write(`  ${table.padEnd(24)} ${n.toLocaleString('en-US')}\n`);
   });
 }
