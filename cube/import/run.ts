@@ -34,9 +34,12 @@ export interface ImportOptions {
 }
 
 export interface Progress {
-  phase: 'read' | 'write';
+  /** `derived`: a table built from the written rows in the same transaction (`table`), after the write's line. */
+  phase: 'read' | 'write' | 'derived';
   file: string;
   entity: EntityName;
+  /** Of a derived line: the table built (its rows in `rows`, its build's seconds in `seconds`). */
+  table?: string;
   rows: number;
   /**
    * The phase's seconds: read (from disk), decoded, parsed and checked; or
@@ -146,7 +149,17 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
         }
       }
       const ids = emptyIds();
-      const pending: Pending = { periods: false };
+      const pending: Pending = { periods: false, customerDays: null };
+      // The customer-day table, rebuilt whole after a bulk or streamed write of orders: on a line of its own right after
+      // the orders' line, as the seed builds it after its load (timed beside the load's rows per second, not in them).
+      const customerDays = async (file: string, entity: EntityName): Promise<void> => {
+        const build = pending.customerDays;
+        if (!build) return;
+        pending.customerDays = null;
+        const started = performance.now();
+        const rows = await build();
+        options.onProgress?.({ phase: 'derived', file, entity, table: 'siyu.customer_days', rows, seconds: (performance.now() - started) / 1000 });
+      };
       const checks = new Map<EntityName, number>();
       const timed = async <T>(entities: Iterable<EntityName>, work: () => Promise<T>): Promise<T> => {
         const started = performance.now();
@@ -189,6 +202,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           // Read and write overlap: the write is the span less its parse.
           const seconds = (performance.now() - started) / 1000 - (timing.parse - parsedBefore);
           options.onProgress?.({ phase: 'write', file: ordersSheet!.file, entity: 'orders', rows: rowCount, seconds, total: read + seconds });
+          await customerDays(ordersSheet!.file, 'orders');
           continue;
         }
         const rows = byEntity.get(spec.name);
@@ -208,6 +222,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           phase: 'write', file: rows.file, entity: spec.name, rows: rows.rowCount, seconds,
           total: (readSeconds.get(spec.name) ?? 0) + (checks.get(spec.name) ?? 0) + seconds,
         });
+        await customerDays(rows.file, spec.name);
       }
       // A bad row of a streamed file is found as late as its block (its last, say): all or nothing still.
       if (isBad()) throw new Stop();
