@@ -129,6 +129,10 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           siyu.campaigns, siyu.campaign_spend, siyu.campaign_participations, siyu.orders, siyu.events, siyu.follow_ups,
           siyu.appointments, siyu.accounts, siyu.import_codes CASCADE`);
       }
+      // A first import: the empty code map truncated in the transaction gets new files, so its COPYs write no WAL under
+      // wal_level=minimal (the embedded cluster), as the orders' (write.ts); nothing references it by a foreign key.
+      const [codes] = await tx<{ empty: boolean }[]>`SELECT NOT EXISTS (SELECT 1 FROM siyu.import_codes) AS empty`;
+      if (codes!.empty) await tx`TRUNCATE siyu.import_codes`;
       await settleTimeZone(tx, options.timeZone, problems);
       let streaming: { cursor: RowCursor; checker: SheetChecker; timing: { parse: number } } | null = null;
       if (ordersSheet) {
