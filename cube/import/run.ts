@@ -34,9 +34,12 @@ export interface ImportOptions {
 }
 
 export interface Progress {
-  phase: 'read' | 'write';
+  /** `derived`: a table built from the written rows in the same transaction (`table`), after the write's line. */
+  phase: 'read' | 'write' | 'derived';
   file: string;
   entity: EntityName;
+  /** Of a derived line: the table built (its rows in `rows`, its build's seconds in `seconds`). */
+  table?: string;
   rows: number;
   /**
    * The phase's seconds: read (from disk), decoded, parsed and checked; or
@@ -126,6 +129,10 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           siyu.campaigns, siyu.campaign_spend, siyu.campaign_participations, siyu.orders, siyu.events, siyu.follow_ups,
           siyu.appointments, siyu.accounts, siyu.import_codes CASCADE`);
       }
+      // A first import: the empty code map truncated in the transaction gets new files, so its COPYs write no WAL under
+      // wal_level=minimal (the embedded cluster), as the orders' (write.ts); nothing references it by a foreign key.
+      const [codes] = await tx<{ empty: boolean }[]>`SELECT NOT EXISTS (SELECT 1 FROM siyu.import_codes) AS empty`;
+      if (codes!.empty) await tx`TRUNCATE siyu.import_codes`;
       await settleTimeZone(tx, options.timeZone, problems);
       let streaming: { cursor: RowCursor; checker: SheetChecker; timing: { parse: number } } | null = null;
       if (ordersSheet) {
@@ -146,7 +153,17 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
         }
       }
       const ids = emptyIds();
-      const pending: Pending = { periods: false };
+      const pending: Pending = { periods: false, customerDays: null };
+      // The customer-day table, rebuilt whole after a bulk or streamed write of orders: on a line of its own right after
+      // the orders' line, as the seed builds it after its load (timed beside the load's rows per second, not in them).
+      const customerDays = async (file: string, entity: EntityName): Promise<void> => {
+        const build = pending.customerDays;
+        if (!build) return;
+        pending.customerDays = null;
+        const started = performance.now();
+        const rows = await build();
+        options.onProgress?.({ phase: 'derived', file, entity, table: 'siyu.customer_days', rows, seconds: (performance.now() - started) / 1000 });
+      };
       const checks = new Map<EntityName, number>();
       const timed = async <T>(entities: Iterable<EntityName>, work: () => Promise<T>): Promise<T> => {
         const started = performance.now();
@@ -189,6 +206,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           // Read and write overlap: the write is the span less its parse.
           const seconds = (performance.now() - started) / 1000 - (timing.parse - parsedBefore);
           options.onProgress?.({ phase: 'write', file: ordersSheet!.file, entity: 'orders', rows: rowCount, seconds, total: read + seconds });
+          await customerDays(ordersSheet!.file, 'orders');
           continue;
         }
         const rows = byEntity.get(spec.name);
@@ -208,6 +226,7 @@ export async function runImport(sql: Sql, input: InputFile[], options: ImportOpt
           phase: 'write', file: rows.file, entity: spec.name, rows: rows.rowCount, seconds,
           total: (readSeconds.get(spec.name) ?? 0) + (checks.get(spec.name) ?? 0) + seconds,
         });
+        await customerDays(rows.file, spec.name);
       }
       // A bad row of a streamed file is found as late as its block (its last, say): all or nothing still.
       if (isBad()) throw new Stop();

@@ -1,8 +1,9 @@
 /**
  * A first load of a large orders file, streamed: each block of rows goes to
  * PostgreSQL as soon as it is parsed and checked, and PostgreSQL takes it in
- * (the orders' COPY, the code map's COPY, the block's customer-day sums)
- * while this process parses the next (two cores: both work at once). Still
+ * (the orders' COPY, the code map's COPY) while this process parses the next
+ * (two cores: both work at once). The customer-day table is built whole from
+ * the orders after their line, on a line of its own (`customerDays`). Still
  * the one transaction of the import: a bad row anywhere, found in the last
  * block as well as the first, leaves the import refused and nothing written
  * (run.ts rolls back), and the checks see the whole file before the commit:
@@ -142,12 +143,6 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} DISABLE TRIGGER ${trigger}`);
   // A table truncated in the transaction gets new files: with wal_level=minimal its COPY writes no WAL (write.ts).
   await tx.unsafe(`TRUNCATE siyu.${table}`);
-  // Each block's customer-day sums, appended as they come: a key's orders may fall in several blocks, so the rows are
-  // summed again once at the end. No index: merging each block into the sums before, key by key through a unique
-  // index, cost the backend three to four times the block's own sum (7.0 s of CPU for 1,000,000 orders) and kept
-  // PostgreSQL, not the parse, the slower side of the stream. Not a temporary table: those live in 8 MB of local
-  // buffers, which a million rows outgrow; unlogged, made and dropped in the transaction.
-  await tx.unsafe(`CREATE UNLOGGED TABLE siyu.import_order_days (LIKE siyu.customer_days)`);
 
   let failure: unknown = null;
   let chain: Promise<unknown> = Promise.resolve();
@@ -164,7 +159,6 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   const refMaps = order.entities.map((e) => (e ? ids[e] : null));
   let nextId = firstId;
   let written = 0;
-  let startPage = 0;
   const pending: Promise<unknown>[] = [];
   let mine: Block = { rows: [], codes: [] };
   let held: Record_[] = [];
@@ -207,24 +201,11 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
       for (const code of set) if (!ids[entity].has(code)) missing.add(`${entity}\u0001${code}`);
     }
   };
-  /** A block's rows (ids `at` to `to`) to the orders, the code map and the customer-day sums, after the blocks before. */
-  const send = async (rows: string, codes: string, at: number, to: number): Promise<void> => {
+  /** A block's rows to the orders and the code map, after the blocks before. */
+  const send = async (rows: string, codes: string): Promise<void> => {
     const done = enqueue(async () => {
       await copyBuffer(tx, `siyu.${table}`, cols, rows);
       await copyBuffer(tx, 'siyu.import_codes', ['entity', 'code', 'id', 'merged'], codes);
-      // The block's paid orders summed as siyu.rebuild_customer_days sums them all (siyu.paid_orders: status 'paid'),
-      // appended to the sums of the blocks before (summed again per key at the end). The block's rows are found by
-      // their pages and ids: a COPY appends, from the last page the block before filled on.
-      const [row] = await tx.unsafe<{ page: number }[]>(`
-        WITH summed AS (
-          INSERT INTO siyu.import_order_days
-          SELECT o.customer_id, siyu.local_midnight(siyu.local_date(o.ordered_at)), o.channel_id, o.campaign_id, o.employee_id,
-                 COUNT(*), SUM(o.amount)
-          FROM siyu.orders AS o WHERE o.ctid >= $1::tid AND o.id BETWEEN $2 AND $3 AND o.status = 'paid'
-          GROUP BY 1, 2, 3, 4, 5)
-        SELECT coalesce(max((o.ctid::text::point)[0]), $4)::int AS page FROM siyu.orders AS o WHERE o.ctid >= $1::tid AND o.id BETWEEN $2 AND $3`,
-      [`(${startPage},0)`, at, to, startPage]);
-      startPage = row!.page;
     });
     done.catch(() => {});
     pending.push(done);
@@ -262,7 +243,7 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
       codes += joined(out.codes);
     }
     written += b.count;
-    if (rows !== '') await send(rows, codes, b.from, b.to);
+    if (rows !== '') await send(rows, codes);
   };
   let rest: PartEnd = { rowCount: 0, unclosedAt: null };
   try {
@@ -277,9 +258,8 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
       if (nextId > from) {
         const block = mine;
         mine = { rows: [], codes: [] };
-        const at = from;
         from = nextId;
-        await send(joined(block.rows), joined(block.codes), at, nextId - 1);
+        await send(joined(block.rows), joined(block.codes));
       }
       if (failure) throw failure;
       if (!more) break;
@@ -301,8 +281,8 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
   await Promise.all(pending);
   if (failure) throw failure;
 
-  // Indexes, keys and foreign keys once (as write.ts's bulk path), then the customer-day table from the blocks' sums.
-  // The code map's key first: it is the duplicate check of the orders' codes.
+  // Indexes, keys and foreign keys once (as write.ts's bulk path). The code map's key first: it is the duplicate check
+  // of the orders' codes.
   try {
     for (const statement of codeKeys) await tx.unsafe(statement);
   } catch (error) {
@@ -311,34 +291,47 @@ export async function streamOrders(tx: TransactionSql, cursor: RowCursor, checke
     throw new StreamRefused();
   }
   for (const statement of orderKeys) await tx.unsafe(statement);
+  // The customer-day table after the orders' line (run.ts), as the seed builds it after its load: see customerDays.
+  derived.customerDays = () => customerDays(tx, summary.triggers, derived);
+  return { counts: { rows: written, inserted: written, updated: 0, unchanged: 0 }, parseSeconds: timing.parse };
+}
+
+/**
+ * The customer-day table (migration 013) built whole from the streamed
+ * orders, after their line and in the same transaction, as the seed builds
+ * it after its load (seed/load.ts, "summarize": timed beside the load, not
+ * in its rows per second): the paid orders grouped as
+ * siyu.rebuild_customer_days groups them, by one sort that also puts them in
+ * day order (the rebuild's order; its BRIN index reads neighbouring pages),
+ * then its key and indexes. A sort, not a hash: grouping 900,000 paid
+ * orders into as many keys and putting them in day order cost 3.3 s of CPU
+ * sorted, 3.7 s hashed and then sorted. Until the third round's stream
+ * each block's paid orders were summed while the next block was parsed and
+ * the sums summed again here: 2.1 s of PostgreSQL's CPU for a million
+ * orders inside the stream, for a final sort that cost what this one does
+ * (ninth round, docs/import.md). Returns its rows.
+ */
+async function customerDays(tx: TransactionSql, orderTriggers: readonly string[], derived: Pending): Promise<number> {
   await tx.unsafe(`SET LOCAL work_mem = '256MB'`);
-  const [check] = await tx<{ summed: string; paid: string }[]>`
-    SELECT (SELECT coalesce(sum(paid_orders), 0) FROM siyu.import_order_days)::text AS summed,
-           (SELECT count(*) FROM siyu.paid_orders)::text AS paid`;
-  // Each order is in one block's id range, so a sum short of the paid orders would mean a block's pages were missed.
-  if (check!.summed !== check!.paid) throw new Error(`customer-day sums cover ${check!.summed} of ${check!.paid} paid orders`);
   const dayKeys = await dropForBulk(tx, 'customer_days', true, true);
   await tx.unsafe(`TRUNCATE siyu.customer_days`);
   // The tables that follow the customer-day table: built once after it, for the import's data date (derived.ts).
   await holdDayFollowers(tx);
-  // The blocks' sums summed per key (GROUP BY treats NULLs as equal, as the table's key does: NULLS NOT DISTINCT), by
-  // one sort that also puts them in day order, as the rebuild writes them (its BRIN index reads neighbouring pages).
-  // A sort, not a hash: grouping 900,000 paid orders into as many keys and putting them in day order cost 3.3 s of
-  // CPU sorted, 3.7 s hashed and then sorted.
   await tx.unsafe(`SET LOCAL enable_hashagg = off`);
-  await tx.unsafe(`
+  // GROUP BY treats NULLs as equal, as the table's key does (NULLS NOT DISTINCT).
+  const built = await tx.unsafe(`
     INSERT INTO siyu.customer_days
-    SELECT customer_id, day_start, channel_id, campaign_id, employee_id, SUM(paid_orders)::int, SUM(paid_amount)
-    FROM siyu.import_order_days
-    GROUP BY day_start, customer_id, channel_id, campaign_id, employee_id
-    ORDER BY day_start, customer_id`);
+    SELECT o.customer_id, siyu.local_midnight(siyu.local_date(o.ordered_at)), o.channel_id, o.campaign_id, o.employee_id,
+           COUNT(*), SUM(o.amount)
+    FROM siyu.paid_orders AS o
+    GROUP BY 2, 1, 3, 4, 5
+    ORDER BY 2, 1`);
   await tx.unsafe(`RESET enable_hashagg`);
-  await tx.unsafe(`DROP TABLE siyu.import_order_days`);
   for (const statement of dayKeys) await tx.unsafe(statement);
   // The day counters and the classification's queue now (SUMMARIES); the period, owner period and drill lists' tables
   // once the data date is set (afterCustomerDays, derived.ts).
   await tx.unsafe(`SELECT siyu.touch_all_days('orders'), siyu.classification_mark_all()`);
   derived.periods = true;
-  for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);
-  return { counts: { rows: written, inserted: written, updated: 0, unchanged: 0 }, parseSeconds: timing.parse };
+  for (const trigger of orderTriggers) await tx.unsafe(`ALTER TABLE siyu.orders ENABLE TRIGGER ${trigger}`);
+  return built.count;
 }

@@ -217,12 +217,12 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
     if (size === 0 && !referenced) {
       // An empty table truncated in the transaction gets new files: with wal_level=minimal (the embedded
       // cluster) the COPY then writes no WAL and the files are synced at the commit (2.0-3.3 s → 1.6 s for
-      // 500,000 orders). Its summary is empty too (its truncate trigger empties it; rebuilt below).
+      // 500,000 orders). Its summary is empty too (its truncate trigger empties it; rebuilt after the table's line, run.ts).
       await tx.unsafe(`TRUNCATE siyu.${table}`);
     }
     await copyInto(tx, `siyu.${table}`, cols, rows);
     for (const statement of rebuild) await tx.unsafe(statement);
-    await summary?.();
+    if (summary) pending.customerDays = summary;
     return { rows: rows.length, inserted: rows.length, updated: 0, unchanged: 0 };
   }
   const stage = `pg_temp.stage_${table}`;
@@ -262,7 +262,7 @@ export async function upsert(tx: TransactionSql, entity: EntityName, rows: (stri
         WHERE NOT EXISTS (SELECT 1 FROM siyu.${table} AS t WHERE t.id = s.id)`);
     }
     if (bulk) for (const statement of bulk) await tx.unsafe(statement);
-    await summary?.();
+    if (summary) pending.customerDays = summary;
   }
   return { rows: rows.length, inserted: total - updated, updated, unchanged };
 }
@@ -298,14 +298,19 @@ export const SUMMARIES: Partial<Record<string, { table: string; triggers: readon
       'returns_days_insert', 'returns_days_update',
       // The participations' converted flag (migration 019): read again for every participation after it (afterCustomerDays).
       'participant_conversions_insert', 'participant_conversions_update'],
-    rebuild: "SELECT siyu.rebuild_customer_days_only(), siyu.touch_all_days('orders'), siyu.classification_mark_all()", customers: 50_000,
+    rebuild: "SELECT siyu.rebuild_customer_days_only()::bigint AS rows, siyu.touch_all_days('orders'), siyu.classification_mark_all()", customers: 50_000,
   },
 };
 
-/** Derived tables left to build once the data date is set (run.ts). */
+/** Derived tables left to build after the write's line, or once the data date is set (run.ts). */
 export interface Pending {
   /** The customer-day table was rebuilt whole: the tables that follow it are built once the data date is set (afterCustomerDays, derived.ts). */
   periods: boolean;
+  /**
+   * The customer-day table's whole rebuild, left for run.ts to run right after the orders' write line, on a line of
+   * its own (as the seed builds it after its load, beside its rows per second): resolves to its rows.
+   */
+  customerDays?: (() => Promise<number>) | null;
 }
 
 /** Whether the staged rows (new and changed) touch more customers than the summary's triggers should lock. */
@@ -319,8 +324,11 @@ async function touchesMany(tx: TransactionSql, table: string, stage: string): Pr
   return row!.n > summary.customers;
 }
 
-/** Disables the table's summary triggers; returns what rebuilds the summary and enables them again (null: no summary). */
-async function pauseSummary(tx: TransactionSql, table: string, pending: Pending): Promise<(() => Promise<void>) | null> {
+/**
+ * Disables the table's summary triggers; returns what rebuilds the summary and enables them again, resolving to the
+ * summary's rows (null: no summary). Left to run.ts, which runs it after the table's write line.
+ */
+async function pauseSummary(tx: TransactionSql, table: string, pending: Pending): Promise<(() => Promise<number>) | null> {
   const summary = SUMMARIES[table];
   if (!summary) return null;
   for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} DISABLE TRIGGER ${trigger}`);
@@ -329,9 +337,10 @@ async function pauseSummary(tx: TransactionSql, table: string, pending: Pending)
   return async () => {
     // The rebuild groups and sorts every paid order: in memory rather than through temporary files (the seed's setting).
     await tx.unsafe(`SET LOCAL work_mem = '256MB'`);
-    await tx.unsafe(summary.rebuild);
+    const [built] = await tx.unsafe<{ rows: string }[]>(summary.rebuild);
     pending.periods = true;
     for (const trigger of summary.triggers) await tx.unsafe(`ALTER TABLE siyu.${table} ENABLE TRIGGER ${trigger}`);
+    return Number(built!.rows);
   };
 }
 

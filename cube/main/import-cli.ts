@@ -12,7 +12,7 @@ import { loadConfig } from '../config.ts';
 import { withDatabase } from '../database/connect.ts';
 import { readFolder } from '../import/read.ts';
 import { runImport } from '../import/run.ts';
-import { progressLine, reportLines } from '../import/report-text.ts';
+import { progressLine, reportLines, wholeLine } from '../import/report-text.ts';
 
 const USAGE = 'usage: npm run import -- <folder> [--check] [--as-of YYYY-MM-DD] [--replace-demo]';
 
@@ -49,13 +49,14 @@ async function main(): Promise<void> {
   const asOf = values['as-of'];
   if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) fail('--as-of must be a date YYYY-MM-DD');
 
+  const started = performance.now();
   const files = await readFolder(folder);
   const report = await withDatabase(config, (sql) => runImport(sql, files, {
     check: values.check, timeZone: config.timeZone, ...(asOf ? { asOf } : {}), replaceDemo: values['replace-demo'],
     username: `cli:${userInfo().username}`, source: 'cli',
     onProgress: (p) => process.stdout.write(`${progressLine(p, lang)}\n`),
   }));
-  const lines = reportLines(report, lang);
+  const lines = [...reportLines(report, lang), wholeLine((performance.now() - started) / 1000, lang)];
   (report.result === 'refused' ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
   if (report.result === 'refused') process.exitCode = 1;
 }

@@ -14,6 +14,7 @@ import { keptCountDifferences } from '../helpers/kept-counts.ts';
 import { salesHourDifferences, salesMonthDifferences } from '../helpers/sales-hours.ts';
 import { salesDayDifferences } from '../helpers/sales-days.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import type { Progress } from '../../cube/import/run.ts';
 import { copyInto } from '../../cube/import/write.ts';
 import { count, fingerprint, importFolder, scratchFolder } from './helpers.ts';
 
@@ -46,9 +47,14 @@ describe('a large first load', () => {
     const report = await importFolder(db.sql, folder.dir, { check: true });
     const [indexesBefore, keysBefore] = [await indexes(), await keys()];
     expect(report.entities.orders).toEqual({ rows: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0 });
-    const loaded = await importFolder(db.sql, folder.dir);
+    const progress: Progress[] = [];
+    const loaded = await importFolder(db.sql, folder.dir, { onProgress: (p) => progress.push(p) });
     expect(loaded.result).toBe('imported');
     expect(await count(db.sql, 'orders')).toBe(ORDERS);
+    // The customer-day table's rebuild on a line of its own, right after the orders' (not in their rows/s).
+    const at = progress.findIndex((p) => p.phase === 'write' && p.entity === 'orders');
+    expect(progress.slice(at, at + 2).map((p) => [p.phase, p.entity, p.table ?? null, p.rows])).toEqual([
+      ['write', 'orders', null, ORDERS], ['derived', 'orders', 'siyu.customer_days', await count(db.sql, 'customer_days')]]);
     expect(await count(db.sql, 'import_codes')).toBe(ORDERS + CUSTOMERS + 3);
     expect(await indexes()).toEqual(indexesBefore);
     expect(await keys()).toEqual(keysBefore);
