@@ -20,6 +20,7 @@ import { planBrand, type BrandPlan, type GenerateOptions } from './brand-plan.ts
 import { copyLine, numberRows } from './copy-text.ts';
 import { buildKeptTables, holdKeptTables } from './kept-tables.ts';
 import { customerBlocks } from './parallel.ts';
+import { exists, gatherStatistics } from './statistics.ts';
 import { seedTargets } from './targets.ts';
 
 /** The tables whose writes are counted per business day (migrations 021, 022, 025), for the rollups' partitions and the journey days. */
@@ -47,9 +48,6 @@ export interface SeedProgress {
   /** A summary step run after the commit (the summary tables' statistics), not inside the transaction. */
   afterCommit?: boolean;
 }
-
-/** The summarize step that gathers the summary tables' statistics after the commit (`rows`: how many tables). */
-export const SUMMARY_STATISTICS = "summary tables' statistics";
 
 export interface SeedOptions extends Omit<GenerateOptions, 'onProgress'> {
   onProgress?: (p: SeedProgress) => void;
@@ -278,50 +276,18 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
     await blocks.close();
   }
 
-  // Statistics for the planner, the largest tables first, on the pool's connections side by side: first the summary
-  // tables built at the end of the transaction (their statistics, and the VACUUM that makes their pages all-visible, are
-  // part of building them, timed beside the load as the tables are: issue 19), then the loaded tables (the load's own).
-  const built: string[] = [];
-  if (hasCustomerDays) built.push('customer_days');
-  if (hasParticipants) built.push('participant_conversions');
-  // The participants' period table (migration 028), built at the end of the load.
-  if (hasParticipants && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_participants') IS NOT NULL AS ok`)[0]!.ok) built.push('period_participants');
-  if (hasDrill) built.push('drill_sales');
-  if (hasDrillSlices) built.push('drill_sales_slices');
-  // The period table (migration 018), built with it by siyu.rebuild_customer_days().
-  if (hasCustomerDays && (await sql<{ ok: boolean }[]>`SELECT to_regclass('siyu.period_sales') IS NOT NULL AS ok`)[0]!.ok) built.push('period_sales');
-  if (hasPeriodOwners) built.push('period_owners');
-  if (hasSalesHours) built.push('sales_hours');
-  if (hasSalesMonths) built.push('sales_months');
-  built.push(...keptTables);
-  if (hasPaidDays) built.push('customer_paid_days');
-  if (hasSalesPaidDays) built.push('sales_paid_days');
-  // VACUUM too for the customer-day table, written by an INSERT (not COPY FREEZE): its pages are then all-visible, so a
-  // year's distinct buyers are counted from its covering key alone. The drill lists' tables likewise: a page, however
-  // deep, is read from its rank index alone. The paid-day tables too: a custom range's buyers are counted from their
-  // day indexes alone (migrations 036, 046).
-  const vacuumed = new Set(['customer_days', 'drill_sales', 'drill_sales_slices', 'customer_paid_days', 'sales_paid_days']);
-  const analyze = async (tables: string[], done: (table: string) => void): Promise<void> => {
-    await Promise.all(tables.map(async (table) => {
-      await sql.unsafe(`${vacuumed.has(table) ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
-      done(table);
-    }));
-  };
-  report({ phase: 'summarize', done: 0, total: 1, label: SUMMARY_STATISTICS, rows: 0, afterCommit: true });
-  // The largest first (the pool runs them a few at a time), so the last to start is a small one.
-  const sizes = new Map((await sql<{ t: string; bytes: string }[]>`
-    SELECT c.relname AS t, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class AS c
-    WHERE c.relnamespace = 'siyu'::regnamespace AND c.relname = ANY (${built})`).map((r) => [r.t, Number(r.bytes)]));
-  await analyze([...built].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0)), () => {});
-  report({ phase: 'summarize', done: 1, total: 1, label: SUMMARY_STATISTICS, rows: built.length, afterCommit: true });
-  const order: string[] = [...TABLES].sort((a, b) => counts[b] - counts[a]);
-  let analyzed = 0;
-  let rowsAnalyzed = 0;
-  report({ phase: 'analyze', done: 0, total: order.length, label: 'statistics', rows: 0 });
-  await analyze(order, (table) => {
-    rowsAnalyzed += counts[table as TableName] ?? 0;
-    report({ phase: 'analyze', done: ++analyzed, total: order.length, label: 'statistics', rows: rowsAnalyzed });
-  });
+  // Statistics for the planner: the summary tables' (timed beside the load, as their builds are), then the loaded tables'.
+  const built = [
+    ...(hasCustomerDays ? ['customer_days'] : []), ...(hasParticipants ? ['participant_conversions'] : []),
+    // The participants' period table (migration 028), built at the end of the load.
+    ...(hasParticipants && (await exists(sql, 'period_participants')) ? ['period_participants'] : []),
+    ...(hasDrill ? ['drill_sales'] : []), ...(hasDrillSlices ? ['drill_sales_slices'] : []),
+    // The period table (migration 018), built with it by siyu.rebuild_customer_days().
+    ...(hasCustomerDays && (await exists(sql, 'period_sales')) ? ['period_sales'] : []),
+    ...(hasPeriodOwners ? ['period_owners'] : []), ...(hasSalesHours ? ['sales_hours'] : []), ...(hasSalesMonths ? ['sales_months'] : []),
+    ...keptTables, ...(hasPaidDays ? ['customer_paid_days'] : []), ...(hasSalesPaidDays ? ['sales_paid_days'] : []),
+  ];
+  await gatherStatistics(sql, built, counts, report);
 
   // Built here rather than by the first query after `npm start`: the product
   // then starts on a ready classification, whatever the size.

@@ -1,0 +1,52 @@
+/**
+ * The planner's statistics after a seed's commit (seed/load.ts), on the
+ * pool's connections side by side, the largest tables first. First the
+ * summary tables built at the end of the load's transaction: their statistics,
+ * and the VACUUM that makes the pages of those read index-only all-visible,
+ * are part of building them, so they are reported as a summary step and timed
+ * beside the load as the builds are (issue 19: "build the new tables at the
+ * end, as the classification is"). Then the loaded tables: the load's own.
+ */
+import type { Sql } from 'postgres';
+import type { SeedProgress } from './load.ts';
+import { TABLES, type TableName } from './tables.ts';
+
+/** The summarize step that gathers the summary tables' statistics after the commit (`rows`: how many tables). */
+export const SUMMARY_STATISTICS = "summary tables' statistics";
+
+/**
+ * Written by an INSERT (not COPY FREEZE) and read from an index alone: VACUUM too, so their pages are all-visible. The
+ * customer-day table (a year's distinct buyers from its covering key), the drill lists' tables (a page, however deep,
+ * from its rank index) and the paid-day tables (a custom range's buyers from their day indexes, migrations 036, 046).
+ */
+const VACUUMED: ReadonlySet<string> = new Set(['customer_days', 'drill_sales', 'drill_sales_slices', 'customer_paid_days', 'sales_paid_days']);
+
+/** Whether a table of the schema exists (a migration may not have made it yet). */
+export async function exists(sql: Sql, table: string): Promise<boolean> {
+  return (await sql<{ ok: boolean }[]>`SELECT to_regclass(${`siyu.${table}`}) IS NOT NULL AS ok`)[0]!.ok;
+}
+
+async function analyze(sql: Sql, tables: string[], done: (table: string) => void): Promise<void> {
+  await Promise.all(tables.map(async (table) => {
+    await sql.unsafe(`${VACUUMED.has(table) ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
+    done(table);
+  }));
+}
+
+/** The summary tables `built`, then every loaded table, reporting both. */
+export async function gatherStatistics(sql: Sql, built: string[], counts: Record<TableName, number>, report: (p: SeedProgress) => void): Promise<void> {
+  report({ phase: 'summarize', done: 0, total: 1, label: SUMMARY_STATISTICS, rows: 0, afterCommit: true });
+  const sizes = new Map((await sql<{ t: string; bytes: string }[]>`
+    SELECT c.relname AS t, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class AS c
+    WHERE c.relnamespace = 'siyu'::regnamespace AND c.relname = ANY (${built})`).map((r) => [r.t, Number(r.bytes)]));
+  await analyze(sql, [...built].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0)), () => {});
+  report({ phase: 'summarize', done: 1, total: 1, label: SUMMARY_STATISTICS, rows: built.length, afterCommit: true });
+  const order: string[] = [...TABLES].sort((a, b) => counts[b] - counts[a]);
+  let analyzed = 0;
+  let rowsAnalyzed = 0;
+  report({ phase: 'analyze', done: 0, total: order.length, label: 'statistics', rows: 0 });
+  await analyze(sql, order, (table) => {
+    rowsAnalyzed += counts[table as TableName] ?? 0;
+    report({ phase: 'analyze', done: ++analyzed, total: order.length, label: 'statistics', rows: rowsAnalyzed });
+  });
+}
