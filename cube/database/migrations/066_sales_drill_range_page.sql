@@ -14,38 +14,32 @@
 --      (numeric(16, 2) and numeric(18, 2), migrations 038 and 046), so the GMV
 --      in cents is a bigint with the same order, ties included (then the
 --      customer id, as before); the rows carry the numeric GMV as before;
---   2. the plan: the planner over-estimates the first rows about 5x and reads
---      them by a bitmap heap scan (the heap, not the index); with bitmap scans
---      off both kinds of rows are index-only scans (migration 052 already
---      turned off the sequential scan and the merge join), and with more
---      memory the hash join is one batch instead of two through temporary files;
+--   2. the plan of migration 052's pairs: the planner over-estimates the
+--      first rows about 5x and reads them by a bitmap heap scan (the heap, not
+--      the index); with bitmap scans off both kinds of rows are index-only
+--      scans (052 already turned off the sequential scan and the merge join),
+--      and with more memory the hash join is one batch instead of two through
+--      temporary files;
 --   3. the page is cut here, not by Cube: Cube gets the page's rows only, so
 --      its GROUP BY and ORDER BY see 50 rows instead of every buyer.
 -- A first page (its end within RANGE_TOP_MOST = 1000) is still migration
 -- 063's walk. Reads the table as it is: nothing kept, nothing to keep exact.
 
--- Migration 052's pairs with bitmap scans off as well (the list sorted by customer reads it).
+-- Migration 052's pairs with bitmap scans off as well, and the memory for one hash batch: the planner sizes the hash for
+-- its 5x estimate of the first rows, and at 64 MB (Cube's role) it splits the join in two batches through temporary
+-- files; one batch takes about 60 MB at 1M, a year's range.
 ALTER FUNCTION siyu.sales_drill_range_rows(timestamptz, timestamptz) SET enable_bitmapscan = off;
+ALTER FUNCTION siyu.sales_drill_range_rows(timestamptz, timestamptz) SET work_mem = '256MB';
 
--- Rows skip + 1 .. skip + n of the range's buyers ranked by GMV (largest first, then the customer id), ranked in full.
+-- Rows skip + 1 .. skip + n of the range's buyers ranked by GMV (largest first, then the customer id), ranked in full:
+-- migration 052's pairs sorted by the GMV in cents.
 CREATE FUNCTION siyu.sales_drill_range_ranked(a timestamptz, b timestamptz, skip integer, n integer)
   RETURNS TABLE (customer_id integer, day_start timestamptz, paid_amount numeric, paid_orders integer)
   LANGUAGE sql STABLE PARALLEL SAFE
-  SET enable_seqscan = off
-  SET enable_mergejoin = off
-  SET enable_bitmapscan = off
-  -- The planner sizes the hash for its 5x estimate of the first rows: at 64 MB (Cube's role) it splits the join in two
-  -- batches through temporary files; one batch costs about 60 MB (and the sort 40 MB) at 1M, a year's range.
-  SET work_mem = '256MB'
   AS $$
-    SELECT f.customer_id, f.day_start,
-           l.running_amount - f.running_amount + f.paid_amount,
-           l.running_orders - f.running_orders + f.paid_orders
-    FROM siyu.sales_paid_days AS f
-    JOIN siyu.sales_paid_days AS l ON l.customer_id = f.customer_id
-    WHERE f.day_start >= a AND f.day_start <= b AND COALESCE(f.any_prev_day, '-infinity'::timestamptz) < a
-      AND l.day_start >= a AND l.day_start <= b AND COALESCE(l.next_day, 'infinity'::timestamptz) > b
-    ORDER BY ((l.running_amount - f.running_amount + f.paid_amount) * 100)::bigint DESC, f.customer_id
+    SELECT r.customer_id, r.day_start, r.paid_amount, r.paid_orders
+    FROM siyu.sales_drill_range_rows(a, b) AS r
+    ORDER BY (r.paid_amount * 100)::bigint DESC, r.customer_id
     OFFSET skip LIMIT n
   $$;
 
