@@ -20,6 +20,7 @@ import { planBrand, type BrandPlan, type GenerateOptions } from './brand-plan.ts
 import { copyLine, numberRows } from './copy-text.ts';
 import { buildKeptTables, holdKeptTables } from './kept-tables.ts';
 import { customerBlocks } from './parallel.ts';
+import { countDefaultJourney } from '../cube/database/journey-warm.ts';
 import { exists, gatherStatistics } from './statistics.ts';
 import { seedTargets } from './targets.ts';
 
@@ -293,6 +294,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
   // then starts on a ready classification, whatever the size.
   report({ phase: 'classify', done: 0, total: 1, label: 'classification', rows: 0 });
   await sql`SELECT siyu.classification_now_version()`;
+  // And the segments page's default journey (its start day's classification), likewise.
+  await countDefaultJourney(sql);
   report({ phase: 'classify', done: 1, total: 1, label: 'classification', rows: data.customers });
   return counts;
 }

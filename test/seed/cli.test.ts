@@ -39,6 +39,10 @@ describe('npm run seed', () => {
     const vacuumed = await db.sql<{ t: string }[]>`
       SELECT relname AS t FROM pg_stat_user_tables WHERE schemaname = 'siyu' AND last_vacuum IS NOT NULL ORDER BY 1`;
     expect(vacuumed.map((x) => x.t)).toEqual(['customer_days', 'customer_paid_days', 'drill_sales', 'drill_sales_slices', 'sales_paid_days']);
+    // The segments page's default journey (90 days back to as-of) is counted and kept before anyone opens the page.
+    const pairs = await db.sql<{ from_day: string; to_day: string }[]>`
+      SELECT from_day::text, to_day::text FROM siyu.journey_count_pairs ORDER BY 1`;
+    expect(pairs).toEqual([{ from_day: '2026-04-01', to_day: '2026-06-30' }]);
   });
 
   it('refuses to overwrite data without --reset, and changes nothing', async () => {
