@@ -15,6 +15,7 @@ import { poisson, Random } from './prng.ts';
 import { phoneDigits } from './phones.ts';
 import { CITY_TIERS, CITY_TIER_WEIGHTS, GIVEN_NAME_CHARS, PHONE_PREFIXES, SURNAMES } from './reference-data.ts';
 import { DEFAULT_LIVE_RATES, type LiveRates } from './live-rates.ts';
+import { countDefaultJourney } from '../cube/database/journey-warm.ts';
 import { dropPeriodRanges, dropPeriodRangesLater, rollPeriodTablesAhead } from '../cube/database/roll-ahead.ts';
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -349,12 +350,18 @@ export async function startLiveSimulation(sql: Sql, options: LiveOptions): Promi
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
+  let day = asOf;
   const tick = (): void => {
     running = (async () => {
       const t = now();
       const upTo = Math.floor(t / (slotSeconds * 1000)) * slotSeconds * 1000;
       try {
-        await simulator.followCalendar(t);
+        const moved = (await simulator.followCalendar(t)).asOf;
+        // A new day: the segments page's default journey starts a day later; counted now, not by its first viewer.
+        if (moved !== day) {
+          day = moved;
+          await countDefaultJourney(sql);
+        }
         if (upTo > last) await simulator.run(last, upTo, slotSeconds);
         last = Math.max(last, upTo);
       } catch (error) {

@@ -4,7 +4,7 @@ import { migrate } from '../../cube/database/migrate.ts';
 import { TABLES } from '../../seed/tables.ts';
 import { seedDatabase } from '../../seed/load.ts';
 import { DEFAULT_LIVE_RATES, type LiveRates } from '../../seed/live-rates.ts';
-import { LiveSimulator, trimFuture } from '../../seed/simulate.ts';
+import { LiveSimulator, startLiveSimulation, trimFuture } from '../../seed/simulate.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const SEED = { customers: 400, seed: 11, asOf: '2026-11-20', timeZone: 'Asia/Shanghai' };
@@ -96,4 +96,22 @@ describe('live simulator', () => {
     expect(row!.late).toBe(0);
     expect(row!.before_registration).toBe(0);
   });
+
+  it('counts the segments page\'s new default journey when a live run crosses midnight', async () => {
+    const db = await createTestDatabase('sim_midnight');
+    try {
+      await migrate(db.sql);
+      await seedDatabase(db.sql, SEED);
+      // The clock starts 3 s before midnight of as-of (as-of stays) and moves 2 s each time it is read.
+      let clock = Date.parse('2026-11-20T23:59:55+08:00');
+      const run = await startLiveSimulation(db.sql, { seed: 3, timeZone: 'Asia/Shanghai', customers: SEED.customers, rates: RATES, slotSeconds: 1,
+        now: () => (clock += 2000) });
+      const pair = async () => (await db.sql<{ pair: string }[]>`
+        SELECT from_day::text || ' ' || to_day::text AS pair FROM siyu.journey_count_pairs WHERE to_day = '2026-11-21'`).map((r) => r.pair);
+      await expect.poll(pair, { timeout: 30_000, interval: 200 }).toEqual(['2026-08-23 2026-11-21']);
+      await run.stop();
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
 });
