@@ -15,10 +15,13 @@
 // condition needs the range's start and end more than once. With no range
 // (all time) the first row is the customer's first ever, the last their last.
 // test/model/drill-range.test.ts checks the SQL and the numbers per role.
-const firstRow = (filter) => {
-  const sql = filter((from, to) => `f.day_start >= ${from}::timestamptz AND f.day_start <= ${to}::timestamptz
-        AND COALESCE(f.any_prev_day, '-infinity'::timestamptz) < ${from}::timestamptz`);
-  return sql === '1 = 1' ? 'f.any_prev_day IS NULL' : sql;
+import { rangeSums } from './sales_ranges';
+
+// The condition for a customer's first row of the range (on the table as \`t\`).
+const firstRow = (filter, t = 'f') => {
+  const sql = filter((from, to) => `${t}.day_start >= ${from}::timestamptz AND ${t}.day_start <= ${to}::timestamptz
+        AND COALESCE(${t}.any_prev_day, '-infinity'::timestamptz) < ${from}::timestamptz`);
+  return sql === '1 = 1' ? `${t}.any_prev_day IS NULL` : sql;
 };
 const lastRow = (filter) => {
   const sql = filter((from, to) => `l.day_start >= ${from}::timestamptz AND l.day_start <= ${to}::timestamptz
@@ -169,47 +172,44 @@ cube(`range_drill_top`, {
 });
 
 // The same list's total and header: the range's buyers (one first row per
-// customer), GMV and paid orders, summed over the same two kinds of rows
-// without pairing them: a customer's GMV is their last row's running amount
-// less their first row's running amount before it, so the range's GMV is the
-// sum of the last rows' running amounts less the sum of the first rows'
-// amounts before them. Two skip scans and one sum, where sales_range (the
-// tile's view) reads every row in range; the same numbers (a first row is the
-// tile's first_of_group at the brand level), checked against plain SQL and
-// the tile in test/model/drill-range.test.ts.
-const totalsRows = (filter) => {
-  const first = filter((from, to) => `paid.day_start >= ${from}::timestamptz AND paid.day_start <= ${to}::timestamptz
-        AND COALESCE(paid.any_prev_day, '-infinity'::timestamptz) < ${from}::timestamptz`);
-  const last = filter((from, to) => `paid.day_start >= ${from}::timestamptz AND paid.day_start <= ${to}::timestamptz
-        AND COALESCE(paid.next_day, 'infinity'::timestamptz) > ${to}::timestamptz`);
-  return {
-    first: first === '1 = 1' ? 'paid.any_prev_day IS NULL' : first,
-    last: last === '1 = 1' ? 'paid.next_day IS NULL' : last,
-  };
+// customer in siyu.sales_paid_days, migration 046: a row in the range whose
+// previous paid day is before it; an index-only count), and its GMV and paid
+// orders from the kept sales tables (model/sales_ranges.js: the team month and
+// team day tables for whole days, the month and hour tables otherwise), where
+// they were the customers' last rows' running amounts less their first rows'
+// (a second scan of as many rows, and a numeric sum of both: 210 ms of CPU for
+// a year at 1M against 60 ms now, docs/performance.md). The same numbers as
+// sales_range at the brand level, checked against plain SQL and the tile in
+// test/model/drill-range.test.ts.
+const rangeSales = (filter) => {
+  const sql = filter((from, to) => rangeSums(from, to));
+  return sql === '1 = 1'
+    ? `SELECT month_start AS period_start, paid_orders, CASE WHEN paid_orders > 0 THEN paid_amount END AS paid_amount FROM siyu.sales_team_months`
+    : sql;
 };
 
 cube(`range_drill_totals`, {
   sql: `
-    SELECT paid.day_start, 1 AS first_row, paid.paid_amount - paid.running_amount AS amount, paid.paid_orders - paid.running_orders AS orders
+    SELECT paid.day_start, 1 AS first_row, NULL::numeric AS amount, NULL::integer AS orders
     FROM siyu.sales_paid_days AS paid
-    WHERE ${totalsRows(FILTER_PARAMS.sales_drill_range_totals.order_date.filter).first}
+    WHERE ${firstRow(FILTER_PARAMS.sales_drill_range_totals.order_date.filter, 'paid')}
     UNION ALL
-    SELECT paid.day_start, 0, paid.running_amount, paid.running_orders
-    FROM siyu.sales_paid_days AS paid
-    WHERE ${totalsRows(FILTER_PARAMS.sales_drill_range_totals.order_date.filter).last}`,
+    SELECT s.period_start, NULL, s.paid_amount, s.paid_orders
+    FROM (${rangeSales(FILTER_PARAMS.sales_drill_range_totals.order_date.filter)}) AS s`,
   title: `区间客户销售合计`,
-  description: `The custom-range sales drill list's total and header (its buyers, GMV and paid orders) from the first and last rows of siyu.sales_paid_days in the range (migration 046): the same numbers as sales_range at the brand level.`,
+  description: `The custom-range sales drill list's total and header: its buyers from the first rows of siyu.sales_paid_days in the range (migration 046), its GMV and paid orders from the kept sales tables (team month and day tables, migrations 054 and 051; month and hour tables, 041 and 032): the same numbers as sales_range at the brand level.`,
   public: false,
+  // Live data: the paid-day table's counter and the sales tables' (as month_sales).
   refresh_key: {
     every: `2 second`,
-    sql: `SELECT siyu.data_version('sales_paid_days')`,
+    sql: `SELECT CONCAT_WS('/', siyu.data_version('sales_paid_days'), siyu.data_version('sales_months'), siyu.data_version('sales_hours'), siyu.data_version('sales_team_days'), siyu.data_version('sales_team_months'))`,
   },
 
   dimensions: {
     // A range only.
     order_date: {
       title: `下单日期`,
-      description: `A paid business day of the range's first or last rows; for a date range, not a granularity.`,
+      description: `A paid business day of the range's first rows, or a day or month of its sales; for a date range, not a granularity.`,
       sql: `${CUBE}.day_start`,
       type: `time`,
     },
