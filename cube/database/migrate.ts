@@ -11,6 +11,12 @@
  * `-- after: NNN` names the migration whose schema it needs: it is applied
  * once that migration is in place and before any later one runs, so later
  * migrations (a view over the function, a call of a helper) can use it.
+ *
+ * A migration that rewrites a table (a stored column added) clears its
+ * visibility map, so the index-only scans that table is built for would read
+ * its heap until a vacuum. Its header line `-- vacuum: siyu.table` has the
+ * migrator vacuum that table once the migrations are committed (VACUUM cannot
+ * run inside their transaction).
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -43,6 +49,11 @@ export interface Migration {
   name: string;
   sql: string;
   checksum: string;
+}
+
+/** The tables a migration's `-- vacuum: siyu.table` lines name. */
+export function vacuumedBy(m: Migration): string[] {
+  return [...m.sql.matchAll(/^-- vacuum: (siyu\.[a-z_][a-z0-9_]*)\s*$/gm)].map((x) => x[1]!);
 }
 
 export interface Definition {
@@ -84,6 +95,7 @@ export async function migrate(sql: Sql, migrations?: Migration[], definitions?: 
   const all = migrations ?? (await readMigrations());
   const defs = definitions ?? (await readDefinitions());
   const applied: string[] = [];
+  const vacuum: string[] = [];
   await sql.begin(async (tx) => {
     // One migrator at a time, also across processes.
     await tx`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
@@ -130,9 +142,11 @@ export async function migrate(sql: Sql, migrations?: Migration[], definitions?: 
         await sp`INSERT INTO siyu.schema_migrations (version, name, checksum) VALUES (${m.version}, ${m.name}, ${m.checksum})`;
       });
       applied.push(`${String(m.version).padStart(3, '0')}_${m.name}`);
+      vacuum.push(...vacuumedBy(m));
     }
     await bringUpTo(Math.max(0, ...all.map((m) => m.version)) + 1);
   });
+  for (const table of new Set(vacuum)) await sql.unsafe(`VACUUM (ANALYZE) ${table}`);
   return applied;
 }
 

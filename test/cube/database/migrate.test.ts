@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EARLIER_CHECKSUMS, migrate, readMigrations } from '../../../cube/database/migrate.ts';
+import { EARLIER_CHECKSUMS, migrate, readMigrations, vacuumedBy } from '../../../cube/database/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 
 const DOMAIN_TABLES: Record<string, string[]> = {
@@ -76,5 +76,25 @@ describe('migrations', () => {
       VALUES (1, 'x', '12345', 'female', 'tier1', 1, now(), 'normal')`).rejects.toThrow(/check constraint/);
     await expect(db.sql`INSERT INTO siyu.customers (id, name, phone, gender, city_tier, source_channel_id, registered_at, member_level)
       VALUES (1, 'x', '13812345678', 'female', 'tier1', 99, now(), 'normal')`).rejects.toThrow(/foreign key/);
+  });
+  it('vacuum the tables a migration names in its "-- vacuum:" lines once committed (a rewritten table\'s visibility map is empty)', async () => {
+    const files = await readMigrations();
+    const rewrite = 'CREATE TABLE siyu.vacuum_probe AS SELECT g AS id, g * 1.25 AS amount FROM generate_series(1, 20000) AS g;\n'
+      + 'ALTER TABLE siyu.vacuum_probe ADD COLUMN cents bigint GENERATED ALWAYS AS ((amount * 100)::bigint) STORED;\n'
+      + '-- vacuum: siyu.vacuum_probe\n';
+    const probe = { version: 999, name: 'vacuum_probe', sql: rewrite, checksum: 'probe' };
+    expect(vacuumedBy(probe)).toEqual(['siyu.vacuum_probe']);
+    expect(vacuumedBy(files.find((m) => m.version === 67)!)).toEqual(['siyu.sales_paid_days']);
+    try {
+      expect(await migrate(db.sql, [...files, probe])).toEqual(['999_vacuum_probe']);
+      // Vacuumed (and analyzed) by the migrator: whether every page then becomes all-visible depends on the other
+      // transactions of the test cluster at that moment, so the statistics' own counters are what is checked.
+      const [probed] = await db.sql<{ vacuums: number; analyzes: number }[]>`
+        SELECT vacuum_count::int AS vacuums, analyze_count::int AS analyzes FROM pg_stat_user_tables WHERE relid = 'siyu.vacuum_probe'::regclass`;
+      expect(probed).toEqual({ vacuums: 1, analyzes: 1 });
+    } finally {
+      await db.sql`DROP TABLE IF EXISTS siyu.vacuum_probe`;
+      await db.sql`DELETE FROM siyu.schema_migrations WHERE version = 999`;
+    }
   });
 });
