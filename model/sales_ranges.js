@@ -20,38 +20,47 @@
 // the range's start inside its own month, so the range filter Cube adds keeps
 // it and a grouping by month (or quarter, or year) puts it in its month; a
 // grouping by day or hour would not, and cube/engine/month-trend.ts refuses it.
-export const ROW = `channel_id, campaign_id, employee_id`;
-export const ranged = (from, to) => `
+// Both grains' builder: \`months\` a query of month_start, the row's key columns and the sums; \`fine\` the day or hour
+// table (its start column \`at\`) for the edge months; \`team\` adds the team rows' empty employee.
+const monthsAndEdges = (from, to, { months, fine, at, row, team }) => {
+  const cols = (t) => `${t}.${row.replaceAll(', ', `, ${t}.`)}`;
+  const noEmployee = team ? ', NULL::integer' : '';
+  return `
     WITH parts AS (
       SELECT lm AT TIME ZONE siyu.business_tz() AS ms, (lm + interval '1 month') AT TIME ZONE siyu.business_tz() AS me, b.f, b.e
       FROM (SELECT ${from}::timestamptz AS f, ${to}::timestamptz + interval '1 millisecond' AS e) AS b,
            generate_series(date_trunc('month', b.f AT TIME ZONE siyu.business_tz()),
                            date_trunc('month', (b.e - interval '1 millisecond') AT TIME ZONE siyu.business_tz()), interval '1 month') AS lm
     ), edges AS (
-      SELECT ms, me, GREATEST(ms, f) AS lo, LEAST(me, e) AS hi, (LEAST(me, e) - GREATEST(ms, f)) * 2 <= (me - ms) AS by_hours
+      SELECT ms, me, GREATEST(ms, f) AS lo, LEAST(me, e) AS hi, (LEAST(me, e) - GREATEST(ms, f)) * 2 <= (me - ms) AS by_fine
       FROM parts WHERE NOT (ms >= f AND me <= e)
     )
-    SELECT s.month_start AS period_start, s.${ROW.replaceAll(', ', ', s.')}, s.orders, s.paid_orders, s.paid_amount
-    FROM parts AS p JOIN siyu.sales_months AS s ON s.month_start = p.ms
+    SELECT m.month_start AS period_start, ${cols('m')}${team ? ', NULL::integer AS employee_id' : ''}, m.orders, m.paid_orders, m.paid_amount
+    FROM parts AS p JOIN (${months}) AS m ON m.month_start = p.ms
     WHERE p.ms >= p.f AND p.me <= p.e
     UNION ALL
-    SELECT h.hour_start, h.${ROW.replaceAll(', ', ', h.')}, h.orders, h.paid_orders, h.paid_amount
-    FROM siyu.sales_hours AS h
-    WHERE (h.hour_start >= (SELECT lo FROM edges WHERE by_hours AND ms = (SELECT min(ms) FROM parts))
-       AND h.hour_start < (SELECT hi FROM edges WHERE by_hours AND ms = (SELECT min(ms) FROM parts)))
-       OR (h.hour_start >= (SELECT lo FROM edges WHERE by_hours AND ms = (SELECT max(ms) FROM parts) AND ms > (SELECT min(ms) FROM parts))
-       AND h.hour_start < (SELECT hi FROM edges WHERE by_hours AND ms = (SELECT max(ms) FROM parts) AND ms > (SELECT min(ms) FROM parts)))
+    SELECT d.${at}, ${cols('d')}${noEmployee}, d.orders, d.paid_orders, d.paid_amount
+    FROM ${fine} AS d
+    WHERE (d.${at} >= (SELECT lo FROM edges WHERE by_fine AND ms = (SELECT min(ms) FROM parts))
+       AND d.${at} < (SELECT hi FROM edges WHERE by_fine AND ms = (SELECT min(ms) FROM parts)))
+       OR (d.${at} >= (SELECT lo FROM edges WHERE by_fine AND ms = (SELECT max(ms) FROM parts) AND ms > (SELECT min(ms) FROM parts))
+       AND d.${at} < (SELECT hi FROM edges WHERE by_fine AND ms = (SELECT max(ms) FROM parts) AND ms > (SELECT min(ms) FROM parts)))
     UNION ALL
-    SELECT x.lo, k.${ROW.replaceAll(', ', ', k.')}, SUM(k.orders)::int, SUM(k.paid_orders)::int, SUM(k.paid_amount)
+    SELECT x.lo, ${cols('k')}${noEmployee}, SUM(k.orders)::int, SUM(k.paid_orders)::int, SUM(k.paid_amount)
     FROM edges AS x CROSS JOIN LATERAL (
-      SELECT ${ROW}, orders, paid_orders, paid_amount FROM siyu.sales_months AS s WHERE s.month_start = x.ms
+      SELECT ${row}, orders, paid_orders, paid_amount FROM (${months}) AS m WHERE m.month_start = x.ms
       UNION ALL
-      SELECT ${ROW}, -orders, -paid_orders, -paid_amount FROM siyu.sales_hours AS h
-      WHERE (h.hour_start >= x.ms AND h.hour_start < x.lo) OR (h.hour_start >= x.hi AND h.hour_start < x.me)
+      SELECT ${row}, -orders, -paid_orders, -paid_amount FROM ${fine} AS d
+      WHERE (d.${at} >= x.ms AND d.${at} < x.lo) OR (d.${at} >= x.hi AND d.${at} < x.me)
     ) AS k
-    WHERE NOT x.by_hours
-    GROUP BY x.lo, k.${ROW.replaceAll(', ', ', k.')}
+    WHERE NOT x.by_fine
+    GROUP BY x.lo, ${cols('k')}
     HAVING SUM(k.orders) <> 0`;
+};
+export const ROW = `channel_id, campaign_id, employee_id`;
+export const ranged = (from, to) => monthsAndEdges(from, to, {
+  months: `SELECT month_start, ${ROW}, orders, paid_orders, paid_amount FROM siyu.sales_months`, fine: `siyu.sales_hours`, at: `hour_start`, row: ROW,
+});
 // The same range at the team's grain, for a range of whole business days and
 // no employee filter: whole months from the team month table
 // (siyu.sales_team_months, migration 054: at most channels × campaigns × teams
@@ -65,38 +74,9 @@ export const ranged = (from, to) => `
 // which reads the rows below, by employee: FILTER_PARAMS sees the queried
 // names only).
 const TEAM_ROW = `channel_id, campaign_id, team_id`;
-const teamMonth = `SELECT month_start, ${TEAM_ROW}, orders, paid_orders, paid_amount FROM siyu.sales_team_months`;
-export const teamRanged = (from, to) => `
-    WITH parts AS (
-      SELECT lm AT TIME ZONE siyu.business_tz() AS ms, (lm + interval '1 month') AT TIME ZONE siyu.business_tz() AS me, b.f, b.e
-      FROM (SELECT ${from}::timestamptz AS f, ${to}::timestamptz + interval '1 millisecond' AS e) AS b,
-           generate_series(date_trunc('month', b.f AT TIME ZONE siyu.business_tz()),
-                           date_trunc('month', (b.e - interval '1 millisecond') AT TIME ZONE siyu.business_tz()), interval '1 month') AS lm
-    ), edges AS (
-      SELECT ms, me, GREATEST(ms, f) AS lo, LEAST(me, e) AS hi, (LEAST(me, e) - GREATEST(ms, f)) * 2 <= (me - ms) AS by_days
-      FROM parts WHERE NOT (ms >= f AND me <= e)
-    )
-    SELECT m.month_start AS period_start, m.${TEAM_ROW.replaceAll(', ', ', m.')}, NULL::integer AS employee_id, m.orders, m.paid_orders, m.paid_amount
-    FROM parts AS p JOIN (${teamMonth}) AS m ON m.month_start = p.ms
-    WHERE p.ms >= p.f AND p.me <= p.e
-    UNION ALL
-    SELECT d.day_start, d.${TEAM_ROW.replaceAll(', ', ', d.')}, NULL::integer, d.orders, d.paid_orders, d.paid_amount
-    FROM siyu.sales_team_days AS d
-    WHERE (d.day_start >= (SELECT lo FROM edges WHERE by_days AND ms = (SELECT min(ms) FROM parts))
-       AND d.day_start < (SELECT hi FROM edges WHERE by_days AND ms = (SELECT min(ms) FROM parts)))
-       OR (d.day_start >= (SELECT lo FROM edges WHERE by_days AND ms = (SELECT max(ms) FROM parts) AND ms > (SELECT min(ms) FROM parts))
-       AND d.day_start < (SELECT hi FROM edges WHERE by_days AND ms = (SELECT max(ms) FROM parts) AND ms > (SELECT min(ms) FROM parts)))
-    UNION ALL
-    SELECT x.lo, k.${TEAM_ROW.replaceAll(', ', ', k.')}, NULL::integer, SUM(k.orders)::int, SUM(k.paid_orders)::int, SUM(k.paid_amount)
-    FROM edges AS x CROSS JOIN LATERAL (
-      SELECT ${TEAM_ROW}, orders, paid_orders, paid_amount FROM (${teamMonth}) AS m WHERE m.month_start = x.ms
-      UNION ALL
-      SELECT ${TEAM_ROW}, -orders, -paid_orders, -paid_amount FROM siyu.sales_team_days AS d
-      WHERE (d.day_start >= x.ms AND d.day_start < x.lo) OR (d.day_start >= x.hi AND d.day_start < x.me)
-    ) AS k
-    WHERE NOT x.by_days
-    GROUP BY x.lo, k.${TEAM_ROW.replaceAll(', ', ', k.')}
-    HAVING SUM(k.orders) <> 0`;
+export const teamRanged = (from, to) => monthsAndEdges(from, to, {
+  months: `SELECT month_start, ${TEAM_ROW}, orders, paid_orders, paid_amount FROM siyu.sales_team_months`, fine: `siyu.sales_team_days`, at: `day_start`, row: TEAM_ROW, team: true,
+});
 // Whether both bounds are business midnights (the range's last instant is a day's last millisecond).
 export const wholeDays = (from, to) => `(${from}::timestamptz AT TIME ZONE siyu.business_tz())::time = '00:00'
       AND ((${to}::timestamptz + interval '1 millisecond') AT TIME ZONE siyu.business_tz())::time = '00:00'`;
