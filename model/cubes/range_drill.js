@@ -177,8 +177,8 @@ cube(`range_drill_top`, {
 // orders from the kept sales tables (model/sales_ranges.js: the team month and
 // team day tables for whole days, the month and hour tables otherwise), where
 // they were the customers' last rows' running amounts less their first rows'
-// (a second scan of as many rows, and a numeric sum of both: 210 ms of CPU for
-// a year at 1M against 60 ms now, docs/performance.md). The same numbers as
+// (a second scan of as many rows, and a numeric sum of both: about 190 ms of CPU
+// for a year at 1M against 60 ms now, docs/performance.md). The same numbers as
 // sales_range at the brand level, checked against plain SQL and the tile in
 // test/model/drill-range.test.ts.
 // The range's first rows counted where they are read, in one row dated at the range's start (so the range filter Cube
