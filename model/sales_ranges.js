@@ -83,11 +83,8 @@ export const wholeDays = (from, to) => `(${from}::timestamptz AT TIME ZONE siyu.
 // The range's paid orders and GMV at the brand level, rows to be summed (the
 // custom-range drill list's total): at the team's grain for whole business
 // days (the pages' ranges), by employee otherwise; each row dated inside the
-// range, so the range filter Cube adds keeps it. A slice whose orders were all
-// refunded has no amount (NULL), as orders.gmv gives it.
+// range, so the range filter Cube adds keeps it.
 export const rangeSums = (from, to) => `
-    SELECT t.period_start, t.paid_orders, CASE WHEN t.paid_orders > 0 THEN t.paid_amount END AS paid_amount
-    FROM (${teamRanged(from, to)}) AS t WHERE ${wholeDays(from, to)}
+    SELECT t.period_start, t.paid_orders, t.paid_amount FROM (${teamRanged(from, to)}) AS t WHERE ${wholeDays(from, to)}
     UNION ALL
-    SELECT t.period_start, t.paid_orders, CASE WHEN t.paid_orders > 0 THEN t.paid_amount END
-    FROM (${ranged(from, to)}) AS t WHERE NOT (${wholeDays(from, to)})`;
+    SELECT t.period_start, t.paid_orders, t.paid_amount FROM (${ranged(from, to)}) AS t WHERE NOT (${wholeDays(from, to)})`;

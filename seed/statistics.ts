@@ -52,17 +52,19 @@ export async function gatherStatistics(sql: Sql, built: string[], counts: Record
 }
 
 /**
- * After the classification: a VACUUM (ANALYZE) of every table of the schema the statistics step did not vacuum (the
- * loaded tables, the other summary tables, the classification's and the default journey's). Autovacuum would
- * otherwise take each of them up in the product's first minutes, beside its first users' queries (in a 1M bench,
- * the journey's and classification's day tables while the drill list was timed). Part of the classification step,
- * outside the load's rate; on the pool's connections side by side, the largest first. Returns how many tables.
+ * After the classification: a VACUUM of every table of the schema the statistics step did not vacuum (the loaded
+ * tables, the other summary tables, the classification's and the default journey's), with ANALYZE only for those not
+ * analyzed yet (the classification's and the journey's: the others were just above). Autovacuum would otherwise take
+ * each of them up in the product's first minutes, beside its first users' queries (in a 1M bench, the journey's and
+ * classification's day tables while the drill list was timed). Part of the classification step, outside the load's
+ * rate; on the pool's connections side by side, the largest first. Returns how many tables.
  */
 export async function vacuumTheRest(sql: Sql): Promise<number> {
-  const tables = (await sql<{ t: string; quoted: string }[]>`
-    SELECT c.relname AS t, format('%I', c.relname) AS quoted FROM pg_class AS c
+  const tables = (await sql<{ t: string; quoted: string; analyzed: boolean }[]>`
+    SELECT c.relname AS t, format('%I', c.relname) AS quoted, s.last_analyze IS NOT NULL AS analyzed
+    FROM pg_class AS c LEFT JOIN pg_stat_user_tables AS s ON s.relid = c.oid
     WHERE c.relnamespace = 'siyu'::regnamespace AND c.relkind = 'r'
     ORDER BY pg_total_relation_size(c.oid) DESC, c.relname`).filter((r) => !VACUUMED.has(r.t));
-  await Promise.all(tables.map((r) => sql.unsafe(`VACUUM (ANALYZE) siyu.${r.quoted}`)));
+  await Promise.all(tables.map((r) => sql.unsafe(`VACUUM ${r.analyzed ? '' : '(ANALYZE) '}siyu.${r.quoted}`)));
   return tables.length;
 }

@@ -22,8 +22,10 @@
 -- header line below).
 -- vacuum: siyu.sales_paid_days
 
--- The two indexes rebuilt below are dropped first, so the table's rewrite does not build them twice.
-DROP INDEX IF EXISTS siyu.sales_paid_days_first_idx, siyu.sales_paid_days_last_idx;
+-- The plain indexes are dropped first and built once after the rewrite by siyu.sales_paid_days_indexes() (below), so the
+-- rewrite builds only the key, and the first and last rows' indexes are written in one place.
+DROP INDEX IF EXISTS siyu.sales_paid_days_day_idx, siyu.sales_paid_days_employee_idx, siyu.sales_paid_days_first_idx,
+  siyu.sales_paid_days_last_idx, siyu.sales_paid_days_lifetime_idx;
 
 ALTER TABLE siyu.sales_paid_days
   ADD COLUMN running_cents bigint GENERATED ALWAYS AS ((running_amount * 100)::bigint) STORED,
@@ -75,10 +77,7 @@ CREATE OR REPLACE FUNCTION siyu.sales_paid_days_indexes() RETURNS void
   END
   $$;
 
-CREATE INDEX sales_paid_days_first_idx ON siyu.sales_paid_days (day_start, (COALESCE(any_prev_day, '-infinity'::timestamptz)))
-  INCLUDE (any_prev_day, customer_id, paid_amount, paid_orders, running_amount, running_orders, running_cents, paid_cents);
-CREATE INDEX sales_paid_days_last_idx ON siyu.sales_paid_days (day_start, (COALESCE(next_day, 'infinity'::timestamptz)))
-  INCLUDE (next_day, customer_id, running_amount, running_orders, running_cents);
+SELECT siyu.sales_paid_days_indexes();
 
 -- Migration 066's ranking with migration 052's pairs written in (their settings with them): ordered by the cents, and
 -- only the customer, the first day, the cents and the orders carried through the sort (the numeric amounts made it a
