@@ -46,7 +46,8 @@ export async function timeDrillList(exec: BrowserClient, asOf: string, drillBase
     warm: await timed(runs, async () => (await open(asOf, deepPage)).ms),
     cold: await timed(runs, async (i) => (await open(addDays(asOf, -(i + 1)), deepPage)).ms),
   };
-  say(`  ${total} customers; first page cold p95 ${ms(latency(first.cold).p95)}, whole page ${ms(latency(first.page).p95)}, page ${deepPage} ${ms(latency(deep.cold).p95)}`);
+  const each = (xs: number[]): string => xs.map((x) => Math.round(x)).join(' ');
+  say(`  ${total} customers; first page cold p95 ${ms(latency(first.cold).p95)} (runs: ${each(first.cold)}), whole page ${ms(latency(first.page).p95)}, page ${deepPage} ${ms(latency(deep.cold).p95)} (runs: ${each(deep.cold)})`);
   return { total, deepPage, first, deep };
 }
 

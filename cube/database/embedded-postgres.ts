@@ -10,6 +10,7 @@ import { existsSync, readdirSync, rmSync, chmodSync, mkdirSync, renameSync, read
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import net from 'node:net';
+import os from 'node:os';
 import postgres from 'postgres';
 
 /**
@@ -63,6 +64,28 @@ export interface RunningDatabase {
  */
 const SCRATCH_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
 
+/**
+ * PostgreSQL's own cache, sized as its documentation advises for a dedicated
+ * server: a quarter of the machine's memory, at most 8 GB (`PG_SHARED_BUFFERS`,
+ * such as `2GB`, overrides). The default of 128 MB held little of a 1M
+ * brand's read paths (the custom-range list alone walks two 0.7–0.9 GB
+ * indexes), so they were read again from the operating system's cache, and
+ * on a virtual machine that hands its page cache back to the host within
+ * minutes, from the disk: the first custom-range list after a quiet spell
+ * took 640–930 ms against 200–280 ms (docs/performance.md, "PostgreSQL's own
+ * cache"). Memory in it is taken only as pages are read into it. A scratch
+ * cluster (the test run's, many side by side) keeps the default.
+ */
+export function sharedBuffers(env: NodeJS.ProcessEnv = process.env, totalBytes = os.totalmem()): string {
+  const set = env.PG_SHARED_BUFFERS?.trim();
+  if (set) {
+    if (!/^\d+(kB|MB|GB)$/.test(set)) throw new Error(`PG_SHARED_BUFFERS must be a size such as 512MB or 2GB, got "${set}"`);
+    return set;
+  }
+  const mb = Math.min(8192, Math.max(128, Math.floor(totalBytes / 4 / 2 ** 20)));
+  return `${mb}MB`;
+}
+
 function makeCluster(dir: string, port: number, password: string, log: string[], scratch = false): EmbeddedPostgresClass {
   return new EmbeddedPostgres({
     databaseDir: dir,
@@ -75,7 +98,7 @@ function makeCluster(dir: string, port: number, password: string, log: string[],
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60', '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'max_wal_size=4GB',
-      ...(scratch ? SCRATCH_FLAGS : [])],
+      ...(scratch ? SCRATCH_FLAGS : ['-c', `shared_buffers=${sharedBuffers()}`])],
     onLog: (m) => { log.push(String(m)); if (log.length > 200) log.shift(); },
     onError: (m) => { log.push(String(m)); if (log.length > 200) log.shift(); },
   });
