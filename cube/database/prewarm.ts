@@ -42,8 +42,8 @@ export interface Prewarmed {
   bytes: number;
 }
 
-/** Loads the read paths; `null` where pg_prewarm is not installed. */
-export async function prewarm(sql: Sql): Promise<Prewarmed | null> {
+/** Loads the read paths; `null` where pg_prewarm is not installed. `budget` (bytes) replaces two thirds of shared_buffers. */
+export async function prewarm(sql: Sql, budget?: number): Promise<Prewarmed | null> {
   const [extension] = await sql<{ schema: string }[]>`
     SELECT n.nspname AS schema FROM pg_extension AS e JOIN pg_namespace AS n ON n.oid = e.extnamespace
     WHERE e.extname = 'pg_prewarm'`;
@@ -56,7 +56,7 @@ export async function prewarm(sql: Sql): Promise<Prewarmed | null> {
     ORDER BY w.k`;
   const prewarmFunction = `"${extension.schema.replace(/"/g, '""')}".pg_prewarm`;
   const done: Prewarmed = { loaded: [], skipped: [], pages: 0, bytes: 0 };
-  let left = Number(sizes[0]?.budget ?? 0);
+  let left = budget ?? Number(sizes[0]?.budget ?? 0);
   for (const { name, bytes } of sizes) {
     const size = Number(bytes);
     if (size > left) {
