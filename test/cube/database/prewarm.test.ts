@@ -84,6 +84,15 @@ describe('the read paths loaded into the cache', () => {
     for (const name of expected.loaded) expect(after.get(name)!.cached, name).toBe(after.get(name)!.pages);
   });
 
+  it('leaves its functions to the owner: no one else may load the cache', async () => {
+    const rows = await db.sql<{ f: string; public: boolean }[]>`
+      SELECT d.objid::regprocedure::text AS f, has_function_privilege('public', d.objid, 'EXECUTE') AS public
+      FROM pg_depend AS d JOIN pg_extension AS e ON e.oid = d.refobjid
+      WHERE d.refclassid = 'pg_extension'::regclass AND d.classid = 'pg_proc'::regclass AND e.extname = 'pg_prewarm'`;
+    expect(rows.map((r) => r.f)).toContain('pg_prewarm(regclass,text,text,bigint,bigint)');
+    expect(rows.filter((r) => r.public)).toEqual([]);
+  });
+
   it('answers null, and loads nothing, where pg_prewarm is not installed', async () => {
     await db.sql`DROP EXTENSION pg_prewarm`;
     try {
