@@ -7,7 +7,8 @@
  *   brand, then each customer block as the generator threads hand it over
  *   (COPY … FREEZE: the rows are written frozen and all-visible); rebuild the
  *   keys and indexes (a sort each, not one insert per row) and the foreign
- *   keys (one check per key, not one per row); COMMIT; ANALYZE.
+ *   keys (one check per key, not one per row); ANALYZE them; build the
+ *   summary tables and the targets from them; COMMIT.
  *
  * The readers of the tables wait for the commit, as they did for the
  * TRUNCATE before.
@@ -21,7 +22,7 @@ import { copyLine, numberRows } from './copy-text.ts';
 import { buildKeptTables, holdKeptTables } from './kept-tables.ts';
 import { customerBlocks } from './parallel.ts';
 import { countDefaultJourney } from '../cube/database/journey-warm.ts';
-import { exists, gatherStatistics, vacuumTheRest } from './statistics.ts';
+import { analyzeLoaded, exists, gatherStatistics, vacuumTheRest } from './statistics.ts';
 import { seedTargets } from './targets.ts';
 
 /** The tables whose writes are counted per business day (migrations 021, 022, 025), for the rollups' partitions and the journey days. */
@@ -32,7 +33,7 @@ export interface SeedProgress {
    * generate: the brand; load: the customer blocks, generated and copied;
    * index: keys and indexes; summarize: each summary table built at the end of the transaction (the customer-day
    * table, migration 013, the participant conversions, 019, ...) by label, and their statistics after the commit;
-   * analyze: the loaded tables' statistics; classify: the customers' classification as
+   * analyze: the loaded tables' statistics, in the transaction right after their keys; classify: the customers' classification as
    * of the as-of date, materialized (migration 009); finish: the day counters, the classification's queue, the targets, the commit.
    */
   phase: 'generate' | 'load' | 'index' | 'summarize' | 'finish' | 'analyze' | 'classify';
@@ -179,6 +180,8 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
         rowsIndexed += counts[key.table as TableName] ?? 0;
       }
       report({ phase: 'index', done: keys.rebuild.length, total: keys.rebuild.length, label: 'keys and indexes', rows: rowsIndexed });
+      // The loaded tables' statistics before anything is built from them (seed/statistics.ts).
+      await analyzeLoaded(tx, counts, report);
       if (later!.days) {
         report({ phase: 'summarize', done: 0, total: 1, label: 'customer-day table', rows: 0 });
         // The drill lists' table (migration 029) is counted once below instead of from the whole table's insert.
@@ -277,7 +280,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
     await blocks.close();
   }
 
-  // Statistics for the planner: the summary tables' (timed beside the load, as their builds are), then the loaded tables'.
+  // The summary tables' statistics (timed beside the load, as their builds are); the loaded tables' were gathered above.
   const built = [
     ...(hasCustomerDays ? ['customer_days'] : []), ...(hasParticipants ? ['participant_conversions'] : []),
     // The participants' period table (migration 028), built at the end of the load.
@@ -288,7 +291,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Reco
     ...(hasPeriodOwners ? ['period_owners'] : []), ...(hasSalesHours ? ['sales_hours'] : []), ...(hasSalesMonths ? ['sales_months'] : []),
     ...keptTables, ...(hasPaidDays ? ['customer_paid_days'] : []), ...(hasSalesPaidDays ? ['sales_paid_days'] : []),
   ];
-  await gatherStatistics(sql, built, counts, report);
+  await gatherStatistics(sql, built, report);
 
   // Built here rather than by the first query after `npm start`: the product
   // then starts on a ready classification, whatever the size.

@@ -1,13 +1,16 @@
 /**
- * The planner's statistics after a seed's commit (seed/load.ts), on the
- * pool's connections side by side, the largest tables first. First the
- * summary tables built at the end of the load's transaction: their statistics,
- * and the VACUUM that makes the pages of those read index-only all-visible,
- * are part of building them, so they are reported as a summary step and timed
- * beside the load as the builds are (issue 19: "build the new tables at the
- * end, as the classification is"). Then the loaded tables: the load's own.
+ * The planner's statistics of a seed (seed/load.ts). The loaded tables': inside
+ * the load's transaction, right after their keys, so that the summary tables
+ * and the targets built from them after are planned on them (a new cluster has
+ * none: there the campaign targets' statement took 32–42 s at 1M against 2 s).
+ * The summary tables built at the end of that transaction: after its commit, on
+ * the pool's connections side by side, the largest first; their statistics, and
+ * the VACUUM that makes the pages of those read index-only all-visible, are part
+ * of building them, so they are reported as a summary step and timed beside the
+ * load as the builds are (issue 19: "build the new tables at the end, as the
+ * classification is").
  */
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import type { SeedProgress } from './load.ts';
 import { TABLES, type TableName } from './tables.ts';
 
@@ -26,35 +29,39 @@ export async function exists(sql: Sql, table: string): Promise<boolean> {
   return (await sql<{ ok: boolean }[]>`SELECT to_regclass(${`siyu.${table}`}) IS NOT NULL AS ok`)[0]!.ok;
 }
 
-async function analyze(sql: Sql, tables: string[], done: (table: string) => void): Promise<void> {
-  await Promise.all(tables.map(async (table) => {
-    await sql.unsafe(`${VACUUMED.has(table) ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`);
-    done(table);
-  }));
+async function analyze(sql: Sql, tables: string[]): Promise<void> {
+  await Promise.all(tables.map((table) => sql.unsafe(`${VACUUMED.has(table) ? 'VACUUM (ANALYZE)' : 'ANALYZE'} siyu.${table}`)));
 }
 
-/** The summary tables `built`, then every loaded table, reporting both. */
-export async function gatherStatistics(sql: Sql, built: string[], counts: Record<TableName, number>, report: (p: SeedProgress) => void): Promise<void> {
+/**
+ * The loaded tables' statistics, in the load's transaction (ANALYZE may run in one; the rows are the transaction's
+ * own, written frozen, and sampled as any): the largest first, one after the other on its connection.
+ */
+export async function analyzeLoaded(tx: TransactionSql, counts: Record<TableName, number>, report: (p: SeedProgress) => void): Promise<void> {
+  const order: TableName[] = [...TABLES].sort((a, b) => counts[b] - counts[a]);
+  let rowsAnalyzed = 0;
+  for (const [k, table] of order.entries()) {
+    report({ phase: 'analyze', done: k, total: order.length, label: 'statistics', rows: rowsAnalyzed });
+    await tx.unsafe(`ANALYZE siyu.${table}`);
+    rowsAnalyzed += counts[table];
+  }
+  report({ phase: 'analyze', done: order.length, total: order.length, label: 'statistics', rows: rowsAnalyzed });
+}
+
+/** The summary tables `built`, after the load's commit, reported as one summary step. */
+export async function gatherStatistics(sql: Sql, built: string[], report: (p: SeedProgress) => void): Promise<void> {
   report({ phase: 'summarize', done: 0, total: 1, label: SUMMARY_STATISTICS, rows: 0, afterCommit: true });
   const sizes = new Map((await sql<{ t: string; bytes: string }[]>`
     SELECT c.relname AS t, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class AS c
     WHERE c.relnamespace = 'siyu'::regnamespace AND c.relname = ANY (${built})`).map((r) => [r.t, Number(r.bytes)]));
-  await analyze(sql, [...built].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0)), () => {});
+  await analyze(sql, [...built].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0)));
   report({ phase: 'summarize', done: 1, total: 1, label: SUMMARY_STATISTICS, rows: built.length, afterCommit: true });
-  const order: string[] = [...TABLES].sort((a, b) => counts[b] - counts[a]);
-  let analyzed = 0;
-  let rowsAnalyzed = 0;
-  report({ phase: 'analyze', done: 0, total: order.length, label: 'statistics', rows: 0 });
-  await analyze(sql, order, (table) => {
-    rowsAnalyzed += counts[table as TableName] ?? 0;
-    report({ phase: 'analyze', done: ++analyzed, total: order.length, label: 'statistics', rows: rowsAnalyzed });
-  });
 }
 
 /**
  * After the classification: a VACUUM of every table of the schema the statistics step did not vacuum (the loaded
  * tables, the other summary tables, the classification's and the default journey's), with ANALYZE only for those not
- * analyzed yet (the classification's and the journey's: the others were just above). Autovacuum would otherwise take
+ * analyzed yet (the classification's and the journey's: the others were analyzed in or just after the load). Autovacuum would otherwise take
  * each of them up in the product's first minutes, beside its first users' queries (in a 1M bench, the journey's and
  * classification's day tables while the drill list was timed). Part of the classification step, outside the load's
  * rate; on the pool's connections side by side, the largest first. Returns how many tables.
