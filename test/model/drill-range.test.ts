@@ -259,6 +259,30 @@ describe('custom-range sales drill lists', () => {
     expect((await people[0]!.api.request('POST', '/cubejs-api/v1/load', { query: topless })).status).toBe(400);
   }, 240_000);
 
+  it('ranks a deep page in two processes and walks the first pages in one (migrations 069, 063)', async () => {
+    // PostgreSQL 18 counts the parallel workers each database launched; this file's database is its own.
+    const c = await ctx.db.sql.reserve();
+    try {
+      const launched = async (): Promise<number> => {
+        await c`SELECT pg_stat_force_next_flush()`;
+        await c`SELECT pg_stat_clear_snapshot()`;
+        return Number(one(await c<{ n: string }[]>`
+          SELECT parallel_workers_launched AS n FROM pg_stat_database WHERE datname = current_database()`).n);
+      };
+      const [from, to] = RANGES[1]!;
+      const a = c`(${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+      const b = c`((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') - interval '1 millisecond'`;
+      const before = await launched();
+      await c`SELECT count(*) FROM siyu.sales_drill_range_page(${a}, ${b}, 1000, 1050)`;
+      const deep = await launched();
+      expect(deep - before, 'workers launched for a page past the walk').toBe(1);
+      await c`SELECT count(*) FROM siyu.sales_drill_range_page(${a}, ${b}, 0, 50)`;
+      expect(await launched(), 'workers launched for the first page').toBe(deep);
+    } finally {
+      c.release();
+    }
+  });
+
   it('equals its tile and plain SQL under every role, first, deep and last page', async () => {
     await checkAll('as seeded');
   }, 600_000);
