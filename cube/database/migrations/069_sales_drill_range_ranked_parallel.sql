@@ -18,28 +18,11 @@
 -- costs it needs, for this statement only: no set-up or per-row cost for a
 -- worker, no minimum index size, and one worker at most (on two cores a
 -- second adds a process without a core; at 1M it took 351 ms against 376 for
--- one). Nothing else of the list changes: its first pages stay on migration
--- 063's walk, in one process.
-CREATE OR REPLACE FUNCTION siyu.sales_drill_range_ranked(a timestamptz, b timestamptz, skip integer, n integer)
-  RETURNS TABLE (customer_id integer, day_start timestamptz, paid_amount numeric, paid_orders integer)
-  LANGUAGE sql STABLE PARALLEL SAFE
-  SET enable_seqscan = off
-  SET enable_mergejoin = off
-  SET enable_bitmapscan = off
-  SET work_mem = '256MB'
+-- one). Its text and its other settings are migration 067's. Nothing else
+-- of the list changes: its first pages stay on migration 063's walk, in one
+-- process.
+ALTER FUNCTION siyu.sales_drill_range_ranked(timestamptz, timestamptz, integer, integer)
   SET max_parallel_workers_per_gather = 1
   SET parallel_setup_cost = 0
   SET parallel_tuple_cost = 0
-  SET min_parallel_index_scan_size = 0
-  AS $$
-    SELECT p.customer_id, p.day_start, round(p.cents::numeric / 100, 2), p.orders
-    FROM (
-      SELECT f.customer_id, f.day_start, l.running_cents - f.running_cents + f.paid_cents AS cents,
-             l.running_orders - f.running_orders + f.paid_orders AS orders
-      FROM siyu.sales_paid_days AS f
-      JOIN siyu.sales_paid_days AS l ON l.customer_id = f.customer_id
-      WHERE f.day_start >= a AND f.day_start <= b AND COALESCE(f.any_prev_day, '-infinity'::timestamptz) < a
-        AND l.day_start >= a AND l.day_start <= b AND COALESCE(l.next_day, 'infinity'::timestamptz) > b
-      ORDER BY 3 DESC, 1
-      OFFSET skip LIMIT n) AS p
-  $$;
+  SET min_parallel_index_scan_size = 0;
