@@ -2,7 +2,7 @@
  * The planner's statistics of a seed (seed/load.ts). The loaded tables': inside
  * the load's transaction, right after their keys, so that the summary tables
  * and the targets built from them after are planned on them (a new cluster has
- * none: there the campaign targets' statement took 32–42 s at 1M against 2 s).
+ * none: there the targets' statements took 32–48 s at 1M against 5 s).
  * The summary tables built at the end of that transaction: after its commit, on
  * the pool's connections side by side, the largest first; their statistics, and
  * the VACUUM that makes the pages of those read index-only all-visible, are part

@@ -25,8 +25,8 @@ const TARGET_TABLES = ['honours', 'contests', 'bonus_tiers', 'bonus_schemes', 't
 export async function seedTargets(tx: TransactionSql): Promise<void> {
   await tx.unsafe(`TRUNCATE ${TARGET_TABLES.map((t) => `siyu.${t}`).join(', ')} RESTART IDENTITY`);
   // Each employee's GMV and follow-ups of the month before a period are counted in one pass over those two months'
-  // orders and follow-ups (not one index scan of a month per employee: the follow-ups' took 3 s at 1M); the rows keep the order (and so the ids) they had: by kind, employee,
-  // this month before the last.
+  // orders and follow-ups (not one index scan of a month per employee); the rows keep the order (and so the ids) they
+  // had: by kind, employee, this month before the last.
   await tx.unsafe(`
     WITH periods AS (
       SELECT to_char(month, 'YYYY-MM') AS period, month
